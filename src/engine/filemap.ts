@@ -1,0 +1,94 @@
+// mm/filemap.c, mm/readahead.c, fs/ext4/inode.c, mm/shmem.c: the vm_operations of a
+// regular ext4 file and of a tmpfs/shmem file.
+
+import type { Kernel } from './kernel';
+import type { AddressSpace } from './addressSpace';
+import { PG_readahead, PG_uptodate, PG_dirty, PG_swapbacked } from './memmap';
+import { VM_FAULT_LOCKED, VM_FAULT_MAJOR, VM_FAULT_RETRY, VM_FAULT_SIGBUS, FAULT_FLAG_TRIED, VmFault, VmOps } from './vmOps';
+
+// mm/readahead.c: page_cache_ra_unbounded() for [start, start+size): read the missing
+// pages (uptodate once the I/O completes) and mark PG_readahead at start+size-async.
+function readahead(k: Kernel, as: AddressSpace, start: number, size: number, asyncSize: number): void {
+  const end = Math.min(start + size, as.sizePages);
+  const mark = start + size - asyncSize;
+  for (let i = Math.max(0, start); i < end; i++) {
+    if (as.folioAt(i)) continue;
+    const pfn = k.addToPageCache(as, i, PG_uptodate);
+    if (i === mark && asyncSize > 0) k.memmap.flags[pfn] |= PG_readahead;
+  }
+  as.ra = { start, size, asyncSize };
+}
+
+// mm/filemap.c: do_sync_mmap_readahead() — mmap read-around: ra_pages centred on the
+// fault (start = index - ra_pages/2), async_size = ra_pages/4.
+function do_sync_mmap_readahead(k: Kernel, as: AddressSpace, index: number): void {
+  k.tr.call('do_sync_mmap_readahead');
+  const ra = k.raPages;
+  readahead(k, as, Math.max(0, index - Math.floor(ra / 2)), ra, Math.floor(ra / 4));
+}
+
+// mm/filemap.c: do_async_mmap_readahead() → page_cache_async_ra(): a fault on the
+// PG_readahead folio clears the mark and reads the next window ahead.
+function do_async_mmap_readahead(k: Kernel, as: AddressSpace, pfn: number): void {
+  k.tr.call('do_async_mmap_readahead');
+  k.memmap.clearFlag(pfn, PG_readahead);
+  const ra = as.ra;
+  const start = ra.start + ra.size;
+  const size = Math.min(k.raPages, Math.max(ra.size * 2, 4));
+  readahead(k, as, start, size, size);
+}
+
+// mm/filemap.c: filemap_fault() — a cached folio is returned locked; a miss does the
+// sync read-around, waits for the I/O with mmap_lock dropped and returns
+// VM_FAULT_RETRY (the retry, with FAULT_FLAG_TRIED, is accounted as a major fault).
+function filemap_fault(k: Kernel, vmf: VmFault): number {
+  const as = vmf.vma.file!;
+  const index = vmf.pgoff;
+  if (index >= as.sizePages) return VM_FAULT_SIGBUS; // beyond i_size
+  let pfn = as.folioAt(index);
+  if (pfn) {
+    if (k.memmap.test(pfn, PG_readahead)) do_async_mmap_readahead(k, as, pfn);
+    vmf.page = pfn;
+    return VM_FAULT_LOCKED;
+  }
+  do_sync_mmap_readahead(k, as, index);
+  pfn = as.folioAt(index);
+  if (!(vmf.flags & FAULT_FLAG_TRIED)) {
+    k.tr.call('lock_folio_maybe_drop_mmap: I/O, drop mmap_lock');
+    return VM_FAULT_RETRY | VM_FAULT_MAJOR;
+  }
+  vmf.page = pfn;
+  return VM_FAULT_LOCKED | VM_FAULT_MAJOR;
+}
+
+// fs/ext4/inode.c: ext4_page_mkwrite() (→ block_page_mkwrite): marks the folio dirty
+// and returns it locked.
+function ext4_page_mkwrite(k: Kernel, vmf: VmFault): number {
+  k.memmap.setFlag(vmf.page, PG_dirty);
+  return VM_FAULT_LOCKED;
+}
+
+export const ext4_file_vm_ops: VmOps = {
+  name: 'ext4_file_vm_ops', faultName: 'filemap_fault', fault: filemap_fault, mapPages: true,
+  pageMkwriteName: 'ext4_page_mkwrite', pageMkwrite: ext4_page_mkwrite,
+};
+
+// mm/shmem.c: shmem_fault() → shmem_get_folio_gfp(SGP_CACHE): a hole gets a new,
+// zeroed, uptodate, clean swap-backed folio in the page cache.
+function shmem_fault(k: Kernel, vmf: VmFault): number {
+  const as = vmf.vma.file!;
+  const index = vmf.pgoff;
+  if (index >= as.sizePages) return VM_FAULT_SIGBUS;
+  let pfn = as.folioAt(index);
+  if (!pfn) {
+    k.tr.call('shmem_alloc_and_add_folio');
+    pfn = k.addToPageCache(as, index, PG_uptodate | PG_swapbacked);
+  }
+  vmf.page = pfn;
+  return VM_FAULT_LOCKED;
+}
+
+export const shmem_vm_ops: VmOps = {
+  name: 'shmem_vm_ops', faultName: 'shmem_fault', fault: shmem_fault, mapPages: true,
+};
+export const shmem_anon_vm_ops: VmOps = { ...shmem_vm_ops, name: 'shmem_anon_vm_ops' };

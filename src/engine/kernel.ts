@@ -1,0 +1,164 @@
+// The simulated machine: one CPU, HZ=1000 (1 jiffy = 1 ms), x86-64 4-level paging,
+// order-0 folios. Holds the memmap, the objects (address_spaces), the tasks, the clock
+// and the timers, and the kernel version profile that versioned rules branch on.
+
+import { AddressSpace, ObjKind } from './addressSpace';
+import { Memmap, PageKind, PG_uptodate, PG_lru } from './memmap';
+import { Mm } from './mm';
+import type { Tracer } from './trace';
+import { FbDefio, FbBacking } from './fbDefio';
+import { resetVmaIds } from './vma';
+import { resetAnonVmaIds } from './anonVma';
+import { resetMappingIds } from './addressSpace';
+
+export interface KernelVersion { major: number; minor: number }
+
+/** The version profile: every version-dependent rule asks it, nothing else does. */
+export class KernelProfile {
+  constructor(readonly version: KernelVersion) {}
+  atLeast(major: number, minor: number): boolean {
+    const v = this.version;
+    return v.major > major || (v.major === major && v.minor >= minor);
+  }
+  /** 6.15: "expose mapping wrprotect, fix fb_defio use" (mapping_wrprotect_range, __rmap_walk_file) */
+  get hasMappingWrprotectRange(): boolean { return this.atLeast(6, 15); }
+  /** fb_defio pre-6.15 writes page->mapping / page->index in its fault handler */
+  get fbDefioSetsPageMapping(): boolean { return !this.hasMappingWrprotectRange; }
+  /** 6.9: "fbdev: fix incorrect address computation in deferred IO" — page_mkwrite uses
+   *  vmf->pgoff; before, it used the address relative to vm_start (ignoring vm_pgoff). */
+  get fbDefioMkwriteUsesPgoff(): boolean { return this.atLeast(6, 9); }
+  /** 6.2: fb_defio converted to folios (folio_lock + folio_mkclean); 6.1: lock_page + page_mkclean */
+  get fbDefioUsesFolios(): boolean { return this.atLeast(6, 2); }
+  toString(): string { return `${this.version.major}.${this.version.minor}`; }
+}
+
+export type SignalName = 'SIGSEGV' | 'SIGBUS';
+
+export class Task {
+  minFlt = 0;
+  majFlt = 0;
+  lastSignal: SignalName | 'none' = 'none';
+  alive = true;
+  killedByOops = false;
+  constructor(readonly pid: number, readonly name: string, public mm: Mm) {}
+}
+
+export interface Timer { due: number; seq: number; fire: () => void; owner: number }
+
+export class Kernel {
+  readonly memmap: Memmap;
+  readonly objects = new Map<number, AddressSpace>();
+  readonly tasks = new Map<number, Task>();
+  /** jiffies, HZ=1000 */
+  now = 0;
+  private timers: Timer[] = [];
+  private timerSeq = 0;
+  private nextPid = 1;
+  /** /sys/kernel/debug/fault_around_bytes */
+  faultAroundBytes = 65536;
+  /** default read_ahead_kb 128 → 32 pages */
+  raPages = 32;
+  constructor(readonly profile: KernelProfile, readonly tr: Tracer) {
+    resetVmaIds(); resetAnonVmaIds(); resetMappingIds();
+    this.memmap = new Memmap(tr);
+  }
+
+  // ---- objects -------------------------------------------------------------------
+
+  /** A regular ext4 file. By default every page is cached, clean and uptodate. */
+  createFile(name: string, pages: number, cold: boolean): AddressSpace {
+    const as = new AddressSpace(name, 'file', pages, true, 'ext4_dirty_folio');
+    if (!cold) for (let i = 0; i < pages; i++) this.addToPageCache(as, i, PG_uptodate);
+    this.objects.set(as.id, as);
+    return as;
+  }
+
+  /** A tmpfs/memfd file: pages exist only once faulted or written. */
+  createShmem(name: string, pages: number, anonShmem = false): AddressSpace {
+    const as = new AddressSpace(name, 'shmem', pages, false, 'shmem_dirty_folio', anonShmem);
+    this.objects.set(as.id, as);
+    return as;
+  }
+
+  createFbdev(name: string, pages: number, backing: FbBacking, delayMs: number, sorted: boolean): AddressSpace {
+    // The device inode's own address_space: no writeback (device bdi); fb_deferred_io_open
+    // sets a_ops = fb_deferred_io_aops (dirty_folio = noop_dirty_folio).
+    const as = new AddressSpace(name, 'fbdev', pages, false, 'noop_dirty_folio');
+    as.backing = new Uint32Array(pages);
+    if (backing === 'vmalloc') {
+      const pfns = this.memmap.allocVmallocPages(pages);
+      for (let i = 0; i < pages; i++) as.backing[i] = pfns[i];
+    } else if (backing === 'contig') {
+      const first = this.memmap.allocContig(pages, PageKind.Kmem);
+      for (let i = 0; i < pages; i++) as.backing[i] = first + i;
+    } else {
+      const first = this.memmap.reserveNoPage(pages);
+      for (let i = 0; i < pages; i++) as.backing[i] = first + i;
+    }
+    as.fb = new FbDefio(as, backing, delayMs, sorted);
+    this.objects.set(as.id, as);
+    return as;
+  }
+
+  /** A device that maps raw PFNs with vmf_insert_pfn (no struct page). */
+  createPfnmap(name: string, pages: number): AddressSpace {
+    const as = new AddressSpace(name, 'pfnmap', pages, false, 'noop_dirty_folio');
+    as.backing = new Uint32Array(pages);
+    const first = this.memmap.reserveNoPage(pages);
+    for (let i = 0; i < pages; i++) as.backing[i] = first + i;
+    this.objects.set(as.id, as);
+    return as;
+  }
+
+  // mm/filemap.c: filemap_add_folio() — a new folio in the page cache (on the LRU).
+  addToPageCache(as: AddressSpace, index: number, flags: number): number {
+    const mm = this.memmap;
+    const pfn = mm.allocPage(PageKind.PageCache);
+    mm.flags[pfn] |= flags | PG_lru;
+    mm.mapping[pfn] = as.id;
+    mm.index[pfn] = index;
+    as.iPages[index] = pfn;
+    as.nrpages++;
+    this.tr.folioSet(pfn, 'cached', 0, as.id);
+    return pfn;
+  }
+
+  /** The physical PFN behind page `index` of an object (page cache folio or device page); 0 if none. */
+  pfnOf(as: AddressSpace, index: number): number {
+    if (as.backing) return index >= 0 && index < as.backing.length ? as.backing[index] : 0;
+    return as.folioAt(index);
+  }
+
+  objectKind(as: AddressSpace): ObjKind { return as.kind; }
+
+  // ---- tasks ---------------------------------------------------------------------
+
+  createTask(name: string): Task {
+    const pid = this.nextPid++;
+    const t = new Task(pid, name, new Mm(pid, this.tr));
+    this.tasks.set(pid, t);
+    return t;
+  }
+  newPid(): number { return this.nextPid++; }
+
+  // ---- time ----------------------------------------------------------------------
+
+  addTimer(due: number, owner: number, fire: () => void): Timer {
+    const t: Timer = { due, seq: this.timerSeq++, fire, owner };
+    this.timers.push(t);
+    this.timers.sort((a, b) => a.due - b.due || a.seq - b.seq);
+    return t;
+  }
+  cancelTimer(t: Timer): void { const i = this.timers.indexOf(t); if (i >= 0) this.timers.splice(i, 1); }
+  /** Advance the clock; due timers fire in order, each at its own due time. */
+  advance(ms: number): void {
+    const end = this.now + ms;
+    while (this.timers.length && this.timers[0].due <= end) {
+      const t = this.timers.shift()!;
+      this.now = Math.max(this.now, t.due);
+      t.fire();
+    }
+    this.now = end;
+  }
+  pendingTimers(): readonly Timer[] { return this.timers; }
+}

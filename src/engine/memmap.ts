@@ -1,0 +1,146 @@
+// The memmap: one struct page per PFN with a struct page, kept as struct-of-arrays so a
+// million pages cost ~25 bytes each. Order-0 folios only (language v1), so folio == page.
+// Carveout and device PFNs live above MAX_MEMMAP_PFN and have no struct page
+// (pfn_valid() false).
+
+import type { Tracer } from './trace';
+
+// include/linux/page-flags.h (the ones the model needs)
+export const PG_locked = 1 << 0;
+export const PG_dirty = 1 << 1;
+export const PG_writeback = 1 << 2;
+export const PG_uptodate = 1 << 3;
+export const PG_lru = 1 << 4;
+export const PG_swapbacked = 1 << 5;
+export const PG_anon_exclusive = 1 << 6;
+export const PG_readahead = 1 << 7;
+export const PG_referenced = 1 << 8;
+/** not a kernel flag: the PFN has a struct page in use (allocated) */
+export const PG_allocated = 1 << 15;
+
+export const PG_NAMES: [number, string][] = [
+  [PG_locked, 'locked'], [PG_dirty, 'dirty'], [PG_writeback, 'writeback'], [PG_uptodate, 'uptodate'],
+  [PG_lru, 'lru'], [PG_swapbacked, 'swapbacked'], [PG_anon_exclusive, 'anon_exclusive'],
+  [PG_readahead, 'readahead'], [PG_referenced, 'referenced'],
+];
+
+/** What kind of memory a PFN is (for display and for vmalloc/pfn_to_page rules). */
+export const enum PageKind { Free = 0, PageCache = 1, Anon = 2, Vmalloc = 3, Kmem = 4, Zero = 5 }
+
+/** First PFN without struct page: carveouts and device (pfnmap) memory live above. */
+export const MAX_MEMMAP_PFN = 0x100000; // 4 GiB of RAM with struct pages
+/** The shared zero page (ZERO_PAGE(0)); a fixed, recognisable PFN. */
+export const ZERO_PFN = 0x1000;
+
+/**
+ * `mapping` encoding: 0 = NULL; > 0 = address_space id; < 0 = -(anon_vma id)
+ * (the kernel's FOLIO_MAPPING_ANON low bit).
+ */
+export class Memmap {
+  private cap = 0;
+  flags = new Uint16Array(0);
+  kind = new Uint8Array(0);
+  mapcount = new Int32Array(0); // number of PTE mappings (the kernel's _mapcount + 1)
+  refcount = new Int32Array(0);
+  mapping = new Int32Array(0);
+  index = new Float64Array(0);
+  private nextPfn = 0x2000;    // first RAM PFN handed out (below: zero page, kernel)
+  private carveoutNext = MAX_MEMMAP_PFN + 0x10000;
+  /** deterministic scatter for vmalloc (xorshift) */
+  private rng = 0x9e3779b9;
+
+  constructor(private readonly tr: Tracer) {
+    this.grow(0x4000);
+    this.flags[ZERO_PFN] = PG_allocated | PG_uptodate;
+    this.kind[ZERO_PFN] = PageKind.Zero;
+  }
+
+  private grow(min: number): void {
+    if (min <= this.cap) return;
+    let cap = Math.max(this.cap * 2, 0x4000);
+    while (cap < min) cap *= 2;
+    const g = <A extends Uint16Array | Uint8Array | Int32Array | Float64Array>(a: A, n: A): A => { n.set(a); return n; };
+    this.flags = g(this.flags, new Uint16Array(cap));
+    this.kind = g(this.kind, new Uint8Array(cap));
+    this.mapcount = g(this.mapcount, new Int32Array(cap));
+    this.refcount = g(this.refcount, new Int32Array(cap));
+    this.mapping = g(this.mapping, new Int32Array(cap));
+    this.index = g(this.index, new Float64Array(cap));
+    this.cap = cap;
+  }
+
+  // include/linux/mmzone.h: pfn_valid() — does this PFN have a struct page?
+  pfnValid(pfn: number): boolean { return pfn < MAX_MEMMAP_PFN && pfn < this.cap && (this.flags[pfn] & PG_allocated) !== 0; }
+
+  /** Allocate one page (alloc_pages(order 0)). Sequential: physically contiguous runs. */
+  allocPage(kind: PageKind): number {
+    const pfn = this.nextPfn++;
+    if (pfn >= MAX_MEMMAP_PFN) throw new Error('engine: out of simulated RAM');
+    this.grow(pfn + 1);
+    this.flags[pfn] = PG_allocated;
+    this.kind[pfn] = kind;
+    this.mapcount[pfn] = 0;
+    this.refcount[pfn] = 1;
+    this.mapping[pfn] = 0;
+    this.index[pfn] = 0;
+    return pfn;
+  }
+
+  /** vmalloc(): pages one at a time from wherever the buddy allocator has them (scattered). */
+  allocVmallocPages(n: number): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) {
+      this.rng ^= this.rng << 13; this.rng ^= this.rng >>> 17; this.rng ^= this.rng << 5;
+      this.nextPfn += 1 + ((this.rng >>> 0) % 7); // leave holes: not physically contiguous
+      out.push(this.allocPage(PageKind.Vmalloc));
+    }
+    return out;
+  }
+
+  /** alloc_contig_pages(): n physically contiguous pages with struct pages. */
+  allocContig(n: number, kind: PageKind): number {
+    const first = this.nextPfn;
+    for (let i = 0; i < n; i++) this.allocPage(kind);
+    return first;
+  }
+
+  /** A reserved carveout or device BAR: contiguous PFNs with no struct page. */
+  reserveNoPage(n: number): number {
+    const first = this.carveoutNext;
+    this.carveoutNext += n + 0x100;
+    return first;
+  }
+
+  freePage(pfn: number): void {
+    this.flags[pfn] = 0; this.kind[pfn] = PageKind.Free; this.mapcount[pfn] = 0;
+    this.refcount[pfn] = 0; this.mapping[pfn] = 0; this.index[pfn] = 0;
+  }
+
+  setFlag(pfn: number, bit: number): void {
+    const b = this.flags[pfn];
+    if (b & bit) return;
+    this.flags[pfn] = b | bit;
+    this.tr.folioSet(pfn, 'flags', b, b | bit);
+  }
+  clearFlag(pfn: number, bit: number): boolean {
+    const b = this.flags[pfn];
+    if (!(b & bit)) return false;
+    this.flags[pfn] = b & ~bit;
+    this.tr.folioSet(pfn, 'flags', b, b & ~bit);
+    return true;
+  }
+  test(pfn: number, bit: number): boolean { return (this.flags[pfn] & bit) !== 0; }
+  setMapping(pfn: number, mapping: number): void {
+    const b = this.mapping[pfn];
+    if (b === mapping) return;
+    this.mapping[pfn] = mapping;
+    this.tr.folioSet(pfn, 'mapping', b, mapping);
+  }
+  setIndex(pfn: number, index: number): void {
+    const b = this.index[pfn];
+    if (b === index) return;
+    this.index[pfn] = index;
+    this.tr.folioSet(pfn, 'index', b, index);
+  }
+  folioTestAnon(pfn: number): boolean { return this.mapping[pfn] < 0; }
+}

@@ -1,0 +1,456 @@
+// mm/memory.c and arch/x86/mm/fault.c: the page-fault paths (≈6.1–6.17; where versions
+// differ the profile says so), the hardware access that needs no fault, zap.
+
+import type { Kernel, Task } from './kernel';
+import type { AddressSpace } from './addressSpace';
+import {
+  _PAGE_PRESENT, _PAGE_RW, _PAGE_USER, _PAGE_ACCESSED, _PAGE_DIRTY, X86_PF_PROT, X86_PF_USER, X86_PF_WRITE,
+  pte_mkdirty, pte_mkspecial, pte_mkwrite, pte_mkyoung, pte_none, pte_present, pte_special, pte_write,
+  pte_protnone,
+} from './pte';
+import { PageKind, PG_anon_exclusive, PG_dirty, PG_locked, PG_readahead, PG_uptodate, ZERO_PFN } from './memmap';
+import {
+  FAULT_FLAG_MKWRITE, FAULT_FLAG_TRIED, FAULT_FLAG_USER, FAULT_FLAG_WRITE, VM_FAULT_DONE_COW, VM_FAULT_ERROR,
+  VM_FAULT_LOCKED, VM_FAULT_MAJOR, VM_FAULT_NOPAGE, VM_FAULT_OOPS, VM_FAULT_RETRY, VM_FAULT_SIGBUS,
+  VM_FAULT_SIGSEGV, VmFault,
+} from './vmOps';
+import { VM_EXEC, VM_MAYSHARE, VM_MIXEDMAP, VM_PFNMAP, VM_READ, VM_SHARED, VM_WRITE, Vma, linear_page_index } from './vma';
+import { anonVmaPrepare } from './anonVma';
+import { folio_add_file_rmap_pte, folio_add_new_anon_rmap, folio_remove_rmap_pte } from './rmapCounts';
+
+export type AccessResult = 'ok' | 'SIGSEGV' | 'SIGBUS' | 'oops';
+
+/** How many times the CPU re-executes an access that keeps faulting before the engine
+ *  reports a livelock (the kernel would loop forever, e.g. page_mkwrite retry on a
+ *  folio with no mapping). */
+const MAX_FAULTS_PER_ACCESS = 8;
+
+/**
+ * One user-mode access to the page at addr: the MMU uses a present PTE with enough
+ * permission (setting ACCESSED, and DIRTY on a write, as the hardware does — never
+ * SOFT_DIRTY); otherwise the CPU raises #PF, the kernel handles it, and the access is
+ * re-executed.
+ */
+export function userAccess(k: Kernel, task: Task, addr: number, write: boolean): AccessResult {
+  const mm = task.mm;
+  for (let n = 0; n < MAX_FAULTS_PER_ACCESS; n++) {
+    const flags = mm.pteFlags(addr);
+    const ok = (flags & _PAGE_PRESENT) !== 0 && (flags & _PAGE_USER) !== 0 && (!write || (flags & _PAGE_RW) !== 0);
+    if (ok) {
+      const want = flags | _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0);
+      if (want !== flags) mm.setPte(addr, want, mm.ptePfn(addr), write ? 'hardware write (A, D)' : 'hardware access (A)');
+      k.tr.hwAccess(task.pid, addr, write);
+      task.lastSignal = 'none';
+      return 'ok';
+    }
+    const errorCode = ((flags & _PAGE_PRESENT) ? X86_PF_PROT : 0) | (write ? X86_PF_WRITE : 0) | X86_PF_USER;
+    const r = do_user_addr_fault(k, task, addr, errorCode);
+    if (r !== 'ok') return r;
+  }
+  k.tr.warn(`access at 0x${addr.toString(16)} faulted ${MAX_FAULTS_PER_ACCESS} times without making progress (the kernel would keep faulting)`);
+  return 'ok';
+}
+
+// arch/x86/mm/fault.c: do_user_addr_fault() — find the VMA, access_error(), then
+// handle_mm_fault(), retrying with FAULT_FLAG_TRIED after VM_FAULT_RETRY.
+function do_user_addr_fault(k: Kernel, task: Task, addr: number, errorCode: number): AccessResult {
+  const tr = k.tr;
+  tr.faultBegin(task.pid, addr, errorCode);
+  tr.call('do_user_addr_fault');
+  const vma = task.mm.vma_lookup(addr);
+  if (!vma) {
+    tr.call('bad_area');
+    return raise(k, task, addr, 'SIGSEGV');
+  }
+  if (access_error(errorCode, vma)) {
+    tr.call('bad_area_access_error');
+    return raise(k, task, addr, 'SIGSEGV');
+  }
+  let flags = FAULT_FLAG_USER | (errorCode & X86_PF_WRITE ? FAULT_FLAG_WRITE : 0);
+  for (;;) {
+    const ret = handle_mm_fault(k, task, vma, addr, flags);
+    mm_account_fault(k, task, flags, ret);
+    if (ret & VM_FAULT_RETRY) {
+      tr.call('VM_FAULT_RETRY → retry with FAULT_FLAG_TRIED');
+      flags |= FAULT_FLAG_TRIED;
+      continue;
+    }
+    if (ret & VM_FAULT_OOPS) {
+      tr.faultEnd(task.pid, addr, 'oops');
+      return 'oops';
+    }
+    if (ret & VM_FAULT_SIGBUS) { tr.call('do_sigbus'); return raise(k, task, addr, 'SIGBUS'); }
+    if (ret & VM_FAULT_SIGSEGV) return raise(k, task, addr, 'SIGSEGV');
+    tr.faultEnd(task.pid, addr, (ret & VM_FAULT_MAJOR) || (flags & FAULT_FLAG_TRIED) ? 'major' : 'minor');
+    return 'ok';
+  }
+}
+
+function raise(k: Kernel, task: Task, addr: number, sig: 'SIGSEGV' | 'SIGBUS'): AccessResult {
+  task.lastSignal = sig;
+  k.tr.faultEnd(task.pid, addr, sig === 'SIGSEGV' ? 'sigsegv' : 'sigbus');
+  k.tr.signal(task.pid, sig);
+  return sig;
+}
+
+// arch/x86/mm/fault.c: access_error()
+function access_error(errorCode: number, vma: Vma): boolean {
+  if (errorCode & X86_PF_WRITE) return !vma.has(VM_WRITE);
+  if (errorCode & X86_PF_PROT) return true; // read fault on a present PTE: protection keys
+  return !vma.has(VM_READ | VM_WRITE | VM_EXEC); // !vma_is_accessible()
+}
+
+// mm/memory.c: mm_account_fault() — RETRY is accounted on completion, errors never;
+// major iff VM_FAULT_MAJOR or a FAULT_FLAG_TRIED retry.
+function mm_account_fault(k: Kernel, task: Task, flags: number, ret: number): void {
+  if (ret & VM_FAULT_RETRY) return;
+  if (ret & VM_FAULT_ERROR) return;
+  if ((ret & VM_FAULT_MAJOR) || (flags & FAULT_FLAG_TRIED)) task.majFlt++;
+  else task.minFlt++;
+}
+
+// mm/memory.c: handle_mm_fault() → __handle_mm_fault() → handle_pte_fault()
+function handle_mm_fault(k: Kernel, task: Task, vma: Vma, addr: number, flags: number): number {
+  const mm = task.mm;
+  const vmf: VmFault = {
+    vma, address: addr, pgoff: linear_page_index(vma, addr), flags, task,
+    origFlags: mm.pteFlags(addr), origPfn: mm.ptePfn(addr), page: 0, cowPage: 0,
+  };
+  k.tr.call('handle_mm_fault');
+  if (pte_none(vmf.origFlags, vmf.origPfn)) {
+    // do_pte_missing()
+    if (!vma.ops) return do_anonymous_page(k, vmf);
+    return do_fault(k, vmf);
+  }
+  if (!pte_present(vmf.origFlags)) return VM_FAULT_SIGBUS; // swap entries are not modelled
+  if (pte_protnone(vmf.origFlags)) return VM_FAULT_SIGSEGV; // do_numa_page: not modelled
+  let entry = vmf.origFlags;
+  if (flags & FAULT_FLAG_WRITE) {
+    if (!pte_write(entry)) return do_wp_page(k, vmf);
+    entry = pte_mkdirty(entry);
+  }
+  entry = pte_mkyoung(entry);
+  if (entry !== vmf.origFlags) mm.setPte(addr, entry, vmf.origPfn, 'handle_pte_fault: ptep_set_access_flags');
+  else k.tr.call('spurious fault');
+  return 0;
+}
+
+// include/linux/mm.h: maybe_mkwrite()
+function maybe_mkwrite(flags: number, vma: Vma): number { return vma.has(VM_WRITE) ? pte_mkwrite(flags) : flags; }
+
+// mm/memory.c: do_anonymous_page() — zero page on read, a new exclusive anon folio on write.
+function do_anonymous_page(k: Kernel, vmf: VmFault): number {
+  const { vma, address } = vmf;
+  k.tr.call('do_anonymous_page');
+  if (vma.has(VM_SHARED)) return VM_FAULT_SIGBUS;
+  if (!(vmf.flags & FAULT_FLAG_WRITE)) {
+    // Use the zero-page for reads: pte_mkspecial(pfn_pte(my_zero_pfn(), vm_page_prot)).
+    vma.mm.setPte(address, pte_mkspecial(vma.pageProt), ZERO_PFN, 'do_anonymous_page: zero page');
+    return 0;
+  }
+  anonVmaPrepare(vma);
+  const pfn = k.memmap.allocPage(PageKind.Anon);
+  let entry = vma.pageProt;
+  if (vma.has(VM_WRITE)) entry = pte_mkwrite(pte_mkdirty(entry));
+  folio_add_new_anon_rmap(k, pfn, vma, address);
+  vma.mm.setPte(address, entry, pfn, 'do_anonymous_page: new anon folio');
+  return 0;
+}
+
+// mm/memory.c: do_fault() — branches on VM_SHARED (not VM_MAYSHARE).
+function do_fault(k: Kernel, vmf: VmFault): number {
+  if (!(vmf.flags & FAULT_FLAG_WRITE)) return do_read_fault(k, vmf);
+  if (!vmf.vma.has(VM_SHARED)) return do_cow_fault(k, vmf);
+  return do_shared_fault(k, vmf);
+}
+
+// mm/memory.c: should_fault_around()
+function should_fault_around(k: Kernel, vmf: VmFault): boolean {
+  return !!vmf.vma.ops?.mapPages && (k.faultAroundBytes >> 12) > 1;
+}
+
+// mm/memory.c: do_read_fault()
+function do_read_fault(k: Kernel, vmf: VmFault): number {
+  k.tr.call('do_read_fault');
+  if (should_fault_around(k, vmf)) {
+    const ret = do_fault_around(k, vmf);
+    if (ret) return ret;
+  }
+  let ret = __do_fault(k, vmf);
+  if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY)) return ret;
+  ret |= finish_fault(k, vmf);
+  unlockPage(k, vmf.page);
+  return ret;
+}
+
+// mm/memory.c: do_fault_around() — the window of fault_around_bytes aligned by PTE index
+// (virtual address), clipped to the VMA and to the PTE table.
+function do_fault_around(k: Kernel, vmf: VmFault): number {
+  const nrPages = k.faultAroundBytes >> 12;
+  const pteOff = (vmf.address / 4096) % 512;
+  const vmaOff = vmf.pgoff - vmf.vma.pgoff;
+  const fromPte = Math.max(pteOff - (pteOff % nrPages), pteOff - Math.min(pteOff, vmaOff));
+  const toPte = Math.min(fromPte + nrPages, 512, pteOff + vmf.vma.pages - vmaOff) - 1;
+  k.tr.call('do_fault_around');
+  return filemap_map_pages(k, vmf, vmf.pgoff + fromPte - pteOff, vmf.pgoff + toPte - pteOff);
+}
+
+// mm/filemap.c: filemap_map_pages() + next_uptodate_folio(): map every cached neighbour
+// that is uptodate, unlocked, not PG_readahead and inside i_size, read-only by prot,
+// young (x86 does not want old prefaulted PTEs); NOPAGE if the faulting page got mapped.
+function filemap_map_pages(k: Kernel, vmf: VmFault, start: number, end: number): number {
+  const vma = vmf.vma, as = vma.file!, mm = k.memmap;
+  const fileEnd = as.sizePages - 1;
+  if (end > fileEnd) end = fileEnd;
+  k.tr.call('filemap_map_pages');
+  let ret = 0;
+  for (let index = start; index <= end; index++) {
+    const pfn = as.folioAt(index);
+    if (!pfn) continue;
+    const f = mm.flags[pfn];
+    if (f & PG_locked) continue;
+    if (!(f & PG_uptodate) || (f & PG_readahead)) continue;
+    const addr = vma.start + (index - vma.pgoff) * 4096;
+    if (!pte_none(vma.mm.pteFlags(addr), vma.mm.ptePfn(addr))) continue;
+    if (addr === vmf.address) ret = VM_FAULT_NOPAGE;
+    set_pte_range(k, vmf, pfn, addr, false, addr === vmf.address ? 'filemap_map_pages' : 'filemap_map_pages (fault-around)');
+  }
+  return ret;
+}
+
+// mm/memory.c: __do_fault() — call ->fault; lock the page unless it came back locked.
+function __do_fault(k: Kernel, vmf: VmFault): number {
+  const ops = vmf.vma.ops!;
+  k.tr.call('__do_fault');
+  k.tr.call(ops.faultName);
+  const ret = ops.fault(k, vmf);
+  if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY | VM_FAULT_DONE_COW)) return ret;
+  if (!(ret & VM_FAULT_LOCKED)) lockPage(k, vmf.page);
+  return ret;
+}
+
+function lockPage(k: Kernel, pfn: number): void { if (pfn && k.memmap.pfnValid(pfn)) k.memmap.flags[pfn] |= PG_locked; }
+function unlockPage(k: Kernel, pfn: number): void { if (pfn && k.memmap.pfnValid(pfn)) k.memmap.flags[pfn] &= ~PG_locked; }
+
+// mm/memory.c: set_pte_range() (do_set_pte() before 6.5): mk_pte with vm_page_prot;
+// a write makes it dirty (and writable if VM_WRITE); a read fault makes a PTE that the
+// prot already allows to write dirty when the folio is already dirty; rmap + RSS.
+function set_pte_range(k: Kernel, vmf: VmFault, pfn: number, addr: number, write: boolean, why: string): void {
+  const vma = vmf.vma;
+  let entry = vma.pageProt;
+  if (write) entry = maybe_mkwrite(pte_mkdirty(entry), vma);
+  else if (pte_write(entry) && k.memmap.test(pfn, PG_dirty)) entry = pte_mkdirty(entry);
+  if (write && !vma.has(VM_SHARED)) folio_add_new_anon_rmap(k, pfn, vma, addr);
+  else folio_add_file_rmap_pte(k, pfn, vma);
+  vma.mm.setPte(addr, entry, pfn, why);
+}
+
+// mm/memory.c: finish_fault() — install the PTE for vmf->page (or the COW page).
+function finish_fault(k: Kernel, vmf: VmFault): number {
+  const write = (vmf.flags & FAULT_FLAG_WRITE) !== 0;
+  const pfn = write && !vmf.vma.has(VM_SHARED) ? vmf.cowPage : vmf.page;
+  const mm = vmf.vma.mm;
+  k.tr.call('finish_fault');
+  if (!pte_none(mm.pteFlags(vmf.address), mm.ptePfn(vmf.address))) return VM_FAULT_NOPAGE;
+  set_pte_range(k, vmf, pfn, vmf.address, write, 'finish_fault: set_pte_range');
+  return 0;
+}
+
+// mm/memory.c: do_cow_fault() — private write: copy the object's page into a new anon
+// folio; page_mkwrite is never called and the source page is never mapped.
+function do_cow_fault(k: Kernel, vmf: VmFault): number {
+  k.tr.call('do_cow_fault');
+  anonVmaPrepare(vmf.vma);
+  let ret = __do_fault(k, vmf);
+  if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY | VM_FAULT_DONE_COW)) return ret;
+  vmf.cowPage = k.memmap.allocPage(PageKind.Anon);
+  k.tr.call('copy_user_highpage');
+  ret |= finish_fault(k, vmf);
+  unlockPage(k, vmf.page);
+  return ret;
+}
+
+// mm/memory.c: do_shared_fault() — ->fault, then ->page_mkwrite, then the PTE, then
+// fault_dirty_shared_page().
+function do_shared_fault(k: Kernel, vmf: VmFault): number {
+  k.tr.call('do_shared_fault');
+  let ret = __do_fault(k, vmf);
+  if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY)) return ret;
+  if (vmf.vma.ops?.pageMkwrite) {
+    unlockPage(k, vmf.page);
+    const tmp = do_page_mkwrite(k, vmf);
+    if (!tmp || (tmp & (VM_FAULT_ERROR | VM_FAULT_NOPAGE))) return tmp;
+  }
+  ret |= finish_fault(k, vmf);
+  if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY)) { unlockPage(k, vmf.page); return ret; }
+  fault_dirty_shared_page(k, vmf);
+  return ret;
+}
+
+// mm/memory.c: do_page_mkwrite() — if the hook did not return the folio locked, lock it
+// and retry the fault (return 0) when folio->mapping is NULL.
+function do_page_mkwrite(k: Kernel, vmf: VmFault): number {
+  const ops = vmf.vma.ops!;
+  const saved = vmf.flags;
+  vmf.flags = FAULT_FLAG_WRITE | FAULT_FLAG_MKWRITE | (saved & FAULT_FLAG_USER);
+  k.tr.call('do_page_mkwrite');
+  k.tr.call(ops.pageMkwriteName!);
+  let ret = ops.pageMkwrite!(k, vmf);
+  vmf.flags = saved;
+  if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE)) return ret;
+  if (!(ret & VM_FAULT_LOCKED)) {
+    lockPage(k, vmf.page);
+    if (!k.memmap.mapping[vmf.page]) {
+      unlockPage(k, vmf.page);
+      k.tr.call('folio->mapping == NULL: retry');
+      return 0;
+    }
+    ret |= VM_FAULT_LOCKED;
+  }
+  return ret;
+}
+
+// mm/page-writeback.c: folio_mark_dirty() — a_ops->dirty_folio of folio_mapping(), or
+// noop_dirty_folio() when there is none; returns whether it newly dirtied the folio.
+export function folio_mark_dirty(k: Kernel, pfn: number): boolean {
+  const mapId = k.memmap.mapping[pfn];
+  const as = mapId > 0 ? k.objects.get(mapId) : undefined;
+  k.tr.call(as ? as.dirtyFolioName : 'noop_dirty_folio');
+  if (k.memmap.test(pfn, PG_dirty)) return false;
+  k.memmap.setFlag(pfn, PG_dirty);
+  return true;
+}
+
+// mm/memory.c: fault_dirty_shared_page()
+function fault_dirty_shared_page(k: Kernel, vmf: VmFault): void {
+  k.tr.call('fault_dirty_shared_page');
+  folio_mark_dirty(k, vmf.page);
+  unlockPage(k, vmf.page);
+}
+
+// mm/memory.c: vm_normal_page() on x86 (pte_special exists): special PTEs have no
+// refcounted page (PFNMAP/MIXEDMAP, the zero page); else the struct page of the PFN.
+export function vm_normal_page(k: Kernel, vma: Vma, flags: number, pfn: number): number {
+  if (pte_special(flags)) return 0;
+  if (vma.has(VM_MIXEDMAP) && !k.memmap.pfnValid(pfn)) return 0;
+  return k.memmap.pfnValid(pfn) ? pfn : 0;
+}
+
+// mm/memory.c: do_wp_page() — write to a present read-only PTE.
+function do_wp_page(k: Kernel, vmf: VmFault): number {
+  const vma = vmf.vma;
+  k.tr.call('do_wp_page');
+  vmf.page = vm_normal_page(k, vma, vmf.origFlags, vmf.origPfn);
+  if (vma.has(VM_SHARED | VM_MAYSHARE)) {
+    if (!vmf.page) return wp_pfn_shared(k, vmf);
+    return wp_page_shared(k, vmf);
+  }
+  const pfn = vmf.page;
+  if (pfn && k.memmap.folioTestAnon(pfn)) {
+    if (k.memmap.test(pfn, PG_anon_exclusive) || wp_can_reuse_anon_folio(k, pfn, vma)) {
+      k.memmap.setFlag(pfn, PG_anon_exclusive);
+      wp_page_reuse(k, vmf, 'wp_page_reuse (exclusive anon folio)');
+      return 0;
+    }
+  }
+  return wp_page_copy(k, vmf);
+}
+
+// mm/memory.c: wp_can_reuse_anon_folio() (6.5+; the same test was inline in do_wp_page
+// before): reuse iff this is the only reference; then folio_move_anon_rmap().
+function wp_can_reuse_anon_folio(k: Kernel, pfn: number, vma: Vma): boolean {
+  k.tr.call('wp_can_reuse_anon_folio');
+  if (k.memmap.refcount[pfn] !== 1) return false;
+  k.tr.call('folio_move_anon_rmap');
+  k.memmap.setMapping(pfn, -vma.anonVma!.id);
+  return true;
+}
+
+// mm/memory.c: wp_page_reuse() — young, dirty (+soft-dirty), writable if VM_WRITE.
+function wp_page_reuse(k: Kernel, vmf: VmFault, why: string): void {
+  k.tr.call('wp_page_reuse');
+  const entry = maybe_mkwrite(pte_mkdirty(pte_mkyoung(vmf.origFlags)), vmf.vma);
+  vmf.vma.mm.setPte(vmf.address, entry, vmf.origPfn, why);
+}
+
+// mm/memory.c: wp_pfn_shared() — no struct page: ->pfn_mkwrite if any, else reuse.
+function wp_pfn_shared(k: Kernel, vmf: VmFault): number {
+  k.tr.call('wp_pfn_shared');
+  const ops = vmf.vma.ops;
+  if (ops?.pfnMkwrite) {
+    k.tr.call(ops.pfnMkwriteName!);
+    const ret = ops.pfnMkwrite(k, vmf);
+    if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE)) return ret;
+  }
+  wp_page_reuse(k, vmf, 'wp_pfn_shared: wp_page_reuse');
+  return 0;
+}
+
+// mm/memory.c: wp_page_shared() — page_mkwrite, then reuse, then fault_dirty_shared_page.
+function wp_page_shared(k: Kernel, vmf: VmFault): number {
+  k.tr.call('wp_page_shared');
+  const ops = vmf.vma.ops;
+  if (ops?.pageMkwrite) {
+    const tmp = do_page_mkwrite(k, vmf);
+    if (!tmp || (tmp & (VM_FAULT_ERROR | VM_FAULT_NOPAGE))) return tmp;
+    // finish_mkwrite_fault(): the PTE is rechecked under the PTL, then reused.
+    k.tr.call('finish_mkwrite_fault');
+    const mm = vmf.vma.mm;
+    if (mm.pteFlags(vmf.address) !== vmf.origFlags || mm.ptePfn(vmf.address) !== vmf.origPfn) {
+      unlockPage(k, vmf.page);
+      return VM_FAULT_NOPAGE;
+    }
+    wp_page_reuse(k, vmf, 'wp_page_shared: wp_page_reuse after page_mkwrite');
+  } else {
+    wp_page_reuse(k, vmf, 'wp_page_shared: wp_page_reuse');
+    lockPage(k, vmf.page);
+  }
+  fault_dirty_shared_page(k, vmf);
+  return 0;
+}
+
+// mm/memory.c: wp_page_copy() — COW: a new exclusive anon folio (zeroed for the zero page).
+function wp_page_copy(k: Kernel, vmf: VmFault): number {
+  const vma = vmf.vma, mm = vma.mm;
+  k.tr.call('wp_page_copy');
+  anonVmaPrepare(vma);
+  const old = vmf.page;
+  const isZero = vmf.origPfn === ZERO_PFN;
+  k.tr.call(isZero ? 'alloc zeroed folio (was the zero page)' : 'copy_user_highpage');
+  const pfn = k.memmap.allocPage(PageKind.Anon);
+  folio_add_new_anon_rmap(k, pfn, vma, vmf.address);
+  const entry = maybe_mkwrite(pte_mkdirty(vma.pageProt), vma);
+  mm.setPte(vmf.address, entry, pfn, 'wp_page_copy: new anon folio');
+  if (old) folio_remove_rmap_pte(k, old, vma);
+  return 0;
+}
+
+// mm/memory.c: zap_pte_range() / zap_present_ptes() for [start, end) of one VMA.
+// evenCows=false (unmap_mapping_range without even_cows) keeps anon (COWed) folios.
+// Dirty PTE → folio_mark_dirty() for file folios; returns the number of PTEs zapped.
+export function zap_pte_range(k: Kernel, vma: Vma, start: number, end: number, evenCows: boolean, why: string): number {
+  const mm = vma.mm;
+  let zapped = 0;
+  for (let addr = start; addr < end; addr += 4096) {
+    const t = mm.pt.lookup(addr);
+    if (!t) { addr = (Math.floor(addr / 2 ** 21) + 1) * 2 ** 21 - 4096; continue; }
+    const i = (addr / 4096) % 512;
+    const flags = t.flags[i], pfn = t.pfn[i];
+    if (pte_none(flags, pfn)) continue;
+    const page = vm_normal_page(k, vma, flags, pfn);
+    if (!evenCows && page && k.memmap.folioTestAnon(page)) continue;
+    mm.setPte(addr, 0, 0, why);
+    zapped++;
+    if (page) {
+      if (!k.memmap.folioTestAnon(page)) {
+        if (flags & _PAGE_DIRTY) folio_mark_dirty(k, page);
+      }
+      folio_remove_rmap_pte(k, page, vma);
+    }
+    if (t.used === 0) mm.pt.freeIfEmpty(addr);
+  }
+  return zapped;
+}
+
+export { set_pte_range as __set_pte_range };
+export type { AddressSpace };

@@ -1,0 +1,67 @@
+// include/linux/mm_types.h: struct mm_struct — the VMAs in address order (the kernel's
+// maple tree; here a sorted array with binary search) and the page tables.
+
+import { PageTables, PteTable } from './pageTable';
+import { pte_none } from './pte';
+import type { Tracer } from './trace';
+import type { Vma } from './vma';
+
+export const MM_FILEPAGES = 0;
+export const MM_ANONPAGES = 1;
+export const MM_SHMEMPAGES = 3;
+
+export class Mm {
+  readonly pt = new PageTables();
+  /** VMAs sorted by vm_start */
+  vmas: Vma[] = [];
+  readonly rss = [0, 0, 0, 0];
+
+  constructor(readonly pid: number, private readonly tr: Tracer) {}
+
+  // mm/mmap.c: find_vma() — first VMA with vm_end > addr (may start above addr).
+  findVmaIndex(addr: number): number {
+    let lo = 0, hi = this.vmas.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (this.vmas[mid].end <= addr) lo = mid + 1; else hi = mid; }
+    return lo;
+  }
+  find_vma(addr: number): Vma | undefined { return this.vmas[this.findVmaIndex(addr)]; }
+  /** vma_lookup(): the VMA containing addr. */
+  vma_lookup(addr: number): Vma | undefined {
+    const v = this.find_vma(addr);
+    return v && v.start <= addr ? v : undefined;
+  }
+  insertVma(v: Vma): void { this.vmas.splice(this.findVmaIndex(v.start), 0, v); }
+  removeVma(v: Vma): void {
+    const i = this.vmas.indexOf(v);
+    if (i >= 0) this.vmas.splice(i, 1);
+  }
+  /** VMAs overlapping [start, end) */
+  overlapping(start: number, end: number): Vma[] {
+    const out: Vma[] = [];
+    for (let i = this.findVmaIndex(start); i < this.vmas.length && this.vmas[i].start < end; i++) out.push(this.vmas[i]);
+    return out;
+  }
+
+  pteFlags(addr: number): number {
+    const t = this.pt.lookup(addr);
+    return t ? t.flags[(addr / 4096) % 512] : 0;
+  }
+  ptePfn(addr: number): number {
+    const t = this.pt.lookup(addr);
+    return t ? t.pfn[(addr / 4096) % 512] : 0;
+  }
+
+  /** set_pte_at() with a trace record of the change and why it happened. */
+  setPte(addr: number, flags: number, pfn: number, why: string): void {
+    const t: PteTable = flags === 0 && pfn === 0 ? this.pt.lookup(addr)! : this.pt.alloc(addr);
+    if (!t) return;
+    const i = (addr / 4096) % 512;
+    const bf = t.flags[i], bp = t.pfn[i];
+    if (bf === flags && bp === pfn) return;
+    const wasNone = pte_none(bf, bp), isNone = pte_none(flags, pfn);
+    t.flags[i] = flags; t.pfn[i] = pfn;
+    if (wasNone && !isNone) t.used++;
+    else if (!wasNone && isNone) t.used--;
+    this.tr.pteSet(this.pid, addr, bf, bp, flags, pfn, why);
+  }
+}

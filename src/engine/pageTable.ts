@@ -1,0 +1,82 @@
+// arch/x86 4-level paging: PGD (bits 47:39) → PUD (38:30) → PMD (29:21) → PTE (20:12).
+// Upper levels are sparse 512-entry arrays; a PTE table is two Uint32Array(512) (flags,
+// pfn), so a million PTEs cost 8 MB and the hot path allocates nothing.
+
+export const PTRS_PER_TABLE = 512;
+
+export class PteTable {
+  readonly flags = new Uint32Array(PTRS_PER_TABLE);
+  readonly pfn = new Uint32Array(PTRS_PER_TABLE);
+  /** number of non-none entries, so empty tables can be freed (free_pte_range) */
+  used = 0;
+  constructor(readonly base: number) {}
+}
+
+type Pmd = (PteTable | undefined)[];
+type Pud = (Pmd | undefined)[];
+type Pgd = (Pud | undefined)[];
+
+export function pgdIndex(addr: number): number { return Math.floor(addr / 2 ** 39) % 512; }
+export function pudIndex(addr: number): number { return Math.floor(addr / 2 ** 30) % 512; }
+export function pmdIndex(addr: number): number { return Math.floor(addr / 2 ** 21) % 512; }
+export function pteIndex(addr: number): number { return Math.floor(addr / 4096) % 512; }
+export const PMD_SIZE = 2 ** 21;
+export const PUD_SIZE = 2 ** 30;
+export const PGDIR_SIZE = 2 ** 39;
+
+export class PageTables {
+  private pgd: Pgd = new Array(PTRS_PER_TABLE);
+  tableCount = 0;
+
+  /** pte_offset_map(): the PTE table covering addr, or undefined when a level is missing. */
+  lookup(addr: number): PteTable | undefined {
+    const pud = this.pgd[pgdIndex(addr)];
+    if (!pud) return undefined;
+    const pmd = pud[pudIndex(addr)];
+    if (!pmd) return undefined;
+    return pmd[pmdIndex(addr)];
+  }
+
+  /** __pte_alloc() and friends: the PTE table covering addr, allocating missing levels. */
+  alloc(addr: number): PteTable {
+    const gi = pgdIndex(addr);
+    let pud = this.pgd[gi];
+    if (!pud) { pud = new Array(PTRS_PER_TABLE); this.pgd[gi] = pud; }
+    const ui = pudIndex(addr);
+    let pmd = pud[ui];
+    if (!pmd) { pmd = new Array(PTRS_PER_TABLE); pud[ui] = pmd; }
+    const mi = pmdIndex(addr);
+    let t = pmd[mi];
+    if (!t) { t = new PteTable(addr - (addr % PMD_SIZE)); pmd[mi] = t; this.tableCount++; }
+    return t;
+  }
+
+  /** Which level is missing at addr (for page_vma_mapped_walk's hole skipping). */
+  missingLevelSize(addr: number): number {
+    const pud = this.pgd[pgdIndex(addr)];
+    if (!pud) return PGDIR_SIZE;
+    const pmd = pud[pudIndex(addr)];
+    if (!pmd) return PUD_SIZE;
+    if (!pmd[pmdIndex(addr)]) return PMD_SIZE;
+    return 0;
+  }
+
+  /** free_pgd_range() for a table that became empty. */
+  freeIfEmpty(addr: number): void {
+    const pud = this.pgd[pgdIndex(addr)];
+    const pmd = pud?.[pudIndex(addr)];
+    const t = pmd?.[pmdIndex(addr)];
+    if (pmd && t && t.used === 0) { pmd[pmdIndex(addr)] = undefined; this.tableCount--; }
+  }
+
+  /** Every PTE table, in address order. */
+  *tables(): IterableIterator<PteTable> {
+    for (let g = 0; g < PTRS_PER_TABLE; g++) {
+      const pud = this.pgd[g]; if (!pud) continue;
+      for (let u = 0; u < PTRS_PER_TABLE; u++) {
+        const pmd = pud[u]; if (!pmd) continue;
+        for (let m = 0; m < PTRS_PER_TABLE; m++) { const t = pmd[m]; if (t) yield t; }
+      }
+    }
+  }
+}
