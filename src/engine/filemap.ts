@@ -6,11 +6,12 @@ import type { AddressSpace } from './addressSpace';
 import { PG_readahead, PG_uptodate, PG_dirty, PG_swapbacked } from './memmap';
 import { VM_FAULT_LOCKED, VM_FAULT_MAJOR, VM_FAULT_RETRY, VM_FAULT_SIGBUS, FAULT_FLAG_TRIED, VmFault, VmOps } from './vmOps';
 
-// mm/readahead.c: page_cache_ra_unbounded() for [start, start+size): read the missing
-// pages (uptodate once the I/O completes) and mark PG_readahead at start+size-async.
+// mm/readahead.c: page_cache_ra_unbounded() for [start, start+size) clipped at EOF: read
+// the missing pages (uptodate once the I/O completes) and mark PG_readahead on the page
+// at start + (pages read) - async_size, if that page was newly read.
 function readahead(k: Kernel, as: AddressSpace, start: number, size: number, asyncSize: number): void {
   const end = Math.min(start + size, as.sizePages);
-  const mark = start + size - asyncSize;
+  const mark = end - asyncSize;
   for (let i = Math.max(0, start); i < end; i++) {
     if (as.folioAt(i)) continue;
     const pfn = k.addToPageCache(as, i, PG_uptodate);
@@ -47,7 +48,11 @@ function filemap_fault(k: Kernel, vmf: VmFault): number {
   if (index >= as.sizePages) return VM_FAULT_SIGBUS; // beyond i_size
   let pfn = as.folioAt(index);
   if (pfn) {
-    if (k.memmap.test(pfn, PG_readahead)) do_async_mmap_readahead(k, as, pfn);
+    if (k.memmap.test(pfn, PG_readahead)) {
+      // the async readahead drops the fault lock (fpin) and the fault is retried
+      do_async_mmap_readahead(k, as, pfn);
+      if (!(vmf.flags & FAULT_FLAG_TRIED)) return VM_FAULT_RETRY;
+    }
     vmf.page = pfn;
     return VM_FAULT_LOCKED;
   }

@@ -71,8 +71,14 @@ function do_user_addr_fault(k: Kernel, task: Task, addr: number, errorCode: numb
     const ret = handle_mm_fault(k, task, vma, addr, flags);
     mm_account_fault(k, task, flags, ret);
     if (ret & VM_FAULT_RETRY) {
-      tr.call('VM_FAULT_RETRY → retry with FAULT_FLAG_TRIED');
-      flags |= FAULT_FLAG_TRIED;
+      // Before 6.7 every retry carries FAULT_FLAG_TRIED. From 6.7 file read faults run
+      // first under the per-VMA lock and the fallback under mmap_lock adds TRIED only
+      // when VM_FAULT_MAJOR was set ("fix major fault accounting when retrying under
+      // per-VMA lock"); see docs/kernel-findings.md.
+      if (!k.profile.atLeast(6, 7) || (ret & VM_FAULT_MAJOR) || (flags & FAULT_FLAG_TRIED)) {
+        tr.call('VM_FAULT_RETRY → retry with FAULT_FLAG_TRIED');
+        flags |= FAULT_FLAG_TRIED;
+      } else tr.call('VM_FAULT_RETRY → retry under mmap_lock');
       continue;
     }
     if (ret & VM_FAULT_OOPS) {
@@ -233,13 +239,14 @@ function lockPage(k: Kernel, pfn: number): void { if (pfn && k.memmap.pfnValid(p
 function unlockPage(k: Kernel, pfn: number): void { if (pfn && k.memmap.pfnValid(pfn)) k.memmap.flags[pfn] &= ~PG_locked; }
 
 // mm/memory.c: set_pte_range() (do_set_pte() before 6.5): mk_pte with vm_page_prot;
-// a write makes it dirty (and writable if VM_WRITE); a read fault makes a PTE that the
-// prot already allows to write dirty when the folio is already dirty; rmap + RSS.
+// a write makes it dirty (and writable if VM_WRITE); from 6.16 ("mm: set the pte dirty
+// if the folio is already dirty") a read fault makes a PTE that the prot already allows
+// to write dirty when the folio is dirty (x86 ≤6.15: clean); rmap + RSS.
 function set_pte_range(k: Kernel, vmf: VmFault, pfn: number, addr: number, write: boolean, why: string): void {
   const vma = vmf.vma;
   let entry = vma.pageProt;
   if (write) entry = maybe_mkwrite(pte_mkdirty(entry), vma);
-  else if (pte_write(entry) && k.memmap.test(pfn, PG_dirty)) entry = pte_mkdirty(entry);
+  else if (k.profile.atLeast(6, 16) && pte_write(entry) && k.memmap.test(pfn, PG_dirty)) entry = pte_mkdirty(entry);
   if (write && !vma.has(VM_SHARED)) folio_add_new_anon_rmap(k, pfn, vma, addr);
   else folio_add_file_rmap_pte(k, pfn, vma);
   vma.mm.setPte(addr, entry, pfn, why);

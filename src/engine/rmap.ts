@@ -86,8 +86,8 @@ function __rmap_walk_file(k: Kernel, mapping: AddressSpace, pgoff: number, nrPag
   mapping.iMmap.forEachOverlap(pgoff, pgoff + nrPages - 1, (vma) => {
     const address = vma_address(vma, pgoff, nrPages);
     if (address === EFAULT) throw new Error('engine BUG: vma_address() returned -EFAULT for a VMA the i_mmap walk yielded');
-    if (rwc.invalidVma?.(vma)) { k.tr.walkSkip(vma.mm.pid, vma.id, rwc.skipReason ?? 'invalid_vma'); return true; }
-    k.tr.walkVisit(vma.mm.pid, vma.id, address);
+    if (rwc.invalidVma?.(vma)) { k.tr.walkSkip(vma.mm.pid, vma.id, vma.label, rwc.skipReason ?? 'invalid_vma'); return true; }
+    k.tr.walkVisit(vma.mm.pid, vma.id, vma.label, address);
     return rwc.rmapOne(vma, address);
   });
 }
@@ -168,7 +168,7 @@ export function unmapMappingRange(k: Kernel, mapping: AddressSpace, first: numbe
     const vba = vma.pgoff, vea = vma.lastPgoff;
     const zba = Math.max(first, vba), zea = Math.min(last, vea);
     const start = vma.start + (zba - vba) * 4096, end = vma.start + (zea - vba + 1) * 4096;
-    k.tr.walkVisit(vma.mm.pid, vma.id, start);
+    k.tr.walkVisit(vma.mm.pid, vma.id, vma.label, start);
     const n = zap_pte_range(k, vma, start, end, evenCows, 'unmap_mapping_range: zap_page_range_single');
     zapped += n;
   }

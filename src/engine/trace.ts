@@ -30,8 +30,8 @@ export interface Tracer {
   /** struct page field change; for 'flags' the values are PG_* bit masks. */
   folioSet(pfn: number, field: FolioField, before: number, after: number): void;
   walkBegin(api: WalkApi, mappingId: number, pgoff: number, nrPages: number, pfn: number): void;
-  walkVisit(pid: number, vmaId: number, address: number): void;
-  walkSkip(pid: number, vmaId: number, reason: string): void;
+  walkVisit(pid: number, vmaId: number, label: string | undefined, address: number): void;
+  walkSkip(pid: number, vmaId: number, label: string | undefined, reason: string): void;
   walkPte(pid: number, addr: number, counted: boolean): void;
   walkEnd(result: number): void;
   defio(objId: number, ev: DefioEvent, page: number, time: number): void;

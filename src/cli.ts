@@ -1,0 +1,82 @@
+// The `mmscope` command: check scenarios (gcc-style diagnostics, a summary line, exit
+// 0/1/2) and print a run's trace as JSON. No stack trace ever reaches the user.
+
+import { readFileSync } from 'node:fs';
+import { runText, type RunResult } from './scenario/run';
+import { traceToJson } from './scenario/traceJson';
+
+const HELP = `mmscope — simulate Linux memory-management scenarios (.mms)
+
+Usage:
+  mmscope check FILE...            parse, run and check each scenario
+  mmscope run FILE --json          print the full trace of a run as JSON (format mmscope-trace v1)
+  mmscope --help | --version
+
+Options:
+  --kernel X.Y     run as this kernel version (overrides the file's \`kernel\` line)
+  --quiet          print only problems and the summary
+
+check prints problems as FILE:LINE:COL: error|warning: MESSAGE [CODE], then one line
+"N passed, M failed" counting expectations.
+Exit status: 0 all expectations hold, 1 an expectation failed, 2 a parse or semantic
+error (or a mapping the kernel refuses), or bad usage.
+`;
+
+function formatDiag(file: string, r: RunResult): string[] {
+  return r.diagnostics
+    .filter((d) => d.severity !== 'info')
+    .map((d) => `${file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity}: ${d.message} [${d.code}]`);
+}
+
+function readScenario(file: string): string | { error: string } {
+  try { return readFileSync(file, 'utf8'); }
+  catch (e) { return { error: `${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }; }
+}
+
+export function main(argv: string[], write: (s: string) => void = (s) => process.stdout.write(s),
+  writeErr: (s: string) => void = (s) => process.stderr.write(s)): number {
+  const args = argv.filter((a) => !a.startsWith('--'));
+  const flags = new Set(argv.filter((a) => a.startsWith('--')));
+  let kernel: string | undefined;
+  const ki = argv.indexOf('--kernel');
+  if (ki >= 0) { kernel = argv[ki + 1]; args.splice(args.indexOf(kernel), 1); }
+  if (flags.has('--help') || argv.length === 0) { write(HELP); return argv.length === 0 ? 2 : 0; }
+  if (flags.has('--version')) { write('mmscope 0.1.0 (language v1, trace format v1)\n'); return 0; }
+  const [cmd, ...files] = args;
+  if (kernel !== undefined && !/^\d+\.\d+$/.test(kernel)) { writeErr(`mmscope: --kernel wants MAJOR.MINOR, got '${kernel}'\n`); return 2; }
+  if (cmd === 'check') {
+    if (!files.length) { writeErr('mmscope check: no files given\n'); return 2; }
+    let status = 0, passed = 0, failed = 0;
+    for (const f of files) {
+      const text = readScenario(f);
+      if (typeof text !== 'string') { writeErr(text.error + '\n'); status = 2; continue; }
+      const r = runText(text, { kernelOverride: kernel });
+      for (const l of formatDiag(f, r)) write(l + '\n');
+      passed += r.passed; failed += r.failed;
+      status = Math.max(status, r.exitStatus);
+    }
+    write(`${passed} passed, ${failed} failed\n`);
+    return status;
+  }
+  if (cmd === 'run') {
+    if (files.length !== 1) { writeErr('mmscope run: give exactly one FILE\n'); return 2; }
+    const text = readScenario(files[0]);
+    if (typeof text !== 'string') { writeErr(text.error + '\n'); return 2; }
+    const r = runText(text, { kernelOverride: kernel });
+    if (flags.has('--json')) write(JSON.stringify(traceToJson(r, files[0]), null, 1) + '\n');
+    else {
+      for (const l of formatDiag(files[0], r)) write(l + '\n');
+      write(`${r.passed} passed, ${r.failed} failed\n`);
+    }
+    return r.exitStatus;
+  }
+  writeErr(`mmscope: unknown command '${cmd}' (try --help)\n`);
+  return 2;
+}
+
+if (require.main === module) {
+  let code = 2;
+  try { code = main(process.argv.slice(2)); }
+  catch (e) { process.stderr.write(`mmscope: internal error: ${(e as Error).message}\n`); code = 2; }
+  process.exitCode = code;
+}

@@ -1,0 +1,176 @@
+// Expectations: evaluated at their place in the scenario against the engine's state.
+// A failure says what was expected and what was found, in kernel terms.
+
+import type { Expectation, FolioFlag, PteFlag } from '../language/ast';
+import type { Kernel, Task } from '../engine/kernel';
+import type { AddressSpace } from '../engine/addressSpace';
+import { PG_dirty, PG_writeback, ZERO_PFN } from '../engine/memmap';
+import { formatPteFlags, pte_dirty, pte_none, pte_present, pte_soft_dirty, pte_special, pte_write, pte_young } from '../engine/pte';
+import type { TraceRecorder } from './trace';
+import type { LabelInfo } from './run';
+import { resolveAddrs } from './run';
+
+export interface RunState {
+  k: Kernel;
+  rec: TraceRecorder;
+  pids: Map<string, number>;
+  tasksByName: Map<string, Task>;
+  objects: Map<string, AddressSpace>;
+  labels: Map<string, Map<string, LabelInfo>>;
+  lastResult: number | undefined;
+  lastOopsStep: number;
+}
+
+export interface ExpectOutcome { ok: boolean; message: string }
+
+const hex = (n: number) => '0x' + n.toString(16);
+
+export function evaluateExpectation(st: RunState, e: Expectation): ExpectOutcome {
+  switch (e.kind) {
+    case 'expect_pte': return expectPte(st, e);
+    case 'expect_folio': return expectFolio(st, e);
+    case 'expect_result': {
+      if (st.lastResult === undefined) return fail(`expected result ${e.value.value}, found no kernel operation before this line`);
+      return st.lastResult === e.value.value ? pass(`result ${st.lastResult}`) : fail(`expected result ${e.value.value}, found ${st.lastResult}`);
+    }
+    case 'expect_walk': return expectWalk(st, e);
+    case 'expect_faults': {
+      const t = st.tasksByName.get(e.proc.name);
+      const n = t ? t.minFlt + t.majFlt : 0;
+      const detail = t && t.majFlt ? ` (${t.minFlt} minor + ${t.majFlt} major)` : '';
+      return n === e.value.value ? pass(`${e.proc.name} took ${n} faults${detail}`)
+        : fail(`expected ${e.proc.name} to have taken ${e.value.value} page faults, found ${n}${detail}`);
+    }
+    case 'expect_signal': {
+      const t = st.tasksByName.get(e.proc.name);
+      const sig = t?.lastSignal ?? 'none';
+      return sig === e.signal ? pass(`last access of ${e.proc.name}: ${sig}`)
+        : fail(`expected the last access of ${e.proc.name} to raise ${e.signal}, found ${sig}`);
+    }
+    case 'expect_defio_pending': {
+      const fb = st.objects.get(e.obj.name)?.fb;
+      const n = fb ? fb.pagereflist.length : 0;
+      const list = fb && n ? ` [${fb.pagereflist.join(', ')}]` : '';
+      return n === e.value.value ? pass(`${n} pages listed${list}`)
+        : fail(`expected ${e.value.value} pages on ${e.obj.name}'s deferred-I/O list, found ${n}${list}`);
+    }
+    case 'expect_defio_written': {
+      const fb = st.objects.get(e.obj.name)?.fb;
+      const got = fb ? fb.lastWritten : [];
+      const want = e.indexes.map((n) => n.value);
+      const ok = got.length === want.length && got.every((v, i) => v === want[i]);
+      const f = (l: number[]) => (l.length ? l.join(', ') : 'nothing');
+      if (fb && fb.workRuns === 0) return fail(`expected deferred_io to have written ${f(want)}, found that the deferred work has not run yet`);
+      return ok ? pass(`deferred_io got ${f(got)}`) : fail(`expected deferred_io to have been handed ${f(want)}, found ${f(got)}`);
+    }
+    case 'expect_oops': {
+      const prev = st.rec.steps.length - 2;
+      // the last statement: the closest earlier non-expectation step
+      let i = prev;
+      while (i >= 0 && st.rec.steps[i].kind.startsWith('expect_')) i--;
+      return i >= 0 && st.lastOopsStep === i ? pass('the kernel oopsed') : fail('expected the last statement to oops the kernel, found no oops');
+    }
+  }
+}
+
+function pass(message: string): ExpectOutcome { return { ok: true, message }; }
+function fail(message: string): ExpectOutcome { return { ok: false, message }; }
+
+function expectPte(st: RunState, e: Extract<Expectation, { kind: 'expect_pte' }>): ExpectOutcome {
+  const t = st.tasksByName.get(e.proc.name);
+  if (!t) return fail(`process ${e.proc.name} does not exist`);
+  const addrs = resolveAddrs(st, e.proc.name, e.pages);
+  if (typeof addrs === 'string') return fail(addrs);
+  for (let n = 0; n < addrs.length; n++) {
+    const a = addrs[n];
+    const flags = t.mm.pteFlags(a), pfn = t.mm.ptePfn(a);
+    for (const f of e.flags) {
+      const [holds, what] = pteFlagHolds(st, f, flags, pfn);
+      if (holds === f.negated) {
+        const where = e.pages.kind === 'named' ? `${e.pages.target.name}[${(e.pages.first.value + n)}]` : hex(a);
+        const desc = pte_none(flags, pfn) ? 'no PTE' : `PTE {${formatPteFlags(flags, pfn)}} pfn ${hex(pfn)}`;
+        return fail(`expected the PTE of ${e.proc.name} ${where} (${hex(a)}) to be ${f.negated ? '!' : ''}${what}, found ${desc}`);
+      }
+    }
+  }
+  return pass('PTE flags hold');
+}
+
+function pteFlagHolds(st: RunState, f: PteFlag, flags: number, pfn: number): [boolean, string] {
+  const none = pte_none(flags, pfn);
+  switch (f.kind) {
+    case 'none': return [none, 'none'];
+    case 'present': return [!none && pte_present(flags), 'present'];
+    case 'write': return [!none && pte_write(flags), 'write'];
+    case 'dirty': return [!none && pte_dirty(flags), 'dirty'];
+    case 'young': return [!none && pte_young(flags), 'young'];
+    case 'softdirty': return [!none && pte_soft_dirty(flags), 'softdirty'];
+    case 'special': return [!none && pte_special(flags), 'special'];
+    case 'pfn': return [!none && pfn === f.pfn.value, `pfn ${f.pfn.value}`];
+    case 'maps': {
+      if (f.target === 'zero') return [!none && pfn === ZERO_PFN, 'maps zero'];
+      if (f.target === 'anon') return [!none && !pte_special(flags) && st.k.memmap.pfnValid(pfn) && st.k.memmap.folioTestAnon(pfn), 'maps anon'];
+      const obj = st.objects.get(f.target.obj.name);
+      const want = obj ? st.k.pfnOf(obj, f.target.index.value) : 0;
+      return [!none && want !== 0 && pfn === want, `maps ${f.target.obj.name}[${f.target.index.value}]`];
+    }
+  }
+}
+
+function expectFolio(st: RunState, e: Extract<Expectation, { kind: 'expect_folio' }>): ExpectOutcome {
+  if (e.page.kind !== 'named') return fail('expect folio needs OBJ[I]');
+  const obj = st.objects.get(e.page.target.name);
+  if (!obj) return fail(`no object ${e.page.target.name}`);
+  const k = st.k, mm = k.memmap;
+  const first = e.page.first.value, last = (e.page.last ?? e.page.first).value;
+  for (let i = first; i <= last; i++) {
+    const where = `${obj.name}[${i}]`;
+    const pfn = k.pfnOf(obj, i);
+    const hasPage = pfn !== 0 && mm.pfnValid(pfn);
+    const cached = obj.folioAt(i) !== 0;
+    for (const f of e.flags) {
+      let holds: boolean, what: string, found: string;
+      if (f.kind === 'cached') { holds = cached; what = 'cached'; found = cached ? 'in the page cache' : 'not in the page cache'; }
+      else if (!hasPage) {
+        return fail(`expected ${where} to be ${f.negated ? '!' : ''}${describeFolioFlag(st, f)}, found ${pfn ? `no struct page behind pfn ${hex(pfn)}` : 'no folio (not in the page cache)'}`);
+      } else {
+        switch (f.kind) {
+          case 'dirty': holds = mm.test(pfn, PG_dirty); what = 'dirty'; found = holds ? 'PG_dirty set' : 'PG_dirty clear'; break;
+          case 'writeback': holds = mm.test(pfn, PG_writeback); what = 'writeback'; found = holds ? 'under writeback' : 'not under writeback'; break;
+          case 'mapcount': holds = mm.mapcount[pfn] === f.value.value; what = `mapcount ${f.value.value}`; found = `mapcount ${mm.mapcount[pfn]}`; break;
+          case 'index': holds = mm.index[pfn] === f.value.value; what = `index ${f.value.value}`; found = `index ${mm.index[pfn]}`; break;
+          case 'mapping': {
+            const m = mm.mapping[pfn];
+            const want = f.obj ? st.objects.get(f.obj.name)?.id ?? -1 : 0;
+            holds = m === want;
+            what = `mapping ${f.obj ? f.obj.name : 'none'}`;
+            found = m === 0 ? 'page->mapping NULL' : m < 0 ? 'an anon_vma in page->mapping' : `page->mapping = ${[...st.objects.values()].find((o) => o.id === m)?.name ?? `mapping#${m}`}`;
+            break;
+          }
+        }
+      }
+      if (holds === f.negated) return fail(`expected ${where} to be ${f.negated ? '!' : ''}${what}, found ${found}`);
+    }
+  }
+  return pass('folio state holds');
+}
+
+function describeFolioFlag(_st: RunState, f: FolioFlag): string {
+  switch (f.kind) {
+    case 'mapcount': case 'index': return `${f.kind} ${f.value.value}`;
+    case 'mapping': return `mapping ${f.obj ? f.obj.name : 'none'}`;
+    default: return f.kind;
+  }
+}
+
+function expectWalk(st: RunState, e: Extract<Expectation, { kind: 'expect_walk' }>): ExpectOutcome {
+  const w = st.rec.lastWalk;
+  const name = (pid: number, vmaId: number, label: string | undefined) =>
+    `${st.k.tasks.get(pid)?.name ?? pid}:${label ?? `vma#${vmaId}`}`;
+  const got = w ? w.visits.map((v) => (v.skipped ? '~' : '') + name(v.pid, v.vma, v.label)) : [];
+  const want = e.entries.map((x) => (x.skipped ? '~' : '') + `${x.proc.name}:${x.label.name}`);
+  const f = (l: string[]) => (l.length ? l.join(', ') : 'none');
+  const ok = got.length === want.length && got.every((g, i) => g === want[i]);
+  const api = w ? ` (${w.api})` : '';
+  return ok ? pass(`walk${api}: ${f(got)}`) : fail(`expected the last rmap walk${api} to reach ${f(want)}, found ${w ? f(got) : 'no walk has run'}`);
+}
