@@ -227,6 +227,8 @@ function can_change_pte_writable(k: Kernel, vma: Vma, flags: number, pfn: number
   if (pte_protnone(flags)) return false;
   if (!vma.has(VM_SOFTDIRTY) && !pte_soft_dirty(flags)) return false; // soft-dirty tracking wants the fault
   if (!vma.has(VM_SHARED)) {
+    // 6.1 also required the PTE to be dirty for a private anon upgrade (relaxed in 6.2)
+    if (!k.profile.atLeast(6, 2) && !pte_dirty(flags)) return false;
     const page = vm_normal_page(k, vma, flags, pfn);
     return !!page && k.memmap.folioTestAnon(page) && k.memmap.test(page, PG_anon_exclusive);
   }
