@@ -1,0 +1,44 @@
+// Address spaces: each process, its VMAs (range, vm_pgoff, smaps flags, object) and a
+// strip of PTE cells per VMA coloured by state; what changed at this step is marked.
+
+import type { ProcView, VmaView } from '../src/scenario/inspectorModel';
+import { h, replace } from './dom';
+
+const CELL_NAMES: Record<string, string> = {
+  n: 'no PTE', r: 'present, read-only', w: 'present, writable, clean', d: 'present, dirty', s: 'special / zero page', p: 'PROT_NONE',
+};
+
+export function renderLegend(): HTMLElement {
+  return h('div', { class: 'legend', aria: { label: 'PTE cell legend' } },
+    ...Object.entries(CELL_NAMES).map(([c, n]) => h('span', { class: 'legend-item' }, h('span', { class: `cell c-${c}`, aria: { hidden: 'true' } }), n)),
+    h('span', { class: 'legend-item' }, h('span', { class: 'cell c-w changed', aria: { hidden: 'true' } }), 'changed at this step'));
+}
+
+function strip(v: VmaView, proc: string): HTMLElement {
+  const ch = new Set(v.changed);
+  const s = h('div', { class: 'strip', role: 'img', aria: { label: `${v.pages} PTEs of ${proc} ${v.label ?? v.start}: ${v.changed.length} changed` } });
+  const base = BigInt(v.start);
+  for (let i = 0; i < v.cells.length; i++) {
+    const c = v.cells[i];
+    const addr = '0x' + (base + BigInt(i * 4096)).toString(16);
+    s.appendChild(h('span', { class: `cell c-${c}${ch.has(i) ? ' changed' : ''}`, title: `${v.label ?? ''}[${i}] ${addr}: ${CELL_NAMES[c]}${ch.has(i) ? ' (changed)' : ''}` }));
+  }
+  if (v.pages > v.cells.length) s.appendChild(h('span', { class: 'more' }, `+${v.pages - v.cells.length} more (see PTEs)`));
+  return s;
+}
+
+export function renderAddressSpaces(el: HTMLElement, procs: ProcView[]): void {
+  if (!procs.length) { replace(el, h('p', { class: 'empty' }, 'No process yet at this step.')); return; }
+  replace(el, renderLegend(), ...procs.map((p) => h('section', { class: `proc${p.alive ? '' : ' dead'}`, aria: { label: `process ${p.name}` } },
+    h('h3', {}, p.name, h('span', { class: 'dim' }, ` pid ${p.pid} · faults ${p.minFlt + p.majFlt} (maj ${p.majFlt})${p.alive ? '' : ' · exited'}`),
+      p.changedVmas ? h('span', { class: 'badge-changed' }, 'VMAs changed') : null),
+    p.vmas.length === 0 ? h('p', { class: 'empty' }, 'no VMAs') :
+      h('table', { class: 'vmas' },
+        h('thead', {}, h('tr', {}, h('th', {}, 'range'), h('th', {}, 'vm_pgoff'), h('th', {}, 'flags (smaps)'), h('th', {}, 'object'), h('th', {}, 'label'))),
+        h('tbody', {}, ...p.vmas.flatMap((v) => [
+          h('tr', { class: 'vma-row' + (v.changed.length ? ' has-changed' : '') },
+            h('td', { class: 'mono' }, `${v.start}–${v.end}`), h('td', { class: 'mono' }, String(v.pgoff)),
+            h('td', { class: 'mono' }, v.flags), h('td', {}, v.object), h('td', {}, v.label ?? '')),
+          h('tr', { class: 'strip-row' }, h('td', { attrs: { colspan: '5' } }, strip(v, p.name))),
+        ]))))));
+}

@@ -1,0 +1,76 @@
+// The timeline: one row per statement, what happened in kernel words, the status.
+// ←/→/Home/End step; Enter or a double click reveals the source line.
+
+import type { TimelineRow } from '../src/scenario/inspectorModel';
+import { h, icon, replace } from './dom';
+
+const STATUS_ICON: Record<string, [string, string]> = {
+  pass: ['pass', 'expectation passed'], fail: ['error', 'expectation failed'], skip: ['circle-slash', 'skipped'],
+  signal: ['zap', 'signal'], oops: ['flame', 'kernel oops'], event: ['debug-stackframe-dot', 'kernel events'], none: ['blank', ''],
+};
+
+export class Timeline {
+  readonly el: HTMLElement;
+  private list: HTMLElement;
+  private rows: TimelineRow[] = [];
+  private items: HTMLElement[] = [];
+  selected = 0;
+
+  constructor(private readonly onSelect: (step: number, reveal: boolean) => void) {
+    this.list = h('ol', { class: 'timeline-list', role: 'listbox', tabIndex: 0, aria: { label: 'Timeline: one row per statement' } });
+    this.el = h('section', { class: 'timeline', aria: { label: 'Timeline' } }, this.list);
+    this.list.addEventListener('keydown', (e) => this.key(e));
+    this.list.addEventListener('click', (e) => {
+      const li = (e.target as HTMLElement).closest('li');
+      if (li) this.onSelect(Number(li.dataset.step), true);
+    });
+  }
+
+  setRows(rows: TimelineRow[], selected: number): void {
+    this.rows = rows;
+    this.items = rows.map((r) => this.row(r));
+    replace(this.list, ...this.items);
+    this.select(Math.min(selected, Math.max(0, rows.length - 1)), false);
+  }
+
+  private row(r: TimelineRow): HTMLElement {
+    const [ic, label] = STATUS_ICON[r.status] ?? STATUS_ICON.none;
+    const text = r.text.length ? h('div', { class: 'tl-text' }, ...r.text.map((t) => h('div', { class: 'tl-line' }, t))) : null;
+    return h('li', { class: `tl-row st-${r.status}`, role: 'option', id: `step-${r.step}`, data: { step: String(r.step), line: String(r.line) }, aria: { selected: 'false' } },
+      h('span', { class: 'tl-num', aria: { hidden: 'true' } }, String(r.line + 1)),
+      h('span', { class: 'tl-icon' }, icon(ic, label || undefined)),
+      h('div', { class: 'tl-body' }, h('code', { class: 'tl-src' }, r.source || r.kind), text),
+      r.time ? h('span', { class: 'tl-time', title: 'simulated time at the end of the step' }, `${r.time} ms`) : null);
+  }
+
+  select(step: number, scroll = true): void {
+    const prev = this.items[this.selected];
+    if (prev) { prev.classList.remove('selected'); prev.setAttribute('aria-selected', 'false'); }
+    this.selected = step;
+    const cur = this.items[step];
+    if (cur) {
+      cur.classList.add('selected'); cur.setAttribute('aria-selected', 'true');
+      this.list.setAttribute('aria-activedescendant', cur.id);
+      if (scroll) cur.scrollIntoView({ block: 'nearest' });
+    }
+  }
+
+  private key(e: KeyboardEvent): void {
+    const n = this.rows.length;
+    if (!n) return;
+    let s = this.selected;
+    switch (e.key) {
+      case 'ArrowDown': case 'ArrowRight': s = Math.min(n - 1, s + 1); break;
+      case 'ArrowUp': case 'ArrowLeft': s = Math.max(0, s - 1); break;
+      case 'Home': s = 0; break;
+      case 'End': s = n - 1; break;
+      case 'PageDown': s = Math.min(n - 1, s + 10); break;
+      case 'PageUp': s = Math.max(0, s - 10); break;
+      case 'Enter': this.onSelect(s, true); e.preventDefault(); return;
+      default: return;
+    }
+    e.preventDefault();
+    if (s !== this.selected) this.onSelect(s, false);
+  }
+  focus(): void { this.list.focus(); }
+}
