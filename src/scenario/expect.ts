@@ -8,7 +8,7 @@ import { PG_dirty, PG_writeback, ZERO_PFN } from '../engine/memmap';
 import { formatPteFlags, pte_dirty, pte_none, pte_present, pte_soft_dirty, pte_special, pte_write, pte_young } from '../engine/pte';
 import type { TraceRecorder } from './trace';
 import type { LabelInfo } from './run';
-import { resolveAddrs } from './run';
+import { resolveAddrRange } from './run';
 
 export interface RunState {
   k: Kernel;
@@ -79,10 +79,10 @@ function fail(message: string): ExpectOutcome { return { ok: false, message }; }
 function expectPte(st: RunState, e: Extract<Expectation, { kind: 'expect_pte' }>): ExpectOutcome {
   const t = st.tasksByName.get(e.proc.name);
   if (!t) return fail(`process ${e.proc.name} does not exist`);
-  const addrs = resolveAddrs(st, e.proc.name, e.pages);
-  if (typeof addrs === 'string') return fail(addrs);
-  for (let n = 0; n < addrs.length; n++) {
-    const a = addrs[n];
+  const range = resolveAddrRange(st, e.proc.name, e.pages);
+  if (typeof range === 'string') return fail(range);
+  for (let n = 0; n < range.count; n++) {
+    const a = range.first + n * 4096;
     const flags = t.mm.pteFlags(a), pfn = t.mm.ptePfn(a);
     for (const f of e.flags) {
       const [holds, what] = pteFlagHolds(st, f, flags, pfn);

@@ -13,9 +13,10 @@ import { clear_refs_soft_dirty, do_mmap, do_mprotect, do_munmap, dup_mmap, exit_
 import { folioMkclean, mappingWrprotectRange, pfnMkcleanRange, unmapMappingRange } from '../engine/rmap';
 import { msyncRange, writebackRange } from '../engine/writeback';
 import { flushDeferredWork } from '../engine/fbDefio';
-import { Step, TraceRecorder } from './trace';
+import { Step, TraceBudgetExceeded, TraceRecorder, type VmaSnapshot } from './trace';
 import { evaluateExpectation, type RunState } from './expect';
 import { Mm } from '../engine/mm';
+import { OutOfSimulatedRam } from '../engine/memmap';
 
 export interface RunOptions {
   /** kernel version when the file has no `kernel` statement, e.g. '6.15' */
@@ -25,6 +26,11 @@ export interface RunOptions {
   limits?: Partial<Limits>;
   /** stop after this many statements (cancellation checks) */
   shouldCancel?: () => boolean;
+  /**
+   * Called after every statement the engine executed (not after expectations or skipped
+   * statements), with the engine state; for invariant checks (src/engine/invariants.ts).
+   */
+  onStep?: (statement: Statement, step: Step, engine: Kernel) => void;
 }
 
 export interface LabelInfo { proc: string; start: number; pages: number; obj: string; pgoff: number; shared: boolean }
@@ -52,7 +58,7 @@ export interface RunResult {
 
 export const RUN_CODES = {
   einval: 'MMS502', enomem: 'MMS501', eexist: 'MMS503', mprotect: 'MMS504', munmap: 'MMS505',
-  deadProcess: 'MMS506', tooManyEvents: 'MMS604', timeBudget: 'MMS605',
+  deadProcess: 'MMS506', tooManyEvents: 'MMS604', timeBudget: 'MMS605', outOfRam: 'MMS606',
   expectation: 'MMS701',
   noFolio: 'MMS801', oops: 'MMS802', efault: 'MMS803', warn: 'MMS804', noStructPage: 'MMS805',
 } as const;
@@ -73,6 +79,11 @@ export function runScenario(scenario: Scenario, parseDiags: Diagnostic[], opts: 
   const version = parseVersion(opts.kernelOverride) ?? chk.kernel;
   const rec = new TraceRecorder();
   const k = new Kernel(new KernelProfile(version), rec);
+  rec.folioFlags = (pfn) => k.memmap.flags[pfn];
+  rec.vmaSource = (pid) => (k.tasks.get(pid)?.mm.vmas ?? []).map((v): VmaSnapshot => ({
+    start: v.start, end: v.end, pgoff: v.pgoff, flags: v.flags, prot: v.pageProt, file: v.file ? v.file.id : 0,
+    label: v.label, id: v.id,
+  }));
   const diags: Diagnostic[] = [...parseDiags, ...chk.diagnostics];
   const staticErrors = diags.some((d) => d.severity === 'error');
   const st: RunState = {
@@ -83,7 +94,10 @@ export function runScenario(scenario: Scenario, parseDiags: Diagnostic[], opts: 
   const out = (range: Range, severity: Severity, code: string, message: string) => diags.push({ range, severity, code, message });
   let passed = 0, failed = 0, cancelled = false;
   const t0 = Date.now();
+  // Checked by the recorder every 65,536 events, so one huge statement stops in budget too.
+  rec.budget = () => (rec.eventCount > limits.maxEvents ? 'events' : Date.now() - t0 > limits.maxRunMs ? 'time' : undefined);
   let n = 0;
+  let stopped = false;
   for (const s of scenario.statements) {
     if ((++n & 63) === 0) {
       if (opts.shouldCancel?.()) { cancelled = true; break; }
@@ -111,16 +125,25 @@ export function runScenario(scenario: Scenario, parseDiags: Diagnostic[], opts: 
     try {
       execute(st, s, step, out);
     } catch (e) {
-      // An engine invariant broke (the kernel would BUG): report it, never crash.
-      out(s.range, 'error', 'MMS900', `internal engine error: ${(e as Error).message}`);
+      if (e instanceof TraceBudgetExceeded) {
+        out(s.range, 'error', e.which === 'events' ? RUN_CODES.tooManyEvents : RUN_CODES.timeBudget, e.which === 'events'
+          ? `run stopped in this statement: more than ${limits.maxEvents} trace events (limit maxEvents)`
+          : `run stopped in this statement: the scenario took longer than ${limits.maxRunMs} ms (limit maxRunMs)`);
+        stopped = true;
+      } else {
+        // An engine invariant broke (the kernel would BUG): report it, never crash.
+        out(s.range, 'error', 'MMS900', `internal engine error: ${(e as Error).message}`);
+      }
     }
     if (rec.oopsInStep) {
       st.lastOopsStep = step.index;
-      const ev = step.events.find((e) => e.t === 'oops');
-      out(s.range, 'warning', RUN_CODES.oops, `kernel oops: ${ev && ev.t === 'oops' ? ev.message : ''}`);
+      out(s.range, 'warning', RUN_CODES.oops, `kernel oops: ${rec.lastOopsMessage}`);
     }
     step.time = k.now;
+    if (stopped) break;
   }
+  rec.budget = undefined;
+  rec.endStep();
   diags.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   const hasError = diags.some((d) => d.severity === 'error' && d.code !== RUN_CODES.expectation);
   return {
@@ -135,6 +158,15 @@ type Out = (range: Range, severity: Severity, code: string, message: string) => 
 function task(st: RunState, name: string): Task | undefined {
   const t = st.tasksByName.get(name);
   return t && t.alive ? t : undefined;
+}
+
+/** The pages named by a PAGES spec in proc as (first address, page count), without an array. */
+export function resolveAddrRange(st: RunState, proc: string, spec: PageSpec): { first: number; count: number } | string {
+  if (spec.kind === 'addr') return { first: spec.addr.value - (spec.addr.value % 4096), count: 1 };
+  const lab = st.labels.get(proc)?.get(spec.target.name);
+  if (!lab) return `${proc} has no mapping labelled ${spec.target.name}`;
+  const first = spec.first.value, last = spec.last?.value ?? first;
+  return { first: lab.start + first * 4096, count: Math.max(0, last - first + 1) };
 }
 
 /** The addresses of the pages named by a PAGES spec in proc (labels resolve in proc). */
@@ -239,10 +271,11 @@ function execute(st: RunState, s: Statement, step: Step, out: Out): void {
     case 'read': case 'write': {
       const t = task(st, s.proc.name);
       if (!t) return deadProc(st, s.proc.name, s.range, out);
-      const addrs = resolveAddrs(st, s.proc.name, s.pages);
-      if (typeof addrs === 'string') { out(s.range, 'error', RUN_CODES.munmap, addrs); return; }
-      for (const a of addrs) {
-        const r = userAccess(k, t, a, s.kind === 'write');
+      const range = resolveAddrRange(st, s.proc.name, s.pages);
+      if (typeof range === 'string') { out(s.range, 'error', RUN_CODES.munmap, range); return; }
+      const write = s.kind === 'write';
+      for (let i = 0; i < range.count; i++) {
+        const r = userAccess(k, t, range.first + i * 4096, write);
         if (r === 'oops') { t.killedByOops = true; exit_mmap(k, t); break; }
         if (!t.alive) break;
       }

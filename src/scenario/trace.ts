@@ -1,6 +1,19 @@
 // The trace of a run (format `mmscope-trace` version 1, docs/trace-format.md): one step
 // per statement, and inside each step the engine's events in the order they happened.
 // TraceRecorder is the engine's Tracer: it turns hook calls into compact records.
+//
+// Storage (docs/performance.md): the common events (fault, pte, hw access, folio field
+// change, call) are packed into a byte log — fixed 1 MiB chunks, never copied when they
+// grow — with an op byte and varint fields delta-coded against the previous record (pid,
+// address, pfn). The delta context resets at every step start and every chunk start, so
+// any step (and any chunk) decodes on its own. A fault's call path is interned: the
+// sequence of call() names is a node of a trie, and the record holds the node id. Rarer
+// events (rmap walks with their visits, defio, signals, oopses, VMA changes, warnings)
+// stay objects in a side table the log refers to by index. A written page (fault + PTE +
+// page-cache insertion + dirty) costs about 25 bytes of trace.
+//
+// `Step.events` is a view materialised from the log on each access; hot consumers
+// (time travel) use `TraceRecorder.decode()` with a reusable cursor instead.
 
 import type { DefioEvent, FaultOutcome, FolioField, Tracer, WalkApi } from '../engine/trace';
 
@@ -28,67 +41,308 @@ export interface WalkVisit {
   ptes: { addr: number; counted: boolean }[];
 }
 
-export interface Step {
-  index: number;
-  /** 0-based source line of the statement */
-  line: number;
-  kind: string;
+/** A VMA as it was at the end of a step (for time travel). */
+export interface VmaSnapshot {
+  start: number; end: number; pgoff: number; flags: number; prot: number;
+  /** address_space id, 0 for anonymous */ file: number; label?: string; id: number;
+}
+
+/** Thrown by the recorder when a run exceeds its event or time budget (caught by the runner). */
+export class TraceBudgetExceeded extends Error {
+  constructor(readonly which: 'events' | 'time') { super(`trace budget exceeded (${which})`); }
+}
+
+// ---- op codes (low 3 bits of the op byte) ----------------------------------------------
+const OP_FAULT = 0, OP_HW = 1, OP_PTE = 2, OP_FOLIO = 3, OP_RARE = 4, OP_CALL = 5;
+const M_SAMEPID = 1 << 3;   // pid equals the previous record's pid (fault/hw/pte)
+const M_ALIGNED = 1 << 4;   // address delta is in pages
+const M_WRITE = 1 << 5;     // hw: write access
+const M_BNONE = 1 << 5;     // pte: before is none (0/0)
+const M_APSAME = 1 << 6;    // pte: after pfn equals before pfn
+// folio: field in bits 4-5
+const FIELDS: FolioField[] = ['flags', 'mapping', 'index', 'cached'];
+const OUTCOMES: (FaultOutcome | undefined)[] = [undefined, 'minor', 'major', 'retry', 'sigsegv', 'sigbus', 'oops', 'nopage-loop'];
+const OUTCOME_CODE = new Map<FaultOutcome, number>(OUTCOMES.map((o, i) => [o!, i] as [FaultOutcome, number]).slice(1));
+
+const CHUNK = 1 << 20;
+const CHUNK_SLACK = 64; // the longest record is < 64 bytes
+
+/** x86 PTE flags with NX (bit 31) rotated to bit 1 and the JS sign (the engine passes
+ *  both int32 and uint32 words) in bit 0, so common flag words take 2 bytes and decode
+ *  to exactly the number the engine passed. */
+const encFlags = (f: number) => ((f >>> 0) & 0x7fffffff) * 4 + ((f >>> 31) << 1) + (f < 0 ? 1 : 0);
+const decFlags = (v: number) => {
+  const neg = v % 2, nx = ((v - neg) / 2) % 2;
+  const w = ((v - neg - nx * 2) / 4) | (nx << 31);
+  return neg ? w : w >>> 0;
+};
+const zig = (v: number) => (v >= 0 ? v * 2 : -v * 2 - 1);
+const unzig = (z: number) => (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
+
+/** One statement's slice of the trace. `events` is materialised from the log on access. */
+export class Step {
   /** simulated time (ms) when the step ended */
-  time: number;
-  events: TraceEvent[];
+  time = 0;
   /** value of a kernel operation (`expect result`) */
   result?: number;
   /** for expectations */
   expect?: { ok: boolean; message: string };
   skipped?: boolean;
+  /** log position of the step's first record and one past its last (chunk * 2^20 + offset) */
+  logStart = 0;
+  logEnd = 0;
+  /** TraceRecorder.eventCount before and after the step */
+  eventStart = 0;
+  eventEnd = 0;
+  constructor(
+    private readonly rec: TraceRecorder,
+    readonly index: number,
+    /** 0-based source line of the statement */
+    readonly line: number,
+    readonly kind: string,
+  ) {}
+  /** Number of events in the step (without decoding them). */
+  get eventCount(): number { return this.eventEnd - this.eventStart; }
+  /** The step's events, decoded from the log (read-only; the last step decoded is cached). */
+  get events(): TraceEvent[] { return this.rec.stepEvents(this.index); }
+}
+
+/**
+ * A reusable decoding cursor: `TraceRecorder.decode()` fills its fields for each record.
+ * `t` is the record kind; the other fields are valid for the kinds noted.
+ */
+export class TraceCursor {
+  t: 'fault' | 'hw' | 'pte' | 'folio' | 'rare' | 'call' = 'call';
+  /** fault, hw, pte */ pid = 0; addr = 0;
+  /** fault */ err = 0; pathId = 0; outcome = 0;
+  /** hw */ write = false;
+  /** pte */ bf = 0; bp = 0; af = 0; ap = 0; whyId = 0;
+  /** folio */ pfn = 0; field: FolioField = 'flags'; before = 0; after = 0;
+  /** folio 'cached': the folio's PG_* flags when it entered the page cache */ initFlags = 0;
+  /** rare: index into the side table; call: string id */ ref = 0;
 }
 
 export class TraceRecorder implements Tracer {
   readonly steps: Step[] = [];
   current: Step | undefined;
   eventCount = 0;
-  private fault: Extract<TraceEvent, { t: 'fault' }> | undefined;
+  oopsInStep = false;
+  /** message of the last oops (for the runner's diagnostic) */
+  lastOopsMessage = '';
+  lastWalk: Extract<TraceEvent, { t: 'walk' }> | undefined;
+  /** Called every 65,536 events; returns false to stop the run (budget exceeded). */
+  budget: (() => 'events' | 'time' | undefined) | undefined;
+  /** Set by the runner: the PG_* flags of a pfn (recorded when a folio enters the page cache). */
+  folioFlags: ((pfn: number) => number) | undefined;
+  /** Set by the runner: the VMAs of pid now (snapshotted at the end of a step that changed them). */
+  vmaSource: ((pid: number) => VmaSnapshot[]) | undefined;
+  /** pid → [step index, VMAs at the end of that step] in step order */
+  readonly vmaHistory = new Map<number, { step: number; vmas: VmaSnapshot[] }[]>();
+  private vmaDirty: number[] = [];
+
+  // the log
+  private chunks: Uint8Array[] = [];
+  private chunkLen: number[] = [];
+  private buf = new Uint8Array(0);
+  private pos = CHUNK; // forces a chunk on the first record
+  private ci = -1;
+  // delta context
+  private lastPid = 0;
+  private lastAddr = 0;
+  private lastPfn = 0;
+  // side table, strings, call-path trie
+  readonly rare: TraceEvent[] = [];
+  private strings: string[] = [];
+  private stringIds = new Map<string, number>();
+  private trieParent: number[] = [0];
+  private trieName: number[] = [-1];
+  private trieChild: Map<string, number>[] = [new Map()];
+  private pathCache: (string[] | undefined)[] = [];
+  // the open fault / walk
+  private faultOpen = false;
+  private faultNode = 0;
+  private faultChunk: Uint8Array | undefined;
+  private faultPathAt = 0;
   private walk: Extract<TraceEvent, { t: 'walk' }> | undefined;
   private visit: WalkVisit | undefined;
-  lastWalk: Extract<TraceEvent, { t: 'walk' }> | undefined;
-  oopsInStep = false;
 
   beginStep(line: number, kind: string): Step {
-    const s: Step = { index: this.steps.length, line, kind, time: 0, events: [] };
+    this.endStep();
+    const s = new Step(this, this.steps.length, line, kind);
+    s.logStart = s.logEnd = this.logPos();
+    s.eventStart = s.eventEnd = this.eventCount;
     this.steps.push(s);
     this.current = s;
     this.oopsInStep = false;
+    this.lastPid = this.lastAddr = this.lastPfn = 0;
     return s;
   }
 
-  private push(e: TraceEvent): void {
-    this.eventCount++;
-    (this.current ?? this.beginStep(-1, 'setup')).events.push(e);
+  /** Close the current step (log end, VMA snapshots). Called by beginStep and the runner. */
+  endStep(): void {
+    const s = this.current;
+    if (!s) return;
+    s.logEnd = this.logPos();
+    s.eventEnd = this.eventCount;
+    if (this.vmaDirty.length && this.vmaSource) {
+      for (const pid of this.vmaDirty) {
+        let h = this.vmaHistory.get(pid);
+        if (!h) { h = []; this.vmaHistory.set(pid, h); }
+        const snap = { step: s.index, vmas: this.vmaSource(pid) };
+        if (h.length && h[h.length - 1].step === s.index) h[h.length - 1] = snap; else h.push(snap);
+      }
+    }
+    this.vmaDirty.length = 0;
   }
 
+  /** Bytes used by the log (for the performance figures). */
+  get logBytes(): number { return this.chunks.length ? (this.chunks.length - 1) * CHUNK + this.pos : 0; }
+
+  private logPos(): number { return this.ci < 0 ? 0 : this.ci * CHUNK + this.pos; }
+
+  /** Room for one record; a new chunk resets the delta context. */
+  private room(): void {
+    if (this.pos + CHUNK_SLACK <= CHUNK) return;
+    if (this.ci >= 0) this.chunkLen[this.ci] = this.pos;
+    this.buf = new Uint8Array(CHUNK);
+    this.chunks.push(this.buf); this.chunkLen.push(0);
+    this.ci++; this.pos = 0;
+    this.lastPid = this.lastAddr = this.lastPfn = 0;
+  }
+
+  private count(): void {
+    if (!this.current) this.beginStep(-1, 'setup');
+    if ((++this.eventCount & 0xffff) === 0 && this.budget) {
+      const why = this.budget();
+      if (why) throw new TraceBudgetExceeded(why);
+    }
+  }
+
+  private u(v: number): void {
+    const b = this.buf;
+    let p = this.pos;
+    while (v >= 0x80) {
+      b[p++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    b[p++] = v;
+    this.pos = p;
+  }
+
+  private addrField(op: number, pid: number, addr: number): number {
+    if (pid === this.lastPid) op |= M_SAMEPID;
+    if (addr % 4096 === 0 && this.lastAddr % 4096 === 0) op |= M_ALIGNED;
+    return op;
+  }
+  private addrRest(op: number, pid: number, addr: number): void {
+    if (!(op & M_SAMEPID)) { this.u(pid); this.lastPid = pid; }
+    const d = addr - this.lastAddr;
+    this.u(zig(op & M_ALIGNED ? d / 4096 : d));
+    this.lastAddr = addr;
+  }
+
+  private intern(s: string): number {
+    let id = this.stringIds.get(s);
+    if (id === undefined) { id = this.strings.length; this.strings.push(s); this.stringIds.set(s, id); }
+    return id;
+  }
+  /** The string with id (call names, PTE reasons). */
+  str(id: number): string { return this.strings[id]; }
+
+  /** The call path of an interned path id (shared array: do not modify). */
+  path(node: number): string[] {
+    let p = this.pathCache[node];
+    if (p) return p;
+    const out: string[] = [];
+    for (let n = node; n !== 0; n = this.trieParent[n]) out.push(this.strings[this.trieName[n]]);
+    p = out.reverse();
+    this.pathCache[node] = p;
+    return p;
+  }
+
+  private pushRare(e: TraceEvent): void {
+    this.count();
+    this.room();
+    this.buf[this.pos++] = OP_RARE;
+    this.u(this.rare.length);
+    this.rare.push(e);
+  }
+
+  // ---- Tracer ------------------------------------------------------------------
+
   faultBegin(pid: number, addr: number, err: number): void {
-    this.fault = { t: 'fault', pid, addr, err, path: [] };
-    this.push(this.fault);
+    this.count();
+    this.room();
+    const op = this.addrField(OP_FAULT, pid, addr);
+    this.buf[this.pos++] = op;
+    this.addrRest(op, pid, addr);
+    this.u(err);
+    this.faultOpen = true; this.faultNode = 0;
+    this.faultChunk = this.buf; this.faultPathAt = this.pos;
+    this.buf[this.pos++] = 0; this.buf[this.pos++] = 0; this.buf[this.pos++] = 0; this.buf[this.pos++] = 0; // path (3 bytes), outcome
   }
   call(fn: string): void {
-    if (this.walk) this.walk.path.push(fn);
-    else if (this.fault) this.fault.path.push(fn);
-    else this.push({ t: 'call', fn });
+    if (this.walk) { this.walk.path.push(fn); return; }
+    if (this.faultOpen) {
+      const kids = this.trieChild[this.faultNode];
+      let n = kids.get(fn);
+      if (n === undefined) {
+        n = this.trieParent.length;
+        this.trieParent.push(this.faultNode); this.trieName.push(this.intern(fn)); this.trieChild.push(new Map());
+        kids.set(fn, n);
+        if (n >= 1 << 24) throw new Error('trace: too many distinct fault paths');
+      }
+      this.faultNode = n;
+      const b = this.faultChunk!, p = this.faultPathAt;
+      b[p] = n & 0xff; b[p + 1] = (n >>> 8) & 0xff; b[p + 2] = n >>> 16;
+      return;
+    }
+    this.count();
+    this.room();
+    this.buf[this.pos++] = OP_CALL;
+    this.u(this.intern(fn));
   }
   faultEnd(_pid: number, _addr: number, outcome: FaultOutcome): void {
-    if (this.fault) this.fault.outcome = outcome;
-    this.fault = undefined;
+    if (this.faultOpen) this.faultChunk![this.faultPathAt + 3] = OUTCOME_CODE.get(outcome) ?? 0;
+    this.faultOpen = false; this.faultChunk = undefined;
   }
-  hwAccess(pid: number, addr: number, write: boolean): void { this.push({ t: 'hw', pid, addr, write }); }
+  hwAccess(pid: number, addr: number, write: boolean): void {
+    this.count();
+    this.room();
+    const op = this.addrField(OP_HW, pid, addr) | (write ? M_WRITE : 0);
+    this.buf[this.pos++] = op;
+    this.addrRest(op, pid, addr);
+  }
   pteSet(pid: number, addr: number, bf: number, bp: number, af: number, ap: number, why: string): void {
-    this.push({ t: 'pte', pid, addr, before: { flags: bf, pfn: bp }, after: { flags: af, pfn: ap }, why });
+    this.count();
+    this.room();
+    let op = this.addrField(OP_PTE, pid, addr);
+    const bnone = bf === 0 && bp === 0;
+    if (bnone) op |= M_BNONE;
+    if (ap === bp) op |= M_APSAME;
+    this.buf[this.pos++] = op;
+    this.addrRest(op, pid, addr);
+    if (!bnone) { this.u(encFlags(bf)); this.u(zig(bp - this.lastPfn)); this.lastPfn = bp; }
+    this.u(encFlags(af));
+    if (ap !== bp) { this.u(zig(ap - this.lastPfn)); this.lastPfn = ap; }
+    this.u(this.intern(why));
   }
   folioSet(pfn: number, field: FolioField, before: number, after: number): void {
-    this.push({ t: 'folio', pfn, field, before, after });
+    this.count();
+    this.room();
+    const f = field === 'flags' ? 0 : field === 'mapping' ? 1 : field === 'index' ? 2 : 3;
+    this.buf[this.pos++] = OP_FOLIO | (f << 4);
+    this.u(zig(pfn - this.lastPfn)); this.lastPfn = pfn;
+    if (f === 0) { this.u(before); this.u((before ^ after) >>> 0); }
+    else if (f === 2) { this.u(before); this.u(after); }
+    else {
+      this.u(zig(before)); this.u(zig(after));
+      if (f === 3) this.u(this.folioFlags ? this.folioFlags(pfn) : 0);
+    }
   }
   walkBegin(api: WalkApi, mapping: number, pgoff: number, nr: number, pfn: number): void {
     this.walk = { t: 'walk', api, mapping, pgoff, nr, pfn, path: [], visits: [] };
-    this.push(this.walk);
+    this.pushRare(this.walk);
   }
   walkVisit(pid: number, vma: number, label: string | undefined, address: number): void {
     this.visit = { pid, vma, label, address, skipped: false, ptes: [] };
@@ -103,9 +357,123 @@ export class TraceRecorder implements Tracer {
     if (this.walk) { this.walk.result = result; this.lastWalk = this.walk; }
     this.walk = undefined; this.visit = undefined;
   }
-  defio(obj: number, ev: DefioEvent, page: number, time: number): void { this.push({ t: 'defio', obj, ev, page, time }); }
-  signal(pid: number, sig: 'SIGSEGV' | 'SIGBUS'): void { this.push({ t: 'signal', pid, sig }); }
-  oops(message: string): void { this.oopsInStep = true; this.push({ t: 'oops', message }); }
-  vmasChanged(pid: number): void { this.push({ t: 'vmas', pid }); }
-  warn(message: string): void { this.push({ t: 'warn', message }); }
+  defio(obj: number, ev: DefioEvent, page: number, time: number): void { this.pushRare({ t: 'defio', obj, ev, page, time }); }
+  signal(pid: number, sig: 'SIGSEGV' | 'SIGBUS'): void { this.pushRare({ t: 'signal', pid, sig }); }
+  oops(message: string): void { this.oopsInStep = true; this.lastOopsMessage = message; this.pushRare({ t: 'oops', message }); }
+  vmasChanged(pid: number): void {
+    this.pushRare({ t: 'vmas', pid });
+    if (!this.vmaDirty.includes(pid)) this.vmaDirty.push(pid);
+  }
+  warn(message: string): void { this.pushRare({ t: 'warn', message }); }
+
+  // ---- reading -------------------------------------------------------------------
+
+  /**
+   * Decode the records of steps [fromStep, toStep) in order, calling `visit` with the
+   * same cursor for each (no allocation per record).
+   */
+  decode(fromStep: number, toStep: number, visit: (c: TraceCursor) => void, c = new TraceCursor()): void {
+    if (fromStep >= toStep || fromStep >= this.steps.length) return;
+    const start = this.steps[fromStep].logStart;
+    const last = this.steps[Math.min(toStep, this.steps.length) - 1];
+    const end = last === this.current ? this.logPos() : last.logEnd;
+    this.decodeRange(start, end, visit, c, fromStep);
+  }
+
+  private decodeRange(start: number, end: number, visit: (c: TraceCursor) => void, c: TraceCursor, firstStep: number): void {
+    if (this.ci >= 0) this.chunkLen[this.ci] = this.pos;
+    let ci = Math.floor(start / CHUNK), p = start % CHUNK;
+    let b = this.chunks[ci];
+    let lastPid = 0, lastAddr = 0, lastPfn = 0;
+    // step boundaries reset the delta context: find them as we go
+    let si = firstStep + 1;
+    let nextStepAt = si < this.steps.length ? this.steps[si].logStart : Infinity;
+    const u = (): number => {
+      let v = 0, mul = 1, x: number;
+      do { x = b[p++]; v += (x & 0x7f) * mul; mul *= 0x80; } while (x & 0x80);
+      return v;
+    };
+    for (;;) {
+      if (ci * CHUNK + p >= end) return;
+      while (ci * CHUNK + p >= nextStepAt) {
+        lastPid = lastAddr = lastPfn = 0;
+        si++;
+        nextStepAt = si < this.steps.length ? this.steps[si].logStart : Infinity;
+      }
+      if (p >= this.chunkLen[ci]) {
+        ci++; p = 0; b = this.chunks[ci]; lastPid = lastAddr = lastPfn = 0;
+        continue;
+      }
+      const op = b[p++];
+      const kind = op & 7;
+      if (kind <= OP_PTE) {
+        if (!(op & M_SAMEPID)) lastPid = u();
+        const d = unzig(u());
+        lastAddr += op & M_ALIGNED ? d * 4096 : d;
+        c.pid = lastPid; c.addr = lastAddr;
+      }
+      switch (kind) {
+        case OP_FAULT:
+          c.t = 'fault'; c.err = u();
+          c.pathId = b[p] | (b[p + 1] << 8) | (b[p + 2] << 16); c.outcome = b[p + 3]; p += 4;
+          break;
+        case OP_HW: c.t = 'hw'; c.write = (op & M_WRITE) !== 0; break;
+        case OP_PTE:
+          c.t = 'pte';
+          if (op & M_BNONE) { c.bf = 0; c.bp = 0; }
+          else { c.bf = decFlags(u()); lastPfn += unzig(u()); c.bp = lastPfn; }
+          c.af = decFlags(u());
+          if (op & M_APSAME) c.ap = c.bp; else { lastPfn += unzig(u()); c.ap = lastPfn; }
+          c.whyId = u();
+          break;
+        case OP_FOLIO: {
+          c.t = 'folio';
+          const f = (op >> 4) & 3;
+          c.field = FIELDS[f];
+          lastPfn += unzig(u()); c.pfn = lastPfn;
+          if (f === 0) { c.before = u(); c.after = (c.before ^ u()) >>> 0; }
+          else if (f === 2) { c.before = u(); c.after = u(); }
+          else { c.before = unzig(u()); c.after = unzig(u()); c.initFlags = f === 3 ? u() : 0; }
+          break;
+        }
+        case OP_RARE: c.t = 'rare'; c.ref = u(); break;
+        case OP_CALL: c.t = 'call'; c.ref = u(); break;
+        default: throw new Error(`trace: bad record 0x${op.toString(16)}`);
+      }
+      visit(c);
+    }
+  }
+
+  /** The cursor's record as a TraceEvent object. */
+  materialise(c: TraceCursor): TraceEvent {
+    switch (c.t) {
+      case 'fault': {
+        const e: TraceEvent = { t: 'fault', pid: c.pid, addr: c.addr, err: c.err, path: this.path(c.pathId).slice() };
+        const o = OUTCOMES[c.outcome];
+        if (o) e.outcome = o;
+        return e;
+      }
+      case 'hw': return { t: 'hw', pid: c.pid, addr: c.addr, write: c.write };
+      case 'pte': return { t: 'pte', pid: c.pid, addr: c.addr, before: { flags: c.bf, pfn: c.bp }, after: { flags: c.af, pfn: c.ap }, why: this.strings[c.whyId] };
+      case 'folio': return { t: 'folio', pfn: c.pfn, field: c.field, before: c.before, after: c.after };
+      case 'rare': return this.rare[c.ref];
+      case 'call': return { t: 'call', fn: this.strings[c.ref] };
+    }
+  }
+
+  private cacheStep = -1;
+  private cacheCount = -1;
+  private cacheEvents: TraceEvent[] = [];
+
+  /** The events of step i, decoded into objects (the last step decoded is cached; treat as read-only). */
+  stepEvents(i: number): TraceEvent[] {
+    const s = this.steps[i];
+    if (!s) return [];
+    const n = s === this.current ? this.eventCount : s.eventEnd;
+    if (i === this.cacheStep && n === this.cacheCount) return this.cacheEvents;
+    const out: TraceEvent[] = [];
+    this.decode(i, i + 1, (c) => out.push(this.materialise(c)));
+    this.cacheStep = i; this.cacheCount = n; this.cacheEvents = out;
+    return out;
+  }
 }
