@@ -221,10 +221,13 @@ function vma_wants_manual_pte_write_upgrade(vma: Vma): boolean {
   return vma.has(VM_WRITE);
 }
 
-// mm/mprotect.c: can_change_pte_writable()
+// mm/mprotect.c: can_change_pte_writable(). 6.1 refused every clean PTE up front
+// (`pte_protnone || !pte_dirty`); 6.2 ("mm/mprotect: allow clean exclusive anon pages to
+// be writable") kept the dirty test for shared mappings only (kernel-findings item 8).
 function can_change_pte_writable(k: Kernel, vma: Vma, flags: number, pfn: number): boolean {
   if (!vma.has(VM_WRITE)) return false;
   if (pte_protnone(flags)) return false;
+  if (!k.profile.atLeast(6, 2) && !pte_dirty(flags)) return false;
   if (!vma.has(VM_SOFTDIRTY) && !pte_soft_dirty(flags)) return false; // soft-dirty tracking wants the fault
   if (!vma.has(VM_SHARED)) {
     // 6.1 also required the PTE to be dirty for a private anon upgrade (relaxed in 6.2)
