@@ -33,6 +33,17 @@ export const MAX_MEMMAP_PFN = 0x100000; // 4 GiB of RAM with struct pages
 export const ZERO_PFN = 0x1000;
 
 /**
+ * Thrown when the simulated RAM (PFNs below MAX_MEMMAP_PFN) is used up. A resource limit
+ * of the simulation, not a kernel event: the runner reports it at the statement (MMS606).
+ */
+export class OutOfSimulatedRam extends Error {
+  constructor() {
+    super(`out of simulated RAM: the machine has ${MAX_MEMMAP_PFN} page frames (4 GiB) with struct pages, and they are all in use`);
+    this.name = 'OutOfSimulatedRam';
+  }
+}
+
+/**
  * `mapping` encoding: 0 = NULL; > 0 = address_space id; < 0 = -(anon_vma id)
  * (the kernel's FOLIO_MAPPING_ANON low bit).
  */
@@ -75,7 +86,7 @@ export class Memmap {
   /** Allocate one page (alloc_pages(order 0)). Sequential: physically contiguous runs. */
   allocPage(kind: PageKind): number {
     const pfn = this.nextPfn++;
-    if (pfn >= MAX_MEMMAP_PFN) throw new Error('engine: out of simulated RAM');
+    if (pfn >= MAX_MEMMAP_PFN) { this.nextPfn = MAX_MEMMAP_PFN; throw new OutOfSimulatedRam(); }
     this.grow(pfn + 1);
     this.flags[pfn] = PG_allocated;
     this.kind[pfn] = kind;

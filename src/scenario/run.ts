@@ -130,6 +130,11 @@ export function runScenario(scenario: Scenario, parseDiags: Diagnostic[], opts: 
           ? `run stopped in this statement: more than ${limits.maxEvents} trace events (limit maxEvents)`
           : `run stopped in this statement: the scenario took longer than ${limits.maxRunMs} ms (limit maxRunMs)`);
         stopped = true;
+      } else if (e instanceof OutOfSimulatedRam) {
+        // The simulated machine ran out of RAM with struct pages: a resource limit, not an
+        // engine bug. The statement is half done, so the run stops here.
+        out(s.range, 'error', RUN_CODES.outOfRam, `run stopped in this statement: ${e.message}`);
+        stopped = true;
       } else {
         // An engine invariant broke (the kernel would BUG): report it, never crash.
         out(s.range, 'error', 'MMS900', `internal engine error: ${(e as Error).message}`);
@@ -141,6 +146,7 @@ export function runScenario(scenario: Scenario, parseDiags: Diagnostic[], opts: 
     }
     step.time = k.now;
     if (stopped) break;
+    opts.onStep?.(s, step, k);
   }
   rec.budget = undefined;
   rec.endStep();
