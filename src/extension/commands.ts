@@ -1,0 +1,94 @@
+// Commands of the "MM Scope" category: Check This Scenario, Check Workspace, New Scenario
+// from Example, Export Trace as JSON (the inspector's commands live in inspectorPanel.ts).
+import * as vscode from 'vscode';
+import { traceToJson } from '../scenario/traceJson';
+import { toDiagnostic } from './convert';
+import type { DiagnosticsController } from './diagnostics';
+import type { ScenarioRunner } from './runner';
+import { readSettings, runOptions } from './settings';
+import { resetStats } from './stats';
+
+const base = (uri: vscode.Uri) => uri.path.split('/').pop() ?? uri.path;
+
+async function scenarioDocument(uri?: unknown): Promise<vscode.TextDocument | undefined> {
+  if (uri instanceof vscode.Uri) return vscode.workspace.openTextDocument(uri);
+  const ed = vscode.window.activeTextEditor;
+  if (ed?.document.languageId === 'mmscope') return ed.document;
+  void vscode.window.showWarningMessage('Open a .mms scenario first.');
+  return undefined;
+}
+
+export function registerCommands(context: vscode.ExtensionContext, runner: ScenarioRunner, diagnostics: DiagnosticsController,
+  output: vscode.OutputChannel): vscode.Disposable[] {
+  const reg = vscode.commands.registerCommand;
+  return [
+    reg('mmscope.check', async (uri?: unknown) => {
+      const doc = await scenarioDocument(uri);
+      if (!doc) return undefined;
+      const r = await diagnostics.update(doc);
+      if (!r) return undefined;
+      const s = r.summary;
+      const errors = s.diagnostics.filter((d) => d.severity === 'error' && d.code !== 'MMS701').length;
+      const msg = `${base(doc.uri)}: ${s.passed} passed, ${s.failed} failed${errors ? `, ${errors} error${errors === 1 ? '' : 's'}` : ''} (Linux ${s.kernel})`;
+      if (s.failed || errors) void vscode.window.showWarningMessage(msg); else void vscode.window.showInformationMessage(msg);
+      return { passed: s.passed, failed: s.failed, exitStatus: s.exitStatus };
+    }),
+    reg('mmscope.checkWorkspace', async () => {
+      const files = await vscode.workspace.findFiles('**/*.mms', '**/node_modules/**');
+      let passed = 0, failed = 0, withErrors = 0;
+      output.clear();
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'MM Scope: checking scenarios', cancellable: true }, async (progress, token) => {
+        for (const f of files) {
+          if (token.isCancellationRequested) break;
+          progress.report({ message: base(f), increment: 100 / Math.max(1, files.length) });
+          const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === f.toString());
+          const text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(f));
+          const s = await runner.summarize(`workspace:${f.toString()}`, text, runOptions(readSettings(f)));
+          if (!s) continue;
+          if (open) diagnostics.publish(f, open.version, s);
+          else diagnostics.collection.set(f, s.diagnostics.map((d) => toDiagnostic(d, f)));
+          passed += s.passed; failed += s.failed;
+          if (s.exitStatus === 2) withErrors++;
+          const rel = vscode.workspace.asRelativePath(f);
+          for (const d of s.diagnostics) if (d.severity !== 'info') output.appendLine(`${rel}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity}: ${d.message} [${d.code}]`);
+        }
+      });
+      output.appendLine(`${passed} passed, ${failed} failed`);
+      const msg = `MM Scope: ${files.length} scenario${files.length === 1 ? '' : 's'}: ${passed} passed, ${failed} failed${withErrors ? `, ${withErrors} with errors` : ''}`;
+      if (failed || withErrors) void vscode.window.showWarningMessage(msg, 'Show Output').then((a) => { if (a) output.show(); });
+      else void vscode.window.showInformationMessage(msg);
+      return { files: files.length, passed, failed, withErrors };
+    }),
+    reg('mmscope.newFromExample', async () => {
+      const dir = vscode.Uri.joinPath(context.extensionUri, 'examples');
+      let entries: [string, vscode.FileType][] = [];
+      try { entries = await vscode.workspace.fs.readDirectory(dir); } catch { /* none */ }
+      const items = await Promise.all(entries.filter(([n]) => n.endsWith('.mms')).sort().map(async ([n]) => {
+        const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, n)));
+        const first = text.split(/\r?\n/).find((l) => l.startsWith('#'))?.replace(/^#\s*/, '') ?? '';
+        return { label: n, detail: first, text };
+      }));
+      if (!items.length) { void vscode.window.showWarningMessage('No examples found in the extension.'); return; }
+      const pick = await vscode.window.showQuickPick(items, { placeHolder: 'Start a scenario from an example', matchOnDetail: true });
+      if (!pick) return;
+      const doc = await vscode.workspace.openTextDocument({ language: 'mmscope', content: pick.text });
+      await vscode.window.showTextDocument(doc);
+    }),
+    reg('mmscope.exportTrace', async (uri?: unknown) => {
+      const doc = await scenarioDocument(uri);
+      if (!doc) return;
+      const r = runner.runDocument(doc);
+      const name = base(doc.uri).replace(/\.mms$/, '') || 'scenario';
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+      const target = await vscode.window.showSaveDialog({
+        defaultUri: folder ? vscode.Uri.joinPath(folder, `${name}.trace.json`) : undefined,
+        filters: { 'Trace JSON': ['json'] }, title: 'Export Trace as JSON',
+      });
+      if (!target) return;
+      const json = JSON.stringify(traceToJson(r, vscode.workspace.asRelativePath(doc.uri)), null, 1) + '\n';
+      await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(json));
+      void vscode.window.showInformationMessage(`Trace written to ${vscode.workspace.asRelativePath(target)} (${r.steps.length} steps).`);
+    }),
+    reg('mmscope.internal.resetStats', () => resetStats()),
+  ];
+}

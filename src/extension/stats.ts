@@ -1,0 +1,42 @@
+// Responsiveness numbers for the end-to-end latency test: the longest inline run and the
+// longest event-loop stall of the extension host. Written to $MMSCOPE_STATS_FILE (only
+// when that variable is set, only in the node extension host).
+
+import * as vscode from 'vscode';
+
+class Stats {
+  maxInlineRunMs = 0;
+  inlineRuns = 0;
+  workerRuns = 0;
+  maxWorkerRunMs = 0;
+  maxBlockMs = 0;
+  diagnosticsPublished = 0;
+  recordInlineRun(ms: number) { this.inlineRuns++; this.maxInlineRunMs = Math.max(this.maxInlineRunMs, ms); }
+  recordWorkerRun(ms: number) { this.workerRuns++; this.maxWorkerRunMs = Math.max(this.maxWorkerRunMs, ms); }
+}
+
+export const stats = new Stats();
+
+/** Starts the event-loop lag monitor and the stats file writer when MMSCOPE_STATS_FILE is set. */
+export function startStats(): vscode.Disposable {
+  const file = typeof process !== 'undefined' && process.env && !process.env.MMSCOPE_WEB ? process.env.MMSCOPE_STATS_FILE : undefined;
+  if (!file) return new vscode.Disposable(() => {});
+  const tick = 10;
+  let last = Date.now();
+  const lag = setInterval(() => {
+    const now = Date.now();
+    stats.maxBlockMs = Math.max(stats.maxBlockMs, now - last - tick);
+    last = now;
+  }, tick);
+  const write = setInterval(() => {
+    void vscode.workspace.fs.writeFile(vscode.Uri.file(file), new TextEncoder().encode(JSON.stringify({ ...stats, at: Date.now() })))
+      .then(undefined, () => { /* best effort */ });
+  }, 250);
+  return new vscode.Disposable(() => { clearInterval(lag); clearInterval(write); });
+}
+
+/** Resets the maxima (command mmscope.internal.resetStats, used by the latency test). */
+export function resetStats(): void {
+  stats.maxBlockMs = 0; stats.maxInlineRunMs = 0; stats.maxWorkerRunMs = 0;
+  stats.inlineRuns = 0; stats.workerRuns = 0; stats.diagnosticsPublished = 0;
+}

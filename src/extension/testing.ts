@@ -1,0 +1,159 @@
+// The Testing view: every .mms in the workspace with expectations is a test item, its
+// expectations are the children (label = the expectation's text, range = its line). Run
+// and continuous run; a failure shows expected/actual at its line.
+
+import * as vscode from 'vscode';
+import { isExpectation } from '../language/ast';
+import { parse } from '../language/parser';
+import type { RunSummary } from '../scenario/summary';
+import { toRange } from './convert';
+import type { DiagnosticsController } from './diagnostics';
+import type { ScenarioRunner } from './runner';
+import { readSettings, runOptions } from './settings';
+
+const decoder = new TextDecoder();
+
+async function readText(uri: vscode.Uri): Promise<string> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  return open ? open.getText() : decoder.decode(await vscode.workspace.fs.readFile(uri));
+}
+
+/** "expected X, found Y" → [X, Y] for a diff view. */
+export function expectedActual(message: string): [string, string] | undefined {
+  const m = /expected (.*?),? found (.*)$/s.exec(message);
+  return m ? [m[1], m[2]] : undefined;
+}
+
+export class ScenarioTests implements vscode.Disposable {
+  readonly ctrl = vscode.tests.createTestController('mmscope', 'MM Scope scenarios');
+  private readonly subs: vscode.Disposable[] = [];
+
+  constructor(private readonly runner: ScenarioRunner, diagnostics: DiagnosticsController) {
+    this.ctrl.resolveHandler = async (item) => { if (!item) await this.discoverAll(); };
+    this.ctrl.refreshHandler = async () => { await this.discoverAll(); };
+    const run = this.ctrl.createRunProfile('Run', vscode.TestRunProfileKind.Run, (req, tok) => this.run(req, tok), true, undefined, true);
+    this.subs.push(run);
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*.mms');
+    this.subs.push(watcher,
+      watcher.onDidCreate((u) => void this.updateFile(u)),
+      watcher.onDidChange((u) => void this.updateFile(u)),
+      watcher.onDidDelete((u) => this.ctrl.items.delete(u.toString())),
+      diagnostics.onDidUpdate((r) => void this.updateFile(r.uri)),
+    );
+    this.continuousChange = new vscode.EventEmitter<vscode.Uri>();
+    this.subs.push(this.continuousChange,
+      vscode.workspace.onDidSaveTextDocument((d) => { if (d.languageId === 'mmscope') this.continuousChange.fire(d.uri); }),
+      watcher.onDidChange((u) => this.continuousChange.fire(u)));
+  }
+
+  private readonly continuousChange: vscode.EventEmitter<vscode.Uri>;
+
+  async discoverAll(): Promise<void> {
+    const files = await vscode.workspace.findFiles('**/*.mms', '**/node_modules/**');
+    await Promise.all(files.map((f) => this.updateFile(f)));
+  }
+
+  /** (Re)builds the item of one file from its text; drops it when it has no expectations. */
+  async updateFile(uri: vscode.Uri, text?: string): Promise<vscode.TestItem | undefined> {
+    if (uri.scheme === 'git' || !uri.path.endsWith('.mms')) return undefined;
+    let src = text;
+    try { src ??= await readText(uri); } catch { this.ctrl.items.delete(uri.toString()); return undefined; }
+    const { scenario } = parse(src);
+    const lines = src.split(/\r\n|\n|\r/);
+    const exps = scenario.statements.filter(isExpectation);
+    if (!exps.length) { this.ctrl.items.delete(uri.toString()); return undefined; }
+    let file = this.ctrl.items.get(uri.toString());
+    if (!file) {
+      file = this.ctrl.createTestItem(uri.toString(), uri.path.split('/').pop() ?? uri.path, uri);
+      this.ctrl.items.add(file);
+    }
+    file.children.replace(exps.map((e) => {
+      const line = e.range.start.line;
+      const label = (lines[line] ?? '').replace(/#.*$/, '').trim().replace(/\s+/g, ' ');
+      const child = this.ctrl.createTestItem(`${uri.toString()}#${line}`, label, uri);
+      child.range = toRange(e.range);
+      return child;
+    }));
+    return file;
+  }
+
+  private async run(req: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
+    if (req.continuous) {
+      const sub = this.continuousChange.event(async (uri) => {
+        const item = this.ctrl.items.get(uri.toString()) ?? await this.updateFile(uri);
+        if (!item) return;
+        if (req.include && !req.include.some((i) => i === item || i.parent === item)) return;
+        await this.runOnce(new vscode.TestRunRequest([item], req.exclude, req.profile, true), token);
+      });
+      token.onCancellationRequested(() => sub.dispose());
+      await this.runOnce(req, token);
+      return;
+    }
+    await this.runOnce(req, token);
+  }
+
+  private async runOnce(req: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
+    if (!req.include) await this.discoverAll();
+    const run = this.ctrl.createTestRun(req);
+    // files to run, with the children to report for each (all of them unless only some were asked)
+    const files = new Map<vscode.TestItem, Set<vscode.TestItem> | undefined>();
+    const include = req.include ?? [...iter(this.ctrl.items)];
+    for (const item of include) {
+      if (item.parent) {
+        const set = files.get(item.parent) ?? new Set<vscode.TestItem>();
+        if (files.get(item.parent) !== undefined || !files.has(item.parent)) { set.add(item); files.set(item.parent, set); }
+      } else files.set(item, undefined);
+    }
+    const excluded = new Set(req.exclude ?? []);
+    try {
+      for (const [file, only] of files) {
+        if (token.isCancellationRequested) break;
+        if (excluded.has(file) || !file.uri) continue;
+        const children = [...iter(file.children)].filter((c) => (!only || only.has(c)) && !excluded.has(c));
+        children.forEach((c) => run.started(c));
+        let text: string;
+        try { text = await readText(file.uri); } catch (e) { run.errored(file, new vscode.TestMessage(`cannot read: ${(e as Error).message}`)); continue; }
+        await this.updateFile(file.uri, text);
+        const fresh = [...iter(file.children)].filter((c) => children.some((o) => o.id === c.id));
+        const summary = await this.runner.summarize(`test:${file.uri.toString()}`, text, runOptions(readSettings(file.uri)));
+        if (!summary) { fresh.forEach((c) => run.skipped(c)); continue; }
+        this.report(run, file, fresh, summary);
+      }
+    } finally {
+      run.end();
+    }
+  }
+
+  private report(run: vscode.TestRun, file: vscode.TestItem, children: vscode.TestItem[], s: RunSummary): void {
+    const uri = file.uri!;
+    const byLine = new Map(s.expectations.map((e) => [e.line, e]));
+    const errors = s.diagnostics.filter((d) => d.severity === 'error' && d.code !== 'MMS701');
+    for (const c of children) {
+      const line = c.range?.start.line ?? -1;
+      const e = byLine.get(line);
+      if (e?.ok === true) run.passed(c);
+      else if (e?.ok === false) {
+        const ea = expectedActual(e.message ?? '');
+        const msg = ea ? vscode.TestMessage.diff(e.message ?? '', ea[0], ea[1]) : new vscode.TestMessage(e.message ?? 'failed');
+        msg.location = new vscode.Location(uri, c.range!);
+        run.failed(c, msg);
+      } else if (errors.length) {
+        const first = errors[0];
+        const msg = new vscode.TestMessage(`not checked: line ${first.range.start.line + 1}: ${first.message} [${first.code}]`);
+        msg.location = new vscode.Location(uri, toRange(first.range));
+        run.errored(c, msg);
+      } else run.skipped(c);
+    }
+  }
+
+  dispose(): void {
+    this.subs.forEach((s) => s.dispose());
+    this.ctrl.dispose();
+  }
+}
+
+function* iter(c: vscode.TestItemCollection): Iterable<vscode.TestItem> {
+  const out: vscode.TestItem[] = [];
+  c.forEach((i) => out.push(i));
+  yield* out;
+}

@@ -1,0 +1,205 @@
+// Completion for .mms: what may come next at a position, from the words before the cursor
+// on that line and the names the checker found. Pure: the VS Code provider only maps kinds.
+
+import type { CheckResult, SymbolInfo } from './checker';
+import { lexLine, type Token } from './lexer';
+import {
+  CLEAR_REFS_MODES, EXPECTATIONS, FB_BACKINGS, FOLIO_FLAGS, FOLIO_FLAG_DOCS, PROTS, PTE_FLAGS, PTE_FLAG_DOCS,
+  SIGNALS, STATEMENTS, SYSCTL_KNOBS,
+} from './keywords';
+
+export type CompletionKind = 'keyword' | 'process' | 'object' | 'label' | 'flag' | 'value';
+
+export interface CompletionEntry {
+  label: string;
+  kind: CompletionKind;
+  detail?: string;
+  documentation?: string;
+  /** text to insert when it differs from the label */
+  insertText?: string;
+}
+
+/** Kernel versions offered after `kernel` (any MAJOR.MINOR is accepted). */
+export const KERNEL_VERSIONS = ['6.1', '6.6', '6.12', '6.14', '6.15'] as const;
+
+const kw = (label: string, detail?: string, documentation?: string): CompletionEntry => ({ label, kind: 'keyword', detail, documentation });
+const val = (label: string, detail?: string): CompletionEntry => ({ label, kind: 'value', detail });
+
+function names(check: CheckResult | undefined, kind: SymbolInfo['kind'], pred: (s: SymbolInfo) => boolean = () => true): CompletionEntry[] {
+  if (!check) return [];
+  const seen = new Set<string>();
+  const out: CompletionEntry[] = [];
+  for (const s of check.symbols) {
+    if (s.kind !== kind || !pred(s) || seen.has(s.name)) continue;
+    seen.add(s.name);
+    const detail = kind === 'object' ? `${s.objKind ?? 'object'}${s.pages !== undefined ? `, ${s.pages} pages` : ''}`
+      : kind === 'label' ? `mapping of ${s.mapsObject ?? '?'} in ${s.proc ?? '?'}${s.pages !== undefined ? `, ${s.pages} pages` : ''}`
+        : s.parent ? `process (forked from ${s.parent})` : 'process';
+    out.push({ label: s.name, kind, detail });
+  }
+  return out;
+}
+
+const processes = (c?: CheckResult) => names(c, 'process');
+const objects = (c?: CheckResult, kind?: string) => names(c, 'object', (s) => !kind || s.objKind === kind);
+/** Labels usable in `proc`: its own and the ones a forked child inherited from its ancestors. */
+function labelsOf(c: CheckResult | undefined, proc: string | undefined): CompletionEntry[] {
+  if (!c) return [];
+  const chain = new Set<string>();
+  let p = proc;
+  while (p && !chain.has(p)) {
+    chain.add(p);
+    p = c.symbols.find((s) => s.kind === 'process' && s.name === p)?.parent;
+  }
+  return names(c, 'label', (s) => !proc || (s.proc !== undefined && chain.has(s.proc)));
+}
+
+function pteFlags(): CompletionEntry[] {
+  const out: CompletionEntry[] = [];
+  for (const f of PTE_FLAGS) {
+    out.push({ label: f, kind: 'flag', detail: 'PTE flag', documentation: PTE_FLAG_DOCS[f] });
+    if (f !== 'maps' && f !== 'pfn') out.push({ label: '!' + f, kind: 'flag', detail: 'PTE flag, negated', documentation: 'not: ' + PTE_FLAG_DOCS[f] });
+  }
+  return out;
+}
+function folioFlags(): CompletionEntry[] {
+  const out: CompletionEntry[] = [];
+  for (const f of FOLIO_FLAGS) {
+    out.push({ label: f, kind: 'flag', detail: 'folio flag', documentation: FOLIO_FLAG_DOCS[f] });
+    out.push({ label: '!' + f, kind: 'flag', detail: 'folio flag, negated', documentation: 'not: ' + FOLIO_FLAG_DOCS[f] });
+  }
+  return out;
+}
+
+/** Index of the token that closes the first page spec (`]`, or an address) at or after `from`. */
+function pageSpecEnd(ts: Token[], from: number): number {
+  if (ts[from]?.kind === 'int') return from;
+  for (let i = from; i < ts.length; i++) if (ts[i].kind === ']') return i;
+  return -1;
+}
+
+/**
+ * What to offer at (line, character) of `text`. `lineText` is that line; `check` the
+ * checker's result for the document (names come from it). The word under the cursor is
+ * ignored: the editor filters by it.
+ */
+export function completionsAt(lineText: string, character: number, check?: CheckResult): CompletionEntry[] {
+  const upto = lineText.slice(0, character);
+  if (upto.includes('#')) return [];
+  const lexed = lexLine(upto, 0);
+  let ts = lexed.tokens;
+  // the word being typed (touching the cursor) does not count as a word before it
+  const last = ts[ts.length - 1];
+  if (last && last.end === upto.length && !/\s$/.test(upto) && (last.kind === 'word' || last.kind === 'int' || last.kind === '!'
+    || last.kind === 'version' || last.kind === 'duration' || last.kind === 'error')) {
+    ts = ts.slice(0, -1);
+    // `!dir` being typed: drop the `!` too
+    if (ts.length && ts[ts.length - 1].kind === '!' && ts[ts.length - 1].end === last.start) ts = ts.slice(0, -1);
+  }
+  const n = ts.length;
+  if (n === 0) return STATEMENTS.map((s) => kw(s.keyword, s.syntax, s.doc));
+  const w = (i: number) => ts[i]?.text;
+  const prev = w(n - 1);
+  switch (w(0)) {
+    case 'kernel': return n === 1 ? KERNEL_VERSIONS.map((v) => val(v, 'kernel version')) : [];
+    case 'sysctl': return n === 1 ? SYSCTL_KNOBS.map((k) => kw(k)) : [];
+    case 'file': case 'shmem': case 'pfnmap': case 'fbdev': {
+      if (n === 2) return [kw('pages')];
+      if (n < 4) return [];
+      if (w(0) === 'file') return n === 4 ? [kw('cold', 'nothing in the page cache')] : [];
+      if (w(0) !== 'fbdev') return [];
+      if (prev === 'backing') return FB_BACKINGS.map((b) => val(b, 'fbdev backing'));
+      if (prev === 'delay') return ['50ms', '100ms', '1s'].map((d) => val(d, 'deferred-work delay'));
+      const used = new Set(ts.map((t) => t.text));
+      return (['backing', 'delay', 'sorted'] as const).filter((k) => !used.has(k)).map((k) => kw(k));
+    }
+    case 'process': return [];
+    case 'exit': return n === 1 ? processes(check) : [];
+    case 'fork': return n === 1 ? processes(check) : n === 2 ? [kw('as')] : [];
+    case 'mmap': {
+      if (n === 1) return processes(check);
+      if (n === 2) return [...objects(check), { label: 'anon', kind: 'object', detail: 'anonymous memory' }];
+      if (n === 3) return [kw('at')];
+      if (prev === 'at' || prev === 'pages' || prev === 'offset' || prev === 'as') return [];
+      if (prev === 'shared' || prev === 'private') return PROTS.map((p) => val(p, 'protection'));
+      if ((PROTS as readonly string[]).includes(prev!) && (w(n - 2) === 'shared' || w(n - 2) === 'private')) return [kw('as')];
+      if (n === 5) return [kw('pages')];
+      if (n >= 7 && !ts.some((t) => t.text === 'shared' || t.text === 'private')) {
+        const out = [kw('shared', 'MAP_SHARED'), kw('private', 'MAP_PRIVATE')];
+        if (!ts.some((t) => t.text === 'offset')) out.unshift(kw('offset', 'vm_pgoff, in pages'));
+        return out;
+      }
+      return [];
+    }
+    case 'read': case 'write': case 'munmap': case 'msync': case 'clear_refs':
+      if (n === 1) return processes(check);
+      if (n === 2) return w(0) === 'clear_refs' ? CLEAR_REFS_MODES.map((m) => kw(m)) : labelsOf(check, w(1));
+      return [];
+    case 'mprotect':
+      if (n === 1) return processes(check);
+      if (n === 2) return labelsOf(check, w(1));
+      if (prev !== 'pages' && (pageSpecEnd(ts, 2) === n - 1 || (n === 3 && ts[2].kind === 'word'))) return PROTS.map((p) => val(p, 'protection'));
+      return [];
+    case 'mkclean': case 'wrprotect': case 'unmap_range': case 'writeback':
+      return n === 1 ? objects(check) : [];
+    case 'flush': return n === 1 ? objects(check, 'fbdev') : [];
+    case 'pfn_mkclean': {
+      if (n === 1) return objects(check);
+      const e = pageSpecEnd(ts, 1);
+      if (e >= 0 && n === e + 1) return processes(check);
+      if (e >= 0 && n === e + 2) return labelsOf(check, w(e + 1));
+      return [];
+    }
+    case 'wait': return n === 1 ? ['50ms', '100ms', '1s'].map((d) => val(d, 'duration')) : [];
+    case 'expect': return expectCompletions(ts, check);
+    default: return [];
+  }
+}
+
+function expectCompletions(ts: Token[], check?: CheckResult): CompletionEntry[] {
+  const n = ts.length;
+  const w = (i: number) => ts[i]?.text;
+  const prev = w(n - 1);
+  if (n === 1) return EXPECTATIONS.map((e) => kw(e.keyword, e.syntax, e.doc));
+  switch (w(1)) {
+    case 'pte': {
+      if (n === 2) return processes(check);
+      if (n === 3) return labelsOf(check, w(2));
+      const e = pageSpecEnd(ts, 3);
+      if (e < 0 || n <= e) return [];
+      if (prev === 'maps') return [...objects(check).map((o) => ({ ...o, insertText: `${o.label}[0]` })),
+        { label: 'anon', kind: 'value', detail: 'anonymous memory' }, { label: 'zero', kind: 'value', detail: 'the zero page' }];
+      if (prev === 'pfn') return [];
+      return pteFlags();
+    }
+    case 'folio': {
+      if (n === 2) return objects(check);
+      const e = pageSpecEnd(ts, 2);
+      if (e < 0 || n <= e) return [];
+      if (prev === 'mapping') return [...objects(check), val('none', 'no mapping')];
+      if (prev === 'mapcount' || prev === 'index') return [];
+      return folioFlags();
+    }
+    case 'faults': return n === 2 ? processes(check) : [];
+    case 'signal': return n === 2 ? processes(check) : n === 3 ? SIGNALS.map((s) => val(s)) : [];
+    case 'defio':
+      if (n === 2) return objects(check, 'fbdev');
+      if (n === 3) return [kw('pending', 'pages on the deferred-I/O list'), kw('written', 'indexes passed to deferred_io')];
+      return [];
+    case 'walk': {
+      if (prev !== 'walk' && prev !== ',') return [];
+      const out: CompletionEntry[] = n === 2 ? [val('none', 'the walk reached no VMA')] : [];
+      for (const l of check?.symbols ?? []) {
+        if (l.kind !== 'label') continue;
+        for (const p of check!.symbols) {
+          if (p.kind !== 'process') continue;
+          if (labelsOf(check, p.name).some((x) => x.label === l.name) && !out.some((o) => o.label === `${p.name}:${l.name}`)) {
+            out.push({ label: `${p.name}:${l.name}`, kind: 'label', detail: `VMA labelled ${l.name} in ${p.name}` });
+          }
+        }
+      }
+      return out;
+    }
+    default: return [];
+  }
+}

@@ -1,0 +1,67 @@
+// What the editor needs from a run, in a form that crosses a worker boundary
+// (structured-clone safe): diagnostics, counts and one outcome per expectation.
+
+import type { Diagnostic } from '../language/diagnostics';
+import type { Range } from '../language/ast';
+import { isExpectation } from '../language/ast';
+import type { RunOptions, RunResult } from './run';
+
+export interface ExpectationOutcome {
+  /** 0-based line of the expectation */
+  line: number;
+  range: Range;
+  /** undefined: not evaluated (an earlier error, or the run stopped) */
+  ok?: boolean;
+  message?: string;
+}
+
+export interface RunSummary {
+  diagnostics: Diagnostic[];
+  passed: number;
+  failed: number;
+  exitStatus: 0 | 1 | 2;
+  kernel: string;
+  expectations: ExpectationOutcome[];
+  cancelled: boolean;
+  /** wall-clock ms the run took */
+  ms: number;
+}
+
+export function summarize(r: RunResult, ms = 0): RunSummary {
+  const byLine = new Map<number, { ok: boolean; message: string }>();
+  for (const s of r.steps) if (s.expect) byLine.set(s.line, s.expect);
+  const expectations: ExpectationOutcome[] = [];
+  for (const s of r.scenario.statements) {
+    if (!isExpectation(s)) continue;
+    const e = byLine.get(s.range.start.line);
+    expectations.push({ line: s.range.start.line, range: s.range, ok: e?.ok, message: e?.message });
+  }
+  return {
+    diagnostics: r.diagnostics, passed: r.passed, failed: r.failed, exitStatus: r.exitStatus,
+    kernel: r.kernel.toString(), expectations, cancelled: r.cancelled, ms,
+  };
+}
+
+/** Options a run from the editor takes (settings), structured-clone safe. */
+export type EditorRunOptions = Omit<RunOptions, 'shouldCancel'>;
+
+/** Lines beyond which a document is run off the extension host's thread. */
+export const WORKER_LINE_THRESHOLD = 2000;
+/** Pages in one statement (an object, a mapping, a range) beyond which it is run off-thread. */
+export const WORKER_PAGE_THRESHOLD = 4096;
+
+/**
+ * Whether running `text` may take long enough to block an editor: many lines, or any
+ * statement with a big page count or page range. A cheap textual scan (no parse).
+ */
+export function needsWorker(text: string, lineThreshold = WORKER_LINE_THRESHOLD, pageThreshold = WORKER_PAGE_THRESHOLD): boolean {
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && lines <= lineThreshold; i = text.indexOf('\n', i + 1)) lines++;
+  if (lines > lineThreshold) return true;
+  const num = (s: string) => Number(s.replace(/_/g, ''));
+  for (const m of text.matchAll(/\bpages\s+(0x[0-9a-fA-F_]+|[0-9_]+)/g)) if (num(m[1]) > pageThreshold) return true;
+  for (const m of text.matchAll(/\[\s*(0x[0-9a-fA-F_]+|[0-9_]+)\s*\.\.\s*(0x[0-9a-fA-F_]+|[0-9_]+)\s*\]/g)) {
+    if (num(m[2]) - num(m[1]) + 1 > pageThreshold) return true;
+  }
+  return false;
+}

@@ -1,0 +1,83 @@
+import { strict as assert } from 'assert';
+import { completionsAt } from '../../../src/language/completion';
+import { check, parse } from '../../../src/language';
+
+const SRC = [
+  'file data pages 4',
+  'fbdev fb0 pages 4',
+  'process p',
+  'process q',
+  'mmap p data at 0x7f0000000000 pages 4 shared rw as m',
+  'mmap q anon at 0x1000000 pages 2 private rw as heap',
+  '',
+].join('\n');
+const chk = check(parse(SRC).scenario);
+const labels = (line: string, at = line.length) => completionsAt(line, at, chk).map((e) => e.label);
+
+describe('completion', () => {
+  it('offers the statement keywords at the start of a line', () => {
+    const l = labels('');
+    for (const k of ['kernel', 'file', 'mmap', 'write', 'expect', 'wait']) assert.ok(l.includes(k), k);
+  });
+
+  it('offers the statement keywords while the first word is being typed', () => {
+    assert.ok(labels('mm').includes('mmap'));
+  });
+
+  it('offers the expectation kinds after `expect`', () => {
+    assert.deepEqual(labels('expect '), ['pte', 'folio', 'result', 'walk', 'faults', 'signal', 'defio', 'oops']);
+  });
+
+  it('offers declared processes where a process goes', () => {
+    assert.deepEqual(labels('write '), ['p', 'q']);
+    assert.deepEqual(labels('expect pte '), ['p', 'q']);
+  });
+
+  it('offers only the labels of the named process after `write PROC`', () => {
+    assert.deepEqual(labels('write p '), ['m']);
+    assert.deepEqual(labels('read q '), ['heap']);
+  });
+
+  it('offers PTE flags and their negations after `expect pte PROC PAGES`', () => {
+    const l = labels('expect pte p m[0] ');
+    for (const f of ['present', '!present', 'write', '!write', 'dirty', '!dirty', 'special', 'maps', 'pfn']) assert.ok(l.includes(f), f);
+    assert.ok(labels('expect pte p m[0] present !').includes('!write'));
+  });
+
+  it('offers folio flags after `expect folio OBJ[I]`', () => {
+    const l = labels('expect folio data[0] ');
+    for (const f of ['dirty', '!dirty', 'writeback', 'cached', 'mapcount', 'mapping', 'index']) assert.ok(l.includes(f), f);
+  });
+
+  it('offers objects, anon and zero after `maps`', () => {
+    const l = labels('expect pte p m[0] present maps ');
+    for (const f of ['data', 'anon', 'zero']) assert.ok(l.includes(f), f);
+  });
+
+  it('offers objects and anon after `mmap PROC`, then shared|private, then r|rw|none', () => {
+    assert.deepEqual(labels('mmap p '), ['data', 'fb0', 'anon']);
+    const sp = labels('mmap p data at 0x1000 pages 4 ');
+    assert.ok(sp.includes('shared') && sp.includes('private') && sp.includes('offset'));
+    assert.deepEqual(labels('mmap p data at 0x1000 pages 4 shared '), ['r', 'rw', 'none']);
+    assert.deepEqual(labels('mmap p data at 0x1000 pages 4 shared rw '), ['as']);
+  });
+
+  it('offers the fbdev backings after `backing`', () => {
+    assert.deepEqual(labels('fbdev fb1 pages 4 backing '), ['vmalloc', 'contig', 'carveout']);
+  });
+
+  it('offers only fbdev objects after `flush` and `expect defio`', () => {
+    assert.deepEqual(labels('flush '), ['fb0']);
+    assert.deepEqual(labels('expect defio '), ['fb0']);
+    assert.deepEqual(labels('expect defio fb0 '), ['pending', 'written']);
+  });
+
+  it('offers PROC:LABEL pairs after `expect walk`', () => {
+    const l = labels('expect walk ');
+    assert.ok(l.includes('p:m') && l.includes('q:heap') && l.includes('none'));
+  });
+
+  it('offers nothing inside a comment', () => {
+    assert.deepEqual(labels('write p m[0]  # wri'), []);
+  });
+});
