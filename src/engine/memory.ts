@@ -38,7 +38,7 @@ export function userAccess(k: Kernel, task: Task, addr: number, write: boolean):
     const ok = (flags & _PAGE_PRESENT) !== 0 && (flags & _PAGE_USER) !== 0 && (!write || (flags & _PAGE_RW) !== 0);
     if (ok) {
       const want = flags | _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0);
-      if (want !== flags) mm.setPte(addr, want, mm.ptePfn(addr), write ? 'hardware write (A, D)' : 'hardware access (A)');
+      if (want >>> 0 !== flags) mm.setPte(addr, want, mm.ptePfn(addr), write ? 'hardware write (A, D)' : 'hardware access (A)');
       k.tr.hwAccess(task.pid, addr, write);
       task.lastSignal = 'none';
       return 'ok';

@@ -57,7 +57,7 @@ export class Mm {
     if (!t) return;
     const i = (addr / 4096) % 512;
     const bf = t.flags[i], bp = t.pfn[i];
-    if (bf === flags && bp === pfn) return;
+    if (bf === flags >>> 0 && bp === pfn) return; // the tables hold uint32, callers may pass int32
     const wasNone = pte_none(bf, bp), isNone = pte_none(flags, pfn);
     t.flags[i] = flags; t.pfn[i] = pfn;
     if (wasNone && !isNone) t.used++;

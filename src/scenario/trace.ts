@@ -76,6 +76,9 @@ const decFlags = (v: number) => {
   const w = ((v - neg - nx * 2) / 4) | (nx << 31);
   return neg ? w : w >>> 0;
 };
+/** folio PG_* words with PG_allocated (bit 15) rotated to bit 0: one byte for most. */
+const encPg = (f: number) => Math.floor(f / 65536) * 65536 + (f % 32768) * 2 + (Math.floor(f / 32768) % 2);
+const decPg = (v: number) => { const lo = v % 65536; return v - lo + (lo >>> 1) + (lo & 1) * 32768; };
 const zig = (v: number) => (v >= 0 ? v * 2 : -v * 2 - 1);
 const unzig = (z: number) => (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
 
@@ -333,11 +336,11 @@ export class TraceRecorder implements Tracer {
     const f = field === 'flags' ? 0 : field === 'mapping' ? 1 : field === 'index' ? 2 : 3;
     this.buf[this.pos++] = OP_FOLIO | (f << 4);
     this.u(zig(pfn - this.lastPfn)); this.lastPfn = pfn;
-    if (f === 0) { this.u(before); this.u((before ^ after) >>> 0); }
+    if (f === 0) { this.u(encPg(before)); this.u(encPg((before ^ after) >>> 0)); }
     else if (f === 2) { this.u(before); this.u(after); }
     else {
       this.u(zig(before)); this.u(zig(after));
-      if (f === 3) this.u(this.folioFlags ? this.folioFlags(pfn) : 0);
+      if (f === 3) this.u(encPg(this.folioFlags ? this.folioFlags(pfn) : 0));
     }
   }
   walkBegin(api: WalkApi, mapping: number, pgoff: number, nr: number, pfn: number): void {
@@ -431,9 +434,9 @@ export class TraceRecorder implements Tracer {
           const f = (op >> 4) & 3;
           c.field = FIELDS[f];
           lastPfn += unzig(u()); c.pfn = lastPfn;
-          if (f === 0) { c.before = u(); c.after = (c.before ^ u()) >>> 0; }
+          if (f === 0) { c.before = decPg(u()); c.after = (c.before ^ decPg(u())) >>> 0; }
           else if (f === 2) { c.before = u(); c.after = u(); }
-          else { c.before = unzig(u()); c.after = unzig(u()); c.initFlags = f === 3 ? u() : 0; }
+          else { c.before = unzig(u()); c.after = unzig(u()); c.initFlags = f === 3 ? decPg(u()) : 0; }
           break;
         }
         case OP_RARE: c.t = 'rare'; c.ref = u(); break;
