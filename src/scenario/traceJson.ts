@@ -21,8 +21,8 @@ export function traceToJson(r: RunResult, file: string): unknown {
       case 'hw': return { type: 'access', proc: proc(e.pid), addr: hex(e.addr), write: e.write };
       case 'pte': return {
         type: 'pte', proc: proc(e.pid), addr: hex(e.addr), why: e.why,
-        before: { flags: e.before.flags, pfn: hex(e.before.pfn), text: formatPteFlags(e.before.flags, e.before.pfn) },
-        after: { flags: e.after.flags, pfn: hex(e.after.pfn), text: formatPteFlags(e.after.flags, e.after.pfn) },
+        before: { flags: e.before.flags >>> 0, pfn: hex(e.before.pfn), text: formatPteFlags(e.before.flags, e.before.pfn) },
+        after: { flags: e.after.flags >>> 0, pfn: hex(e.after.pfn), text: formatPteFlags(e.after.flags, e.after.pfn) },
       };
       case 'folio': return { type: 'folio', pfn: hex(e.pfn), field: e.field, before: e.before, after: e.after };
       case 'walk': return {
