@@ -99,10 +99,25 @@ export function isExpectation(s: Statement): s is Expectation {
   return s.kind.startsWith('expect_');
 }
 
+/**
+ * A name declared by a line that failed to parse (`process NAME`, an object, `fork ... as
+ * CHILD`, `mmap ... as LABEL`), recovered so that the checker does not report every later
+ * use of the name as unknown. It is not a statement and is never executed.
+ */
+export interface RecoveredDecl {
+  kind: 'process' | 'object' | 'label';
+  name: Ident;
+  objKind?: 'file' | 'shmem' | 'fbdev' | 'pfnmap';
+  /** for a label: the process that owns it */
+  proc?: Ident;
+}
+
 /** A parsed file: the statements that parsed, in order (lines that failed are absent). */
 export interface Scenario {
   statements: Statement[];
-  /** comments, for formatting and the outline */
+  /** comments (text includes the leading `#`), for formatting and the outline */
   comments: { text: string; range: Range }[];
   lineCount: number;
+  /** names declared by lines that failed to parse, in line order (see RecoveredDecl) */
+  recovered?: RecoveredDecl[];
 }

@@ -1,0 +1,702 @@
+// The .mms checker: names, kinds, values, kernel-version gates, static errno refusals and
+// limits, in one pass over the statements in order (a name is usable from the line after
+// its declaration). Statements with an error go into `invalid`: the runner skips them.
+// Never throws for any scenario the parser produced.
+
+import type {
+  Ident, KernelStmt, MapSpec, MmapStmt, Num, PageSpec, Range, RecoveredDecl, Scenario, Statement,
+} from './ast';
+import { type Diagnostic, type RelatedInfo, type Severity, compareDiagnostics } from './diagnostics';
+import { CLEAR_REFS_MODES, KEYWORDS, SYSCTL_KNOBS, closest } from './keywords';
+import { type Limits, resolveLimits } from './limits';
+
+export interface CheckOptions {
+  limits?: Partial<Limits>;
+  /** kernel version when the scenario has no `kernel` statement; default '6.15' */
+  defaultKernel?: string;
+}
+
+export type ObjKind = 'file' | 'shmem' | 'fbdev' | 'pfnmap';
+
+export interface SymbolInfo {
+  kind: 'process' | 'object' | 'label';
+  name: string;
+  /** the name in its declaring statement */
+  decl: Range;
+  objKind?: ObjKind;
+  /** for labels: the process whose `mmap` declared it (a forked child inherits it) */
+  proc?: string;
+  /** objects: their size; labels: the mapping's original page count */
+  pages?: number;
+  /** every use of the name after its declaration (the declaration itself is `decl`) */
+  refs: Range[];
+  /** labels: the mapped object's name, or 'anon' */
+  mapsObject?: string;
+  /** labels: a `shared` mapping */
+  shared?: boolean;
+  /** processes created by `fork`: the parent */
+  parent?: string;
+  /**
+   * The declaring line has an error (or did not parse): the name is declared only so that
+   * later lines are checked against it. At run time the process/object/mapping may not
+   * exist.
+   */
+  declInvalid?: boolean;
+}
+
+export interface CheckResult {
+  diagnostics: Diagnostic[];
+  /** from the `kernel` statement, else the default (6.15) */
+  kernel: { major: number; minor: number };
+  /** statements that must not be executed */
+  invalid: Set<Statement>;
+  /** for hover, go-to-definition, references, rename, outline */
+  symbols: SymbolInfo[];
+  /** the symbol whose declaration or use covers (line, character), 0-based */
+  symbolAt(line: number, character: number): SymbolInfo | undefined;
+}
+
+/** Checker diagnostic codes (see docs/language.md for the full table). */
+export const CHECK_CODES = {
+  unknownProcess: 'MMS201',
+  unknownObject: 'MMS202',
+  unknownLabel: 'MMS203',
+  duplicateName: 'MMS204',
+  duplicateLabel: 'MMS205',
+  keywordName: 'MMS206',
+  reservedName: 'MMS207',
+  wrongKind: 'MMS208',
+  exited: 'MMS209',
+  notAnObject: 'MMS210',
+  addressNotAllowed: 'MMS211',
+  unknownSysctl: 'MMS212',
+  unknownClearRefsMode: 'MMS213',
+  labelOtherObject: 'MMS214',
+  unaligned: 'MMS301',
+  zeroPages: 'MMS302',
+  reversedRange: 'MMS303',
+  objectIndex: 'MMS304',
+  labelIndex: 'MMS305',
+  sysctlValue: 'MMS306',
+  singlePage: 'MMS307',
+  flagConflict: 'MMS308',
+  anonOffset: 'MMS309',
+  wrprotectVersion: 'MMS401',
+  oldKernel: 'MMS402',
+  enomem: 'MMS501',
+  einval: 'MMS502',
+  objectTooLarge: 'MMS601',
+  mappingTooLarge: 'MMS602',
+  tooManyStatements: 'MMS603',
+} as const;
+
+const C = CHECK_CODES;
+const PAGE_SIZE = 4096;
+/** x86-64 TASK_SIZE_MAX without LA57: 2^47 minus the guard page (arch/x86 page_64_types.h). */
+export const TASK_SIZE = 0x7fff_ffff_f000;
+/** fault_around_bytes may not exceed PTRS_PER_PTE pages (mm/memory.c fault_around_bytes_set). */
+export const FAULT_AROUND_MAX = 512 * PAGE_SIZE;
+const MIN_KERNEL = { major: 6, minor: 1 };
+const WRPROTECT_KERNEL = { major: 6, minor: 15 };
+
+function hex(n: number): string { return '0x' + n.toString(16); }
+function versionLess(a: { major: number; minor: number }, b: { major: number; minor: number }): boolean {
+  return a.major < b.major || (a.major === b.major && a.minor < b.minor);
+}
+function parseVersion(s: string | undefined): { major: number; minor: number } | undefined {
+  if (!s) return undefined;
+  const parts = s.split('.');
+  if (parts.length !== 2 || parts[0] === '' || parts[1] === '') return undefined;
+  const major = Number(parts[0]);
+  const minor = Number(parts[1]);
+  if (!Number.isSafeInteger(major) || !Number.isSafeInteger(minor) || major < 0 || minor < 0) return undefined;
+  return { major, minor };
+}
+function span(a: Range, b: Range): Range { return { start: a.start, end: b.end }; }
+function kindName(s: SymbolInfo): string {
+  if (s.kind === 'object') return s.objKind === 'fbdev' ? 'an fbdev' : `a ${s.objKind ?? 'object'}`;
+  return s.kind === 'process' ? 'a process' : 'a mapping label';
+}
+
+interface ProcState {
+  sym: SymbolInfo;
+  labels: Map<string, SymbolInfo>;
+  exited?: Range;
+}
+
+interface Global {
+  sym: SymbolInfo;
+  proc?: ProcState;
+}
+
+interface Occurrence { range: Range; sym: SymbolInfo }
+
+class Checker {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly invalid = new Set<Statement>();
+  readonly symbols: SymbolInfo[] = [];
+  readonly occurrences: Occurrence[] = [];
+  private readonly globals = new Map<string, Global>();
+  /** every label name, for hints ("'m' is a mapping label of 'a'") */
+  private readonly labelOwners = new Map<string, string>();
+  private bad = false;
+  readonly kernel: { major: number; minor: number };
+  private kernelStmt?: KernelStmt;
+
+  constructor(private readonly scn: Scenario, private readonly limits: Limits, defaultKernel: { major: number; minor: number }) {
+    this.kernel = defaultKernel;
+    const first = scn.statements[0];
+    if (first && first.kind === 'kernel') {
+      this.kernelStmt = first;
+      this.kernel = { major: first.version.major, minor: first.version.minor };
+    }
+  }
+
+  // ---- diagnostics -------------------------------------------------------------------
+
+  private report(severity: Severity, range: Range, code: string, message: string, related?: RelatedInfo[]): void {
+    const d: Diagnostic = { range, severity, code, message };
+    if (related && related.length) d.related = related;
+    this.diagnostics.push(d);
+    if (severity === 'error') this.bad = true;
+  }
+  private err(range: Range, code: string, message: string, related?: RelatedInfo[]): void {
+    this.report('error', range, code, message, related);
+  }
+  private warn(range: Range, code: string, message: string, related?: RelatedInfo[]): void {
+    this.report('warning', range, code, message, related);
+  }
+
+  // ---- declarations ------------------------------------------------------------------
+
+  private use(sym: SymbolInfo, range: Range): void {
+    sym.refs.push(range);
+    this.occurrences.push({ range, sym });
+  }
+
+  private newSymbol(sym: SymbolInfo): SymbolInfo {
+    this.symbols.push(sym);
+    this.occurrences.push({ range: sym.decl, sym });
+    return sym;
+  }
+
+  /** Checks that `id` may name a new process or object; reports why not. */
+  private nameOk(id: Ident, what: string, objKind?: ObjKind): boolean {
+    if (KEYWORDS.has(id.name)) {
+      this.err(id.range, C.keywordName, `'${id.name}' is a keyword and cannot name ${what}`);
+      return false;
+    }
+    if (objKind && (id.name === 'anon' || id.name === 'zero')) {
+      this.err(id.range, C.reservedName, `'${id.name}' is reserved (${id.name === 'anon' ? 'anonymous memory' : 'the zero page'}) and cannot name an object`);
+      return false;
+    }
+    const prev = this.globals.get(id.name);
+    if (prev) {
+      this.err(id.range, C.duplicateName, `'${id.name}' is already declared as ${kindName(prev.sym)}`,
+        [{ range: prev.sym.decl, message: 'declared here' }]);
+      return false;
+    }
+    return true;
+  }
+
+  private declareProcess(id: Ident, parent?: ProcState, invalidDecl = false): ProcState {
+    const sym = this.newSymbol({ kind: 'process', name: id.name, decl: id.range, refs: [] });
+    if (parent) sym.parent = parent.sym.name;
+    if (invalidDecl) sym.declInvalid = true;
+    const st: ProcState = { sym, labels: parent ? new Map(parent.labels) : new Map() };
+    this.globals.set(id.name, { sym, proc: st });
+    return st;
+  }
+
+  private declareObject(id: Ident, objKind: ObjKind, pages: number | undefined, invalidDecl = false): SymbolInfo {
+    const sym = this.newSymbol({ kind: 'object', name: id.name, decl: id.range, objKind, refs: [] });
+    if (pages !== undefined) sym.pages = pages;
+    if (invalidDecl) sym.declInvalid = true;
+    this.globals.set(id.name, { sym });
+    return sym;
+  }
+
+  /** Checks that `id` may label a new mapping of `proc`; reports why not. */
+  private labelOk(proc: ProcState, id: Ident): boolean {
+    if (KEYWORDS.has(id.name)) {
+      this.err(id.range, C.keywordName, `'${id.name}' is a keyword and cannot label a mapping`);
+      return false;
+    }
+    const prev = proc.labels.get(id.name);
+    if (prev) {
+      const inherited = prev.proc !== proc.sym.name ? ` (inherited from '${prev.proc}' by fork)` : '';
+      this.err(id.range, C.duplicateLabel, `process '${proc.sym.name}' already has a mapping labelled '${id.name}'${inherited}; labels are unique per process`,
+        [{ range: prev.decl, message: 'declared here' }]);
+      return false;
+    }
+    return true;
+  }
+
+  private declareLabel(proc: ProcState, id: Ident, extra: Partial<SymbolInfo>): SymbolInfo {
+    const sym = this.newSymbol({ kind: 'label', name: id.name, decl: id.range, proc: proc.sym.name, refs: [], ...extra });
+    proc.labels.set(id.name, sym);
+    if (!this.labelOwners.has(id.name)) this.labelOwners.set(id.name, proc.sym.name);
+    return sym;
+  }
+
+  private declareRecovered(r: RecoveredDecl): void {
+    const name = r.name.name;
+    if (KEYWORDS.has(name)) return;
+    if (r.kind === 'label') {
+      const g = r.proc ? this.globals.get(r.proc.name) : undefined;
+      if (!g?.proc || g.proc.labels.has(name)) return;
+      this.use(g.sym, r.proc!.range);
+      this.declareLabel(g.proc, r.name, { declInvalid: true });
+      return;
+    }
+    if (this.globals.has(name)) return;
+    if (r.kind === 'process') this.declareProcess(r.name, undefined, true);
+    else if (name !== 'anon' && name !== 'zero') this.declareObject(r.name, r.objKind ?? 'file', undefined, true);
+  }
+
+  // ---- uses --------------------------------------------------------------------------
+
+  private hintFor(name: string, wanted: 'process' | 'object' | 'label'): string {
+    const g = this.globals.get(name);
+    if (g) return ` ('${name}' is ${kindName(g.sym)})`;
+    if (wanted !== 'label' && this.labelOwners.has(name)) {
+      return ` ('${name}' is a mapping label of '${this.labelOwners.get(name)}')`;
+    }
+    const cands: string[] = [];
+    if (wanted !== 'label') {
+      for (const [n, gl] of this.globals) if ((gl.sym.kind === 'process') === (wanted === 'process')) cands.push(n);
+    }
+    const near = cands.length < 2000 ? closest(name, cands) : undefined;
+    return near ? ` (did you mean '${near}'?)` : '';
+  }
+
+  private useProc(id: Ident): ProcState | undefined {
+    const g = this.globals.get(id.name);
+    if (!g) {
+      this.err(id.range, C.unknownProcess, `unknown process '${id.name}'${this.hintFor(id.name, 'process')}`);
+      return undefined;
+    }
+    if (!g.proc) {
+      this.err(id.range, C.wrongKind, `'${id.name}' is ${kindName(g.sym)}, not a process`, [{ range: g.sym.decl, message: 'declared here' }]);
+      return undefined;
+    }
+    this.use(g.sym, id.range);
+    if (g.proc.exited) {
+      this.err(id.range, C.exited, `process '${id.name}' has exited`, [{ range: g.proc.exited, message: 'exited here' }]);
+    }
+    return g.proc;
+  }
+
+  /** An object where the statement needs one (`need` 'fbdev' for fbdev-only statements). */
+  private useObj(id: Ident, what: string, need: 'object' | 'fbdev' = 'object'): SymbolInfo | undefined {
+    if (id.name === 'anon' || id.name === 'zero') {
+      this.err(id.range, C.notAnObject, `${what} needs ${need === 'fbdev' ? 'an fbdev' : 'an object (file, shmem, fbdev or pfnmap)'}; '${id.name}' is ${id.name === 'anon' ? 'anonymous memory' : 'the zero page'}, not an object`);
+      return undefined;
+    }
+    const g = this.globals.get(id.name);
+    if (!g) {
+      this.err(id.range, C.unknownObject, `unknown object '${id.name}'${this.hintFor(id.name, 'object')}`);
+      return undefined;
+    }
+    if (g.sym.kind !== 'object') {
+      this.err(id.range, C.wrongKind, `${what} needs ${need === 'fbdev' ? 'an fbdev' : 'an object'}; '${id.name}' is ${kindName(g.sym)}`,
+        [{ range: g.sym.decl, message: 'declared here' }]);
+      return undefined;
+    }
+    this.use(g.sym, id.range);
+    if (need === 'fbdev' && g.sym.objKind !== 'fbdev') {
+      this.err(id.range, C.wrongKind, `${what} needs an fbdev; '${id.name}' is ${kindName(g.sym)}`,
+        [{ range: g.sym.decl, message: 'declared here' }]);
+    }
+    return g.sym;
+  }
+
+  private useLabel(proc: ProcState, id: Ident): SymbolInfo | undefined {
+    const sym = proc.labels.get(id.name);
+    if (!sym) {
+      const g = this.globals.get(id.name);
+      const hint = g ? ` ('${id.name}' is ${kindName(g.sym)}; name a mapping by its label or use an address)` : '';
+      this.err(id.range, C.unknownLabel, `process '${proc.sym.name}' has no mapping labelled '${id.name}'${hint}`);
+      return undefined;
+    }
+    this.use(sym, id.range);
+    return sym;
+  }
+
+  // ---- values ------------------------------------------------------------------------
+
+  private checkRange(first: Num, last: Num | undefined, size: number | undefined, what: (n: number) => string): void {
+    if (last && first.value > last.value) {
+      this.err(span(first.range, last.range), C.reversedRange, `page range ${first.text}..${last.text} is reversed (the first page must not come after the last)`);
+    }
+    if (size === undefined) return;
+    for (const n of last ? [first, last] : [first]) {
+      if (n.value >= size) this.err(n.range, C.objectIndex, `page ${n.text} is past the end of ${what(size)}`);
+    }
+  }
+
+  private objRange(obj: SymbolInfo | undefined, first: Num, last: Num | undefined): void {
+    this.checkRange(first, last, obj?.pages, size => `'${obj!.name}' (${size} page${size === 1 ? '' : 's'}: 0..${size - 1})`);
+  }
+
+  private labelRange(label: SymbolInfo | undefined, proc: ProcState, first: Num, last: Num | undefined): void {
+    if (last && first.value > last.value) {
+      this.err(span(first.range, last.range), C.reversedRange, `page range ${first.text}..${last.text} is reversed (the first page must not come after the last)`);
+    }
+    const size = label?.pages;
+    if (size === undefined) return;
+    for (const n of last ? [first, last] : [first]) {
+      if (n.value >= size) {
+        this.err(n.range, C.labelIndex, `page ${n.text} is past the end of mapping '${label!.name}' of '${proc.sym.name}' (${size} page${size === 1 ? '' : 's'}: 0..${size - 1}, counted from the mapping's original start)`,
+          [{ range: label!.decl, message: 'mapped here' }]);
+      }
+    }
+  }
+
+  /** A PROC's pages: `LABEL[I..J]` (a label of PROC) or an address. */
+  private procPages(proc: ProcState | undefined, spec: PageSpec): void {
+    if (spec.kind !== 'named' || !proc) return;
+    const label = this.useLabel(proc, spec.target);
+    this.labelRange(label, proc, spec.first, spec.last);
+  }
+
+  /** An object's pages: `OBJ[I]` or `OBJ[I..J]`. */
+  private objPages(spec: PageSpec, what: string, single: boolean): SymbolInfo | undefined {
+    if (spec.kind === 'addr') {
+      this.err(spec.range, C.addressNotAllowed, `${what} takes an object's page-cache index (OBJ[I]${single ? '' : ' or OBJ[I..J]'}), not an address`);
+      return undefined;
+    }
+    const obj = this.useObj(spec.target, what);
+    if (single && spec.last) {
+      this.err(span(spec.first.range, spec.last.range), C.singlePage, `${what} takes one page (OBJ[I]), not a range`);
+    }
+    this.objRange(obj, spec.first, spec.last);
+    return obj;
+  }
+
+  private pagesAtLeastOne(n: Num, what: string): boolean {
+    if (n.value === 0) {
+      this.err(n.range, C.zeroPages, `${what}: 'pages 0' is empty; give at least 1 page`);
+      return false;
+    }
+    return true;
+  }
+
+  private addrSpec(spec: MapSpec, what: 'munmap' | 'mprotect'): void {
+    if (spec.kind !== 'addr') return;
+    const addr = spec.addr.value;
+    if (addr % PAGE_SIZE !== 0) {
+      this.err(spec.addr.range, C.unaligned, `${what}: address ${spec.addr.text} is not page-aligned (the kernel refuses it with EINVAL)`);
+    }
+    const ok = this.pagesAtLeastOne(spec.pages, what);
+    const errno = what === 'munmap' ? 'EINVAL' : 'ENOMEM';
+    const code = what === 'munmap' ? C.einval : C.enomem;
+    if (addr >= TASK_SIZE) {
+      this.err(spec.addr.range, code, `${what}: address ${spec.addr.text} is outside the 47-bit user address space (TASK_SIZE ${hex(TASK_SIZE)}): ${errno}`);
+    } else if (ok && spec.pages.value > Math.floor((TASK_SIZE - addr) / PAGE_SIZE)) {
+      this.err(spec.pages.range, code, `${what}: ${spec.pages.text} pages at ${spec.addr.text} run past the end of the 47-bit user address space (TASK_SIZE ${hex(TASK_SIZE)}): ${errno}`);
+    }
+  }
+
+  private labelSpec(proc: ProcState | undefined, spec: MapSpec): void {
+    if (spec.kind !== 'label' || !proc) return;
+    const label = this.useLabel(proc, spec.label);
+    if (spec.first) this.labelRange(label, proc, spec.first, spec.last);
+  }
+
+  // ---- statements --------------------------------------------------------------------
+
+  run(): void {
+    const stmts = this.scn.statements;
+    const rec = this.scn.recovered ?? [];
+    let ri = 0;
+    const max = Math.max(0, Math.floor(this.limits.maxStatements));
+    for (let i = 0; i < stmts.length; i++) {
+      const s = stmts[i];
+      while (ri < rec.length && rec[ri].name.range.start.line < s.range.start.line) this.declareRecovered(rec[ri++]);
+      if (i >= max) {
+        this.diagnostics.push({
+          range: s.range, severity: 'error', code: C.tooManyStatements,
+          message: `too many statements: ${stmts.length} (the limit is ${max}); this statement and the rest are not run`,
+        });
+        for (let k = i; k < stmts.length; k++) this.invalid.add(stmts[k]);
+        return;
+      }
+      this.bad = false;
+      try {
+        this.statement(s, i);
+      } catch (e) {
+        this.err(s.range, 'MMS299', `internal checker error: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      if (this.bad) this.invalid.add(s);
+    }
+    while (ri < rec.length) this.declareRecovered(rec[ri++]);
+  }
+
+  private statement(s: Statement, index: number): void {
+    switch (s.kind) {
+      case 'kernel': {
+        if (index !== 0) {
+          this.err(s.range, 'MMS118', `'kernel' must come before every other statement`);
+          return;
+        }
+        if (versionLess(s.version, MIN_KERNEL)) {
+          this.err(s.version.range, C.oldKernel, `Linux ${s.version.text} is not modelled: mmscope models Linux ${MIN_KERNEL.major}.${MIN_KERNEL.minor} and later`);
+        }
+        return;
+      }
+      case 'sysctl': {
+        if (!(SYSCTL_KNOBS as readonly string[]).includes(s.knob.name)) {
+          this.err(s.knob.range, C.unknownSysctl, `unknown sysctl '${s.knob.name}' (expected ${SYSCTL_KNOBS.join(', ')})`);
+          return;
+        }
+        const v = s.value.value;
+        if (v > FAULT_AROUND_MAX) {
+          this.err(s.value.range, C.sysctlValue, `fault_around_bytes ${s.value.text} is larger than ${FAULT_AROUND_MAX} (PTRS_PER_PTE pages): the kernel refuses it with EINVAL`);
+        } else if (v < PAGE_SIZE || (v & (v - 1)) !== 0) {
+          this.err(s.value.range, C.sysctlValue, `fault_around_bytes must be a power of two from 4096 (fault-around off) to ${FAULT_AROUND_MAX}, found ${s.value.text}`);
+        }
+        return;
+      }
+      case 'file':
+      case 'shmem':
+      case 'fbdev':
+      case 'pfnmap': {
+        const nameOk = this.nameOk(s.name, `an object`, s.kind);
+        const pagesOk = this.pagesAtLeastOne(s.pages, s.kind);
+        if (pagesOk && s.pages.value > this.limits.maxPagesPerObject) {
+          this.err(s.pages.range, C.objectTooLarge, `${s.kind} '${s.name.name}' has ${s.pages.text} pages; the limit is ${this.limits.maxPagesPerObject} pages (maxPagesPerObject)`);
+        }
+        if (nameOk) this.declareObject(s.name, s.kind, pagesOk ? s.pages.value : undefined, this.bad);
+        return;
+      }
+      case 'process': {
+        if (this.nameOk(s.name, 'a process')) this.declareProcess(s.name);
+        return;
+      }
+      case 'fork': {
+        const parent = this.useProc(s.parent);
+        if (this.nameOk(s.child, 'a process')) this.declareProcess(s.child, parent, this.bad);
+        return;
+      }
+      case 'exit': {
+        const p = this.useProc(s.proc);
+        if (p && !p.exited) p.exited = s.range;
+        return;
+      }
+      case 'mmap':
+        return this.mmap(s);
+      case 'munmap': {
+        const p = this.useProc(s.proc);
+        this.labelSpec(p, s.spec);
+        this.addrSpec(s.spec, 'munmap');
+        return;
+      }
+      case 'mprotect': {
+        const p = this.useProc(s.proc);
+        this.labelSpec(p, s.spec);
+        this.addrSpec(s.spec, 'mprotect');
+        return;
+      }
+      case 'read':
+      case 'write': {
+        const p = this.useProc(s.proc);
+        this.procPages(p, s.pages);
+        return;
+      }
+      case 'mkclean':
+        this.objPages(s.page, 'mkclean', true);
+        return;
+      case 'wrprotect': {
+        if (versionLess(this.kernel, WRPROTECT_KERNEL)) {
+          const v = `${this.kernel.major}.${this.kernel.minor}`;
+          this.err(s.kwRange, C.wrprotectVersion,
+            `wrprotect: mapping_wrprotect_range() exists only from Linux 6.15; this scenario is for ${v}`,
+            this.kernelStmt ? [{ range: this.kernelStmt.range, message: `kernel ${v} selected here` }] : undefined);
+        }
+        this.objPages(s.pages, 'wrprotect', false);
+        return;
+      }
+      case 'pfn_mkclean': {
+        const obj = this.objPages(s.pages, 'pfn_mkclean', false);
+        const p = this.useProc(s.proc);
+        const label = p ? this.useLabel(p, s.label) : undefined;
+        if (obj && label && label.mapsObject !== undefined && label.mapsObject !== obj.name) {
+          this.warn(s.label.range, C.labelOtherObject,
+            `mapping '${label.name}' of '${p!.sym.name}' maps '${label.mapsObject}', not '${obj.name}': pfn_mkclean_range() will not find these pages there`,
+            [{ range: label.decl, message: 'mapped here' }]);
+        }
+        return;
+      }
+      case 'writeback': {
+        const obj = this.useObj(s.obj, 'writeback');
+        if (s.first) this.objRange(obj, s.first, s.last);
+        return;
+      }
+      case 'msync': {
+        const p = this.useProc(s.proc);
+        if (p) this.useLabel(p, s.label);
+        return;
+      }
+      case 'unmap_range':
+        this.objPages(s.pages, 'unmap_range', false);
+        return;
+      case 'flush':
+        this.useObj(s.obj, 'flush', 'fbdev');
+        return;
+      case 'clear_refs': {
+        this.useProc(s.proc);
+        if (!(CLEAR_REFS_MODES as readonly string[]).includes(s.mode.name)) {
+          this.err(s.mode.range, C.unknownClearRefsMode,
+            `clear_refs mode '${s.mode.name}' is not in language v1 (expected ${CLEAR_REFS_MODES.join(', ')}: writing 4 to /proc/PID/clear_refs)`);
+        }
+        return;
+      }
+      case 'wait':
+        return;
+      case 'expect_pte': {
+        const p = this.useProc(s.proc);
+        this.procPages(p, s.pages);
+        const seen = new Map<string, { negated: boolean; range: Range }>();
+        for (const f of s.flags) {
+          if (f.kind === 'maps' && typeof f.target === 'object') {
+            const obj = this.useObj(f.target.obj, `'maps'`);
+            this.objRange(obj, f.target.index, undefined);
+          }
+          if (f.kind === 'maps' || f.kind === 'pfn') continue;
+          this.flagConflict(seen, f.kind, f.negated, f.range);
+        }
+        return;
+      }
+      case 'expect_folio': {
+        this.objPages(s.page, 'expect folio', true);
+        const seen = new Map<string, { negated: boolean; range: Range }>();
+        for (const f of s.flags) {
+          if (f.kind === 'mapping') {
+            if (f.obj) this.useObj(f.obj, `'mapping'`);
+            continue;
+          }
+          if (f.kind === 'mapcount' || f.kind === 'index') continue;
+          this.flagConflict(seen, f.kind, f.negated, f.range);
+        }
+        return;
+      }
+      case 'expect_result':
+      case 'expect_oops':
+        return;
+      case 'expect_walk':
+        for (const e of s.entries) {
+          const p = this.useProc(e.proc);
+          if (p) this.useLabel(p, e.label);
+        }
+        return;
+      case 'expect_faults':
+      case 'expect_signal':
+        this.useProc(s.proc);
+        return;
+      case 'expect_defio_pending':
+        this.useObj(s.obj, 'expect defio', 'fbdev');
+        return;
+      case 'expect_defio_written': {
+        const obj = this.useObj(s.obj, 'expect defio', 'fbdev');
+        for (const n of s.indexes) this.objRange(obj, n, undefined);
+        return;
+      }
+    }
+  }
+
+  private flagConflict(seen: Map<string, { negated: boolean; range: Range }>, kind: string, negated: boolean, range: Range): void {
+    const prev = seen.get(kind);
+    if (!prev) {
+      seen.set(kind, { negated, range });
+      return;
+    }
+    if (prev.negated !== negated) {
+      this.err(range, C.flagConflict, `'${negated ? '!' : ''}${kind}' contradicts '${prev.negated ? '!' : ''}${kind}' earlier on this line: the expectation can never hold`,
+        [{ range: prev.range, message: 'first given here' }]);
+    } else {
+      this.warn(range, C.flagConflict, `flag '${negated ? '!' : ''}${kind}' is given twice`, [{ range: prev.range, message: 'first given here' }]);
+    }
+  }
+
+  private mmap(s: MmapStmt): void {
+    const p = this.useProc(s.proc);
+    let obj: SymbolInfo | undefined;
+    const anon = s.obj.name === 'anon';
+    if (!anon) obj = this.useObj(s.obj, 'mmap');
+    const addr = s.addr.value;
+    if (addr % PAGE_SIZE !== 0) {
+      this.err(s.addr.range, C.unaligned,
+        `mmap: address ${s.addr.text} is not page-aligned (a multiple of 4096 = 0x1000); the kernel refuses a fixed mapping there with EINVAL`);
+    }
+    const pagesOk = this.pagesAtLeastOne(s.pages, 'mmap');
+    let enomem = false;
+    if (addr >= TASK_SIZE) {
+      enomem = true;
+      this.err(s.addr.range, C.enomem, `mmap: address ${s.addr.text} is outside the 47-bit user address space (TASK_SIZE ${hex(TASK_SIZE)}): the kernel refuses it with ENOMEM`);
+    } else if (pagesOk && s.pages.value > Math.floor((TASK_SIZE - addr) / PAGE_SIZE)) {
+      enomem = true;
+      this.err(s.pages.range, C.enomem, `mmap: ${s.pages.text} pages at ${s.addr.text} run past the end of the 47-bit user address space (TASK_SIZE ${hex(TASK_SIZE)}): the kernel refuses it with ENOMEM`);
+    }
+    if (!enomem && pagesOk && s.pages.value > this.limits.maxMappingPages) {
+      this.err(s.pages.range, C.mappingTooLarge, `mmap: ${s.pages.text} pages is more than the limit of ${this.limits.maxMappingPages} pages for one mapping (maxMappingPages)`);
+    }
+    if (anon && s.offset && s.offset.value !== 0) {
+      this.warn(s.offset.range, C.anonOffset, `offset is ignored for anonymous memory (vm_pgoff is ${s.shared ? '0 for shared anon' : 'address >> 12 for private anon'})`);
+    }
+    if (obj && (obj.objKind === 'pfnmap' || obj.objKind === 'fbdev')) {
+      if (obj.objKind === 'pfnmap' && !s.shared) {
+        this.err(s.sharedRange, C.einval, `mmap: a private mapping of pfnmap '${obj.name}' fails with EINVAL (a VM_PFNMAP mapping cannot be copied on write)`);
+      }
+      const off = s.offset?.value ?? 0;
+      if (obj.pages !== undefined && pagesOk && off + s.pages.value > obj.pages) {
+        const at = s.offset && off >= obj.pages ? s.offset.range : s.pages.range;
+        this.err(at, C.einval, `mmap: pages ${off}..${off + s.pages.value - 1} run past the end of ${obj.objKind} '${obj.name}' (${obj.pages} pages): the kernel refuses the mapping with EINVAL`);
+      }
+    }
+    if (p && s.label && this.labelOk(p, s.label)) {
+      const extra: Partial<SymbolInfo> = { mapsObject: s.obj.name, shared: s.shared };
+      if (pagesOk) extra.pages = s.pages.value;
+      if (this.bad) extra.declInvalid = true;
+      this.declareLabel(p, s.label, extra);
+    }
+  }
+
+  // ---- lookup ------------------------------------------------------------------------
+
+  private byLine?: Map<number, Occurrence[]>;
+
+  symbolAt(line: number, character: number): SymbolInfo | undefined {
+    if (!this.byLine) {
+      this.byLine = new Map();
+      for (const o of this.occurrences) {
+        const l = o.range.start.line;
+        let a = this.byLine.get(l);
+        if (!a) this.byLine.set(l, (a = []));
+        a.push(o);
+      }
+    }
+    const occ = this.byLine.get(line);
+    if (!occ) return undefined;
+    for (const o of occ) {
+      if (o.range.start.character <= character && character <= o.range.end.character) return o.sym;
+    }
+    return undefined;
+  }
+}
+
+/** Check a parsed scenario. Never throws. */
+export function check(scn: Scenario, opts: CheckOptions = {}): CheckResult {
+  const limits = resolveLimits(opts.limits);
+  const def = parseVersion(opts.defaultKernel) ?? { major: 6, minor: 15 };
+  const c = new Checker(scn, limits, def);
+  c.run();
+  c.diagnostics.sort(compareDiagnostics);
+  return {
+    diagnostics: c.diagnostics,
+    kernel: c.kernel,
+    invalid: c.invalid,
+    symbols: c.symbols,
+    symbolAt: (line, character) => c.symbolAt(line, character),
+  };
+}

@@ -1,0 +1,149 @@
+// The vocabulary of the .mms language (v1): one source of truth for the lexer, parser,
+// checker, completion and hover. See ../shared/spec/scenario-language.md and
+// docs/language.md.
+
+export interface KeywordDoc {
+  /** the word as written in a scenario */
+  keyword: string;
+  /** one-line syntax, in the spec's notation */
+  syntax: string;
+  /** one-line description (markdown allowed) */
+  doc: string;
+}
+
+/** Statement keywords, in the order of the spec. */
+export const STATEMENTS: readonly KeywordDoc[] = [
+  { keyword: 'kernel', syntax: 'kernel MAJOR.MINOR', doc: 'The kernel version the scenario models (default 6.15). At most once, before any other statement.' },
+  { keyword: 'sysctl', syntax: 'sysctl fault_around_bytes N', doc: 'Set the fault-around window (debugfs `fault_around_bytes`); 4096 turns fault-around off. Applies to later faults.' },
+  { keyword: 'file', syntax: 'file NAME pages N [cold]', doc: 'A regular ext4 file with writeback; all pages cached and clean, or none cached with `cold`.' },
+  { keyword: 'shmem', syntax: 'shmem NAME pages N', doc: 'A tmpfs/memfd file: page cache, no writeback, no write-notify; pages exist once faulted or written.' },
+  { keyword: 'fbdev', syntax: 'fbdev NAME pages N [backing vmalloc|contig|carveout] [delay D] [sorted]', doc: 'A framebuffer with deferred I/O (fb_defio); default backing `vmalloc`, default delay `50ms`.' },
+  { keyword: 'pfnmap', syntax: 'pfnmap NAME pages N', doc: 'A device mapped with `vmf_insert_pfn` (VM_PFNMAP, special PTEs, no struct page). A private mapping fails with EINVAL.' },
+  { keyword: 'process', syntax: 'process NAME', doc: 'A new process with an empty address space.' },
+  { keyword: 'fork', syntax: 'fork PARENT as CHILD', doc: 'fork(2): `dup_mmap`/`copy_page_range`; the child inherits the parent\'s mappings and their labels.' },
+  { keyword: 'exit', syntax: 'exit NAME', doc: 'The process unmaps everything and ends; it cannot be used afterwards.' },
+  { keyword: 'mmap', syntax: 'mmap PROC OBJ|anon at ADDR pages N [offset K] shared|private r|rw|none [as LABEL]', doc: 'mmap(2) with MAP_FIXED_NOREPLACE semantics at a page-aligned address; LABEL names the mapping inside PROC.' },
+  { keyword: 'munmap', syntax: 'munmap PROC LABEL | LABEL[I..J] | ADDR pages N', doc: 'munmap(2); partial unmaps split VMAs.' },
+  { keyword: 'mprotect', syntax: 'mprotect PROC LABEL | LABEL[I..J] | ADDR pages N r|rw|none', doc: 'mprotect(2), splitting VMAs as needed.' },
+  { keyword: 'read', syntax: 'read PROC LABEL[I] | LABEL[I..J] | ADDR', doc: 'A CPU read by PROC, one page at a time; faults as the kernel does.' },
+  { keyword: 'write', syntax: 'write PROC LABEL[I] | LABEL[I..J] | ADDR', doc: 'A CPU write by PROC, one page at a time; faults as the kernel does.' },
+  { keyword: 'mkclean', syntax: 'mkclean OBJ[I]', doc: '`folio_mkclean()` on the folio at page-cache index I (folio locked around it).' },
+  { keyword: 'wrprotect', syntax: 'wrprotect OBJ[I..J]', doc: '`mapping_wrprotect_range(mapping, I, pfn of page I, J-I+1)`; Linux 6.15 and later only.' },
+  { keyword: 'pfn_mkclean', syntax: 'pfn_mkclean OBJ[I..J] PROC LABEL', doc: '`pfn_mkclean_range()` on the single VMA PROC:LABEL (the fs/dax primitive); not an rmap walk.' },
+  { keyword: 'writeback', syntax: 'writeback OBJ [[I..J]]', doc: 'Write back dirty folios as fsync does (`folio_clear_dirty_for_io()` then writeback); result = folios written.' },
+  { keyword: 'msync', syntax: 'msync PROC LABEL', doc: 'msync(MS_SYNC) over the mapping: writeback for a file, `fb_deferred_io_fsync` for an fbdev.' },
+  { keyword: 'unmap_range', syntax: 'unmap_range OBJ[I..J]', doc: '`unmap_mapping_range()` without even_cows; result = PTEs zapped.' },
+  { keyword: 'flush', syntax: 'flush OBJ', doc: 'Run the fbdev\'s deferred work now.' },
+  { keyword: 'clear_refs', syntax: 'clear_refs PROC softdirty', doc: 'Write 4 to /proc/PID/clear_refs: clear VM_SOFTDIRTY, write-protect every PTE and clear its soft-dirty bit.' },
+  { keyword: 'wait', syntax: 'wait D', doc: 'Advance simulated time by D (`50ms`, `1s`); due deferred work runs in order.' },
+  { keyword: 'expect', syntax: 'expect pte|folio|result|walk|faults|signal|defio|oops ...', doc: 'An expectation, checked at its place in the scenario.' },
+];
+
+/** The word after `expect`, in the order of the spec. */
+export const EXPECTATIONS: readonly KeywordDoc[] = [
+  { keyword: 'pte', syntax: 'expect pte PROC PAGES FLAG...', doc: 'The PTE of every page in PAGES has the flags (`!` negates).' },
+  { keyword: 'folio', syntax: 'expect folio OBJ[I] FLAG...', doc: 'The folio (struct page) at index I of OBJ has the flags (`!` negates).' },
+  { keyword: 'result', syntax: 'expect result N', doc: 'The value returned by the last kernel operation (mkclean, wrprotect, pfn_mkclean, writeback, msync, unmap_range).' },
+  { keyword: 'walk', syntax: 'expect walk PROC:LABEL, ~PROC:LABEL, ... | none', doc: 'The VMAs the last rmap walk reached, in order; `~` marks one skipped by `invalid_vma`.' },
+  { keyword: 'faults', syntax: 'expect faults PROC N', doc: 'Page faults PROC has taken since it started, as getrusage counts them.' },
+  { keyword: 'signal', syntax: 'expect signal PROC SIGSEGV|SIGBUS|none', doc: 'What PROC\'s last access raised.' },
+  { keyword: 'defio', syntax: 'expect defio OBJ pending N | written I, J, ...', doc: 'Pages on the fbdev\'s deferred-I/O list, or the indexes handed to `deferred_io` by the last run.' },
+  { keyword: 'oops', syntax: 'expect oops', doc: 'The last statement made the kernel oops or hit a BUG.' },
+];
+
+export const STATEMENT_KEYWORDS: readonly string[] = STATEMENTS.map(s => s.keyword);
+export const EXPECT_KEYWORDS: readonly string[] = EXPECTATIONS.map(s => s.keyword);
+
+export const PTE_FLAGS = ['none', 'present', 'write', 'dirty', 'young', 'softdirty', 'special', 'maps', 'pfn'] as const;
+export const PTE_FLAG_DOCS: Readonly<Record<(typeof PTE_FLAGS)[number], string>> = {
+  none: 'no PTE at all (`pte_none`)',
+  present: '`pte_present`',
+  write: 'writable (`pte_write`)',
+  dirty: 'hardware dirty bit (`pte_dirty`)',
+  young: 'accessed bit (`pte_young`)',
+  softdirty: 'soft-dirty bit (`pte_soft_dirty`)',
+  special: 'special PTE (`pte_special`: no struct page to refcount, e.g. the zero page or VM_PFNMAP)',
+  maps: '`maps OBJ[I]`, `maps anon` or `maps zero`: what the PTE points at',
+  pfn: '`pfn N`: the PTE\'s page frame number',
+};
+
+export const FOLIO_FLAGS = ['dirty', 'writeback', 'cached', 'mapcount', 'mapping', 'index'] as const;
+export const FOLIO_FLAG_DOCS: Readonly<Record<(typeof FOLIO_FLAGS)[number], string>> = {
+  dirty: 'PG_dirty',
+  writeback: 'PG_writeback',
+  cached: 'in the object\'s page cache',
+  mapcount: '`mapcount N`: the folio\'s map count',
+  mapping: '`mapping OBJ` or `mapping none`: the struct page\'s own `mapping` field',
+  index: '`index N`: the struct page\'s own `index` field',
+};
+
+export const PROTS = ['r', 'rw', 'none'] as const;
+export const FB_BACKINGS = ['vmalloc', 'contig', 'carveout'] as const;
+export const SIGNALS = ['SIGSEGV', 'SIGBUS', 'none'] as const;
+/** Object names that are not objects: `anon` (anonymous memory) and `zero` (the zero page). */
+export const RESERVED_OBJECT_NAMES = ['anon', 'zero'] as const;
+export const SYSCTL_KNOBS = ['fault_around_bytes'] as const;
+export const CLEAR_REFS_MODES = ['softdirty'] as const;
+
+/** Words that appear inside statements (clause words, options, expectation words, flags). */
+export const CLAUSE_KEYWORDS: readonly string[] = [
+  'as', 'at', 'pages', 'offset', 'shared', 'private', 'cold',
+  'backing', 'delay', 'sorted', 'vmalloc', 'contig', 'carveout',
+  'pte', 'folio', 'result', 'walk', 'faults', 'signal', 'defio', 'oops', 'pending', 'written',
+  'none', 'present', 'dirty', 'young', 'softdirty', 'special', 'maps', 'pfn',
+  'cached', 'mapcount', 'mapping', 'index',
+];
+
+/**
+ * The reserved words: no process, object or label may be named with one of them.
+ * The protections `r` and `rw` are recognised by position only and are NOT reserved
+ * (the shared scenarios name a mapping `r`); `none` is reserved.
+ */
+export const KEYWORDS: ReadonlySet<string> = new Set<string>([...STATEMENT_KEYWORDS, ...CLAUSE_KEYWORDS]);
+
+export function isKeyword(word: string): boolean {
+  return KEYWORDS.has(word);
+}
+
+export function statementDoc(keyword: string): KeywordDoc | undefined {
+  return STATEMENTS.find(s => s.keyword === keyword);
+}
+
+export function expectationDoc(keyword: string): KeywordDoc | undefined {
+  return EXPECTATIONS.find(s => s.keyword === keyword);
+}
+
+/** Levenshtein distance, capped: used for "did you mean" hints on short words only. */
+export function editDistance(a: string, b: string, cap = 3): number {
+  if (Math.abs(a.length - b.length) > cap) return cap + 1;
+  if (a.length > 64 || b.length > 64) return cap + 1;
+  let prev = new Array<number>(b.length + 1);
+  let cur = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    let rowMin = cur[0];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      if (cur[j] < rowMin) rowMin = cur[j];
+    }
+    if (rowMin > cap) return cap + 1;
+    [prev, cur] = [cur, prev];
+  }
+  return prev[b.length];
+}
+
+/** The closest candidate within a small edit distance, for "did you mean 'x'?" hints. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  if (word.length < 2 || word.length > 64) return undefined;
+  const lower = word.toLowerCase();
+  let best: string | undefined;
+  let bestD = word.length <= 4 ? 1 : 2;
+  for (const c of candidates) {
+    if (c === lower) return c;
+    const d = editDistance(lower, c, bestD);
+    if (d <= bestD && (best === undefined || d < bestD)) { best = c; bestD = d; }
+  }
+  return best;
+}
