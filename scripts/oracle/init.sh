@@ -1,0 +1,58 @@
+#!/bin/busybox sh
+# /init of the oracle's initramfs (built into base.cpio.gz by setup.sh).
+# Kernel command line options read here:
+#   oracle.fab=N       write N to /sys/kernel/debug/fault_around_bytes before /oracle
+#   oracle.args=a,b,c  arguments for /oracle (commas become spaces)
+#   oracle.skipmod=a,b module files (without .ko) not to load
+#   oracle.kallsyms    print KALLSYMS lines for the fb_defio / rmap symbols
+#   oracle.dmesg       print the kernel log (DMESG lines) at the end
+/bin/busybox --install -s /bin
+export PATH=/bin:/sbin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mount -t tmpfs tmp /tmp
+exec </dev/console >/dev/console 2>&1
+echo 1 > /proc/sys/kernel/printk
+CMDLINE=$(cat /proc/cmdline)
+opt() { echo " $CMDLINE " | sed -n "s/.* oracle\.$1=\([^ ]*\) .*/\1/p"; }
+has() { case " $CMDLINE " in *" oracle.$1 "*) return 0;; esac; return 1; }
+ARGS=$(opt args | tr ',' ' ')
+SKIP=" $(opt skipmod | tr ',' ' ') "
+
+# load modules; retry a few passes so an order mistake is not fatal
+pending=""
+for m in $(cat /modules.order); do
+  case "$SKIP" in *" ${m%.ko} "*) continue;; esac
+  pending="$pending $m"
+done
+for pass in 1 2 3; do
+  left=""
+  for m in $pending; do insmod /lib/modules/$m 2>/dev/null || left="$left $m"; done
+  pending=$left
+  [ -z "$pending" ] && break
+done
+[ -n "$pending" ] && echo "ORACLE {\"t\":\"init\",\"err\":\"insmod failed:$pending\"}"
+
+echo 0 > /proc/sys/vm/dirty_writeback_centisecs   # no periodic flusher: no surprise mkclean
+echo 0 > /proc/sys/kernel/randomize_va_space      # fixed layout: scenario addresses stay free
+
+i=0; while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+mount -t ext4 /dev/vda /mnt || echo "ORACLE {\"t\":\"init\",\"err\":\"mount /dev/vda failed\"}"
+if [ -e /sys/class/drm/card0 ] || ls /sys/class/drm 2>/dev/null | grep -q card; then
+  i=0; while [ ! -c /dev/fb0 ] && [ $i -lt 40 ]; do sleep 0.05; i=$((i+1)); done
+fi
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+FAB=$(opt fab)
+[ -n "$FAB" ] && echo "$FAB" > /sys/kernel/debug/fault_around_bytes
+if has kallsyms; then
+  grep -E ' (folio_mkclean|pfn_mkclean_range|mapping_wrprotect_range|fb_deferred_io_work|fb_deferred_io_mkwrite|fb_deferred_io_fsync)$' /proc/kallsyms |
+    while read -r a t s; do echo "ORACLE {\"t\":\"kallsyms\",\"sym\":\"$s\"}"; done
+fi
+echo "ORACLE {\"t\":\"boot\",\"uptime\":$(cut -d' ' -f1 /proc/uptime),\"release\":\"$(uname -r)\"}"
+/oracle $ARGS
+echo "ORACLE {\"t\":\"done\",\"uptime\":$(cut -d' ' -f1 /proc/uptime),\"rc\":$?}"
+has dmesg && dmesg | sed 's/"/\\"/g; s/^/ORACLE {"t":"dmesg","line":"/; s/$/"}/'
+sync
+umount /mnt 2>/dev/null
+poweroff -f

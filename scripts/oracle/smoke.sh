@@ -1,0 +1,21 @@
+#!/bin/sh
+# Boot the real kernel once and run scenarios through the oracle (default: the
+# shared-file write-notify scenario); prints the observations and timings.
+#   scripts/oracle/smoke.sh [--json] [--keep] [--fab N] [FILE.mms ...]
+set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+cd "$REPO"
+[ -f .cache/oracle/env.json ] || scripts/oracle/setup.sh
+OUT=${TMPDIR:-/tmp}/mmscope-oracle-cli.js
+npx esbuild scripts/oracle/oracle-cli.ts --bundle --platform=node --target=node20 --log-level=warning --outfile="$OUT"
+has_file=0
+for a in "$@"; do case "$a" in *.mms) has_file=1;; esac; done
+if [ $has_file = 0 ]; then
+  set -- "$@" "${MMSCOPE_SCENARIOS:-$REPO/../shared/scenarios}/shared-file-writenotify.mms"
+fi
+start=$(date +%s.%N)
+node "$OUT" "$@"
+rc=$?
+echo "smoke: wall $(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo '?') s" >&2
+exit $rc

@@ -1,0 +1,265 @@
+// Run scenarios on a real Linux kernel under QEMU (TCG) and return what it showed.
+//
+//   translate (translate.ts) -> one C program for the whole batch
+//   gcc -O2 -static -I scripts/oracle          (oracle.h: the runtime)
+//   initrd = base.cpio.gz + gzip(newc cpio of /oracle)   (cpio.ts)
+//   qemu-system-x86_64 -accel tcg ...  (one boot for the batch; /init runs /oracle)
+//   "ORACLE {json}" lines on the serial console -> results.ts
+//
+// Prerequisite: scripts/oracle/setup.sh (kernel, modules, base.cpio.gz, disk.img in
+// .cache/oracle/). See docs/real-kernel.md.
+
+import { execFile, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import type { Scenario, Statement } from '../language/ast';
+import { S_IFREG, writeCpioGz } from './cpio';
+import {
+  type OracleRunInfo, type OracleScenarioResult, parseOracleLines, scenarioResult,
+} from './results';
+import { DEFAULT_FB_PAGES, type OracleTranslation, buildProgram, translateScenario } from './translate';
+
+const execFileP = promisify(execFile);
+
+export interface OracleEnv {
+  kernelVersion: string;
+  kernelSource: string;
+  kernel: string;
+  modules: string;
+  base: string;
+  disk: string;
+  qemu: string;
+  cacheDir: string;
+  /** CONFIG_HZ of the kernel, when its config file is found */
+  hz: number | null;
+}
+
+export class OracleSetupError extends Error {}
+
+/** The repository root: the directory holding scripts/oracle/oracle.h. */
+export function findRuntimeDir(): string {
+  const env = process.env.MMSCOPE_ORACLE_RUNTIME;
+  if (env && fs.existsSync(path.join(env, 'oracle.h'))) return env;
+  for (const start of [__dirname, process.cwd()]) {
+    let d = start;
+    for (;;) {
+      const cand = path.join(d, 'scripts', 'oracle');
+      if (fs.existsSync(path.join(cand, 'oracle.h'))) return cand;
+      const up = path.dirname(d);
+      if (up === d) break;
+      d = up;
+    }
+  }
+  throw new OracleSetupError('scripts/oracle/oracle.h not found (set MMSCOPE_ORACLE_RUNTIME)');
+}
+
+export function oracleCacheDir(): string {
+  return process.env.MMSCOPE_ORACLE_CACHE ?? path.join(path.dirname(path.dirname(findRuntimeDir())), '.cache', 'oracle');
+}
+
+/** What scripts/oracle/setup.sh prepared (its env.json). */
+export function loadOracleEnv(cacheDir = oracleCacheDir()): OracleEnv {
+  const f = path.join(cacheDir, 'env.json');
+  if (!fs.existsSync(f)) throw new OracleSetupError(`${f} missing: run scripts/oracle/setup.sh first`);
+  const j = JSON.parse(fs.readFileSync(f, 'utf8')) as Omit<OracleEnv, 'cacheDir' | 'hz'>;
+  for (const k of ['kernel', 'base', 'disk'] as const) {
+    if (!fs.existsSync(j[k])) throw new OracleSetupError(`${j[k]} missing: run scripts/oracle/setup.sh again`);
+  }
+  let hz: number | null = null;
+  const cfg = path.join(path.dirname(j.kernel), `config-${j.kernelVersion}`);
+  if (fs.existsSync(cfg)) {
+    const m = /^CONFIG_HZ=(\d+)$/m.exec(fs.readFileSync(cfg, 'utf8'));
+    if (m) hz = Number(m[1]);
+  }
+  return { ...j, cacheDir, hz };
+}
+
+export interface OracleInput {
+  name: string;
+  scenario: Scenario;
+  /** statements the checker rejected (not run) */
+  invalid?: ReadonlySet<Statement>;
+}
+
+export interface OracleRunOptions {
+  /** wall-clock limit for the boot; default 60 s + 10 s per scenario + the scenarios' waits */
+  timeoutMs?: number;
+  cacheDir?: string;
+  /** keep the work directory (gen.c, oracle, initrd, disk, serial.log) */
+  keep?: boolean;
+  /** work directory; default a fresh one under the OS temp dir */
+  workDir?: string;
+  /** fault_around_bytes for the whole boot (oracle.fab=N); a scenario's `sysctl` still applies */
+  faultAroundBytes?: number;
+  /** more kernel command-line words */
+  kernelArgs?: string[];
+  /** read smaps for every snapshot (default true) */
+  smaps?: boolean;
+  /** each serial line as it arrives */
+  onLine?: (line: string) => void;
+}
+
+export type OracleExit = 'poweroff' | 'timeout' | 'qemu-error' | 'compile-error';
+
+export interface OracleTiming {
+  translateMs: number;
+  compileMs: number;
+  /** host wall time from QEMU start to its exit */
+  bootWallMs: number;
+  totalMs: number;
+  /** guest uptime (s) when /oracle started and when it returned */
+  guestOracleStartS: number | null;
+  guestOracleDoneS: number | null;
+}
+
+export interface OracleRunResult {
+  ok: boolean;
+  exit: OracleExit;
+  error?: string;
+  kernel: { release: string; version: string; source: string; hz: number | null; fbDelayMs: number | null };
+  run: OracleRunInfo | null;
+  timing: OracleTiming;
+  scenarios: OracleScenarioResult[];
+  translations: OracleTranslation[];
+  /** ORACLE lines that did not parse (kernel messages interleaved, truncation) */
+  garbled: string[];
+  workDir: string | null;
+}
+
+function ms(t0: bigint): number { return Number(process.hrtime.bigint() - t0) / 1e6; }
+
+/** Compile a program (C source using oracle.h) into a static binary. */
+export async function compileOracle(cSource: string, outDir: string): Promise<string> {
+  const src = path.join(outDir, 'gen.c');
+  const bin = path.join(outDir, 'oracle');
+  fs.writeFileSync(src, cSource);
+  await execFileP('gcc', ['-O2', '-static', '-Wall', '-Wno-unused-function', '-I', findRuntimeDir(), '-o', bin, src], { maxBuffer: 1 << 24 });
+  return bin;
+}
+
+export interface BootResult {
+  exit: OracleExit;
+  log: string;
+  wallMs: number;
+  error?: string;
+}
+
+/** Boot the kernel with /oracle = bin; returns the serial log. */
+export async function bootOracle(bin: string, workDir: string, env: OracleEnv, opts: {
+  timeoutMs: number; kernelArgs?: string[]; onLine?: (l: string) => void;
+}): Promise<BootResult> {
+  const initrd = path.join(workDir, 'initrd.gz');
+  const overlay = writeCpioGz([{ name: 'oracle', mode: S_IFREG | 0o755, data: fs.readFileSync(bin) }]);
+  fs.writeFileSync(initrd, Buffer.concat([fs.readFileSync(env.base), overlay]));
+  const disk = path.join(workDir, 'disk.img');
+  fs.copyFileSync(env.disk, disk);
+  const append = ['console=ttyS0', 'quiet', 'panic=-1', 'transparent_hugepage=never', ...(opts.kernelArgs ?? [])].join(' ');
+  const args = [
+    '-machine', 'q35', '-accel', 'tcg', '-cpu', 'max', '-smp', '1', '-m', '512M',
+    '-nographic', '-no-reboot', '-nic', 'none', '-vga', 'std',
+    '-kernel', env.kernel, '-initrd', initrd, '-append', append,
+    '-drive', `file=${disk},if=virtio,format=raw,cache=unsafe`,
+  ];
+  const t0 = process.hrtime.bigint();
+  return new Promise<BootResult>(resolve => {
+    const q = spawn(env.qemu || 'qemu-system-x86_64', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let pending = '';
+    let timedOut = false;
+    const timer = setTimeout(() => { timedOut = true; q.kill('SIGKILL'); }, opts.timeoutMs);
+    q.stdout.on('data', (b: Buffer) => {
+      chunks.push(b);
+      if (opts.onLine) {
+        pending += b.toString('utf8');
+        let nl: number;
+        while ((nl = pending.indexOf('\n')) >= 0) { opts.onLine(pending.slice(0, nl).replace(/\r/g, '')); pending = pending.slice(nl + 1); }
+      }
+    });
+    const errs: Buffer[] = [];
+    q.stderr.on('data', (b: Buffer) => errs.push(b));
+    const finish = (exit: OracleExit, error?: string): void => {
+      clearTimeout(timer);
+      const log = Buffer.concat(chunks).toString('utf8');
+      fs.writeFileSync(path.join(workDir, 'serial.log'), log);
+      resolve({ exit, log, wallMs: ms(t0), error });
+    };
+    q.on('error', e => finish('qemu-error', e.message));
+    q.on('close', code => {
+      if (timedOut) finish('timeout', `no poweroff within ${opts.timeoutMs} ms`);
+      else if (code !== 0) finish('qemu-error', `qemu exited with ${code}: ${Buffer.concat(errs).toString('utf8').trim()}`);
+      else finish('poweroff');
+    });
+  });
+}
+
+/** Translate, compile, boot once for the whole batch, and return typed results. */
+export async function runOracle(inputs: readonly OracleInput[], opts: OracleRunOptions = {}): Promise<OracleRunResult> {
+  const tAll = process.hrtime.bigint();
+  const env = loadOracleEnv(opts.cacheDir);
+  const workDir = opts.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mmscope-oracle-'));
+  fs.mkdirSync(workDir, { recursive: true });
+  const fbDelayMs = env.hz ? Math.floor(env.hz / 20) * (1000 / env.hz) : null;
+
+  let t0 = process.hrtime.bigint();
+  const translations = inputs.map((inp, i) => translateScenario(inp.scenario, {
+    name: inp.name, index: i, invalid: inp.invalid, fbPages: DEFAULT_FB_PAGES, smaps: opts.smaps,
+  }));
+  const translateMs = ms(t0);
+  const base: OracleRunResult = {
+    ok: false, exit: 'compile-error', kernel: { release: env.kernelVersion, version: '', source: env.kernelSource, hz: env.hz, fbDelayMs },
+    run: null, timing: { translateMs, compileMs: 0, bootWallMs: 0, totalMs: 0, guestOracleStartS: null, guestOracleDoneS: null },
+    scenarios: [], translations, garbled: [], workDir: opts.keep ? workDir : null,
+  };
+
+  t0 = process.hrtime.bigint();
+  let bin: string;
+  try {
+    bin = await compileOracle(buildProgram(translations), workDir);
+  } catch (e) {
+    base.error = `gcc: ${(e as { stderr?: string }).stderr ?? String(e)}`;
+    base.timing.totalMs = ms(tAll);
+    return base;
+  }
+  base.timing.compileMs = ms(t0);
+
+  const waits = inputs.reduce((n, inp) => n + inp.scenario.statements.reduce((w, s) => w + (s.kind === 'wait' ? s.duration.ms : 0), 0), 0);
+  const timeoutMs = opts.timeoutMs ?? 60_000 + 10_000 * inputs.length + 3 * waits;
+  const kernelArgs = [...(opts.faultAroundBytes ? [`oracle.fab=${opts.faultAroundBytes}`] : []), ...(opts.kernelArgs ?? [])];
+  const boot = await bootOracle(bin, workDir, env, { timeoutMs, kernelArgs, onLine: opts.onLine });
+  base.exit = boot.exit;
+  base.error = boot.error;
+  base.timing.bootWallMs = boot.wallMs;
+
+  const { records, garbled } = parseOracleLines(boot.log);
+  base.garbled = garbled;
+  const runRec = records.find(r => r.t === 'run');
+  const bootRec = records.find(r => r.t === 'boot');
+  const doneRec = records.find(r => r.t === 'done');
+  base.timing.guestOracleStartS = bootRec?.uptime ?? null;
+  base.timing.guestOracleDoneS = doneRec?.uptime ?? null;
+  if (runRec) {
+    base.kernel.release = runRec.release;
+    base.kernel.version = runRec.version;
+    base.run = {
+      release: runRec.release, version: runRec.version, zeroPfn: runRec.zero_pfn, faultAroundBytes: runRec.fab,
+      fb: runRec.fb ? { id: runRec.fb, smemLen: runRec.smem } : null,
+      bootS: bootRec?.uptime ?? null, doneS: doneRec?.uptime ?? null,
+    };
+  }
+  // split the records per scenario (scn ... scn_end)
+  const per = translations.map(() => [] as Record<string, unknown>[]);
+  let cur = -1, last = -1;
+  for (const r of records) {
+    if (r.t === 'scn') { cur = r.n; last = r.n; }
+    if (cur >= 0 && per[cur]) per[cur].push(r);
+    else if (r.t === 'err' && last >= 0 && per[last]) per[last].push(r);
+    if (r.t === 'scn_end') cur = -1;
+  }
+  base.scenarios = translations.map((t, i) => scenarioResult(t, per[i], base.run, inputs[i].scenario));
+  base.ok = boot.exit === 'poweroff' && !!doneRec && base.scenarios.every(s => s.status === 'ok');
+  if (!opts.keep && !opts.workDir) fs.rmSync(workDir, { recursive: true, force: true });
+  base.timing.totalMs = ms(tAll);
+  return base;
+}
