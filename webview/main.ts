@@ -40,7 +40,7 @@ let reqId = 0;
 const panels: Record<string, HTMLElement> = {};
 const tabs = ce('vscode-tabs', { class: 'tabs', aria: { label: 'Inspector views' } });
 for (const [id, label, ic] of TABS) {
-  tabs.appendChild(ce('vscode-tab-header', { attrs: { slot: 'header' }, id: `tab-${id}` }, icon(ic), ` ${label}`));
+  tabs.appendChild(ce('vscode-tab-header', { attrs: { slot: 'header' }, class: `tab-${id}`, data: { tab: id } }, icon(ic), ` ${label}`));
   panels[id] = ce('vscode-tab-panel', { id: `panel-${id}`, class: `panel panel-${id}` });
   tabs.appendChild(panels[id]);
 }
@@ -108,6 +108,8 @@ window.addEventListener('message', (ev: MessageEvent) => {
   switch (m.type) {
     case Msg.Run:
       run = m.run;
+      state.uri = m.uri;
+      title.textContent = m.file;
       replace(summary, `kernel ${run.kernel} · `, h('span', { class: run.failed ? 'fail' : 'pass' }, `${run.passed} passed, ${run.failed} failed`));
       timeline.setRows(run.rows, m.selected);
       state.selected = timeline.selected;

@@ -101,7 +101,10 @@ export class PteTable {
   receive(step: number, offset: number, total: number, rows: PteRow[]): void {
     if (step !== this.step) return;
     this.total = total;
-    this.pages.set(Math.floor(offset / PAGE), rows);
+    const pg = Math.floor(offset / PAGE);
+    this.pages.set(pg, rows);
+    // keep the cache bounded: drop pages far from the one that just arrived
+    if (this.pages.size > 40) for (const k of this.pages.keys()) if (Math.abs(k - pg) > 10) { this.pages.delete(k); this.requested.delete(k); }
     this.spacer.style.height = `${total * ROW_H}px`;
     this.status.textContent = `${total.toLocaleString('en-US')} PTE${total === 1 ? '' : 's'}`;
     this.scroller.parentElement?.setAttribute('aria-rowcount', String(total + 1));

@@ -3,7 +3,7 @@
 import { Msg, type FromWebview } from '../src/protocol/messages';
 import type { PteFilter } from '../src/scenario/inspectorModel';
 
-export interface ViewState { selected: number; tab: string; filter: PteFilter; scrollTop: number; compare: string }
+export interface ViewState { uri?: string; selected: number; tab: string; filter: PteFilter; scrollTop: number; compare: string }
 
 interface VsCodeApi { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void }
 declare function acquireVsCodeApi(): VsCodeApi;

@@ -1,0 +1,228 @@
+'use strict';
+// Webview tests: the real bundle (dist/webview/main.js) in headless Chromium, with the
+// panel's CSP and a fake acquireVsCodeApi replaying a recorded trace
+// (test/webview/fixtures/*.trace.json; re-record with `node test/webview/run.js --record`).
+// Writes test-output/webview/perf.json and screenshots. Exit status 0 when all pass.
+
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const { chromium } = require('playwright-core');
+const { serve } = require('./host');
+
+const ROOT = path.resolve(__dirname, '../..');
+const OUT = path.join(ROOT, 'test-output/webview');
+const FIX = path.join(__dirname, 'fixtures');
+fs.mkdirSync(OUT, { recursive: true });
+
+function build() {
+  const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('build failed');
+}
+function record() {
+  const out = path.join(OUT, 'record.js');
+  const esbuild = require('esbuild');
+  esbuild.buildSync({ entryPoints: [path.join(__dirname, 'record.ts')], bundle: true, platform: 'node', outfile: out, logLevel: 'warning' });
+  for (const n of ['fbdefio', 'mkclean']) {
+    const r = spawnSync(process.execPath, [out, path.join(FIX, `${n}.mms`), path.join(FIX, `${n}.trace.json`), '6.14'], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('record failed');
+  }
+}
+
+const results = [];
+async function test(name, fn) {
+  const t0 = Date.now();
+  try { await fn(); results.push({ name, ok: true }); console.log(`  ✔ ${name} (${Date.now() - t0} ms)`); }
+  catch (e) { results.push({ name, ok: false }); console.log(`  ✘ ${name}\n    ${(e.stack || e.message).split('\n').slice(0, 4).join('\n    ')}`); }
+}
+function assert(c, msg) { if (!c) throw new Error(msg); }
+function eq(a, b, msg) { if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`${msg}: expected ${JSON.stringify(b)}, got ${JSON.stringify(a)}`); }
+
+async function main() {
+  if (!process.argv.includes('--no-build')) build();
+  if (process.argv.includes('--record')) record();
+  const fb = JSON.parse(fs.readFileSync(path.join(FIX, 'fbdefio.trace.json'), 'utf8'));
+  const mk = JSON.parse(fs.readFileSync(path.join(FIX, 'mkclean.trace.json'), 'utf8'));
+  const server = await serve();
+  const browser = await chromium.launch({
+    executablePath: process.env.E2E_CHROMIUM || '/usr/bin/chromium', headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
+  const ctx = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+  const problems = [];
+  async function open(url, initialState) {
+    const page = await ctx.newPage();
+    page.on('console', (m) => { if (m.type() === 'error' || /Content Security Policy|Refused/.test(m.text())) problems.push(`${url}: console ${m.type()}: ${m.text()}`); });
+    page.on('pageerror', (e) => problems.push(`${url}: page error: ${e.message}`));
+    await page.addInitScript((s) => {
+      window.__csp = [];
+      document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+      if (s) window.__initialState = s;
+    }, initialState || null);
+    await page.goto(url);
+    await page.waitForSelector('.tl-row');
+    return page;
+  }
+  const sent = (page, type) => page.evaluate((t) => window.__sent.filter((m) => m.type === t), type);
+  const stepOf = (rows, src) => rows.find((r) => r.source === src).step;
+
+  console.log('inspector webview (Chromium, recorded trace)');
+  const urlDark = server.add('fbdefio-dark', fb, 'dark');
+  let page;
+
+  await test('timeline says the fb_defio write fault in kernel words', async () => {
+    page = await open(urlDark);
+    const texts = await page.locator('.tl-row .tl-text').allTextContents();
+    assert(texts.some((t) => t.includes('#PF 0x7 → do_wp_page → wp_page_shared → fb_deferred_io_mkwrite: page 2 listed')),
+      `no row says the wp fault: ${texts.slice(0, 12).join(' | ')}`);
+    eq(await page.locator('.tl-row').count(), fb.run.rows.length, 'one row per statement');
+    const passCount = await page.locator('.tl-row.st-pass').count();
+    eq(passCount, fb.run.passed, 'passed expectations marked');
+  });
+
+  await test('a click selects the step, asks for its source line and shows its rmap walk in visit order', async () => {
+    const s = stepOf(fb.run.rows, 'wait 1ms');
+    await page.locator(`.tl-row[data-step="${s}"]`).click();
+    await page.waitForFunction((s) => document.querySelector('.step-num')?.textContent.startsWith(`step ${s + 1}/`), s);
+    assert((await sent(page, 'revealLine')).some((m) => m.step === s), 'revealLine posted');
+    assert((await sent(page, 'selectStep')).some((m) => m.step === s), 'selectStep posted');
+    await page.locator('.tab-walks').click();
+    const first = page.locator('.walk').first();
+    eq(await first.locator('.wvisit > .wbox.vma .wbox-title').allTextContents(), ['1. x:m', '2. y:m'], 'walk VMA order');
+    assert((await first.locator('h3').textContent()).includes('mapping_wrprotect_range'), 'walk api shown');
+    const pte = await first.locator('.wbox.pte').first().textContent();
+    assert(pte.includes('PGD 254 · PUD 0 · PMD 0 · PTE 2') && pte.includes('P RW U A D SD → P RO U A SD') && pte.includes('counted'), `walk PTE box: ${pte}`);
+    await page.screenshot({ path: path.join(OUT, 'walk-dark.png') });
+  });
+
+  await test('the PTE table lists every PTE at the step with its bits and what it maps', async () => {
+    await page.locator('.tab-ptes').click();
+    const row = page.locator('.pte-scroll .pte-row:not([hidden])', { hasText: '0x7f0000000000' });
+    await row.waitFor();
+    const cells = await row.locator('.pc').allTextContents();
+    eq(cells, ['x', '0x7f0000000000', '254/0/0/0', '0x2005', 'P', '·', 'U', 'A', '·', 'SD', '·', 'fb[0]'], 'PTE row');
+    assert(await row.evaluate((r) => r.classList.contains('changed')), 'changed at this step is marked');
+    eq(await page.locator('.pte-scroll .pte-row:not([hidden])').count(), 3, 'three PTEs after the work ran');
+  });
+
+  await test('keyboard steps the timeline (←/→/Home/End) and the editor cursor selects a step without an echo', async () => {
+    await page.locator('.timeline-list').focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => document.querySelector('.tl-row.selected')?.dataset.step === '1');
+    await page.keyboard.press('End');
+    await page.waitForFunction((n) => document.querySelector('.tl-row.selected')?.dataset.step === String(n - 1), fb.run.rows.length);
+    const before = (await sent(page, 'selectStep')).length;
+    await page.evaluate(() => window.__hostSelect(9));
+    await page.waitForFunction(() => document.querySelector('.tl-row.selected')?.dataset.step === '9');
+    const after = await sent(page, 'selectStep');
+    eq(after.length, before, 'no selectStep echoed for a host selection');
+    eq(await page.evaluate(() => window.__state.selected), 9, 'view state saved');
+    assert(await page.evaluate(() => document.activeElement?.classList.contains('timeline-list')), 'focus stays in the timeline');
+  });
+
+  await test('address spaces and objects show VMAs with smaps flags, PTE cells, i_mmap order and the defio list', async () => {
+    const s = stepOf(fb.run.rows, 'write x m[0]');
+    await page.evaluate((s) => window.__hostSelect(s), s);
+    await page.locator('.tab-spaces').click();
+    await page.waitForFunction((s) => document.querySelector('.step-num')?.textContent.startsWith(`step ${s + 1}/`), s);
+    const vma = await page.locator('.proc').first().locator('.vma-row').first().allTextContents();
+    assert(vma[0].includes('0x7f0000000000–0x7f0000004000') && vma[0].includes('rd wr sh'), `vma row: ${vma}`);
+    eq(await page.locator('.proc').first().locator('.strip .cell').evaluateAll((cs) => cs.map((c) => c.className.replace('cell ', ''))), ['c-d changed', 'c-n', 'c-d', 'c-n'], 'x PTE cells');
+    await page.locator('.tab-objects').click();
+    eq(await page.locator('.object .defio-pending').textContent(), '2 → 0', 'pagereflist order');
+    eq(await page.locator('.object .immap li .mono').first().textContent(), 'x:m', 'i_mmap first');
+    await page.screenshot({ path: path.join(OUT, 'objects-dark.png') });
+  });
+
+  await test('compare kernels marks the steps that differ on 6.14', async () => {
+    await page.locator('.tab-compare').click();
+    await page.evaluate(() => { const s = document.querySelector('.compare-sel'); s.value = '6.14'; s.dispatchEvent(new Event('change')); });
+    await page.waitForSelector('table.compare');
+    assert(await page.locator('table.compare tr.differs').count() > 0, 'some steps differ between 6.15 and 6.14');
+    assert((await sent(page, 'requestCompare')).some((m) => m.kernel === '6.14'), 'requestCompare posted');
+  });
+
+  await test('user strings reach the DOM as text, never markup', async () => {
+    const evil = JSON.parse(JSON.stringify(fb));
+    evil.run.rows[0].source = '<img src=x onerror="window.__xss=1">';
+    evil.steps[0].text = ['<b>bold</b>'];
+    evil.run.rows[0].text = ['<script>window.__xss=2</script>'];
+    const p = await open(server.add('evil', evil, 'dark'));
+    eq(await p.locator('img').count(), 0, 'no img element');
+    eq(await p.evaluate(() => window.__xss), undefined, 'no script ran');
+    assert((await p.locator('.tl-row').first().textContent()).includes('<img src=x'), 'shown as text');
+    await p.close();
+  });
+
+  await test('mkclean walk: a:m, b:m counted, ~c:m skipped (invalid_mkclean_vma)', async () => {
+    const s = stepOf(mk.run.rows, 'mkclean f[0]');
+    const p = await open(server.add('mkclean', mk, 'dark'), { selected: s, tab: 'walks', filter: {}, scrollTop: 0, compare: '' });
+    await p.waitForSelector('.walk');
+    eq(await p.locator('.wvisit .wbox.vma .wbox-title').allTextContents(), ['1. a:m', '2. b:m', '3. c:m'], 'visit order');
+    const skip = await p.locator('.wvisit.skipped .reason').textContent();
+    assert(skip.includes('invalid_mkclean_vma'), `skip reason: ${skip}`);
+    await p.screenshot({ path: path.join(OUT, 'mkclean-walk-dark.png') });
+    await p.close();
+  });
+
+  await test('light theme renders (screenshots for review)', async () => {
+    const s = stepOf(fb.run.rows, 'write x m[0]');
+    const p = await open(server.add('fbdefio-light', fb, 'light'), { selected: s, tab: 'spaces', filter: {}, scrollTop: 0, compare: '' });
+    await p.waitForSelector('.proc');
+    await p.screenshot({ path: path.join(OUT, 'spaces-light.png') });
+    await p.close();
+    await page.locator('.tab-spaces').click();
+    await page.screenshot({ path: path.join(OUT, 'spaces-dark.png') });
+  });
+
+  await test('a million PTEs: first paint, bounded DOM, smooth scrolling (perf.json)', async () => {
+    const big = { ...fb, run: { ...fb.run, rows: fb.run.rows.slice(0, 3) } };
+    const p = await open(server.add('perf', big, 'dark', 1_000_000), { selected: 0, tab: 'ptes', filter: {}, scrollTop: 0, compare: '' });
+    await p.waitForSelector('.pte-scroll .pte-row:not([hidden]) .pc1:text("0x10000000")');
+    const firstPaintMs = await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(performance.now()))));
+    const total = await p.locator('.pte-status').textContent();
+    assert(total.startsWith('1,000,000'), `total: ${total}`);
+    const frames = await p.evaluate(() => new Promise((resolve) => {
+      const s = document.querySelector('.pte-scroll');
+      let last = performance.now(), n = 0;
+      const d = [];
+      const tick = () => {
+        const now = performance.now(); d.push(now - last); last = now;
+        if (n < 120) s.scrollTop += 2000 + n * 1500;        // fling down
+        else if (n === 120) s.scrollTop = s.scrollHeight / 2; // jump
+        else s.scrollTop -= 900;
+        if (++n < 200) requestAnimationFrame(tick); else resolve(d);
+      };
+      requestAnimationFrame(() => { last = performance.now(); requestAnimationFrame(tick); });
+    }));
+    const sorted = [...frames].sort((a, b) => a - b);
+    const maxFrameMs = sorted[sorted.length - 1], p95FrameMs = sorted[Math.floor(sorted.length * 0.95)], medianFrameMs = sorted[sorted.length >> 1];
+    const load = require('node:os').loadavg()[0];
+    await p.waitForFunction(() => [...document.querySelectorAll('.pte-scroll .pte-row:not([hidden]) .pc1')].every((c) => c.textContent !== '…'));
+    const domNodesInTable = await p.evaluate(() => document.querySelectorAll('.ptes *').length);
+    const mid = await p.locator('.pte-scroll .pte-row:not([hidden]) .pc11').first().textContent();
+    const perf = { firstPaintMs: Math.round(firstPaintMs), domNodesInTable, maxFrameMs: Math.round(maxFrameMs * 10) / 10, p95FrameMs: Math.round(p95FrameMs * 10) / 10, medianFrameMs: Math.round(medianFrameMs * 10) / 10, frames: frames.length, loadAverage: load, ptes: 1_000_000, visibleFirstRow: mid };
+    fs.writeFileSync(path.join(OUT, 'perf.json'), JSON.stringify(perf, null, 2) + '\n');
+    console.log('    perf', JSON.stringify(perf));
+    assert(domNodesInTable < 2000, `DOM nodes in the table bounded: ${domNodesInTable}`);
+    // a freeze, not a busy machine: the shared 2-CPU test box often runs at load 10+
+    assert(maxFrameMs < 1000, `no frame over 1 s: ${maxFrameMs}`);
+    assert(medianFrameMs < 50, `median frame under 50 ms: ${medianFrameMs}`);
+    await p.close();
+  });
+
+  await test('nothing blocked by the CSP, no console errors', async () => {
+    const csp = await page.evaluate(() => window.__csp);
+    eq(csp, [], 'CSP violations');
+    eq(problems, [], 'console problems');
+  });
+
+  await browser.close();
+  await server.close();
+  const failed = results.filter((r) => !r.ok).length;
+  console.log(`${results.length - failed} passing, ${failed} failing`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
