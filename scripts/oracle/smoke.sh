@@ -15,7 +15,7 @@ if [ $has_file = 0 ]; then
   set -- "$@" "${MMSCOPE_SCENARIOS:-$REPO/../shared/scenarios}/shared-file-writenotify.mms"
 fi
 start=$(date +%s.%N)
-node "$OUT" "$@"
-rc=$?
-echo "smoke: wall $(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo '?') s" >&2
+rc=0
+node "$OUT" "$@" || rc=$?
+echo "smoke: wall $(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $start }") s" >&2
 exit $rc

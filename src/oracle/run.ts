@@ -84,7 +84,7 @@ export interface OracleInput {
 }
 
 export interface OracleRunOptions {
-  /** wall-clock limit for the boot; default 60 s + 10 s per scenario + the scenarios' waits */
+  /** wall-clock limit for the boot; default 120 s + 10 s per scenario + 3x the scenarios' waits */
   timeoutMs?: number;
   cacheDir?: string;
   /** keep the work directory (gen.c, oracle, initrd, disk, serial.log) */
@@ -225,7 +225,7 @@ export async function runOracle(inputs: readonly OracleInput[], opts: OracleRunO
   base.timing.compileMs = ms(t0);
 
   const waits = inputs.reduce((n, inp) => n + inp.scenario.statements.reduce((w, s) => w + (s.kind === 'wait' ? s.duration.ms : 0), 0), 0);
-  const timeoutMs = opts.timeoutMs ?? 60_000 + 10_000 * inputs.length + 3 * waits;
+  const timeoutMs = opts.timeoutMs ?? 120_000 + 10_000 * inputs.length + 3 * waits;
   const kernelArgs = [...(opts.faultAroundBytes ? [`oracle.fab=${opts.faultAroundBytes}`] : []), ...(opts.kernelArgs ?? [])];
   const boot = await bootOracle(bin, workDir, env, { timeoutMs, kernelArgs, onLine: opts.onLine });
   base.exit = boot.exit;
