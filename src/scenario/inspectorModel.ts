@@ -128,6 +128,7 @@ function sourceLine(lines: string[], line: number): string {
 export function describeStep(step: Step, names: Names): string[] {
   const out: string[] = [];
   let cur: string | undefined;
+  let listed: number[] = [];
   const flush = () => { if (cur !== undefined) out.push(cur); cur = undefined; };
   for (const e of step.events) {
     switch (e.t) {
@@ -142,9 +143,9 @@ export function describeStep(step: Step, names: Names): string[] {
         if (e.ev === 'track') { cur = (cur ?? `${names.obj(e.obj)}`) + `: page ${e.page} listed`; }
         else if (e.ev === 'track-again') { cur = (cur ?? `${names.obj(e.obj)}`) + `: page ${e.page} already listed`; }
         else if (e.ev === 'arm') { cur = (cur ?? names.obj(e.obj)) + `; work due at ${e.time} ms`; }
-        else if (e.ev === 'work-start') { flush(); cur = `${names.obj(e.obj)}: fb_deferred_io_work at ${e.time} ms`; }
-        else if (e.ev === 'wrprotect') { cur = (cur ?? names.obj(e.obj)) + `; wrprotect page ${e.page}`; }
-        else if (e.ev === 'deferred_io') { cur = (cur ?? names.obj(e.obj)) + (e.page >= 0 ? `; deferred_io page ${e.page}` : '; deferred_io'); }
+        else if (e.ev === 'work-start') { flush(); listed = []; cur = `${names.obj(e.obj)}: fb_deferred_io_work at ${e.time} ms`; }
+        else if (e.ev === 'wrprotect') { listed.push(e.page); cur = (cur ?? names.obj(e.obj)) + `; wrprotect page ${e.page}`; }
+        else if (e.ev === 'deferred_io') { cur = (cur ?? names.obj(e.obj)) + `; deferred_io(${listed.length ? listed.join(', ') : 'no pages'})`; }
         break;
       case 'walk': {
         const vs = e.visits.map((v) => `${v.skipped ? '~' : ''}${names.proc(v.pid)}:${v.label ?? 'vma' + v.vma}`);
