@@ -11,6 +11,8 @@ class Stats {
   maxWorkerRunMs = 0;
   maxBlockMs = 0;
   diagnosticsPublished = 0;
+  /** event-loop stalls of 16 ms or more: [wall-clock ms at the end of the stall, stall ms] (last 500) */
+  stalls: [number, number][] = [];
   recordInlineRun(ms: number) { this.inlineRuns++; this.maxInlineRunMs = Math.max(this.maxInlineRunMs, ms); }
   recordWorkerRun(ms: number) { this.workerRuns++; this.maxWorkerRunMs = Math.max(this.maxWorkerRunMs, ms); }
 }
@@ -25,7 +27,9 @@ export function startStats(): vscode.Disposable {
   let last = Date.now();
   const lag = setInterval(() => {
     const now = Date.now();
-    stats.maxBlockMs = Math.max(stats.maxBlockMs, now - last - tick);
+    const stall = now - last - tick;
+    stats.maxBlockMs = Math.max(stats.maxBlockMs, stall);
+    if (stall >= 16) { stats.stalls.push([now, stall]); if (stats.stalls.length > 500) stats.stalls.shift(); }
     last = now;
   }, tick);
   const write = setInterval(() => {
@@ -38,5 +42,5 @@ export function startStats(): vscode.Disposable {
 /** Resets the maxima (command mmscope.internal.resetStats, used by the latency test). */
 export function resetStats(): void {
   stats.maxBlockMs = 0; stats.maxInlineRunMs = 0; stats.maxWorkerRunMs = 0;
-  stats.inlineRuns = 0; stats.workerRuns = 0; stats.diagnosticsPublished = 0;
+  stats.inlineRuns = 0; stats.workerRuns = 0; stats.diagnosticsPublished = 0; stats.stalls = [];
 }

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { isExpectation } from '../language/ast';
 import { parse } from '../language/parser';
-import type { RunSummary } from '../scenario/summary';
+import { expectedActual, type RunSummary } from '../scenario/summary';
 import { toRange } from './convert';
 import type { DiagnosticsController } from './diagnostics';
 import type { ScenarioRunner } from './runner';
@@ -18,11 +18,6 @@ async function readText(uri: vscode.Uri): Promise<string> {
   return open ? open.getText() : decoder.decode(await vscode.workspace.fs.readFile(uri));
 }
 
-/** "expected X, found Y" → [X, Y] for a diff view. */
-export function expectedActual(message: string): [string, string] | undefined {
-  const m = /expected (.*?),? found (.*)$/s.exec(message);
-  return m ? [m[1], m[2]] : undefined;
-}
 
 export class ScenarioTests implements vscode.Disposable {
   readonly ctrl = vscode.tests.createTestController('mmscope', 'MM Scope scenarios');

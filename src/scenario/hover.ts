@@ -4,6 +4,7 @@
 // line (the PTE behind `m[2]` after that step). Pure: returns markdown.
 
 import { formatPteFlags } from '../engine/pte';
+import { PG_NAMES } from '../engine/memmap';
 import type { Statement } from '../language/ast';
 import type { SymbolInfo } from '../language/checker';
 import { expectationDoc, statementDoc } from '../language/keywords';
@@ -73,7 +74,11 @@ export function describeEvent(e: TraceEvent, n: Names): string | undefined {
         + (e.outcome ? ` → **${FAULT_OUTCOME[e.outcome] ?? e.outcome}**` : '');
     case 'hw': return `${n.proc(e.pid)} @ \`${hex(e.addr)}\`: no fault, the CPU sets ${e.write ? 'A and D' : 'A'}`;
     case 'pte': return `PTE ${n.proc(e.pid)} @ \`${hex(e.addr)}\`: \`${formatPteFlags(e.before.flags, e.before.pfn)}\` → \`${formatPteFlags(e.after.flags, e.after.pfn)}\`${e.after.pfn ? ` pfn ${hex(e.after.pfn)}` : ''} (${e.why})`;
-    case 'folio': return `folio pfn ${hex(e.pfn)}: ${e.field} ${e.before} → ${e.after}`;
+    case 'folio': {
+      if (e.field !== 'flags') return `folio pfn ${hex(e.pfn)}: ${e.field} ${e.before} → ${e.after}`;
+      const diff = PG_NAMES.filter(([bit]) => (e.before ^ e.after) & bit).map(([bit, name]) => `${e.after & bit ? '+' : '−'}PG_${name}`);
+      return `folio pfn ${hex(e.pfn)}: ${diff.join(' ') || 'flags unchanged'}`;
+    }
     case 'walk': {
       const vmas = e.visits.map((v) => {
         const who = `${n.proc(v.pid)}:${v.label ?? `vma${v.vma}`}`;

@@ -65,3 +65,17 @@ export function needsWorker(text: string, lineThreshold = WORKER_LINE_THRESHOLD,
   }
   return false;
 }
+
+/**
+ * Splits a failed expectation's message ("expected X, found Y") into what was expected and
+ * what was found, for a test-failure diff: `expected p to have taken 5 page faults, found 1`
+ * gives ['5 page faults', '1 page faults'].
+ */
+export function expectedActual(message: string): [string, string] | undefined {
+  const m = /^expected (?:.*? (?:to have taken|to raise|to be|to have been handed|to have written|to reach) )?(.*?), found (.*)$/s.exec(message);
+  if (!m) return undefined;
+  const [, want, got] = m;
+  const wn = /^(\d+)(\D.*)?$/s.exec(want), gn = /^(\d+)(\s*\(.*\)|\s*\[.*\])?$/s.exec(got);
+  if (wn && gn && wn[2]) return [want, `${gn[1]}${wn[2]}${gn[2] ?? ''}`];
+  return [want, got];
+}

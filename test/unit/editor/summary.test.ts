@@ -28,3 +28,19 @@ describe('run summary for the editor', () => {
     assert.equal(needsWorker('file f pages 16\nwrite p m[0..3]\n'), false);
   });
 });
+
+describe('expected/actual of a failed expectation', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { expectedActual } = require('../../../src/scenario/summary') as typeof import('../../../src/scenario/summary');
+  it('keeps the unit of a count on both sides', () => {
+    assert.deepEqual(expectedActual('expected p to have taken 5 page faults, found 1'), ['5 page faults', '1 page faults']);
+    assert.deepEqual(expectedActual('expected 2 pages on fb0\'s deferred-I/O list, found 1 [3]'), ['2 pages on fb0\'s deferred-I/O list', '1 pages on fb0\'s deferred-I/O list [3]']);
+  });
+  it('takes the value after "to be" / "to raise" / "to reach"', () => {
+    assert.deepEqual(expectedActual('expected the last access of p to raise SIGBUS, found none'), ['SIGBUS', 'none']);
+    assert.deepEqual(expectedActual('expected result 1, found 0'), ['result 1', '0']);
+  });
+  it('gives nothing for a message of another shape', () => {
+    assert.equal(expectedActual('process p does not exist'), undefined);
+  });
+});
