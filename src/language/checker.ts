@@ -131,11 +131,25 @@ interface Global {
 
 interface Occurrence { range: Range; sym: SymbolInfo }
 
+/** The simple flags already given in one expectation (a few at most: a list beats a Map). */
+class FlagSeen {
+  private kinds: string[] = [];
+  private entries: { negated: boolean; range: Range }[] = [];
+  get(kind: string): { negated: boolean; range: Range } | undefined {
+    const i = this.kinds.indexOf(kind);
+    return i < 0 ? undefined : this.entries[i];
+  }
+  set(kind: string, negated: boolean, range: Range): void {
+    if (this.kinds.length >= 32) return; // a pathological line: stop tracking, stay linear
+    this.kinds.push(kind);
+    this.entries.push({ negated, range });
+  }
+}
+
 class Checker {
   readonly diagnostics: Diagnostic[] = [];
   readonly invalid = new Set<Statement>();
   readonly symbols: SymbolInfo[] = [];
-  readonly occurrences: Occurrence[] = [];
   private readonly globals = new Map<string, Global>();
   /** every label name, for hints ("'m' is a mapping label of 'a'") */
   private readonly labelOwners = new Map<string, string>();
@@ -171,12 +185,10 @@ class Checker {
 
   private use(sym: SymbolInfo, range: Range): void {
     sym.refs.push(range);
-    this.occurrences.push({ range, sym });
   }
 
   private newSymbol(sym: SymbolInfo): SymbolInfo {
     this.symbols.push(sym);
-    this.occurrences.push({ range: sym.decl, sym });
     return sym;
   }
 
@@ -557,7 +569,7 @@ class Checker {
       case 'expect_pte': {
         const p = this.useProc(s.proc);
         this.procPages(p, s.pages);
-        const seen = new Map<string, { negated: boolean; range: Range }>();
+        const seen = new FlagSeen();
         for (const f of s.flags) {
           if (f.kind === 'maps' && typeof f.target === 'object') {
             const obj = this.useObj(f.target.obj, `'maps'`);
@@ -570,7 +582,7 @@ class Checker {
       }
       case 'expect_folio': {
         this.objPages(s.page, 'expect folio', true);
-        const seen = new Map<string, { negated: boolean; range: Range }>();
+        const seen = new FlagSeen();
         for (const f of s.flags) {
           if (f.kind === 'mapping') {
             if (f.obj) this.useObj(f.obj, `'mapping'`);
@@ -605,10 +617,10 @@ class Checker {
     }
   }
 
-  private flagConflict(seen: Map<string, { negated: boolean; range: Range }>, kind: string, negated: boolean, range: Range): void {
+  private flagConflict(seen: FlagSeen, kind: string, negated: boolean, range: Range): void {
     const prev = seen.get(kind);
     if (!prev) {
-      seen.set(kind, { negated, range });
+      seen.set(kind, negated, range);
       return;
     }
     if (prev.negated !== negated) {
@@ -668,13 +680,19 @@ class Checker {
 
   symbolAt(line: number, character: number): SymbolInfo | undefined {
     if (!this.byLine) {
-      this.byLine = new Map();
-      for (const o of this.occurrences) {
-        const l = o.range.start.line;
-        let a = this.byLine.get(l);
-        if (!a) this.byLine.set(l, (a = []));
-        a.push(o);
+      // built on first use from every declaration and reference
+      const byLine = new Map<number, Occurrence[]>();
+      const add = (range: Range, sym: SymbolInfo): void => {
+        const l = range.start.line;
+        let a = byLine.get(l);
+        if (!a) byLine.set(l, (a = []));
+        a.push({ range, sym });
+      };
+      for (const sym of this.symbols) {
+        add(sym.decl, sym);
+        for (const r of sym.refs) add(r, sym);
       }
+      this.byLine = byLine;
     }
     const occ = this.byLine.get(line);
     if (!occ) return undefined;
