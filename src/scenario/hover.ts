@@ -6,7 +6,7 @@
 import { formatPteFlags } from '../engine/pte';
 import { PG_NAMES } from '../engine/memmap';
 import type { Statement } from '../language/ast';
-import type { SymbolInfo } from '../language/checker';
+import type { CheckResult, SymbolInfo } from '../language/checker';
 import { expectationDoc, statementDoc } from '../language/keywords';
 import type { RunResult } from './run';
 import type { Step, TraceEvent } from './trace';
@@ -169,16 +169,20 @@ function procOfStatement(s: Statement): string | undefined {
   return 'proc' in s && s.proc ? s.proc.name : undefined;
 }
 
-/** Markdown for a hover on a name (declaration, and its state at that line). */
-export function symbolHover(r: RunResult, sym: SymbolInfo, line: number, character: number): string {
-  const parts: string[] = [];
+/** Markdown for a name's declaration alone (no run needed). */
+export function declarationHover(sym: SymbolInfo): string {
   const declLine = sym.decl.start.line + 1;
   switch (sym.kind) {
-    case 'process': parts.push(`**process ${sym.name}**${sym.parent ? ` (forked from ${sym.parent})` : ''}, declared on line ${declLine}`); break;
-    case 'object': parts.push(`**${sym.objKind ?? 'object'} ${sym.name}**${sym.pages !== undefined ? `, ${sym.pages} pages` : ''}, declared on line ${declLine}`); break;
-    case 'label': parts.push(`**mapping ${sym.name}** of ${sym.proc ?? '?'}: ${sym.shared ? 'shared' : 'private'} ${sym.mapsObject ?? '?'}`
-      + `${sym.pages !== undefined ? `, ${sym.pages} pages` : ''}, declared on line ${declLine}`); break;
+    case 'process': return `**process ${sym.name}**${sym.parent ? ` (forked from ${sym.parent})` : ''}, declared on line ${declLine}`;
+    case 'object': return `**${sym.objKind ?? 'object'} ${sym.name}**${sym.pages !== undefined ? `, ${sym.pages} pages` : ''}, declared on line ${declLine}`;
+    case 'label': return `**mapping ${sym.name}** of ${sym.proc ?? '?'}: ${sym.shared ? 'shared' : 'private'} ${sym.mapsObject ?? '?'}`
+      + `${sym.pages !== undefined ? `, ${sym.pages} pages` : ''}, declared on line ${declLine}`;
   }
+}
+
+/** Markdown for a hover on a name (declaration, and its state at that line). */
+export function symbolHover(r: RunResult, sym: SymbolInfo, line: number, character: number): string {
+  const parts: string[] = [declarationHover(sym)];
   if (sym.declInvalid) parts.push('_Its declaration has an error: it may not exist at run time._');
   const stmt = r.scenario.statements.find((s) => s.range.start.line === line);
   const step = stepAtLine(r, line);
@@ -219,4 +223,16 @@ export function hoverAt(r: RunResult, line: number, character: number): string |
   const sym = r.check.symbolAt(line, character);
   if (sym) return symbolHover(r, sym, line, character);
   return statementHover(r, line);
+}
+
+/**
+ * The hover of a document too big to run on the editor's thread: declarations and the
+ * statement's documentation, without what the kernel did.
+ */
+export function staticHover(check: CheckResult, lineText: string, line: number, character: number): string | undefined {
+  const sym = check.symbolAt(line, character);
+  if (sym) return declarationHover(sym);
+  const words = lineText.replace(/#.*$/, '').trim().split(/\s+/);
+  const doc = words[0] === 'expect' ? expectationDoc(words[1] ?? '') : statementDoc(words[0] ?? '');
+  return doc ? `**${doc.syntax}**: ${doc.doc}\n\n_Large scenario: it runs off the editor's thread; open the inspector to see what the kernel did for this line._` : undefined;
 }

@@ -59,3 +59,13 @@ describe('hover', () => {
     assert.equal(kernelSourceUrl('frobnicate', '6.1'), 'https://elixir.bootlin.com/linux/v6.1/A/ident/frobnicate');
   });
 });
+
+describe('hover without a run (big scenarios)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { staticHover } = require('../../../src/scenario/hover') as typeof import('../../../src/scenario/hover');
+  it('shows a name\'s declaration and a statement\'s syntax from the checker alone', () => {
+    const lines = SRC.split('\n');
+    assert.match(staticHover(r.check, lines[6], 6, 6)!, /process p\*\*, declared on line 4/);
+    assert.match(staticHover(r.check, lines[9], 9, 2)!, /writeback OBJ/);
+  });
+});
