@@ -4,7 +4,10 @@ export * from './diagnostics';
 export { parse, PARSE_CODES } from './parser';
 export { check, CHECK_CODES, TASK_SIZE, FAULT_AROUND_MAX } from './checker';
 export type { CheckOptions, CheckResult, SymbolInfo, ObjKind } from './checker';
-export { lex, lexLine, splitLines, tokenRange, LEX_UNEXPECTED_CHAR, LEX_INT_TOO_LARGE, LEX_BAD_NUMBER } from './lexer';
+export {
+  lex, lexLine, lexSpan, forEachLine, splitLines, tokenRange, tokenSpan, startPos, endPos, quote,
+  LEX_UNEXPECTED_CHAR, LEX_INT_TOO_LARGE, LEX_BAD_NUMBER,
+} from './lexer';
 export type { Token, TokenKind, LexedLine } from './lexer';
 export * from './keywords';
 export { DEFAULT_LIMITS, resolveLimits } from './limits';
