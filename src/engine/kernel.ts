@@ -3,7 +3,7 @@
 // and the timers, and the kernel version profile that versioned rules branch on.
 
 import { AddressSpace, ObjKind } from './addressSpace';
-import { Memmap, PageKind, PG_uptodate, PG_lru } from './memmap';
+import { Memmap, OutOfSimulatedRam, PageKind, PG_uptodate, PG_lru } from './memmap';
 import { Mm } from './mm';
 import type { Tracer } from './trace';
 import { FbDefio, FbBacking } from './fbDefio';
@@ -67,6 +67,8 @@ export class Kernel {
 
   /** A regular ext4 file. By default every page is cached, clean and uptodate. */
   createFile(name: string, pages: number, cold: boolean): AddressSpace {
+    // fail before allocating anything when the cache cannot fit in the simulated RAM
+    if (!cold && pages > this.memmap.framesLeft()) throw new OutOfSimulatedRam();
     const as = new AddressSpace(name, 'file', pages, true, 'ext4_dirty_folio');
     if (!cold) for (let i = 0; i < pages; i++) this.addToPageCache(as, i, PG_uptodate);
     this.objects.set(as.id, as);
@@ -89,6 +91,7 @@ export class Kernel {
       const pfns = this.memmap.allocVmallocPages(pages);
       for (let i = 0; i < pages; i++) as.backing[i] = pfns[i];
     } else if (backing === 'contig') {
+      if (pages > this.memmap.framesLeft()) throw new OutOfSimulatedRam();
       const first = this.memmap.allocContig(pages, PageKind.Kmem);
       for (let i = 0; i < pages; i++) as.backing[i] = first + i;
     } else {

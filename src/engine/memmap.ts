@@ -61,7 +61,9 @@ export class Memmap {
   private rng = 0x9e3779b9;
 
   constructor(private readonly tr: Tracer) {
-    this.grow(0x4000);
+    // Reserve the whole memmap up front: the buffers are zero-filled lazily by the OS, so
+    // untouched frames cost no RSS, and growing never copies (no transient double peak).
+    this.grow(MAX_MEMMAP_PFN);
     this.flags[ZERO_PFN] = PG_allocated | PG_uptodate;
     this.kind[ZERO_PFN] = PageKind.Zero;
   }
@@ -96,6 +98,9 @@ export class Memmap {
     this.index[pfn] = 0;
     return pfn;
   }
+
+  /** Page frames with struct page never handed out yet (allocPage never reuses freed ones). */
+  framesLeft(): number { return MAX_MEMMAP_PFN - this.nextPfn; }
 
   /** vmalloc(): pages one at a time from wherever the buddy allocator has them (scattered). */
   allocVmallocPages(n: number): number[] {
