@@ -54,11 +54,18 @@ export class TraceBudgetExceeded extends Error {
 
 // ---- op codes (low 3 bits of the op byte) ----------------------------------------------
 const OP_FAULT = 0, OP_HW = 1, OP_PTE = 2, OP_FOLIO = 3, OP_RARE = 4, OP_CALL = 5;
+/** a pte record from none to the previous pfn with the previous pte record's flags and reason */
+const OP_PTE_REP = 6;
+/** a folio 'flags' record on the previous pfn with the previous flags record's before and change */
+const OP_FLAGS_REP = 7;
 const M_SAMEPID = 1 << 3;   // pid equals the previous record's pid (fault/hw/pte)
-const M_ALIGNED = 1 << 4;   // address delta is in pages
+const M_SAMEADDR = 1 << 4;  // address equals the previous record's (no delta follows)
 const M_WRITE = 1 << 5;     // hw: write access
 const M_BNONE = 1 << 5;     // pte: before is none (0/0)
 const M_APSAME = 1 << 6;    // pte: after pfn equals before pfn
+const M_APLAST = 1 << 7;    // pte: after pfn equals the previous record's pfn
+const M_ERRSAME = 1 << 5;   // fault: error code equals the previous fault's
+const M_B0 = 1 << 6;        // folio: before is 0
 // folio: field in bits 4-5
 const FIELDS: FolioField[] = ['flags', 'mapping', 'index', 'cached'];
 const OUTCOMES: (FaultOutcome | undefined)[] = [undefined, 'minor', 'major', 'retry', 'sigsegv', 'sigbus', 'oops', 'nopage-loop'];
@@ -153,6 +160,11 @@ export class TraceRecorder implements Tracer {
   private lastPid = 0;
   private lastAddr = 0;
   private lastPfn = 0;
+  private lastErr = -1;
+  private lastWhy = -1;
+  private lastAf = -1;
+  private lastFB = -1;
+  private lastFX = -1;
   // side table, strings, call-path trie
   readonly rare: TraceEvent[] = [];
   private strings: string[] = [];
@@ -160,6 +172,8 @@ export class TraceRecorder implements Tracer {
   private trieParent: number[] = [0];
   private trieName: number[] = [-1];
   private trieChild: Map<string, number>[] = [new Map()];
+  private trieLastName: (string | undefined)[] = [undefined];
+  private trieLastKid: number[] = [0];
   private pathCache: (string[] | undefined)[] = [];
   // the open fault / walk
   private faultOpen = false;
@@ -177,7 +191,7 @@ export class TraceRecorder implements Tracer {
     this.steps.push(s);
     this.current = s;
     this.oopsInStep = false;
-    this.lastPid = this.lastAddr = this.lastPfn = 0;
+    this.lastPid = this.lastAddr = this.lastPfn = 0; this.lastErr = this.lastWhy = this.lastAf = this.lastFB = this.lastFX = -1;
     return s;
   }
 
@@ -210,7 +224,7 @@ export class TraceRecorder implements Tracer {
     this.buf = new Uint8Array(CHUNK);
     this.chunks.push(this.buf); this.chunkLen.push(0);
     this.ci++; this.pos = 0;
-    this.lastPid = this.lastAddr = this.lastPfn = 0;
+    this.lastPid = this.lastAddr = this.lastPfn = 0; this.lastErr = this.lastWhy = this.lastAf = this.lastFB = this.lastFX = -1;
   }
 
   private count(): void {
@@ -234,13 +248,16 @@ export class TraceRecorder implements Tracer {
 
   private addrField(op: number, pid: number, addr: number): number {
     if (pid === this.lastPid) op |= M_SAMEPID;
-    if (addr % 4096 === 0 && this.lastAddr % 4096 === 0) op |= M_ALIGNED;
+    if (addr === this.lastAddr) op |= M_SAMEADDR;
     return op;
   }
+  /** pid unless same; address delta unless same: zigzag(pages) * 2 when page-aligned, else zigzag(bytes) * 2 + 1 */
   private addrRest(op: number, pid: number, addr: number): void {
     if (!(op & M_SAMEPID)) { this.u(pid); this.lastPid = pid; }
+    if (op & M_SAMEADDR) return;
     const d = addr - this.lastAddr;
-    this.u(zig(op & M_ALIGNED ? d / 4096 : d));
+    if (addr % 4096 === 0 && this.lastAddr % 4096 === 0) this.u(zig(d / 4096) * 2);
+    else this.u(zig(d) * 2 + 1);
     this.lastAddr = addr;
   }
 
@@ -276,28 +293,35 @@ export class TraceRecorder implements Tracer {
   faultBegin(pid: number, addr: number, err: number): void {
     this.count();
     this.room();
-    const op = this.addrField(OP_FAULT, pid, addr);
+    let op = this.addrField(OP_FAULT, pid, addr);
+    if (err === this.lastErr) op |= M_ERRSAME;
     this.buf[this.pos++] = op;
     this.addrRest(op, pid, addr);
-    this.u(err);
+    if (!(op & M_ERRSAME)) { this.u(err); this.lastErr = err; }
     this.faultOpen = true; this.faultNode = 0;
     this.faultChunk = this.buf; this.faultPathAt = this.pos;
-    this.buf[this.pos++] = 0; this.buf[this.pos++] = 0; this.buf[this.pos++] = 0; this.buf[this.pos++] = 0; // path (3 bytes), outcome
+    // path node (21 bits) and outcome (3 bits), patched as the fault goes on
+    this.buf[this.pos++] = 0; this.buf[this.pos++] = 0; this.buf[this.pos++] = 0;
   }
   call(fn: string): void {
     if (this.walk) { this.walk.path.push(fn); return; }
     if (this.faultOpen) {
-      const kids = this.trieChild[this.faultNode];
-      let n = kids.get(fn);
+      // fast path: the same name as last time from this node (string literals compare by identity)
+      const node = this.faultNode;
+      let n: number | undefined = this.trieLastName[node] === fn ? this.trieLastKid[node] : undefined;
+      if (n === undefined) n = this.trieChild[node].get(fn);
       if (n === undefined) {
+        const kids = this.trieChild[node];
         n = this.trieParent.length;
-        this.trieParent.push(this.faultNode); this.trieName.push(this.intern(fn)); this.trieChild.push(new Map());
+        this.trieParent.push(node); this.trieName.push(this.intern(fn)); this.trieChild.push(new Map());
+        this.trieLastName.push(undefined); this.trieLastKid.push(0);
         kids.set(fn, n);
-        if (n >= 1 << 24) throw new Error('trace: too many distinct fault paths');
+        if (n >= 1 << 21) throw new Error('trace: too many distinct fault paths');
       }
+      this.trieLastName[node] = fn; this.trieLastKid[node] = n;
       this.faultNode = n;
       const b = this.faultChunk!, p = this.faultPathAt;
-      b[p] = n & 0xff; b[p + 1] = (n >>> 8) & 0xff; b[p + 2] = n >>> 16;
+      b[p] = n & 0xff; b[p + 1] = (n >>> 8) & 0xff; b[p + 2] = (b[p + 2] & 0xe0) | (n >>> 16);
       return;
     }
     this.count();
@@ -306,7 +330,10 @@ export class TraceRecorder implements Tracer {
     this.u(this.intern(fn));
   }
   faultEnd(_pid: number, _addr: number, outcome: FaultOutcome): void {
-    if (this.faultOpen) this.faultChunk![this.faultPathAt + 3] = OUTCOME_CODE.get(outcome) ?? 0;
+    if (this.faultOpen) {
+      const b = this.faultChunk!, p = this.faultPathAt + 2;
+      b[p] = (b[p] & 0x1f) | ((OUTCOME_CODE.get(outcome) ?? 0) << 5);
+    }
     this.faultOpen = false; this.faultChunk = undefined;
   }
   hwAccess(pid: number, addr: number, write: boolean): void {
@@ -319,27 +346,43 @@ export class TraceRecorder implements Tracer {
   pteSet(pid: number, addr: number, bf: number, bp: number, af: number, ap: number, why: string): void {
     this.count();
     this.room();
-    let op = this.addrField(OP_PTE, pid, addr);
     const bnone = bf === 0 && bp === 0;
+    const whyId = this.intern(why), eaf = encFlags(af);
+    if (bnone && ap === this.lastPfn && ap !== 0 && whyId === this.lastWhy && eaf === this.lastAf) {
+      const rop = this.addrField(OP_PTE_REP, pid, addr);
+      this.buf[this.pos++] = rop;
+      this.addrRest(rop, pid, addr);
+      return;
+    }
+    this.lastWhy = whyId; this.lastAf = eaf;
+    let op = this.addrField(OP_PTE, pid, addr);
     if (bnone) op |= M_BNONE;
     if (ap === bp) op |= M_APSAME;
+    else if (bnone && ap === this.lastPfn) op |= M_APLAST;
     this.buf[this.pos++] = op;
     this.addrRest(op, pid, addr);
     if (!bnone) { this.u(encFlags(bf)); this.u(zig(bp - this.lastPfn)); this.lastPfn = bp; }
-    this.u(encFlags(af));
-    if (ap !== bp) { this.u(zig(ap - this.lastPfn)); this.lastPfn = ap; }
-    this.u(this.intern(why));
+    this.u(eaf);
+    if (!(op & (M_APSAME | M_APLAST))) { this.u(zig(ap - this.lastPfn)); this.lastPfn = ap; }
+    this.u(whyId);
   }
   folioSet(pfn: number, field: FolioField, before: number, after: number): void {
     this.count();
     this.room();
     const f = field === 'flags' ? 0 : field === 'mapping' ? 1 : field === 'index' ? 2 : 3;
-    this.buf[this.pos++] = OP_FOLIO | (f << 4);
+    if (f === 0) {
+      const x = (before ^ after) >>> 0;
+      if (pfn === this.lastPfn && before === this.lastFB && x === this.lastFX) { this.buf[this.pos++] = OP_FLAGS_REP; return; }
+      this.lastFB = before; this.lastFX = x;
+    }
+    const b0 = before === 0;
+    this.buf[this.pos++] = OP_FOLIO | (f << 4) | (b0 ? M_B0 : 0);
     this.u(zig(pfn - this.lastPfn)); this.lastPfn = pfn;
-    if (f === 0) { this.u(encPg(before)); this.u(encPg((before ^ after) >>> 0)); }
-    else if (f === 2) { this.u(before); this.u(after); }
+    if (f === 0) { if (!b0) this.u(encPg(before)); this.u(encPg((before ^ after) >>> 0)); }
+    else if (f === 2) { if (!b0) this.u(before); this.u(after); }
     else {
-      this.u(zig(before)); this.u(zig(after));
+      if (!b0) this.u(zig(before));
+      this.u(zig(after));
       if (f === 3) this.u(encPg(this.folioFlags ? this.folioFlags(pfn) : 0));
     }
   }
@@ -387,7 +430,7 @@ export class TraceRecorder implements Tracer {
     if (this.ci >= 0) this.chunkLen[this.ci] = this.pos;
     let ci = Math.floor(start / CHUNK), p = start % CHUNK;
     let b = this.chunks[ci];
-    let lastPid = 0, lastAddr = 0, lastPfn = 0;
+    let lastPid = 0, lastAddr = 0, lastPfn = 0, lastErr = -1, lastWhy = -1, lastAf = 0, lastFB = 0, lastFX = 0;
     // step boundaries reset the delta context: find them as we go
     let si = firstStep + 1;
     let nextStepAt = si < this.steps.length ? this.steps[si].logStart : Infinity;
@@ -399,49 +442,61 @@ export class TraceRecorder implements Tracer {
     for (;;) {
       if (ci * CHUNK + p >= end) return;
       while (ci * CHUNK + p >= nextStepAt) {
-        lastPid = lastAddr = lastPfn = 0;
+        lastPid = lastAddr = lastPfn = 0; lastErr = lastWhy = -1;
         si++;
         nextStepAt = si < this.steps.length ? this.steps[si].logStart : Infinity;
       }
       if (p >= this.chunkLen[ci]) {
-        ci++; p = 0; b = this.chunks[ci]; lastPid = lastAddr = lastPfn = 0;
+        ci++; p = 0; b = this.chunks[ci]; lastPid = lastAddr = lastPfn = 0; lastErr = lastWhy = -1;
         continue;
       }
       const op = b[p++];
       const kind = op & 7;
-      if (kind <= OP_PTE) {
+      if (kind <= OP_PTE || kind === OP_PTE_REP) {
         if (!(op & M_SAMEPID)) lastPid = u();
-        const d = unzig(u());
-        lastAddr += op & M_ALIGNED ? d * 4096 : d;
+        if (!(op & M_SAMEADDR)) {
+          const v = u(), r = v % 2;
+          lastAddr += r ? unzig((v - 1) / 2) : unzig(v / 2) * 4096;
+        }
         c.pid = lastPid; c.addr = lastAddr;
       }
       switch (kind) {
         case OP_FAULT:
-          c.t = 'fault'; c.err = u();
-          c.pathId = b[p] | (b[p + 1] << 8) | (b[p + 2] << 16); c.outcome = b[p + 3]; p += 4;
+          c.t = 'fault';
+          if (!(op & M_ERRSAME)) lastErr = u();
+          c.err = lastErr;
+          c.pathId = b[p] | (b[p + 1] << 8) | ((b[p + 2] & 0x1f) << 16); c.outcome = b[p + 2] >>> 5; p += 3;
           break;
         case OP_HW: c.t = 'hw'; c.write = (op & M_WRITE) !== 0; break;
         case OP_PTE:
           c.t = 'pte';
           if (op & M_BNONE) { c.bf = 0; c.bp = 0; }
           else { c.bf = decFlags(u()); lastPfn += unzig(u()); c.bp = lastPfn; }
-          c.af = decFlags(u());
-          if (op & M_APSAME) c.ap = c.bp; else { lastPfn += unzig(u()); c.ap = lastPfn; }
-          c.whyId = u();
+          lastAf = u(); c.af = decFlags(lastAf);
+          if (op & M_APSAME) c.ap = c.bp;
+          else if (op & M_APLAST) c.ap = lastPfn;
+          else { lastPfn += unzig(u()); c.ap = lastPfn; }
+          c.whyId = lastWhy = u();
+          break;
+        case OP_PTE_REP:
+          c.t = 'pte'; c.bf = 0; c.bp = 0; c.af = decFlags(lastAf); c.ap = lastPfn; c.whyId = lastWhy;
+          break;
+        case OP_FLAGS_REP:
+          c.t = 'folio'; c.field = 'flags'; c.pfn = lastPfn; c.before = lastFB; c.after = (lastFB ^ lastFX) >>> 0;
           break;
         case OP_FOLIO: {
           c.t = 'folio';
           const f = (op >> 4) & 3;
           c.field = FIELDS[f];
           lastPfn += unzig(u()); c.pfn = lastPfn;
-          if (f === 0) { c.before = decPg(u()); c.after = (c.before ^ decPg(u())) >>> 0; }
-          else if (f === 2) { c.before = u(); c.after = u(); }
-          else { c.before = unzig(u()); c.after = unzig(u()); c.initFlags = f === 3 ? decPg(u()) : 0; }
+          const b0 = (op & M_B0) !== 0;
+          if (f === 0) { lastFB = c.before = b0 ? 0 : decPg(u()); lastFX = decPg(u()); c.after = (c.before ^ lastFX) >>> 0; }
+          else if (f === 2) { c.before = b0 ? 0 : u(); c.after = u(); }
+          else { c.before = b0 ? 0 : unzig(u()); c.after = unzig(u()); c.initFlags = f === 3 ? decPg(u()) : 0; }
           break;
         }
         case OP_RARE: c.t = 'rare'; c.ref = u(); break;
         case OP_CALL: c.t = 'call'; c.ref = u(); break;
-        default: throw new Error(`trace: bad record 0x${op.toString(16)}`);
       }
       visit(c);
     }
