@@ -47,7 +47,7 @@ export class DiagnosticsController implements vscode.Disposable {
     const k = doc.uri.toString();
     clearTimeout(this.timers.get(k));
     // a run still going for an older version is stale now
-    this.runner.cancel(k);
+    this.runner.cancelRun(k);
     this.timers.set(k, setTimeout(() => { this.timers.delete(k); void this.update(doc); }, delay));
   }
 
@@ -55,7 +55,7 @@ export class DiagnosticsController implements vscode.Disposable {
   async update(doc: vscode.TextDocument): Promise<ScenarioResult | undefined> {
     if (!isScenario(doc) || doc.isClosed) return undefined;
     const version = doc.version;
-    const summary = await this.runner.summarize(doc.uri.toString(), doc.getText(), runOptions(readSettings(doc.uri)), version);
+    const summary = await this.runner.summarize(doc.uri.toString(), doc.getText(), runOptions(readSettings(doc.uri)), { version, persistent: true });
     if (!summary || doc.isClosed || doc.version !== version) return undefined;
     return this.publish(doc.uri, version, summary);
   }

@@ -1,27 +1,64 @@
-// Runs scenarios for the editor without blocking the extension host: big documents go to a
-// worker thread (dist/worker.js; one per document, terminated when its run is stale); small
-// ones, and everything in the web extension (no worker_threads), run inline. Keeps the last
-// inline RunResult per document version for hover.
+// Runs scenarios for the editor without blocking the extension host. In the node host every
+// run goes to a worker thread (dist/worker.js): one per open document, kept alive between
+// runs (it also answers hovers from its last run); a run still going when a newer one is
+// asked for is stale, so its worker is terminated and a fresh one started. In the web
+// extension (no worker_threads) runs are inline. Parse + check (fast) stay inline, cached
+// per document version, for completion, outline, definition and rename.
 
 import * as vscode from 'vscode';
 import { Worker } from 'node:worker_threads';
 import { parse } from '../language/parser';
 import { check, type CheckResult } from '../language/checker';
 import { runText, type RunResult } from '../scenario/run';
-import { needsWorker, summarize, type EditorRunOptions, type RunSummary } from '../scenario/summary';
+import { hoverAt } from '../scenario/hover';
+import { summarize, type EditorRunOptions, type RunSummary } from '../scenario/summary';
 import type { WorkerReply, WorkerRequest } from '../scenario/worker';
 import { readSettings, runOptions } from './settings';
 import { stats } from './stats';
 
-interface Busy { worker: Worker; id: number; resolve: (s: RunSummary | undefined) => void }
+type Pending = { resolve: (r: WorkerReply | undefined) => void; run: boolean };
+
+class DocWorker {
+  readonly worker: Worker;
+  readonly pending = new Map<number, Pending>();
+  constructor(file: string, onGone: () => void) {
+    this.worker = new Worker(file);
+    this.worker.on('message', (m: WorkerReply) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      p.resolve(m);
+    });
+    const fail = () => { onGone(); this.drop(); };
+    this.worker.on('error', fail);
+    this.worker.on('exit', fail);
+  }
+  get running(): boolean { for (const p of this.pending.values()) if (p.run) return true; return false; }
+  request(req: WorkerRequest): Promise<WorkerReply | undefined> {
+    return new Promise((resolve) => {
+      this.pending.set(req.id, { resolve, run: req.type === 'run' });
+      this.worker.postMessage(req);
+    });
+  }
+  drop(): void {
+    for (const p of this.pending.values()) p.resolve(undefined);
+    this.pending.clear();
+  }
+  terminate(): void { this.drop(); void this.worker.terminate(); }
+}
+
+export interface SummarizeOptions { /** document version, to cache an inline run for hover */ version?: number; /** keep the worker for later runs/hovers of this key */ persistent?: boolean }
 
 export class ScenarioRunner implements vscode.Disposable {
-  private readonly workers = new Map<string, Busy>();
+  private readonly workers = new Map<string, DocWorker>();
   private readonly runs = new Map<string, { version: number; optsKey: string; result: RunResult }>();
   private readonly checks = new Map<string, { version: number; result: CheckResult }>();
   private nextId = 1;
+  private readonly workerFile: string;
 
-  constructor(private readonly extensionUri: vscode.Uri) {}
+  constructor(extensionUri: vscode.Uri) {
+    this.workerFile = vscode.Uri.joinPath(extensionUri, 'dist', 'worker.js').fsPath;
+  }
 
   get workersAvailable(): boolean { return typeof Worker === 'function'; }
 
@@ -36,7 +73,7 @@ export class ScenarioRunner implements vscode.Disposable {
     return result;
   }
 
-  /** A full run inline, cached per version (hover, inspector-free commands). */
+  /** A full run on this thread, cached per version (Export Trace; hover in the web host). */
   runDocument(doc: vscode.TextDocument): RunResult {
     const key = doc.uri.toString();
     const opts = runOptions(readSettings(doc.uri));
@@ -50,58 +87,61 @@ export class ScenarioRunner implements vscode.Disposable {
     return result;
   }
 
-  /** Cached inline run if there is one for this version. */
-  cachedRun(doc: vscode.TextDocument): RunResult | undefined {
-    const c = this.runs.get(doc.uri.toString());
-    return c && c.version === doc.version ? c.result : undefined;
+  /** Hover markdown for a document position, from its worker's last run when it has one. */
+  async hover(doc: vscode.TextDocument, line: number, character: number): Promise<string | undefined> {
+    if (!this.workersAvailable) return hoverAt(this.runDocument(doc), line, character);
+    const key = doc.uri.toString();
+    const w = this.worker(key);
+    const r = await w.request({ type: 'hover', id: this.nextId++, text: doc.getText(), opts: runOptions(readSettings(doc.uri)), line, character });
+    return r && 'markdown' in r ? r.markdown : undefined;
   }
 
   /**
-   * Runs `text` for `key` (a document URI). Any run still going for the same key is
-   * stale: its worker is terminated and its promise resolves undefined.
+   * Runs `text` for `key` (a document URI, or a prefixed key for tests/workspace checks).
+   * A run still going for the same key is stale: its worker is terminated and its promise
+   * resolves undefined.
    */
-  async summarize(key: string, text: string, opts: EditorRunOptions, version?: number): Promise<RunSummary | undefined> {
-    this.cancel(key);
-    if (this.workersAvailable && needsWorker(text)) return this.runInWorker(key, text, opts);
-    // let the event loop breathe between a keystroke and an inline run
-    await new Promise((r) => setTimeout(r, 0));
-    const t0 = Date.now();
-    const r = runText(text, opts);
-    const ms = Date.now() - t0;
-    stats.recordInlineRun(ms);
-    if (version !== undefined) this.runs.set(key, { version, optsKey: JSON.stringify(opts), result: r });
-    return summarize(r, ms);
+  async summarize(key: string, text: string, opts: EditorRunOptions, o: SummarizeOptions = {}): Promise<RunSummary | undefined> {
+    if (!this.workersAvailable) {
+      await new Promise((r) => setTimeout(r, 0));
+      const t0 = Date.now();
+      const r = runText(text, opts);
+      const ms = Date.now() - t0;
+      stats.recordInlineRun(ms);
+      if (o.version !== undefined) this.runs.set(key, { version: o.version, optsKey: JSON.stringify(opts), result: r });
+      return summarize(r, ms);
+    }
+    const prev = this.workers.get(key);
+    if (prev?.running) this.cancel(key);
+    const w = this.worker(key);
+    const reply = await w.request({ type: 'run', id: this.nextId++, text, opts });
+    if (!o.persistent && this.workers.get(key) === w && !w.pending.size) this.cancel(key);
+    if (!reply || !('summary' in reply)) return undefined;
+    stats.recordWorkerRun(reply.summary.ms);
+    return reply.summary;
   }
 
+  private worker(key: string): DocWorker {
+    let w = this.workers.get(key);
+    if (!w) {
+      const created: DocWorker = new DocWorker(this.workerFile, () => { if (this.workers.get(key) === created) this.workers.delete(key); });
+      w = created;
+      this.workers.set(key, w);
+    }
+    return w;
+  }
+
+  /** Stops any run for `key` (its worker is terminated). */
   cancel(key: string): void {
-    const b = this.workers.get(key);
-    if (!b) return;
+    const w = this.workers.get(key);
+    if (!w) return;
     this.workers.delete(key);
-    void b.worker.terminate();
-    b.resolve(undefined);
+    w.terminate();
   }
 
-  private runInWorker(key: string, text: string, opts: EditorRunOptions): Promise<RunSummary | undefined> {
-    return new Promise((resolve) => {
-      const worker = new Worker(vscode.Uri.joinPath(this.extensionUri, 'dist', 'worker.js').fsPath);
-      const id = this.nextId++;
-      const busy: Busy = { worker, id, resolve };
-      this.workers.set(key, busy);
-      const done = (s: RunSummary | undefined) => {
-        if (this.workers.get(key) === busy) this.workers.delete(key);
-        void worker.terminate();
-        resolve(s);
-      };
-      worker.on('message', (m: WorkerReply) => {
-        if (m.id !== id) return;
-        stats.recordWorkerRun('summary' in m ? m.summary.ms : 0);
-        done('summary' in m ? m.summary : undefined);
-      });
-      worker.on('error', () => done(undefined));
-      worker.on('exit', () => done(undefined));
-      const req: WorkerRequest = { id, text, opts };
-      worker.postMessage(req);
-    });
+  /** Cancels the run for `key` only if one is in flight (a newer version is coming). */
+  cancelRun(key: string): void {
+    if (this.workers.get(key)?.running) this.cancel(key);
   }
 
   forget(uri: vscode.Uri): void {

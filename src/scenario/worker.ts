@@ -1,22 +1,42 @@
-// The scenario runner on a worker thread (dist/worker.js): the editor sends
-// { id, text, opts } and gets { id, summary } or { id, error }. A stale run is cancelled
-// by terminating the worker, so this loop never needs to look at the clock.
+// The scenario runner on a worker thread (dist/worker.js). Requests, answered in order:
+//   { type: 'run', id, text, opts }                 → { id, summary }
+//   { type: 'hover', id, text, opts, line, character } → { id, markdown }
+// The worker keeps the RunResult of the last text it ran, so a hover after a run of the
+// same text costs nothing. A stale run is cancelled by terminating the worker, so this loop
+// never needs to look at the clock.
 
 import { parentPort } from 'node:worker_threads';
-import { runText } from './run';
+import { runText, type RunResult } from './run';
 import { summarize, type EditorRunOptions, type RunSummary } from './summary';
+import { hoverAt } from './hover';
 
-export interface WorkerRequest { id: number; text: string; opts: EditorRunOptions }
-export type WorkerReply = { id: number; summary: RunSummary } | { id: number; error: string };
+export type WorkerRequest =
+  | { type: 'run'; id: number; text: string; opts: EditorRunOptions }
+  | { type: 'hover'; id: number; text: string; opts: EditorRunOptions; line: number; character: number };
+export type WorkerReply =
+  | { id: number; summary: RunSummary }
+  | { id: number; markdown: string | undefined }
+  | { id: number; error: string };
+
+let last: { text: string; optsKey: string; result: RunResult; ms: number } | undefined;
+
+function run(text: string, opts: EditorRunOptions): { result: RunResult; ms: number } {
+  const optsKey = JSON.stringify(opts);
+  if (last && last.text === text && last.optsKey === optsKey) return last;
+  const t0 = Date.now();
+  const result = runText(text, opts);
+  last = { text, optsKey, result, ms: Date.now() - t0 };
+  return last;
+}
 
 if (parentPort) {
   const port = parentPort;
   port.on('message', (req: WorkerRequest) => {
     let reply: WorkerReply;
     try {
-      const t0 = Date.now();
-      const r = runText(req.text, req.opts);
-      reply = { id: req.id, summary: summarize(r, Date.now() - t0) };
+      const r = run(req.text, req.opts);
+      reply = req.type === 'run' ? { id: req.id, summary: summarize(r.result, r.ms) }
+        : { id: req.id, markdown: hoverAt(r.result, req.line, req.character) };
     } catch (e) {
       reply = { id: req.id, error: (e as Error).message };
     }
