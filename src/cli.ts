@@ -3,23 +3,32 @@
 
 import { readFileSync } from 'node:fs';
 import { runText, type RunResult } from './scenario/run';
-import { traceToJson } from './scenario/traceJson';
+import { traceToJson, type KernelStepVerdict } from './scenario/traceJson';
+import { kernelMain } from './oracle/kernelCommand';
 
 const HELP = `mmscope — simulate Linux memory-management scenarios (.mms)
 
 Usage:
   mmscope check FILE...            parse, run and check each scenario
   mmscope run FILE --json          print the full trace of a run as JSON (format mmscope-trace v1)
+  mmscope kernel FILE...           run the files on a real Linux kernel (Debian 6.1 under QEMU,
+                                   one boot for all files) and compare every step with the engine
+                                   run as that kernel: agree / differ / not observable
   mmscope --help | --version
 
 Options:
   --kernel X.Y     run as this kernel version (overrides the file's \`kernel\` line)
   --quiet          print only problems and the summary
+  --json           (kernel) print the comparison as JSON
+  --kernel-oracle R.json   (run --json) add each step's real-kernel verdict from
+                   \`mmscope kernel --json\` output R.json (trace field \`kernel\`)
 
 check prints problems as FILE:LINE:COL: error|warning: MESSAGE [CODE], then one line
 "N passed, M failed" counting expectations.
 Exit status: 0 all expectations hold, 1 an expectation failed, 2 a parse or semantic
 error (or a mapping the kernel refuses), or bad usage.
+kernel: 0 every observable outcome agrees, 1 some differ, 2 bad usage or the oracle is
+not set up (it needs \`bash scripts/oracle/setup.sh\`, run for you when root).
 `;
 
 function formatDiag(file: string, r: RunResult): string[] {
@@ -40,6 +49,13 @@ export function main(argv: string[], write: (s: string) => void = (s) => process
   let kernel: string | undefined;
   const ki = argv.indexOf('--kernel');
   if (ki >= 0) { kernel = argv[ki + 1]; args.splice(args.indexOf(kernel), 1); }
+  let oracleFile: string | undefined;
+  const oi = argv.indexOf('--kernel-oracle');
+  if (oi >= 0) {
+    oracleFile = argv[oi + 1] ?? '';
+    const ai = argv[oi + 1] === undefined ? -1 : args.indexOf(oracleFile);
+    if (ai >= 0) args.splice(ai, 1);
+  }
   if (flags.has('--help') || argv.length === 0) { write(HELP); return argv.length === 0 ? 2 : 0; }
   if (flags.has('--version')) { write('mmscope 0.1.0 (language v1, trace format v1)\n'); return 0; }
   const [cmd, ...files] = args;
@@ -62,8 +78,14 @@ export function main(argv: string[], write: (s: string) => void = (s) => process
     if (files.length !== 1) { writeErr('mmscope run: give exactly one FILE\n'); return 2; }
     const text = readScenario(files[0]);
     if (typeof text !== 'string') { writeErr(text.error + '\n'); return 2; }
+    let verdicts: Map<number, KernelStepVerdict> | undefined;
+    if (oracleFile !== undefined) {
+      const v = readKernelVerdicts(oracleFile, files[0]);
+      if (typeof v === 'string') { writeErr(`mmscope run: ${v}\n`); return 2; }
+      verdicts = v;
+    }
     const r = runText(text, { kernelOverride: kernel });
-    if (flags.has('--json')) write(JSON.stringify(traceToJson(r, files[0]), null, 1) + '\n');
+    if (flags.has('--json')) write(JSON.stringify(traceToJson(r, files[0], verdicts), null, 1) + '\n');
     else {
       for (const l of formatDiag(files[0], r)) write(l + '\n');
       write(`${r.passed} passed, ${r.failed} failed\n`);
@@ -74,9 +96,28 @@ export function main(argv: string[], write: (s: string) => void = (s) => process
   return 2;
 }
 
+/** The per-step verdicts for FILE from `mmscope kernel --json` output. */
+function readKernelVerdicts(report: string, file: string): Map<number, KernelStepVerdict> | string {
+  let j: { format?: string; kernel?: { release?: string }; files?: { file: string; steps: (KernelStepVerdict & { index: number })[] }[] };
+  try { j = JSON.parse(readFileSync(report, 'utf8')); } catch (e) { return `${report}: cannot read: ${(e as Error).message}`; }
+  if (j.format !== 'mmscope-kernel-comparison' || !Array.isArray(j.files)) return `${report}: not the output of \`mmscope kernel --json\``;
+  const base = (p: string) => p.replace(/^.*[\\/]/, '');
+  const f = j.files.find((x) => x.file === file) ?? j.files.find((x) => base(x.file) === base(file));
+  if (!f) return `${report} has no comparison for ${file}`;
+  const m = new Map<number, KernelStepVerdict>();
+  for (const s of f.steps) m.set(s.index, { release: j.kernel?.release, verdict: s.verdict, reason: s.reason, values: s.values });
+  return m;
+}
+
 if (require.main === module) {
-  let code = 2;
-  try { code = main(process.argv.slice(2)); }
-  catch (e) { process.stderr.write(`mmscope: internal error: ${(e as Error).message}\n`); code = 2; }
-  process.exitCode = code;
+  const argv = process.argv.slice(2);
+  if (argv[0] === 'kernel') {
+    kernelMain(argv.slice(1)).then((c) => { process.exitCode = c; },
+      (e) => { process.stderr.write(`mmscope: internal error: ${(e as Error).message}\n`); process.exitCode = 2; });
+  } else {
+    let code = 2;
+    try { code = main(argv); }
+    catch (e) { process.stderr.write(`mmscope: internal error: ${(e as Error).message}\n`); code = 2; }
+    process.exitCode = code;
+  }
 }

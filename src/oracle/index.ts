@@ -3,3 +3,4 @@ export * from './translate';
 export * from './cpio';
 export * from './results';
 export * from './run';
+export * from './compare';

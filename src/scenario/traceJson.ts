@@ -9,7 +9,15 @@ import { TRACE_FORMAT, TRACE_VERSION, type TraceEvent } from './trace';
 
 const hex = (n: number) => '0x' + n.toString(16);
 
-export function traceToJson(r: RunResult, file: string): unknown {
+/** A step's verdict on the real kernel (`mmscope kernel --json`), carried as `steps[].kernel`. */
+export interface KernelStepVerdict {
+  release?: string;
+  verdict: 'agree' | 'differ' | 'not-observable';
+  reason?: string;
+  values: { subject: string; field: string; engine: string; kernel: string; verdict: string; reason?: string }[];
+}
+
+export function traceToJson(r: RunResult, file: string, kernel?: ReadonlyMap<number, KernelStepVerdict>): unknown {
   const names = new Map<number, string>();
   for (const [n, pid] of r.pids) names.set(pid, n);
   const objNames = new Map<number, string>();
@@ -47,6 +55,7 @@ export function traceToJson(r: RunResult, file: string): unknown {
     steps: r.steps.map((s) => ({
       index: s.index, line: s.line + 1, kind: s.kind, time: s.time, skipped: s.skipped || undefined,
       result: s.result, expect: s.expect, events: s.events.map(ev),
+      ...(kernel?.has(s.index) ? { kernel: kernel.get(s.index) } : {}),
     })),
     final: {
       processes: [...r.engine.tasks.values()].map((t) => ({

@@ -1,0 +1,388 @@
+// Engine vs real kernel, per statement (docs/real-kernel.md, "Comparison").
+//
+// `captureEngine()` runs the engine as the oracle kernel (its MAJOR.MINOR, and the
+// kernel's own fbdev deferred-I/O delay) and records, after every statement, what user
+// space would see of the same pages the oracle looked at: cumulative faults (min+maj),
+// last signal, and per page pagemap's present / zero page / file / exclusive /
+// soft-dirty bits, the PFN's identity, and the folio's dirty / writeback / mapcount.
+// `compareScenario()` is pure: it joins that with an `OracleScenarioResult` on
+// (statement index, process, label, page) and gives a verdict per value:
+// agree / differ (with both values) / not-observable (with the reason).
+
+import type { Scenario, Statement } from '../language/ast';
+import { runScenario, type RunResult } from '../scenario/run';
+import { check } from '../language/checker';
+import type { Kernel, Task } from '../engine/kernel';
+import { PG_dirty, PG_writeback, ZERO_PFN } from '../engine/memmap';
+import { pte_none, pte_present, pte_soft_dirty, pte_special } from '../engine/pte';
+import { VM_SOFTDIRTY } from '../engine/vma';
+import type { OracleScenarioResult, OracleSignal, OracleStepResult } from './results';
+
+// ------------------------------------------------------------------ engine side
+
+export interface EnginePage {
+  proc: string; label: string | null; page: number; addr: number;
+  present: boolean; zeroPage: boolean; file: boolean; exclusive: boolean; softDirty: boolean;
+  /** engine PFN (0 when not present); only compared for identity */
+  pfn: number;
+  folio: { dirty: boolean; writeback: boolean; mapcount: number } | null;
+  /** the page lies in an fbdev mapping (timing-sensitive) */
+  fb: boolean;
+}
+
+export interface EngineStep {
+  index: number;
+  /** false: the engine did not execute this statement nor any before it (no state) */
+  captured: boolean;
+  /** cumulative faults (min+maj) of every live process */
+  faults: Record<string, number>;
+  /** faults taken during this statement, per process */
+  delta: Record<string, number>;
+  lastSignal: Record<string, OracleSignal>;
+  /** one per oracle page of this step (same order) */
+  pages: (EnginePage | null)[];
+  /** expectation outcome in the engine */
+  expect?: { ok: boolean; message: string };
+  skipped?: boolean;
+}
+
+export interface EngineCapture {
+  kernel: string;
+  fbDelayMs: number | null;
+  notes: string[];
+  steps: EngineStep[];
+  exitStatus: number;
+}
+
+export interface CaptureOptions {
+  /** MAJOR.MINOR of the oracle kernel, e.g. '6.1' */
+  kernel: string;
+  /** the oracle kernel's fbdev deferred-I/O delay (48 ms at HZ=250) */
+  fbDelayMs?: number;
+}
+
+function engineSignal(t: Task): OracleSignal { return t.lastSignal === 'none' ? null : t.lastSignal; }
+
+function enginePage(k: Kernel, t: Task | undefined, proc: string, label: string | null, page: number, addr: number): EnginePage | null {
+  if (!t || !t.alive) return null;
+  const flags = t.mm.pteFlags(addr), pfn = t.mm.ptePfn(addr);
+  const vma = t.mm.vma_lookup(addr);
+  const none = pte_none(flags, pfn);
+  const present = !none && pte_present(flags);
+  const mm = k.memmap;
+  // pagemap_pmd_range → pte_to_pagemap_entry: page = vm_normal_page() (NULL for special PTEs)
+  const normal = present && !pte_special(flags) && mm.pfnValid(pfn);
+  return {
+    proc, label, page, addr, present, zeroPage: present && pfn === ZERO_PFN,
+    file: normal && !mm.folioTestAnon(pfn),
+    exclusive: normal && mm.mapcount[pfn] === 1,
+    // pagemap reports VM_SOFTDIRTY of the VMA for every page, holes included
+    softDirty: (!!vma && (vma.flags & VM_SOFTDIRTY) !== 0) || (present && pte_soft_dirty(flags)),
+    pfn: present ? pfn : 0,
+    folio: normal ? { dirty: mm.test(pfn, PG_dirty), writeback: mm.test(pfn, PG_writeback), mapcount: mm.mapcount[pfn] } : null,
+    fb: vma?.file?.kind === 'fbdev',
+  };
+}
+
+/** The scenario with every fbdev's `delay` set to ms (the engine then runs as the real kernel). */
+export function withFbDelay(scenario: Scenario, ms: number): { scenario: Scenario; changed: { line: number; from: number }[] } {
+  const changed: { line: number; from: number }[] = [];
+  const statements = scenario.statements.map((s): Statement => {
+    if (s.kind !== 'fbdev') return s;
+    const from = s.delay?.ms ?? 50;
+    if (from === ms) return s;
+    changed.push({ line: s.range.start.line, from });
+    return { ...s, delay: { ms, range: s.delay?.range ?? s.range } };
+  });
+  return { scenario: { ...scenario, statements }, changed };
+}
+
+/**
+ * Run the engine as the oracle's kernel and record, after each statement, the state of
+ * the pages the oracle observed at that statement.
+ */
+export function captureEngine(scenario: Scenario, oracle: OracleScenarioResult, opts: CaptureOptions): EngineCapture {
+  const notes: string[] = [];
+  let scn = scenario;
+  if (opts.fbDelayMs !== undefined) {
+    const w = withFbDelay(scenario, opts.fbDelayMs);
+    scn = w.scenario;
+    for (const c of w.changed) {
+      notes.push(`L${c.line + 1}: fbdev delay ${c.from} ms in the scenario; the engine ran with the real kernel's ${opts.fbDelayMs} ms`);
+    }
+  }
+  const n = scn.statements.length;
+  const index = new Map<Statement, number>();
+  scn.statements.forEach((s, i) => index.set(s, i));
+  const steps: EngineStep[] = scn.statements.map((_, i) => ({
+    index: i, captured: false, faults: {}, delta: {}, lastSignal: {}, pages: (oracle.steps[i]?.pages ?? []).map(() => null),
+  }));
+  const invalid = check(scn).invalid;
+  let prev: Record<string, number> = {};
+  const snap = (k: Kernel, i: number, delta: Record<string, number>) => {
+    const byName = new Map<string, Task>();
+    for (const t of k.tasks.values()) if (t.alive) byName.set(t.name, t);
+    const faults: Record<string, number> = {};
+    const lastSignal: Record<string, OracleSignal> = {};
+    for (const [name, t] of byName) { faults[name] = t.minFlt + t.majFlt; lastSignal[name] = engineSignal(t); }
+    const os = oracle.steps[i];
+    steps[i] = {
+      index: i, captured: true, faults, delta, lastSignal,
+      pages: (os?.pages ?? []).map((p) => enginePage(k, byName.get(p.proc), p.proc, p.label, p.page, p.addr)),
+    };
+    return faults;
+  };
+  const r: RunResult = runScenario(scn, [], {
+    kernelOverride: opts.kernel,
+    onStep: (s, _step, k) => {
+      const i = index.get(s);
+      if (i === undefined) return;
+      const now: Record<string, number> = {};
+      for (const t of k.tasks.values()) now[t.name] = t.minFlt + t.majFlt;
+      const delta: Record<string, number> = {};
+      for (const [p, v] of Object.entries(now)) if (v !== (prev[p] ?? 0)) delta[p] = v - (prev[p] ?? 0);
+      prev = now;
+      snap(k, i, delta);
+      // statements the engine does not execute (expectations, refused lines) see this state
+      for (let j = i + 1; j < n; j++) {
+        const sj = scn.statements[j];
+        if (!sj.kind.startsWith('expect_') && !invalid.has(sj)) break;
+        snap(k, j, {});
+      }
+    },
+  });
+  for (const s of r.steps) {
+    const st = steps[s.index];
+    if (!st) continue;
+    if (s.expect) st.expect = { ok: s.expect.ok, message: s.expect.message };
+    if (s.skipped) st.skipped = true;
+  }
+  return { kernel: r.kernel.toString(), fbDelayMs: opts.fbDelayMs ?? null, notes, steps, exitStatus: r.exitStatus };
+}
+// ---------------------------------------------------------------- comparison
+
+export type Verdict = 'agree' | 'differ' | 'not-observable';
+
+export interface ValueComparison {
+  /** e.g. "faults a", "signal a", "a m[0..3]", "expect" */
+  subject: string;
+  /** e.g. "faults", "present", "pages" */
+  field: string;
+  engine: string;
+  kernel: string;
+  verdict: Verdict;
+  reason?: string;
+}
+
+export interface StepComparison {
+  index: number;
+  /** 1-based source line */
+  line: number;
+  text: string;
+  kind: string;
+  verdict: Verdict;
+  reason?: string;
+  values: ValueComparison[];
+}
+
+export interface ScenarioComparison {
+  name: string;
+  kernel: string;
+  fbDelayMs: number | null;
+  notes: string[];
+  steps: StepComparison[];
+  summary: { agree: number; differ: number; notObservable: number };
+}
+
+export interface CompareOptions {
+  /** source lines, for the statement text */
+  lines?: string[];
+  /** "no fault" is asserted only below this distance to an arming write (ms); default 30 */
+  fbQuietMs?: number;
+  /** "faults again" is asserted only from this distance on (ms); default 100 */
+  fbAgainMs?: number;
+}
+
+const b = (v: boolean): string => (v ? '1' : '0');
+
+/** Per-page code: '-' not present ('-s' soft-dirty hole); Z zero page, F file/shmem, A anon; x exclusive, s soft-dirty; D dirty, W writeback, mN mapcount. */
+export function pageCode(p: { present: boolean; zeroPage: boolean; file: boolean; exclusive: boolean; softDirty: boolean;
+  folio: { dirty: boolean; writeback: boolean; mapcount: number } | null }): string {
+  if (!p.present) return p.softDirty ? '-s' : '-';
+  let c = p.zeroPage ? 'Z' : p.file ? 'F' : 'A';
+  if (p.exclusive) c += 'x';
+  if (p.softDirty) c += 's';
+  if (p.folio && !p.zeroPage) c += `${p.folio.dirty ? 'D' : ''}${p.folio.writeback ? 'W' : ''}m${p.folio.mapcount}`;
+  return c;
+}
+
+function combine(vs: Verdict[]): Verdict {
+  if (vs.includes('differ')) return 'differ';
+  return vs.includes('agree') ? 'agree' : 'not-observable';
+}
+
+/** Join one scenario's engine capture with the oracle's results. Pure. */
+export function compareScenario(oracle: OracleScenarioResult, engine: EngineCapture, opts: CompareOptions = {}): ScenarioComparison {
+  const quiet = opts.fbQuietMs ?? 30, again = opts.fbAgainMs ?? 100;
+  const text = (line: number) => (opts.lines?.[line] ?? '').replace(/#.*/, '').trim();
+  // PFN identity: the first observation (key) each PFN was seen at, on each side
+  const firstK = new Map<number, string>(), firstE = new Map<number, string>();
+  // fb write accesses that faulted on the kernel: each may have armed the deferred work
+  const arms: number[] = [];
+  // processes whose fault count went through a timing window (cumulative counts unreliable)
+  const timingProcs = new Set<string>();
+  const rows: StepComparison[] = [];
+
+  for (const os of oracle.steps) {
+    const es = engine.steps[os.index];
+    const row: StepComparison = { index: os.index, line: os.line + 1, text: text(os.line), kind: os.kind, verdict: 'not-observable', values: [] };
+    rows.push(row);
+    if (os.status === 'not-run') { row.reason = 'not run on the real kernel'; continue; }
+    if (os.observable === 'no') { row.reason = `no user-space trigger: ${os.reason ?? 'not observable'}`; continue; }
+    if (!es || !es.captured) { row.reason = 'the engine did not run this statement'; continue; }
+    const taint = os.taintedBy.length ? `tainted: ${os.taintedBy.map((l) => `L${l + 1}`).join(', ')} did not run on the real kernel` : undefined;
+    const vals = row.values;
+
+    // --- accesses: faults of this statement, and the signal
+    const accProcs = [...new Set(os.accesses.map((a) => a.proc))];
+    for (const p of accProcs) {
+      const accs = os.accesses.filter((a) => a.proc === p);
+      const kd = accs.reduce((s, a) => s + a.faults, 0);
+      const ed = es.delta[p] ?? 0;
+      let reason: string | undefined = taint;
+      // fb_defio timing: an access's outcome depends on whether the deferred work fired
+      const fbIdx = new Set<number>();
+      os.pages.forEach((pg, i) => { if (es.pages[i]?.fb) fbIdx.add(pg.addr); });
+      const fbAcc = accs.filter((a) => fbIdx.has(a.addr) || es.pages.some((ep) => ep?.fb && ep.addr === a.addr && ep.proc === p));
+      for (const a of fbAcc) {
+        const window = arms.find((t0) => a.ms - t0 >= quiet && a.ms - t0 < again);
+        if (window !== undefined && !reason) {
+          reason = `timing window: ${(a.ms - window).toFixed(0)} ms after an arming write (the ${engine.fbDelayMs ?? 48} ms deferred work may or may not have run; compared only below ${quiet} ms or from ${again} ms)`;
+          timingProcs.add(p);
+        }
+      }
+      for (const a of fbAcc) if (a.write && a.faults > 0) arms.push(a.ms);
+      const cum = `${os.faults[p] ?? '?'}`, ecum = `${es.faults[p] ?? '?'}`;
+      vals.push({ subject: p, field: 'faults', engine: `+${ed} (=${ecum})`, kernel: `+${kd} (=${cum})`,
+        verdict: reason ? 'not-observable' : ed === kd ? 'agree' : 'differ', reason });
+      const ks = os.lastSignal[p] ?? null, esig = es.lastSignal[p] ?? null;
+      vals.push({ subject: p, field: 'signal', engine: esig ?? 'none', kernel: ks ?? 'none',
+        verdict: taint ? 'not-observable' : ks === esig ? 'agree' : 'differ', reason: taint });
+    }
+
+    // --- expectation: the kernel's verdict (results.ts) vs the engine's
+    if (os.expectation && es.expect) {
+      const ex = os.expectation;
+      const observed = ex.checks.map((c) => `${c.flag}:${c.verdict === 'pass' ? 'ok' : c.verdict === 'fail' ? `FAIL(${c.observed ?? ''})` : 'n/o'}`).join(' ');
+      let verdict: Verdict, reason: string | undefined;
+      if (ex.verdict === 'not-observable') {
+        verdict = 'not-observable';
+        reason = ex.checks.map((c) => c.reason).filter(Boolean).join('; ') || 'not observable';
+      } else if (os.kind === 'expect_faults' && [...timingProcs].some((p) => ex.checks.some((c) => c.subject === p))) {
+        verdict = 'not-observable';
+        reason = 'timing window: an earlier fb access of this process was not comparable, so its cumulative count is not either';
+      } else {
+        verdict = (ex.verdict === 'pass') === es.expect.ok ? 'agree' : 'differ';
+      }
+      vals.push({ subject: 'expect', field: os.kind.replace('expect_', ''), engine: es.expect.ok ? 'pass' : `fail: ${es.expect.message}`,
+        kernel: `${ex.verdict} ${observed}`.trim(), verdict, reason });
+    }
+
+    // --- pages, grouped per (process, label)
+    const groups = new Map<string, number[]>();
+    os.pages.forEach((p, i) => {
+      const key = `${p.proc} ${p.label ?? '?'}`;
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key)!.push(i);
+    });
+    for (const [key, idx] of groups) {
+      const diffs: string[] = [];
+      const kc: string[] = [], ec: string[] = [];
+      let fbTiming = false;
+      for (const i of idx) {
+        const kp = os.pages[i], ep = es.pages[i];
+        const obsKey = `L${os.line + 1} ${kp.proc} ${kp.label ?? '?'}[${kp.page}]`;
+        kc.push(pageCode(kp));
+        ec.push(ep ? pageCode(ep) : '?');
+        if (!ep) { diffs.push(`[${kp.page}] no engine page`); continue; }
+        if (ep.fb) fbTiming = true;
+        const cmp = (f: string, e: boolean | number, k: boolean | number) => { if (e !== k) diffs.push(`[${kp.page}] ${f}: engine ${typeof e === 'boolean' ? b(e) : e}, kernel ${typeof k === 'boolean' ? b(k) : k}`); };
+        cmp('present', ep.present, kp.present);
+        cmp('softdirty', ep.softDirty, kp.softDirty);
+        if (ep.present && kp.present) {
+          cmp('zero page', ep.zeroPage, kp.zeroPage);
+          cmp('file', ep.file, kp.file);
+          cmp('exclusive', ep.exclusive, kp.exclusive);
+          if (ep.folio && kp.folio && !kp.zeroPage) {
+            // /dev/fb0: noop_dirty_folio sets PG_dirty and nothing clears it (not a model fact)
+            if (!ep.fb) cmp('folio dirty', ep.folio.dirty, kp.folio.dirty);
+            cmp('folio writeback', ep.folio.writeback, kp.folio.writeback);
+            cmp('mapcount', ep.folio.mapcount, kp.folio.mapcount);
+          }
+          if (!kp.zeroPage && kp.pfn && ep.pfn) {
+            const ks = firstK.get(kp.pfn), es2 = firstE.get(ep.pfn);
+            if (ks === undefined) firstK.set(kp.pfn, obsKey);
+            if (es2 === undefined) firstE.set(ep.pfn, obsKey);
+            const kSame = ks ?? 'new', eSame = es2 ?? 'new';
+            // the same key seen again at a later step is "the same page as before"
+            if (kSame !== eSame) diffs.push(`[${kp.page}] page identity: engine ${eSame === 'new' ? 'a new page' : `same page as ${eSame}`}, kernel ${kSame === 'new' ? 'a new page' : `same page as ${kSame}`}`);
+          }
+        }
+      }
+      const first = os.pages[idx[0]].page, last = os.pages[idx[idx.length - 1]].page;
+      const [proc, label] = key.split(' ');
+      const subject = `${proc} ${label}[${first}${last !== first ? `..${last}` : ''}]`;
+      let verdict: Verdict = diffs.length ? 'differ' : 'agree';
+      let reason: string | undefined = diffs.length ? diffs.join('; ') : undefined;
+      if (taint) { verdict = 'not-observable'; reason = reason ? `${taint} (${reason})` : taint; }
+      void fbTiming;
+      vals.push({ subject, field: 'pages', engine: ec.join(' '), kernel: kc.join(' '), verdict, reason });
+    }
+
+    if (!vals.length) {
+      row.reason = os.observable === 'partial' && os.reason ? os.reason : 'nothing user space can see changes at this statement';
+      continue;
+    }
+    row.verdict = combine(vals.map((v) => v.verdict));
+    if (row.verdict === 'not-observable') row.reason = vals.find((v) => v.reason)?.reason;
+  }
+  const summary = { agree: 0, differ: 0, notObservable: 0 };
+  for (const r of rows) {
+    if (r.verdict === 'agree') summary.agree++;
+    else if (r.verdict === 'differ') summary.differ++;
+    else summary.notObservable++;
+  }
+  return { name: oracle.name, kernel: engine.kernel, fbDelayMs: engine.fbDelayMs, notes: engine.notes, steps: rows, summary };
+}
+
+// ------------------------------------------------------------------ rendering
+
+/** A plain-text table: line, statement, engine value, kernel value, verdict. */
+export function formatComparison(c: ScenarioComparison): string[] {
+  const out: string[] = [];
+  const w = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '…' : s.padEnd(n));
+  out.push(`${'line'.padEnd(5)} ${w('statement', 34)} ${w('value', 18)} ${w('engine', 24)} ${w('kernel', 24)} verdict`);
+  for (const r of c.steps) {
+    const head = `${('L' + r.line).padEnd(5)} ${w(r.text, 34)}`;
+    if (!r.values.length) { out.push(`${head} ${w('', 18)} ${w('', 24)} ${w('', 24)} not-observable (${r.reason ?? ''})`); continue; }
+    r.values.forEach((v, i) => {
+      const h = i === 0 ? head : ' '.repeat(head.length);
+      const verdict = v.verdict === 'agree' ? 'agree' : `${v.verdict}${v.reason ? ` (${v.reason})` : ''}`;
+      out.push(`${h} ${w(v.field === 'pages' ? v.subject : `${v.field} ${v.subject}`, 18)} ${w(v.engine, 24)} ${w(v.kernel, 24)} ${verdict}`);
+    });
+  }
+  return out;
+}
+
+export function summaryLine(c: ScenarioComparison): string {
+  return `${c.name}: ${c.summary.agree} agree, ${c.summary.differ} differ, ${c.summary.notObservable} not observable (engine as ${c.kernel}${c.fbDelayMs !== null ? `, fb delay ${c.fbDelayMs} ms` : ''})`;
+}
+
+/** Kernel verdicts per statement, for `mmscope run --json --kernel-oracle` (trace `kernel` field). */
+export function stepVerdicts(c: ScenarioComparison): Map<number, { verdict: Verdict; reason?: string; values: ValueComparison[] }> {
+  const m = new Map<number, { verdict: Verdict; reason?: string; values: ValueComparison[] }>();
+  for (const r of c.steps) m.set(r.index, { verdict: r.verdict, reason: r.reason, values: r.values });
+  return m;
+}
+
+export type { OracleStepResult };
