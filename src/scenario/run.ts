@@ -80,6 +80,7 @@ export function runScenario(scenario: Scenario, parseDiags: Diagnostic[], opts: 
   const rec = new TraceRecorder();
   const k = new Kernel(new KernelProfile(version), rec);
   rec.folioFlags = (pfn) => k.memmap.flags[pfn];
+  rec.folioIndex = (pfn) => k.memmap.index[pfn];
   rec.vmaSource = (pid) => (k.tasks.get(pid)?.mm.vmas ?? []).map((v): VmaSnapshot => ({
     start: v.start, end: v.end, pgoff: v.pgoff, flags: v.flags, prot: v.pageProt, file: v.file ? v.file.id : 0,
     label: v.label, id: v.id,

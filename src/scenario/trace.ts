@@ -128,7 +128,7 @@ export class TraceCursor {
   /** hw */ write = false;
   /** pte */ bf = 0; bp = 0; af = 0; ap = 0; whyId = 0;
   /** folio */ pfn = 0; field: FolioField = 'flags'; before = 0; after = 0;
-  /** folio 'cached': the folio's PG_* flags when it entered the page cache */ initFlags = 0;
+  /** folio 'cached': the folio's PG_* flags and index when it entered the page cache */ initFlags = 0; initIndex = 0;
   /** rare: index into the side table; call: string id */ ref = 0;
 }
 
@@ -144,6 +144,8 @@ export class TraceRecorder implements Tracer {
   budget: (() => 'events' | 'time' | undefined) | undefined;
   /** Set by the runner: the PG_* flags of a pfn (recorded when a folio enters the page cache). */
   folioFlags: ((pfn: number) => number) | undefined;
+  /** Set by the runner: the page-cache index of a pfn (recorded when a folio enters the page cache). */
+  folioIndex: ((pfn: number) => number) | undefined;
   /** Set by the runner: the VMAs of pid now (snapshotted at the end of a step that changed them). */
   vmaSource: ((pid: number) => VmaSnapshot[]) | undefined;
   /** pid → [step index, VMAs at the end of that step] in step order */
@@ -165,6 +167,7 @@ export class TraceRecorder implements Tracer {
   private lastAf = -1;
   private lastFB = -1;
   private lastFX = -1;
+  private lastIdx = -1;
   // side table, strings, call-path trie
   readonly rare: TraceEvent[] = [];
   private strings: string[] = [];
@@ -191,7 +194,7 @@ export class TraceRecorder implements Tracer {
     this.steps.push(s);
     this.current = s;
     this.oopsInStep = false;
-    this.lastPid = this.lastAddr = this.lastPfn = 0; this.lastErr = this.lastWhy = this.lastAf = this.lastFB = this.lastFX = -1;
+    this.lastPid = this.lastAddr = this.lastPfn = 0; this.lastErr = this.lastWhy = this.lastAf = this.lastFB = this.lastFX = this.lastIdx = -1;
     return s;
   }
 
@@ -224,7 +227,7 @@ export class TraceRecorder implements Tracer {
     this.buf = new Uint8Array(CHUNK);
     this.chunks.push(this.buf); this.chunkLen.push(0);
     this.ci++; this.pos = 0;
-    this.lastPid = this.lastAddr = this.lastPfn = 0; this.lastErr = this.lastWhy = this.lastAf = this.lastFB = this.lastFX = -1;
+    this.lastPid = this.lastAddr = this.lastPfn = 0; this.lastErr = this.lastWhy = this.lastAf = this.lastFB = this.lastFX = this.lastIdx = -1;
   }
 
   private count(): void {
@@ -383,7 +386,11 @@ export class TraceRecorder implements Tracer {
     else {
       if (!b0) this.u(zig(before));
       this.u(zig(after));
-      if (f === 3) this.u(encPg(this.folioFlags ? this.folioFlags(pfn) : 0));
+      if (f === 3) {
+        this.u(encPg(this.folioFlags ? this.folioFlags(pfn) : 0));
+        const idx = this.folioIndex ? this.folioIndex(pfn) : 0;
+        this.u(zig(idx - this.lastIdx - 1)); this.lastIdx = idx;
+      }
     }
   }
   walkBegin(api: WalkApi, mapping: number, pgoff: number, nr: number, pfn: number): void {
@@ -430,7 +437,7 @@ export class TraceRecorder implements Tracer {
     if (this.ci >= 0) this.chunkLen[this.ci] = this.pos;
     let ci = Math.floor(start / CHUNK), p = start % CHUNK;
     let b = this.chunks[ci];
-    let lastPid = 0, lastAddr = 0, lastPfn = 0, lastErr = -1, lastWhy = -1, lastAf = 0, lastFB = 0, lastFX = 0;
+    let lastPid = 0, lastAddr = 0, lastPfn = 0, lastErr = -1, lastWhy = -1, lastIdx = -1, lastAf = 0, lastFB = 0, lastFX = 0;
     // step boundaries reset the delta context: find them as we go
     let si = firstStep + 1;
     let nextStepAt = si < this.steps.length ? this.steps[si].logStart : Infinity;
@@ -442,12 +449,12 @@ export class TraceRecorder implements Tracer {
     for (;;) {
       if (ci * CHUNK + p >= end) return;
       while (ci * CHUNK + p >= nextStepAt) {
-        lastPid = lastAddr = lastPfn = 0; lastErr = lastWhy = -1;
+        lastPid = lastAddr = lastPfn = 0; lastErr = lastWhy = lastIdx = -1;
         si++;
         nextStepAt = si < this.steps.length ? this.steps[si].logStart : Infinity;
       }
       if (p >= this.chunkLen[ci]) {
-        ci++; p = 0; b = this.chunks[ci]; lastPid = lastAddr = lastPfn = 0; lastErr = lastWhy = -1;
+        ci++; p = 0; b = this.chunks[ci]; lastPid = lastAddr = lastPfn = 0; lastErr = lastWhy = lastIdx = -1;
         continue;
       }
       const op = b[p++];
@@ -492,7 +499,10 @@ export class TraceRecorder implements Tracer {
           const b0 = (op & M_B0) !== 0;
           if (f === 0) { lastFB = c.before = b0 ? 0 : decPg(u()); lastFX = decPg(u()); c.after = (c.before ^ lastFX) >>> 0; }
           else if (f === 2) { c.before = b0 ? 0 : u(); c.after = u(); }
-          else { c.before = b0 ? 0 : unzig(u()); c.after = unzig(u()); c.initFlags = f === 3 ? decPg(u()) : 0; }
+          else {
+            c.before = b0 ? 0 : unzig(u()); c.after = unzig(u());
+            if (f === 3) { c.initFlags = decPg(u()); lastIdx += unzig(u()) + 1; c.initIndex = lastIdx; }
+          }
           break;
         }
         case OP_RARE: c.t = 'rare'; c.ref = u(); break;
