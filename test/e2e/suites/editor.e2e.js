@@ -22,6 +22,13 @@ function readStats() {
   try { return JSON.parse(fs.readFileSync(STATS, 'utf8')); } catch { return undefined; }
 }
 
+/** Puts the fixture's original text back into the active editor (and waits for its problems to go). */
+async function restore(page, name) {
+  const text = fs.readFileSync(path.join(e2e.ROOT, 'test/e2e/fixtures/editor', name), 'utf8');
+  await e2e.dismiss(page);
+  await e2e.typeInEditor(page, text, { replaceAll: true, raw: true });
+}
+
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]; };
 
 describe('editor: language features in code-server', function () {
@@ -76,13 +83,13 @@ describe('editor: language features in code-server', function () {
     assert.ok(flags.includes('present') && flags.includes('!write'), `got ${flags.join(', ')}`);
     await e2e.screenshot(s.page, 'editor-completion');
     await e2e.dismiss(s.page);
-    await e2e.runCommand(s.page, 'File: Revert File');
+    await restore(s.page, 'writeback.mms');
     await e2e.typeInEditor(s.page, '\nwrite ', { at: { line: 14, column: 200 } });
     const procs = await e2e.completionLabels(s.page);
     assert.ok(procs.includes('p') && procs.includes('q'), `got ${procs.join(', ')}`);
     assert.ok(!procs.includes('mmap') && !procs.includes('present'), `no keywords or flags after \`write\`: ${procs.join(', ')}`);
     await e2e.dismiss(s.page);
-    await e2e.runCommand(s.page, 'File: Revert File');
+    await restore(s.page, 'writeback.mms');
   });
 
   it('shows the Check CodeLens, which runs the scenario and reports passed/failed', async () => {
