@@ -120,8 +120,82 @@ function kindName(s: SymbolInfo): string {
 
 interface ProcState {
   sym: SymbolInfo;
-  labels: Map<string, SymbolInfo>;
+  /** the labels this process sees (its own and those inherited by fork) */
+  labels: LabelTree;
   exited?: Range;
+}
+
+// ---- label sets --------------------------------------------------------------------
+// A process's labels are a persistent AVL tree, so that `fork` shares the parent's set in
+// O(1) instead of copying it (a scenario with many labels and many forks stays
+// O(n log n)). Nodes carry the id of the process allowed to change them in place; a fork
+// gives parent and child new ids, so the shared nodes are copied on their next change.
+
+interface LNode { key: string; val: SymbolInfo; left: LNode | null; right: LNode | null; h: number; owner: number }
+
+class LabelTree {
+  constructor(private root: LNode | null, private owner: number) {}
+
+  get(key: string): SymbolInfo | undefined {
+    let n = this.root;
+    while (n) {
+      if (key === n.key) return n.val;
+      n = key < n.key ? n.left : n.right;
+    }
+    return undefined;
+  }
+
+  set(key: string, val: SymbolInfo): void {
+    this.root = this.insert(this.root, key, val);
+  }
+
+  /** The child's tree shares every node; neither side may change them in place any more. */
+  fork(parentOwner: number, childOwner: number): LabelTree {
+    this.owner = parentOwner;
+    return new LabelTree(this.root, childOwner);
+  }
+
+  private static h(n: LNode | null): number { return n ? n.h : 0; }
+  private static fix(n: LNode): LNode {
+    n.h = Math.max(LabelTree.h(n.left), LabelTree.h(n.right)) + 1;
+    return n;
+  }
+  private mine(n: LNode): LNode {
+    return n.owner === this.owner ? n : { key: n.key, val: n.val, left: n.left, right: n.right, h: n.h, owner: this.owner };
+  }
+  private rotR(n: LNode): LNode {
+    const l = this.mine(n.left!);
+    n.left = l.right;
+    LabelTree.fix(n);
+    l.right = n;
+    return LabelTree.fix(l);
+  }
+  private rotL(n: LNode): LNode {
+    const r = this.mine(n.right!);
+    n.right = r.left;
+    LabelTree.fix(n);
+    r.left = n;
+    return LabelTree.fix(r);
+  }
+  private insert(node: LNode | null, key: string, val: SymbolInfo): LNode {
+    if (!node) return { key, val, left: null, right: null, h: 1, owner: this.owner };
+    const n = this.mine(node);
+    if (key === n.key) { n.val = val; return n; }
+    if (key < n.key) n.left = this.insert(n.left, key, val);
+    else n.right = this.insert(n.right, key, val);
+    LabelTree.fix(n);
+    const h = LabelTree.h;
+    const bf = h(n.left) - h(n.right);
+    if (bf > 1) {
+      if (h(n.left!.left) < h(n.left!.right)) n.left = this.rotL(this.mine(n.left!));
+      return this.rotR(n);
+    }
+    if (bf < -1) {
+      if (h(n.right!.right) < h(n.right!.left)) n.right = this.rotR(this.mine(n.right!));
+      return this.rotL(n);
+    }
+    return n;
+  }
 }
 
 interface Global {
@@ -154,6 +228,7 @@ class Checker {
   /** every label name, for hints ("'m' is a mapping label of 'a'") */
   private readonly labelOwners = new Map<string, string>();
   private bad = false;
+  private ownerSeq = 0;
   readonly kernel: { major: number; minor: number };
   private kernelStmt?: KernelStmt;
 
@@ -215,7 +290,8 @@ class Checker {
     const sym = this.newSymbol({ kind: 'process', name: id.name, decl: id.range, refs: [] });
     if (parent) sym.parent = parent.sym.name;
     if (invalidDecl) sym.declInvalid = true;
-    const st: ProcState = { sym, labels: parent ? new Map(parent.labels) : new Map() };
+    const labels = parent ? parent.labels.fork(++this.ownerSeq, ++this.ownerSeq) : new LabelTree(null, ++this.ownerSeq);
+    const st: ProcState = { sym, labels };
     this.globals.set(id.name, { sym, proc: st });
     return st;
   }
@@ -256,7 +332,7 @@ class Checker {
     if (KEYWORDS.has(name)) return;
     if (r.kind === 'label') {
       const g = r.proc ? this.globals.get(r.proc.name) : undefined;
-      if (!g?.proc || g.proc.labels.has(name)) return;
+      if (!g?.proc || g.proc.labels.get(name)) return;
       this.use(g.sym, r.proc!.range);
       this.declareLabel(g.proc, r.name, { declInvalid: true });
       return;
@@ -274,11 +350,11 @@ class Checker {
     if (wanted !== 'label' && this.labelOwners.has(name)) {
       return ` ('${name}' is a mapping label of '${this.labelOwners.get(name)}')`;
     }
+    // "did you mean": only for files with few names, so that many errors stay linear
+    if (wanted === 'label' || this.globals.size > 500) return '';
     const cands: string[] = [];
-    if (wanted !== 'label') {
-      for (const [n, gl] of this.globals) if ((gl.sym.kind === 'process') === (wanted === 'process')) cands.push(n);
-    }
-    const near = cands.length < 2000 ? closest(name, cands) : undefined;
+    for (const [n, gl] of this.globals) if ((gl.sym.kind === 'process') === (wanted === 'process')) cands.push(n);
+    const near = closest(name, cands);
     return near ? ` (did you mean '${near}'?)` : '';
   }
 

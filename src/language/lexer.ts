@@ -234,7 +234,7 @@ function internSlice(text: string, i: number, j: number, intern: Map<string, str
   if (!intern || j - i > 32) return s;
   const known = intern.get(s);
   if (known !== undefined) return known;
-  intern.set(s, s);
+  if (intern.size < 4096) intern.set(s, s); // the common names come early; stay small
   return s;
 }
 

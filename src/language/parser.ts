@@ -4,7 +4,7 @@
 // file is reported. Never throws for any input.
 
 import type {
-  Duration, ExpectPte, Expectation, FbBacking, FolioFlag, Ident, KernelStmt, MapSpec, Num,
+  Duration, ExpectPte, Expectation, FbBacking, FbdevStmt, FolioFlag, Ident, KernelStmt, MapSpec, MmapStmt, Num, WritebackStmt,
   PageSpec, Prot, PteFlag, PteFlagName, Range, RecoveredDecl, Scenario, SignalName, Statement,
   WalkEntry,
 } from './ast';
@@ -282,8 +282,9 @@ class LineParser {
             this.fail(`an fbdev option: 'backing', 'delay' or 'sorted'`);
           }
         }
-        const s = { kind: 'fbdev' as const, kwRange, range: whole(), name, pages, backing: backing ?? 'vmalloc', sorted };
-        return delay ? { ...s, delay } : s;
+        const s: FbdevStmt = { kind: 'fbdev', kwRange, range: whole(), name, pages, backing: backing ?? 'vmalloc', sorted };
+        if (delay) s.delay = delay;
+        return s;
       }
       case 'process': {
         const name = this.ident('the process name');
@@ -316,11 +317,14 @@ class LineParser {
         const { prot, protRange } = this.prot();
         let label: Ident | undefined;
         if (this.optKeyword('as')) label = this.ident('the mapping label');
-        const s = {
-          kind: 'mmap' as const, kwRange, range: whole(), proc, obj, addr, pages,
+        // optional fields are absent (not undefined) when not written
+        const s: MmapStmt = {
+          kind: 'mmap', kwRange, range: whole(), proc, obj, addr, pages,
           shared: sh.text === 'shared', sharedRange: tokenRange(sh), prot, protRange,
         };
-        return { ...s, ...(offset ? { offset } : {}), ...(label ? { label } : {}) };
+        if (offset) s.offset = offset;
+        if (label) s.label = label;
+        return s;
       }
       case 'munmap': {
         const proc = this.ident('the process');
@@ -361,7 +365,9 @@ class LineParser {
         const obj = this.ident('the object');
         if (this.peek()?.kind === '[') {
           const { first, last } = this.bracket();
-          return { kind: 'writeback', kwRange, range: whole(), obj, first, ...(last ? { last } : {}) };
+          const s: WritebackStmt = { kind: 'writeback', kwRange, range: whole(), obj, first };
+          if (last) s.last = last;
+          return s;
         }
         return { kind: 'writeback', kwRange, range: whole(), obj };
       }

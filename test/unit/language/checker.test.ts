@@ -1,4 +1,5 @@
 import { strict as assert } from 'assert';
+import fc from 'fast-check';
 import { R, errors, fmt, lines, parseAndCheck } from './helpers';
 import type { Diagnostic } from '../../../src/language/diagnostics';
 
@@ -268,6 +269,33 @@ describe('language/checker: process lifetime', () => {
     assert.deepEqual(errs(t), [[6, 'MMS205']]);
     const only6 = errors(parseAndCheck(t))[0];
     assert.match(only6.message, /inherited from 'a' by fork/);
+  });
+
+  it('label visibility across any sequence of mmap and fork matches a model that copies the label set at fork', () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.nat(3), fc.nat(20), fc.nat(5)), { minLength: 1, maxLength: 80 }), ops => {
+      const model = new Map<string, Set<string>>([['p0', new Set()]]);
+      const ls = ['process p0'];
+      const want: [number, string][] = [];
+      let addr = 0x100000;
+      for (const [op, x, y] of ops) {
+        const procs = [...model.keys()];
+        const p = procs[x % procs.length];
+        const label = `l${y}`;
+        if (op === 0) {
+          const child = `p${model.size}`;
+          ls.push(`fork ${p} as ${child}`);
+          model.set(child, new Set(model.get(p)));
+        } else if (op === 1 || op === 2) {
+          ls.push(`mmap ${p} anon at ${(addr += 0x10000)} pages 1 private rw as ${label}`);
+          if (model.get(p)!.has(label)) want.push([ls.length, 'MMS205']);
+          else model.get(p)!.add(label);
+        } else {
+          ls.push(`read ${p} ${label}[0]`);
+          if (!model.get(p)!.has(label)) want.push([ls.length, 'MMS203']);
+        }
+      }
+      assert.deepEqual(errs(ls.join('\n')), want);
+    }), { numRuns: 300 });
   });
 
   it('labels the parent creates after the fork are not the child\'s', () => {

@@ -139,3 +139,19 @@ describe('language: parse + check scale linearly', () => {
     assert.ok(large < 20_000, `100k statements took ${large.toFixed(0)} ms of CPU`);
   });
 });
+
+describe('language: fork shares the parent labels instead of copying them', () => {
+  it('4,000 forks of a process cost about the same with 400 or 4,000 labels', function () {
+    this.timeout(60_000);
+    const text = (labels: number): string => {
+      const ls = ['process a'];
+      for (let i = 0; i < labels; i++) ls.push(`mmap a anon at ${0x10000 * (i + 1)} pages 1 private rw as l${i}`);
+      for (let i = 0; i < 4000; i++) ls.push(`fork a as c${i}`, `read c${i} l${i % labels}[0]`);
+      return ls.join('\n');
+    };
+    const few = cpuMs(text(400), 3);
+    const many = cpuMs(text(4000), 3);
+    // copying the label set at each fork would make this ~10x (4000 x 4000 entries)
+    assert.ok(many / Math.max(few, 1) < 5, `400 labels: ${few.toFixed(0)} ms, 4000 labels: ${many.toFixed(0)} ms`);
+  });
+});
