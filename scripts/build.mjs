@@ -15,7 +15,8 @@ const targets = [
     format: 'cjs', external: ['vscode'] },
   { name: 'web-extension', entryPoints: ['src/extension/extension.ts'], outfile: 'dist/web/extension.js',
     platform: 'browser', format: 'cjs', external: ['vscode'], define: { 'process.env.MMSCOPE_WEB': '"1"' },
-    alias: { 'node:worker_threads': './src/extension/shims/noWorker.ts', 'worker_threads': './src/extension/shims/noWorker.ts' } },
+    alias: { 'node:worker_threads': './src/extension/shims/noWorker.ts', 'worker_threads': './src/extension/shims/noWorker.ts',
+      'node:child_process': './src/extension/shims/noChildProcess.ts' } },
   { name: 'webview', entryPoints: ['webview/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife' },
 ];
 

@@ -130,6 +130,9 @@ window.addEventListener('message', (ev: MessageEvent) => {
     case Msg.Compare:
       renderCompare(compareEl, m.base, m.kernel, m.rows);
       break;
+    case Msg.KernelVerdicts:
+      timeline.setKernel(m.release, m.verdicts);
+      break;
     case Msg.Status:
       status.textContent = m.text;
       status.classList.toggle('busy', m.busy);

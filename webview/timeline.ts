@@ -2,6 +2,7 @@
 // ←/→/Home/End step; Enter or a double click reveals the source line.
 
 import type { TimelineRow } from '../src/scenario/inspectorModel';
+import type { KernelVerdict } from '../src/protocol/messages';
 import { h, icon, replace } from './dom';
 
 const STATUS_ICON: Record<string, [string, string]> = {
@@ -14,6 +15,9 @@ export class Timeline {
   private list: HTMLElement;
   private rows: TimelineRow[] = [];
   private items: HTMLElement[] = [];
+  /** real-kernel verdicts by 0-based line (kept across runs) */
+  private kernel = new Map<number, KernelVerdict>();
+  private release = '';
   selected = 0;
 
   constructor(private readonly onSelect: (step: number, reveal: boolean) => void) {
@@ -33,14 +37,28 @@ export class Timeline {
     this.select(Math.min(selected, Math.max(0, rows.length - 1)), false);
   }
 
+  /** A text marker per row: what the real kernel showed for that statement. */
+  setKernel(release: string, verdicts: KernelVerdict[]): void {
+    this.release = release;
+    this.kernel = new Map(verdicts.map((v) => [v.line, v]));
+    this.setRows(this.rows, this.selected);
+  }
+
   private row(r: TimelineRow): HTMLElement {
     const [ic, label] = STATUS_ICON[r.status] ?? STATUS_ICON.none;
     const text = r.text.length ? h('div', { class: 'tl-text' }, ...r.text.map((t) => h('div', { class: 'tl-line' }, t))) : null;
     return h('li', { class: `tl-row st-${r.status}`, role: 'option', id: `step-${r.step}`, data: { step: String(r.step), line: String(r.line) }, aria: { selected: 'false' } },
       h('span', { class: 'tl-num', aria: { hidden: 'true' } }, String(r.line + 1)),
       h('span', { class: 'tl-icon' }, icon(ic, label || undefined)),
-      h('div', { class: 'tl-body' }, h('code', { class: 'tl-src' }, r.source || r.kind), text),
+      h('div', { class: 'tl-body' }, h('code', { class: 'tl-src' }, r.source || r.kind), text, this.kernelMarker(r.line)),
       r.time ? h('span', { class: 'tl-time', title: 'simulated time at the end of the step' }, `${r.time} ms`) : null);
+  }
+
+  private kernelMarker(line: number): HTMLElement | null {
+    const v = this.kernel.get(line);
+    if (!v) return null;
+    return h('div', { class: `tl-text tl-kernel kv-${v.verdict}`, title: `real kernel ${this.release}` },
+      `real kernel: ${v.verdict}${v.text ? ` — ${v.text}` : ''}`);
   }
 
   select(step: number, scroll = true): void {

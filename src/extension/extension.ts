@@ -8,6 +8,7 @@ import { DiagnosticsController } from './diagnostics';
 import { registerFormatting } from './formatting';
 import { registerHover } from './hover';
 import { registerInspectorOrStubs } from './inspectorLoader';
+import { registerRealKernel } from './realKernel';
 import { registerRename } from './rename';
 import { ScenarioRunner } from './runner';
 import { startStats } from './stats';
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): void {
     new ScenarioTests(runner, diagnostics),
     ...registerCommands(context, runner, diagnostics, output),
     ...registerInspectorOrStubs(context),
+    ...registerRealKernel(context),
   );
 }
 

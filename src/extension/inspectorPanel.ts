@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { runText, type RunResult, type RunOptions } from '../scenario/run';
 import { buildRun, buildStepDetail, compareRuns, PteIndex, StateAtStep, type InspectorRun } from '../scenario/inspectorModel';
 import { needsWorker } from '../scenario/summary';
-import { Msg, MAX_PTE_PAGE, validateFromWebview, type FromWebview, type ToWebview } from '../protocol/messages';
+import { Msg, MAX_PTE_PAGE, validateFromWebview, type FromWebview, type KernelVerdictsMessage, type ToWebview } from '../protocol/messages';
 import { readSettings, runOptions } from './settings';
 
 export const INSPECTOR_VIEW_TYPE = 'mmscope.inspector';
@@ -87,6 +87,9 @@ class InspectorPanel implements vscode.Disposable {
   }
 
   private post(m: ToWebview): void { void this.panel.webview.postMessage(m); }
+  private kernelVerdicts: KernelVerdictsMessage | undefined;
+  /** show real-kernel verdicts in the timeline (kept, and sent again when the webview reloads) */
+  postKernelVerdicts(m: KernelVerdictsMessage): void { this.kernelVerdicts = m; this.post(m); }
 
   private document(): vscode.TextDocument | undefined {
     return vscode.workspace.textDocuments.find((d) => d.uri.toString() === this.uri.toString());
@@ -148,7 +151,7 @@ class InspectorPanel implements vscode.Disposable {
     switch (m.type) {
       case Msg.Ready:
         if (m.selected !== undefined) this.selected = m.selected;
-        void this.refresh();
+        void this.refresh().then(() => { if (this.kernelVerdicts) this.post(this.kernelVerdicts); });
         return;
       case Msg.SelectStep:
         if (!this.view || m.step >= this.view.rows.length) return;
@@ -287,6 +290,12 @@ export function registerInspector(context: vscode.ExtensionContext): vscode.Disp
     vscode.commands.registerCommand('mmscope.openInspector', open),
     vscode.commands.registerCommand('mmscope.inspector.next', () => current()?.step(1)),
     vscode.commands.registerCommand('mmscope.inspector.previous', () => current()?.step(-1)),
+    // internal (src/extension/realKernel.ts): per-statement real-kernel verdicts for a scenario's panel
+    vscode.commands.registerCommand('mmscope.inspector.kernelVerdicts', (uri: string, m: KernelVerdictsMessage) => {
+      const p = panels.get(uri);
+      if (p) p.postKernelVerdicts(m);
+      return !!p;
+    }),
     vscode.window.registerWebviewPanelSerializer(INSPECTOR_VIEW_TYPE, serializer),
     { dispose: () => { for (const p of [...panels.values()]) p.panel.dispose(); } },
   ];

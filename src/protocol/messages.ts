@@ -22,6 +22,8 @@ export const enum Msg {
   Compare = 'compare',
   /** the scenario cannot be shown (parse error everywhere, too big, closed document) */
   Status = 'status',
+  /** per-statement verdicts of a run on a real kernel (MM Scope: Run on a Real Kernel) */
+  KernelVerdicts = 'kernelVerdicts',
 
   // ---- from webview -----------------------------------------------------------------
   /** the webview loaded and wants the current run */
@@ -46,8 +48,11 @@ export interface PtesMessage {
 export interface SelectMessage { type: Msg.Select; step: number }
 export interface CompareMessage { type: Msg.Compare; runId: number; kernel: string; base: string; rows: CompareRow[] }
 export interface StatusMessage { type: Msg.Status; text: string; busy: boolean }
+/** One marker per timeline row, keyed by 0-based source line (`mmscope kernel --json`). */
+export interface KernelVerdict { line: number; verdict: 'agree' | 'differ' | 'not-observable'; text: string }
+export interface KernelVerdictsMessage { type: Msg.KernelVerdicts; release: string; verdicts: KernelVerdict[] }
 
-export type ToWebview = RunMessage | StepMessage | PtesMessage | SelectMessage | CompareMessage | StatusMessage;
+export type ToWebview = RunMessage | StepMessage | PtesMessage | SelectMessage | CompareMessage | StatusMessage | KernelVerdictsMessage;
 
 // ---- from webview -------------------------------------------------------------------
 

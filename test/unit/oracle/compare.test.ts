@@ -152,3 +152,26 @@ describe('oracle comparison (engine vs real kernel)', () => {
     assert.equal((w.scenario.statements[0] as { delay?: { ms: number } }).delay!.ms, 48);
   });
 });
+
+describe('mmscope run --json --kernel-oracle', () => {
+  it('carries each step\'s kernel verdict as steps[].kernel', () => {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { main } = require('../../../src/cli') as typeof import('../../../src/cli');
+    const fs = require('fs') as typeof import('fs'), os = require('os') as typeof import('os'), path = require('path') as typeof import('path');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mms-ko-'));
+    const mms = path.join(dir, 'fork.mms');
+    fs.writeFileSync(mms, FORK);
+    const b = forkRecorded();
+    const c = compareScenario(b.res, captureEngine(b.scenario, b.res, { kernel: '6.1' }), { lines: b.lines });
+    const report = path.join(dir, 'k.json');
+    fs.writeFileSync(report, JSON.stringify({ format: 'mmscope-kernel-comparison', version: 1, kernel: { release: '6.1.0-56-amd64' }, files: [{ ...c, file: 'elsewhere/fork.mms' }] }));
+    let out = '';
+    assert.equal(main(['run', mms, '--json', '--kernel-oracle', report], (s) => { out += s; }, () => undefined), 0);
+    const j = JSON.parse(out) as { steps: { line: number; kernel?: { verdict: string; release: string } }[] };
+    assert.deepEqual(j.steps.find((s) => s.line === 3)!.kernel!.verdict, 'agree');
+    assert.equal(j.steps.find((s) => s.line === 3)!.kernel!.release, '6.1.0-56-amd64');
+    let err = '';
+    assert.equal(main(['run', mms, '--json', '--kernel-oracle', path.join(dir, 'nope.json')], () => undefined, (s) => { err += s; }), 2);
+    assert.match(err, /cannot read/);
+  });
+});
