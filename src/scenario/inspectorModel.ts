@@ -100,6 +100,48 @@ export const MAX_FOLIOS = 512;
 
 const hex = (n: number) => '0x' + n.toString(16);
 
+// ---- reading a step's events without materialising a million of them -------------------
+
+/** Above this many events a step is described from its first events plus counts. */
+export const MAX_DESCRIBED_EVENTS = 2000;
+
+interface StepScan {
+  events: TraceEvent[]; omitted: { faults: number; ptes: number; other: number };
+  changed: Set<number>; ptes: number; walks: number; oops: boolean; signal: boolean;
+}
+const scans = new WeakMap<Step, StepScan>();
+
+/** Numeric key of a (pid, address) PTE: pid * 2^36 + page number (47-bit addresses). */
+const pteKey = (pid: number, addr: number) => pid * 2 ** 36 + Math.floor(addr / 4096);
+
+/** One pass over a step's log (cached): its first events, counts of the rest, the PTEs it changed. */
+function scanStep(run: RunResult, step: Step): StepScan {
+  const hit = scans.get(step);
+  if (hit) return hit;
+  const sc: StepScan = { events: [], omitted: { faults: 0, ptes: 0, other: 0 }, changed: new Set(), ptes: 0, walks: 0, oops: false, signal: false };
+  const look = (e: TraceEvent) => {
+    if (e.t === 'pte') { sc.ptes++; sc.changed.add(pteKey(e.pid, e.addr)); }
+    else if (e.t === 'walk') sc.walks++;
+    else if (e.t === 'oops') sc.oops = true;
+    else if (e.t === 'signal') sc.signal = true;
+  };
+  if (step.eventCount <= MAX_DESCRIBED_EVENTS) { sc.events = step.events; sc.events.forEach(look); }
+  else {
+    const rec = run.recorder;
+    rec.decode(step.index, step.index + 1, (c) => {
+      if (sc.events.length < MAX_DESCRIBED_EVENTS) { const e = rec.materialise(c); sc.events.push(e); look(e); return; }
+      if (c.t === 'pte') { sc.ptes++; sc.omitted.ptes++; sc.changed.add(pteKey(c.pid, c.addr)); }
+      else if (c.t === 'fault') sc.omitted.faults++;
+      else { sc.omitted.other++; if (c.t === 'rare') look(rec.materialise(c)); }
+    });
+  }
+  scans.set(step, sc);
+  return sc;
+}
+
+function boundedEvents(run: RunResult, step: Step): { events: TraceEvent[]; omitted: StepScan['omitted'] } { return scanStep(run, step); }
+function changedPtes(run: RunResult, step: Step): Set<number> { return scanStep(run, step).changed; }
+
 // ---- timeline ---------------------------------------------------------------------------
 
 /** Calls that every fault passes through or that add nothing to the story. */
@@ -125,12 +167,13 @@ function sourceLine(lines: string[], line: number): string {
 }
 
 /** One step's events in kernel words. */
-export function describeStep(step: Step, names: Names): string[] {
+export function describeStep(step: Step, names: Names, run?: RunResult): string[] {
+  const { events, omitted } = run ? boundedEvents(run, step) : { events: step.events, omitted: { faults: 0, ptes: 0, other: 0 } };
   const out: string[] = [];
   let cur: string | undefined;
   let listed: number[] = [];
   const flush = () => { if (cur !== undefined) out.push(cur); cur = undefined; };
-  for (const e of step.events) {
+  for (const e of events) {
     switch (e.t) {
       case 'fault': {
         flush();
@@ -172,27 +215,27 @@ export function describeStep(step: Step, names: Names): string[] {
       merged[merged.length - 1] = last.replace(/ ×\d+$/, '') + ` ×${m ? +m[1] + 1 : 2}`;
     } else merged.push(s);
   }
-  if (step.result !== undefined) merged.push(`result ${step.result}`);
-  if (merged.length > 40) return [...merged.slice(0, 39), `… ${merged.length - 39} more`];
-  return merged;
+  let res = merged;
+  if (merged.length > 40) res = [...merged.slice(0, 39), `… ${merged.length - 39} more`];
+  if (omitted.faults + omitted.ptes + omitted.other) res.push(`… then ${omitted.faults.toLocaleString('en-US')} more page faults, ${omitted.ptes.toLocaleString('en-US')} PTE changes, ${omitted.other.toLocaleString('en-US')} other events`);
+  if (step.result !== undefined) res.push(`result ${step.result}`);
+  return res;
 }
 
-function stepStatus(step: Step): RowStatus {
+function stepStatus(run: RunResult, step: Step): RowStatus {
   if (step.skipped) return 'skip';
   if (step.expect) return step.expect.ok ? 'pass' : 'fail';
-  let st: RowStatus = step.events.length ? 'event' : 'none';
-  for (const e of step.events) { if (e.t === 'oops') return 'oops'; if (e.t === 'signal') st = 'signal'; }
-  return st;
+  const sc = scanStep(run, step);
+  return sc.oops ? 'oops' : sc.signal ? 'signal' : step.eventCount ? 'event' : 'none';
 }
 
 export function buildTimeline(run: RunResult, text: string): TimelineRow[] {
   const names = namesOf(run);
   const lines = text.split(/\r?\n/);
   return run.steps.map((s) => {
-    let ptes = 0, walks = 0;
-    for (const e of s.events) { if (e.t === 'pte') ptes++; else if (e.t === 'walk') walks++; }
-    const t = s.expect ? [`${s.expect.ok ? 'passed' : 'FAILED'}: ${s.expect.message}`] : describeStep(s, names);
-    return { step: s.index, line: s.line, kind: s.kind, source: sourceLine(lines, s.line), text: t, status: stepStatus(s), time: s.time, ptes, walks };
+    const { ptes, walks } = scanStep(run, s);
+    const t = s.expect ? [`${s.expect.ok ? 'passed' : 'FAILED'}: ${s.expect.message}`] : describeStep(s, names, run);
+    return { step: s.index, line: s.line, kind: s.kind, source: sourceLine(lines, s.line), text: t, status: stepStatus(run, s), time: s.time, ptes, walks };
   });
 }
 
@@ -249,11 +292,6 @@ function cellOf(flags: number, pfn: number): CellCode {
   return flags & _PAGE_RW ? 'w' : 'r';
 }
 
-function changedPtes(step: Step): Set<string> {
-  const s = new Set<string>();
-  for (const e of step.events) if (e.t === 'pte') s.add(`${e.pid}:${e.addr}`);
-  return s;
-}
 
 function objectName(v: Vma, names: Names): string {
   if (!v.file) return 'anon';
@@ -287,10 +325,11 @@ function folioView(k: Kernel, as: AddressSpace, index: number, pfn: number, chan
 export function buildStepDetail(run: RunResult, text: string, stepIndex: number, k: Kernel): StepDetail {
   const names = namesOf(run);
   const step = run.steps[stepIndex];
-  const changed = step ? changedPtes(step) : new Set<string>();
+  const changed = step ? changedPtes(run, step) : new Set<number>();
   const changedVmaPids = new Set<number>();
   const changedPfns = new Set<number>();
-  if (step) for (const e of step.events) { if (e.t === 'vmas') changedVmaPids.add(e.pid); if (e.t === 'folio') changedPfns.add(e.pfn); }
+  const stepEvents = step ? boundedEvents(run, step).events : [];
+  for (const e of stepEvents) { if (e.t === 'vmas') changedVmaPids.add(e.pid); if (e.t === 'folio') changedPfns.add(e.pfn); }
   const lines = text.split(/\r?\n/);
 
   let pteCount = 0;
@@ -303,7 +342,7 @@ export function buildStepDetail(run: RunResult, text: string, stepIndex: number,
       for (let i = 0; i < n; i++) {
         const a = v.start + i * 4096;
         cells += cellOf(t.mm.pteFlags(a), t.mm.ptePfn(a));
-        if (changed.has(`${t.pid}:${a}`)) ch.push(i);
+        if (changed.has(pteKey(t.pid, a))) ch.push(i);
       }
       return {
         id: v.id, start: hex(v.start), end: hex(v.end), pgoff: v.pgoff, flags: smapsFlags(v.flags),
@@ -339,7 +378,7 @@ export function buildStepDetail(run: RunResult, text: string, stepIndex: number,
 
   const walks: WalkView[] = [];
   if (step) {
-    const evs = step.events;
+    const evs = stepEvents;
     for (let wi = 0; wi < evs.length; wi++) {
       const e = evs[wi];
       if (e.t !== 'walk') continue;
@@ -348,7 +387,7 @@ export function buildStepDetail(run: RunResult, text: string, stepIndex: number,
   }
   return {
     step: stepIndex, line: step?.line ?? 0, time: step?.time ?? 0, source: step ? sourceLine(lines, step.line) : '',
-    text: step ? (step.expect ? [step.expect.message] : describeStep(step, names)) : [],
+    text: step ? (step.expect ? [step.expect.message] : describeStep(step, names, run)) : [],
     procs, objects, walks, pteCount, pteChanged: changed.size,
   };
 }
@@ -399,6 +438,8 @@ export class PteIndex {
   private all: PteList;
   private views = new Map<string, Int32Array>();
   private procNames: Map<number, string>;
+  private names: Names;
+  private changedSet: Set<number> | undefined;
   constructor(private readonly k: Kernel, private readonly run: RunResult, private readonly step: Step | undefined) {
     let n = 0;
     for (const t of k.tasks.values()) for (const tb of t.mm.pt.tables()) n += tb.used;
@@ -414,7 +455,9 @@ export class PteIndex {
     }
     this.all = list;
     this.procNames = new Map([...run.pids].map(([name, pid]) => [pid, name]));
+    this.names = namesOf(run);
   }
+  private changed(): Set<number> { return (this.changedSet ??= this.step ? changedPtes(this.run, this.step) : new Set()); }
   get total(): number { return this.all.n; }
 
   private view(f: PteFilter): Int32Array {
@@ -424,12 +467,12 @@ export class PteIndex {
     const L = this.all;
     const pid = f.proc ? this.run.pids.get(f.proc) ?? -1 : undefined;
     const objId = f.object ? (f.object === 'anon' ? 0 : this.run.objects.get(f.object)?.id ?? -1) : undefined;
-    const changed = f.changed && this.step ? changedPtes(this.step) : undefined;
+    const changed = f.changed ? this.changed() : undefined;
     let idx = new Int32Array(L.n);
     let m = 0;
     for (let i = 0; i < L.n; i++) {
       if (pid !== undefined && L.pid[i] !== pid) continue;
-      if (changed && !changed.has(`${L.pid[i]}:${L.addr[i]}`)) continue;
+      if (changed && !changed.has(pteKey(L.pid[i], L.addr[i]))) continue;
       if (objId !== undefined) {
         const v = this.k.tasks.get(L.pid[i])?.mm.vma_lookup(L.addr[i]);
         const id = v?.file ? v.file.id : 0;
@@ -449,8 +492,8 @@ export class PteIndex {
 
   rows(f: PteFilter, offset: number, count: number): PteRow[] {
     const idx = this.view(f), L = this.all;
-    const names = namesOf(this.run);
-    const changed = this.step ? changedPtes(this.step) : new Set<string>();
+    const names = this.names;
+    const changed = this.changed();
     const out: PteRow[] = [];
     for (let j = offset; j < Math.min(idx.length, offset + count); j++) {
       const i = idx[j];
@@ -463,7 +506,7 @@ export class PteIndex {
         idx: `${pgdIndex(addr)}/${pudIndex(addr)}/${pmdIndex(addr)}/${pteIndex(addr)}`,
         pfn: hex(pfn), flags, text: formatPteFlags(flags, pfn),
         maps: flags & (_PAGE_PRESENT | _PAGE_PROTNONE) ? mapsOf(this.k, v, addr, pfn, names) : 'swap/none',
-        changed: changed.has(`${pid}:${addr}`),
+        changed: changed.has(pteKey(pid, addr)),
       });
     }
     return out;

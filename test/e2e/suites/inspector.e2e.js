@@ -17,7 +17,7 @@ describe('inspector: the panel beside a scenario', function () {
   let wv;
   const frame = async () => (wv = await e2e.webviewFrame(s.page, TAB));
   // hasText matches whitespace-normalized text
-  const row = (src) => wv.locator('.tl-row', { has: wv.locator('.tl-src', { hasText: new RegExp(`^${src.replace(/\s+/g, ' ').replace(/[[\]]/g, '\\$&')}$`) }) });
+  const row = (src) => wv.locator('.tl-row', { has: wv.locator('.tl-src', { hasText: new RegExp(`^${src.replace(/\s+/g, ' ').replace(/[[\]]/g, '\\$&')}$`) }) }).first();
   const selectedLine = async () => Number(await wv.locator('.tl-row.selected').getAttribute('data-line')) + 1;
   const cursorLine = async () => {
     const t = await s.page.locator('#status\\.editor\\.selection').first().textContent();
@@ -99,7 +99,7 @@ describe('inspector: the panel beside a scenario', function () {
   });
 
   it('follows the theme: light and dark screenshots', async () => {
-    await e2e.setColorTheme(s.page, 'Default Light Modern');
+    await e2e.setColorTheme(s.page, 'Light Modern');
     await frame();
     await until(async () => (await wv.locator('body').getAttribute('class')).includes('vscode-light'), 'webview body is vscode-light');
     const bgLight = await wv.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
@@ -107,7 +107,7 @@ describe('inspector: the panel beside a scenario', function () {
     await wv.locator('vscode-tab-header[data-tab="walks"]').click();
     await wv.locator('.walk').nth(1).waitFor();
     await s.page.screenshot({ path: path.join(IMAGES, 'inspector-light.png') });
-    await e2e.setColorTheme(s.page, 'Default Dark Modern');
+    await e2e.setColorTheme(s.page, 'Dark Modern');
     await frame();
     await until(async () => (await wv.locator('body').getAttribute('class')).includes('vscode-dark'), 'webview body is vscode-dark');
     const bgDark = await wv.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
