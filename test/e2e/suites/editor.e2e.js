@@ -4,6 +4,7 @@
 // with extension-host blocking (test-output/e2e/latency.json).
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const e2e = require('../lib');
 
@@ -149,15 +150,21 @@ describe('editor: language features in code-server', function () {
       p50: pct(samples, 50), p95: pct(samples, 95), max: Math.max(...samples), min: Math.min(...samples),
       maxBlockMs: stalls.length ? Math.max(...stalls) : 0, debounceMs: DEBOUNCE_MS,
       edits: samples.length, lines: 200, maxInlineRunMs: st ? st.maxInlineRunMs : null,
-      statsAvailable: !!st, samples,
+      statsAvailable: !!st, loadAverage: os.loadavg()[0], cpus: os.cpus().length, samples,
     };
+    // On a machine loaded far beyond its CPUs (the shared e2e box has seen load 20 on 2 CPUs)
+    // every number here measures the scheduler, not mmscope: record them, assert only the stats.
+    const overloaded = result.loadAverage > 2 * result.cpus;
+    result.overloaded = overloaded;
     fs.writeFileSync(path.join(e2e.paths.output, 'latency.json'), JSON.stringify(result, null, 1) + '\n');
     e2e.log(`latency: p50 ${result.p50} ms, p95 ${result.p95} ms, max block ${result.maxBlockMs} ms (debounce ${DEBOUNCE_MS} ms)`);
     assert.ok(st, 'the extension wrote its stats file (MMSCOPE_STATS_FILE)');
-    // generous: the e2e machine is shared (load averages above 20 seen); the numbers are in latency.json
-    assert.ok(result.p95 < DEBOUNCE_MS + 2000, `p95 ${result.p95} ms`);
-    // runs are off-thread; what is left is parse+check for the outline and VS Code's own work, slowed
-    // down by the shared 2-CPU machine (about 230 ms worst stall measured at load average 17)
-    assert.ok(result.maxBlockMs < 400, `extension host blocked ${result.maxBlockMs} ms`);
+    if (overloaded) {
+      e2e.log(`latency: machine overloaded (load ${result.loadAverage.toFixed(1)} on ${result.cpus} CPUs): thresholds not asserted`);
+      return;
+    }
+    assert.ok(result.p95 < DEBOUNCE_MS + 700, `p95 ${result.p95} ms`);
+    // runs are off-thread; what is left on the extension host is parse+check (outline) and VS Code's own work
+    assert.ok(result.maxBlockMs < 200, `extension host blocked ${result.maxBlockMs} ms`);
   });
 });
