@@ -81,6 +81,7 @@ export function runScenario(scenario: Scenario, parseDiags: Diagnostic[], opts: 
   const k = new Kernel(new KernelProfile(version), rec);
   rec.folioFlags = (pfn) => k.memmap.flags[pfn];
   rec.folioIndex = (pfn) => k.memmap.index[pfn];
+  rec.vmaCount = (pid) => k.tasks.get(pid)?.mm.vmas.length ?? 0;
   rec.vmaSource = (pid) => (k.tasks.get(pid)?.mm.vmas ?? []).map((v): VmaSnapshot => ({
     start: v.start, end: v.end, pgoff: v.pgoff, flags: v.flags, prot: v.pageProt, file: v.file ? v.file.id : 0,
     label: v.label, id: v.id,
@@ -150,7 +151,7 @@ export function runScenario(scenario: Scenario, parseDiags: Diagnostic[], opts: 
     opts.onStep?.(s, step, k);
   }
   rec.budget = undefined;
-  rec.endStep();
+  rec.endStep(true);
   diags.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   const hasError = diags.some((d) => d.severity === 'error' && d.code !== RUN_CODES.expectation);
   return {

@@ -198,21 +198,35 @@ export class TraceRecorder implements Tracer {
     return s;
   }
 
-  /** Close the current step (log end, VMA snapshots). Called by beginStep and the runner. */
-  endStep(): void {
+  /** Set by the runner: how many VMAs pid has now (to bound the cost of snapshots). */
+  vmaCount: ((pid: number) => number) | undefined;
+  private vmaLastSnap = new Map<number, number>();
+
+  /**
+   * Close the current step (log end, VMA snapshots). Called by beginStep and, with
+   * final = true, by the runner at the end. A process with more than 1,024 VMAs is
+   * snapshotted at most every len/1,024 steps (amortised ≤ 1,024 VMA copies per step, so
+   * 100,000 mmaps stay linear), and always at the end of the run.
+   */
+  endStep(final = false): void {
     const s = this.current;
     if (!s) return;
     s.logEnd = this.logPos();
     s.eventEnd = this.eventCount;
     if (this.vmaDirty.length && this.vmaSource) {
+      const keep: number[] = [];
       for (const pid of this.vmaDirty) {
+        const len = this.vmaCount ? this.vmaCount(pid) : 0;
+        const since = s.index - (this.vmaLastSnap.get(pid) ?? -1);
+        if (!final && len > 1024 && since * 1024 < len) { keep.push(pid); continue; }
         let h = this.vmaHistory.get(pid);
         if (!h) { h = []; this.vmaHistory.set(pid, h); }
         const snap = { step: s.index, vmas: this.vmaSource(pid) };
         if (h.length && h[h.length - 1].step === s.index) h[h.length - 1] = snap; else h.push(snap);
+        this.vmaLastSnap.set(pid, s.index);
       }
+      this.vmaDirty = keep;
     }
-    this.vmaDirty.length = 0;
   }
 
   /** Bytes used by the log (for the performance figures). */
