@@ -30,6 +30,12 @@ export interface EnginePage {
   fb: boolean;
 }
 
+/** An object page as the engine has it: page-cache residency and the folio. */
+export interface EngineObjPage {
+  obj: string; index: number; fb: boolean; resident: boolean; pfn: number;
+  folio: { dirty: boolean; writeback: boolean; mapcount: number } | null;
+}
+
 export interface EngineStep {
   index: number;
   /** false: the engine did not execute this statement nor any before it (no state) */
@@ -41,6 +47,8 @@ export interface EngineStep {
   lastSignal: Record<string, OracleSignal>;
   /** one per oracle page of this step (same order) */
   pages: (EnginePage | null)[];
+  /** one per oracle object-page probe of this step (same order) */
+  objPages?: (EngineObjPage | null)[];
   /** expectation outcome in the engine */
   expect?: { ok: boolean; message: string };
   skipped?: boolean;
@@ -81,6 +89,19 @@ function enginePage(k: Kernel, t: Task | undefined, proc: string, label: string 
     pfn: present ? pfn : 0,
     folio: normal ? { dirty: mm.test(pfn, PG_dirty), writeback: mm.test(pfn, PG_writeback), mapcount: mm.mapcount[pfn] } : null,
     fb: vma?.file?.kind === 'fbdev',
+  };
+}
+
+function engineObjPage(k: Kernel, name: string, index: number): EngineObjPage | null {
+  const as = [...k.objects.values()].find((o) => o.name === name);
+  if (!as) return null;
+  const fb = as.kind === 'fbdev';
+  const pfn = k.pfnOf(as, index);
+  const mm = k.memmap;
+  const has = pfn !== 0 && mm.pfnValid(pfn);
+  return {
+    obj: name, index, fb, resident: fb ? has : as.folioAt(index) !== 0, pfn: has ? pfn : 0,
+    folio: has ? { dirty: mm.test(pfn, PG_dirty), writeback: mm.test(pfn, PG_writeback), mapcount: mm.mapcount[pfn] } : null,
   };
 }
 
@@ -129,6 +150,7 @@ export function captureEngine(scenario: Scenario, oracle: OracleScenarioResult, 
     steps[i] = {
       index: i, captured: true, faults, delta, lastSignal,
       pages: (os?.pages ?? []).map((p) => enginePage(k, byName.get(p.proc), p.proc, p.label, p.page, p.addr)),
+      objPages: (os?.objPages ?? []).map((o) => engineObjPage(k, o.obj, o.index)),
     };
     return faults;
   };
@@ -338,6 +360,26 @@ export function compareScenario(oracle: OracleScenarioResult, engine: EngineCapt
       void fbTiming;
       vals.push({ subject, field: 'pages', engine: ec.join(' '), kernel: kc.join(' '), verdict, reason });
     }
+
+    // --- object pages probed for `expect folio` / `maps OBJ[I]`: residency and folio
+    os.objPages.forEach((kp, i) => {
+      const ep = es.objPages?.[i];
+      const subject = `${kp.obj}[${kp.index}]`;
+      const kv = `${kp.resident === null ? '' : kp.resident ? 'cached' : 'not cached'}${kp.folio ? ` ${kp.folio.dirty ? 'D' : ''}${kp.folio.writeback ? 'W' : ''}m${kp.folio.mapcount}` : ''}`.trim();
+      if (!ep) { vals.push({ subject, field: 'folio', engine: '?', kernel: kv, verdict: 'not-observable', reason: 'no such object in the engine' }); return; }
+      const ev = `${ep.fb ? '' : ep.resident ? 'cached' : 'not cached'}${ep.folio ? ` ${ep.folio.dirty ? 'D' : ''}${ep.folio.writeback ? 'W' : ''}m${ep.folio.mapcount}` : ''}`.trim();
+      const diffs: string[] = [];
+      if (kp.resident !== null && kp.resident !== ep.resident) diffs.push(`cached: engine ${b(ep.resident)}, kernel ${b(kp.resident)}`);
+      if (kp.folio && ep.folio && (kp.resident ?? true)) {
+        if (!ep.fb && kp.folio.dirty !== ep.folio.dirty) diffs.push(`dirty: engine ${b(ep.folio.dirty)}, kernel ${b(kp.folio.dirty)}`);
+        if (kp.folio.writeback !== ep.folio.writeback) diffs.push(`writeback: engine ${b(ep.folio.writeback)}, kernel ${b(kp.folio.writeback)}`);
+        if (kp.folio.mapcount !== ep.folio.mapcount) diffs.push(`mapcount: engine ${ep.folio.mapcount}, kernel ${kp.folio.mapcount}`);
+      }
+      let verdict: Verdict = diffs.length ? 'differ' : 'agree';
+      let reason = diffs.length ? diffs.join('; ') : undefined;
+      if (taint) { verdict = 'not-observable'; reason = reason ? `${taint} (${reason})` : taint; }
+      vals.push({ subject, field: 'folio', engine: ev, kernel: kv, verdict, reason });
+    });
 
     if (!vals.length) {
       row.reason = os.observable === 'partial' && os.reason ? os.reason : 'nothing user space can see changes at this statement';

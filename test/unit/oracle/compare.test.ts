@@ -144,6 +144,19 @@ describe('oracle comparison (engine vs real kernel)', () => {
     assert.equal(c.steps[7].values.find((v) => v.field === 'faults')!.verdict, 'agree');
   });
 
+  it('object pages (expect folio): residency and folio flags are compared', () => {
+    const text = 'file f pages 2\nprocess p\nmmap p f at 0x1000000 pages 2 shared rw as m\nwrite p m[0]\nexpect folio f[0] dirty\n';
+    const b = blank(text);
+    const folio = (dirty: boolean) => ({ flags: 0, dirty, writeback: false, uptodate: true, lru: true, anon: false, referenced: false, mapcount: 1 });
+    b.res.steps[4].objPages = [{ obj: 'f', index: 0, resident: true, pfn: 5, pfnId: 1, folio: folio(false) }];
+    b.res.steps[4].expectation = { verdict: 'fail', checks: [{ subject: 'f[0]', flag: 'dirty', verdict: 'fail', observed: '0' }] };
+    const row = compareScenario(b.res, captureEngine(b.scenario, b.res, { kernel: '6.1' })).steps[4];
+    const f = row.values.find((v) => v.field === 'folio')!;
+    assert.deepEqual([f.engine, f.kernel, f.verdict], ['cached Dm1', 'cached m1', 'differ']);
+    assert.match(f.reason!, /dirty: engine 1, kernel 0/);
+    assert.equal(row.values.find((v) => v.subject === 'expect')!.verdict, 'differ');
+  });
+
   it('withFbDelay leaves the original scenario alone', () => {
     const { scenario } = parse('fbdev fb pages 2 backing vmalloc delay 20ms\n');
     const w = withFbDelay(scenario, 48);
