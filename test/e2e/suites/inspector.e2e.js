@@ -16,8 +16,8 @@ describe('inspector: the panel beside a scenario', function () {
   this.timeout(300_000);
   let wv;
   const frame = async () => (wv = await e2e.webviewFrame(s.page, TAB));
-  // hasText matches whitespace-normalized text
-  const row = (src) => wv.locator('.tl-row', { has: wv.locator('.tl-src', { hasText: new RegExp(`^${src.replace(/\s+/g, ' ').replace(/[[\]]/g, '\\$&')}$`) }) }).first();
+  // statements may hold runs of spaces (`write app  fb[0]`): match any whitespace
+  const row = (src) => wv.locator('.tl-row', { has: wv.locator('.tl-src', { hasText: new RegExp(`^${src.replace(/[[\]]/g, '\\$&').replace(/\s+/g, '\\s+')}$`) }) }).first();
   const selectedLine = async () => Number(await wv.locator('.tl-row.selected').getAttribute('data-line')) + 1;
   const cursorLine = async () => {
     const t = await s.page.locator('#status\\.editor\\.selection').first().textContent();
