@@ -151,7 +151,7 @@ describe('oracle comparison (engine vs real kernel)', () => {
     b.res.steps[4].objPages = [{ obj: 'f', index: 0, resident: true, pfn: 5, pfnId: 1, folio: folio(false) }];
     b.res.steps[4].expectation = { verdict: 'fail', checks: [{ subject: 'f[0]', flag: 'dirty', verdict: 'fail', observed: '0' }] };
     const row = compareScenario(b.res, captureEngine(b.scenario, b.res, { kernel: '6.1' })).steps[4];
-    const f = row.values.find((v) => v.field === 'folio')!;
+    const f = row.values.find((v) => v.subject === 'f[0]')!;
     assert.deepEqual([f.engine, f.kernel, f.verdict], ['cached Dm1', 'cached m1', 'differ']);
     assert.match(f.reason!, /dirty: engine 1, kernel 0/);
     assert.equal(row.values.find((v) => v.subject === 'expect')!.verdict, 'differ');
