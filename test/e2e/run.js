@@ -163,5 +163,6 @@ async function main() {
   process.exitCode = total.failures > 0 ? 1 : 0;
 }
 
-process.on('SIGINT', () => { console.error('e2e: interrupted'); process.exit(130); }); // 'exit' kills code-server groups
+// lib.js kills every code-server process group on 'exit'; make signals go through it
+for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]]) process.on(sig, () => { console.error(`e2e: ${sig}`); process.exit(code); });
 main();
