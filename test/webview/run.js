@@ -143,6 +143,18 @@ async function main() {
     assert((await sent(page, 'requestCompare')).some((m) => m.kernel === '6.14'), 'requestCompare posted');
   });
 
+  await test('real-kernel verdicts (kernelVerdicts) put a text marker on their timeline rows', async () => {
+    const r = fb.run.rows[stepOf(fb.run.rows, 'write x m[0]')];
+    await page.evaluate(([line, first]) => window.postMessage({ type: 'kernelVerdicts', release: '6.1.0-56-amd64', verdicts: [
+      { line, verdict: 'differ', text: 'faults x: engine +1 (=2), kernel +0 (=1) <b>not markup</b>' },
+      { line: first, verdict: 'not-observable', text: 'no user-space trigger' }] }, '*'), [r.line, fb.run.rows[0].line]);
+    const marker = page.locator(`#step-${r.step} .tl-kernel`);
+    await marker.waitFor();
+    eq(await marker.textContent(), 'real kernel: differ — faults x: engine +1 (=2), kernel +0 (=1) <b>not markup</b>', 'marker text');
+    eq(await page.locator(`#step-${r.step} .tl-kernel b`).count(), 0, 'text, not markup');
+    eq(await page.locator('.tl-kernel').count(), 2, 'one marker per row with a verdict');
+  });
+
   await test('user strings reach the DOM as text, never markup', async () => {
     const evil = JSON.parse(JSON.stringify(fb));
     evil.run.rows[0].source = '<img src=x onerror="window.__xss=1">';
