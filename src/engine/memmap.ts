@@ -62,8 +62,10 @@ export class Memmap {
 
   constructor(private readonly tr: Tracer) {
     // Reserve the whole memmap up front: the buffers are zero-filled lazily by the OS, so
-    // untouched frames cost no RSS, and growing never copies (no transient double peak).
-    this.grow(MAX_MEMMAP_PFN);
+    // Grown geometrically as pages are allocated: a small scenario (every keystroke in
+    // the editor) must not pay for zeroing 23 MB of struct pages; a 1M-page run grows a
+    // handful of times.
+    this.grow(0x4000);
     this.flags[ZERO_PFN] = PG_allocated | PG_uptodate;
     this.kind[ZERO_PFN] = PageKind.Zero;
   }
