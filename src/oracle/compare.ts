@@ -16,7 +16,7 @@ import type { Kernel, Task } from '../engine/kernel';
 import { PG_dirty, PG_writeback, ZERO_PFN } from '../engine/memmap';
 import { pte_none, pte_present, pte_soft_dirty, pte_special } from '../engine/pte';
 import { VM_SOFTDIRTY } from '../engine/vma';
-import type { OracleScenarioResult, OracleSignal, OracleStepResult } from './results';
+import type { OracleScenarioResult, OracleSignal } from './results';
 
 // ------------------------------------------------------------------ engine side
 
@@ -273,9 +273,7 @@ export function compareScenario(oracle: OracleScenarioResult, engine: EngineCapt
       const ed = es.delta[p] ?? 0;
       let reason: string | undefined = taint;
       // fb_defio timing: an access's outcome depends on whether the deferred work fired
-      const fbIdx = new Set<number>();
-      os.pages.forEach((pg, i) => { if (es.pages[i]?.fb) fbIdx.add(pg.addr); });
-      const fbAcc = accs.filter((a) => fbIdx.has(a.addr) || es.pages.some((ep) => ep?.fb && ep.addr === a.addr && ep.proc === p));
+      const fbAcc = accs.filter((a) => es.pages.some((ep) => ep?.fb && ep.addr === a.addr && ep.proc === p));
       for (const a of fbAcc) {
         const window = arms.find((t0) => a.ms - t0 >= quiet && a.ms - t0 < again);
         if (window !== undefined && !reason) {
@@ -320,14 +318,12 @@ export function compareScenario(oracle: OracleScenarioResult, engine: EngineCapt
     for (const [key, idx] of groups) {
       const diffs: string[] = [];
       const kc: string[] = [], ec: string[] = [];
-      let fbTiming = false;
       for (const i of idx) {
         const kp = os.pages[i], ep = es.pages[i];
         const obsKey = `L${os.line + 1} ${kp.proc} ${kp.label ?? '?'}[${kp.page}]`;
         kc.push(pageCode(kp));
         ec.push(ep ? pageCode(ep) : '?');
         if (!ep) { diffs.push(`[${kp.page}] no engine page`); continue; }
-        if (ep.fb) fbTiming = true;
         const cmp = (f: string, e: boolean | number, k: boolean | number) => { if (e !== k) diffs.push(`[${kp.page}] ${f}: engine ${typeof e === 'boolean' ? b(e) : e}, kernel ${typeof k === 'boolean' ? b(k) : k}`); };
         cmp('present', ep.present, kp.present);
         cmp('softdirty', ep.softDirty, kp.softDirty);
@@ -357,7 +353,6 @@ export function compareScenario(oracle: OracleScenarioResult, engine: EngineCapt
       let verdict: Verdict = diffs.length ? 'differ' : 'agree';
       let reason: string | undefined = diffs.length ? diffs.join('; ') : undefined;
       if (taint) { verdict = 'not-observable'; reason = reason ? `${taint} (${reason})` : taint; }
-      void fbTiming;
       vals.push({ subject, field: 'pages', engine: ec.join(' '), kernel: kc.join(' '), verdict, reason });
     }
 
@@ -426,5 +421,3 @@ export function stepVerdicts(c: ScenarioComparison): Map<number, { verdict: Verd
   for (const r of c.steps) m.set(r.index, { verdict: r.verdict, reason: r.reason, values: r.values });
   return m;
 }
-
-export type { OracleStepResult };

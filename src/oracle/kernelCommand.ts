@@ -97,6 +97,7 @@ export async function kernelMain(argv: string[], write: W = (s) => process.stdou
   if (json) write(JSON.stringify(report, null, 1) + '\n');
   else {
     write(`real kernel ${res.kernel.release} (HZ=${res.kernel.hz}, fb delay ${res.kernel.fbDelayMs} ms), QEMU/TCG; one boot for ${inputs.length} file(s), ${(res.timing.totalMs / 1000).toFixed(1)} s\n`);
+    if (!res.ok) write(`oracle run: ${res.exit}${res.error ? `: ${res.error}` : ''}${res.garbled.length ? `; ${res.garbled.length} garbled lines` : ''}\n`);
     for (const f of report.files) {
       write(`\n== ${f.file}\n`);
       for (const n of f.notes) write(`note: ${n}\n`);
