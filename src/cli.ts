@@ -48,7 +48,11 @@ export function main(argv: string[], write: (s: string) => void = (s) => process
   const flags = new Set(argv.filter((a) => a.startsWith('--')));
   let kernel: string | undefined;
   const ki = argv.indexOf('--kernel');
-  if (ki >= 0) { kernel = argv[ki + 1]; args.splice(args.indexOf(kernel), 1); }
+  if (ki >= 0) {
+    kernel = argv[ki + 1] ?? '';
+    const ai = argv[ki + 1] === undefined ? -1 : args.indexOf(kernel);
+    if (ai >= 0) args.splice(ai, 1);
+  }
   let oracleFile: string | undefined;
   const oi = argv.indexOf('--kernel-oracle');
   if (oi >= 0) {
