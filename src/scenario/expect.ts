@@ -19,6 +19,8 @@ export interface RunState {
   labels: Map<string, Map<string, LabelInfo>>;
   lastResult: number | undefined;
   lastOopsStep: number;
+  /** `proc\0label` of mappings whose mmap failed (their uses are not reported again) */
+  failedLabels: Set<string>;
 }
 
 export interface ExpectOutcome { ok: boolean; message: string }
@@ -80,7 +82,7 @@ function expectPte(st: RunState, e: Extract<Expectation, { kind: 'expect_pte' }>
   const t = st.tasksByName.get(e.proc.name);
   if (!t) return fail(`process ${e.proc.name} does not exist`);
   const range = resolveAddrRange(st, e.proc.name, e.pages);
-  if (typeof range === 'string') return fail(range);
+  if (typeof range === 'string') return fail(range || `the mapping ${e.pages.kind === 'named' ? e.pages.target.name : ''} of ${e.proc.name} was refused earlier in the scenario`);
   for (let n = 0; n < range.count; n++) {
     const a = range.first + n * 4096;
     const flags = t.mm.pteFlags(a), pfn = t.mm.ptePfn(a);

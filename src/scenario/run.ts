@@ -90,7 +90,7 @@ export function runScenario(scenario: Scenario, parseDiags: Diagnostic[], opts: 
   const staticErrors = diags.some((d) => d.severity === 'error');
   const st: RunState = {
     k, rec, pids: new Map(), objects: new Map(), labels: new Map(), lastResult: undefined,
-    lastOopsStep: -1, tasksByName: new Map(),
+    lastOopsStep: -1, tasksByName: new Map(), failedLabels: new Set(),
   };
   const statements: (Statement | undefined)[] = [];
   const out = (range: Range, severity: Severity, code: string, message: string) => diags.push({ range, severity, code, message });
@@ -114,7 +114,10 @@ export function runScenario(scenario: Scenario, parseDiags: Diagnostic[], opts: 
     }
     const step = rec.beginStep(s.range.start.line, s.kind);
     statements.push(s);
-    if (chk.invalid.has(s)) { step.skipped = true; step.time = k.now; continue; }
+    if (chk.invalid.has(s)) {
+      if (s.kind === 'mmap' && s.label) st.failedLabels.add(`${s.proc.name}\0${s.label.name}`);
+      step.skipped = true; step.time = k.now; continue;
+    }
     if (s.kind.startsWith('expect_')) {
       if (staticErrors) { step.skipped = true; step.time = k.now; continue; }
       const r = evaluateExpectation(st, s as never);
@@ -172,7 +175,7 @@ function task(st: RunState, name: string): Task | undefined {
 export function resolveAddrRange(st: RunState, proc: string, spec: PageSpec): { first: number; count: number } | string {
   if (spec.kind === 'addr') return { first: spec.addr.value - (spec.addr.value % 4096), count: 1 };
   const lab = st.labels.get(proc)?.get(spec.target.name);
-  if (!lab) return `${proc} has no mapping labelled ${spec.target.name}`;
+  if (!lab) return missingLabel(st, proc, spec.target.name);
   const first = spec.first.value, last = spec.last?.value ?? first;
   return { first: lab.start + first * 4096, count: Math.max(0, last - first + 1) };
 }
@@ -181,7 +184,7 @@ export function resolveAddrRange(st: RunState, proc: string, spec: PageSpec): { 
 export function resolveAddrs(st: RunState, proc: string, spec: PageSpec): number[] | string {
   if (spec.kind === 'addr') return [spec.addr.value - (spec.addr.value % 4096)];
   const lab = st.labels.get(proc)?.get(spec.target.name);
-  if (!lab) return `${proc} has no mapping labelled ${spec.target.name}`;
+  if (!lab) return missingLabel(st, proc, spec.target.name);
   const first = spec.first.value, last = spec.last?.value ?? first;
   const out: number[] = [];
   for (let i = first; i <= last; i++) out.push(lab.start + i * 4096);
@@ -196,7 +199,7 @@ function pageRange(spec: PageSpec): [number, number] {
 function mapSpecRange(st: RunState, proc: string, spec: MapSpec): [number, number] | string {
   if (spec.kind === 'addr') { const a = spec.addr.value - (spec.addr.value % 4096); return [a, a + spec.pages.value * 4096]; }
   const lab = st.labels.get(proc)?.get(spec.label.name);
-  if (!lab) return `${proc} has no mapping labelled ${spec.label.name}`;
+  if (!lab) return missingLabel(st, proc, spec.label.name);
   const first = spec.first?.value ?? 0, last = spec.last?.value ?? (spec.first ? first : lab.pages - 1);
   return [lab.start + first * 4096, lab.start + (last + 1) * 4096];
 }
@@ -250,6 +253,7 @@ function execute(st: RunState, s: Statement, step: Step, out: Out): void {
       if (!obj) return;
       const r = do_mmap(k, t, obj, s.addr.value, s.pages.value, s.offset?.value ?? 0, s.shared, s.prot, s.label?.name);
       if (!r.ok) {
+        if (s.label) st.failedLabels.add(`${s.proc.name}\0${s.label.name}`);
         const code = r.errno === 'EINVAL' ? RUN_CODES.einval : r.errno === 'ENOMEM' ? RUN_CODES.enomem : RUN_CODES.eexist;
         out(s.range, 'error', code, r.errno === 'EEXIST'
           ? `mmap refused: ${r.why} (mmscope never replaces a mapping silently)`
@@ -268,7 +272,7 @@ function execute(st: RunState, s: Statement, step: Step, out: Out): void {
       const t = task(st, s.proc.name);
       if (!t) return deadProc(st, s.proc.name, s.range, out);
       const r = mapSpecRange(st, s.proc.name, s.spec);
-      if (typeof r === 'string') { out(s.range, 'error', RUN_CODES.munmap, r); return; }
+      if (typeof r === 'string') { if (r) out(s.range, 'error', RUN_CODES.munmap, r); return; }
       if (s.kind === 'munmap') do_munmap(k, t, r[0], r[1]);
       else {
         const res = do_mprotect(k, t, r[0], r[1], s.prot);
@@ -280,7 +284,7 @@ function execute(st: RunState, s: Statement, step: Step, out: Out): void {
       const t = task(st, s.proc.name);
       if (!t) return deadProc(st, s.proc.name, s.range, out);
       const range = resolveAddrRange(st, s.proc.name, s.pages);
-      if (typeof range === 'string') { out(s.range, 'error', RUN_CODES.munmap, range); return; }
+      if (typeof range === 'string') { if (range) out(s.range, 'error', RUN_CODES.munmap, range); return; }
       const write = s.kind === 'write';
       for (let i = 0; i < range.count; i++) {
         const r = userAccess(k, t, range.first + i * 4096, write);
@@ -322,7 +326,7 @@ function execute(st: RunState, s: Statement, step: Step, out: Out): void {
       const lab = st.labels.get(s.proc.name)?.get(s.label.name);
       const vmas = t.mm.vmas.filter((v) => v.label === s.label.name);
       const vma = vmas.find((v) => v.file === obj && i >= v.pgoff && i <= v.lastPgoff) ?? vmas[0];
-      if (!lab || !vma) { out(s.range, 'error', RUN_CODES.munmap, `${s.proc.name} has no VMA labelled ${s.label.name}`); return; }
+      if (!lab || !vma) { const m = missingLabel(st, s.proc.name, s.label.name); if (m) out(s.range, 'error', RUN_CODES.munmap, m); return; }
       const pfn = k.pfnOf(obj, i);
       const r = pfnMkcleanRange(k, pfn, j - i + 1, i, vma);
       if (r === null) {
@@ -343,7 +347,7 @@ function execute(st: RunState, s: Statement, step: Step, out: Out): void {
       const t = task(st, s.proc.name);
       if (!t) return deadProc(st, s.proc.name, s.range, out);
       const lab = st.labels.get(s.proc.name)?.get(s.label.name);
-      if (!lab) { out(s.range, 'error', RUN_CODES.munmap, `${s.proc.name} has no mapping labelled ${s.label.name}`); return; }
+      if (!lab) { const m = missingLabel(st, s.proc.name, s.label.name); if (m) out(s.range, 'error', RUN_CODES.munmap, m); return; }
       st.lastResult = step.result = msyncRange(k, t, lab.start, lab.start + lab.pages * 4096);
       return;
     }
@@ -380,3 +384,9 @@ function deadProc(st: RunState, name: string, range: Range, out: Out): void {
 }
 
 export type { Num };
+
+/** The message for a label that does not exist in proc — or '' when its `mmap` already
+ *  failed with a reported error (no cascade of errors on every later use). */
+function missingLabel(st: RunState, proc: string, label: string): string {
+  return st.failedLabels.has(`${proc}\0${label}`) ? '' : `${proc} has no mapping labelled ${label}`;
+}
