@@ -206,6 +206,7 @@ function startCodeServer(o) {
     const proc = spawn(paths.node24, args, {
       env: codeServerEnv(runDir, o.env), detached: true, stdio: ['ignore', 'pipe', 'pipe'],
     });
+    proc.once('close', () => { try { fs.closeSync(logFd); } catch { /* closed */ } });
     let exited = null;
     const exitP = new Promise((res) => proc.once('exit', (code, sig) => { exited = { code, sig }; res(); }));
     const stop = async () => {
@@ -350,14 +351,14 @@ async function startSession(opts = {}) {
     timings.chromiumLaunched = browser.startMs;
     mark('processesStarted');
     const page = session.page;
-    const consoleLog = fs.openSync(path.join(runDir, 'browser-console.log'), 'a');
+    const consoleLog = session.consoleFd = fs.openSync(path.join(runDir, 'browser-console.log'), 'a');
     page.on('console', (m) => {
       const line = `[${m.type()}] ${m.text()}`;
       session.console.push(line);
-      fs.writeSync(consoleLog, `${line}\n`);
+      if (session.consoleFd !== undefined) fs.writeSync(consoleLog, `${line}\n`);
       if (opts.onConsole) opts.onConsole(m);
     });
-    page.on('pageerror', (e) => fs.writeSync(consoleLog, `[pageerror] ${e.stack || e}\n`));
+    page.on('pageerror', (e) => { if (session.consoleFd !== undefined) fs.writeSync(consoleLog, `[pageerror] ${e.stack || e}\n`); });
     if (process.env.E2E_TRACE === '1') {
       await session.context.tracing.start({ screenshots: true, snapshots: true });
     }
@@ -393,6 +394,7 @@ async function closeSession(session, { failed = false } = {}) {
     await withTimeout(session.context.close(), 10_000, 'chromium close').catch(() => {});
   }
   if (session.server) await session.server.stop();
+  if (session.consoleFd !== undefined) { try { fs.closeSync(session.consoleFd); } catch { /* closed */ } session.consoleFd = undefined; }
   session.timings.teardownMs = Date.now() - t;
   try {
     fs.mkdirSync(paths.output, { recursive: true });

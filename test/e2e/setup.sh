@@ -60,7 +60,9 @@ install_cs() {  # $1 = version spec
   rm -rf "$CS_DIR"; mkdir -p "$CS_DIR"
   echo '{"name":"mmscope-code-server","private":true}' > "$CS_DIR/package.json"
   (cd "$CS_DIR" && PATH="$N24_BIN:$PATH" npm install --no-audit --no-fund --loglevel=error "code-server@$1" >"$CS_DIR/install.log" 2>&1) \
-    && [ -f "$CS_ENTRY" ]
+    && [ -f "$CS_ENTRY" ] \
+    && { [ -f "$CS_DIR/node_modules/code-server/lib/vscode/node_modules/kerberos/build/Release/kerberos.node" ] \
+         || { log "code-server's postinstall did not build its native modules (npm blocking install scripts? libkrb5-dev?)" >&2; false; }; }
 }
 if ! cs_ok; then
   log "installing code-server@$CODE_SERVER_VERSION into $CS_DIR (takes ~100 s)"
