@@ -30,7 +30,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerCodeLens(diagnostics),
     new ScenarioTests(runner, diagnostics),
     ...registerCommands(context, runner, diagnostics, output),
-    ...registerInspectorOrStubs(context),
+    ...registerInspectorOrStubs(context, runner),
     ...registerRealKernel(context),
   );
 }

@@ -1,19 +1,37 @@
 // The inspector panel host: one webview panel per scenario document, beside the editor.
-// Runs the scenario (first render at once, later renders throttled), answers the
-// webview's typed requests (validated first), keeps editor cursor and selected step in
-// sync both ways, and is restored after a reload by a WebviewPanelSerializer.
+// It computes nothing itself: the scenario runs on the document's worker thread (the one
+// the diagnostics use, src/scenario/worker.ts), which answers the inspector's queries
+// (timeline, step detail, PTE pages, compare) from the RunResult it holds
+// (src/scenario/inspectorService.ts); the web extension answers them inline. The host
+// forwards the webview's typed requests (validated first) as queries and the answers as
+// messages, drops answers that a newer run or selection made stale, keeps editor cursor
+// and selected step in sync both ways, and is restored after a reload by a
+// WebviewPanelSerializer.
 
 import * as vscode from 'vscode';
-import { runText, type RunResult, type RunOptions } from '../scenario/run';
-import { buildRun, buildStepDetail, compareRuns, PteIndex, StateAtStep, type InspectorRun } from '../scenario/inspectorModel';
-import { needsWorker } from '../scenario/summary';
+import type { InspectorRun } from '../scenario/inspectorModel';
+import type { InspectorAnswer, InspectorQuery } from '../scenario/inspectorService';
+import { needsWorker, type EditorRunOptions } from '../scenario/summary';
 import { Msg, MAX_PTE_PAGE, validateFromWebview, type FromWebview, type KernelVerdictsMessage, type ToWebview } from '../protocol/messages';
 import { readSettings, runOptions } from './settings';
+import { ScenarioRunner } from './runner';
 
 export const INSPECTOR_VIEW_TYPE = 'mmscope.inspector';
 const THROTTLE_MS = 300;
 /** Above this many lines a document is run only after typing pauses (no worker can hold a RunResult). */
 const BIG_DELAY_MS = 1000;
+
+/** Longest synchronous stretch of the panel's host-side handlers (ms), for the e2e host-block check. */
+export const hostBlock = { maxMs: 0, where: '', samples: 0, reset(): void { this.maxMs = 0; this.where = ''; this.samples = 0; } };
+function timed<T>(where: string, fn: () => T): T {
+  const t0 = performance.now();
+  try { return fn(); } finally {
+    const ms = performance.now() - t0;
+    hostBlock.samples++;
+    if (ms > hostBlock.maxMs) { hostBlock.maxMs = ms; hostBlock.where = where; }
+  }
+}
+let nextRunId = 1;
 
 function nonce(): string {
   const c = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -27,10 +45,14 @@ function isScenario(doc: vscode.TextDocument | undefined): doc is vscode.TextDoc
 }
 
 class InspectorPanel implements vscode.Disposable {
-  private run: RunResult | undefined;
   private view: InspectorRun | undefined;
-  private states: StateAtStep | undefined;
-  private pteIndex: { runId: number; step: number; index: PteIndex } | undefined;
+  /** the text and options the current view was computed from (queries name them) */
+  private viewText = '';
+  private viewOpts: EditorRunOptions = {};
+  /** bumped per run request: an answer for an older one is dropped */
+  private generation = 0;
+  /** bumped per step selection: an older step's detail is dropped */
+  private stepToken = 0;
   private selected = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastRunAt = 0;
@@ -45,7 +67,7 @@ class InspectorPanel implements vscode.Disposable {
   });
 
   constructor(readonly panel: vscode.WebviewPanel, readonly uri: vscode.Uri, private readonly extensionUri: vscode.Uri,
-    private readonly onDispose: (p: InspectorPanel) => void, selected = 0) {
+    private readonly onDispose: (p: InspectorPanel) => void, private readonly runner: ScenarioRunner, selected = 0) {
     this.selected = selected;
     const roots = [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')];
     panel.webview.options = { enableScripts: true, localResourceRoots: roots };
@@ -54,14 +76,14 @@ class InspectorPanel implements vscode.Disposable {
     panel.webview.html = this.html();
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((m: unknown) => {
+      panel.webview.onDidReceiveMessage((m: unknown) => timed('webview message', () => {
         const msg = validateFromWebview(m);
         if (msg) this.onMessage(msg);
-      }),
-      vscode.workspace.onDidChangeTextDocument((e) => { if (e.document.uri.toString() === this.uri.toString()) this.schedule(e.document); }),
-      vscode.window.onDidChangeTextEditorSelection((e) => {
+      })),
+      vscode.workspace.onDidChangeTextDocument((e) => timed('document change', () => { if (e.document.uri.toString() === this.uri.toString()) this.schedule(e.document); })),
+      vscode.window.onDidChangeTextEditorSelection((e) => timed('cursor', () => {
         if (e.textEditor.document.uri.toString() === this.uri.toString()) this.onCursor(e.selections[0].active.line);
-      }),
+      })),
       vscode.window.onDidChangeVisibleTextEditors(() => this.decorate()),
       vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('mmscope')) this.refresh(); }),
     );
@@ -95,8 +117,15 @@ class InspectorPanel implements vscode.Disposable {
     return vscode.workspace.textDocuments.find((d) => d.uri.toString() === this.uri.toString());
   }
 
-  private options(): RunOptions {
+  private options(): EditorRunOptions {
     try { return runOptions(readSettings(this.uri)); } catch { return {}; }
+  }
+
+  /** Asks the document's worker; the answer's continuation is timed like the handlers. */
+  private async ask(query: InspectorQuery, text = this.viewText, opts = this.viewOpts): Promise<InspectorAnswer | undefined> {
+    try { return await this.runner.inspect(this.uri.toString(), text, opts, query); } catch (e) {
+      return { q: 'none', reason: (e as Error).message };
+    }
   }
 
   /** Run now (first render, reload, settings). */
@@ -116,35 +145,42 @@ class InspectorPanel implements vscode.Disposable {
     const big = needsWorker(doc.getText());
     const wait = big ? BIG_DELAY_MS : Math.max(0, THROTTLE_MS - (Date.now() - this.lastRunAt));
     if (big) this.post({ type: Msg.Status, text: 'Large scenario: waiting for typing to pause…', busy: true });
-    this.timer = setTimeout(() => { this.timer = undefined; this.runNow(doc); }, wait);
+    this.timer = setTimeout(() => timed('throttled run', () => { this.timer = undefined; this.runNow(doc); }), wait);
   }
 
   private runNow(doc: vscode.TextDocument): void {
     const text = doc.getText();
+    const opts = this.options();
+    const gen = ++this.generation;
     if (needsWorker(text)) this.post({ type: Msg.Status, text: 'Running the scenario…', busy: true });
     this.lastRunAt = Date.now();
-    let r: RunResult;
-    try { r = runText(text, this.options()); } catch (e) {
-      this.post({ type: Msg.Status, text: `The scenario could not run: ${(e as Error).message}`, busy: false });
-      return;
-    }
-    this.run = r;
-    this.states = new StateAtStep(r, this.options());
-    this.pteIndex = undefined;
-    this.view = buildRun(r, text);
-    this.selected = Math.min(this.selected, Math.max(0, this.view.rows.length - 1));
-    this.post({ type: Msg.Run, run: this.view, selected: this.selected, uri: this.uri.toString(), file: this.uri.path.split('/').pop() ?? '' });
-    this.post({ type: Msg.Status, text: '', busy: false });
-    this.sendStep();
-    if (this.compareKernel) this.sendCompare();
-    this.decorate();
+    void this.ask({ q: 'run' }, text, opts).then((a) => timed('run answer', () => {
+      if (gen !== this.generation || !a) return; // a newer run superseded this one (or cancelled it)
+      if (a.q !== 'run') {
+        this.post({ type: Msg.Status, text: `The scenario could not run: ${a.q === 'none' ? a.reason : a.q}`, busy: false });
+        return;
+      }
+      this.viewText = text;
+      this.viewOpts = opts;
+      // run ids are the host's (a restarted worker would count from 1 again)
+      this.view = { ...a.run, runId: nextRunId++ };
+      this.selected = Math.min(this.selected, Math.max(0, this.view.rows.length - 1));
+      this.post({ type: Msg.Run, run: this.view, selected: this.selected, uri: this.uri.toString(), file: this.uri.path.split('/').pop() ?? '' });
+      this.post({ type: Msg.Status, text: '', busy: false });
+      this.sendStep();
+      if (this.compareKernel) this.sendCompare();
+      this.decorate();
+    }));
   }
 
   private sendStep(): void {
-    if (!this.run || !this.view || !this.states || !this.view.rows.length) return;
-    const text = this.document()?.getText() ?? '';
-    const k = this.states.engineAt(this.selected);
-    this.post({ type: Msg.Step, runId: this.view.runId, detail: buildStepDetail(this.run, text, this.selected, k) });
+    const view = this.view;
+    if (!view || !view.rows.length) return;
+    const step = this.selected, token = ++this.stepToken;
+    void this.ask({ q: 'step', step }).then((a) => timed('step answer', () => {
+      if (this.view !== view || token !== this.stepToken || a?.q !== 'step') return;
+      this.post({ type: Msg.Step, runId: view.runId, detail: a.detail });
+    }));
   }
 
   private onMessage(m: FromWebview): void {
@@ -164,13 +200,13 @@ class InspectorPanel implements vscode.Disposable {
         void this.reveal(this.view.rows[m.step].line);
         return;
       case Msg.RequestPtes: {
-        if (!this.run || !this.view || !this.states || m.step >= this.view.rows.length) return;
-        if (!this.pteIndex || this.pteIndex.runId !== this.view.runId || this.pteIndex.step !== m.step) {
-          this.pteIndex = { runId: this.view.runId, step: m.step, index: new PteIndex(this.states.engineAt(m.step), this.run, this.run.steps[m.step]) };
-        }
-        const ix = this.pteIndex.index;
+        const view = this.view;
+        if (!view || m.step >= view.rows.length) return;
         const count = Math.min(m.count, MAX_PTE_PAGE);
-        this.post({ type: Msg.Ptes, runId: this.view.runId, requestId: m.requestId, step: m.step, offset: m.offset, total: ix.count(m.filter), rows: ix.rows(m.filter, m.offset, count) });
+        void this.ask({ q: 'ptes', step: m.step, filter: m.filter, offset: m.offset, count }).then((a) => timed('ptes answer', () => {
+          if (this.view !== view || a?.q !== 'ptes') return;
+          this.post({ type: Msg.Ptes, runId: view.runId, requestId: m.requestId, step: m.step, offset: m.offset, total: a.total, rows: a.rows });
+        }));
         return;
       }
       case Msg.RequestCompare:
@@ -181,10 +217,12 @@ class InspectorPanel implements vscode.Disposable {
   }
 
   private sendCompare(): void {
-    if (!this.run || !this.view || !this.compareKernel) return;
-    const text = this.document()?.getText() ?? '';
-    const other = runText(text, { ...this.options(), kernelOverride: this.compareKernel });
-    this.post({ type: Msg.Compare, runId: this.view.runId, kernel: other.kernel.toString(), base: this.run.kernel.toString(), rows: compareRuns(this.run, other, text) });
+    const view = this.view, kernel = this.compareKernel;
+    if (!view || !kernel) return;
+    void this.ask({ q: 'compare', kernel }).then((a) => timed('compare answer', () => {
+      if (this.view !== view || this.compareKernel !== kernel || a?.q !== 'compare') return;
+      this.post({ type: Msg.Compare, runId: view.runId, kernel: a.kernel, base: a.base, rows: a.rows });
+    }));
   }
 
   /** Editor cursor → step (the statement on that line, else the last one above it). */
@@ -242,8 +280,10 @@ class InspectorPanel implements vscode.Disposable {
 }
 
 /** Registers the inspector commands and the panel serializer; extension.ts pushes the result. */
-export function registerInspector(context: vscode.ExtensionContext): vscode.Disposable[] {
+export function registerInspector(context: vscode.ExtensionContext, shared?: ScenarioRunner): vscode.Disposable[] {
   const panels = new Map<string, InspectorPanel>();
+  const own = shared ? undefined : new ScenarioRunner(context.extensionUri);
+  const runner = shared ?? own!;
   let lastActive: InspectorPanel | undefined;
 
   const track = (p: InspectorPanel) => {
@@ -271,7 +311,7 @@ export function registerInspector(context: vscode.ExtensionContext): vscode.Disp
     if (existing) { existing.panel.reveal(vscode.ViewColumn.Beside, true); return; }
     const panel = vscode.window.createWebviewPanel(INSPECTOR_VIEW_TYPE, 'Inspector', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(context.extensionUri, 'media')] });
-    track(new InspectorPanel(panel, uri, context.extensionUri, remove));
+    track(new InspectorPanel(panel, uri, context.extensionUri, remove, runner));
   };
 
   const serializer: vscode.WebviewPanelSerializer = {
@@ -282,7 +322,7 @@ export function registerInspector(context: vscode.ExtensionContext): vscode.Disp
       let uri: vscode.Uri;
       try { uri = vscode.Uri.parse(uriStr, true); } catch { panel.dispose(); return; }
       const sel = typeof s?.selected === 'number' && Number.isInteger(s.selected) && s.selected >= 0 ? s.selected : 0;
-      track(new InspectorPanel(panel, uri, context.extensionUri, remove, sel));
+      track(new InspectorPanel(panel, uri, context.extensionUri, remove, runner, sel));
     },
   };
 
@@ -297,6 +337,12 @@ export function registerInspector(context: vscode.ExtensionContext): vscode.Disp
       return !!p;
     }),
     vscode.window.registerWebviewPanelSerializer(INSPECTOR_VIEW_TYPE, serializer),
-    { dispose: () => { for (const p of [...panels.values()]) p.panel.dispose(); } },
+    // internal: the longest synchronous block of the panel's host-side handlers (e2e host-block check)
+    vscode.commands.registerCommand('mmscope.inspector.hostBlock', (reset?: boolean) => {
+      const r = { maxMs: hostBlock.maxMs, where: hostBlock.where, samples: hostBlock.samples };
+      if (reset) hostBlock.reset();
+      return r;
+    }),
+    { dispose: () => { for (const p of [...panels.values()]) p.panel.dispose(); own?.dispose(); } },
   ];
 }

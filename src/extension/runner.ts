@@ -2,7 +2,8 @@
 // run goes to a worker thread (dist/worker.js): one per open document, kept alive between
 // runs (it also answers hovers from its last run); a run still going when a newer one is
 // asked for is stale, so its worker is terminated and a fresh one started. In the web
-// extension (no worker_threads) runs are inline. Parse + check (fast) stay inline, cached
+// extension (no worker_threads) runs are inline. The inspector panel's queries go to the
+// same worker (`inspect`): it answers them from the RunResult it holds (inspectorService.ts). Parse + check (fast) stay inline, cached
 // per document version, for completion, outline, definition and rename.
 
 import * as vscode from 'vscode';
@@ -13,10 +14,12 @@ import { runText, type RunResult } from '../scenario/run';
 import { hoverAt } from '../scenario/hover';
 import { summarize, type EditorRunOptions, type RunSummary } from '../scenario/summary';
 import type { WorkerReply, WorkerRequest } from '../scenario/worker';
+import { InspectorSession, type InspectorAnswer, type InspectorQuery } from '../scenario/inspectorService';
 import { readSettings, runOptions } from './settings';
 import { stats } from './stats';
 
-type Pending = { resolve: (r: WorkerReply | undefined) => void; run: boolean };
+/** `text`: the text a request may have to run (runs and inspector queries). */
+type Pending = { resolve: (r: WorkerReply | undefined) => void; run: boolean; text?: string };
 
 class DocWorker {
   readonly worker: Worker;
@@ -34,9 +37,12 @@ class DocWorker {
     this.worker.on('exit', fail);
   }
   get running(): boolean { for (const p of this.pending.values()) if (p.run) return true; return false; }
+  /** whether a request in flight runs a text other than `text` (it is stale) */
+  runningOther(text: string): boolean { for (const p of this.pending.values()) if (p.run && p.text !== text) return true; return false; }
   request(req: WorkerRequest): Promise<WorkerReply | undefined> {
     return new Promise((resolve) => {
-      this.pending.set(req.id, { resolve, run: req.type === 'run' });
+      const run = req.type === 'run' || req.type === 'inspect';
+      this.pending.set(req.id, { resolve, run, text: run ? req.text : undefined });
       this.worker.postMessage(req);
     });
   }
@@ -53,6 +59,8 @@ export class ScenarioRunner implements vscode.Disposable {
   private readonly workers = new Map<string, DocWorker>();
   private readonly runs = new Map<string, { version: number; optsKey: string; result: RunResult }>();
   private readonly checks = new Map<string, { version: number; result: CheckResult }>();
+  /** web extension only: the inspector's session per key (inline) */
+  private readonly sessions = new Map<string, { text: string; optsKey: string; session: InspectorSession }>();
   private nextId = 1;
   private readonly workerFile: string;
 
@@ -112,13 +120,43 @@ export class ScenarioRunner implements vscode.Disposable {
       return summarize(r, ms);
     }
     const prev = this.workers.get(key);
-    if (prev?.running) this.cancel(key);
+    if (prev && (o.persistent ? prev.runningOther(text) : prev.running)) this.cancel(key);
     const w = this.worker(key);
     const reply = await w.request({ type: 'run', id: this.nextId++, text, opts });
     if (!o.persistent && this.workers.get(key) === w && !w.pending.size) this.cancel(key);
     if (!reply || !('summary' in reply)) return undefined;
     stats.recordWorkerRun(reply.summary.ms);
     return reply.summary;
+  }
+
+  /**
+   * An inspector query about `text` for `key`, answered by the key's worker from its run
+   * of that text (the same worker the diagnostics use, so one run serves both). A request
+   * about an older text still in flight is stale: its worker is terminated and its promise
+   * resolves undefined, as does this one's if a newer text cancels it. Inline (after a
+   * yield) in the web extension. An error in the worker answers { q: 'none' }.
+   */
+  async inspect(key: string, text: string, opts: EditorRunOptions, query: InspectorQuery): Promise<InspectorAnswer | undefined> {
+    if (!this.workersAvailable) {
+      await new Promise((r) => setTimeout(r, 0));
+      const optsKey = JSON.stringify(opts);
+      let s = this.sessions.get(key);
+      if (!s || s.text !== text || s.optsKey !== optsKey) {
+        const t0 = Date.now();
+        const r = runText(text, opts);
+        stats.recordInlineRun(Date.now() - t0);
+        s = { text, optsKey, session: new InspectorSession(r, text, opts) };
+        this.sessions.set(key, s);
+      }
+      try { return s.session.answer(query); } catch (e) { return { q: 'none', reason: (e as Error).message }; }
+    }
+    const prev = this.workers.get(key);
+    if (prev?.runningOther(text)) this.cancel(key);
+    const w = this.worker(key);
+    const reply = await w.request({ type: 'inspect', id: this.nextId++, text, opts, query });
+    if (!reply) return undefined;
+    if ('error' in reply) return { q: 'none', reason: reply.error };
+    return 'inspect' in reply ? reply.inspect : undefined;
   }
 
   private worker(key: string): DocWorker {
@@ -149,11 +187,13 @@ export class ScenarioRunner implements vscode.Disposable {
     this.cancel(key);
     this.runs.delete(key);
     this.checks.delete(key);
+    this.sessions.delete(key);
   }
 
   dispose(): void {
     for (const k of [...this.workers.keys()]) this.cancel(k);
     this.runs.clear();
     this.checks.clear();
+    this.sessions.clear();
   }
 }

@@ -14,7 +14,8 @@ import { smapsFlags, VM_SHARED } from '../engine/vma';
 import { formatPteFlags, pte_none, _PAGE_PRESENT, _PAGE_RW, _PAGE_DIRTY, _PAGE_SPECIAL, _PAGE_PROTNONE } from '../engine/pte';
 import { pgdIndex, pudIndex, pmdIndex, pteIndex } from '../engine/pageTable';
 import { PG_NAMES, ZERO_PFN, PG_allocated } from '../engine/memmap';
-import type { Step, TraceEvent } from './trace';
+import type { Step, TraceEvent, VmaSnapshot } from './trace';
+import type { TraceIndex } from './timeTravel';
 import { runScenario, type RunOptions, type RunResult } from './run';
 
 // ---- view types (also the protocol's payloads) ---------------------------------------
@@ -382,7 +383,7 @@ export function buildStepDetail(run: RunResult, text: string, stepIndex: number,
     for (let wi = 0; wi < evs.length; wi++) {
       const e = evs[wi];
       if (e.t !== 'walk') continue;
-      walks.push(walkView(e, evs, wi, k, names));
+      walks.push(walkView(e, evs, wi, kernelLookups(k), names));
     }
   }
   return {
@@ -392,14 +393,23 @@ export function buildStepDetail(run: RunResult, text: string, stepIndex: number,
   };
 }
 
-function findVma(k: Kernel, pid: number, id: number): Vma | undefined {
-  return k.tasks.get(pid)?.mm.vmas.find((v) => v.id === id);
+/** What a walk's view reads from the state at its step (an engine, or a TraceIndex). */
+interface WalkLookups {
+  vma(pid: number, id: number): { start: number; end: number; pgoff: number; lastPgoff: number } | undefined;
+  pte(pid: number, addr: number): { flags: number; pfn: number } | undefined;
 }
 
-function walkView(e: Extract<TraceEvent, { t: 'walk' }>, evs: TraceEvent[], at: number, k: Kernel, names: Names): WalkView {
+function kernelLookups(k: Kernel): WalkLookups {
+  return {
+    vma: (pid, id) => k.tasks.get(pid)?.mm.vmas.find((v) => v.id === id),
+    pte: (pid, addr) => { const mm = k.tasks.get(pid)?.mm; return mm ? { flags: mm.pteFlags(addr), pfn: mm.ptePfn(addr) } : undefined; },
+  };
+}
+
+function walkView(e: Extract<TraceEvent, { t: 'walk' }>, evs: TraceEvent[], at: number, k: WalkLookups, names: Names): WalkView {
   const pfnFirst = e.pfn, nr = Math.max(1, e.nr);
   const visits: WalkVisitView[] = e.visits.map((v) => {
-    const vma = findVma(k, v.pid, v.vma);
+    const vma = k.vma(v.pid, v.vma);
     const ptes: WalkPteView[] = v.ptes.map((p) => {
       // the PTE change this walk made is the first pte event for (pid, addr) after the walk began
       let before: string | undefined, after: string | undefined;
@@ -411,8 +421,8 @@ function walkView(e: Extract<TraceEvent, { t: 'walk' }>, evs: TraceEvent[], at: 
         }
       }
       if (before === undefined) {
-        const mm = k.tasks.get(v.pid)?.mm;
-        before = after = mm ? formatPteFlags(mm.pteFlags(p.addr), mm.ptePfn(p.addr)) : '?';
+        const pte = k.pte(v.pid, p.addr);
+        before = after = pte ? formatPteFlags(pte.flags >>> 0, pte.pfn) : '?';
       }
       return { addr: hex(p.addr), indices: [pgdIndex(p.addr), pudIndex(p.addr), pmdIndex(p.addr), pteIndex(p.addr)], before, after: after!, counted: p.counted };
     });
@@ -515,3 +525,269 @@ export class PteIndex {
 
 /** Whether a PFN has a struct page in use (for tests and the objects view). */
 export function hasStructPage(k: Kernel, pfn: number): boolean { return (k.memmap.flags[pfn] & PG_allocated) !== 0; }
+
+// ---- state at a step from the trace (checkpoints + deltas, no replay) ---------------------
+//
+// TraceIndex (timeTravel.ts) rebuilds PTEs, VMAs and the traced folio fields at any step.
+// What it cannot rebuild is filled in as follows: mapcount is the number of present,
+// non-special PTEs mapping the PFN at that step (what folio_mapcount counts for these
+// small folios); fault counts are counted from the fault records up to the step; the
+// i_mmap list is the VMAs (at that step) mapping the object, in pgoff order; PG_locked /
+// PG_readahead transients, refcount and the deferred-I/O state are not shown (defio is
+// null except at the last step, which is described from the finished engine).
+
+
+const sameVmaList = (vs: VmaSnapshot[], addr: number) => vs.find((v) => addr >= v.start && addr < v.end);
+
+function snapObjectName(run: RunResult, file: number, names: Names): string {
+  if (!file) return 'anon';
+  return run.engine.objects.get(file)?.anonShmem ? 'anon (shared)' : names.obj(file);
+}
+
+function snapMaps(run: RunResult, ti: TraceIndex, step: number, v: VmaSnapshot | undefined, addr: number, pfn: number, names: Names): string {
+  if (pfn === ZERO_PFN) return 'zero';
+  if (!v) return '?';
+  if (!v.file) return 'anon';
+  const idx = v.pgoff + (addr - v.start) / 4096;
+  const o = run.engine.objects.get(v.file);
+  if (!(v.flags & VM_SHARED) && o?.kind !== 'pfnmap') {
+    const f = ti.folioAt(step, pfn);
+    if (!(f.mapping === v.file && f.index === idx)) return 'anon';
+  }
+  return `${o?.anonShmem ? 'anon(shared)' : names.obj(v.file)}[${idx}]`;
+}
+
+/** Fault counts per pid over steps 0..step (from the fault records). */
+function faultCounts(run: RunResult, step: number): Map<number, { min: number; maj: number }> {
+  const out = new Map<number, { min: number; maj: number }>();
+  const rec = run.recorder;
+  rec.decode(0, step + 1, (c) => {
+    if (c.t !== 'fault') return;
+    let m = out.get(c.pid);
+    if (!m) { m = { min: 0, maj: 0 }; out.set(c.pid, m); }
+    const o = rec.materialise(c) as Extract<TraceEvent, { t: 'fault' }>;
+    if (o.outcome === 'major') m.maj++; else if (o.outcome === 'minor' || o.outcome === undefined) m.min++;
+  });
+  return out;
+}
+
+/**
+ * The detail of a step from a TraceIndex (no replay): address spaces from the PTE and VMA
+ * history, folios from the traced folio fields with mapcount counted from the PTEs.
+ */
+export function buildStepDetailFromTrace(run: RunResult, text: string, stepIndex: number, ti: TraceIndex): StepDetail {
+  const last = run.steps.length - 1;
+  if (stepIndex >= last) return buildStepDetail(run, text, stepIndex, run.engine);
+  const names = namesOf(run);
+  const step = run.steps[stepIndex];
+  const changed = step ? changedPtes(run, step) : new Set<number>();
+  const changedVmaPids = new Set<number>();
+  const changedPfns = new Set<number>();
+  const stepEvents = step ? boundedEvents(run, step).events : [];
+  for (const e of stepEvents) { if (e.t === 'vmas') changedVmaPids.add(e.pid); if (e.t === 'folio') changedPfns.add(e.pfn); }
+  const lines = text.split(/\r?\n/);
+  const faults = faultCounts(run, stepIndex);
+  const pids = [...run.pids].sort((a, b) => a[1] - b[1]);
+  const vmasOf = new Map<number, VmaSnapshot[]>();
+  for (const [, pid] of pids) vmasOf.set(pid, ti.vmasAt(stepIndex, pid));
+
+  let pteCount = 0;
+  const procs: ProcView[] = [];
+  for (const [name, pid] of pids) {
+    // a process exists from the step that created it (its first VMA snapshot or PTE)
+    const vs = vmasOf.get(pid)!;
+    const vmas: VmaView[] = vs.map((v) => {
+      const pages = (v.end - v.start) / 4096;
+      const n = Math.min(pages, MAX_CELLS);
+      let cells = '';
+      const ch: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const a = v.start + i * 4096;
+        const p = ti.pteAt(stepIndex, pid, a);
+        cells += cellOf(p.flags >>> 0, p.pfn);
+        if (changed.has(pteKey(pid, a))) ch.push(i);
+      }
+      return {
+        id: v.id, start: hex(v.start), end: hex(v.end), pgoff: v.pgoff, flags: smapsFlags(v.flags),
+        object: snapObjectName(run, v.file, names), label: v.label ?? null, cells, changed: ch, pages,
+      };
+    });
+    pteCount += ti.pteCount(stepIndex, { pid });
+    const task = run.engine.tasks.get(pid);
+    const f = faults.get(pid) ?? { min: 0, maj: 0 };
+    procs.push({ name, pid, alive: task ? task.alive || stepIndex < last : true, minFlt: f.min, majFlt: f.maj, vmas, changedVmas: changedVmaPids.has(pid) });
+  }
+
+  // folios of each object at this step: the PFNs whose traced page-cache state names the object
+  const objects: ObjectView[] = [];
+  const mmSize = run.engine.memmap.flags.length;
+  const want = new Map<number, FolioView[]>();
+  const byPfn = new Map<number, FolioView>();
+  for (const [name, as] of run.objects) {
+    const o = run.engine.objects.get(as.id) ?? as;
+    const folios: FolioView[] = [];
+    const mk = (index: number, pfn: number, flags: number, mapping: number, pageIndex: number | null, cached: boolean): FolioView => {
+      const fv: FolioView = {
+        index, pfn: pfn ? hex(pfn) : '—', cached, flags: PG_NAMES.filter(([b]) => flags & b).map(([, n]) => n), mapcount: 0,
+        mapping: !pfn ? '—' : mapping === 0 ? 'NULL' : mapping > 0 ? names.obj(mapping) : `anon_vma ${-mapping}`,
+        pageIndex, changed: changedPfns.has(pfn),
+      };
+      if (pfn) byPfn.set(pfn, fv);
+      return fv;
+    };
+    if (o.backing) {
+      for (let i = 0; i < Math.min(o.sizePages, MAX_FOLIOS); i++) {
+        const pfn = run.engine.pfnOf(o, i);
+        const f = ti.folioAt(stepIndex, pfn);
+        folios.push(mk(i, pfn, f.flags, f.mapping, f.mapping ? f.index : null, pfn !== 0));
+      }
+    } else {
+      for (let pfn = 1; pfn < mmSize; pfn++) {
+        const f = ti.folioAt(stepIndex, pfn);
+        if (f.cached !== as.id || f.index >= MAX_FOLIOS) continue;
+        folios.push(mk(f.index, pfn, f.flags, f.mapping, f.index, true));
+      }
+      folios.sort((a, b) => a.index - b.index);
+    }
+    want.set(as.id, folios);
+    const iMmap: IntervalView[] = [];
+    for (const [pname, pid] of pids) {
+      for (const v of vmasOf.get(pid)!) {
+        if (v.file !== as.id) continue;
+        const pages = (v.end - v.start) / 4096;
+        iMmap.push({ proc: pname, label: v.label ?? null, vmaStart: hex(v.start), vmaEnd: hex(v.end), first: v.pgoff, last: v.pgoff + pages - 1, shared: (v.flags & VM_SHARED) !== 0 });
+      }
+    }
+    iMmap.sort((a, b) => a.first - b.first || a.last - b.last);
+    objects.push({ name, kind: o.kind, pages: o.sizePages, nrpages: o.backing ? o.sizePages : folios.length, folios, iMmap, defio: null });
+  }
+  // mapcount: present, non-special PTEs mapping each shown folio's PFN at this step
+  if (byPfn.size) {
+    for (const [, pid] of pids) {
+      const n = ti.pteCount(stepIndex, { pid });
+      for (let off = 0; off < n; off += 65536) {
+        for (const p of ti.ptesAt(stepIndex, { pid }, off, 65536)) {
+          if (!(p.flags & _PAGE_PRESENT) || (p.flags & _PAGE_SPECIAL)) continue;
+          const fv = byPfn.get(p.pfn);
+          if (fv) fv.mapcount++;
+        }
+      }
+    }
+  }
+
+  const lookups: WalkLookups = {
+    vma: (pid, id) => {
+      const v = vmasOf.get(pid)?.find((x) => x.id === id);
+      return v ? { start: v.start, end: v.end, pgoff: v.pgoff, lastPgoff: v.pgoff + (v.end - v.start) / 4096 - 1 } : undefined;
+    },
+    pte: (pid, addr) => ti.pteAt(stepIndex, pid, addr),
+  };
+  const walks: WalkView[] = [];
+  for (let wi = 0; wi < stepEvents.length; wi++) {
+    const e = stepEvents[wi];
+    if (e.t === 'walk') walks.push(walkView(e, stepEvents, wi, lookups, names));
+  }
+  return {
+    step: stepIndex, line: step?.line ?? 0, time: step?.time ?? 0, source: step ? sourceLine(lines, step.line) : '',
+    text: step ? (step.expect ? [step.expect.message] : describeStep(step, names, run)) : [],
+    procs, objects, walks, pteCount, pteChanged: changed.size,
+  };
+}
+
+/** PTE table pages at a step from a TraceIndex: same filters, sorts and rows as PteIndex. */
+export class TracePtePager {
+  private views = new Map<string, { pid: Uint32Array; addr: Float64Array; pfn: Uint32Array; flags: Uint32Array; n: number }>();
+  private readonly names: Names;
+  private readonly procNames: Map<number, string>;
+  private readonly pids: number[];
+  private changedSet: Set<number> | undefined;
+  constructor(private readonly ti: TraceIndex, private readonly run: RunResult, readonly step: number) {
+    this.names = namesOf(run);
+    this.procNames = new Map([...run.pids].map(([name, pid]) => [pid, name]));
+    this.pids = [...run.pids.values()].sort((a, b) => a - b);
+  }
+  private changed(): Set<number> { return (this.changedSet ??= this.run.steps[this.step] ? changedPtes(this.run, this.run.steps[this.step]) : new Set()); }
+  private fast(f: PteFilter): boolean { return !f.object && !f.changed && f.sort !== 'pfn'; }
+  private pidsOf(f: PteFilter): number[] {
+    if (!f.proc) return this.pids;
+    const p = this.run.pids.get(f.proc);
+    return p === undefined ? [] : [p];
+  }
+
+  /** the filtered, sorted list, materialised (object / changed filters, PFN sort) */
+  private view(f: PteFilter) {
+    const key = JSON.stringify([f.proc ?? '', f.object ?? '', !!f.changed, f.sort ?? 'addr', !!f.desc]);
+    const hit = this.views.get(key);
+    if (hit) return hit;
+    const objId = f.object ? (f.object === 'anon' ? 0 : this.run.objects.get(f.object)?.id ?? -1) : undefined;
+    const changed = f.changed ? this.changed() : undefined;
+    let n = 0;
+    for (const pid of this.pidsOf(f)) n += this.ti.pteCount(this.step, { pid });
+    const L = { pid: new Uint32Array(n), addr: new Float64Array(n), pfn: new Uint32Array(n), flags: new Uint32Array(n), n: 0 };
+    for (const pid of this.pidsOf(f)) {
+      const vs = this.ti.vmasAt(this.step, pid);
+      const c = this.ti.pteCount(this.step, { pid });
+      for (let off = 0; off < c; off += 65536) {
+        for (const p of this.ti.ptesAt(this.step, { pid }, off, 65536)) {
+          if (changed && !changed.has(pteKey(pid, p.addr))) continue;
+          if (objId !== undefined) { const v = sameVmaList(vs, p.addr); if ((v?.file ?? 0) !== objId) continue; }
+          const i = L.n++;
+          L.pid[i] = pid; L.addr[i] = p.addr; L.pfn[i] = p.pfn; L.flags[i] = p.flags;
+        }
+      }
+    }
+    let idx = Array.from({ length: L.n }, (_, i) => i);
+    if (f.sort === 'pfn') idx.sort((a, b) => L.pfn[a] - L.pfn[b] || a - b);
+    if (f.desc) idx = idx.reverse();
+    const out = { pid: new Uint32Array(L.n), addr: new Float64Array(L.n), pfn: new Uint32Array(L.n), flags: new Uint32Array(L.n), n: L.n };
+    idx.forEach((i, j) => { out.pid[j] = L.pid[i]; out.addr[j] = L.addr[i]; out.pfn[j] = L.pfn[i]; out.flags[j] = L.flags[i]; });
+    if (this.views.size > 8) this.views.clear();
+    this.views.set(key, out);
+    return out;
+  }
+
+  count(f: PteFilter): number {
+    if (!this.fast(f)) return this.view(f).n;
+    let n = 0;
+    for (const pid of this.pidsOf(f)) n += this.ti.pteCount(this.step, { pid });
+    return n;
+  }
+
+  rows(f: PteFilter, offset: number, count: number): PteRow[] {
+    let list: { pid: number; addr: number; pfn: number; flags: number }[] = [];
+    if (this.fast(f)) {
+      // address order straight from the index: whole tables are skipped by their counts
+      const total = this.count(f);
+      let lo = offset, hi = Math.min(total, offset + count);
+      if (f.desc) { lo = Math.max(0, total - offset - count); hi = total - offset; }
+      let base = 0;
+      for (const pid of this.pidsOf(f)) {
+        const c = this.ti.pteCount(this.step, { pid });
+        if (hi > base && lo < base + c) {
+          const from = Math.max(lo, base) - base, to = Math.min(hi, base + c) - base;
+          list.push(...this.ti.ptesAt(this.step, { pid }, from, to - from));
+        }
+        base += c;
+      }
+      if (f.desc) list.reverse();
+    } else {
+      const v = this.view(f);
+      for (let j = offset; j < Math.min(v.n, offset + count); j++) list.push({ pid: v.pid[j], addr: v.addr[j], pfn: v.pfn[j], flags: v.flags[j] });
+    }
+    const changed = this.changed();
+    const vmas = new Map<number, VmaSnapshot[]>();
+    return list.map(({ pid, addr, pfn, flags: fl }) => {
+      const flags = fl >>> 0;
+      let vs = vmas.get(pid);
+      if (!vs) { vs = this.ti.vmasAt(this.step, pid); vmas.set(pid, vs); }
+      const v = sameVmaList(vs, addr);
+      return {
+        proc: this.procNames.get(pid) ?? String(pid), addr: hex(addr),
+        idx: `${pgdIndex(addr)}/${pudIndex(addr)}/${pmdIndex(addr)}/${pteIndex(addr)}`,
+        pfn: hex(pfn), flags, text: formatPteFlags(flags, pfn),
+        maps: flags & (_PAGE_PRESENT | _PAGE_PROTNONE) ? snapMaps(this.run, this.ti, this.step, v, addr, pfn, this.names) : 'swap/none',
+        changed: changed.has(pteKey(pid, addr)),
+      };
+    });
+  }
+}

@@ -1,6 +1,7 @@
 // The scenario runner on a worker thread (dist/worker.js). Requests, answered in order:
 //   { type: 'run', id, text, opts }                 → { id, summary }
 //   { type: 'hover', id, text, opts, line, character } → { id, markdown }
+//   { type: 'inspect', id, text, opts, query }         → { id, inspect } (inspector panel)
 // The worker keeps the RunResult of the last text it ran, so a hover after a run of the
 // same text costs nothing. A stale run is cancelled by terminating the worker, so this loop
 // never needs to look at the clock.
@@ -9,13 +10,16 @@ import { parentPort } from 'node:worker_threads';
 import { runText, type RunResult } from './run';
 import { summarize, type EditorRunOptions, type RunSummary } from './summary';
 import { hoverAt } from './hover';
+import { InspectorSession, type InspectorAnswer, type InspectorQuery } from './inspectorService';
 
 export type WorkerRequest =
   | { type: 'run'; id: number; text: string; opts: EditorRunOptions }
-  | { type: 'hover'; id: number; text: string; opts: EditorRunOptions; line: number; character: number };
+  | { type: 'hover'; id: number; text: string; opts: EditorRunOptions; line: number; character: number }
+  | { type: 'inspect'; id: number; text: string; opts: EditorRunOptions; query: InspectorQuery };
 export type WorkerReply =
   | { id: number; summary: RunSummary }
   | { id: number; markdown: string | undefined }
+  | { id: number; inspect: InspectorAnswer }
   | { id: number; error: string };
 
 let last: { text: string; optsKey: string; result: RunResult; ms: number } | undefined;
@@ -29,17 +33,22 @@ function run(text: string, opts: EditorRunOptions): { result: RunResult; ms: num
   return last;
 }
 
+let session: InspectorSession | undefined;
+
+/** Answers one request from the last run of its text (running it first if needed). */
+export function handleRequest(req: WorkerRequest): WorkerReply {
+  try {
+    const r = run(req.text, req.opts);
+    if (req.type === 'run') return { id: req.id, summary: summarize(r.result, r.ms) };
+    if (req.type === 'hover') return { id: req.id, markdown: hoverAt(r.result, req.line, req.character) };
+    if (!session || session.run !== r.result) session = new InspectorSession(r.result, req.text, req.opts);
+    return { id: req.id, inspect: session.answer(req.query) };
+  } catch (e) {
+    return { id: req.id, error: (e as Error).message };
+  }
+}
+
 if (parentPort) {
   const port = parentPort;
-  port.on('message', (req: WorkerRequest) => {
-    let reply: WorkerReply;
-    try {
-      const r = run(req.text, req.opts);
-      reply = req.type === 'run' ? { id: req.id, summary: summarize(r.result, r.ms) }
-        : { id: req.id, markdown: hoverAt(r.result, req.line, req.character) };
-    } catch (e) {
-      reply = { id: req.id, error: (e as Error).message };
-    }
-    port.postMessage(reply);
-  });
+  port.on('message', (req: WorkerRequest) => port.postMessage(handleRequest(req)));
 }
