@@ -30,10 +30,35 @@ export class Mm {
     const v = this.find_vma(addr);
     return v && v.start <= addr ? v : undefined;
   }
-  insertVma(v: Vma): void { this.vmas.splice(this.findVmaIndex(v.start), 0, v); }
+  /**
+   * VMAs inserted or changed, and ids of VMAs removed, since the last takeVmaChanges()
+   * (the trace records VMA history as deltas, so 100,000 mmaps stay linear).
+   */
+  private vmaChanged = new Set<Vma>();
+  private vmaRemoved = new Set<number>();
+  insertVma(v: Vma): void {
+    const i = this.findVmaIndex(v.start);
+    if (i === this.vmas.length) this.vmas.push(v); else this.vmas.splice(i, 0, v);
+    this.vmaChanged.add(v);
+  }
   removeVma(v: Vma): void {
-    const i = this.vmas.indexOf(v);
+    let i = this.findVmaIndex(v.start);
+    if (this.vmas[i] !== v) i = this.vmas.indexOf(v);
     if (i >= 0) this.vmas.splice(i, 1);
+    this.vmaChanged.delete(v); this.vmaRemoved.add(v.id);
+  }
+  /** exit_mmap(): every VMA goes at once (no splice per VMA). */
+  removeAllVmas(): void {
+    for (const v of this.vmas) this.vmaRemoved.add(v.id);
+    this.vmaChanged.clear();
+    this.vmas = [];
+  }
+  /** A VMA's fields changed (split, mprotect, vma_set_page_prot). */
+  touchVma(v: Vma): void { this.vmaChanged.add(v); }
+  takeVmaChanges(): { changed: Vma[]; removed: number[] } {
+    const r = { changed: [...this.vmaChanged], removed: [...this.vmaRemoved] };
+    this.vmaChanged.clear(); this.vmaRemoved.clear();
+    return r;
   }
   /** VMAs overlapping [start, end) */
   overlapping(start: number, end: number): Vma[] {

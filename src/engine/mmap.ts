@@ -53,6 +53,7 @@ export function vma_set_page_prot(vma: Vma): void {
   let prot = vm_get_page_prot(vma.flags);
   if (vma_wants_writenotify(vma)) prot = vm_get_page_prot(vma.flags & ~VM_SHARED);
   vma.pageProt = prot;
+  vma.mm.touchVma(vma);
 }
 
 function opsFor(as: AddressSpace): VmOps {
@@ -154,6 +155,7 @@ export function split_vma(vma: Vma, addr: number, newBelow: boolean): Vma {
     vma.file.iMmap.remove(vma);            // vma_prepare: vma_interval_tree_remove(vp->vma)
   }
   if (newBelow) { vma.start = addr; vma.pgoff = pgoffAt; } else { vma.end = addr; }
+  mm.touchVma(vma);
   if (vma.file) vma.file.iMmap.insert(vma); // vma_complete: vma_interval_tree_insert(vp->vma)
   if (vma.anonVma) anonVmaPostUpdate(vma);
   mm.insertVma(piece);
@@ -179,16 +181,17 @@ export function do_munmap(k: Kernel, task: Task, start: number, end: number): nu
   return vmas.length;
 }
 
-function removeVma(k: Kernel, vma: Vma, why: string): void {
+function removeVma(k: Kernel, vma: Vma, why: string, detach = true): void {
   zap_pte_range(k, vma, vma.start, vma.end, true, why);
   unlink_file_vma(vma);
   unlinkAnonVmas(vma);
-  vma.mm.removeVma(vma);
+  if (detach) vma.mm.removeVma(vma);
 }
 
 // kernel/exit.c → mm/mmap.c: exit_mmap() — unmap everything.
 export function exit_mmap(k: Kernel, task: Task): void {
-  for (const vma of task.mm.vmas.slice()) removeVma(k, vma, 'exit_mmap: unmap_vmas');
+  for (const vma of task.mm.vmas) removeVma(k, vma, 'exit_mmap: unmap_vmas', false);
+  task.mm.removeAllVmas();
   task.alive = false;
   k.tr.vmasChanged(task.pid);
 }

@@ -16,6 +16,7 @@ import { flushDeferredWork } from '../engine/fbDefio';
 import { Step, TraceBudgetExceeded, TraceRecorder, type VmaSnapshot } from './trace';
 import { evaluateExpectation, type RunState } from './expect';
 import { Mm } from '../engine/mm';
+import type { Vma } from '../engine/vma';
 import { OutOfSimulatedRam } from '../engine/memmap';
 
 export interface RunOptions {
@@ -81,11 +82,22 @@ export function runScenario(scenario: Scenario, parseDiags: Diagnostic[], opts: 
   const k = new Kernel(new KernelProfile(version), rec);
   rec.folioFlags = (pfn) => k.memmap.flags[pfn];
   rec.folioIndex = (pfn) => k.memmap.index[pfn];
-  rec.vmaCount = (pid) => k.tasks.get(pid)?.mm.vmas.length ?? 0;
-  rec.vmaSource = (pid) => (k.tasks.get(pid)?.mm.vmas ?? []).map((v): VmaSnapshot => ({
+  const snap = (v: Vma): VmaSnapshot => ({
     start: v.start, end: v.end, pgoff: v.pgoff, flags: v.flags, prot: v.pageProt, file: v.file ? v.file.id : 0,
     label: v.label, id: v.id,
-  }));
+  });
+  rec.vmaSource = (pid) => {
+    const mm = k.tasks.get(pid)?.mm;
+    if (!mm) return [];
+    mm.takeVmaChanges();
+    return mm.vmas.map(snap);
+  };
+  rec.vmaChanges = (pid) => {
+    const mm = k.tasks.get(pid)?.mm;
+    if (!mm) return { changed: [], removed: [] };
+    const c = mm.takeVmaChanges();
+    return { changed: c.changed.map(snap), removed: c.removed };
+  };
   const diags: Diagnostic[] = [...parseDiags, ...chk.diagnostics];
   const staticErrors = diags.some((d) => d.severity === 'error');
   const st: RunState = {

@@ -164,11 +164,7 @@ export class TraceIndex {
 
   /** pid's VMAs at the end of `step` (snapshots are taken at steps that changed them). */
   vmasAt(step: number, pid: number): VmaSnapshot[] {
-    const h = this.rec.vmaHistory.get(pid);
-    if (!h) return [];
-    let lo = 0, hi = h.length - 1, best = -1;
-    while (lo <= hi) { const mid = (lo + hi) >> 1; if (h[mid].step <= step) { best = mid; lo = mid + 1; } else hi = mid - 1; }
-    return best < 0 ? [] : h[best].vmas;
+    return this.rec.vmasAt(step, pid);
   }
 
   /** The traced fields of the folio at pfn after `step` (all 0: never traced or not yet allocated). */

@@ -90,6 +90,9 @@ const zig = (v: number) => (v >= 0 ? v * 2 : -v * 2 - 1);
 const unzig = (z: number) => (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
 
 /** One statement's slice of the trace. `events` is materialised from the log on access. */
+/** One entry of TraceRecorder.vmaHistory: a full snapshot or a delta. */
+export interface VmaHistoryEntry { step: number; vmas?: VmaSnapshot[]; changed?: VmaSnapshot[]; removed?: number[] }
+
 export class Step {
   /** simulated time (ms) when the step ended */
   time = 0;
@@ -146,10 +149,22 @@ export class TraceRecorder implements Tracer {
   folioFlags: ((pfn: number) => number) | undefined;
   /** Set by the runner: the page-cache index of a pfn (recorded when a folio enters the page cache). */
   folioIndex: ((pfn: number) => number) | undefined;
-  /** Set by the runner: the VMAs of pid now (snapshotted at the end of a step that changed them). */
+  /** Set by the runner: the VMAs of pid now (a full snapshot). */
   vmaSource: ((pid: number) => VmaSnapshot[]) | undefined;
-  /** pid → [step index, VMAs at the end of that step] in step order */
-  readonly vmaHistory = new Map<number, { step: number; vmas: VmaSnapshot[] }[]>();
+  /**
+   * Set by the runner: the VMAs of pid inserted or changed, and the ids of those removed,
+   * since the last call (the delta a step made).
+   */
+  vmaChanges: ((pid: number) => { changed: VmaSnapshot[]; removed: number[] }) | undefined;
+  /**
+   * pid → the VMA history in step order: at each step that changed pid's VMAs either a
+   * full snapshot (`vmas`) or a delta against the entry before (`changed`, `removed`). A
+   * full snapshot is taken when the deltas since the last one add up to the VMA count, so
+   * the copies are amortised O(1) per changed VMA and rebuilding a step replays at most
+   * one snapshot's worth of deltas. Read it with `vmasAt()`.
+   */
+  readonly vmaHistory = new Map<number, VmaHistoryEntry[]>();
+  private vmaSinceFull = new Map<number, number>();
   private vmaDirty: number[] = [];
 
   // the log
@@ -198,35 +213,63 @@ export class TraceRecorder implements Tracer {
     return s;
   }
 
-  /** Set by the runner: how many VMAs pid has now (to bound the cost of snapshots). */
-  vmaCount: ((pid: number) => number) | undefined;
-  private vmaLastSnap = new Map<number, number>();
-
   /**
-   * Close the current step (log end, VMA snapshots). Called by beginStep and, with
-   * final = true, by the runner at the end. A process with more than 1,024 VMAs is
-   * snapshotted at most every len/1,024 steps (amortised ≤ 1,024 VMA copies per step, so
-   * 100,000 mmaps stay linear), and always at the end of the run.
+   * Close the current step (log end, VMA history). Called by beginStep and, with
+   * final = true, by the runner at the end.
    */
-  endStep(final = false): void {
+  endStep(_final = false): void {
     const s = this.current;
     if (!s) return;
     s.logEnd = this.logPos();
     s.eventEnd = this.eventCount;
     if (this.vmaDirty.length && this.vmaSource) {
-      const keep: number[] = [];
       for (const pid of this.vmaDirty) {
-        const len = this.vmaCount ? this.vmaCount(pid) : 0;
-        const since = s.index - (this.vmaLastSnap.get(pid) ?? -1);
-        if (!final && len > 1024 && since * 1024 < len) { keep.push(pid); continue; }
         let h = this.vmaHistory.get(pid);
         if (!h) { h = []; this.vmaHistory.set(pid, h); }
-        const snap = { step: s.index, vmas: this.vmaSource(pid) };
-        if (h.length && h[h.length - 1].step === s.index) h[h.length - 1] = snap; else h.push(snap);
-        this.vmaLastSnap.set(pid, s.index);
+        const d = this.vmaChanges?.(pid);
+        const since = (this.vmaSinceFull.get(pid) ?? 0) + (d ? d.changed.length + d.removed.length : 0);
+        const last = h.length ? h[h.length - 1] : undefined;
+        let e: VmaHistoryEntry;
+        if (!d || !last || last.step === s.index || since * 2 >= this.vmaCountOf(pid) + 16) {
+          e = { step: s.index, vmas: this.vmaSource(pid) };
+          this.vmaSinceFull.set(pid, 0);
+          this.vmaFullLen.set(pid, e.vmas!.length);
+        } else {
+          e = { step: s.index, changed: d.changed, removed: d.removed };
+          this.vmaSinceFull.set(pid, since);
+        }
+        if (last && last.step === s.index) h[h.length - 1] = e; else h.push(e);
       }
-      this.vmaDirty = keep;
+      this.vmaDirty = [];
     }
+  }
+
+  /** the length of pid's last full snapshot (a size estimate for the snapshot policy) */
+  private vmaCountOf(pid: number): number { return this.vmaFullLen.get(pid) ?? 0; }
+  private vmaFullLen = new Map<number, number>();
+
+  private vmaCache: { pid: number; entry: number; vmas: VmaSnapshot[] } | undefined;
+  /** pid's VMAs at the end of `step` (in address order; [] before its first mapping). */
+  vmasAt(step: number, pid: number): VmaSnapshot[] {
+    const h = this.vmaHistory.get(pid);
+    if (!h) return [];
+    let lo = 0, hi = h.length - 1, best = -1;
+    while (lo <= hi) { const mid = (lo + hi) >> 1; if (h[mid].step <= step) { best = mid; lo = mid + 1; } else hi = mid - 1; }
+    if (best < 0) return [];
+    if (h[best].vmas) return h[best].vmas!;
+    const c = this.vmaCache;
+    if (c && c.pid === pid && c.entry === best) return c.vmas;
+    let f = best;
+    while (!h[f].vmas) f--;
+    const byId = new Map<number, VmaSnapshot>();
+    for (const v of h[f].vmas!) byId.set(v.id, v);
+    for (let i = f + 1; i <= best; i++) {
+      for (const id of h[i].removed!) byId.delete(id);
+      for (const v of h[i].changed!) byId.set(v.id, v);
+    }
+    const vmas = [...byId.values()].sort((a, b) => a.start - b.start);
+    this.vmaCache = { pid, entry: best, vmas };
+    return vmas;
   }
 
   /** Bytes used by the log (for the performance figures). */

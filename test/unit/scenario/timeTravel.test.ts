@@ -153,3 +153,35 @@ describe('trace log round trip', () => {
     assert.equal(n, rec.eventCount);
   });
 });
+
+describe('VMA history (deltas between full snapshots)', () => {
+  it('vmasAt equals the live VMAs at every step with 600 VMAs, splits, mprotect, munmap, fork, clear_refs and exit', () => {
+    const l = ['file f pages 4', 'process p'];
+    for (let i = 0; i < 600; i++) l.push(`mmap p f at 0x${(0x10000000 + i * 0x4000).toString(16)} pages 3 offset ${i % 2} shared rw as v${i}`);
+    for (let i = 0; i < 600; i += 7) l.push(`mprotect p v${i}[1] r`);
+    for (let i = 3; i < 600; i += 11) l.push(`munmap p v${i}[0]`);
+    l.push('fork p as c');
+    for (let i = 5; i < 600; i += 13) l.push(`munmap c v${i}`);
+    l.push('clear_refs p softdirty');
+    for (let i = 0; i < 40; i++) l.push(`mmap c f at 0x${(0x40000000 + i * 0x4000).toString(16)} pages 1 shared rw`);
+    l.push('exit c');
+    const live = new Map<number, Map<number, string>>();
+    const run = runText(l.join('\n') + '\n', {
+      onStep: (_s, step, k) => {
+        const m = new Map<number, string>();
+        for (const t of k.tasks.values()) m.set(t.pid, JSON.stringify(t.mm.vmas.map((v) => [v.start, v.end, v.pgoff, v.flags, v.label ?? null])));
+        live.set(step.index, m);
+      },
+    });
+    assert.equal(run.exitStatus, 0, run.diagnostics.map((d) => d.message).join('; '));
+    const ti = new TraceIndex(run);
+    const steps = [...live.keys()];
+    const deltas = [...run.recorder.vmaHistory.values()].flat().filter((e) => !e.vmas).length;
+    assert.ok(deltas > 100, `expected the history to use deltas (${deltas})`);
+    for (const s of [...steps, ...steps.slice().reverse()]) {
+      for (const [pid, want] of live.get(s)!) {
+        assert.equal(JSON.stringify(ti.vmasAt(s, pid).map((v) => [v.start, v.end, v.pgoff, v.flags, v.label ?? null])), want, `step ${s} pid ${pid}`);
+      }
+    }
+  });
+});
