@@ -111,8 +111,7 @@ export class TraceIndex {
     while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (this.checkpoints[mid].step <= step) lo = mid; else hi = mid - 1; }
     const cp = this.checkpoints[lo];
     if (!(this.cur <= step && this.cur >= cp.step)) {
-      this.ptes = clonePtes(cp.ptes);
-      this.folios = { flags: cp.folios.flags.slice(), mapping: cp.folios.mapping.slice(), index: cp.folios.index.slice(), cached: cp.folios.cached.slice() };
+      this.restore(cp);
       this.cur = cp.step;
     }
     this.forwardTo(step);
@@ -206,6 +205,27 @@ export class TraceIndex {
           f.cached[p] = c.after;
           if (c.after) { f.flags[p] = c.initFlags; f.mapping[p] = c.after; f.index[p] = c.initIndex; }
           break;
+      }
+    }
+  }
+
+  /**
+   * Copy a checkpoint into the working state in place: the typed arrays and PTE tables
+   * that exist are overwritten (no allocation, so a seek leaves no garbage behind); only
+   * tables the working state lacks are allocated, and tables the checkpoint lacks dropped.
+   */
+  private restore(cp: Checkpoint): void {
+    const f = this.folios, g = cp.folios;
+    f.flags.set(g.flags); f.mapping.set(g.mapping); f.index.set(g.index); f.cached.set(g.cached);
+    for (const pid of [...this.ptes.keys()]) if (!cp.ptes.has(pid)) this.ptes.delete(pid);
+    for (const [pid, cm] of cp.ptes) {
+      let m = this.ptes.get(pid);
+      if (!m) { m = new Map(); this.ptes.set(pid, m); }
+      for (const key of [...m.keys()]) if (!cm.has(key)) m.delete(key);
+      for (const [key, ct] of cm) {
+        const t = m.get(key);
+        if (t) { t.flags.set(ct.flags); t.pfn.set(ct.pfn); t.used = ct.used; }
+        else m.set(key, { flags: ct.flags.slice(), pfn: ct.pfn.slice(), used: ct.used });
       }
     }
   }
