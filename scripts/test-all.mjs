@@ -1,12 +1,12 @@
 // `npm test`: every test suite, in order, output streamed; fails if any step fails.
-//   typecheck -> build -> unit + scenario mocha -> webview (if test/webview/run.js) -> e2e (test/e2e/run.js)
+//   typecheck -> lint (no unsanitized HTML sinks, no eval) -> build -> unit + scenario mocha -> webview (if test/webview/run.js) -> e2e (test/e2e/run.js)
 // All steps run even after a failure, so one run shows everything that is broken.
 // Counting: a step that prints `##mmscope-results {"passes":N,"failures":M}` (test/e2e/run.js) is
 // counted from that line; otherwise from mocha-style summary lines (`N passing`, `M failing`,
 // also `N passing, M failing` on one line as test/webview/run.js prints). A step that exits non-zero
 // without any counted failure (tsc, esbuild, a crash) counts as one failure.
 // The last line is exactly `N passed, M failed`.
-//   node scripts/test-all.mjs [--skip <step>[,<step>...]]      steps: typecheck,build,unit,webview,e2e
+//   node scripts/test-all.mjs [--skip <step>[,<step>...]]      steps: typecheck,lint,build,unit,webview,e2e
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -19,6 +19,7 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 const steps = [
   { name: 'typecheck', cmd: npm, args: ['run', '--silent', 'typecheck'] },
+  { name: 'lint', cmd: npm, args: ['run', '--silent', 'lint'] },
   { name: 'build', cmd: process.execPath, args: ['scripts/build.mjs'] },
   { name: 'unit', cmd: npm, args: ['run', '--silent', 'test:unit'] },
   { name: 'webview', cmd: process.execPath, args: ['test/webview/run.js'], when: () => existsSync(join(root, 'test/webview/run.js')) },
