@@ -47,7 +47,7 @@ export class DiagnosticsController implements vscode.Disposable {
     const k = doc.uri.toString();
     clearTimeout(this.timers.get(k));
     // a run still going for an older version is stale now
-    this.runner.cancelRun(k);
+    this.runner.cancelRun(k, doc.getText());
     this.timers.set(k, setTimeout(() => { this.timers.delete(k); void this.update(doc); }, delay));
   }
 

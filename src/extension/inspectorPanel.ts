@@ -22,12 +22,16 @@ const THROTTLE_MS = 300;
 const BIG_DELAY_MS = 1000;
 
 /** Longest synchronous stretch of the panel's host-side handlers (ms), for the e2e host-block check. */
-export const hostBlock = { maxMs: 0, where: '', samples: 0, reset(): void { this.maxMs = 0; this.where = ''; this.samples = 0; } };
+export const hostBlock = {
+  maxMs: 0, where: '', samples: 0, counts: {} as Record<string, number>,
+  reset(): void { this.maxMs = 0; this.where = ''; this.samples = 0; this.counts = {}; },
+};
 function timed<T>(where: string, fn: () => T): T {
   const t0 = performance.now();
   try { return fn(); } finally {
     const ms = performance.now() - t0;
     hostBlock.samples++;
+    hostBlock.counts[where] = (hostBlock.counts[where] ?? 0) + 1;
     if (ms > hostBlock.maxMs) { hostBlock.maxMs = ms; hostBlock.where = where; }
   }
 }
@@ -148,14 +152,21 @@ class InspectorPanel implements vscode.Disposable {
     this.timer = setTimeout(() => timed('throttled run', () => { this.timer = undefined; this.runNow(doc); }), wait);
   }
 
-  private runNow(doc: vscode.TextDocument): void {
+  private runNow(doc: vscode.TextDocument, retries = 3): void {
     const text = doc.getText();
     const opts = this.options();
     const gen = ++this.generation;
     if (needsWorker(text)) this.post({ type: Msg.Status, text: 'Running the scenario…', busy: true });
     this.lastRunAt = Date.now();
     void this.ask({ q: 'run' }, text, opts).then((a) => timed('run answer', () => {
-      if (gen !== this.generation || !a) return; // a newer run superseded this one (or cancelled it)
+      if (gen !== this.generation) return; // a newer run superseded this one
+      if (!a) {
+        // cancelled from outside (the worker was terminated) while this text is still current: ask again
+        if (retries > 0 && !doc.isClosed && doc.getText() === text && !this.timer) {
+          setTimeout(() => timed('retry run', () => { if (gen === this.generation) this.runNow(doc, retries - 1); }), 100);
+        }
+        return;
+      }
       if (a.q !== 'run') {
         this.post({ type: Msg.Status, text: `The scenario could not run: ${a.q === 'none' ? a.reason : a.q}`, busy: false });
         return;
@@ -328,8 +339,8 @@ export function registerInspector(context: vscode.ExtensionContext, shared?: Sce
 
   return [
     vscode.commands.registerCommand('mmscope.openInspector', open),
-    vscode.commands.registerCommand('mmscope.inspector.next', () => current()?.step(1)),
-    vscode.commands.registerCommand('mmscope.inspector.previous', () => current()?.step(-1)),
+    vscode.commands.registerCommand('mmscope.inspector.next', () => timed('next step', () => current()?.step(1))),
+    vscode.commands.registerCommand('mmscope.inspector.previous', () => timed('previous step', () => current()?.step(-1))),
     // internal (src/extension/realKernel.ts): per-statement real-kernel verdicts for a scenario's panel
     vscode.commands.registerCommand('mmscope.inspector.kernelVerdicts', (uri: string, m: KernelVerdictsMessage) => {
       const p = panels.get(uri);
@@ -339,7 +350,7 @@ export function registerInspector(context: vscode.ExtensionContext, shared?: Sce
     vscode.window.registerWebviewPanelSerializer(INSPECTOR_VIEW_TYPE, serializer),
     // internal: the longest synchronous block of the panel's host-side handlers (e2e host-block check)
     vscode.commands.registerCommand('mmscope.inspector.hostBlock', (reset?: boolean) => {
-      const r = { maxMs: hostBlock.maxMs, where: hostBlock.where, samples: hostBlock.samples };
+      const r = { maxMs: hostBlock.maxMs, where: hostBlock.where, samples: hostBlock.samples, counts: { ...hostBlock.counts } };
       if (reset) hostBlock.reset();
       return r;
     }),

@@ -177,9 +177,14 @@ export class ScenarioRunner implements vscode.Disposable {
     w.terminate();
   }
 
-  /** Cancels the run for `key` only if one is in flight (a newer version is coming). */
-  cancelRun(key: string): void {
-    if (this.workers.get(key)?.running) this.cancel(key);
+  /**
+   * Cancels the run for `key` only if one is in flight (a newer version is coming); with
+   * `text` (the newer version), only if the run in flight is of another text, so that an
+   * inspector query about the current text is not cancelled by it.
+   */
+  cancelRun(key: string, text?: string): void {
+    const w = this.workers.get(key);
+    if (w && (text === undefined ? w.running : w.runningOther(text))) this.cancel(key);
   }
 
   forget(uri: vscode.Uri): void {

@@ -613,9 +613,9 @@ export function buildStepDetailFromTrace(run: RunResult, text: string, stepIndex
       };
     });
     pteCount += ti.pteCount(stepIndex, { pid });
-    const task = run.engine.tasks.get(pid);
     const f = faults.get(pid) ?? { min: 0, maj: 0 };
-    procs.push({ name, pid, alive: task ? task.alive || stepIndex < last : true, minFlt: f.min, majFlt: f.maj, vmas, changedVmas: changedVmaPids.has(pid) });
+    // exits are not in the trace (the last step, described from the engine, has them)
+    procs.push({ name, pid, alive: true, minFlt: f.min, majFlt: f.maj, vmas, changedVmas: changedVmaPids.has(pid) });
   }
 
   // folios of each object at this step: the PFNs whose traced page-cache state names the object
