@@ -40,10 +40,14 @@ function cpu(fn) {
   return { ms: (c.user + c.system) / 1e3, r };
 }
 
-/** `mmscope check FILE` in a child: wall ms, cpu ms, peak RSS (bytes). */
+/**
+ * `mmscope check FILE` in a child: wall ms, cpu ms, peak RSS (bytes). Peak RSS is VmHWM of
+ * /proc/self/status: getrusage's ru_maxrss survives exec, so a child forked from this (big)
+ * process would report this process's RSS.
+ */
 function cliRun(file) {
   const wrapper = `const t0=process.hrtime.bigint();process.argv=[process.argv[0],${JSON.stringify(cli)},'check',${JSON.stringify(file)}];` +
-    `process.on('exit',()=>{const r=process.resourceUsage();require('fs').writeSync(2,'\\nBENCH '+JSON.stringify({wall:Number(process.hrtime.bigint()-t0)/1e6,cpu:(r.userCPUTime+r.systemCPUTime)/1e3,maxRSS:r.maxRSS*1024})+'\\n')});` +
+    `process.on('exit',()=>{const r=process.resourceUsage();require('fs').writeSync(2,'\\nBENCH '+JSON.stringify({wall:Number(process.hrtime.bigint()-t0)/1e6,cpu:(r.userCPUTime+r.systemCPUTime)/1e3,maxRSS:(()=>{try{return +/VmHWM:\\s*(\\d+)/.exec(require('fs').readFileSync('/proc/self/status','utf8'))[1]*1024}catch{return r.maxRSS*1024}})()})+'\\n')});` +
     `const m=require(${JSON.stringify(cli)});process.exitCode=m.main(['check',${JSON.stringify(file)}]);`;
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, ['-e', wrapper], { encoding: 'utf8', maxBuffer: 1 << 26 });
