@@ -45,9 +45,13 @@ describe('inspector host block (1M PTEs)', function () {
     const t0 = Date.now();
     const phases = {};
     try {
+      phase = 'open: openTextDocument';
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+      phase = 'open: showTextDocument (diagnostics run starts on the worker)';
       await vscode.window.showTextDocument(doc);
+      phase = 'open: openInspector (webview created)';
       await vscode.commands.executeCommand('mmscope.openInspector');
+      phase = 'open: waiting for the run and the step detail';
       await until(async () => ((await stat()).counts['step answer'] ?? 0) >= 1, 400_000, 'the first run and step detail');
       phases.firstRunMs = Date.now() - t0;
 
