@@ -58,9 +58,9 @@ export class Kernel {
   faultAroundBytes = 65536;
   /** default read_ahead_kb 128 → 32 pages */
   raPages = 32;
-  constructor(readonly profile: KernelProfile, readonly tr: Tracer) {
+  constructor(readonly profile: KernelProfile, readonly tr: Tracer, expectedPages = 0) {
     resetVmaIds(); resetAnonVmaIds(); resetMappingIds();
-    this.memmap = new Memmap(tr);
+    this.memmap = new Memmap(tr, expectedPages);
   }
 
   // ---- objects -------------------------------------------------------------------

@@ -60,12 +60,14 @@ export class Memmap {
   /** deterministic scatter for vmalloc (xorshift) */
   private rng = 0x9e3779b9;
 
-  constructor(private readonly tr: Tracer) {
+  /** `expectedPages`: how many struct pages the run will likely need (sized once, so a
+   *  big run never copies the arrays while growing; a small run stays small). */
+  constructor(private readonly tr: Tracer, expectedPages = 0) {
     // Reserve the whole memmap up front: the buffers are zero-filled lazily by the OS, so
     // Grown geometrically as pages are allocated: a small scenario (every keystroke in
     // the editor) must not pay for zeroing 23 MB of struct pages; a 1M-page run grows a
     // handful of times.
-    this.grow(0x4000);
+    this.grow(Math.min(MAX_MEMMAP_PFN, Math.max(0x4000, 0x2000 + expectedPages + (expectedPages >> 4))));
     this.flags[ZERO_PFN] = PG_allocated | PG_uptodate;
     this.kind[ZERO_PFN] = PageKind.Zero;
   }

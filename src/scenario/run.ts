@@ -79,7 +79,7 @@ export function runScenario(scenario: Scenario, parseDiags: Diagnostic[], opts: 
   const chk = check(scenario, { limits: opts.limits, defaultKernel: opts.defaultKernel });
   const version = parseVersion(opts.kernelOverride) ?? chk.kernel;
   const rec = new TraceRecorder();
-  const k = new Kernel(new KernelProfile(version), rec);
+  const k = new Kernel(new KernelProfile(version), rec, expectedPages(scenario, chk));
   rec.folioFlags = (pfn) => k.memmap.flags[pfn];
   rec.folioIndex = (pfn) => k.memmap.index[pfn];
   const snap = (v: Vma): VmaSnapshot => ({
@@ -401,4 +401,17 @@ export type { Num };
  *  failed with a reported error (no cascade of errors on every later use). */
 function missingLabel(st: RunState, proc: string, label: string): string {
   return st.failedLabels.has(`${proc}\0${label}`) ? '' : `${proc} has no mapping labelled ${label}`;
+}
+
+/** An upper bound of the struct pages a run allocates (objects, plus anonymous and private
+ *  mappings that may COW), so the memmap is sized once. */
+function expectedPages(scn: Scenario, chk: CheckResult): number {
+  let n = 0;
+  for (const s of scn.statements) {
+    if (chk.invalid.has(s)) continue;
+    if (s.kind === 'file' || s.kind === 'shmem' || s.kind === 'fbdev') n += s.pages.value;
+    else if (s.kind === 'mmap' && (s.obj.name === 'anon' || !s.shared)) n += s.pages.value;
+    if (n > 0x100000) return 0x100000;
+  }
+  return n;
 }
