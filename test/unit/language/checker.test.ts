@@ -166,10 +166,13 @@ describe('language/checker: values and page ranges', () => {
     assert.deepEqual(errs(lines('process a', 'munmap a 0x10 pages 1', 'mprotect a 0x10 pages 1 r')), [[2, 'MMS301'], [3, 'MMS301']]);
   });
 
-  it('sysctl fault_around_bytes must be a power of two from 4096 to 2 MiB (MMS306); other knobs are unknown (MMS212)', () => {
+  it('sysctl fault_around_bytes: above 2 MiB is EINVAL (MMS306 error); other values are rounded down to a power of two of pages as fault_around_bytes_set() does (MMS306 warning); other knobs are unknown (MMS212)', () => {
     assert.deepEqual(errs(lines('sysctl fault_around_bytes 4096', 'sysctl fault_around_bytes 65536', 'sysctl fault_around_bytes 2097152')), []);
-    assert.deepEqual(errs('sysctl fault_around_bytes 3000'), [[1, 'MMS306']]);
-    assert.deepEqual(errs('sysctl fault_around_bytes 12288'), [[1, 'MMS306']]);
+    assert.deepEqual(errs('sysctl fault_around_bytes 3000'), []);
+    assert.match(only('sysctl fault_around_bytes 3000').message, /rounds it down to 4096 \(fault-around off\)/);
+    assert.equal(only('sysctl fault_around_bytes 12288').severity, 'warning');
+    assert.match(only('sysctl fault_around_bytes 12288').message, /rounds it down to 8192/);
+    assert.deepEqual(errs('sysctl fault_around_bytes 0'), [[1, 'MMS306']]);
     assert.match(only('sysctl fault_around_bytes 4194304').message, /EINVAL/);
     assert.deepEqual(errs('sysctl read_ahead_kb 128'), [[1, 'MMS212']]);
   });
