@@ -59,7 +59,8 @@ export function registerCommands(context: vscode.ExtensionContext, runner: Scena
       else void vscode.window.showInformationMessage(msg);
       return { files: files.length, passed, failed, withErrors };
     }),
-    reg('mmscope.newFromExample', async () => {
+    // `example` (optional): the example's file name, e.g. 'hello.mms', to skip the quick pick
+    reg('mmscope.newFromExample', async (example?: unknown): Promise<vscode.TextDocument | undefined> => {
       const dir = vscode.Uri.joinPath(context.extensionUri, 'examples');
       let entries: [string, vscode.FileType][] = [];
       try { entries = await vscode.workspace.fs.readDirectory(dir); } catch { /* none */ }
@@ -68,26 +69,33 @@ export function registerCommands(context: vscode.ExtensionContext, runner: Scena
         const first = text.split(/\r?\n/).find((l) => l.startsWith('#'))?.replace(/^#\s*/, '') ?? '';
         return { label: n, detail: first, text };
       }));
-      if (!items.length) { void vscode.window.showWarningMessage('No examples found in the extension.'); return; }
-      const pick = await vscode.window.showQuickPick(items, { placeHolder: 'Start a scenario from an example', matchOnDetail: true });
-      if (!pick) return;
+      if (!items.length) { void vscode.window.showWarningMessage('No examples found in the extension.'); return undefined; }
+      let pick: typeof items[number] | undefined;
+      if (typeof example === 'string') {
+        pick = items.find((i) => i.label === example || i.label === `${example}.mms`);
+        if (!pick) { void vscode.window.showWarningMessage(`No example named ${example}.`); return undefined; }
+      } else pick = await vscode.window.showQuickPick(items, { placeHolder: 'Start a scenario from an example', matchOnDetail: true });
+      if (!pick) return undefined;
       const doc = await vscode.workspace.openTextDocument({ language: 'mmscope', content: pick.text });
       await vscode.window.showTextDocument(doc);
+      return doc;
     }),
-    reg('mmscope.exportTrace', async (uri?: unknown) => {
+    // `to` (optional): the target file; without it a save dialog asks. Resolves with the file written.
+    reg('mmscope.exportTrace', async (uri?: unknown, to?: unknown): Promise<vscode.Uri | undefined> => {
       const doc = await scenarioDocument(uri);
-      if (!doc) return;
+      if (!doc) return undefined;
       const r = runner.runDocument(doc);
       const name = base(doc.uri).replace(/\.mms$/, '') || 'scenario';
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-      const target = await vscode.window.showSaveDialog({
+      const target = to instanceof vscode.Uri ? to : await vscode.window.showSaveDialog({
         defaultUri: folder ? vscode.Uri.joinPath(folder, `${name}.trace.json`) : undefined,
         filters: { 'Trace JSON': ['json'] }, title: 'Export Trace as JSON',
       });
-      if (!target) return;
+      if (!target) return undefined;
       const json = JSON.stringify(traceToJson(r, vscode.workspace.asRelativePath(doc.uri)), null, 1) + '\n';
       await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(json));
       void vscode.window.showInformationMessage(`Trace written to ${vscode.workspace.asRelativePath(target)} (${r.steps.length} steps).`);
+      return target;
     }),
     reg('mmscope.internal.resetStats', () => resetStats()),
   ];

@@ -15,10 +15,14 @@ import { startStats } from './stats';
 import { registerSymbols } from './symbols';
 import { ScenarioTests } from './testing';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What activate() returns (used by the extension-host tests). */
+export interface MmscopeApi { readonly tests: ScenarioTests }
+
+export function activate(context: vscode.ExtensionContext): MmscopeApi {
   const runner = new ScenarioRunner(context.extensionUri);
   const diagnostics = new DiagnosticsController(runner);
   const output = vscode.window.createOutputChannel('MM Scope');
+  const tests = new ScenarioTests(runner, diagnostics);
   context.subscriptions.push(
     runner, diagnostics, output, startStats(),
     registerHover(runner),
@@ -28,11 +32,12 @@ export function activate(context: vscode.ExtensionContext): void {
     registerRename(runner),
     registerFormatting(),
     ...registerCodeLens(diagnostics),
-    new ScenarioTests(runner, diagnostics),
+    tests,
     ...registerCommands(context, runner, diagnostics, output),
     ...registerInspectorOrStubs(context, runner),
     ...registerRealKernel(context),
   );
+  return { tests };
 }
 
 export function deactivate(): void { /* disposables do the work */ }

@@ -19,15 +19,23 @@ async function readText(uri: vscode.Uri): Promise<string> {
 }
 
 
+/** What one test run reported: the item ids by outcome (fired when the run ends). */
+export interface ScenarioTestRunReport { continuous: boolean; passed: string[]; failed: string[]; errored: string[]; skipped: string[] }
+
 export class ScenarioTests implements vscode.Disposable {
   readonly ctrl = vscode.tests.createTestController('mmscope', 'MM Scope scenarios');
+  readonly runProfile: vscode.TestRunProfile;
+  private readonly ended = new vscode.EventEmitter<ScenarioTestRunReport>();
+  /** fires at the end of each run (also each re-run of a continuous run) */
+  readonly onDidEndRun = this.ended.event;
   private readonly subs: vscode.Disposable[] = [];
 
   constructor(private readonly runner: ScenarioRunner, diagnostics: DiagnosticsController) {
     this.ctrl.resolveHandler = async (item) => { if (!item) await this.discoverAll(); };
     this.ctrl.refreshHandler = async () => { await this.discoverAll(); };
     const run = this.ctrl.createRunProfile('Run', vscode.TestRunProfileKind.Run, (req, tok) => this.run(req, tok), true, undefined, true);
-    this.subs.push(run);
+    this.runProfile = run;
+    this.subs.push(run, this.ended);
     const watcher = vscode.workspace.createFileSystemWatcher('**/*.mms');
     this.subs.push(watcher,
       watcher.onDidCreate((u) => void this.updateFile(u)),
@@ -100,6 +108,7 @@ export class ScenarioTests implements vscode.Disposable {
       } else files.set(item, undefined);
     }
     const excluded = new Set(req.exclude ?? []);
+    const report: ScenarioTestRunReport = { continuous: !!req.continuous, passed: [], failed: [], errored: [], skipped: [] };
     try {
       for (const [file, only] of files) {
         if (token.isCancellationRequested) break;
@@ -111,33 +120,35 @@ export class ScenarioTests implements vscode.Disposable {
         await this.updateFile(file.uri, text);
         const fresh = [...iter(file.children)].filter((c) => children.some((o) => o.id === c.id));
         const summary = await this.runner.summarize(`test:${file.uri.toString()}`, text, runOptions(readSettings(file.uri)));
-        if (!summary) { fresh.forEach((c) => run.skipped(c)); continue; }
-        this.report(run, file, fresh, summary);
+        if (!summary) { fresh.forEach((c) => { run.skipped(c); report.skipped.push(c.id); }); continue; }
+        this.report(run, file, fresh, summary, report);
       }
     } finally {
       run.end();
+      this.ended.fire(report);
     }
   }
 
-  private report(run: vscode.TestRun, file: vscode.TestItem, children: vscode.TestItem[], s: RunSummary): void {
+  private report(run: vscode.TestRun, file: vscode.TestItem, children: vscode.TestItem[], s: RunSummary, out: ScenarioTestRunReport): void {
     const uri = file.uri!;
     const byLine = new Map(s.expectations.map((e) => [e.line, e]));
     const errors = s.diagnostics.filter((d) => d.severity === 'error' && d.code !== 'MMS701');
     for (const c of children) {
       const line = c.range?.start.line ?? -1;
       const e = byLine.get(line);
-      if (e?.ok === true) run.passed(c);
-      else if (e?.ok === false) {
+      if (e?.ok === true) { run.passed(c); out.passed.push(c.id); } else if (e?.ok === false) {
         const ea = expectedActual(e.message ?? '');
         const msg = ea ? vscode.TestMessage.diff(e.message ?? '', ea[0], ea[1]) : new vscode.TestMessage(e.message ?? 'failed');
         msg.location = new vscode.Location(uri, c.range!);
         run.failed(c, msg);
+        out.failed.push(c.id);
       } else if (errors.length) {
         const first = errors[0];
         const msg = new vscode.TestMessage(`not checked: line ${first.range.start.line + 1}: ${first.message} [${first.code}]`);
         msg.location = new vscode.Location(uri, toRange(first.range));
         run.errored(c, msg);
-      } else run.skipped(c);
+        out.errored.push(c.id);
+      } else { run.skipped(c); out.skipped.push(c.id); }
     }
   }
 
