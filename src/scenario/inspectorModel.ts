@@ -323,7 +323,8 @@ function folioView(k: Kernel, as: AddressSpace, index: number, pfn: number, chan
   };
 }
 
-export function buildStepDetail(run: RunResult, text: string, stepIndex: number, k: Kernel): StepDetail {
+/** What a step changed (PTEs, VMA layouts, folios), shared by both ways of building its detail. */
+function stepChanges(run: RunResult, text: string, stepIndex: number) {
   const names = namesOf(run);
   const step = run.steps[stepIndex];
   const changed = step ? changedPtes(run, step) : new Set<number>();
@@ -331,7 +332,11 @@ export function buildStepDetail(run: RunResult, text: string, stepIndex: number,
   const changedPfns = new Set<number>();
   const stepEvents = step ? boundedEvents(run, step).events : [];
   for (const e of stepEvents) { if (e.t === 'vmas') changedVmaPids.add(e.pid); if (e.t === 'folio') changedPfns.add(e.pfn); }
-  const lines = text.split(/\r?\n/);
+  return { names, step, changed, changedVmaPids, changedPfns, stepEvents, lines: text.split(/\r?\n/) };
+}
+
+export function buildStepDetail(run: RunResult, text: string, stepIndex: number, k: Kernel): StepDetail {
+  const { names, step, changed, changedVmaPids, changedPfns, stepEvents, lines } = stepChanges(run, text, stepIndex);
 
   let pteCount = 0;
   const procs: ProcView[] = [];
@@ -578,14 +583,7 @@ function faultCounts(run: RunResult, step: number): Map<number, { min: number; m
 export function buildStepDetailFromTrace(run: RunResult, text: string, stepIndex: number, ti: TraceIndex): StepDetail {
   const last = run.steps.length - 1;
   if (stepIndex >= last) return buildStepDetail(run, text, stepIndex, run.engine);
-  const names = namesOf(run);
-  const step = run.steps[stepIndex];
-  const changed = step ? changedPtes(run, step) : new Set<number>();
-  const changedVmaPids = new Set<number>();
-  const changedPfns = new Set<number>();
-  const stepEvents = step ? boundedEvents(run, step).events : [];
-  for (const e of stepEvents) { if (e.t === 'vmas') changedVmaPids.add(e.pid); if (e.t === 'folio') changedPfns.add(e.pfn); }
-  const lines = text.split(/\r?\n/);
+  const { names, step, changed, changedVmaPids, changedPfns, stepEvents, lines } = stepChanges(run, text, stepIndex);
   const faults = faultCounts(run, stepIndex);
   const pids = [...run.pids].sort((a, b) => a[1] - b[1]);
   const vmasOf = new Map<number, VmaSnapshot[]>();
