@@ -12,7 +12,7 @@ import { parse } from '../language/parser';
 import { check, type CheckResult } from '../language/checker';
 import { runText, type RunResult } from '../scenario/run';
 import { hoverAt } from '../scenario/hover';
-import { summarize, type EditorRunOptions, type RunSummary } from '../scenario/summary';
+import { needsWorker, staticInfo, summarize, type EditorRunOptions, type RunSummary, type StaticInfo } from '../scenario/summary';
 import type { WorkerReply, WorkerRequest } from '../scenario/worker';
 import { InspectorSession, type InspectorAnswer, type InspectorQuery } from '../scenario/inspectorService';
 import { readSettings, runOptions } from './settings';
@@ -41,7 +41,7 @@ class DocWorker {
   runningOther(text: string): boolean { for (const p of this.pending.values()) if (p.run && p.text !== text) return true; return false; }
   request(req: WorkerRequest): Promise<WorkerReply | undefined> {
     return new Promise((resolve) => {
-      const run = req.type === 'run' || req.type === 'inspect';
+      const run = req.type !== 'hover';
       this.pending.set(req.id, { resolve, run, text: run ? req.text : undefined });
       this.worker.postMessage(req);
     });
@@ -59,6 +59,7 @@ export class ScenarioRunner implements vscode.Disposable {
   private readonly workers = new Map<string, DocWorker>();
   private readonly runs = new Map<string, { version: number; optsKey: string; result: RunResult }>();
   private readonly checks = new Map<string, { version: number; result: CheckResult }>();
+  private readonly statics = new Map<string, { text: string; optsKey: string; info: StaticInfo }>();
   /** web extension only: the inspector's session per key (inline) */
   private readonly sessions = new Map<string, { text: string; optsKey: string; session: InspectorSession }>();
   private nextId = 1;
@@ -79,6 +80,34 @@ export class ScenarioRunner implements vscode.Disposable {
     const result = check(parse(doc.getText()).scenario, { defaultKernel: s.defaultKernel, limits: s.limits });
     this.checks.set(key, { version: doc.version, result });
     return result;
+  }
+
+  /**
+   * The Testing items and outline of `text` (parse + check, no run). A big document
+   * (needsWorker) is parsed on a short-lived worker of its own (the document's worker may be
+   * busy with a long run), so the host never parses it; a small one, or any in the web
+   * extension, inline. A request still in flight for the same key and another text is stale:
+   * it resolves undefined. Cached per key and text.
+   */
+  async staticInfo(key: string, text: string, opts: EditorRunOptions): Promise<StaticInfo | undefined> {
+    const optsKey = JSON.stringify(opts);
+    const c = this.statics.get(key);
+    if (c && c.text === text && c.optsKey === optsKey) return c.info;
+    let info: StaticInfo;
+    if (!this.workersAvailable || !needsWorker(text)) {
+      const { scenario } = parse(text);
+      info = staticInfo(scenario, check(scenario, { defaultKernel: opts.defaultKernel, limits: opts.limits }), text);
+    } else {
+      const wkey = `static:${key}`;
+      this.cancelRun(wkey, text);
+      const w = this.worker(wkey);
+      const reply = await w.request({ type: 'static', id: this.nextId++, text, opts });
+      if (this.workers.get(wkey) === w && !w.pending.size) this.cancel(wkey);
+      if (!reply || !('info' in reply)) return undefined;
+      info = reply.info;
+    }
+    this.statics.set(key, { text, optsKey, info });
+    return info;
   }
 
   /** A full run on this thread, cached per version (Export Trace; hover in the web host). */
@@ -117,7 +146,7 @@ export class ScenarioRunner implements vscode.Disposable {
       const ms = Date.now() - t0;
       stats.recordInlineRun(ms);
       if (o.version !== undefined) this.runs.set(key, { version: o.version, optsKey: JSON.stringify(opts), result: r });
-      return summarize(r, ms);
+      return summarize(r, ms, text);
     }
     const prev = this.workers.get(key);
     if (prev && (o.persistent ? prev.runningOther(text) : prev.running)) this.cancel(key);
@@ -192,6 +221,8 @@ export class ScenarioRunner implements vscode.Disposable {
     this.cancel(key);
     this.runs.delete(key);
     this.checks.delete(key);
+    this.statics.delete(key);
+    this.cancel(`static:${key}`);
     this.sessions.delete(key);
   }
 
@@ -199,6 +230,7 @@ export class ScenarioRunner implements vscode.Disposable {
     for (const k of [...this.workers.keys()]) this.cancel(k);
     this.runs.clear();
     this.checks.clear();
+    this.statics.clear();
     this.sessions.clear();
   }
 }

@@ -1,8 +1,10 @@
-// Outline: objects, processes and their mappings. Adapter over src/language/symbols.ts.
+// Outline: objects, processes and their mappings. Adapter over src/language/symbols.ts,
+// computed by runner.staticInfo (on a worker for big documents, so the host never parses them).
 import * as vscode from 'vscode';
-import { documentOutline, type OutlineNode } from '../language/symbols';
+import type { OutlineNode } from '../language/symbols';
 import { toRange } from './convert';
 import type { ScenarioRunner } from './runner';
+import { readSettings, runOptions } from './settings';
 
 const KIND = { process: vscode.SymbolKind.Class, object: vscode.SymbolKind.File, label: vscode.SymbolKind.Variable };
 
@@ -14,8 +16,11 @@ function toSymbol(n: OutlineNode): vscode.DocumentSymbol {
 
 export function registerSymbols(runner: ScenarioRunner): vscode.Disposable {
   return vscode.languages.registerDocumentSymbolProvider('mmscope', {
-    provideDocumentSymbols(doc) {
-      return documentOutline(runner.checkDocument(doc), (l) => doc.lineAt(l).text.length).map(toSymbol);
+    async provideDocumentSymbols(doc, token) {
+      const version = doc.version;
+      const info = await runner.staticInfo(doc.uri.toString(), doc.getText(), runOptions(readSettings(doc.uri)));
+      if (!info || token.isCancellationRequested || doc.version !== version) return undefined;
+      return info.outline.map(toSymbol);
     },
   }, { label: 'MM Scope' });
 }

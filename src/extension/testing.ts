@@ -3,9 +3,7 @@
 // and continuous run; a failure shows expected/actual at its line.
 
 import * as vscode from 'vscode';
-import { isExpectation } from '../language/ast';
-import { parse } from '../language/parser';
-import { expectedActual, type RunSummary } from '../scenario/summary';
+import { expectedActual, type RunSummary, type StaticInfo } from '../scenario/summary';
 import { toRange } from './convert';
 import type { DiagnosticsController } from './diagnostics';
 import type { ScenarioRunner } from './runner';
@@ -41,7 +39,7 @@ export class ScenarioTests implements vscode.Disposable {
       watcher.onDidCreate((u) => void this.updateFile(u)),
       watcher.onDidChange((u) => void this.updateFile(u)),
       watcher.onDidDelete((u) => this.ctrl.items.delete(u.toString())),
-      diagnostics.onDidUpdate((r) => void this.updateFile(r.uri)),
+      diagnostics.onDidUpdate((r) => void this.updateFile(r.uri, undefined, r.summary)),
     );
     this.continuousChange = new vscode.EventEmitter<vscode.Uri>();
     this.subs.push(this.continuousChange,
@@ -56,14 +54,21 @@ export class ScenarioTests implements vscode.Disposable {
     await Promise.all(files.map((f) => this.updateFile(f)));
   }
 
-  /** (Re)builds the item of one file from its text; drops it when it has no expectations. */
-  async updateFile(uri: vscode.Uri, text?: string): Promise<vscode.TestItem | undefined> {
+  /**
+   * (Re)builds the item of one file from its text; drops it when it has no expectations.
+   * `info`: the expectations of that text when known (a diagnostics or test run's summary);
+   * otherwise runner.staticInfo finds them (on a worker for a big document: the host never
+   * parses it).
+   */
+  async updateFile(uri: vscode.Uri, text?: string, info?: Pick<StaticInfo, 'expectations'>): Promise<vscode.TestItem | undefined> {
     if (uri.scheme === 'git' || !uri.path.endsWith('.mms')) return undefined;
-    let src = text;
-    try { src ??= await readText(uri); } catch { this.ctrl.items.delete(uri.toString()); return undefined; }
-    const { scenario } = parse(src);
-    const lines = src.split(/\r\n|\n|\r/);
-    const exps = scenario.statements.filter(isExpectation);
+    if (!info) {
+      let src = text;
+      try { src ??= await readText(uri); } catch { this.ctrl.items.delete(uri.toString()); return undefined; }
+      info = await this.runner.staticInfo(uri.toString(), src, runOptions(readSettings(uri)));
+      if (!info) return this.ctrl.items.get(uri.toString()); // stale: a newer text is on its way
+    }
+    const exps = info.expectations;
     if (!exps.length) { this.ctrl.items.delete(uri.toString()); return undefined; }
     let file = this.ctrl.items.get(uri.toString());
     if (!file) {
@@ -71,9 +76,7 @@ export class ScenarioTests implements vscode.Disposable {
       this.ctrl.items.add(file);
     }
     file.children.replace(exps.map((e) => {
-      const line = e.range.start.line;
-      const label = (lines[line] ?? '').replace(/#.*$/, '').trim().replace(/\s+/g, ' ');
-      const child = this.ctrl.createTestItem(`${uri.toString()}#${line}`, label, uri);
+      const child = this.ctrl.createTestItem(`${uri.toString()}#${e.line}`, e.label, uri);
       child.range = toRange(e.range);
       return child;
     }));
@@ -117,10 +120,10 @@ export class ScenarioTests implements vscode.Disposable {
         children.forEach((c) => run.started(c));
         let text: string;
         try { text = await readText(file.uri); } catch (e) { run.errored(file, new vscode.TestMessage(`cannot read: ${(e as Error).message}`)); continue; }
-        await this.updateFile(file.uri, text);
-        const fresh = [...iter(file.children)].filter((c) => children.some((o) => o.id === c.id));
         const summary = await this.runner.summarize(`test:${file.uri.toString()}`, text, runOptions(readSettings(file.uri)));
-        if (!summary) { fresh.forEach((c) => { run.skipped(c); report.skipped.push(c.id); }); continue; }
+        if (!summary) { children.forEach((c) => { run.skipped(c); report.skipped.push(c.id); }); continue; }
+        await this.updateFile(file.uri, text, summary);
+        const fresh = [...iter(file.children)].filter((c) => children.some((o) => o.id === c.id));
         this.report(run, file, fresh, summary, report);
       }
     } finally {

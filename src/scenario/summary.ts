@@ -2,14 +2,18 @@
 // (structured-clone safe): diagnostics, counts and one outcome per expectation.
 
 import type { Diagnostic } from '../language/diagnostics';
-import type { Range } from '../language/ast';
+import type { Range, Scenario } from '../language/ast';
 import { isExpectation } from '../language/ast';
+import type { CheckResult } from '../language/checker';
+import { documentOutline, type OutlineNode } from '../language/symbols';
 import type { RunOptions, RunResult } from './run';
 
 export interface ExpectationOutcome {
   /** 0-based line of the expectation */
   line: number;
   range: Range;
+  /** the expectation's source line without its comment, spaces collapsed (a Testing item's label) */
+  label: string;
   /** undefined: not evaluated (an earlier error, or the run stopped) */
   ok?: boolean;
   message?: string;
@@ -22,23 +26,44 @@ export interface RunSummary {
   exitStatus: 0 | 1 | 2;
   kernel: string;
   expectations: ExpectationOutcome[];
+  /** the document outline (objects, processes and their mappings) */
+  outline: OutlineNode[];
   cancelled: boolean;
   /** wall-clock ms the run took */
   ms: number;
 }
 
-export function summarize(r: RunResult, ms = 0): RunSummary {
+/**
+ * What the editor's providers need from parse + check alone (no run), structured-clone
+ * safe: the expectations (line, range, label) for the Testing view and the outline.
+ * Computed on the document's worker for big documents so the host never parses them.
+ */
+export interface StaticInfo {
+  expectations: { line: number; range: Range; label: string }[];
+  outline: OutlineNode[];
+}
+
+export function staticInfo(scenario: Scenario, chk: CheckResult, text: string): StaticInfo {
+  const lines = text.split(/\r\n|\n|\r/);
+  const expectations = scenario.statements.filter(isExpectation).map((s) => {
+    const line = s.range.start.line;
+    return { line, range: s.range, label: (lines[line] ?? '').replace(/#.*$/, '').trim().replace(/\s+/g, ' ') };
+  });
+  return { expectations, outline: documentOutline(chk, (l) => (lines[l] ?? '').length) };
+}
+
+/** `text`: the text that was run (for the expectations' labels and the outline's line ranges). */
+export function summarize(r: RunResult, ms = 0, text = ''): RunSummary {
   const byLine = new Map<number, { ok: boolean; message: string }>();
   for (const s of r.steps) if (s.expect) byLine.set(s.line, s.expect);
-  const expectations: ExpectationOutcome[] = [];
-  for (const s of r.scenario.statements) {
-    if (!isExpectation(s)) continue;
-    const e = byLine.get(s.range.start.line);
-    expectations.push({ line: s.range.start.line, range: s.range, ok: e?.ok, message: e?.message });
-  }
+  const info = staticInfo(r.scenario, r.check, text);
+  const expectations: ExpectationOutcome[] = info.expectations.map((x) => {
+    const e = byLine.get(x.line);
+    return { ...x, ok: e?.ok, message: e?.message };
+  });
   return {
     diagnostics: r.diagnostics, passed: r.passed, failed: r.failed, exitStatus: r.exitStatus,
-    kernel: r.kernel.toString(), expectations, cancelled: r.cancelled, ms,
+    kernel: r.kernel.toString(), expectations, outline: info.outline, cancelled: r.cancelled, ms,
   };
 }
 

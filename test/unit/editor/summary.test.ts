@@ -11,6 +11,14 @@ describe('run summary for the editor', () => {
     assert.match(s.expectations[1].message!, /expected p to have taken 5 page faults, found 1/);
   });
 
+  it('carries the Testing labels and the outline (the host needs no parse of its own)', () => {
+    const text = 'process p\nmmap p anon at 0x1000000 pages 1 private rw as h\nwrite p h[0]\nexpect   faults p 1  # one\n';
+    const s = summarize(runText(text), 0, text);
+    assert.deepEqual(s.expectations.map((e) => [e.line, e.label]), [[3, 'expect faults p 1']]);
+    assert.deepEqual(s.outline.map((n) => [n.name, n.kind, n.children.map((c) => c.name)]), [['p', 'process', ['h']]]);
+    assert.equal(s.outline[0].range.end.character, 'process p'.length);
+  });
+
   it('survives structured cloning (it crosses a worker boundary)', () => {
     const s = summarize(runText('process p\nwrite q h[0]\n'));
     assert.deepEqual(structuredClone(s), s);
