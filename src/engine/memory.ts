@@ -2,7 +2,6 @@
 // differ the profile says so), the hardware access that needs no fault, zap.
 
 import type { Kernel, Task } from './kernel';
-import type { AddressSpace } from './addressSpace';
 import {
   _PAGE_PRESENT, _PAGE_RW, _PAGE_USER, _PAGE_ACCESSED, _PAGE_DIRTY, X86_PF_PROT, X86_PF_USER, X86_PF_WRITE,
   pte_mkdirty, pte_mkspecial, pte_mkwrite, pte_mkyoung, pte_none, pte_present, pte_special, pte_write,
@@ -459,5 +458,3 @@ export function zap_pte_range(k: Kernel, vma: Vma, start: number, end: number, e
   return zapped;
 }
 
-export { set_pte_range as __set_pte_range };
-export type { AddressSpace };

@@ -338,4 +338,3 @@ export function clear_refs_soft_dirty(k: Kernel, task: Task): void {
   k.tr.vmasChanged(task.pid);
 }
 
-export { VM_SHARED, VM_MAYSHARE };

@@ -395,7 +395,6 @@ function deadProc(st: RunState, name: string, range: Range, out: Out): void {
     : `process ${name} does not exist at this point`);
 }
 
-export type { Num };
 
 /** The message for a label that does not exist in proc — or '' when its `mmap` already
  *  failed with a reported error (no cascade of errors on every later use). */
