@@ -9,6 +9,7 @@
 // WebviewPanelSerializer.
 
 import * as vscode from 'vscode';
+import { stats } from './stats';
 import type { InspectorRun } from '../scenario/inspectorModel';
 import type { InspectorAnswer, InspectorQuery } from '../scenario/inspectorService';
 import { needsWorker, type EditorRunOptions } from '../scenario/summary';
@@ -84,7 +85,7 @@ class InspectorPanel implements vscode.Disposable {
         const msg = validateFromWebview(m);
         if (msg) this.onMessage(msg);
       })),
-      vscode.workspace.onDidChangeTextDocument((e) => timed('document change', () => { if (e.document.uri.toString() === this.uri.toString()) this.schedule(e.document); })),
+      vscode.workspace.onDidChangeTextDocument((e) => timed('document change', () => { if (e.document.uri.toString() === this.uri.toString()) { stats.markPanel(0); this.schedule(e.document); } })),
       vscode.window.onDidChangeTextEditorSelection((e) => timed('cursor', () => {
         if (e.textEditor.document.uri.toString() === this.uri.toString()) this.onCursor(e.selections[0].active.line);
       })),
@@ -125,8 +126,16 @@ class InspectorPanel implements vscode.Disposable {
     try { return runOptions(readSettings(this.uri)); } catch { return {}; }
   }
 
-  /** Asks the document's worker; the answer's continuation is timed like the handlers. */
+  /** the text of the run asked for and not answered yet (a newer text than the view's) */
+  private runningText: string | undefined;
+
+  /**
+   * Asks the document's worker; the answer's continuation is timed like the handlers. A query
+   * about the view (step, PTEs, compare) while a newer run is in flight is dropped (undefined):
+   * that run's answer sends the step again and the webview asks for PTE rows again.
+   */
   private async ask(query: InspectorQuery, text = this.viewText, opts = this.viewOpts): Promise<InspectorAnswer | undefined> {
+    if (query.q !== 'run' && this.runningText !== undefined && this.runningText !== text) return undefined;
     try { return await this.runner.inspect(this.uri.toString(), text, opts, query); } catch (e) {
       return { q: 'none', reason: (e as Error).message };
     }
@@ -158,8 +167,11 @@ class InspectorPanel implements vscode.Disposable {
     const gen = ++this.generation;
     if (needsWorker(text)) this.post({ type: Msg.Status, text: 'Running the scenario…', busy: true });
     this.lastRunAt = Date.now();
+    stats.markPanel(1);
+    this.runningText = text;
     void this.ask({ q: 'run' }, text, opts).then((a) => timed('run answer', () => {
       if (gen !== this.generation) return; // a newer run superseded this one
+      this.runningText = undefined;
       if (!a) {
         // cancelled from outside (the worker was terminated) while this text is still current: ask again
         if (retries > 0 && !doc.isClosed && doc.getText() === text && !this.timer) {
@@ -177,6 +189,7 @@ class InspectorPanel implements vscode.Disposable {
       this.view = { ...a.run, runId: nextRunId++ };
       this.selected = Math.min(this.selected, Math.max(0, this.view.rows.length - 1));
       this.post({ type: Msg.Run, run: this.view, selected: this.selected, uri: this.uri.toString(), file: this.uri.path.split('/').pop() ?? '' });
+      stats.markPanel(2);
       this.post({ type: Msg.Status, text: '', busy: false });
       this.sendStep();
       if (this.compareKernel) this.sendCompare();
@@ -191,6 +204,7 @@ class InspectorPanel implements vscode.Disposable {
     void this.ask({ q: 'step', step }).then((a) => timed('step answer', () => {
       if (this.view !== view || token !== this.stepToken || a?.q !== 'step') return;
       this.post({ type: Msg.Step, runId: view.runId, detail: a.detail });
+      stats.markPanel(3);
     }));
   }
 

@@ -26,6 +26,7 @@ class DocWorker {
   readonly pending = new Map<number, Pending>();
   constructor(file: string, onGone: () => void) {
     this.worker = new Worker(file);
+    stats.workersStarted++;
     this.worker.on('message', (m: WorkerReply) => {
       const p = this.pending.get(m.id);
       if (!p) return;
@@ -39,9 +40,15 @@ class DocWorker {
   get running(): boolean { for (const p of this.pending.values()) if (p.run) return true; return false; }
   /** whether a request in flight runs a text other than `text` (it is stale) */
   runningOther(text: string): boolean { for (const p of this.pending.values()) if (p.run && p.text !== text) return true; return false; }
+  /** the text (and options) of the last request sent that makes the worker run it: the worker
+   * answers in order and keeps its last run, so a later request about the same text runs nothing */
+  private lastRun: string | undefined;
   request(req: WorkerRequest): Promise<WorkerReply | undefined> {
     return new Promise((resolve) => {
-      const run = req.type !== 'hover';
+      // 'static' only parses; 'hover', 'run' and 'inspect' run their text unless it is the last one
+      const key = req.type === 'static' ? undefined : `${JSON.stringify(req.opts)}\n${req.text}`;
+      const run = req.type !== 'hover' && (req.type === 'static' || key !== this.lastRun);
+      if (key !== undefined) this.lastRun = key;
       this.pending.set(req.id, { resolve, run, text: run ? req.text : undefined });
       this.worker.postMessage(req);
     });
@@ -160,10 +167,11 @@ export class ScenarioRunner implements vscode.Disposable {
 
   /**
    * An inspector query about `text` for `key`, answered by the key's worker from its run
-   * of that text (the same worker the diagnostics use, so one run serves both). A request
-   * about an older text still in flight is stale: its worker is terminated and its promise
-   * resolves undefined, as does this one's if a newer text cancels it. Inline (after a
-   * yield) in the web extension. An error in the worker answers { q: 'none' }.
+   * of that text (the same worker the diagnostics use, so one run serves both). A `run` query
+   * is of the document's newest text: a run of another text still in flight is stale, so its
+   * worker is terminated and its promise resolves undefined. Other queries (step, PTEs,
+   * compare) are about the run on screen and never cancel anything. Inline (after a yield) in
+   * the web extension. An error in the worker answers { q: 'none' }.
    */
   async inspect(key: string, text: string, opts: EditorRunOptions, query: InspectorQuery): Promise<InspectorAnswer | undefined> {
     if (!this.workersAvailable) {
@@ -180,7 +188,7 @@ export class ScenarioRunner implements vscode.Disposable {
       try { return s.session.answer(query); } catch (e) { return { q: 'none', reason: (e as Error).message }; }
     }
     const prev = this.workers.get(key);
-    if (prev?.runningOther(text)) this.cancel(key);
+    if (query.q === 'run' && prev?.runningOther(text)) this.cancel(key);
     const w = this.worker(key);
     const reply = await w.request({ type: 'inspect', id: this.nextId++, text, opts, query });
     if (!reply) return undefined;
