@@ -4,6 +4,7 @@
 
 import * as vscode from 'vscode';
 import { expectedActual, type RunSummary, type StaticInfo } from '../scenario/summary';
+import type { Range } from '../language/ast';
 import { toRange } from './convert';
 import type { DiagnosticsController } from './diagnostics';
 import type { ScenarioRunner } from './runner';
@@ -75,11 +76,21 @@ export class ScenarioTests implements vscode.Disposable {
       file = this.ctrl.createTestItem(uri.toString(), uri.path.split('/').pop() ?? uri.path, uri);
       this.ctrl.items.add(file);
     }
-    file.children.replace(exps.map((e) => {
-      const child = this.ctrl.createTestItem(`${uri.toString()}#${e.line}`, e.label, uri);
-      child.range = toRange(e.range);
+    // In place: an item whose id (its line) is still there keeps its object, and only a label
+    // or range that changed is set, so an edit sends the workbench the items it changed rather
+    // than every expectation of the file again (each TestItem property set is one update).
+    const old = new Map<string, vscode.TestItem>();
+    file.children.forEach((c) => old.set(c.id, c));
+    let sameIds = old.size === exps.length;
+    const items = exps.map((e) => {
+      const id = `${uri.toString()}#${e.line}`;
+      let child = old.get(id);
+      if (!child) { sameIds = false; child = this.ctrl.createTestItem(id, e.label, uri); }
+      else if (child.label !== e.label) child.label = e.label;
+      if (!sameRange(child.range, e.range)) child.range = toRange(e.range);
       return child;
-    }));
+    });
+    if (!sameIds) file.children.replace(items);
     return file;
   }
 
@@ -159,6 +170,10 @@ export class ScenarioTests implements vscode.Disposable {
     this.subs.forEach((s) => s.dispose());
     this.ctrl.dispose();
   }
+}
+
+function sameRange(a: vscode.Range | undefined, b: Range): boolean {
+  return !!a && a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }
 
 function* iter(c: vscode.TestItemCollection): Iterable<vscode.TestItem> {
