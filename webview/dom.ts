@@ -48,6 +48,19 @@ export function replace(el: Element, ...children: Child[]): void {
   el.replaceChildren(frag);
 }
 
+/**
+ * Makes `el`'s children exactly `children` with the fewest DOM moves: an element already in
+ * place stays (no detach, so no style or layout work for it), others are inserted or removed.
+ */
+export function reconcile(el: Element, children: readonly Element[]): void {
+  let cur = el.firstElementChild;
+  for (const c of children) {
+    if (c === cur) { cur = cur.nextElementSibling; continue; }
+    el.insertBefore(c, cur);
+  }
+  while (cur) { const next = cur.nextElementSibling; cur.remove(); cur = next; }
+}
+
 export function icon(name: string, label?: string): HTMLElement {
   const s = h('span', { class: `codicon codicon-${name}` });
   if (label) { s.setAttribute('role', 'img'); s.setAttribute('aria-label', label); } else s.setAttribute('aria-hidden', 'true');

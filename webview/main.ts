@@ -63,6 +63,7 @@ tabs.addEventListener('vsc-tabs-select', (e) => {
   const i = (e as CustomEvent<{ selectedIndex: number }>).detail?.selectedIndex ?? 0;
   state.tab = TAB_IDS[i] ?? 'spaces';
   saveState(state);
+  renderTab(state.tab);
 });
 tabs.setAttribute('selected-index', String(Math.max(0, TAB_IDS.indexOf(state.tab))));
 
@@ -96,10 +97,22 @@ function showDetail(d: StepDetail): void {
     h('code', { class: 'step-src' }, d.source),
     h('span', { class: 'dim' }, ` · ${d.pteCount} PTEs, ${d.pteChanged} changed${d.walks.length ? `, ${d.walks.length} rmap walk${d.walks.length > 1 ? 's' : ''}` : ''}`),
     row?.status === 'fail' ? h('div', { class: 'fail-msg' }, icon('error'), ' ', row.text.join(' ')) : null);
-  renderAddressSpaces(spacesEl, d.procs);
-  renderObjects(objectsEl, d.objects, d.time);
-  renderWalks(walksEl, d.walks);
-  ptes.reset(d.step);
+  // only the tab on screen is rendered now; the others when they are chosen (a keystroke
+  // re-runs the scenario and sends a new detail: rendering hidden views is wasted work)
+  for (const id of DETAIL_TABS) stale.add(id);
+  renderTab(state.tab);
+}
+
+const DETAIL_TABS = ['spaces', 'objects', 'walks', 'ptes'];
+/** detail tabs not rendered since the last detail arrived */
+const stale = new Set<string>();
+function renderTab(id: string): void {
+  if (!detail || !stale.delete(id)) return;
+  const d = detail;
+  if (id === 'spaces') renderAddressSpaces(spacesEl, d.procs);
+  else if (id === 'objects') renderObjects(objectsEl, d.objects, d.time);
+  else if (id === 'walks') renderWalks(walksEl, d.walks);
+  else if (id === 'ptes') ptes.reset(d.step);
 }
 
 window.addEventListener('message', (ev: MessageEvent) => {
@@ -116,9 +129,10 @@ window.addEventListener('message', (ev: MessageEvent) => {
       ptes.setNames(run.procs, run.objects);
       saveState(state);
       status.textContent = '';
+      app.dataset.runId = String(run.runId); // what is on screen (read by the end-to-end latency test)
       break;
     case Msg.Step:
-      if (run && m.runId === run.runId) showDetail(m.detail);
+      if (run && m.runId === run.runId) { showDetail(m.detail); app.dataset.detailRunId = String(run.runId); }
       break;
     case Msg.Ptes:
       ptes.receive(m.step, m.offset, m.total, m.rows);
@@ -154,4 +168,3 @@ document.addEventListener('keydown', (e) => {
 
 post({ type: Msg.Ready, selected: state.selected });
 if (state.compare) post({ type: Msg.RequestCompare, kernel: state.compare });
-void detail;

@@ -20,6 +20,10 @@ export class PteTable {
   private scroller: HTMLElement;
   private spacer: HTMLElement;
   private pool: HTMLElement[] = [];
+  /** per pool slot: the row index it shows (-1: none) and the row data it was filled with */
+  private slotIndex: number[] = [];
+  private slotRow: (PteRow | undefined)[] = [];
+  private slotUsed = new Uint8Array(0);
   private pages = new Map<number, PteRow[]>();
   private requested = new Set<number>();
   private total = 0;
@@ -49,6 +53,8 @@ export class PteTable {
       h('div', { class: 'pte-toolbar' }, h('label', {}, 'process '), this.procSel, h('label', {}, 'object '), this.objSel, h('label', {}, 'sort '), this.sortSel, this.changedBox, this.status),
       head, this.scroller);
     this.scroller.addEventListener('scroll', () => this.schedule(), { passive: true });
+    // hidden (another tab shown): nothing is rendered; shown or resized: render what is visible
+    if (typeof ResizeObserver === 'function') new ResizeObserver(() => this.schedule()).observe(this.scroller);
     this.scroller.addEventListener('keydown', (e) => {
       const k = e.key, s = this.scroller;
       if (k === 'ArrowDown') s.scrollTop += ROW_H; else if (k === 'ArrowUp') s.scrollTop -= ROW_H;
@@ -58,7 +64,12 @@ export class PteTable {
     });
   }
 
+  private names = '';
+  /** The filter choices; unchanged names leave the selects alone (replacing their options makes them re-read every option). */
   setNames(procs: string[], objects: string[]): void {
+    const names = JSON.stringify([procs, objects]);
+    if (names === this.names) return;
+    this.names = names;
     const opt = (v: string, label: string) => ce('vscode-option', { attrs: { value: v } }, label);
     replace(this.procSel, opt('', 'all'), ...procs.map((p) => opt(p, p)));
     replace(this.objSel, opt('', 'all'), opt('anon', 'anon'), ...objects.map((o) => opt(o, o)));
@@ -123,26 +134,38 @@ export class PteTable {
   }
 
   private render(): void {
-    const top = this.scroller.scrollTop, height = this.scroller.clientHeight || 400;
+    if (!this.scroller.isConnected || this.scroller.clientHeight === 0) return; // not on screen: the ResizeObserver renders it when it is
+    const top = this.scroller.scrollTop, height = this.scroller.clientHeight;
     const first = Math.max(0, Math.floor(top / ROW_H) - 5);
     const last = Math.min(this.total, Math.ceil((top + height) / ROW_H) + 5);
     const need = Math.max(0, last - first);
-    while (this.pool.length < need) {
-      const r = h('div', { class: 'pte-row', role: 'row' }, ...COLS.map((_, i) => h('span', { class: `pc pc${i}`, role: 'gridcell' })));
-      this.pool.push(r); this.scroller.appendChild(r);
+    if (this.pool.length < need) {
+      while (this.pool.length < need) {
+        const r = h('div', { class: 'pte-row', role: 'row' }, ...COLS.map((_, i) => h('span', { class: `pc pc${i}`, role: 'gridcell' })));
+        this.pool.push(r); this.scroller.appendChild(r);
+      }
+      this.slotIndex = this.pool.map(() => -1); this.slotRow = this.pool.map(() => undefined);
     }
-    for (let j = 0; j < this.pool.length; j++) {
-      const r = this.pool[j];
-      const i = first + j;
-      if (j >= need) { r.hidden = true; continue; }
-      r.hidden = false;
-      r.style.transform = `translateY(${i * ROW_H}px)`;
-      r.setAttribute('aria-rowindex', String(i + 2));
+    // row i lives in slot i % n: a row that stays visible keeps its slot, and a slot is only
+    // rewritten when its row index or that row's data changed (slow scrolling touches the rows
+    // that come into view, not all of them)
+    const n = this.pool.length;
+    const used = this.slotUsed.length === n ? this.slotUsed.fill(0) : (this.slotUsed = new Uint8Array(n));
+    for (let i = first; i < last; i++) {
+      const j = i % n, r = this.pool[j];
+      used[j] = 1;
+      if (r.hidden) r.hidden = false;
+      if (this.slotIndex[j] !== i) {
+        this.slotIndex[j] = i; this.slotRow[j] = undefined;
+        r.style.transform = `translateY(${i * ROW_H}px)`;
+        r.setAttribute('aria-rowindex', String(i + 2));
+      }
       const page = Math.floor(i / PAGE);
       const row = this.pages.get(page)?.[i % PAGE];
-      if (!row) { this.ensure(page); this.fill(r, undefined); continue; }
-      this.fill(r, row);
+      if (!row) this.ensure(page);
+      if (row === undefined || row !== this.slotRow[j]) { this.fill(r, row); this.slotRow[j] = row; }
     }
+    for (let j = 0; j < n; j++) if (!used[j] && !this.pool[j].hidden) { this.pool[j].hidden = true; this.slotIndex[j] = -1; this.slotRow[j] = undefined; }
     // prefetch the next page
     this.ensure(Math.floor(last / PAGE));
     if (!this.total && this.pages.size) this.status.textContent = 'no PTE';
@@ -152,14 +175,16 @@ export class PteTable {
     const c = r.children as HTMLCollectionOf<HTMLElement>;
     r.classList.toggle('changed', !!row?.changed);
     r.classList.toggle('loading', !row);
-    if (!row) { for (let k = 0; k < c.length; k++) c[k].textContent = k === 1 ? '…' : ''; return; }
-    c[0].textContent = row.proc; c[1].textContent = row.addr; c[2].textContent = row.idx; c[3].textContent = row.pfn;
+    // a cell is written only when its text changes (a new row often shares the bit columns)
+    const set = (k: number, v: string) => { if (c[k].textContent !== v) c[k].textContent = v; };
+    if (!row) { for (let k = 0; k < c.length; k++) set(k, k === 1 ? '…' : ''); return; }
+    set(0, row.proc); set(1, row.addr); set(2, row.idx); set(3, row.pfn);
     for (let b = 0; b < BITS.length; b++) {
       const on = (row.flags & BITS[b][1]) !== 0;
-      c[4 + b].textContent = on ? BITS[b][0] : '·';
-      c[4 + b].classList.toggle('on', on);
+      set(4 + b, on ? BITS[b][0] : '·');
+      if (c[4 + b].classList.contains('on') !== on) c[4 + b].classList.toggle('on', on);
     }
-    c[4 + BITS.length].textContent = row.maps;
-    r.title = row.text;
+    set(4 + BITS.length, row.maps);
+    if (r.title !== row.text) r.title = row.text;
   }
 }

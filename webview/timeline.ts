@@ -3,7 +3,7 @@
 
 import type { TimelineRow } from '../src/scenario/inspectorModel';
 import type { KernelVerdict } from '../src/protocol/messages';
-import { h, icon, replace } from './dom';
+import { h, icon, reconcile } from './dom';
 
 const STATUS_ICON: Record<string, [string, string]> = {
   pass: ['pass', 'expectation passed'], fail: ['error', 'expectation failed'], skip: ['circle-slash', 'skipped'],
@@ -30,18 +30,52 @@ export class Timeline {
     });
   }
 
+  /**
+   * Shows a run's rows. A keystroke re-runs the scenario and most rows come back the same, so
+   * a row whose content is unchanged keeps its element (renumbered if its step or line moved);
+   * only new or changed rows are built, and the list is patched in place.
+   */
   setRows(rows: TimelineRow[], selected: number): void {
+    const pool = new Map<string, HTMLElement[]>();
+    this.rows.forEach((r, i) => {
+      const el = this.items[i];
+      if (!el) return;
+      el.classList.remove('selected'); el.setAttribute('aria-selected', 'false');
+      const k = this.contentKey(r);
+      const list = pool.get(k);
+      if (list) list.push(el); else pool.set(k, [el]);
+    });
     this.rows = rows;
-    this.items = rows.map((r) => this.row(r));
-    replace(this.list, ...this.items);
+    this.items = rows.map((r) => {
+      const el = pool.get(this.contentKey(r))?.shift();
+      if (!el) return this.row(r);
+      if (el.dataset.step !== String(r.step)) { el.dataset.step = String(r.step); el.id = `step-${r.step}`; }
+      if (el.dataset.line !== String(r.line)) {
+        el.dataset.line = String(r.line);
+        const num = el.querySelector('.tl-num');
+        if (num) num.textContent = String(r.line + 1);
+      }
+      return el;
+    });
+    reconcile(this.list, this.items);
+    this.selected = -1;
     this.select(Math.min(selected, Math.max(0, rows.length - 1)), false);
+  }
+
+  /** what a row shows, but for its step and line numbers */
+  private contentKey(r: TimelineRow): string {
+    const v = this.kernel.get(r.line);
+    return [r.status, r.kind, r.source, r.time, r.text.join('\u0001'), v ? `${v.verdict}\u0001${v.text ?? ''}` : ''].join('\u0000');
   }
 
   /** A text marker per row: what the real kernel showed for that statement. */
   setKernel(release: string, verdicts: KernelVerdict[]): void {
     this.release = release;
     this.kernel = new Map(verdicts.map((v) => [v.line, v]));
-    this.setRows(this.rows, this.selected);
+    // every row is built again (a marker's title names the release): nothing is reused
+    const rows = this.rows;
+    this.rows = []; this.items = [];
+    this.setRows(rows, this.selected);
   }
 
   private row(r: TimelineRow): HTMLElement {
