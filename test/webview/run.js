@@ -105,6 +105,34 @@ async function main() {
     eq(await page.locator('.pte-scroll .pte-row:not([hidden])').count(), 3, 'three PTEs after the work ran');
   });
 
+  await test('a new run keeps the rows that did not change (renumbered), rebuilds the changed one, keeps one selection', async () => {
+    const p = await open(server.add('rerun', fb, 'dark'));
+    await p.waitForSelector('.tl-row');
+    const res = await p.evaluate((run) => {
+      const before = [...document.querySelectorAll('.tl-row')];
+      before.forEach((el, i) => { el.__mark = i; });
+      // the same run with a line inserted above step 2 (steps 2.. move down a line) and step 1's text changed
+      const rows = run.rows.map((r, i) => ({ ...r, line: i >= 2 ? r.line + 1 : r.line, text: i === 1 ? ['changed'] : r.text }));
+      window.postMessage({ type: 'run', run: { ...run, runId: 99, rows }, selected: 3, uri: 'file:///x', file: 'x' }, '*');
+      return new Promise((resolve) => setTimeout(() => {
+        const after = [...document.querySelectorAll('.tl-row')];
+        resolve({
+          n: after.length, marks: after.map((el) => el.__mark ?? null),
+          nums: after.map((el) => el.querySelector('.tl-num').textContent), lines: rows.map((r) => String(r.line + 1)),
+          ids: after.map((el) => el.id), text1: after[1].querySelector('.tl-text')?.textContent,
+          selected: after.map((el, i) => (el.classList.contains('selected') ? i : -1)).filter((i) => i >= 0),
+        });
+      }, 50));
+    }, fb.run);
+    eq(res.n, fb.run.rows.length, 'row count');
+    eq(res.marks, fb.run.rows.map((_, i) => (i === 1 ? null : i)), 'unchanged rows keep their elements, the changed one is new');
+    eq(res.nums, res.lines, 'line numbers follow the new run');
+    eq(res.ids, fb.run.rows.map((_, i) => `step-${i}`), 'ids are the steps');
+    eq(res.text1, 'changed', 'the changed row shows its new text');
+    eq(res.selected, [3], 'exactly the selected step is selected');
+    await p.close();
+  });
+
   await test('keyboard steps the timeline (←/→/Home/End) and the editor cursor selects a step without an echo', async () => {
     await page.locator('.timeline-list').focus();
     await page.keyboard.press('Home');
@@ -190,11 +218,61 @@ async function main() {
 
   await test('a million PTEs: first paint, bounded DOM, smooth scrolling (perf.json)', async () => {
     const big = { ...fb, run: { ...fb.run, rows: fb.run.rows.slice(0, 3) } };
-    const p = await open(server.add('perf', big, 'dark', 1_000_000), { selected: 0, tab: 'ptes', filter: {}, scrollTop: 0, compare: '' });
+    // In-page clocks (performance.now() of the page): when the first data (the Run message) and
+    // the first PTE rows arrived, and when the first frame showing the table's first row was
+    // painted: a MutationObserver sees the row, then rAF (the frame that paints it starts) and a
+    // posted message (runs after that frame's paint).
+    const firstPaintProbe = () => {
+      const perf = (window.__perf = {});
+      window.addEventListener('message', (e) => {
+        const t = e.data && e.data.type;
+        if (t === 'run' && perf.run === undefined) perf.run = performance.now();
+        if (t === 'ptes' && perf.ptes === undefined) perf.ptes = performance.now();
+      }, true);
+      const mo = new MutationObserver(() => {
+        const c = document.querySelector('.pte-scroll .pte-row:not([hidden]) .pc1');
+        if (!c || c.textContent !== '0x10000000') return;
+        mo.disconnect();
+        perf.shown = performance.now();
+        requestAnimationFrame(() => { const ch = new MessageChannel(); ch.port1.onmessage = () => { perf.painted = performance.now(); }; ch.port2.postMessage(0); });
+      });
+      document.addEventListener('DOMContentLoaded', () => mo.observe(document.body, { childList: true, subtree: true, characterData: true }));
+    };
+    const perfUrl = server.add('perf', big, 'dark', 1_000_000);
+    const state = { selected: 0, tab: 'ptes', filter: {}, scrollTop: 0, compare: '' };
+    const firstPaint = [];
+    for (let i = 0; i < 5; i++) { // a fresh page each time; the median is reported
+      const p = await ctx.newPage();
+      await p.addInitScript((st) => { window.__initialState = st; }, state);
+      await p.addInitScript(firstPaintProbe);
+      await p.goto(perfUrl);
+      await p.waitForFunction(() => window.__perf && window.__perf.painted !== undefined, null, { timeout: 30_000 });
+      firstPaint.push(await p.evaluate(() => window.__perf));
+      await p.close();
+    }
+    const med = (xs) => { const s2 = [...xs].sort((a, b) => a - b); return s2[s2.length >> 1]; };
+    const r1 = (x) => Math.round(x * 10) / 10;
+    const afterData = med(firstPaint.map((f) => f.painted - f.run)), afterRows = med(firstPaint.map((f) => f.painted - f.ptes)), afterNav = med(firstPaint.map((f) => f.painted));
+
+    // Frames: the same fling in a Chromium without its 60 Hz frame cap (--disable-frame-rate-limit,
+    // --disable-gpu-vsync), so that each requestAnimationFrame interval is what that frame cost
+    // (script, style, layout, paint) instead of the 16.7 ms vsync period.
+    const fast = await chromium.launch({
+      executablePath: process.env.E2E_CHROMIUM || '/usr/bin/chromium', headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-frame-rate-limit', '--disable-gpu-vsync'],
+    });
+    const fctx = await fast.newContext({ viewport: { width: 1400, height: 860 } });
+    const p = await fctx.newPage();
+    await p.addInitScript((st) => { window.__initialState = st; }, state);
+    await p.goto(perfUrl);
     await p.waitForSelector('.pte-scroll .pte-row:not([hidden]) .pc1:text("0x10000000")');
-    const firstPaintMs = await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(performance.now()))));
     const total = await p.locator('.pte-status').textContent();
     assert(total.startsWith('1,000,000'), `total: ${total}`);
+    const idle = await p.evaluate(() => new Promise((resolve) => {
+      const d = []; let last = performance.now(), n = 0;
+      const tick = () => { const now = performance.now(); d.push(now - last); last = now; if (++n < 60) requestAnimationFrame(tick); else resolve(d.slice(5)); };
+      requestAnimationFrame(tick);
+    }));
     const frames = await p.evaluate(() => new Promise((resolve) => {
       const s = document.querySelector('.pte-scroll');
       let last = performance.now(), n = 0;
@@ -214,14 +292,20 @@ async function main() {
     await p.waitForFunction(() => [...document.querySelectorAll('.pte-scroll .pte-row:not([hidden]) .pc1')].every((c) => c.textContent !== '…'));
     const domNodesInTable = await p.evaluate(() => document.querySelectorAll('.ptes *').length);
     const mid = await p.locator('.pte-scroll .pte-row:not([hidden]) .pc11').first().textContent();
-    const perf = { firstPaintMs: Math.round(firstPaintMs), domNodesInTable, maxFrameMs: Math.round(maxFrameMs * 10) / 10, p95FrameMs: Math.round(p95FrameMs * 10) / 10, medianFrameMs: Math.round(medianFrameMs * 10) / 10, frames: frames.length, loadAverage: load, ptes: 1_000_000, visibleFirstRow: mid };
+    await fast.close();
+    const perf = {
+      firstPaintMs: r1(afterData), firstPaintAfterRowsMs: r1(afterRows), firstPaintFromNavigationMs: r1(afterNav), firstPaintRuns: firstPaint.length,
+      domNodesInTable,
+      medianFrameMs: r1(medianFrameMs), p95FrameMs: r1(p95FrameMs), maxFrameMs: r1(maxFrameMs), frames: frames.length,
+      idleFrameMs: r1(med(idle)), frameCap: 'off (--disable-frame-rate-limit --disable-gpu-vsync): a frame interval is that frame\'s cost',
+      loadAverage: load, ptes: 1_000_000, visibleFirstRow: mid,
+      note: 'firstPaintMs: from the Run message arriving to the first frame painted with the first PTE row (median of 5 page loads); firstPaintAfterRowsMs: from the first PTE rows message; firstPaintFromNavigationMs: from navigation start (includes loading the bundle)',
+    };
     fs.writeFileSync(path.join(OUT, 'perf.json'), JSON.stringify(perf, null, 2) + '\n');
     console.log('    perf', JSON.stringify(perf));
+    assert(firstPaint.every((f) => f.run < f.ptes && f.ptes <= f.shown && f.shown <= f.painted), `probe order: ${JSON.stringify(firstPaint)}`);
     assert(domNodesInTable < 2000, `DOM nodes in the table bounded: ${domNodesInTable}`);
-    // a freeze, not a busy machine: the shared 2-CPU test box often runs at load 10+
-    assert(maxFrameMs < 1000, `no frame over 1 s: ${maxFrameMs}`);
-    assert(medianFrameMs < 50, `median frame under 50 ms: ${medianFrameMs}`);
-    await p.close();
+    assert(frames.length === 200 && /^big\[\d+\]$/.test(mid), `scrolled through the table: ${frames.length} frames, first visible row ${mid}`);
   });
 
   await test('nothing blocked by the CSP, no console errors', async () => {
