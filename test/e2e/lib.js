@@ -52,6 +52,11 @@ const DEFAULT_SETTINGS = {
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'window.commandCenter': false,
   'git.enabled': false,
+  // code-server's remote port auto-detection (findCandidatePorts) spawns `ps`-like children
+  // on the extension host's thread every few seconds (10-40 ms stalls each, measured with a CPU
+  // profile of the host); desktop VS Code on a local folder does not do this, so it is off
+  // here to keep the host-block figure about the extension host's own work.
+  'remote.autoForwardPorts': false,
   'editor.accessibilitySupport': 'off',
   'workbench.colorTheme': 'Default Dark Modern',
 };
