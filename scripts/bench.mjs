@@ -218,28 +218,55 @@ console.log(JSON.stringify({ events, steps: run.steps.length, worstMs: worst, me
   console.log(`5. time travel over a ${j.events.toLocaleString('en')}-event trace (${j.steps} steps): seek + 50-row PTE page, worst ${fmt(j.worstMs, 1)} ms wall / ${fmt(j.worstCpuMs, 1)} ms CPU, mean ${fmt(j.meanMs, 1)} ms wall / ${fmt(j.meanCpuMs, 1)} ms CPU of ${j.seeks} random seeks (index built once in ${fmt(j.indexBuildMs, 0)} ms)`);
 }
 
-// ---- 6, 7. measured elsewhere ---------------------------------------------------------------
-for (const [n, f, what] of [[6, 'test-output/e2e/latency.json', 'editor loop (end-to-end, real VS Code)'], [7, 'test-output/webview/perf.json', 'panel (1,000,000-PTE scenario)']]) {
-  const p = path.join(root, f);
-  if (fs.existsSync(p)) {
-    const j = JSON.parse(fs.readFileSync(p, 'utf8'));
-    results.figures[n === 6 ? 'editor' : 'panel'] = j;
-    console.log(`${n}. ${what}: ${JSON.stringify(j)}`);
-  } else console.log(`${n}. ${what}: run npm test first (${f} not found)`);
+// ---- 6, 7. measured in real VS Code / Chromium by the test suites -----------------------
+// 6: test/e2e/suites/editor.e2e.js writes test-output/e2e/latency.json; 7: test/webview/run.js
+// writes test-output/webview/perf.json (both run by `npm test`). Printed here with their goals.
+{
+  const read = (f) => { const p = path.join(root, f); return fs.existsSync(p) ? { ...JSON.parse(fs.readFileSync(p, 'utf8')), mtime: fs.statSync(p).mtime.toISOString() } : undefined; };
+  const e = read('test-output/e2e/latency.json');
+  if (e) {
+    results.figures.editor = e;
+    const b = e.breakdown?.median ?? {}, b95 = e.breakdown?.p95 ?? {};
+    console.log(`6. editor loop in real VS Code (code-server + Chromium), 200-line scenario, ${e.edits} keystrokes, debounce ${e.debounceMs} ms (measured ${e.mtime}, load ${fmt(e.loadAverage, 1)}):`);
+    console.log(`   keystroke → diagnostics: p50 ${e.p50} ms, p95 ${e.p95} ms = ${e.p95 - e.debounceMs} ms beyond the debounce (goal ≤ 50)`);
+    if (e.withPanel) console.log(`   inspector open, keystroke → diagnostics and panel both updated: p50 ${e.withPanel.both.p50} ms, p95 ${e.withPanel.both.p95} ms = ${e.withPanel.both.p95 - e.debounceMs} ms beyond (panel alone p95 ${e.withPanel.panel.p95} ms: it does not wait for the debounce)`);
+    console.log(`   split, median (p95): keystroke → page keydown ${b.input} (${b95.input}), → extension host ${b.toHost} (${b95.toHost}), debounce ${b.debounce} (${b95.debounce}), worker run ${b.run} (${b95.run}), publish ${b.publish} (${b95.publish}), → problem count in the page ${b.toPage} (${b95.toPage}) ms`);
+    console.log(`   mmscope's own share (run + publish) p95 ${(b95.run ?? 0) + (b95.publish ?? 0)} ms; VS Code's transport (keystroke → host, host → page) p95 ${(b95.input ?? 0) + (b95.toHost ?? 0)} + ${b95.toPage} ms`);
+    console.log(`   longest extension-host event-loop stall while typing: ${e.maxBlockMs} ms (goal ≤ 50); worker threads started while typing: ${e.workersStartedWhileTyping ?? '?'}`);
+  } else console.log('6. editor loop: run npm test first (test-output/e2e/latency.json not found)');
+  const w = read('test-output/webview/perf.json');
+  if (w) {
+    results.figures.panel = w;
+    console.log(`7. panel, 1,000,000-PTE scenario, the real webview bundle in Chromium (measured ${w.mtime}, load ${fmt(w.loadAverage, 1)}):`);
+    console.log(`   first paint ${w.firstPaintMs} ms after the data arrives (goal ≤ 300; ${w.firstPaintAfterRowsMs} ms after the first PTE rows, ${w.firstPaintFromNavigationMs} ms from navigation start)`);
+    console.log(`   ${w.domNodesInTable} DOM nodes in the PTE table (goal ≤ 2,000)`);
+    console.log(`   scrolling, ${w.frames} frames, frame cap off so each interval is that frame's cost: median ${w.medianFrameMs} ms, p95 ${w.p95FrameMs} ms, max ${w.maxFrameMs} ms (goal < 16)`);
+  } else console.log('7. panel: run npm test first (test-output/webview/perf.json not found)');
 }
 
 // ---- limits --------------------------------------------------------------------------
+// Each ceiling on a scenario that crosses it: an object over maxPagesPerObject (refused by the
+// checker before anything is allocated), one statement that runs past maxRunMs (a 500,000-page
+// write: it would take longer than the budget but fits in the simulated RAM), and one that
+// records more than maxEvents. Reported: wall time of the whole runText call and how far past
+// the ceiling the run went before it stopped, with the diagnostic's code and line.
 {
-  const t0 = process.hrtime.bigint();
-  const r = lib.runText('file f pages 100000000\nprocess p\n');
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  const d = r.diagnostics.find((x) => x.severity === 'error');
-  const t1 = process.hrtime.bigint();
-  const r2 = lib.runText('shmem m pages 4000000\nprocess p\nmmap p m at 0x10000000 pages 4000000 shared rw as b\nwrite p b[0..3999999]\n', { limits: { maxRunMs: 1000 } });
-  const ms2 = Number(process.hrtime.bigint() - t1) / 1e6;
-  const d2 = r2.diagnostics.find((x) => x.severity === 'error');
-  results.figures.limits = { oversizedObjectMs: ms, oversized: d && { line: d.range.start.line + 1, code: d.code }, hugeWriteMs: ms2, hugeWrite: d2 && { line: d2.range.start.line + 1, code: d2.code, message: d2.message } };
-  console.log(`limits: 'file f pages 100000000' refused in ${fmt(ms, 1)} ms (${d ? `${d.code} at line ${d.range.start.line + 1}` : 'NOT refused'}); a 4,000,000-page write with maxRunMs 1000 stopped after ${fmt(ms2, 0)} ms (${d2 ? `${d2.code} at line ${d2.range.start.line + 1}: ${d2.message}` : 'no diagnostic'})`);
+  const timed = (text, limits) => {
+    const t0 = process.hrtime.bigint();
+    const r = lib.runText(text, limits ? { limits } : undefined);
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    const d = r.diagnostics.find((x) => x.severity === 'error');
+    return { ms, diag: d && { line: d.range.start.line + 1, code: d.code, message: d.message } };
+  };
+  const big = 'shmem m pages 500000\nprocess p\nmmap p m at 0x10000000 pages 500000 shared rw as b\nwrite p b[0..499999]\n';
+  const oversized = timed('file f pages 100000000\nprocess p\n');
+  const budget = [100, 250].map((maxRunMs) => ({ maxRunMs, ...timed(big, { maxRunMs }) }));
+  const events = timed(big, { maxEvents: 200_000 });
+  results.figures.limits = { oversized, runTime: budget, events: { maxEvents: 200_000, ...events } };
+  const d = (x) => (x.diag ? `${x.diag.code} at line ${x.diag.line}` : 'NOT refused');
+  console.log(`limits: 'file f pages 100000000' refused in ${fmt(oversized.ms, 1)} ms (${d(oversized)})`);
+  for (const b of budget) console.log(`limits: a 500,000-page write with maxRunMs ${b.maxRunMs} stopped after ${fmt(b.ms, 0)} ms, ${fmt(b.ms - b.maxRunMs, 0)} ms past the ceiling (${d(b)}: ${b.diag?.message})`);
+  console.log(`limits: the same write with maxEvents 200,000 stopped after ${fmt(events.ms, 0)} ms (${d(events)}: ${events.diag?.message})`);
 }
 
 fs.writeFileSync(path.join(out, 'results.json'), JSON.stringify(results, null, 2));
