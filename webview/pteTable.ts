@@ -176,7 +176,11 @@ export class PteTable {
     r.classList.toggle('changed', !!row?.changed);
     r.classList.toggle('loading', !row);
     // a cell is written only when its text changes (a new row often shares the bit columns)
-    const set = (k: number, v: string) => { if (c[k].textContent !== v) c[k].textContent = v; };
+    // the cell's one Text node is changed in place (textContent would replace it with a new node)
+    const set = (k: number, v: string) => {
+      const t = c[k].firstChild;
+      if (t && t.nodeType === 3 && !t.nextSibling) { if ((t as Text).data !== v) (t as Text).data = v; } else c[k].textContent = v;
+    };
     if (!row) { for (let k = 0; k < c.length; k++) set(k, k === 1 ? '…' : ''); return; }
     set(0, row.proc); set(1, row.addr); set(2, row.idx); set(3, row.pfn);
     for (let b = 0; b < BITS.length; b++) {
