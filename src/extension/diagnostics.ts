@@ -7,7 +7,7 @@ import type { RunSummary } from '../scenario/summary';
 import { isScenario, toDiagnostic } from './convert';
 import type { ScenarioRunner } from './runner';
 import { readSettings, runOptions } from './settings';
-import { stats } from './stats';
+import { diagnosticsMarks, stats } from './stats';
 
 export interface ScenarioResult { uri: vscode.Uri; version: number; summary: RunSummary }
 
@@ -23,7 +23,7 @@ export class DiagnosticsController implements vscode.Disposable {
   constructor(private readonly runner: ScenarioRunner) {
     this.subs.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
-      vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length && isScenario(e.document)) { stats.mark(0); this.schedule(e.document); } }),
+      vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length && isScenario(e.document)) { diagnosticsMarks.mark(0); this.schedule(e.document); } }),
       vscode.workspace.onDidCloseTextDocument((d) => {
         if (!isScenario(d)) return;
         const k = d.uri.toString();
@@ -55,17 +55,17 @@ export class DiagnosticsController implements vscode.Disposable {
   async update(doc: vscode.TextDocument): Promise<ScenarioResult | undefined> {
     if (!isScenario(doc) || doc.isClosed) return undefined;
     const version = doc.version;
-    stats.mark(1);
+    diagnosticsMarks.mark(1);
     const summary = await this.runner.summarize(doc.uri.toString(), doc.getText(), runOptions(readSettings(doc.uri)), { version, persistent: true });
     if (!summary || doc.isClosed || doc.version !== version) return undefined;
-    stats.mark(2);
+    diagnosticsMarks.mark(2);
     return this.publish(doc.uri, version, summary);
   }
 
   publish(uri: vscode.Uri, version: number, summary: RunSummary): ScenarioResult {
     this.collection.set(uri, summary.diagnostics.map((d) => toDiagnostic(d, uri)));
     stats.diagnosticsPublished++;
-    stats.mark(3);
+    diagnosticsMarks.mark(3);
     const r = { uri, version, summary };
     this.latest.set(uri.toString(), r);
     this.emitter.fire(r);

@@ -9,7 +9,7 @@
 // WebviewPanelSerializer.
 
 import * as vscode from 'vscode';
-import { stats } from './stats';
+import { panelMarks } from './stats';
 import type { InspectorRun } from '../scenario/inspectorModel';
 import type { InspectorAnswer, InspectorQuery } from '../scenario/inspectorService';
 import { needsWorker, type EditorRunOptions } from '../scenario/summary';
@@ -85,7 +85,7 @@ class InspectorPanel implements vscode.Disposable {
         const msg = validateFromWebview(m);
         if (msg) this.onMessage(msg);
       })),
-      vscode.workspace.onDidChangeTextDocument((e) => timed('document change', () => { if (e.document.uri.toString() === this.uri.toString()) { stats.markPanel(0); this.schedule(e.document); } })),
+      vscode.workspace.onDidChangeTextDocument((e) => timed('document change', () => { if (e.document.uri.toString() === this.uri.toString()) { panelMarks.mark(0); this.schedule(e.document); } })),
       vscode.window.onDidChangeTextEditorSelection((e) => timed('cursor', () => {
         if (e.textEditor.document.uri.toString() === this.uri.toString()) this.onCursor(e.selections[0].active.line);
       })),
@@ -167,7 +167,7 @@ class InspectorPanel implements vscode.Disposable {
     const gen = ++this.generation;
     if (needsWorker(text)) this.post({ type: Msg.Status, text: 'Running the scenario…', busy: true });
     this.lastRunAt = Date.now();
-    stats.markPanel(1);
+    panelMarks.mark(1);
     this.runningText = text;
     void this.ask({ q: 'run' }, text, opts).then((a) => timed('run answer', () => {
       if (gen !== this.generation) return; // a newer run superseded this one
@@ -189,7 +189,7 @@ class InspectorPanel implements vscode.Disposable {
       this.view = { ...a.run, runId: nextRunId++ };
       this.selected = Math.min(this.selected, Math.max(0, this.view.rows.length - 1));
       this.post({ type: Msg.Run, run: this.view, selected: this.selected, uri: this.uri.toString(), file: this.uri.path.split('/').pop() ?? '' });
-      stats.markPanel(2);
+      panelMarks.mark(2);
       this.post({ type: Msg.Status, text: '', busy: false });
       this.sendStep();
       if (this.compareKernel) this.sendCompare();
@@ -204,7 +204,7 @@ class InspectorPanel implements vscode.Disposable {
     void this.ask({ q: 'step', step }).then((a) => timed('step answer', () => {
       if (this.view !== view || token !== this.stepToken || a?.q !== 'step') return;
       this.post({ type: Msg.Step, runId: view.runId, detail: a.detail });
-      stats.markPanel(3);
+      panelMarks.mark(3);
     }));
   }
 

@@ -16,37 +16,43 @@ class Stats {
   /** event-loop stalls of 16 ms or more: [wall-clock ms at the end of the stall, stall ms] (last 500) */
   stalls: [number, number][] = [];
   /** the diagnostics pipeline of recent edits, wall-clock ms: [change seen, debounce fired, worker replied, published] (last 200) */
-  edits: [number, number, number, number][] = [];
-  private pendingEdit: number[] | undefined;
-  /** marks a step of the edit → diagnostics pipeline (0: change seen … 3: published); only while the stats file is written */
-  mark(step: 0 | 1 | 2 | 3): void {
-    if (!this.enabled) return;
-    const now = Date.now();
-    if (step === 0) { if (!this.pendingEdit) this.pendingEdit = [now]; return; }
-    const e = this.pendingEdit;
-    if (!e || e.length !== step) return;
-    e.push(now);
-    if (step === 3) { this.edits.push(e as [number, number, number, number]); if (this.edits.length > 200) this.edits.shift(); this.pendingEdit = undefined; }
-  }
-  enabled = false;
+  edits: number[][] = [];
   /** the inspector's pipeline of recent edits, wall-clock ms: [change seen, run asked, Run posted, Step posted] (last 200) */
   panelEdits: number[][] = [];
-  private pendingPanel: number[] | undefined;
-  /** marks a step of the edit → inspector pipeline (0: change seen … 3: step detail posted) */
-  markPanel(step: 0 | 1 | 2 | 3): void {
-    if (!this.enabled) return;
-    const now = Date.now();
-    if (step === 0) { if (!this.pendingPanel) this.pendingPanel = [now]; return; }
-    const e = this.pendingPanel;
-    if (!e || e.length !== step) return;
-    e.push(now);
-    if (step === 3) { this.panelEdits.push(e); if (this.panelEdits.length > 200) this.panelEdits.shift(); this.pendingPanel = undefined; }
-  }
+  enabled = false;
   recordInlineRun(ms: number) { this.inlineRuns++; this.maxInlineRunMs = Math.max(this.maxInlineRunMs, ms); }
   recordWorkerRun(ms: number) { this.workerRuns++; this.maxWorkerRunMs = Math.max(this.maxWorkerRunMs, ms); }
 }
 
 export const stats = new Stats();
+
+/**
+ * Wall-clock marks of one pipeline's steps (0 … last) for recent edits, only while the stats
+ * file is written: step 0 opens an entry (unless one is open), step k is kept only right
+ * after step k-1, and the last step closes the entry into `done()` (the last 200 are kept).
+ */
+class PipelineLog {
+  private open: number[] | undefined;
+  constructor(private readonly done: () => number[][], private readonly last: number) {}
+  mark(step: number): void {
+    if (!stats.enabled) return;
+    const now = Date.now();
+    if (step === 0) { this.open ??= [now]; return; }
+    const e = this.open;
+    if (!e || e.length !== step) return;
+    e.push(now);
+    if (step < this.last) return;
+    const d = this.done();
+    d.push(e);
+    if (d.length > 200) d.shift();
+    this.open = undefined;
+  }
+}
+
+/** keystroke → diagnostics: 0 change seen, 1 debounce fired, 2 worker replied, 3 published */
+export const diagnosticsMarks = new PipelineLog(() => stats.edits, 3);
+/** keystroke → inspector: 0 change seen, 1 run asked, 2 Run posted, 3 Step posted */
+export const panelMarks = new PipelineLog(() => stats.panelEdits, 3);
 
 /** Starts the event-loop lag monitor and the stats file writer when MMSCOPE_STATS_FILE is set. */
 export function startStats(): vscode.Disposable {
