@@ -45,9 +45,11 @@ class DocWorker {
   private lastRun: string | undefined;
   request(req: WorkerRequest): Promise<WorkerReply | undefined> {
     return new Promise((resolve) => {
-      // 'static' only parses; 'hover', 'run' and 'inspect' run their text unless it is the last one
+      // 'static' only parses; 'hover', 'run' and 'inspect' run their text unless it is the last
+      // one; a 'compare' query runs the text again as another kernel, so it is always a run
       const key = req.type === 'static' ? undefined : `${JSON.stringify(req.opts)}\n${req.text}`;
-      const run = req.type !== 'hover' && (req.type === 'static' || key !== this.lastRun);
+      const compare = req.type === 'inspect' && req.query.q === 'compare';
+      const run = req.type !== 'hover' && (req.type === 'static' || compare || key !== this.lastRun);
       if (key !== undefined) this.lastRun = key;
       this.pending.set(req.id, { resolve, run, text: run ? req.text : undefined });
       this.worker.postMessage(req);
