@@ -98,7 +98,9 @@ export class Kernel {
       const first = this.memmap.reserveNoPage(pages);
       for (let i = 0; i < pages; i++) as.backing[i] = first + i;
     }
-    as.fb = new FbDefio(as, backing, delayMs, sorted);
+    // drivers/video/fbdev/core/fb_defio.c, fb_deferred_io_init(): "if (fbdefio->delay == 0)
+    // /* set a default of 1 s */ fbdefio->delay = HZ;" (every version 6.1 … 6.15+, HZ = 1000).
+    as.fb = new FbDefio(as, backing, delayMs === 0 ? 1000 : delayMs, sorted);
     this.objects.set(as.id, as);
     return as;
   }

@@ -196,26 +196,34 @@ export function exit_mmap(k: Kernel, task: Task): void {
   k.tr.vmasChanged(task.pid);
 }
 
-// mm/mprotect.c: mprotect_fixup() + change_pte_range(): new vm_flags, vma_set_page_prot(),
-// then pte_modify() on every present PTE; where the VMA wants a manual write upgrade,
-// can_change_pte_writable() may make a PTE writable at once.
+// mm/mprotect.c: do_mprotect_pkey() → mprotect_fixup() + change_pte_range(): new vm_flags,
+// vma_set_page_prot(), then pte_modify() on every present PTE; where the VMA wants a manual
+// write upgrade, can_change_pte_writable() may make a PTE writable at once.
+// do_mprotect_pkey() fails with ENOMEM, changing nothing, only when no VMA covers `start`;
+// otherwise it walks the VMAs in address order (for_each_vma_range) and applies
+// mprotect_fixup() to each one before checking the next: a hole (`vma->vm_start != tmp`),
+// a VMA without VM_MAYWRITE (EACCES) or a gap at the end (`tmp < end` → ENOMEM) stops it
+// with the VMAs before it already changed.
 export function do_mprotect(k: Kernel, task: Task, start: number, end: number, prot: Prot): { ok: boolean; why?: string } {
   const vmas = task.mm.overlapping(start, end);
-  // the range must be fully mapped (ENOMEM otherwise)
-  let cur = start;
-  for (const v of vmas) { if (v.start > cur) return { ok: false, why: 'ENOMEM: range not fully mapped' }; cur = v.end; }
-  if (cur < end) return { ok: false, why: 'ENOMEM: range not fully mapped' };
+  if (!vmas.length || vmas[0].start > start) return { ok: false, why: 'ENOMEM: range not fully mapped' };
   const want = protFlags(prot);
+  let tmp = start;
+  let why: string | undefined;
   for (const v of vmas) {
-    if ((want & VM_WRITE) && !v.has(VM_MAYWRITE)) return { ok: false, why: 'EACCES: no VM_MAYWRITE' };
+    if (v.start > tmp) { why = 'ENOMEM: range not fully mapped'; break; }
+    if ((want & VM_WRITE) && !v.has(VM_MAYWRITE)) { why = 'EACCES: no VM_MAYWRITE'; break; }
+    const nstart = tmp, nend = Math.min(v.end, end);
+    for (const vma of isolate(task.mm, nstart, nend)) {
+      vma.flags = (vma.flags & ~(VM_READ | VM_WRITE)) | want;
+      vma_set_page_prot(vma);
+      change_protection(k, vma);
+    }
+    tmp = nend;
   }
-  for (const vma of isolate(task.mm, start, end)) {
-    vma.flags = (vma.flags & ~(VM_READ | VM_WRITE)) | want;
-    vma_set_page_prot(vma);
-    change_protection(k, vma);
-  }
+  if (!why && tmp < end) why = 'ENOMEM: range not fully mapped';
   k.tr.vmasChanged(task.pid);
-  return { ok: true };
+  return why ? { ok: false, why } : { ok: true };
 }
 
 // mm/mprotect.c: vma_wants_manual_pte_write_upgrade()

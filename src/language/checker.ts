@@ -539,12 +539,12 @@ class Checker {
           return;
         }
         const v = s.value.value;
-        if (v > FAULT_AROUND_MAX) {
+        // mm/memory.c: fault_around_bytes_set() — "if (val / PAGE_SIZE > PTRS_PER_PTE) return
+        // -EINVAL"; otherwise any value is taken, rounded down to a power of two of pages, at
+        // least one page ("rounddown_pow_of_two(0) is undefined": 0 becomes PAGE_SIZE).
+        if (Math.floor(v / PAGE_SIZE) > FAULT_AROUND_MAX / PAGE_SIZE) {
           this.err(s.value.range, C.sysctlValue, `fault_around_bytes ${s.value.text} is larger than ${FAULT_AROUND_MAX} (PTRS_PER_PTE pages): the kernel refuses it with EINVAL`);
-        } else if (v === 0) {
-          this.err(s.value.range, C.sysctlValue, `fault_around_bytes 0 is not accepted (write 4096 to turn fault-around off)`);
         } else if (v < PAGE_SIZE || (v & (v - 1)) !== 0) {
-          // mm/memory.c: fault_around_bytes_set() — max(rounddown_pow_of_two(val) >> PAGE_SHIFT, 1) pages
           const pages = Math.max(1, Math.floor(2 ** Math.floor(Math.log2(v)) / PAGE_SIZE));
           this.warn(s.value.range, C.sysctlValue, `fault_around_bytes ${s.value.text} is not a power of two of pages: the kernel rounds it down to ${pages * PAGE_SIZE}${pages === 1 ? ' (fault-around off)' : ''}`);
         }

@@ -2,6 +2,7 @@
 // and clear_refs soft-dirty (kernel-model §5, T10, T13, T15, T18; kernel-findings 6, 8).
 
 import { strict as assert } from 'assert';
+import { runText } from '../../../src/scenario/run';
 import { assertPte, faultCount, iMmapOrder, lastResult, pte, run, visits, BASE } from './helpers';
 
 const A = BASE, B = 0x7e0000000000;
@@ -151,6 +152,31 @@ describe('fork, mprotect, clear_refs (kernel/fork.c, mm/mprotect.c, fs/proc/task
     // a dirty exclusive anon PTE is made writable in every version
     const r = run(`kernel 6.1\n${body}\nmprotect p h r\nmprotect p h rw\nexpect pte p h[0] write`);
     assert.equal(r.failed, 0);
+  });
+
+  it('mprotect over a hole fails with ENOMEM but do_mprotect_pkey has already changed the VMAs before the hole', () => {
+    const r = runText(`file f pages 4
+      process a
+      mmap a f at ${A} pages 4 shared rw as m
+      write a m[0..3]
+      munmap a m[2]
+      mprotect a m r`);
+    const errs = r.diagnostics.filter((d) => d.severity === 'error');
+    assert.deepEqual(errs.map((d) => [d.range.start.line, d.code]), [[5, 'MMS504']]);
+    assert.match(errs[0].message, /ENOMEM/);
+    // for_each_vma_range: mprotect_fixup() ran on m[0..1] before the hole at m[2] was seen
+    assertPte(pte(r, 'a', 'm', 0), { P: true, W: false, D: true });
+    assertPte(pte(r, 'a', 'm', 1), { P: true, W: false, D: true });
+    assertPte(pte(r, 'a', 'm', 3), { P: true, W: true, D: true });
+    // no VMA at the start address: nothing changes
+    const r2 = runText(`file f pages 4
+      process a
+      mmap a f at ${A} pages 4 shared rw as m
+      write a m[1..3]
+      munmap a m[0]
+      mprotect a m r`);
+    assert.equal(r2.exitStatus, 2);
+    assertPte(pte(r2, 'a', 'm', 1), { W: true });
   });
 
   it('clear_refs 4 clears VM_SOFTDIRTY (write-notify on for tmpfs), write-protects and clears SD, keeps A and D (T18)', () => {

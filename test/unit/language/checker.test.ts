@@ -172,7 +172,13 @@ describe('language/checker: values and page ranges', () => {
     assert.match(only('sysctl fault_around_bytes 3000').message, /rounds it down to 4096 \(fault-around off\)/);
     assert.equal(only('sysctl fault_around_bytes 12288').severity, 'warning');
     assert.match(only('sysctl fault_around_bytes 12288').message, /rounds it down to 8192/);
-    assert.deepEqual(errs('sysctl fault_around_bytes 0'), [[1, 'MMS306']]);
+    // fault_around_bytes_set(): 0 is taken as PAGE_SIZE (fault-around off), not refused; the
+    // EINVAL test is val / PAGE_SIZE > PTRS_PER_PTE, so 2 MiB + 4095 is still accepted.
+    assert.deepEqual(errs('sysctl fault_around_bytes 0'), []);
+    assert.equal(only('sysctl fault_around_bytes 0').severity, 'warning');
+    assert.match(only('sysctl fault_around_bytes 0').message, /rounds it down to 4096 \(fault-around off\)/);
+    assert.deepEqual(errs('sysctl fault_around_bytes 2101247'), []);
+    assert.deepEqual(errs('sysctl fault_around_bytes 2101248'), [[1, 'MMS306']]);
     assert.match(only('sysctl fault_around_bytes 4194304').message, /EINVAL/);
     assert.deepEqual(errs('sysctl read_ahead_kb 128'), [[1, 'MMS212']]);
   });
