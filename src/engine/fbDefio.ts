@@ -151,6 +151,41 @@ export function fb_deferred_io_open(k: Kernel, fb: FbDefio): void {
   if (k.profile.hasMappingWrprotectRange) fb.mapping = fb.as;
 }
 
+// fb_release() → fb_deferred_io_release(): "if (!--fbdefio->open_count)
+// fb_deferred_io_lastclose(info)". Each `mmap` statement is an open(2) + mmap(2) + close(2),
+// and a VMA holds a reference on its vm_file (fork and VMA splits take their own), so a
+// file is released when its last VMA goes, and open_count reaches 0 when no VMA maps the
+// framebuffer any more: the caller (mmap.ts removeVma) calls this when the fbdev's i_mmap
+// becomes empty.
+export function fb_deferred_io_release(k: Kernel, fb: FbDefio): void {
+  k.tr.call('fb_release → fb_deferred_io_release: open_count 0 → fb_deferred_io_lastclose');
+  fb.openCount = 0;
+  fb_deferred_io_lastclose(k, fb);
+}
+
+// fb_deferred_io_lastclose():
+// - 6.15+: "flush_delayed_work(&info->deferred_work);" and nothing else (the series removed
+//   the page->mapping clearing).
+// - 6.14 (and the 6.2+ pageref code): flush_delayed_work(), then
+//   "for (i = 0; i < info->npagerefs; ++i) fb_deferred_io_pageref_clear(&info->pagerefs[i]);"
+//   — page->mapping = NULL for each pageref that cached a page.
+// - 6.1 (the 6.1.y stable code, docs/kernel-findings.md §6): flush, then page->mapping =
+//   NULL for every page of smem_len, looked up like ->fault does.
+// Not modelled: mainline 6.2 ran this on every file's release, and 6.3 until the stable fix
+// "fbdev: flush deferred IO before closing" cancelled the pending work instead of flushing
+// it (docs/engine-notes.md). A page without a struct page (carveout) is skipped.
+export function fb_deferred_io_lastclose(k: Kernel, fb: FbDefio): void {
+  flushDeferredWork(k, fb);
+  if (!k.profile.fbDefioSetsPageMapping) return;
+  const as = fb.as;
+  for (let i = 0; i < as.sizePages; i++) {
+    const pfn = k.profile.fbDefioUsesFolios ? fb.pagerefPage[i] : as.backing![i];
+    if (!pfn || !k.memmap.pfnValid(pfn) || k.memmap.mapping[pfn] !== as.id) continue;
+    k.memmap.setMapping(pfn, 0);
+  }
+  k.tr.call('page->mapping = NULL');
+}
+
 export const fb_deferred_io_vm_ops: VmOps = {
   name: 'fb_deferred_io_vm_ops', faultName: 'fb_deferred_io_fault', fault: fb_deferred_io_fault,
   pageMkwriteName: 'fb_deferred_io_mkwrite', pageMkwrite: fb_deferred_io_mkwrite,

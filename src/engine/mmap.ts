@@ -15,7 +15,7 @@ import {
 } from './vma';
 import { vm_ops_needs_writenotify, VmOps } from './vmOps';
 import { ext4_file_vm_ops, shmem_anon_vm_ops, shmem_vm_ops } from './filemap';
-import { fb_deferred_io_open, fb_deferred_io_vm_ops } from './fbDefio';
+import { fb_deferred_io_open, fb_deferred_io_release, fb_deferred_io_vm_ops } from './fbDefio';
 import { pfnmap_vm_ops } from './pfnmap';
 import { anonVmaFork, anonVmaPostUpdate, anonVmaPreUpdate, unlinkAnonVmas } from './anonVma';
 import { vm_normal_page, zap_pte_range } from './memory';
@@ -186,6 +186,10 @@ function removeVma(k: Kernel, vma: Vma, why: string, detach = true): void {
   unlink_file_vma(vma);
   unlinkAnonVmas(vma);
   if (detach) vma.mm.removeVma(vma);
+  // mm/mmap.c: remove_vma() → fput(vma->vm_file): the last VMA of a framebuffer drops the
+  // last file reference, so fb_release() runs (fbDefio.ts fb_deferred_io_release)
+  const f = vma.file;
+  if (f?.fb && f.iMmap.size === 0) fb_deferred_io_release(k, f.fb);
 }
 
 // kernel/exit.c → mm/mmap.c: exit_mmap() — unmap everything.

@@ -116,6 +116,74 @@ describe('fb_defio (drivers/video/fbdev/core/fb_defio.c)', () => {
     assert.deepEqual(s.objects.get('fb')!.fb!.lastWritten, [0, 1, 2]);
   });
 
+  it('delay 0 becomes HZ (fb_deferred_io_init: "if (fbdefio->delay == 0) fbdefio->delay = HZ"): the work runs 1 s after the store', () => {
+    const r = run(`fbdev fb pages 2 delay 0ms
+      process a
+      mmap a fb at ${A} pages 2 shared rw as p
+      write a p[0]
+      wait 999ms
+      expect defio fb pending 1
+      wait 1ms
+      expect defio fb pending 0
+      expect defio fb written 0`);
+    assert.equal(r.failed, 0);
+    assert.equal(r.objects.get('fb')!.fb!.workRuns, 1);
+  });
+
+  for (const v of ['6.1', '6.14', '6.15']) {
+    it(`${v}: the framebuffer's last mapping gone is its last file release: lastclose flushes the pending work at once; a mapping left (another process, a fork, a split piece) keeps it pending`, () => {
+      const r = run(`kernel ${v}
+        fbdev fb pages 4 delay 50ms
+        process a
+        process b
+        mmap a fb at ${A} pages 4 shared rw as p
+        mmap b fb at ${B} pages 4 shared rw as q
+        write a p[1]
+        exit a
+        expect defio fb pending 1
+        fork b as c
+        write b q[2]
+        exit b
+        expect defio fb pending 2
+        munmap c q[0..1]
+        expect defio fb pending 2
+        munmap c q[2..3]
+        expect defio fb pending 0
+        expect defio fb written 1, 2`);
+      assert.equal(r.failed, 0, JSON.stringify(r.diagnostics));
+      const fb = r.objects.get('fb')!.fb!;
+      assert.equal(fb.workRuns, 1, 'one flush, no timer run');
+      assert.equal(fb.work, undefined, 'nothing queued after the flush');
+      assert.equal(fb.openCount, 0);
+    });
+  }
+
+  it('lastclose and page->mapping: 6.1 clears every page; 6.2–6.14 only pagerefs that cached a page (written, not just read: pageref_get runs in page_mkwrite); 6.15 never set it; a new mapping\'s fault sets it again', () => {
+    const cases: [string, string, string, string][] = [
+      // kernel, page 1 (read) / page 2 (written) after lastclose, page 1 after a new fault
+      ['6.1', 'none', 'none', 'fb index 1'],
+      ['6.14', 'fb index 1', 'none', 'fb index 1'],
+      ['6.15', 'none', 'none', 'none'],
+    ];
+    for (const [v, read, written, again] of cases) {
+      const r = run(`kernel ${v}
+        fbdev fb pages 4 delay 50ms
+        process a
+        mmap a fb at ${A} pages 4 shared rw as p
+        read a p[1]
+        write a p[2]
+        expect folio fb[1] mapping ${v === '6.15' ? 'none' : 'fb index 1'}
+        munmap a p[0..3]
+        expect defio fb written 2
+        expect folio fb[1] mapping ${read}
+        expect folio fb[2] mapping ${written}
+        mmap a fb at ${A} pages 4 shared rw as p2
+        read a p2[1]
+        expect folio fb[1] mapping ${again}`);
+      assert.equal(r.failed, 0, `${v}: ${JSON.stringify(r.diagnostics)}`);
+    }
+  });
+
   it('with only a private fb mapping the wrprotect walk visits nothing and returns 0 (T32)', () => {
     const r = run(`kernel 6.15
       fbdev fb pages 2
