@@ -1,4 +1,5 @@
 import { strict as assert } from 'assert';
+import { runText } from '../../../src/scenario/run';
 import fc from 'fast-check';
 import { R, errors, fmt, lines, parseAndCheck } from './helpers';
 import type { Diagnostic } from '../../../src/language/diagnostics';
@@ -271,6 +272,14 @@ describe('language/checker: process lifetime', () => {
     assert.deepEqual(d.related?.[0].range.start, { line: 1, character: 0 });
     assert.deepEqual(errs(lines('process a', 'exit a', 'exit a')), [[3, 'MMS209']]);
     assert.deepEqual(errs(lines('process a', 'exit a', 'fork a as b')), [[3, 'MMS209']]);
+    assert.deepEqual(errs(lines('process a', 'exit a', 'expect pte a 0x1000 none')), [[3, 'MMS209']]);
+  });
+
+  it('expect faults / expect signal may name an exited process: what it took and raised while it lived (wait4 rusage)', () => {
+    assert.deepEqual(errs(lines('process a', 'exit a', 'expect faults a 0', 'expect signal a none')), []);
+    const r = runText(lines('file f pages 4', 'process a', 'mmap a f at 0x7e0000000000 pages 4 shared rw as m',
+      'write a m[0]', 'write a m[1]', 'read a 0x1000', 'exit a', 'expect faults a 2', 'expect signal a SIGSEGV'));
+    assert.deepEqual([r.passed, r.failed, r.exitStatus], [2, 0, 0]);
   });
 
   it('fork copies the parent labels to the child; the child cannot declare one again', () => {
