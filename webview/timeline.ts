@@ -15,6 +15,8 @@ export class Timeline {
   private list: HTMLElement;
   private rows: TimelineRow[] = [];
   private items: HTMLElement[] = [];
+  /** contentKey() of each item's row, kept so that the next run need not compute them again */
+  private keys: string[] = [];
   /** real-kernel verdicts by 0-based line (kept across runs) */
   private kernel = new Map<number, KernelVerdict>();
   private release = '';
@@ -37,17 +39,15 @@ export class Timeline {
    */
   setRows(rows: TimelineRow[], selected: number): void {
     const pool = new Map<string, HTMLElement[]>();
-    this.rows.forEach((r, i) => {
-      const el = this.items[i];
-      if (!el) return;
+    this.items.forEach((el, i) => {
       el.classList.remove('selected'); el.setAttribute('aria-selected', 'false');
-      const k = this.contentKey(r);
-      const list = pool.get(k);
-      if (list) list.push(el); else pool.set(k, [el]);
+      const list = pool.get(this.keys[i]);
+      if (list) list.push(el); else pool.set(this.keys[i], [el]);
     });
     this.rows = rows;
-    this.items = rows.map((r) => {
-      const el = pool.get(this.contentKey(r))?.shift();
+    this.keys = rows.map((r) => this.contentKey(r));
+    this.items = rows.map((r, i) => {
+      const el = pool.get(this.keys[i])?.shift();
       if (!el) return this.row(r);
       if (el.dataset.step !== String(r.step)) { el.dataset.step = String(r.step); el.id = `step-${r.step}`; }
       if (el.dataset.line !== String(r.line)) {
@@ -74,7 +74,7 @@ export class Timeline {
     this.kernel = new Map(verdicts.map((v) => [v.line, v]));
     // every row is built again (a marker's title names the release): nothing is reused
     const rows = this.rows;
-    this.rows = []; this.items = [];
+    this.rows = []; this.items = []; this.keys = [];
     this.setRows(rows, this.selected);
   }
 

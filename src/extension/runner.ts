@@ -40,17 +40,21 @@ class DocWorker {
   get running(): boolean { for (const p of this.pending.values()) if (p.run) return true; return false; }
   /** whether a request in flight runs a text other than `text` (it is stale) */
   runningOther(text: string): boolean { for (const p of this.pending.values()) if (p.run && p.text !== text) return true; return false; }
-  /** the text (and options) of the last request sent that makes the worker run it: the worker
+  /** the text and options of the last request sent that makes the worker run it: the worker
    * answers in order and keeps its last run, so a later request about the same text runs nothing */
-  private lastRun: string | undefined;
+  private lastText: string | undefined;
+  private lastOpts: string | undefined;
   request(req: WorkerRequest): Promise<WorkerReply | undefined> {
     return new Promise((resolve) => {
       // 'static' only parses; 'hover', 'run' and 'inspect' run their text unless it is the last
       // one; a 'compare' query runs the text again as another kernel, so it is always a run
-      const key = req.type === 'static' ? undefined : `${JSON.stringify(req.opts)}\n${req.text}`;
-      const compare = req.type === 'inspect' && req.query.q === 'compare';
-      const run = req.type !== 'hover' && (req.type === 'static' || compare || key !== this.lastRun);
-      if (key !== undefined) this.lastRun = key;
+      let run = req.type === 'static';
+      if (req.type !== 'static') {
+        const opts = JSON.stringify(req.opts);
+        const same = req.text === this.lastText && opts === this.lastOpts;
+        run = req.type !== 'hover' && (!same || (req.type === 'inspect' && req.query.q === 'compare'));
+        this.lastText = req.text; this.lastOpts = opts;
+      }
       this.pending.set(req.id, { resolve, run, text: run ? req.text : undefined });
       this.worker.postMessage(req);
     });

@@ -2,7 +2,7 @@
 // evaluated at their place, kernel refusals reported as diagnostics at their line.
 
 import { parse } from '../language/parser';
-import { check, type CheckResult } from '../language/checker';
+import { check, CHECK_CODES, type CheckResult } from '../language/checker';
 import type { Diagnostic, Severity } from '../language/diagnostics';
 import type { MapSpec, Num, PageSpec, Range, Scenario, Statement } from '../language/ast';
 import { resolveLimits, type Limits } from '../language/limits';
@@ -403,7 +403,7 @@ function deadProc(st: RunState, name: string, range: Range, out: Out): void {
 
 
 /** Checker errors that are the kernel refusing a call (errno), not errors in the scenario. */
-const KERNEL_REFUSALS = new Set(['MMS501', 'MMS502']);
+const KERNEL_REFUSALS = new Set<string>([CHECK_CODES.enomem, CHECK_CODES.einval]);
 
 /** The message for a label that does not exist in proc — or '' when its `mmap` already
  *  failed with a reported error (no cascade of errors on every later use). */
