@@ -13,6 +13,7 @@
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { scrubNpmEnv } = require('../../scripts/lib/npm-env.cjs');
 
 const ROOT = path.resolve(__dirname, '../..');
 const CACHE = path.join(ROOT, '.cache');
@@ -137,13 +138,14 @@ function assertInstalled() {
   if (missing.length) throw new Error(`e2e prerequisites missing: ${missing.join(', ')}; run: bash test/e2e/setup.sh`);
 }
 
+/** code-server's environment: Node 24 first on PATH, none of an outer npm's (Node 20) variables. */
 function codeServerEnv(runDir, extra) {
   const home = path.join(runDir, 'home');
   const tmp = path.join(runDir, 'tmp');
   fs.mkdirSync(home, { recursive: true });
   fs.mkdirSync(tmp, { recursive: true });
   return {
-    ...process.env,
+    ...scrubNpmEnv(process.env),
     PATH: `${path.dirname(paths.node24)}:${process.env.PATH}`,
     EXTENSIONS_GALLERY: '{}',
     HOME: home,
