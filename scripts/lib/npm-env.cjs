@@ -6,11 +6,12 @@
 // Node 24 install fail with "code-server currently requires node v24" (issue: fresh machine).
 // test/e2e/setup.sh applies the same rule in bash (npm_scrub_env); keep the two lists alike.
 
-/** Settings that describe the network, not the Node that runs npm: a user's registry
- *  mirror or proxy given through the environment must still reach the inner npm. */
+/** Settings of the machine and the network, not of the Node that runs npm: a user's registry
+ *  mirror, proxy, CA, cache or npmrc given through the environment must still reach the inner npm. */
 const KEEP = new Set([
   'npm_config_registry', 'npm_config_cafile', 'npm_config_ca', 'npm_config_proxy',
   'npm_config_https_proxy', 'npm_config_noproxy', 'npm_config_strict_ssl',
+  'npm_config_cache', 'npm_config_userconfig',
 ]);
 const SCRUB_PREFIXES = ['npm_config_', 'npm_lifecycle_', 'npm_package_'];
 const SCRUB_NAMES = new Set(['npm_command', 'npm_execpath', 'npm_node_execpath', 'NODE', 'INIT_CWD']);

@@ -34,7 +34,7 @@ npm_scrub_env() {
   for v in $(compgen -e); do
     lower="${v,,}"
     case "$lower" in
-      npm_config_registry|npm_config_cafile|npm_config_ca|npm_config_proxy|npm_config_https_proxy|npm_config_noproxy|npm_config_strict_ssl) ;;
+      npm_config_registry|npm_config_cafile|npm_config_ca|npm_config_proxy|npm_config_https_proxy|npm_config_noproxy|npm_config_strict_ssl|npm_config_cache|npm_config_userconfig) ;;
       npm_config_*|npm_lifecycle_*|npm_package_*) unset "$v"; scrubbed+=("$v") ;;
       *) case "$v" in npm_command|npm_execpath|npm_node_execpath|NODE|INIT_CWD) unset "$v"; scrubbed+=("$v") ;; esac ;;
     esac
