@@ -1,7 +1,7 @@
 // CodeLens over the first line: "Check" (runs the scenario, reports N passed, M failed)
 // and "Open Inspector".
 import * as vscode from 'vscode';
-import type { RunSummary } from '../scenario/summary';
+import type { RunSummary } from '../views/summary';
 import type { DiagnosticsController } from './diagnostics';
 
 function checkTitle(r: RunSummary | undefined): string {

@@ -3,7 +3,7 @@
 // for an outdated document version is dropped.
 
 import * as vscode from 'vscode';
-import type { RunSummary } from '../scenario/summary';
+import type { RunSummary } from '../views/summary';
 import { isScenario, toDiagnostic } from './convert';
 import type { ScenarioRunner } from './runner';
 import { readSettings, runOptions } from './settings';

@@ -1,8 +1,8 @@
 // Hover: what the kernel did for a statement (from the run's trace) or a name's declaration
-// and state at that line. Adapter over src/scenario/hover.ts.
+// and state at that line. Adapter over src/views/hover.ts.
 import * as vscode from 'vscode';
-import { staticHover } from '../scenario/hover';
-import { needsWorker } from '../scenario/summary';
+import { staticHover } from '../views/hover';
+import { needsWorker } from '../views/summary';
 import type { ScenarioRunner } from './runner';
 
 export function registerHover(runner: ScenarioRunner): vscode.Disposable {

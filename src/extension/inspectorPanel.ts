@@ -1,8 +1,8 @@
 // The inspector panel host: one webview panel per scenario document, beside the editor.
 // It computes nothing itself: the scenario runs on the document's worker thread (the one
-// the diagnostics use, src/scenario/worker.ts), which answers the inspector's queries
+// the diagnostics use, src/service/worker.ts), which answers the inspector's queries
 // (timeline, step detail, PTE pages, compare) from the RunResult it holds
-// (src/scenario/inspectorService.ts); the web extension answers them inline. The host
+// (src/views/inspectorService.ts); the web extension answers them inline. The host
 // forwards the webview's typed requests (validated first) as queries and the answers as
 // messages, drops answers that a newer run or selection made stale, keeps editor cursor
 // and selected step in sync both ways, and is restored after a reload by a
@@ -10,10 +10,10 @@
 
 import * as vscode from 'vscode';
 import { panelMarks } from './stats';
-import type { InspectorRun } from '../scenario/inspectorModel';
-import type { InspectorAnswer, InspectorQuery } from '../scenario/inspectorService';
-import { needsWorker, type EditorRunOptions } from '../scenario/summary';
-import { Msg, MAX_PTE_PAGE, validateFromWebview, type FromWebview, type KernelVerdictsMessage, type ToWebview } from '../protocol/messages';
+import type { InspectorRun } from '../shared/inspectorView';
+import type { InspectorAnswer, InspectorQuery } from '../views/inspectorService';
+import { needsWorker, type EditorRunOptions } from '../views/summary';
+import { Msg, MAX_PTE_PAGE, validateFromWebview, type FromWebview, type KernelVerdictsMessage, type ToWebview } from '../shared/protocol';
 import { readSettings, runOptions } from './settings';
 import { ScenarioRunner } from './runner';
 

@@ -6,8 +6,8 @@ import * as childProcess from 'node:child_process';
 import * as vscode from 'vscode';
 import type { KernelReport } from '../oracle/kernelCommand';
 import { formatComparison, summaryLine, type StepComparison } from '../oracle/compare';
-import type { KernelVerdict, KernelVerdictsMessage } from '../protocol/messages';
-import { Msg } from '../protocol/messages';
+import type { KernelVerdict, KernelVerdictsMessage } from '../shared/protocol';
+import { Msg } from '../shared/protocol';
 
 /** The short text of a verdict for a timeline row. */
 export function verdictText(s: StepComparison): string {

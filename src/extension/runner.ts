@@ -11,10 +11,10 @@ import { Worker } from 'node:worker_threads';
 import { parse } from '../language/parser';
 import { check, type CheckResult } from '../language/checker';
 import { runText, type RunResult } from '../scenario/run';
-import { hoverAt } from '../scenario/hover';
-import { needsWorker, staticInfo, summarize, type EditorRunOptions, type RunSummary, type StaticInfo } from '../scenario/summary';
-import type { WorkerReply, WorkerRequest } from '../scenario/worker';
-import { InspectorSession, type InspectorAnswer, type InspectorQuery } from '../scenario/inspectorService';
+import { hoverAt } from '../views/hover';
+import { needsWorker, staticInfo, summarize, type EditorRunOptions, type RunSummary, type StaticInfo } from '../views/summary';
+import type { WorkerReply, WorkerRequest } from '../service/worker';
+import { InspectorSession, type InspectorAnswer, type InspectorQuery } from '../views/inspectorService';
 import { readSettings, runOptions } from './settings';
 import { stats } from './stats';
 

@@ -1,7 +1,7 @@
 // The extension's settings (contributes.configuration in package.json), read fresh each time.
 import * as vscode from 'vscode';
 import type { Limits } from '../language/limits';
-import type { EditorRunOptions } from '../scenario/summary';
+import type { EditorRunOptions } from '../views/summary';
 
 export interface Settings {
   defaultKernel: string;

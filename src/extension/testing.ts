@@ -3,7 +3,7 @@
 // and continuous run; a failure shows expected/actual at its line.
 
 import * as vscode from 'vscode';
-import { expectedActual, type RunSummary, type StaticInfo } from '../scenario/summary';
+import { expectedActual, type RunSummary, type StaticInfo } from '../views/summary';
 import type { Range } from '../language/ast';
 import { toRange } from './convert';
 import type { DiagnosticsController } from './diagnostics';

@@ -4,7 +4,9 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { runText } from '../../src/scenario/run';
-import { buildRun, buildStepDetail, compareRuns, PteIndex, StateAtStep } from '../../src/scenario/inspectorModel';
+import { buildStepDetail, StateAtStep } from '../../src/views/stepDetail';
+import { buildRun, compareRuns } from '../../src/views/timeline';
+import { PteIndex } from '../unit/inspector/pteIndex';
 
 export function record(mmsPath: string, outPath: string, compareKernel: string): void {
   const text = readFileSync(mmsPath, 'utf8');

@@ -1,6 +1,7 @@
 import { strict as assert } from 'assert';
 import { runText } from '../../../src/scenario/run';
-import { hoverAt, kernelSourceUrl, statementHover } from '../../../src/scenario/hover';
+import { hoverAt, statementHover } from '../../../src/views/hover';
+import { kernelSourceUrl } from '../../../src/views/kernelSource';
 
 const SRC = [
   'kernel 6.15',                                            // 0
@@ -62,7 +63,7 @@ describe('hover', () => {
 
 describe('hover without a run (big scenarios)', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { staticHover } = require('../../../src/scenario/hover') as typeof import('../../../src/scenario/hover');
+  const { staticHover } = require('../../../src/views/hover') as typeof import('../../../src/views/hover');
   it('shows a name\'s declaration and a statement\'s syntax from the checker alone', () => {
     const lines = SRC.split('\n');
     assert.match(staticHover(r.check, lines[6], 6, 6)!, /process p\*\*, declared on line 4/);

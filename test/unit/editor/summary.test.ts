@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
 import { runText } from '../../../src/scenario/run';
-import { needsWorker, summarize } from '../../../src/scenario/summary';
+import { needsWorker, summarize } from '../../../src/views/summary';
 
 describe('run summary for the editor', () => {
   it('lists every expectation with its outcome at its line', () => {
@@ -39,7 +39,7 @@ describe('run summary for the editor', () => {
 
 describe('expected/actual of a failed expectation', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { expectedActual } = require('../../../src/scenario/summary') as typeof import('../../../src/scenario/summary');
+  const { expectedActual } = require('../../../src/views/summary') as typeof import('../../../src/views/summary');
   it('keeps the unit of a count on both sides', () => {
     assert.deepEqual(expectedActual('expected p to have taken 5 page faults, found 1'), ['5 page faults', '1 page faults']);
     assert.deepEqual(expectedActual('expected 2 pages on fb0\'s deferred-I/O list, found 1 [3]'), ['2 pages on fb0\'s deferred-I/O list', '1 pages on fb0\'s deferred-I/O list [3]']);

@@ -1,7 +1,9 @@
 import { strict as assert } from 'assert';
 import { runText } from '../../../src/scenario/run';
-import { buildRun, buildStepDetail, compareRuns, PteIndex, StateAtStep } from '../../../src/scenario/inspectorModel';
-import { validateFromWebview, Msg } from '../../../src/protocol/messages';
+import { buildStepDetail, StateAtStep } from '../../../src/views/stepDetail';
+import { buildRun, compareRuns } from '../../../src/views/timeline';
+import { PteIndex } from './pteIndex';
+import { validateFromWebview, Msg } from '../../../src/shared/protocol';
 
 const FBDEFIO = `kernel 6.15
 fbdev fb pages 4 backing vmalloc delay 50ms

@@ -1,8 +1,10 @@
 import { strict as assert } from 'assert';
 import { runText } from '../../../src/scenario/run';
-import { PteIndex, StateAtStep, type PteFilter } from '../../../src/scenario/inspectorModel';
-import { InspectorSession } from '../../../src/scenario/inspectorService';
-import { handleRequest } from '../../../src/scenario/worker';
+import type { PteFilter } from '../../../src/shared/inspectorView';
+import { StateAtStep } from '../../../src/views/stepDetail';
+import { PteIndex } from './pteIndex';
+import { InspectorSession } from '../../../src/views/inspectorService';
+import { handleRequest } from '../../../src/service/worker';
 
 const MKCLEAN = `file f pages 4
 process a

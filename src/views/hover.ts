@@ -4,112 +4,14 @@
 // line (the PTE behind `m[2]` after that step). Pure: returns markdown.
 
 import { formatPteFlags } from '../engine/pte';
-import { PG_NAMES } from '../engine/memmap';
 import type { Statement } from '../language/ast';
 import type { CheckResult, SymbolInfo } from '../language/checker';
 import { expectationDoc, statementDoc } from '../language/keywords';
-import type { RunResult } from './run';
-import type { Step, TraceEvent } from './trace';
-
-const hex = (n: number) => '0x' + n.toString(16);
-
-/** Kernel source file of the functions the engine names in its traces (elixir paths). */
-export const KERNEL_SOURCE_FILES: Readonly<Record<string, string>> = {
-  do_user_addr_fault: 'arch/x86/mm/fault.c', bad_area: 'arch/x86/mm/fault.c', bad_area_access_error: 'arch/x86/mm/fault.c',
-  do_sigbus: 'arch/x86/mm/fault.c', spurious_fault: 'arch/x86/mm/fault.c',
-  handle_mm_fault: 'mm/memory.c', do_anonymous_page: 'mm/memory.c', do_read_fault: 'mm/memory.c', do_cow_fault: 'mm/memory.c',
-  do_shared_fault: 'mm/memory.c', do_fault_around: 'mm/memory.c', __do_fault: 'mm/memory.c', finish_fault: 'mm/memory.c',
-  do_page_mkwrite: 'mm/memory.c', fault_dirty_shared_page: 'mm/memory.c', do_wp_page: 'mm/memory.c', wp_page_copy: 'mm/memory.c',
-  wp_page_reuse: 'mm/memory.c', wp_page_shared: 'mm/memory.c', wp_pfn_shared: 'mm/memory.c', finish_mkwrite_fault: 'mm/memory.c',
-  wp_can_reuse_anon_folio: 'mm/memory.c', copy_user_highpage: 'include/linux/highmem.h', vmf_insert_pfn: 'mm/memory.c',
-  unmap_mapping_range: 'mm/memory.c', copy_page_range: 'mm/memory.c',
-  filemap_map_pages: 'mm/filemap.c', do_sync_mmap_readahead: 'mm/filemap.c', do_async_mmap_readahead: 'mm/filemap.c',
-  lock_folio_maybe_drop_mmap: 'mm/filemap.c', filemap_write_and_wait_range: 'mm/filemap.c', file_update_time: 'fs/inode.c',
-  folio_mkclean: 'mm/rmap.c', page_mkclean: 'include/linux/rmap.h', rmap_walk_file: 'mm/rmap.c', __rmap_walk_file: 'mm/rmap.c',
-  rmap_walk_anon: 'mm/rmap.c', mapping_wrprotect_range: 'mm/rmap.c', pfn_mkclean_range: 'mm/rmap.c',
-  folio_move_anon_rmap: 'mm/rmap.c', invalid_mkclean_vma: 'mm/rmap.c', page_vma_mkclean_one: 'mm/rmap.c',
-  folio_clear_dirty_for_io: 'mm/page-writeback.c', vfs_fsync_range: 'fs/sync.c',
-  shmem_alloc_and_add_folio: 'mm/shmem.c', dup_mmap: 'mm/mmap.c', vmalloc_to_page: 'mm/vmalloc.c',
-  schedule_delayed_work: 'include/linux/workqueue.h', flush_delayed_work: 'kernel/workqueue.c',
-  fb_deferred_io_track_page: 'drivers/video/fbdev/core/fb_defio.c', fb_deferred_io_fault: 'drivers/video/fbdev/core/fb_defio.c',
-  fb_deferred_io_mkwrite: 'drivers/video/fbdev/core/fb_defio.c', fb_deferred_io_work: 'drivers/video/fbdev/core/fb_defio.c',
-  fb_deferred_io_fsync: 'drivers/video/fbdev/core/fb_defio.c',
-  pfn_to_page: 'include/asm-generic/memory_model.h',
-};
-
-/** The kernel function a trace path entry names (entries may carry a note: `folio_mkclean: ...`). */
-export function functionOf(entry: string): string | undefined {
-  const m = /^([A-Za-z_][A-Za-z0-9_]*)/.exec(entry);
-  if (!m) return undefined;
-  return m[1] === 'VM_FAULT_RETRY' || m[1] === 'spurious' || m[1] === 'folio' || m[1] === 'page' ? undefined : m[1];
-}
-
-/** An elixir.bootlin.com link for a kernel function at `version` (e.g. '6.15'). */
-export function kernelSourceUrl(fn: string, version: string): string {
-  const file = KERNEL_SOURCE_FILES[fn];
-  const v = `v${version}`;
-  return file ? `https://elixir.bootlin.com/linux/${v}/source/${file}` : `https://elixir.bootlin.com/linux/${v}/A/ident/${fn}`;
-}
-
-const FAULT_OUTCOME: Record<string, string> = {
-  minor: 'minor fault', major: 'major fault', retry: 'VM_FAULT_RETRY', sigsegv: 'SIGSEGV', sigbus: 'SIGBUS',
-  oops: 'oops', 'nopage-loop': 'no progress',
-};
-
-interface Names { proc(pid: number): string; obj(id: number): string }
-
-function names(r: RunResult): Names {
-  const p = new Map<number, string>();
-  for (const [n, pid] of r.pids) p.set(pid, n);
-  const o = new Map<number, string>();
-  for (const [n, as] of r.objects) o.set(as.id, n);
-  return { proc: (pid) => p.get(pid) ?? `pid ${pid}`, obj: (id) => o.get(id) ?? `mapping ${id}` };
-}
-
-/** One markdown line per event (the ones a reader of the hover cares about). */
-export function describeEvent(e: TraceEvent, n: Names): string | undefined {
-  switch (e.t) {
-    case 'fault':
-      return `\`#PF ${hex(e.err)}\` ${n.proc(e.pid)} @ \`${hex(e.addr)}\` → ${e.path.map((f) => `\`${f}\``).join(' → ') || '(no path)'}`
-        + (e.outcome ? ` → **${FAULT_OUTCOME[e.outcome] ?? e.outcome}**` : '');
-    case 'hw': return `${n.proc(e.pid)} @ \`${hex(e.addr)}\`: no fault, the CPU sets ${e.write ? 'A and D' : 'A'}`;
-    case 'pte': return `PTE ${n.proc(e.pid)} @ \`${hex(e.addr)}\`: \`${formatPteFlags(e.before.flags, e.before.pfn)}\` → \`${formatPteFlags(e.after.flags, e.after.pfn)}\`${e.after.pfn ? ` pfn ${hex(e.after.pfn)}` : ''} (${e.why})`;
-    case 'folio': {
-      if (e.field !== 'flags') return `folio pfn ${hex(e.pfn)}: ${e.field} ${e.before} → ${e.after}`;
-      const diff = PG_NAMES.filter(([bit]) => (e.before ^ e.after) & bit).map(([bit, name]) => `${e.after & bit ? '+' : '−'}PG_${name}`);
-      return `folio pfn ${hex(e.pfn)}: ${diff.join(' ') || 'flags unchanged'}`;
-    }
-    case 'walk': {
-      const vmas = e.visits.map((v) => {
-        const who = `${n.proc(v.pid)}:${v.label ?? `vma${v.vma}`}`;
-        if (v.skipped) return `~${who} (skipped${v.reason ? `: ${v.reason}` : ''})`;
-        const counted = v.ptes.filter((p) => p.counted).length;
-        return `${who} @ \`${hex(v.address)}\` (${v.ptes.length} PTE${v.ptes.length === 1 ? '' : 's'}, ${counted} counted)`;
-      });
-      return `rmap walk \`${e.api}\` over ${n.obj(e.mapping)} pgoff ${e.pgoff}${e.nr > 1 ? `..${e.pgoff + e.nr - 1}` : ''}`
-        + (e.path.length ? ` → ${e.path.map((f) => `\`${f}\``).join(' → ')}` : '')
-        + `; VMAs: ${vmas.length ? vmas.join(', ') : 'none reached'}` + (e.result !== undefined ? `; result ${e.result}` : '');
-    }
-    case 'defio': return `fb_defio ${n.obj(e.obj)}: **${e.ev}**${e.page >= 0 ? ` page ${e.page}` : ''} at ${e.time} ms`;
-    case 'signal': return `${n.proc(e.pid)} gets **${e.sig}**`;
-    case 'oops': return `**kernel oops**: ${e.message}`;
-    case 'call': return `\`${e.fn}\``;
-    case 'warn': return `warning: ${e.message}`;
-    case 'vmas': return undefined;
-  }
-}
-
-/** The kernel functions a step went through, in first-seen order. */
-export function stepFunctions(step: Step): string[] {
-  const out: string[] = [];
-  const add = (s: string) => { const f = functionOf(s); if (f && !out.includes(f)) out.push(f); };
-  for (const e of step.events) {
-    if (e.t === 'fault' || e.t === 'walk') { if (e.t === 'walk') add(e.api); e.path.forEach(add); }
-    else if (e.t === 'call') add(e.fn);
-    else if (e.t === 'defio') add(e.ev === 'track' || e.ev === 'track-again' ? 'fb_deferred_io_track_page' : 'fb_deferred_io_work');
-  }
-  return out;
-}
+import type { RunResult } from '../scenario/run';
+import type { Step } from '../scenario/trace';
+import { kernelSourceUrl } from './kernelSource';
+import { hex, namesOf } from './names';
+import { describeEvent, stepFunctions } from './narrate';
 
 const stepIndex = new WeakMap<RunResult, Map<number, Step>>();
 /** The step that ran the statement on `line`, if it ran. */
@@ -138,7 +40,7 @@ export function statementHover(r: RunResult, line: number, opts: HoverOptions = 
   if (!step) { parts.push('_Not run (an earlier error stopped the run)._'); return parts.join('\n\n'); }
   if (step.skipped) { parts.push('_Not run: this line has an error._'); return parts.join('\n\n'); }
   if (step.expect) parts.push(`${step.expect.ok ? '✓ holds' : '✗ fails'}: ${step.expect.message}`);
-  const n = names(r);
+  const n = namesOf(r);
   const lines: string[] = [];
   let shown = 0, hidden = 0;
   for (const e of step.events) {

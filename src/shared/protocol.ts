@@ -5,7 +5,7 @@
 // Data flows compactly and incrementally: the timeline is sent once per run, the detail
 // of one step when the user selects it, PTE rows a page at a time on request.
 
-import type { InspectorRun, StepDetail, PteFilter, PteRow, CompareRow } from '../scenario/inspectorModel';
+import type { InspectorRun, StepDetail, PteFilter, PteRow, CompareRow } from './inspectorView';
 export type { InspectorRun, StepDetail, PteFilter, PteRow, CompareRow };
 
 export const enum Msg {

@@ -9,12 +9,13 @@
 // REPLAY_EVENT_LIMIT events it is rebuilt from the TraceIndex (buildStepDetailFromTrace),
 // with mapcount counted from the PTEs at that step.
 
-import { runText, type RunOptions, type RunResult } from './run';
-import {
-  buildRun, buildStepDetail, buildStepDetailFromTrace, compareRuns, StateAtStep, TracePtePager,
-  type CompareRow, type InspectorRun, type PteFilter, type PteRow, type StepDetail,
-} from './inspectorModel';
-import { TraceIndex } from './timeTravel';
+import { runText, type RunOptions, type RunResult } from '../scenario/run';
+import type { CompareRow, InspectorRun, PteFilter, PteRow, StepDetail } from '../shared/inspectorView';
+import { buildStepDetail, StateAtStep } from './stepDetail';
+import { buildStepDetailFromTrace } from './stepDetailFromTrace';
+import { TracePtePager } from './ptePager';
+import { buildRun, compareRuns } from './timeline';
+import { TraceIndex } from '../scenario/timeTravel';
 
 /** Largest page of PTE rows answered. */
 export const MAX_PTE_ROWS = 500;

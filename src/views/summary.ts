@@ -6,7 +6,7 @@ import type { Range, Scenario } from '../language/ast';
 import { isExpectation } from '../language/ast';
 import type { CheckResult } from '../language/checker';
 import { documentOutline, type OutlineNode } from '../language/symbols';
-import type { RunOptions, RunResult } from './run';
+import type { RunOptions, RunResult } from '../scenario/run';
 
 export interface ExpectationOutcome {
   /** 0-based line of the expectation */

@@ -11,10 +11,10 @@
 import { parentPort } from 'node:worker_threads';
 import { parse } from '../language/parser';
 import { check } from '../language/checker';
-import { runText, type RunResult } from './run';
-import { staticInfo, summarize, type EditorRunOptions, type RunSummary, type StaticInfo } from './summary';
-import { hoverAt } from './hover';
-import { InspectorSession, type InspectorAnswer, type InspectorQuery } from './inspectorService';
+import { runText, type RunResult } from '../scenario/run';
+import { staticInfo, summarize, type EditorRunOptions, type RunSummary, type StaticInfo } from '../views/summary';
+import { hoverAt } from '../views/hover';
+import { InspectorSession, type InspectorAnswer, type InspectorQuery } from '../views/inspectorService';
 
 export type WorkerRequest =
   | { type: 'run'; id: number; text: string; opts: EditorRunOptions }

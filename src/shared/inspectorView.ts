@@ -1,0 +1,82 @@
+// The inspector's view data: what the host (src/views) builds from a run and the webview
+// draws. The protocol's payloads (src/shared/protocol.ts). Imports nothing: the webview
+// bundle reads only src/shared.
+
+export type RowStatus = 'none' | 'event' | 'pass' | 'fail' | 'skip' | 'signal' | 'oops';
+
+export interface TimelineRow {
+  step: number;
+  /** 0-based source line */
+  line: number;
+  kind: string;
+  /** the statement as written (trimmed, comment removed) */
+  source: string;
+  /** what happened, in kernel words, one entry per event group */
+  text: string[];
+  status: RowStatus;
+  /** simulated time at the end of the step (ms) */
+  time: number;
+  /** number of PTEs this step changed */
+  ptes: number;
+  walks: number;
+}
+
+export interface InspectorRun {
+  runId: number;
+  kernel: string;
+  passed: number;
+  failed: number;
+  rows: TimelineRow[];
+  procs: string[];
+  objects: string[];
+}
+
+/** A PTE cell state, one letter per page: n none, r read-only, w writable clean,
+ *  d dirty, s special (pfnmap/zero page), p PROT_NONE. */
+export type CellCode = 'n' | 'r' | 'w' | 'd' | 's' | 'p';
+
+export interface VmaView {
+  id: number; start: string; end: string; pgoff: number; flags: string; object: string; label: string | null;
+  /** one CellCode per page (at most MAX_CELLS) */
+  cells: string;
+  /** page indexes (within the VMA) whose PTE changed at this step */
+  changed: number[];
+  pages: number;
+}
+export interface ProcView { name: string; pid: number; alive: boolean; minFlt: number; majFlt: number; vmas: VmaView[]; changedVmas: boolean }
+
+export interface FolioView {
+  index: number; pfn: string; cached: boolean; flags: string[]; mapcount: number; mapping: string; pageIndex: number | null; changed: boolean;
+}
+export interface IntervalView { proc: string; label: string | null; vmaStart: string; vmaEnd: string; first: number; last: number; shared: boolean }
+export interface DefioView { pending: number[]; due: number | null; delay: number; lastWritten: number[]; workRuns: number; sorted: boolean }
+export interface ObjectView {
+  name: string; kind: string; pages: number; nrpages: number; folios: FolioView[]; iMmap: IntervalView[]; defio: DefioView | null;
+}
+
+export interface WalkPteView { addr: string; indices: [number, number, number, number]; before: string; after: string; counted: boolean }
+export interface WalkVisitView {
+  proc: string; label: string | null; vma: string; interval: string; skipped: boolean; reason: string | null;
+  address: string | null; ptes: WalkPteView[];
+}
+export interface WalkView {
+  api: string; mapping: string; pgoffFirst: number; pgoffLast: number; pfnFirst: string; pfnLast: string;
+  path: string[]; visits: WalkVisitView[]; result: number | null;
+}
+
+export interface StepDetail {
+  step: number; line: number; time: number; source: string; text: string[];
+  procs: ProcView[]; objects: ObjectView[]; walks: WalkView[]; pteCount: number; pteChanged: number;
+}
+
+export interface PteFilter { proc?: string; object?: string; changed?: boolean; sort?: 'addr' | 'pfn' | 'proc'; desc?: boolean }
+export interface PteRow {
+  proc: string; addr: string; idx: string; pfn: string; flags: number;
+  /** P RW U A D SD S readable form */
+  text: string; maps: string; changed: boolean;
+}
+
+export interface CompareRow { step: number; line: number; source: string; base: string; other: string; baseStatus: RowStatus; otherStatus: RowStatus; differs: boolean }
+
+export const MAX_CELLS = 512;
+export const MAX_FOLIOS = 512;
