@@ -1,7 +1,7 @@
 // Address spaces: each process, its VMAs (range, vm_pgoff, smaps flags, object) and a
 // strip of PTE cells per VMA coloured by state; what changed at this step is marked.
 
-import type { ProcView, VmaView } from '../src/scenario/inspectorModel';
+import type { ProcView, VmaView } from '../src/shared/inspectorView';
 import { h, replace } from './dom';
 
 const CELL_NAMES: Record<string, string> = {

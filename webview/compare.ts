@@ -1,6 +1,6 @@
 // Compare kernels: the same scenario as another kernel version, side by side.
 
-import type { CompareRow } from '../src/scenario/inspectorModel';
+import type { CompareRow } from '../src/shared/inspectorView';
 import { h, replace } from './dom';
 
 export function renderCompare(el: HTMLElement, base: string, kernel: string, rows: CompareRow[]): void {

@@ -9,8 +9,8 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 
-import { Msg, type ToWebview } from '../src/protocol/messages';
-import type { InspectorRun, StepDetail } from '../src/scenario/inspectorModel';
+import { Msg, type ToWebview } from '../src/shared/protocol';
+import type { InspectorRun, StepDetail } from '../src/shared/inspectorView';
 import { ce, h, icon, replace } from './dom';
 import { post, loadState, saveState, type ViewState } from './vscodeApi';
 import { Timeline } from './timeline';

@@ -1,7 +1,7 @@
 // Objects: each file, shmem, fbdev and pfnmap with its pages/folios, its i_mmap in the
 // kernel's visit order with each VMA's pgoff interval, and an fbdev's deferred-I/O list.
 
-import type { ObjectView } from '../src/scenario/inspectorModel';
+import type { ObjectView } from '../src/shared/inspectorView';
 import { h, replace } from './dom';
 
 export function renderObjects(el: HTMLElement, objs: ObjectView[], time: number): void {

@@ -3,7 +3,7 @@
 // pool of row elements is repositioned while scrolling, so a million PTEs cost the same
 // DOM as a hundred.
 
-import type { PteFilter, PteRow } from '../src/scenario/inspectorModel';
+import type { PteFilter, PteRow } from '../src/shared/inspectorView';
 import { ce, h, replace } from './dom';
 
 export const ROW_H = 22;

@@ -1,8 +1,8 @@
 // The timeline: one row per statement, what happened in kernel words, the status.
 // ←/→/Home/End step; Enter or a double click reveals the source line.
 
-import type { TimelineRow } from '../src/scenario/inspectorModel';
-import type { KernelVerdict } from '../src/protocol/messages';
+import type { TimelineRow } from '../src/shared/inspectorView';
+import type { KernelVerdict } from '../src/shared/protocol';
 import { h, icon, reconcile } from './dom';
 
 const STATUS_ICON: Record<string, [string, string]> = {

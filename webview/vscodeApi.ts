@@ -1,7 +1,7 @@
 // The webview side of the host channel: typed postMessage and persisted view state.
 
-import { Msg, type FromWebview } from '../src/protocol/messages';
-import type { PteFilter } from '../src/scenario/inspectorModel';
+import { Msg, type FromWebview } from '../src/shared/protocol';
+import type { PteFilter } from '../src/shared/inspectorView';
 
 export interface ViewState { uri?: string; selected: number; tab: string; filter: PteFilter; scrollTop: number; compare: string }
 

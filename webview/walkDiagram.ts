@@ -2,7 +2,7 @@
 // boxes (CSS grid) so every label is text; skipped VMAs say why; each PTE shows its
 // table path, before → after, and whether it was counted.
 
-import type { WalkView } from '../src/scenario/inspectorModel';
+import type { WalkView } from '../src/shared/inspectorView';
 import { h, icon, replace } from './dom';
 
 function box(cls: string, title: string, ...lines: (string | HTMLElement)[]): HTMLElement {
