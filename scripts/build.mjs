@@ -11,12 +11,10 @@ const targets = [
   { name: 'cli', entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs',
     banner: { js: '#!/usr/bin/env node' } },
   { name: 'worker', entryPoints: ['src/service/worker.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs' },
-  { name: 'extension', entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node',
+  { name: 'extension', entryPoints: ['src/extension/extension.node.ts'], outfile: 'dist/extension.js', platform: 'node',
     format: 'cjs', external: ['vscode'] },
-  { name: 'web-extension', entryPoints: ['src/extension/extension.ts'], outfile: 'dist/web/extension.js',
-    platform: 'browser', format: 'cjs', external: ['vscode'], define: { 'process.env.MMSCOPE_WEB': '"1"' },
-    alias: { 'node:worker_threads': './src/extension/shims/noWorker.ts', 'worker_threads': './src/extension/shims/noWorker.ts',
-      'node:child_process': './src/extension/shims/noChildProcess.ts' } },
+  { name: 'web-extension', entryPoints: ['src/extension/extension.browser.ts'], outfile: 'dist/web/extension.js',
+    platform: 'browser', format: 'cjs', external: ['vscode'] },
   { name: 'webview', entryPoints: ['webview/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife' },
 ];
 

@@ -2,7 +2,7 @@
 // and "Open Inspector".
 import * as vscode from 'vscode';
 import type { RunSummary } from '../views/summary';
-import type { DiagnosticsController } from './diagnostics';
+import type { DocumentRuns } from './documentRuns';
 
 function checkTitle(r: RunSummary | undefined): string {
   if (!r) return '$(play) Check';
@@ -10,7 +10,7 @@ function checkTitle(r: RunSummary | undefined): string {
   return `$(${r.failed || errors ? 'error' : 'pass'}) Check: ${r.passed} passed, ${r.failed} failed${errors ? `, ${errors} error${errors === 1 ? '' : 's'}` : ''}`;
 }
 
-export function registerCodeLens(diagnostics: DiagnosticsController): vscode.Disposable[] {
+export function registerCodeLens(runs: DocumentRuns): vscode.Disposable[] {
   const changed = new vscode.EventEmitter<void>();
   /** the title each document's lens shows now (as last provided) */
   const shown = new Map<string, string>();
@@ -18,7 +18,7 @@ export function registerCodeLens(diagnostics: DiagnosticsController): vscode.Dis
     onDidChangeCodeLenses: changed.event,
     provideCodeLenses(doc) {
       const range = new vscode.Range(0, 0, 0, 0);
-      const title = checkTitle(diagnostics.result(doc.uri)?.summary);
+      const title = checkTitle(runs.latest(doc.uri)?.summary);
       shown.set(doc.uri.toString(), title);
       return [
         new vscode.CodeLens(range, { title, command: 'mmscope.check', arguments: [doc.uri], tooltip: 'Run this scenario and check its expectations' }),
@@ -31,7 +31,7 @@ export function registerCodeLens(diagnostics: DiagnosticsController): vscode.Dis
     vscode.languages.registerCodeLensProvider('mmscope', provider),
     // VS Code asks again after each edit by itself; a new result only needs a refresh when it
     // changes the title shown (a refresh re-renders the lens in the workbench)
-    diagnostics.onDidUpdate((r) => {
+    runs.onDidRun((r) => {
       const k = r.uri.toString();
       if (shown.has(k) && shown.get(k) !== checkTitle(r.summary)) changed.fire();
     }),

@@ -1,10 +1,11 @@
 // Commands of the "MM Scope" category: Check This Scenario, Check Workspace, New Scenario
 // from Example, Export Trace as JSON (the inspector's commands live in inspectorPanel.ts).
 import * as vscode from 'vscode';
+import { runText } from '../scenario/run';
 import { traceToJson } from '../scenario/traceJson';
 import { toDiagnostic } from './convert';
-import type { DiagnosticsController } from './diagnostics';
-import type { ScenarioRunner } from './runner';
+import type { Diagnostics } from './diagnostics';
+import type { DocumentRuns } from './documentRuns';
 import { readSettings, runOptions } from './settings';
 import { resetStats } from './stats';
 
@@ -18,14 +19,14 @@ async function scenarioDocument(uri?: unknown): Promise<vscode.TextDocument | un
   return undefined;
 }
 
-export function registerCommands(context: vscode.ExtensionContext, runner: ScenarioRunner, diagnostics: DiagnosticsController,
+export function registerCommands(context: vscode.ExtensionContext, runs: DocumentRuns, diagnostics: Diagnostics,
   output: vscode.OutputChannel): vscode.Disposable[] {
   const reg = vscode.commands.registerCommand;
   return [
     reg('mmscope.check', async (uri?: unknown) => {
       const doc = await scenarioDocument(uri);
       if (!doc) return undefined;
-      const r = await diagnostics.update(doc);
+      const r = await runs.current(doc);
       if (!r) return undefined;
       const s = r.summary;
       const errors = s.diagnostics.filter((d) => d.severity === 'error' && d.code !== 'MMS701').length;
@@ -41,12 +42,13 @@ export function registerCommands(context: vscode.ExtensionContext, runner: Scena
         for (const f of files) {
           if (token.isCancellationRequested) break;
           progress.report({ message: base(f), increment: 100 / Math.max(1, files.length) });
+          // an open document's run is its current version's (published by DocumentRuns); a
+          // closed file runs once on a backend key of its own
           const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === f.toString());
-          const text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(f));
-          const s = await runner.summarize(`workspace:${f.toString()}`, text, runOptions(readSettings(f)));
+          const s = open ? (await runs.current(open))?.summary
+            : await runs.backend.run(`workspace:${f.toString()}`, 0, new TextDecoder().decode(await vscode.workspace.fs.readFile(f)), runOptions(readSettings(f)), { oneShot: true });
           if (!s) continue;
-          if (open) diagnostics.publish(f, open.version, s);
-          else diagnostics.collection.set(f, s.diagnostics.map((d) => toDiagnostic(d, f)));
+          if (!open) diagnostics.collection.set(f, s.diagnostics.map((d) => toDiagnostic(d, f)));
           passed += s.passed; failed += s.failed;
           if (s.exitStatus === 2) withErrors++;
           const rel = vscode.workspace.asRelativePath(f);
@@ -84,7 +86,7 @@ export function registerCommands(context: vscode.ExtensionContext, runner: Scena
     reg('mmscope.exportTrace', async (uri?: unknown, to?: unknown): Promise<vscode.Uri | undefined> => {
       const doc = await scenarioDocument(uri);
       if (!doc) return undefined;
-      const r = runner.runDocument(doc);
+      const r = runText(doc.getText(), runOptions(readSettings(doc.uri)));
       const name = base(doc.uri).replace(/\.mms$/, '') || 'scenario';
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
       const target = to instanceof vscode.Uri ? to : await vscode.window.showSaveDialog({

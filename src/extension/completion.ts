@@ -1,7 +1,7 @@
 // Completion: keywords by position, declared names, flags. Adapter over src/language/completion.ts.
 import * as vscode from 'vscode';
 import { completionsAt, type CompletionKind } from '../language/completion';
-import type { ScenarioRunner } from './runner';
+import type { DocumentChecks } from './documentChecks';
 
 const KIND: Record<CompletionKind, vscode.CompletionItemKind> = {
   keyword: vscode.CompletionItemKind.Keyword, process: vscode.CompletionItemKind.Class,
@@ -9,10 +9,10 @@ const KIND: Record<CompletionKind, vscode.CompletionItemKind> = {
   flag: vscode.CompletionItemKind.EnumMember, value: vscode.CompletionItemKind.Value,
 };
 
-export function registerCompletion(runner: ScenarioRunner): vscode.Disposable {
+export function registerCompletion(checks: DocumentChecks): vscode.Disposable {
   return vscode.languages.registerCompletionItemProvider('mmscope', {
     provideCompletionItems(doc, pos) {
-      const entries = completionsAt(doc.lineAt(pos.line).text, pos.character, runner.checkDocument(doc));
+      const entries = completionsAt(doc.lineAt(pos.line).text, pos.character, checks.checkDocument(doc));
       const wordRange = doc.getWordRangeAtPosition(pos, /!?[A-Za-z0-9_.:-]+/);
       return entries.map((e, i) => {
         const item = new vscode.CompletionItem(e.label, KIND[e.kind]);

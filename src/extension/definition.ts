@@ -2,25 +2,25 @@
 import * as vscode from 'vscode';
 import { referencesAt } from '../language/symbols';
 import { toRange } from './convert';
-import type { ScenarioRunner } from './runner';
+import type { DocumentChecks } from './documentChecks';
 
-export function registerDefinition(runner: ScenarioRunner): vscode.Disposable[] {
+export function registerDefinition(checks: DocumentChecks): vscode.Disposable[] {
   return [
     vscode.languages.registerDefinitionProvider('mmscope', {
       provideDefinition(doc, pos) {
-        const s = runner.checkDocument(doc).symbolAt(pos.line, pos.character);
+        const s = checks.checkDocument(doc).symbolAt(pos.line, pos.character);
         return s ? new vscode.Location(doc.uri, toRange(s.decl)) : undefined;
       },
     }),
     vscode.languages.registerReferenceProvider('mmscope', {
       provideReferences(doc, pos, ctx) {
-        return referencesAt(runner.checkDocument(doc), pos.line, pos.character, ctx.includeDeclaration)
+        return referencesAt(checks.checkDocument(doc), pos.line, pos.character, ctx.includeDeclaration)
           .map((r) => new vscode.Location(doc.uri, toRange(r)));
       },
     }),
     vscode.languages.registerDocumentHighlightProvider('mmscope', {
       provideDocumentHighlights(doc, pos) {
-        const s = runner.checkDocument(doc).symbolAt(pos.line, pos.character);
+        const s = checks.checkDocument(doc).symbolAt(pos.line, pos.character);
         if (!s) return undefined;
         return [new vscode.DocumentHighlight(toRange(s.decl), vscode.DocumentHighlightKind.Write),
           ...s.refs.map((r) => new vscode.DocumentHighlight(toRange(r), vscode.DocumentHighlightKind.Read))];

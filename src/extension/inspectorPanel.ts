@@ -1,26 +1,20 @@
 // The inspector panel host: one webview panel per scenario document, beside the editor.
-// It computes nothing itself: the scenario runs on the document's worker thread (the one
-// the diagnostics use, src/service/worker.ts), which answers the inspector's queries
-// (timeline, step detail, PTE pages, compare) from the RunResult it holds
-// (src/views/inspectorService.ts); the web extension answers them inline. The host
-// forwards the webview's typed requests (validated first) as queries and the answers as
-// messages, drops answers that a newer run or selection made stale, keeps editor cursor
-// and selected step in sync both ways, and is restored after a reload by a
-// WebviewPanelSerializer.
+// It computes and runs nothing itself: it shows each run DocumentRuns publishes for its
+// document (the one run per version that also feeds the diagnostics), and asks the
+// document's scenario service about that run by its id (timeline, step detail, PTE pages,
+// compare; src/views/inspectorService.ts). An answer about a run that a newer one replaced
+// is dropped (the service says `stale`, or the view moved on). It forwards the webview's
+// typed requests (validated first), keeps editor cursor and selected step in sync both ways,
+// and is restored after a reload by a WebviewPanelSerializer.
 
 import * as vscode from 'vscode';
 import { panelMarks } from './stats';
 import type { InspectorRun } from '../shared/inspectorView';
 import type { InspectorAnswer, InspectorQuery } from '../views/inspectorService';
-import { needsWorker, type EditorRunOptions } from '../views/summary';
 import { Msg, MAX_PTE_PAGE, validateFromWebview, type FromWebview, type KernelVerdictsMessage, type ToWebview } from '../shared/protocol';
-import { readSettings, runOptions } from './settings';
-import { ScenarioRunner } from './runner';
+import type { DocumentRun, DocumentRuns } from './documentRuns';
 
 export const INSPECTOR_VIEW_TYPE = 'mmscope.inspector';
-const THROTTLE_MS = 300;
-/** Above this many lines a document is run only after typing pauses (no worker can hold a RunResult). */
-const BIG_DELAY_MS = 1000;
 
 /** Longest synchronous stretch of the panel's host-side handlers (ms), for the e2e host-block check. */
 export const hostBlock = {
@@ -36,8 +30,6 @@ function timed<T>(where: string, fn: () => T): T {
     if (ms > hostBlock.maxMs) { hostBlock.maxMs = ms; hostBlock.where = where; }
   }
 }
-let nextRunId = 1;
-
 function nonce(): string {
   const c = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
   let s = '';
@@ -51,16 +43,13 @@ function isScenario(doc: vscode.TextDocument | undefined): doc is vscode.TextDoc
 
 class InspectorPanel implements vscode.Disposable {
   private view: InspectorRun | undefined;
-  /** the text and options the current view was computed from (queries name them) */
-  private viewText = '';
-  private viewOpts: EditorRunOptions = {};
-  /** bumped per run request: an answer for an older one is dropped */
-  private generation = 0;
+  /** the latest run asked for its timeline */
+  private shown: DocumentRun | undefined;
+  /** the run on screen (`view`): its id names it in every question about it */
+  private viewRun: DocumentRun | undefined;
   /** bumped per step selection: an older step's detail is dropped */
   private stepToken = 0;
   private selected = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private lastRunAt = 0;
   private disposables: vscode.Disposable[] = [];
   private revealGuard: { line: number; until: number } | undefined;
   private compareKernel = '';
@@ -72,25 +61,27 @@ class InspectorPanel implements vscode.Disposable {
   });
 
   constructor(readonly panel: vscode.WebviewPanel, readonly uri: vscode.Uri, private readonly extensionUri: vscode.Uri,
-    private readonly onDispose: (p: InspectorPanel) => void, private readonly runner: ScenarioRunner, selected = 0) {
+    private readonly onDispose: (p: InspectorPanel) => void, private readonly runs: DocumentRuns, selected = 0) {
     this.selected = selected;
     const roots = [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')];
     panel.webview.options = { enableScripts: true, localResourceRoots: roots };
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'inspector.svg');
     panel.title = `Inspector: ${uri.path.split('/').pop()}`;
     panel.webview.html = this.html();
+    const mine = (u: vscode.Uri) => u.toString() === this.uri.toString();
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((m: unknown) => timed('webview message', () => {
         const msg = validateFromWebview(m);
         if (msg) this.onMessage(msg);
       })),
-      vscode.workspace.onDidChangeTextDocument((e) => timed('document change', () => { if (e.document.uri.toString() === this.uri.toString()) { panelMarks.mark(0); this.schedule(e.document); } })),
+      vscode.workspace.onDidChangeTextDocument((e) => { if (mine(e.document.uri) && e.contentChanges.length) panelMarks.mark(0); }),
+      runs.onDidStart((e) => { if (mine(e.uri) && e.big) this.post({ type: Msg.Status, text: 'Running the scenario…', busy: true }); }),
+      runs.onDidRun((r) => timed('run published', () => { if (mine(r.uri)) this.show(r); })),
       vscode.window.onDidChangeTextEditorSelection((e) => timed('cursor', () => {
-        if (e.textEditor.document.uri.toString() === this.uri.toString()) this.onCursor(e.selections[0].active.line);
+        if (mine(e.textEditor.document.uri)) this.onCursor(e.selections[0].active.line);
       })),
       vscode.window.onDidChangeVisibleTextEditors(() => this.decorate()),
-      vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('mmscope')) this.refresh(); }),
     );
   }
 
@@ -122,26 +113,18 @@ class InspectorPanel implements vscode.Disposable {
     return vscode.workspace.textDocuments.find((d) => d.uri.toString() === this.uri.toString());
   }
 
-  private options(): EditorRunOptions {
-    try { return runOptions(readSettings(this.uri)); } catch { return {}; }
-  }
-
-  /** the text of the run asked for and not answered yet (a newer text than the view's) */
-  private runningText: string | undefined;
-
-  /**
-   * Asks the document's worker; the answer's continuation is timed like the handlers. A query
-   * about the view (step, PTEs, compare) while a newer run is in flight is dropped (undefined):
-   * that run's answer sends the step again and the webview asks for PTE rows again.
-   */
-  private async ask(query: InspectorQuery, text = this.viewText, opts = this.viewOpts): Promise<InspectorAnswer | undefined> {
-    if (query.q !== 'run' && this.runningText !== undefined && this.runningText !== text) return undefined;
-    try { return await this.runner.inspect(this.uri.toString(), text, opts, query); } catch (e) {
+  /** Asks the document's scenario service about the run on screen; undefined when that run is gone. */
+  private async ask(query: InspectorQuery, run = this.viewRun): Promise<InspectorAnswer | undefined> {
+    if (!run) return undefined;
+    try {
+      const a = await this.runs.backend.inspect(run.key, run.runId, query);
+      return a === 'stale' ? undefined : a;
+    } catch (e) {
       return { q: 'none', reason: (e as Error).message };
     }
   }
 
-  /** Run now (first render, reload, settings). */
+  /** Shows the current version's run (first render, reload). */
   async refresh(): Promise<void> {
     let doc = this.document();
     if (!doc) {
@@ -150,45 +133,29 @@ class InspectorPanel implements vscode.Disposable {
         return;
       }
     }
-    this.runNow(doc);
+    const r = await this.runs.current(doc);
+    if (r && r !== this.shown) this.show(r);
+    else if (r && this.view) { this.postRun(); this.sendStep(); } // the webview reloaded
   }
 
-  private schedule(doc: vscode.TextDocument): void {
-    if (this.timer) clearTimeout(this.timer);
-    const big = needsWorker(doc.getText());
-    const wait = big ? BIG_DELAY_MS : Math.max(0, THROTTLE_MS - (Date.now() - this.lastRunAt));
-    if (big) this.post({ type: Msg.Status, text: 'Large scenario: waiting for typing to pause…', busy: true });
-    this.timer = setTimeout(() => timed('throttled run', () => { this.timer = undefined; this.runNow(doc); }), wait);
+  private postRun(): void {
+    if (this.view) this.post({ type: Msg.Run, run: this.view, selected: this.selected, uri: this.uri.toString(), file: this.uri.path.split('/').pop() ?? '' });
   }
 
-  private runNow(doc: vscode.TextDocument, retries = 3): void {
-    const text = doc.getText();
-    const opts = this.options();
-    const gen = ++this.generation;
-    if (needsWorker(text)) this.post({ type: Msg.Status, text: 'Running the scenario…', busy: true });
-    this.lastRunAt = Date.now();
+  /** A run of the document was published: ask for its timeline and show it. */
+  private show(r: DocumentRun): void {
     panelMarks.mark(1);
-    this.runningText = text;
-    void this.ask({ q: 'run' }, text, opts).then((a) => timed('run answer', () => {
-      if (gen !== this.generation) return; // a newer run superseded this one
-      this.runningText = undefined;
-      if (!a) {
-        // cancelled from outside (the worker was terminated) while this text is still current: ask again
-        if (retries > 0 && !doc.isClosed && doc.getText() === text && !this.timer) {
-          setTimeout(() => timed('retry run', () => { if (gen === this.generation) this.runNow(doc, retries - 1); }), 100);
-        }
-        return;
-      }
+    this.shown = r;
+    void this.ask({ q: 'run' }, r).then((a) => timed('run answer', () => {
+      if (this.shown !== r || !a) return; // a newer run replaced it
       if (a.q !== 'run') {
         this.post({ type: Msg.Status, text: `The scenario could not run: ${a.q === 'none' ? a.reason : a.q}`, busy: false });
         return;
       }
-      this.viewText = text;
-      this.viewOpts = opts;
-      // run ids are the host's (a restarted worker would count from 1 again)
-      this.view = { ...a.run, runId: nextRunId++ };
+      this.view = { ...a.run, runId: r.runId };
+      this.viewRun = r;
       this.selected = Math.min(this.selected, Math.max(0, this.view.rows.length - 1));
-      this.post({ type: Msg.Run, run: this.view, selected: this.selected, uri: this.uri.toString(), file: this.uri.path.split('/').pop() ?? '' });
+      this.postRun();
       panelMarks.mark(2);
       this.post({ type: Msg.Status, text: '', busy: false });
       this.sendStep();
@@ -296,7 +263,6 @@ class InspectorPanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
     this.decoration.dispose();
     for (const d of this.disposables) d.dispose();
     this.disposables = [];
@@ -305,10 +271,8 @@ class InspectorPanel implements vscode.Disposable {
 }
 
 /** Registers the inspector commands and the panel serializer; extension.ts pushes the result. */
-export function registerInspector(context: vscode.ExtensionContext, shared?: ScenarioRunner): vscode.Disposable[] {
+export function registerInspector(context: vscode.ExtensionContext, runs: DocumentRuns): vscode.Disposable[] {
   const panels = new Map<string, InspectorPanel>();
-  const own = shared ? undefined : new ScenarioRunner(context.extensionUri);
-  const runner = shared ?? own!;
   let lastActive: InspectorPanel | undefined;
 
   const track = (p: InspectorPanel) => {
@@ -336,7 +300,7 @@ export function registerInspector(context: vscode.ExtensionContext, shared?: Sce
     if (existing) { existing.panel.reveal(vscode.ViewColumn.Beside, true); return; }
     const panel = vscode.window.createWebviewPanel(INSPECTOR_VIEW_TYPE, 'Inspector', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(context.extensionUri, 'media')] });
-    track(new InspectorPanel(panel, uri, context.extensionUri, remove, runner));
+    track(new InspectorPanel(panel, uri, context.extensionUri, remove, runs));
   };
 
   const serializer: vscode.WebviewPanelSerializer = {
@@ -347,7 +311,7 @@ export function registerInspector(context: vscode.ExtensionContext, shared?: Sce
       let uri: vscode.Uri;
       try { uri = vscode.Uri.parse(uriStr, true); } catch { panel.dispose(); return; }
       const sel = typeof s?.selected === 'number' && Number.isInteger(s.selected) && s.selected >= 0 ? s.selected : 0;
-      track(new InspectorPanel(panel, uri, context.extensionUri, remove, runner, sel));
+      track(new InspectorPanel(panel, uri, context.extensionUri, remove, runs, sel));
     },
   };
 
@@ -368,6 +332,6 @@ export function registerInspector(context: vscode.ExtensionContext, shared?: Sce
       if (reset) hostBlock.reset();
       return r;
     }),
-    { dispose: () => { for (const p of [...panels.values()]) p.panel.dispose(); own?.dispose(); } },
+    { dispose: () => { for (const p of [...panels.values()]) p.panel.dispose(); } },
   ];
 }

@@ -2,6 +2,7 @@
 // FILE` (dist/cli.js, the CLI's own code path) in a child process, with a progress
 // notification that can cancel it; shows the comparison table in an output channel and
 // sends the per-statement verdicts to the scenario's inspector panel, if one is open.
+// Node extension host only (extension.node.ts); the browser entry registers a stand-in.
 import * as childProcess from 'node:child_process';
 import * as vscode from 'vscode';
 import type { KernelReport } from '../oracle/kernelCommand';
@@ -19,18 +20,9 @@ export function verdictText(s: StepComparison): string {
   return s.values.filter((v) => v.field !== 'pages').map((v) => `${v.field} ${v.subject === 'expect' ? '' : v.subject} ${v.kernel}`.replace(/\s+/g, ' ').trim()).join('; ');
 }
 
-/** child_process.spawn; undefined in the browser bundle (scripts/build.mjs aliases a shim). */
-function spawnFn(): typeof childProcess.spawn | undefined {
-  return process.env.MMSCOPE_WEB ? undefined : (childProcess.spawn as typeof childProcess.spawn | undefined);
-}
-
 export function registerRealKernel(context: vscode.ExtensionContext): vscode.Disposable[] {
   const output = vscode.window.createOutputChannel('MM Scope: Real Kernel');
   const run = async (arg?: vscode.Uri) => {
-    if (process.env.MMSCOPE_WEB) {
-      void vscode.window.showInformationMessage('Running on a real kernel needs the desktop extension host (QEMU on this machine).');
-      return;
-    }
     const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
     if (!uri || !uri.fsPath.endsWith('.mms') || uri.scheme !== 'file') {
       void vscode.window.showInformationMessage('Open a .mms scenario file first, then run "MM Scope: Run on a Real Kernel".');
@@ -39,14 +31,12 @@ export function registerRealKernel(context: vscode.ExtensionContext): vscode.Dis
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (doc?.isDirty) await doc.save();
     const cli = vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath;
-    const spawn = spawnFn();
-    if (!spawn) return;
     const result = await vscode.window.withProgress({
       location: vscode.ProgressLocation.Notification, cancellable: true,
       title: `MM Scope: running ${vscode.workspace.asRelativePath(uri)} on a real kernel (QEMU, about a minute)`,
     }, (_progress, token) => new Promise<{ code: number | null; out: string; err: string; cancelled: boolean }>((resolve) => {
       // its own process group, so that a cancel also ends QEMU
-      const child = spawn(process.execPath, [cli, 'kernel', '--json', uri.fsPath], {
+      const child = childProcess.spawn(process.execPath, [cli, 'kernel', '--json', uri.fsPath], {
         cwd: context.extensionUri.fsPath, detached: true, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

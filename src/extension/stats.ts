@@ -56,7 +56,7 @@ export const panelMarks = new PipelineLog(() => stats.panelEdits, 3);
 
 /** Starts the event-loop lag monitor and the stats file writer when MMSCOPE_STATS_FILE is set. */
 export function startStats(): vscode.Disposable {
-  const file = typeof process !== 'undefined' && process.env && !process.env.MMSCOPE_WEB ? process.env.MMSCOPE_STATS_FILE : undefined;
+  const file = typeof process !== 'undefined' && process.env ? process.env.MMSCOPE_STATS_FILE : undefined;
   if (!file) return new vscode.Disposable(() => {});
   stats.enabled = true;
   const tick = 10;
@@ -69,7 +69,10 @@ export function startStats(): vscode.Disposable {
     last = now;
   }, tick);
   const write = setInterval(() => {
-    void vscode.workspace.fs.writeFile(vscode.Uri.file(file), new TextEncoder().encode(JSON.stringify({ ...stats, at: Date.now() })))
+    // written whole, then renamed over the file, so a reader never sees half of it
+    const tmp = vscode.Uri.file(`${file}.tmp`);
+    void vscode.workspace.fs.writeFile(tmp, new TextEncoder().encode(JSON.stringify({ ...stats, at: Date.now() })))
+      .then(() => vscode.workspace.fs.rename(tmp, vscode.Uri.file(file), { overwrite: true }))
       .then(undefined, () => { /* best effort */ });
   }, 250);
   return new vscode.Disposable(() => { clearInterval(lag); clearInterval(write); });

@@ -1,9 +1,9 @@
 // Outline: objects, processes and their mappings. Adapter over src/language/symbols.ts,
-// computed by runner.staticInfo (on a worker for big documents, so the host never parses them).
+// computed by DocumentChecks.staticInfo (on the backend for big documents, so the host never parses them).
 import * as vscode from 'vscode';
 import type { OutlineNode } from '../language/symbols';
 import { toRange } from './convert';
-import type { ScenarioRunner } from './runner';
+import type { DocumentChecks } from './documentChecks';
 import { readSettings, runOptions } from './settings';
 
 const KIND = { process: vscode.SymbolKind.Class, object: vscode.SymbolKind.File, label: vscode.SymbolKind.Variable };
@@ -14,11 +14,11 @@ function toSymbol(n: OutlineNode): vscode.DocumentSymbol {
   return s;
 }
 
-export function registerSymbols(runner: ScenarioRunner): vscode.Disposable {
+export function registerSymbols(checks: DocumentChecks): vscode.Disposable {
   return vscode.languages.registerDocumentSymbolProvider('mmscope', {
     async provideDocumentSymbols(doc, token) {
       const version = doc.version;
-      const info = await runner.staticInfo(doc.uri.toString(), doc.getText(), runOptions(readSettings(doc.uri)));
+      const info = await checks.staticInfo(doc.uri.toString(), doc.getText(), runOptions(readSettings(doc.uri)));
       if (!info || token.isCancellationRequested || doc.version !== version) return undefined;
       return info.outline.map(toSymbol);
     },

@@ -6,8 +6,9 @@ import * as vscode from 'vscode';
 import { expectedActual, type RunSummary, type StaticInfo } from '../views/summary';
 import type { Range } from '../language/ast';
 import { toRange } from './convert';
-import type { DiagnosticsController } from './diagnostics';
-import type { ScenarioRunner } from './runner';
+import type { Backend } from './backend';
+import type { DocumentChecks } from './documentChecks';
+import type { DocumentRuns } from './documentRuns';
 import { readSettings, runOptions } from './settings';
 
 const decoder = new TextDecoder();
@@ -29,7 +30,7 @@ export class ScenarioTests implements vscode.Disposable {
   readonly onDidEndRun = this.ended.event;
   private readonly subs: vscode.Disposable[] = [];
 
-  constructor(private readonly runner: ScenarioRunner, diagnostics: DiagnosticsController) {
+  constructor(private readonly runs: DocumentRuns, private readonly checks: DocumentChecks, private readonly backend: Backend) {
     this.ctrl.resolveHandler = async (item) => { if (!item) await this.discoverAll(); };
     this.ctrl.refreshHandler = async () => { await this.discoverAll(); };
     const run = this.ctrl.createRunProfile('Run', vscode.TestRunProfileKind.Run, (req, tok) => this.run(req, tok), true, undefined, true);
@@ -40,7 +41,7 @@ export class ScenarioTests implements vscode.Disposable {
       watcher.onDidCreate((u) => void this.updateFile(u)),
       watcher.onDidChange((u) => void this.updateFile(u)),
       watcher.onDidDelete((u) => this.ctrl.items.delete(u.toString())),
-      diagnostics.onDidUpdate((r) => void this.updateFile(r.uri, undefined, r.summary)),
+      runs.onDidRun((r) => void this.updateFile(r.uri, undefined, r.summary)),
     );
     this.continuousChange = new vscode.EventEmitter<vscode.Uri>();
     this.subs.push(this.continuousChange,
@@ -58,7 +59,7 @@ export class ScenarioTests implements vscode.Disposable {
   /**
    * (Re)builds the item of one file from its text; drops it when it has no expectations.
    * `info`: the expectations of that text when known (a diagnostics or test run's summary);
-   * otherwise runner.staticInfo finds them (on a worker for a big document: the host never
+   * otherwise DocumentChecks.staticInfo finds them (on a worker for a big document: the host never
    * parses it).
    */
   async updateFile(uri: vscode.Uri, text?: string, info?: Pick<StaticInfo, 'expectations'>): Promise<vscode.TestItem | undefined> {
@@ -66,7 +67,7 @@ export class ScenarioTests implements vscode.Disposable {
     if (!info) {
       let src = text;
       try { src ??= await readText(uri); } catch { this.ctrl.items.delete(uri.toString()); return undefined; }
-      info = await this.runner.staticInfo(uri.toString(), src, runOptions(readSettings(uri)));
+      info = await this.checks.staticInfo(uri.toString(), src, runOptions(readSettings(uri)));
       if (!info) return this.ctrl.items.get(uri.toString()); // stale: a newer text is on its way
     }
     const exps = info.expectations;
@@ -131,7 +132,7 @@ export class ScenarioTests implements vscode.Disposable {
         children.forEach((c) => run.started(c));
         let text: string;
         try { text = await readText(file.uri); } catch (e) { run.errored(file, new vscode.TestMessage(`cannot read: ${(e as Error).message}`)); continue; }
-        const summary = await this.runner.summarize(`test:${file.uri.toString()}`, text, runOptions(readSettings(file.uri)));
+        const summary = await this.backend.run(`test:${file.uri.toString()}`, 0, text, runOptions(readSettings(file.uri)), { oneShot: true });
         if (!summary) { children.forEach((c) => { run.skipped(c); report.skipped.push(c.id); }); continue; }
         await this.updateFile(file.uri, text, summary);
         const fresh = [...iter(file.children)].filter((c) => children.some((o) => o.id === c.id));

@@ -156,6 +156,18 @@ function codeServerEnv(runDir, extra) {
   };
 }
 
+/**
+ * Packages the extension in test/e2e/fixtures/NAME (vsce, offline) into test-output/e2e/NAME.vsix.
+ * @returns {Promise<string>} the vsix path
+ */
+async function packFixtureExtension(name) {
+  const { createVSIX } = require('@vscode/vsce');
+  const out = path.join(paths.output, `${name}.vsix`);
+  fs.mkdirSync(paths.output, { recursive: true });
+  await createVSIX({ cwd: path.join(ROOT, 'test/e2e/fixtures', name), packagePath: out, allowMissingRepository: true, skipLicense: true, dependencies: false });
+  return out;
+}
+
 // ------------------------------------------------------------------------------------------------
 // code-server
 
@@ -317,6 +329,7 @@ async function waitForWorkbench(page, { timeout = START_TIMEOUT / 2, explorer = 
  *   workspace    folder to open, relative to the repo or absolute (default 'examples'); it is COPIED
  *                into the run dir (copyWorkspace:false opens it in place) so tests may edit and save
  *   vsix         vsix to install (default paths.vsix = mmscope.vsix or $E2E_VSIX); false = install none
+ *   extraVsix    more vsix files to install beside it (e.g. packFixtureExtension('null-extension'))
  *   extensionDevelopmentPath / extensionTestsPath   server paths passed via ?payload= (dev/ext-host mode)
  *   payload      extra [key, value] payload entries (e.g. [['openFile', remoteUri]])
  *   settings     user settings merged over DEFAULT_SETTINGS (e.g. {'workbench.colorTheme': 'Default Light Modern'})
@@ -348,6 +361,7 @@ async function startSession(opts = {}) {
     fs.mkdirSync(extensionsDir, { recursive: true });
     const vsix = opts.vsix === undefined ? (opts.extensionDevelopmentPath ? false : paths.vsix) : opts.vsix;
     if (vsix) { await installVsix(vsix, extensionsDir, runDir); mark('vsixInstalled'); }
+    for (const extra of opts.extraVsix || []) await installVsix(extra, extensionsDir, runDir);
     // server + browser (in parallel: both are process starts)
     const [server, browser] = await Promise.all([
       startCodeServer({ runDir, extensionsDir, folder: session.workspace, settings: opts.settings, env: opts.env }),
@@ -785,7 +799,7 @@ module.exports = {
   // constants
   ROOT, paths, EXTENSION_ID, DEFAULT_SETTINGS, DEFAULT_TIMEOUT, START_TIMEOUT,
   // processes / sessions
-  checkInstalled, assertInstalled, installVsix, startCodeServer, launchBrowser,
+  checkInstalled, assertInstalled, installVsix, packFixtureExtension, startCodeServer, launchBrowser,
   startSession, closeSession, useSession, pruneRuns, workbenchUrl, remoteUri, waitForWorkbench,
   // UI helpers
   focusWorkbench, resetUi, openFile, activeTab, tab, runCommand, dismiss, webviewFrame, screenshot,

@@ -4,7 +4,7 @@ import type { PteFilter } from '../../../src/shared/inspectorView';
 import { StateAtStep } from '../../../src/views/stepDetail';
 import { PteIndex } from './pteIndex';
 import { InspectorSession } from '../../../src/views/inspectorService';
-import { handleRequest } from '../../../src/service/worker';
+import { ScenarioService } from '../../../src/service/scenarioService';
 
 const MKCLEAN = `file f pages 4
 process a
@@ -27,28 +27,33 @@ const FILTERS: PteFilter[] = [
 ];
 
 describe('inspector queries answered next to the run (worker side)', () => {
-  it('the worker protocol answers run / step / ptes / compare for the text it ran, and reports errors', () => {
+  it('the service protocol answers run / step / ptes / compare / hover about the run it holds, answers none for a step that does not exist, and says stale for another run id', () => {
     const opts = {};
-    const run = handleRequest({ type: 'inspect', id: 1, text: MKCLEAN, opts, query: { q: 'run' } });
-    assert.ok('inspect' in run && run.inspect.q === 'run');
-    const rows = run.inspect.q === 'run' ? run.inspect.run.rows : [];
+    const svc = new ScenarioService();
+    const sum = svc.handle({ type: 'run', id: 1, runId: 7, text: MKCLEAN, opts });
+    assert.ok(sum.type === 'run' && sum.summary.exitStatus === 0 && sum.runId === 7);
+    const run = svc.handle({ type: 'inspect', id: 2, runId: 7, query: { q: 'run' } });
+    assert.ok(run.type === 'inspect' && run.answer.q === 'run');
+    const rows = run.type === 'inspect' && run.answer.q === 'run' ? run.answer.run.rows : [];
     assert.equal(rows.length, MKCLEAN.trim().split('\n').length);
-    // a run request for the same text is served from the same RunResult
-    const sum = handleRequest({ type: 'run', id: 2, text: MKCLEAN, opts });
-    assert.ok('summary' in sum && sum.summary.exitStatus === 0);
-    const step = handleRequest({ type: 'inspect', id: 3, text: MKCLEAN, opts, query: { q: 'step', step: 9 } });
-    assert.ok('inspect' in step && step.inspect.q === 'step');
-    if (step.inspect.q === 'step') assert.equal(step.inspect.detail.step, 9);
-    const ptes = handleRequest({ type: 'inspect', id: 4, text: MKCLEAN, opts, query: { q: 'ptes', step: 8, filter: {}, offset: 0, count: 2 } });
-    assert.ok('inspect' in ptes && ptes.inspect.q === 'ptes');
-    if (ptes.inspect.q === 'ptes') { assert.equal(ptes.inspect.rows.length, 2); assert.ok(ptes.inspect.total >= 5); }
-    const none = handleRequest({ type: 'inspect', id: 5, text: MKCLEAN, opts, query: { q: 'step', step: 999 } });
-    assert.ok('inspect' in none && none.inspect.q === 'none');
-    const cmp = handleRequest({ type: 'inspect', id: 6, text: MKCLEAN, opts, query: { q: 'compare', kernel: '6.1' } });
-    assert.ok('inspect' in cmp && cmp.inspect.q === 'compare');
-    if (cmp.inspect.q === 'compare') { assert.equal(cmp.inspect.kernel, '6.1'); assert.equal(cmp.inspect.rows.length, rows.length); }
+    const step = svc.handle({ type: 'inspect', id: 3, runId: 7, query: { q: 'step', step: 9 } });
+    assert.ok(step.type === 'inspect' && step.answer.q === 'step');
+    if (step.type === 'inspect' && step.answer.q === 'step') assert.equal(step.answer.detail.step, 9);
+    const ptes = svc.handle({ type: 'inspect', id: 4, runId: 7, query: { q: 'ptes', step: 8, filter: {}, offset: 0, count: 2 } });
+    assert.ok(ptes.type === 'inspect' && ptes.answer.q === 'ptes');
+    if (ptes.type === 'inspect' && ptes.answer.q === 'ptes') { assert.equal(ptes.answer.rows.length, 2); assert.ok(ptes.answer.total >= 5); }
+    const none = svc.handle({ type: 'inspect', id: 5, runId: 7, query: { q: 'step', step: 999 } });
+    assert.ok(none.type === 'inspect' && none.answer.q === 'none');
+    const cmp = svc.handle({ type: 'inspect', id: 6, runId: 7, query: { q: 'compare', kernel: '6.1' } });
+    assert.ok(cmp.type === 'inspect' && cmp.answer.q === 'compare');
+    if (cmp.type === 'inspect' && cmp.answer.q === 'compare') { assert.equal(cmp.answer.kernel, '6.1'); assert.equal(cmp.answer.rows.length, rows.length); }
+    const hover = svc.handle({ type: 'hover', id: 7, runId: 7, line: 11, character: 0 });
+    assert.ok(hover.type === 'hover' && /rmap walk/.test(hover.markdown ?? ''), 'a hover on the mkclean line names its walk');
+    // a question about another run is not answered from this one (and runs nothing)
+    assert.deepEqual(svc.handle({ type: 'inspect', id: 8, runId: 6, query: { q: 'run' } }), { type: 'stale', id: 8 });
+    assert.deepEqual(svc.handle({ type: 'hover', id: 9, runId: 8, line: 0, character: 0 }), { type: 'stale', id: 9 });
     // replies cross a worker boundary: structured-clone safe
-    for (const r of [run, step, ptes, cmp]) assert.doesNotThrow(() => structuredClone(r));
+    for (const r of [sum, run, step, ptes, cmp, hover]) assert.doesNotThrow(() => structuredClone(r));
   });
 
   it('PTE pages from the TraceIndex equal the replayed PteIndex at every step, for every filter and sort', () => {
