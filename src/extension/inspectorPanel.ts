@@ -11,6 +11,7 @@
 import * as vscode from 'vscode';
 import { panelMarks } from './stats';
 import type { InspectorRun } from '../scenario/inspectorModel';
+import { offeredVersions } from '../engine/versions';
 import type { InspectorAnswer, InspectorQuery } from '../scenario/inspectorService';
 import { needsWorker, type EditorRunOptions } from '../scenario/summary';
 import { Msg, MAX_PTE_PAGE, validateFromWebview, type FromWebview, type KernelVerdictsMessage, type ToWebview } from '../protocol/messages';
@@ -188,7 +189,7 @@ class InspectorPanel implements vscode.Disposable {
       // run ids are the host's (a restarted worker would count from 1 again)
       this.view = { ...a.run, runId: nextRunId++ };
       this.selected = Math.min(this.selected, Math.max(0, this.view.rows.length - 1));
-      this.post({ type: Msg.Run, run: this.view, selected: this.selected, uri: this.uri.toString(), file: this.uri.path.split('/').pop() ?? '' });
+      this.post({ type: Msg.Run, run: this.view, selected: this.selected, uri: this.uri.toString(), file: this.uri.path.split('/').pop() ?? '', kernels: offeredVersions() });
       panelMarks.mark(2);
       this.post({ type: Msg.Status, text: '', busy: false });
       this.sendStep();
