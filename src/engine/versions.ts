@@ -75,6 +75,14 @@ export const VERSION_RULES: readonly VersionRule[] = [
     note: 'before: no release hook, page->mapping stays and the work stays armed after the last munmap',
   },
   {
+    id: 'mprotect-clean-anon-writable',
+    change: 'mprotect may make a clean exclusive private anon PTE writable at once; 6.1 required it to be dirty',
+    file: 'mm/mprotect.c', fn: 'can_change_pte_writable',
+    since: '6.2',
+    commit: { subject: 'mm/mprotect: allow clean exclusive anon pages to be writable' },
+    backports: [],
+  },
+  {
     id: 'fb-defio-lastclose-only',
     change: 'the release work runs only when the last file is released (open_count reaches 0: fb_deferred_io_lastclose)',
     file: 'drivers/video/fbdev/core/fb_defio.c', fn: 'fb_deferred_io_release',
@@ -82,6 +90,14 @@ export const VERSION_RULES: readonly VersionRule[] = [
     commit: { subject: 'fbdev: Fix incorrect page mapping clearance at fb_deferred_io_release()' },
     backports: [{ series: '6.1', release: '6.1.21' }],
     note: 'open_count and fb_deferred_io_lastclose are in the late 6.1.y tree; that this commit added them is read from its subject and the trees before and after, not from its diff',
+  },
+  {
+    id: 'vma-lock-retry-minor',
+    change: 'file read faults run under the per-VMA lock; a VM_FAULT_RETRY without VM_FAULT_MAJOR is retried without FAULT_FLAG_TRIED (counted minor)',
+    file: 'arch/x86/mm/fault.c', fn: 'do_user_addr_fault',
+    since: '6.7',
+    commit: { id: '12214eba1992', subject: 'mm: handle read faults under the VMA lock (with 46e714c729c8, merged before v6.7)' },
+    backports: [],
   },
   {
     id: 'fb-defio-fsync-flush',
@@ -122,22 +138,6 @@ export const VERSION_RULES: readonly VersionRule[] = [
     file: 'mm/rmap.c, drivers/video/fbdev/core/fb_defio.c', fn: 'mapping_wrprotect_range, fb_deferred_io_work',
     since: '6.15',
     commit: { subject: 'series "expose mapping wrprotect, fix fb_defio use" (fb_defio: do not use deprecated page->mapping, index fields)' },
-    backports: [],
-  },
-  {
-    id: 'mprotect-clean-anon-writable',
-    change: 'mprotect may make a clean exclusive private anon PTE writable at once; 6.1 required it to be dirty',
-    file: 'mm/mprotect.c', fn: 'can_change_pte_writable',
-    since: '6.2',
-    commit: { subject: 'mm/mprotect: allow clean exclusive anon pages to be writable' },
-    backports: [],
-  },
-  {
-    id: 'vma-lock-retry-minor',
-    change: 'file read faults run under the per-VMA lock; a VM_FAULT_RETRY without VM_FAULT_MAJOR is retried without FAULT_FLAG_TRIED (counted minor)',
-    file: 'arch/x86/mm/fault.c', fn: 'do_user_addr_fault',
-    since: '6.7',
-    commit: { id: '12214eba1992', subject: 'mm: handle read faults under the VMA lock (with 46e714c729c8, merged before v6.7)' },
     backports: [],
   },
   {

@@ -63,7 +63,7 @@ export interface EngineCapture {
 }
 
 export interface CaptureOptions {
-  /** MAJOR.MINOR of the oracle kernel, e.g. '6.1' */
+  /** the release the oracle booted, e.g. '6.1.192' (oracle/release.ts bootedRelease); the engine runs as it */
   kernel: string;
   /** the oracle kernel's fbdev deferred-I/O delay (48 ms at HZ=250) */
   fbDelayMs?: number;
