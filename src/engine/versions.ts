@@ -248,3 +248,16 @@ export function offeredVersions(): string[] {
   }
   return [...set.values()].sort(compareReleases).map(releaseText);
 }
+
+/**
+ * One line per rule where release `r` differs from `base` (the default): what `r` does, and
+ * where the rule came from; for a kernel-line hover.
+ */
+export function differencesFrom(r: KernelRelease, base: KernelRelease): string[] {
+  return rulesDiffering(r, base).map((row) => {
+    const on = hasRule(r, row.id);
+    const bp = row.backports.find((b) => b.series === seriesOf(r) && compareReleases(r, must(b.release)) >= 0);
+    const from = bp ? `backported to ${bp.release}` : `mainline ${row.since}`;
+    return `${on ? 'has' : 'lacks'} \`${row.id}\` (${from}${row.commit.id ? `, ${row.commit.id}` : ''}): ${row.change}`;
+  });
+}
