@@ -87,9 +87,9 @@ export const VERSION_RULES: readonly VersionRule[] = [
     change: 'the release work runs only when the last file is released (open_count reaches 0: fb_deferred_io_lastclose)',
     file: 'drivers/video/fbdev/core/fb_defio.c', fn: 'fb_deferred_io_release',
     since: '6.3',
-    commit: { subject: 'fbdev: Fix incorrect page mapping clearance at fb_deferred_io_release()' },
+    commit: { id: 'fe9ae05cfbe5', subject: 'fbdev: Fix incorrect page mapping clearance at fb_deferred_io_release()' },
     backports: [{ series: '6.1', release: '6.1.21' }],
-    note: 'open_count and fb_deferred_io_lastclose are in the late 6.1.y tree; that this commit added them is read from its subject and the trees before and after, not from its diff',
+    note: 'adds fbdefio->open_count and fb_deferred_io_lastclose(), which still cancels the work',
   },
   {
     id: 'vma-lock-retry-minor',
@@ -121,7 +121,7 @@ export const VERSION_RULES: readonly VersionRule[] = [
     change: 'page_mkwrite finds the pageref from vmf->pgoff; before, from the address relative to vm_start (vm_pgoff ignored)',
     file: 'drivers/video/fbdev/core/fb_defio.c', fn: 'fb_deferred_io_page_mkwrite',
     since: '6.9',
-    commit: { subject: 'fbdev: fix incorrect address computation in deferred IO' },
+    commit: { id: '78d9161d2bcd', subject: 'fbdev: fix incorrect address computation in deferred IO' },
     backports: [{ series: '6.1', release: '6.1.90' }],
   },
   {
