@@ -261,3 +261,13 @@ export function differencesFrom(r: KernelRelease, base: KernelRelease): string[]
     return `${on ? 'has' : 'lacks'} \`${row.id}\` (${from}${row.commit.id ? `, ${row.commit.id}` : ''}): ${row.change}`;
   });
 }
+
+/** What changes at release `text` (for completion): the rules whose mainline or backport starts there. */
+export function changesAt(text: string): string {
+  const r = must(text);
+  const ids = VERSION_RULES.filter((row) => (r.patch === 0 && row.since === releaseText(r)) || row.backports.some((b) => b.release === text)).map((row) => row.id);
+  const kind = r.patch === 0 ? 'mainline' : 'stable';
+  const oracle = (ORACLE_RELEASES as readonly string[]).includes(text) ? '; the real-kernel oracle boots it' : '';
+  const dflt = text === DEFAULT_KERNEL ? '; the default' : '';
+  return `${kind}${ids.length ? `: ${ids.join(', ')}` : ''}${oracle}${dflt}`;
+}

@@ -3,7 +3,7 @@
 
 import type { CheckResult, SymbolInfo } from './checker';
 import { lexLine, type Token } from './lexer';
-import { offeredVersions } from '../engine/versions';
+import { changesAt, offeredVersions } from '../engine/versions';
 import {
   CLEAR_REFS_MODES, EXPECTATIONS, FB_BACKINGS, FOLIO_FLAGS, FOLIO_FLAG_DOCS, PROTS, PTE_FLAGS, PTE_FLAG_DOCS,
   SIGNALS, STATEMENTS, SYSCTL_KNOBS,
@@ -105,7 +105,7 @@ export function completionsAt(lineText: string, character: number, check?: Check
   const w = (i: number) => ts[i]?.text;
   const prev = w(n - 1);
   switch (w(0)) {
-    case 'kernel': return n === 1 ? KERNEL_VERSIONS.map((v) => val(v, 'kernel version')) : [];
+    case 'kernel': return n === 1 ? KERNEL_VERSIONS.map((v) => val(v, `kernel ${changesAt(v)}`)) : [];
     case 'sysctl': return n === 1 ? SYSCTL_KNOBS.map((k) => kw(k)) : [];
     case 'file': case 'shmem': case 'pfnmap': case 'fbdev': {
       if (n === 2) return [kw('pages')];
