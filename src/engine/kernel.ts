@@ -10,7 +10,7 @@ import { FbDefio, FbBacking } from './fbDefio';
 import { resetVmaIds } from './vma';
 import { resetAnonVmaIds } from './anonVma';
 import { resetMappingIds } from './addressSpace';
-import { hasRule, releaseText, type KernelRelease, type RuleId } from './versions';
+import { RULE_IDS, hasRule, releaseText, type KernelRelease, type RuleId } from './versions';
 
 /**
  * The version profile: every version-dependent rule asks `has(rule)`, answered from the
@@ -18,10 +18,13 @@ import { hasRule, releaseText, type KernelRelease, type RuleId } from './version
  */
 export class KernelProfile {
   readonly version: KernelRelease;
+  /** the rules this release has, answered once (the fault path asks on every fault) */
+  private readonly rules: ReadonlySet<RuleId>;
   constructor(version: { major: number; minor: number; patch?: number }) {
     this.version = { major: version.major, minor: version.minor, patch: version.patch ?? 0 };
+    this.rules = new Set(RULE_IDS.filter((id) => hasRule(this.version, id)));
   }
-  has(id: RuleId): boolean { return hasRule(this.version, id); }
+  has(id: RuleId): boolean { return this.rules.has(id); }
   /** `6.15`, or `6.1.192` for a stable release */
   toString(): string { return releaseText(this.version); }
 }

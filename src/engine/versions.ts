@@ -220,11 +220,6 @@ export function hasRule(r: KernelRelease, id: RuleId): boolean {
   return row.backports.some((b) => b.series === series && compareReleases(r, must(b.release)) >= 0);
 }
 
-/** The stable series the table lists backports for ('6.1', ...). */
-export function seriesWithBackports(): string[] {
-  return [...new Set(VERSION_RULES.flatMap((r) => r.backports.map((b) => b.series)))];
-}
-
 /** The rules whose answer at `r` differs from the answer at `base`. */
 export function rulesDiffering(r: KernelRelease, base: KernelRelease): VersionRule[] {
   return VERSION_RULES.filter((row) => hasRule(r, row.id) !== hasRule(base, row.id));
