@@ -2,8 +2,8 @@
 //
 // `captureEngine()` runs the engine as the oracle kernel (its exact release, e.g. 6.1.192
 // from oracle/release.ts, and the kernel's own fbdev deferred-I/O delay) and records,
-// after every statement, what user
-// space would see of the same pages the oracle looked at: cumulative faults (min+maj),
+// after every statement, what user space would see of the same pages the oracle looked
+// at: cumulative faults (min+maj),
 // last signal, and per page pagemap's present / zero page / file / exclusive /
 // soft-dirty bits, the PFN's identity, and the folio's dirty / writeback / mapcount.
 // `compareScenario()` is pure: it joins that with an `OracleScenarioResult` on
