@@ -1,7 +1,10 @@
 // The release the engine runs as in a real-kernel comparison (src/oracle/release.ts).
 
 import { strict as assert } from 'assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { bootedRelease } from '../../../src/oracle/release';
+import { parseOracleLines } from '../../../src/oracle/results';
 
 describe('oracle: the exact release of the booted kernel', () => {
   it('Debian 6.1: uname -r is the ABI name (6.1.0-56-amd64); the package version in uname -v gives 6.1.192', () => {
@@ -9,6 +12,13 @@ describe('oracle: the exact release of the booted kernel', () => {
     const b = bootedRelease('6.1.0-56-amd64', '#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-11-16)')!;
     assert.deepEqual([b.release, b.exact], ['6.1.192', true]);
     assert.match(b.source, /Debian package version/);
+  });
+
+  it('the run record of a recorded boot (serial log fixture) maps to 6.1.192', () => {
+    const log = fs.readFileSync(path.join(__dirname, '../../../../test/unit/oracle/fixtures/shared-file-writenotify.serial.log'), 'utf8');
+    const run = parseOracleLines(log).records.find((r) => (r as { t?: string }).t === 'run') as { release: string; version: string };
+    assert.equal(run.release, '6.1.0-56-amd64');
+    assert.equal(bootedRelease(run.release, run.version)!.release, '6.1.192');
   });
 
   it('Debian 6.12 from bookworm-security: 6.12.118-1~deb12u1 gives 6.12.118', () => {
