@@ -1,6 +1,7 @@
 // The `mmscope` command: check scenarios (gcc-style diagnostics, a summary line, exit
 // 0/1/2) and print a run's trace as JSON. No stack trace ever reaches the user.
 
+import { parseRelease } from './engine/versions';
 import { readFileSync } from 'node:fs';
 import { runText, type RunResult } from './scenario/run';
 import { traceToJson, type KernelStepVerdict } from './scenario/traceJson';
@@ -17,7 +18,7 @@ Usage:
   mmscope --help | --version
 
 Options:
-  --kernel X.Y     run as this kernel version (overrides the file's \`kernel\` line)
+  --kernel X.Y[.Z] run as this kernel release, e.g. 6.14 or 6.1.192 (overrides the file's \`kernel\` line)
   --quiet          print only problems and the summary
   --json           (kernel) print the comparison as JSON
   --kernel-oracle R.json   (run --json) add each step's real-kernel verdict from
@@ -63,7 +64,7 @@ export function main(argv: string[], write: (s: string) => void = (s) => process
   if (flags.has('--help') || argv.length === 0) { write(HELP); return argv.length === 0 ? 2 : 0; }
   if (flags.has('--version')) { write('mmscope 0.1.0 (language v1, trace format v1)\n'); return 0; }
   const [cmd, ...files] = args;
-  if (kernel !== undefined && !/^\d+\.\d+$/.test(kernel)) { writeErr(`mmscope: --kernel wants MAJOR.MINOR, got '${kernel}'\n`); return 2; }
+  if (kernel !== undefined && !parseRelease(kernel)) { writeErr(`mmscope: --kernel wants MAJOR.MINOR or MAJOR.MINOR.PATCH, got '${kernel}'\n`); return 2; }
   if (cmd === 'check') {
     if (!files.length) { writeErr('mmscope check: no files given\n'); return 2; }
     let status = 0, passed = 0, failed = 0;

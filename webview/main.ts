@@ -24,7 +24,6 @@ const TABS = [
   ['spaces', 'Address spaces', 'symbol-namespace'], ['objects', 'Objects', 'file-binary'], ['walks', 'Rmap walk', 'type-hierarchy'],
   ['ptes', 'PTEs', 'table'], ['compare', 'Compare kernels', 'diff'],
 ] as const;
-const KERNELS = ['6.1', '6.2', '6.8', '6.9', '6.14', '6.15', '6.17'];
 
 const state: ViewState = loadState();
 let run: InspectorRun | undefined;
@@ -50,7 +49,14 @@ panels.spaces.appendChild(spacesEl); panels.objects.appendChild(objectsEl); pane
 panels.ptes.appendChild(ptes.el);
 
 const compareSel = ce('vscode-single-select', { aria: { label: 'Compare with kernel version' }, class: 'compare-sel' });
-replace(compareSel, ce('vscode-option', { attrs: { value: '' } }, 'off'), ...KERNELS.map((k) => ce('vscode-option', { attrs: { value: k } }, k)));
+/** The versions offered come with each run from the host (engine/versions.ts offeredVersions). */
+let kernels = '';
+function setKernels(list: readonly string[]): void {
+  if (list.join(' ') === kernels) return;
+  kernels = list.join(' ');
+  replace(compareSel, ce('vscode-option', { attrs: { value: '' } }, 'off'), ...list.map((k) => ce('vscode-option', { attrs: { value: k } }, k)));
+}
+setKernels([]);
 compareSel.addEventListener('change', () => {
   state.compare = String((compareSel as unknown as { value: string }).value ?? '');
   saveState(state);
@@ -121,6 +127,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
   switch (m.type) {
     case Msg.Run:
       run = m.run;
+      setKernels(m.kernels);
       state.uri = m.uri;
       title.textContent = m.file;
       replace(summary, `kernel ${run.kernel} · `, h('span', { class: run.failed ? 'fail' : 'pass' }, `${run.passed} passed, ${run.failed} failed`));

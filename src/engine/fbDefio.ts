@@ -1,10 +1,7 @@
-// drivers/video/fbdev/core/fb_defio.c — fbdev deferred I/O, as a versioned module:
-//   6.1      fault sets page->mapping/index; work: lock_page + page_mkclean + unlock_page
-//   6.2–6.14 the same with folios (folio_lock + folio_mkclean + folio_unlock)
-//   6.15+    fbdefio->mapping recorded at open; work: mapping_wrprotect_range(), no lock
-//   < 6.9    page_mkwrite computed the pageref from the address relative to vm_start,
-//            ignoring vm_pgoff (fixed by "fbdev: fix incorrect address computation in
-//            deferred IO", 6.9)
+// drivers/video/fbdev/core/fb_defio.c — fbdev deferred I/O, as a versioned module. Every
+// version-dependent branch names its rule in versions.ts (mainline release and the 6.1.y
+// stable releases that received it): the folio API, mapping_wrprotect_range(), the
+// page_mkwrite vm_pgoff fix, the release/lastclose hook and what it does, and fsync.
 
 import type { AddressSpace } from './addressSpace';
 import type { Kernel, Timer } from './kernel';
@@ -18,7 +15,10 @@ export type FbBacking = 'vmalloc' | 'contig' | 'carveout';
 export class FbDefio {
   /** 6.15: fbdefio->mapping, set by fb_deferred_io_open() (last opener wins) */
   mapping: AddressSpace | undefined;
+  /** fbdefio->open_count: files opened and not yet released */
   openCount = 0;
+  /** struct files opened so far (each `mmap` statement opens one; a VMA names its file) */
+  filesOpened = 0;
   /** pagereflist: page indexes (pageref->offset >> PAGE_SHIFT) in list order */
   pagereflist: number[] = [];
   private onList: Uint8Array;
@@ -78,7 +78,7 @@ function fb_deferred_io_fault(k: Kernel, vmf: VmFault): number {
       `of ${as.name}[${vmf.pgoff}] has no struct page (carveout)`);
     return VM_FAULT_OOPS;
   }
-  if (k.profile.fbDefioSetsPageMapping) {
+  if (!k.profile.has('mapping-wrprotect-range')) {
     // ≤6.14: "page->mapping = vmf->vma->vm_file->f_mapping; page->index = vmf->pgoff"
     k.tr.call('page->mapping = f_mapping, page->index = pgoff');
     k.memmap.setMapping(pfn, as.id);
@@ -95,7 +95,7 @@ function fb_deferred_io_fault(k: Kernel, vmf: VmFault): number {
 function fb_deferred_io_mkwrite(k: Kernel, vmf: VmFault): number {
   const as = vmf.vma.file!, fb = as.fb!;
   k.tr.call('file_update_time');
-  const page = k.profile.fbDefioMkwriteUsesPgoff ? vmf.pgoff : (vmf.address - vmf.vma.start) / 4096;
+  const page = k.profile.has('fb-defio-mkwrite-pgoff') ? vmf.pgoff : (vmf.address - vmf.vma.start) / 4096;
   if (page >= as.sizePages) return VM_FAULT_SIGBUS;
   k.tr.call('fb_deferred_io_track_page');
   if (fb.add(page, vmf.page)) k.tr.defio(as.id, 'track', page, k.now);
@@ -107,10 +107,10 @@ function fb_deferred_io_mkwrite(k: Kernel, vmf: VmFault): number {
 }
 
 // kernel/workqueue.c: schedule_delayed_work() — a no-op while the work is pending.
-function schedule_delayed_work(k: Kernel, fb: FbDefio): void {
+function schedule_delayed_work(k: Kernel, fb: FbDefio, delay = fb.delay): void {
   k.tr.call('schedule_delayed_work');
   if (fb.work) { k.tr.defio(fb.as.id, 'arm-noop', -1, fb.work.due); return; }
-  fb.work = k.addTimer(k.now + fb.delay, fb.as.id, () => { fb.work = undefined; fb_deferred_io_work(k, fb); });
+  fb.work = k.addTimer(k.now + delay, fb.as.id, () => { fb.work = undefined; fb_deferred_io_work(k, fb); });
   k.tr.defio(fb.as.id, 'arm', -1, fb.work.due);
 }
 
@@ -123,11 +123,11 @@ export function fb_deferred_io_work(k: Kernel, fb: FbDefio): void {
   for (const page of fb.pagereflist) {
     const pfn = fb.pagerefPage[page];
     k.tr.defio(as.id, 'wrprotect', page, k.now);
-    if (k.profile.hasMappingWrprotectRange) {
+    if (k.profile.has('mapping-wrprotect-range')) {
       mappingWrprotectRange(k, fb.mapping, page, pfn, 1);
     } else {
       // ≤6.14: folio_lock(); folio_mkclean(); folio_unlock() (6.1: the page_ API)
-      folioMkclean(k, pfn, k.profile.fbDefioUsesFolios ? 'folio_mkclean' : 'page_mkclean');
+      folioMkclean(k, pfn, k.profile.has('fb-defio-folio-api') ? 'folio_mkclean' : 'page_mkclean');
     }
   }
   fb.lastWritten = fb.pagereflist.slice();
@@ -136,7 +136,7 @@ export function fb_deferred_io_work(k: Kernel, fb: FbDefio): void {
   k.tr.defio(as.id, 'work-end', fb.lastWritten.length, k.now);
 }
 
-// kernel/workqueue.c: flush_delayed_work() — run a pending work now (fb_deferred_io_fsync).
+// kernel/workqueue.c: flush_delayed_work() — run a pending work now (the `flush` statement).
 export function flushDeferredWork(k: Kernel, fb: FbDefio): number {
   if (!fb.work) return 0;
   k.cancelTimer(fb.work);
@@ -145,41 +145,80 @@ export function flushDeferredWork(k: Kernel, fb: FbDefio): number {
   return fb.lastWritten.length;
 }
 
-// fb_deferred_io_open(): a_ops = fb_deferred_io_aops; 6.15+: fbdefio->mapping = f_mapping.
-export function fb_deferred_io_open(k: Kernel, fb: FbDefio): void {
-  fb.openCount++;
-  if (k.profile.hasMappingWrprotectRange) fb.mapping = fb.as;
+// kernel/workqueue.c: cancel_delayed_work_sync() — the pending work will not run; the
+// pages stay on the list for the next work.
+function cancelDeferredWork(k: Kernel, fb: FbDefio): void {
+  if (!fb.work) return;
+  k.cancelTimer(fb.work);
+  fb.work = undefined;
+  k.tr.call('cancel_delayed_work_sync');
 }
 
-// fb_release() → fb_deferred_io_release(): "if (!--fbdefio->open_count)
-// fb_deferred_io_lastclose(info)". Each `mmap` statement is an open(2) + mmap(2) + close(2),
+// fb_deferred_io_fsync(): from 6.8 (rule fb-defio-fsync-flush, 6.1.75)
+// "flush_delayed_work(&info->deferred_work)": the pending work runs before fsync returns.
+// Before: "cancel_delayed_work_sync(); schedule_delayed_work(&info->deferred_work, 0)":
+// the work is re-armed at once (even when nothing is pending) and runs asynchronously,
+// i.e. when time next advances (`wait`); fsync writes nothing itself. Returns the number of
+// pages handed to ->deferred_io by this call.
+export function fb_deferred_io_fsync(k: Kernel, fb: FbDefio): number {
+  if (k.profile.has('fb-defio-fsync-flush')) return flushDeferredWork(k, fb);
+  cancelDeferredWork(k, fb);
+  schedule_delayed_work(k, fb, 0);
+  return 0;
+}
+
+// fb_deferred_io_open(): a_ops = fb_deferred_io_aops; 6.15+: fbdefio->mapping = f_mapping.
+// Returns the new struct file (its number), which the VMA keeps as vm_file.
+export function fb_deferred_io_open(k: Kernel, fb: FbDefio): number {
+  fb.openCount++;
+  if (k.profile.has('mapping-wrprotect-range')) fb.mapping = fb.as;
+  return ++fb.filesOpened;
+}
+
+// fb_release() of one struct file. Each `mmap` statement is an open(2) + mmap(2) + close(2),
 // and a VMA holds a reference on its vm_file (fork and VMA splits take their own), so a
-// file is released when its last VMA goes, and open_count reaches 0 when no VMA maps the
-// framebuffer any more: the caller (mmap.ts removeVma) calls this when the fbdev's i_mmap
-// becomes empty.
-export function fb_deferred_io_release(k: Kernel, fb: FbDefio): void {
+// file is released when the last VMA holding it goes (mmap.ts removeVma). Then:
+// - before 6.2 / 6.1.13 (rule fb-defio-release-hook): fb_release() has no deferred-I/O
+//   hook: nothing happens (the work stays armed, page->mapping stays set);
+// - 6.2 / 6.1.13 … 6.1.20: fb_deferred_io_release() at every file release: cancel the
+//   work, page->mapping = NULL for every page of smem_len;
+// - 6.3 / 6.1.21 on (rule fb-defio-lastclose-only): "if (!--fbdefio->open_count)
+//   fb_deferred_io_lastclose(info)".
+export function fb_release(k: Kernel, fb: FbDefio): void {
+  fb.openCount = Math.max(0, fb.openCount - 1);
+  if (!k.profile.has('fb-defio-release-hook')) return;
+  if (!k.profile.has('fb-defio-lastclose-only')) {
+    k.tr.call('fb_release → fb_deferred_io_release');
+    cancelDeferredWork(k, fb);
+    clearPageMapping(k, fb, false);
+    return;
+  }
+  if (fb.openCount > 0) return;
   k.tr.call('fb_release → fb_deferred_io_release: open_count 0 → fb_deferred_io_lastclose');
-  fb.openCount = 0;
   fb_deferred_io_lastclose(k, fb);
 }
 
 // fb_deferred_io_lastclose():
-// - 6.15+: "flush_delayed_work(&info->deferred_work);" and nothing else (the series removed
-//   the page->mapping clearing).
-// - 6.14 (and the 6.2+ pageref code): flush_delayed_work(), then
-//   "for (i = 0; i < info->npagerefs; ++i) fb_deferred_io_pageref_clear(&info->pagerefs[i]);"
-//   — page->mapping = NULL for each pageref that cached a page.
-// - 6.1 (the 6.1.y stable code, docs/kernel-findings.md §6): flush, then page->mapping =
-//   NULL for every page of smem_len, looked up like ->fault does.
-// Not modelled: mainline 6.2 ran this on every file's release, and 6.3 until the stable fix
-// "fbdev: flush deferred IO before closing" cancelled the pending work instead of flushing
-// it (docs/engine-notes.md). A page without a struct page (carveout) is skipped.
+// - the pending work is flushed from 6.8 / 6.1.75 (rule fb-defio-flush-on-lastclose,
+//   "fbdev: flush deferred IO before closing"); before, cancelled (the list stays);
+// - 6.15+: nothing else (the series removed the page->mapping clearing);
+// - ≤6.14: page->mapping = NULL: from 6.11 (rule fb-defio-lastclose-pagerefs)
+//   "for (i = 0; i < info->npagerefs; ++i) fb_deferred_io_pageref_clear()" — only pages a
+//   pageref cached; before, every page of smem_len, looked up like ->fault does.
+// The 6.1.y raspberrypi tree flushes only when the list is non-empty (a downstream patch,
+// raspberrypi/linux #5413): the same effect, as the work is armed only while the list is
+// non-empty. A page without a struct page (carveout) is skipped.
 export function fb_deferred_io_lastclose(k: Kernel, fb: FbDefio): void {
-  flushDeferredWork(k, fb);
-  if (!k.profile.fbDefioSetsPageMapping) return;
+  if (k.profile.has('fb-defio-flush-on-lastclose')) flushDeferredWork(k, fb);
+  else cancelDeferredWork(k, fb);
+  if (k.profile.has('mapping-wrprotect-range')) return;
+  clearPageMapping(k, fb, k.profile.has('fb-defio-lastclose-pagerefs'));
+}
+
+function clearPageMapping(k: Kernel, fb: FbDefio, pagerefsOnly: boolean): void {
   const as = fb.as;
   for (let i = 0; i < as.sizePages; i++) {
-    const pfn = k.profile.fbDefioUsesFolios ? fb.pagerefPage[i] : as.backing![i];
+    const pfn = pagerefsOnly ? fb.pagerefPage[i] : as.backing![i];
     if (!pfn || !k.memmap.pfnValid(pfn) || k.memmap.mapping[pfn] !== as.id) continue;
     k.memmap.setMapping(pfn, 0);
   }

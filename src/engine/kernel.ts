@@ -10,26 +10,23 @@ import { FbDefio, FbBacking } from './fbDefio';
 import { resetVmaIds } from './vma';
 import { resetAnonVmaIds } from './anonVma';
 import { resetMappingIds } from './addressSpace';
+import { RULE_IDS, hasRule, releaseText, type KernelRelease, type RuleId } from './versions';
 
-export interface KernelVersion { major: number; minor: number }
-
-/** The version profile: every version-dependent rule asks it, nothing else does. */
+/**
+ * The version profile: every version-dependent rule asks `has(rule)`, answered from the
+ * table in versions.ts for a mainline release (patch 0) or an exact stable release.
+ */
 export class KernelProfile {
-  constructor(readonly version: KernelVersion) {}
-  atLeast(major: number, minor: number): boolean {
-    const v = this.version;
-    return v.major > major || (v.major === major && v.minor >= minor);
+  readonly version: KernelRelease;
+  /** the rules this release has, answered once (the fault path asks on every fault) */
+  private readonly rules: ReadonlySet<RuleId>;
+  constructor(version: { major: number; minor: number; patch?: number }) {
+    this.version = { major: version.major, minor: version.minor, patch: version.patch ?? 0 };
+    this.rules = new Set(RULE_IDS.filter((id) => hasRule(this.version, id)));
   }
-  /** 6.15: "expose mapping wrprotect, fix fb_defio use" (mapping_wrprotect_range, __rmap_walk_file) */
-  get hasMappingWrprotectRange(): boolean { return this.atLeast(6, 15); }
-  /** fb_defio pre-6.15 writes page->mapping / page->index in its fault handler */
-  get fbDefioSetsPageMapping(): boolean { return !this.hasMappingWrprotectRange; }
-  /** 6.9: "fbdev: fix incorrect address computation in deferred IO" — page_mkwrite uses
-   *  vmf->pgoff; before, it used the address relative to vm_start (ignoring vm_pgoff). */
-  get fbDefioMkwriteUsesPgoff(): boolean { return this.atLeast(6, 9); }
-  /** 6.2: fb_defio converted to folios (folio_lock + folio_mkclean); 6.1: lock_page + page_mkclean */
-  get fbDefioUsesFolios(): boolean { return this.atLeast(6, 2); }
-  toString(): string { return `${this.version.major}.${this.version.minor}`; }
+  has(id: RuleId): boolean { return this.rules.has(id); }
+  /** `6.15`, or `6.1.192` for a stable release */
+  toString(): string { return releaseText(this.version); }
 }
 
 export type SignalName = 'SIGSEGV' | 'SIGBUS';

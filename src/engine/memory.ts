@@ -74,7 +74,7 @@ function do_user_addr_fault(k: Kernel, task: Task, addr: number, errorCode: numb
       // first under the per-VMA lock and the fallback under mmap_lock adds TRIED only
       // when VM_FAULT_MAJOR was set ("fix major fault accounting when retrying under
       // per-VMA lock"); see docs/kernel-findings.md.
-      if (!k.profile.atLeast(6, 7) || (ret & VM_FAULT_MAJOR) || (flags & FAULT_FLAG_TRIED)) {
+      if (!k.profile.has('vma-lock-retry-minor') || (ret & VM_FAULT_MAJOR) || (flags & FAULT_FLAG_TRIED)) {
         tr.call('VM_FAULT_RETRY → retry with FAULT_FLAG_TRIED');
         flags |= FAULT_FLAG_TRIED;
       } else tr.call('VM_FAULT_RETRY → retry under mmap_lock');
@@ -245,7 +245,7 @@ function set_pte_range(k: Kernel, vmf: VmFault, pfn: number, addr: number, write
   const vma = vmf.vma;
   let entry = vma.pageProt;
   if (write) entry = maybe_mkwrite(pte_mkdirty(entry), vma);
-  else if (k.profile.atLeast(6, 16) && pte_write(entry) && k.memmap.test(pfn, PG_dirty)) entry = pte_mkdirty(entry);
+  else if (k.profile.has('set-pte-dirty-if-folio-dirty') && pte_write(entry) && k.memmap.test(pfn, PG_dirty)) entry = pte_mkdirty(entry);
   if (write && !vma.has(VM_SHARED)) folio_add_new_anon_rmap(k, pfn, vma, addr);
   else folio_add_file_rmap_pte(k, pfn, vma);
   vma.mm.setPte(addr, entry, pfn, why);

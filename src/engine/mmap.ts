@@ -6,7 +6,7 @@ import type { AddressSpace } from './addressSpace';
 import type { Kernel, Task } from './kernel';
 import { Mm } from './mm';
 import {
-  PAGE_COPY, PAGE_NONE, PAGE_READONLY, PAGE_SHARED, TASK_SIZE, pte_clear_soft_dirty, pte_dirty, pte_mkclean,
+  PAGE_COPY, PAGE_NONE, PAGE_READONLY, PAGE_SHARED, pte_clear_soft_dirty, pte_dirty, pte_mkclean,
   pte_mkold, pte_mkwrite, pte_modify, pte_none, pte_present, pte_protnone, pte_soft_dirty, pte_write, pte_wrprotect,
 } from './pte';
 import {
@@ -15,13 +15,14 @@ import {
 } from './vma';
 import { vm_ops_needs_writenotify, VmOps } from './vmOps';
 import { ext4_file_vm_ops, shmem_anon_vm_ops, shmem_vm_ops } from './filemap';
-import { fb_deferred_io_open, fb_deferred_io_release, fb_deferred_io_vm_ops } from './fbDefio';
+import { fb_deferred_io_open, fb_deferred_io_vm_ops, fb_release } from './fbDefio';
 import { pfnmap_vm_ops } from './pfnmap';
 import { anonVmaFork, anonVmaPostUpdate, anonVmaPreUpdate, unlinkAnonVmas } from './anonVma';
 import { vm_normal_page, zap_pte_range } from './memory';
 import { PG_anon_exclusive } from './memmap';
 import { MM_ANONPAGES } from './mm';
 import { mm_counter_file } from './rmapCounts';
+import { deviceMmapRefusals, mmapArgRefusals } from './uapi';
 
 export type Prot = 'r' | 'rw' | 'none';
 export type MmapResult = { ok: true; vma: Vma } | { ok: false; errno: 'EINVAL' | 'ENOMEM' | 'EEXIST'; why: string };
@@ -72,9 +73,8 @@ function opsFor(as: AddressSpace): VmOps {
 export function do_mmap(k: Kernel, task: Task, obj: AddressSpace | 'anon', addr: number, pages: number,
   pgoff: number, shared: boolean, prot: Prot, label: string | undefined): MmapResult {
   const len = pages * 4096;
-  if (addr % 4096 !== 0) return { ok: false, errno: 'EINVAL', why: 'address not page aligned' };
-  if (pages <= 0) return { ok: false, errno: 'EINVAL', why: 'zero length' };
-  if (addr + len > TASK_SIZE + 4096 || addr < 0) return { ok: false, errno: 'ENOMEM', why: 'beyond the 47-bit user address space (TASK_SIZE)' };
+  const refused = mmapArgRefusals(addr, pages)[0];
+  if (refused) return { ok: false, errno: refused.errno, why: refused.why };
   if (task.mm.overlapping(addr, addr + len).length) return { ok: false, errno: 'EEXIST', why: 'overlaps an existing mapping (MAP_FIXED_NOREPLACE)' };
   let flags = protFlags(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
   if (shared) flags |= VM_SHARED | VM_MAYSHARE;
@@ -92,8 +92,8 @@ export function do_mmap(k: Kernel, task: Task, obj: AddressSpace | 'anon', addr:
   } else {
     file = obj;
     if (obj.kind === 'fbdev' || obj.kind === 'pfnmap') {
-      if (pgoff + pages > obj.sizePages) return { ok: false, errno: 'EINVAL', why: `${obj.kind} ${obj.name} has ${obj.sizePages} pages; the mapping ends at page ${pgoff + pages}` };
-      if (obj.kind === 'pfnmap' && !shared) return { ok: false, errno: 'EINVAL', why: 'a VM_PFNMAP mapping must not be a COW (private) mapping' };
+      const dev = deviceMmapRefusals(obj.kind, obj.sizePages, pgoff, pages, shared)[0];
+      if (dev) return { ok: false, errno: dev.errno, why: `${obj.kind} ${obj.name}: ${dev.why}` };
     }
     if (!shared && (flags & VM_WRITE) && obj.kind !== 'fbdev') flags |= VM_ACCOUNT;
   }
@@ -101,7 +101,7 @@ export function do_mmap(k: Kernel, task: Task, obj: AddressSpace | 'anon', addr:
   const vma = new Vma(task.mm, addr, addr + len, pgoff, flags, vm_get_page_prot(flags), ops, file, label);
   // f_op->mmap
   if (file?.kind === 'fbdev') {
-    fb_deferred_io_open(k, file.fb!); // the open(2) that precedes the mmap
+    vma.filp = fb_deferred_io_open(k, file.fb!); // the open(2) that precedes the mmap
     vma.flags |= VM_DONTEXPAND | VM_DONTDUMP; // fb_deferred_io_mmap(); FBINFO_VIRTFB: no VM_IO
   } else if (file?.kind === 'pfnmap') {
     vma.flags |= VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP;
@@ -139,6 +139,7 @@ export function split_vma(vma: Vma, addr: number, newBelow: boolean): Vma {
   const piece = newBelow
     ? new Vma(mm, vma.start, addr, vma.pgoff, vma.flags, vma.pageProt, vma.ops, vma.file, vma.label)
     : new Vma(mm, addr, vma.end, pgoffAt, vma.flags, vma.pageProt, vma.ops, vma.file, vma.label);
+  piece.filp = vma.filp; // get_file()
   // anon_vma_clone(): the new piece joins every anon_vma of the original
   if (vma.anonVma) {
     piece.anonVma = vma.anonVma;
@@ -186,10 +187,17 @@ function removeVma(k: Kernel, vma: Vma, why: string, detach = true): void {
   unlink_file_vma(vma);
   unlinkAnonVmas(vma);
   if (detach) vma.mm.removeVma(vma);
-  // mm/mmap.c: remove_vma() → fput(vma->vm_file): the last VMA of a framebuffer drops the
-  // last file reference, so fb_release() runs (fbDefio.ts fb_deferred_io_release)
+  // mm/mmap.c: remove_vma() → fput(vma->vm_file): the last VMA holding a framebuffer's
+  // struct file drops its last reference, so fb_release() runs (fbDefio.ts)
   const f = vma.file;
-  if (f?.fb && f.iMmap.size === 0) fb_deferred_io_release(k, f.fb);
+  if (f?.fb && vma.filp && !holdsFile(f, vma.filp)) fb_release(k, f.fb);
+}
+
+/** Does a VMA still in `f`'s i_mmap hold struct file `filp`? */
+function holdsFile(f: AddressSpace, filp: number): boolean {
+  let held = false;
+  f.iMmap.forEachOverlap(0, Number.MAX_SAFE_INTEGER, (v) => { if (v.filp === filp) { held = true; return false; } });
+  return held;
 }
 
 // kernel/exit.c → mm/mmap.c: exit_mmap() — unmap everything.
@@ -242,11 +250,11 @@ function vma_wants_manual_pte_write_upgrade(vma: Vma): boolean {
 function can_change_pte_writable(k: Kernel, vma: Vma, flags: number, pfn: number): boolean {
   if (!vma.has(VM_WRITE)) return false;
   if (pte_protnone(flags)) return false;
-  if (!k.profile.atLeast(6, 2) && !pte_dirty(flags)) return false;
+  if (!k.profile.has('mprotect-clean-anon-writable') && !pte_dirty(flags)) return false;
   if (!vma.has(VM_SOFTDIRTY) && !pte_soft_dirty(flags)) return false; // soft-dirty tracking wants the fault
   if (!vma.has(VM_SHARED)) {
     // 6.1 also required the PTE to be dirty for a private anon upgrade (relaxed in 6.2)
-    if (!k.profile.atLeast(6, 2) && !pte_dirty(flags)) return false;
+    if (!k.profile.has('mprotect-clean-anon-writable') && !pte_dirty(flags)) return false;
     const page = vm_normal_page(k, vma, flags, pfn);
     return !!page && k.memmap.folioTestAnon(page) && k.memmap.test(page, PG_anon_exclusive);
   }
@@ -272,6 +280,7 @@ export function dup_mmap(k: Kernel, parent: Task, child: Task): void {
   for (const pv of parent.mm.vmas) {
     if (pv.has(VM_DONTCOPY)) continue;
     const cv = new Vma(child.mm, pv.start, pv.end, pv.pgoff, pv.flags, pv.pageProt, pv.ops, pv.file, pv.label);
+    cv.filp = pv.filp; // get_file()
     if (pv.has(VM_WIPEONFORK)) { child.mm.insertVma(cv); continue; }
     anonVmaFork(cv, pv);
     if (cv.file) {

@@ -81,6 +81,3 @@ export const X86_PF_WRITE = 1 << 1;
 export const X86_PF_USER = 1 << 2;
 
 export const PAGE_SHIFT = 12;
-export const PAGE_SIZE = 4096;
-/** 47-bit user address space (TASK_SIZE_MAX without LA57: 2^47 - one guard page). */
-export const TASK_SIZE = 0x7fff_ffff_f000;

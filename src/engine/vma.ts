@@ -45,6 +45,8 @@ export class Vma {
   anonVma: AnonVma | undefined = undefined;
   /** anon_vma_chain list (vma->anon_vma_chain) */
   avcs: AnonVmaChain[] = [];
+  /** which struct file of `file` this VMA holds (vm_file; one per open, 0 when not tracked) */
+  filp = 0;
   constructor(
     readonly mm: Mm,
     public start: number,

@@ -6,7 +6,7 @@ import type { Kernel, Task } from './kernel';
 import { PG_dirty, PG_locked, PG_writeback } from './memmap';
 import { folioMkclean } from './rmap';
 import { folio_mark_dirty } from './memory';
-import { flushDeferredWork } from './fbDefio';
+import { fb_deferred_io_fsync } from './fbDefio';
 import { VM_SHARED } from './vma';
 
 // mm/page-writeback.c: folio_clear_dirty_for_io() — with writeback capability,
@@ -25,7 +25,7 @@ export function folio_clear_dirty_for_io(k: Kernel, as: AddressSpace, pfn: numbe
 // then wait for writeback to end (so PG_writeback is clear when it returns).
 // Returns the number of folios written.
 export function writebackRange(k: Kernel, as: AddressSpace, first: number, last: number): number {
-  if (as.kind === 'fbdev') return as.fb ? flushDeferredWork(k, as.fb) : 0; // fb_deferred_io_fsync
+  if (as.kind === 'fbdev') return as.fb ? fb_deferred_io_fsync(k, as.fb) : 0;
   if (!as.canWriteback) return 0; // tmpfs/shmem: nothing to write back
   const mm = k.memmap;
   let written = 0;

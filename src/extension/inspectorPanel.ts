@@ -10,6 +10,7 @@
 import * as vscode from 'vscode';
 import { panelMarks } from './stats';
 import type { InspectorRun } from '../shared/inspectorView';
+import { offeredVersions } from '../engine/versions';
 import type { InspectorAnswer, InspectorQuery } from '../views/inspectorService';
 import { Msg, MAX_PTE_PAGE, validateFromWebview, type FromWebview, type KernelVerdictsMessage, type ToWebview } from '../shared/protocol';
 import type { DocumentRun, DocumentRuns } from './documentRuns';
@@ -139,7 +140,7 @@ class InspectorPanel implements vscode.Disposable {
   }
 
   private postRun(): void {
-    if (this.view) this.post({ type: Msg.Run, run: this.view, selected: this.selected, uri: this.uri.toString(), file: this.uri.path.split('/').pop() ?? '' });
+    if (this.view) this.post({ type: Msg.Run, run: this.view, selected: this.selected, uri: this.uri.toString(), file: this.uri.path.split('/').pop() ?? '', kernels: offeredVersions() });
   }
 
   /** A run of the document was published: ask for its timeline and show it. */

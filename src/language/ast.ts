@@ -27,7 +27,8 @@ export type MapSpec =
 
 interface Base { range: Range; /** range of the leading keyword(s) */ kwRange: Range }
 
-export interface KernelStmt extends Base { kind: 'kernel'; version: { major: number; minor: number; text: string; range: Range } }
+/** `kernel 6.15` (mainline, patch 0) or `kernel 6.1.192` (that stable release). */
+export interface KernelStmt extends Base { kind: 'kernel'; version: { major: number; minor: number; patch: number; text: string; range: Range } }
 export interface SysctlStmt extends Base { kind: 'sysctl'; knob: Ident; value: Num }
 export interface FileStmt extends Base { kind: 'file'; name: Ident; pages: Num; cold: boolean }
 export interface ShmemStmt extends Base { kind: 'shmem'; name: Ident; pages: Num }

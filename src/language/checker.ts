@@ -9,12 +9,19 @@ import type {
 import { type Diagnostic, type RelatedInfo, type Severity, compareDiagnostics } from './diagnostics';
 import { CLEAR_REFS_MODES, KEYWORDS, SYSCTL_KNOBS, closest } from './keywords';
 import { type Limits, resolveLimits } from './limits';
+import { PAGE_SIZE, TASK_SIZE, deviceMmapRefusals, mmapArgRefusals, mprotectArgRefusal, munmapArgRefusal, pageAligned } from '../engine/uapi';
+import {
+  CHECKED_STABLE, DEFAULT_KERNEL, OLDEST_MODELLED, backportsChecked, compareReleases, hasRule, parseRelease, releaseText, rule,
+  type KernelRelease,
+} from '../engine/versions';
 
 export interface CheckOptions {
   limits?: Partial<Limits>;
   /** kernel version when the scenario has no `kernel` statement; default '6.15' */
   defaultKernel?: string;
 }
+
+export { TASK_SIZE };
 
 export type ObjKind = 'file' | 'shmem' | 'fbdev' | 'pfnmap';
 
@@ -46,8 +53,8 @@ export interface SymbolInfo {
 
 export interface CheckResult {
   diagnostics: Diagnostic[];
-  /** from the `kernel` statement, else the default (6.15) */
-  kernel: { major: number; minor: number };
+  /** from the `kernel` statement, else the default (6.15); patch 0 is the mainline release */
+  kernel: KernelRelease;
   /** statements that must not be executed */
   invalid: Set<Statement>;
   /** for hover, go-to-definition, references, rename, outline */
@@ -83,6 +90,7 @@ export const CHECK_CODES = {
   anonOffset: 'MMS309',
   wrprotectVersion: 'MMS401',
   oldKernel: 'MMS402',
+  uncheckedStable: 'MMS403',
   enomem: 'MMS501',
   einval: 'MMS502',
   objectTooLarge: 'MMS601',
@@ -91,27 +99,11 @@ export const CHECK_CODES = {
 } as const;
 
 const C = CHECK_CODES;
-const PAGE_SIZE = 4096;
-/** x86-64 TASK_SIZE_MAX without LA57: 2^47 minus the guard page (arch/x86 page_64_types.h). */
-export const TASK_SIZE = 0x7fff_ffff_f000;
 /** fault_around_bytes may not exceed PTRS_PER_PTE pages (mm/memory.c fault_around_bytes_set). */
 export const FAULT_AROUND_MAX = 512 * PAGE_SIZE;
-const MIN_KERNEL = { major: 6, minor: 1 };
-const WRPROTECT_KERNEL = { major: 6, minor: 15 };
+const MIN_KERNEL = parseRelease(OLDEST_MODELLED)!;
 
 function hex(n: number): string { return '0x' + n.toString(16); }
-function versionLess(a: { major: number; minor: number }, b: { major: number; minor: number }): boolean {
-  return a.major < b.major || (a.major === b.major && a.minor < b.minor);
-}
-function parseVersion(s: string | undefined): { major: number; minor: number } | undefined {
-  if (!s) return undefined;
-  const parts = s.split('.');
-  if (parts.length !== 2 || parts[0] === '' || parts[1] === '') return undefined;
-  const major = Number(parts[0]);
-  const minor = Number(parts[1]);
-  if (!Number.isSafeInteger(major) || !Number.isSafeInteger(minor) || major < 0 || minor < 0) return undefined;
-  return { major, minor };
-}
 function span(a: Range, b: Range): Range { return { start: a.start, end: b.end }; }
 function kindName(s: SymbolInfo): string {
   if (s.kind === 'object') return s.objKind === 'fbdev' ? 'an fbdev' : `a ${s.objKind ?? 'object'}`;
@@ -229,15 +221,16 @@ class Checker {
   private readonly labelOwners = new Map<string, string>();
   private bad = false;
   private ownerSeq = 0;
-  readonly kernel: { major: number; minor: number };
+  readonly kernel: KernelRelease;
   private kernelStmt?: KernelStmt;
 
-  constructor(private readonly scn: Scenario, private readonly limits: Limits, defaultKernel: { major: number; minor: number }) {
+  constructor(private readonly scn: Scenario, private readonly limits: Limits, defaultKernel: KernelRelease) {
     this.kernel = defaultKernel;
     const first = scn.statements[0];
     if (first && first.kind === 'kernel') {
       this.kernelStmt = first;
-      this.kernel = { major: first.version.major, minor: first.version.minor };
+      const v = first.version;
+      this.kernel = { major: v.major, minor: v.minor, patch: v.patch };
     }
   }
 
@@ -473,16 +466,17 @@ class Checker {
   private addrSpec(spec: MapSpec, what: 'munmap' | 'mprotect'): void {
     if (spec.kind !== 'addr') return;
     const addr = spec.addr.value;
-    if (addr % PAGE_SIZE !== 0) {
+    if (!pageAligned(addr)) {
       this.err(spec.addr.range, C.unaligned, `${what}: address ${spec.addr.text} is not page-aligned (the kernel refuses it with EINVAL)`);
     }
     const ok = this.pagesAtLeastOne(spec.pages, what);
-    const errno = what === 'munmap' ? 'EINVAL' : 'ENOMEM';
-    const code = what === 'munmap' ? C.einval : C.enomem;
-    if (addr >= TASK_SIZE) {
-      this.err(spec.addr.range, code, `${what}: address ${spec.addr.text} is outside the 47-bit user address space (TASK_SIZE ${hex(TASK_SIZE)}): ${errno}`);
-    } else if (ok && spec.pages.value > Math.floor((TASK_SIZE - addr) / PAGE_SIZE)) {
-      this.err(spec.pages.range, code, `${what}: ${spec.pages.text} pages at ${spec.addr.text} run past the end of the 47-bit user address space (TASK_SIZE ${hex(TASK_SIZE)}): ${errno}`);
+    const r = (what === 'munmap' ? munmapArgRefusal : mprotectArgRefusal)(addr, ok ? spec.pages.value : 1);
+    if (!r) return;
+    const code = r.errno === 'EINVAL' ? C.einval : C.enomem;
+    if (r.arg === 'addr') {
+      this.err(spec.addr.range, code, `${what}: address ${spec.addr.text} is outside the 47-bit user address space (TASK_SIZE ${hex(TASK_SIZE)}): ${r.errno}`);
+    } else {
+      this.err(spec.pages.range, code, `${what}: ${spec.pages.text} pages at ${spec.addr.text} run past the end of the 47-bit user address space (TASK_SIZE ${hex(TASK_SIZE)}): ${r.errno}`);
     }
   }
 
@@ -528,8 +522,12 @@ class Checker {
           this.err(s.range, 'MMS118', `'kernel' must come before every other statement`);
           return;
         }
-        if (versionLess(s.version, MIN_KERNEL)) {
-          this.err(s.version.range, C.oldKernel, `Linux ${s.version.text} is not modelled: mmscope models Linux ${MIN_KERNEL.major}.${MIN_KERNEL.minor} and later`);
+        if (compareReleases(this.kernel, MIN_KERNEL) < 0) {
+          this.err(s.version.range, C.oldKernel, `Linux ${s.version.text} is not modelled: mmscope models Linux ${OLDEST_MODELLED} and later`);
+        } else if (!backportsChecked(this.kernel)) {
+          this.warn(s.version.range, C.uncheckedStable,
+            `Linux ${s.version.text} runs as mainline ${this.kernel.major}.${this.kernel.minor} plus the stable backports mmscope's version table lists; ` +
+            `the table was checked for ${CHECKED_STABLE.map((c) => `${c.series}.y up to ${c.upTo}`).join(' and ')}, so backports to ${this.kernel.major}.${this.kernel.minor}.y it does not list are not modelled`);
         }
         return;
       }
@@ -600,10 +598,10 @@ class Checker {
         this.objPages(s.page, 'mkclean', true);
         return;
       case 'wrprotect': {
-        if (versionLess(this.kernel, WRPROTECT_KERNEL)) {
-          const v = `${this.kernel.major}.${this.kernel.minor}`;
+        if (!hasRule(this.kernel, 'mapping-wrprotect-range')) {
+          const v = releaseText(this.kernel);
           this.err(s.kwRange, C.wrprotectVersion,
-            `wrprotect: mapping_wrprotect_range() exists only from Linux 6.15; this scenario is for ${v}`,
+            `wrprotect: mapping_wrprotect_range() exists only from Linux ${rule('mapping-wrprotect-range').since}; this scenario is for ${v}`,
             this.kernelStmt ? [{ range: this.kernelStmt.range, message: `kernel ${v} selected here` }] : undefined);
         }
         this.objPages(s.pages, 'wrprotect', false);
@@ -719,18 +717,19 @@ class Checker {
     const anon = s.obj.name === 'anon';
     if (!anon) obj = this.useObj(s.obj, 'mmap');
     const addr = s.addr.value;
-    if (addr % PAGE_SIZE !== 0) {
-      this.err(s.addr.range, C.unaligned,
-        `mmap: address ${s.addr.text} is not page-aligned (a multiple of 4096 = 0x1000); the kernel refuses a fixed mapping there with EINVAL`);
-    }
     const pagesOk = this.pagesAtLeastOne(s.pages, 'mmap');
     let enomem = false;
-    if (addr >= TASK_SIZE) {
-      enomem = true;
-      this.err(s.addr.range, C.enomem, `mmap: address ${s.addr.text} is outside the 47-bit user address space (TASK_SIZE ${hex(TASK_SIZE)}): the kernel refuses it with ENOMEM`);
-    } else if (pagesOk && s.pages.value > Math.floor((TASK_SIZE - addr) / PAGE_SIZE)) {
-      enomem = true;
-      this.err(s.pages.range, C.enomem, `mmap: ${s.pages.text} pages at ${s.addr.text} run past the end of the 47-bit user address space (TASK_SIZE ${hex(TASK_SIZE)}): the kernel refuses it with ENOMEM`);
+    for (const r of mmapArgRefusals(addr, pagesOk ? s.pages.value : 1)) {
+      if (r.reason === 'unaligned') {
+        this.err(s.addr.range, C.unaligned,
+          `mmap: address ${s.addr.text} is not page-aligned (a multiple of 4096 = 0x1000); the kernel refuses a fixed mapping there with EINVAL`);
+      } else if (r.reason === 'beyond-task-size') {
+        enomem = true;
+        this.err(s.addr.range, C.enomem, `mmap: address ${s.addr.text} is outside the 47-bit user address space (TASK_SIZE ${hex(TASK_SIZE)}): the kernel refuses it with ENOMEM`);
+      } else if (r.reason === 'end-beyond-task-size') {
+        enomem = true;
+        this.err(s.pages.range, C.enomem, `mmap: ${s.pages.text} pages at ${s.addr.text} run past the end of the 47-bit user address space (TASK_SIZE ${hex(TASK_SIZE)}): the kernel refuses it with ENOMEM`);
+      }
     }
     if (!enomem && pagesOk && s.pages.value > this.limits.maxMappingPages) {
       this.err(s.pages.range, C.mappingTooLarge, `mmap: ${s.pages.text} pages is more than the limit of ${this.limits.maxMappingPages} pages for one mapping (maxMappingPages)`);
@@ -739,13 +738,15 @@ class Checker {
       this.warn(s.offset.range, C.anonOffset, `offset is ignored for anonymous memory (vm_pgoff is ${s.shared ? '0 for shared anon' : 'address >> 12 for private anon'})`);
     }
     if (obj && (obj.objKind === 'pfnmap' || obj.objKind === 'fbdev')) {
-      if (obj.objKind === 'pfnmap' && !s.shared) {
-        this.err(s.sharedRange, C.einval, `mmap: a private mapping of pfnmap '${obj.name}' fails with EINVAL (a VM_PFNMAP mapping cannot be copied on write)`);
-      }
       const off = s.offset?.value ?? 0;
-      if (obj.pages !== undefined && pagesOk && off + s.pages.value > obj.pages) {
-        const at = s.offset && off >= obj.pages ? s.offset.range : s.pages.range;
-        this.err(at, C.einval, `mmap: pages ${off}..${off + s.pages.value - 1} run past the end of ${obj.objKind} '${obj.name}' (${obj.pages} pages): the kernel refuses the mapping with EINVAL`);
+      const devPages = obj.pages ?? Number.MAX_SAFE_INTEGER;
+      for (const r of deviceMmapRefusals(obj.objKind, devPages, off, pagesOk ? s.pages.value : 0, s.shared)) {
+        if (r.reason === 'pfnmap-private') {
+          this.err(s.sharedRange, C.einval, `mmap: a private mapping of pfnmap '${obj.name}' fails with EINVAL (a VM_PFNMAP mapping cannot be copied on write)`);
+        } else if (pagesOk) {
+          const at = r.arg === 'offset' && s.offset ? s.offset.range : s.pages.range;
+          this.err(at, C.einval, `mmap: pages ${off}..${off + s.pages.value - 1} run past the end of ${obj.objKind} '${obj.name}' (${obj.pages} pages): the kernel refuses the mapping with EINVAL`);
+        }
       }
     }
     if (p && s.label && this.labelOk(p, s.label)) {
@@ -788,7 +789,7 @@ class Checker {
 /** Check a parsed scenario. Never throws. */
 export function check(scn: Scenario, opts: CheckOptions = {}): CheckResult {
   const limits = resolveLimits(opts.limits);
-  const def = parseVersion(opts.defaultKernel) ?? { major: 6, minor: 15 };
+  const def = parseRelease(opts.defaultKernel) ?? parseRelease(DEFAULT_KERNEL)!;
   const c = new Checker(scn, limits, def);
   c.run();
   c.diagnostics.sort(compareDiagnostics);

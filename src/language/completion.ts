@@ -3,6 +3,7 @@
 
 import type { CheckResult, SymbolInfo } from './checker';
 import { lexLine, type Token } from './lexer';
+import { changesAt, offeredVersions } from '../engine/versions';
 import {
   CLEAR_REFS_MODES, EXPECTATIONS, FB_BACKINGS, FOLIO_FLAGS, FOLIO_FLAG_DOCS, PROTS, PTE_FLAGS, PTE_FLAG_DOCS,
   SIGNALS, STATEMENTS, SYSCTL_KNOBS,
@@ -19,8 +20,11 @@ export interface CompletionEntry {
   insertText?: string;
 }
 
-/** Kernel versions offered after `kernel` (any MAJOR.MINOR is accepted). */
-export const KERNEL_VERSIONS = ['6.1', '6.6', '6.12', '6.14', '6.15'] as const;
+/**
+ * Kernel versions offered after `kernel`: every release where a rule of engine/versions.ts
+ * changes, the default and the oracle's releases (any MAJOR.MINOR[.PATCH] is accepted).
+ */
+export const KERNEL_VERSIONS: readonly string[] = offeredVersions();
 
 const kw = (label: string, detail?: string, documentation?: string): CompletionEntry => ({ label, kind: 'keyword', detail, documentation });
 const val = (label: string, detail?: string): CompletionEntry => ({ label, kind: 'value', detail });
@@ -101,7 +105,7 @@ export function completionsAt(lineText: string, character: number, check?: Check
   const w = (i: number) => ts[i]?.text;
   const prev = w(n - 1);
   switch (w(0)) {
-    case 'kernel': return n === 1 ? KERNEL_VERSIONS.map((v) => val(v, 'kernel version')) : [];
+    case 'kernel': return n === 1 ? KERNEL_VERSIONS.map((v) => val(v, `kernel ${changesAt(v)}`)) : [];
     case 'sysctl': return n === 1 ? SYSCTL_KNOBS.map((k) => kw(k)) : [];
     case 'file': case 'shmem': case 'pfnmap': case 'fbdev': {
       if (n === 2) return [kw('pages')];

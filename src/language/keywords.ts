@@ -13,7 +13,7 @@ export interface KeywordDoc {
 
 /** Statement keywords, in the order of the spec. */
 export const STATEMENTS: readonly KeywordDoc[] = [
-  { keyword: 'kernel', syntax: 'kernel MAJOR.MINOR', doc: 'The kernel version the scenario models (default 6.15). At most once, before any other statement.' },
+  { keyword: 'kernel', syntax: 'kernel MAJOR.MINOR[.PATCH]', doc: 'The kernel release the scenario models: `6.15` is mainline 6.15.0, `6.1.192` that stable release (mainline 6.1 plus the stable backports of modelled rules, docs/kernel-findings.md §14). Default 6.15. At most once, before any other statement.' },
   { keyword: 'sysctl', syntax: 'sysctl fault_around_bytes N', doc: 'Set the fault-around window (debugfs `fault_around_bytes`); 4096 turns fault-around off. Applies to later faults.' },
   { keyword: 'file', syntax: 'file NAME pages N [cold]', doc: 'A regular ext4 file with writeback; all pages cached and clean, or none cached with `cold`.' },
   { keyword: 'shmem', syntax: 'shmem NAME pages N', doc: 'A tmpfs/memfd file: page cache, no writeback, no write-notify; pages exist once faulted or written.' },

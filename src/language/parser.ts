@@ -47,6 +47,32 @@ function describe(t: Token): string {
   }
 }
 
+/**
+ * `kernel VERSION`: MAJOR.MINOR is the mainline release (patch 0), MAJOR.MINOR.PATCH that
+ * stable release. A part with a leading zero (`6.01`) is refused rather than read as 6.1:
+ * kernel releases are never written so, and `6.01` may as well mean 6.10.
+ */
+function kernelVersion(t: Token): KernelStmt['version'] {
+  const parts = t.text.split('.');
+  const whole = tokenRange(t);
+  if (parts.length !== 2 && parts.length !== 3) {
+    throw new Fail(whole, PARSE_CODES.badVersion, `kernel: the version is MAJOR.MINOR (a mainline release, e.g. 6.15) or MAJOR.MINOR.PATCH (a stable release, e.g. 6.1.192), found ${quote(t.text)}`);
+  }
+  const nums: number[] = [];
+  let at = whole.start.character;
+  for (const part of parts) {
+    const range = rangeOf(whole.start.line, at, at + part.length);
+    const n = Number(part);
+    if (part.length > 1 && part[0] === '0') {
+      throw new Fail(range, PARSE_CODES.badVersion, `kernel: ${quote(part)} in ${quote(t.text)} has a leading zero; release numbers are written without one (e.g. 6.1, 6.10)`);
+    }
+    if (!Number.isSafeInteger(n)) throw new Fail(range, PARSE_CODES.badVersion, `kernel: ${quote(part)} in ${quote(t.text)} is too large`);
+    nums.push(n);
+    at += part.length + 1;
+  }
+  return { major: nums[0], minor: nums[1], patch: nums[2] ?? 0, text: t.text, range: whole };
+}
+
 class LineParser {
   private i = 0;
   /** the statement being parsed, for messages ("mmap: expected ...") */
@@ -223,15 +249,9 @@ class LineParser {
     switch (kw.text) {
       case 'kernel': {
         const t = this.peek();
-        if (!t || (t.kind !== 'version' && t.kind !== 'int')) this.fail('the kernel version MAJOR.MINOR, e.g. 6.15', PARSE_CODES.badVersion);
+        if (!t || (t.kind !== 'version' && t.kind !== 'int')) this.fail('the kernel version MAJOR.MINOR or MAJOR.MINOR.PATCH, e.g. 6.15 or 6.1.192', PARSE_CODES.badVersion);
         this.i++;
-        const parts = t.text.split('.');
-        const major = Number(parts[0]);
-        const minor = Number(parts[1]);
-        if (parts.length !== 2 || !Number.isSafeInteger(major) || !Number.isSafeInteger(minor)) {
-          throw new Fail(tokenRange(t), PARSE_CODES.badVersion, `kernel: the version is MAJOR.MINOR (e.g. 6.15), found ${quote(t.text)}`);
-        }
-        return { kind: 'kernel', kwRange, range: whole(), version: { major, minor, text: t.text, range: tokenRange(t) } };
+        return { kind: 'kernel', kwRange, range: whole(), version: kernelVersion(t) };
       }
       case 'sysctl': {
         const knob = this.ident('the sysctl name (fault_around_bytes)');

@@ -1,8 +1,9 @@
 // Engine vs real kernel, per statement (docs/real-kernel.md, "Comparison").
 //
-// `captureEngine()` runs the engine as the oracle kernel (its MAJOR.MINOR, and the
-// kernel's own fbdev deferred-I/O delay) and records, after every statement, what user
-// space would see of the same pages the oracle looked at: cumulative faults (min+maj),
+// `captureEngine()` runs the engine as the oracle kernel (its exact release, e.g. 6.1.192
+// from oracle/release.ts, and the kernel's own fbdev deferred-I/O delay) and records,
+// after every statement, what user space would see of the same pages the oracle looked
+// at: cumulative faults (min+maj),
 // last signal, and per page pagemap's present / zero page / file / exclusive /
 // soft-dirty bits, the PFN's identity, and the folio's dirty / writeback / mapcount.
 // `compareScenario()` is pure: it joins that with an `OracleScenarioResult` on
@@ -63,7 +64,7 @@ export interface EngineCapture {
 }
 
 export interface CaptureOptions {
-  /** MAJOR.MINOR of the oracle kernel, e.g. '6.1' */
+  /** the release the oracle booted, e.g. '6.1.192' (oracle/release.ts bootedRelease); the engine runs as it */
   kernel: string;
   /** the oracle kernel's fbdev deferred-I/O delay (48 ms at HZ=250) */
   fbDelayMs?: number;

@@ -9,6 +9,8 @@ import { parse } from '../language/parser';
 import { check } from '../language/checker';
 import { findRuntimeDir, loadOracleEnv, oracleCacheDir, OracleSetupError, runOracle, type OracleRunResult } from './run';
 import { captureEngine, compareScenario, formatComparison, summaryLine, type ScenarioComparison } from './compare';
+import { bootedRelease } from './release';
+import { ORACLE_RELEASES } from '../engine/versions';
 
 export interface KernelReport {
   format: 'mmscope-kernel-comparison';
@@ -17,6 +19,8 @@ export interface KernelReport {
   exit: OracleRunResult['exit'];
   error?: string;
   timing: OracleRunResult['timing'];
+  /** the release the engine ran as, read from the booted kernel */
+  engineKernel: string;
   files: (ScenarioComparison & { file: string; oracleStatus: string; oracleErrors: string[] })[];
   summary: { files: number; agree: number; differ: number; notObservable: number };
 }
@@ -78,10 +82,11 @@ export async function kernelMain(argv: string[], write: W = (s) => process.stdou
     writeErr(`mmscope kernel: the oracle run failed (${res.exit}): ${res.error ?? ''}\n`);
     return 2;
   }
-  const m = /^(\d+)\.(\d+)/.exec(res.kernel.release);
-  const kernel = m ? `${m[1]}.${m[2]}` : '6.1';
+  // the engine runs at the exact release the oracle booted (6.1.192 for Debian's 6.1)
+  const booted = bootedRelease(res.kernel.release, res.kernel.version);
+  const kernel = booted?.release ?? ORACLE_RELEASES[0];
   const report: KernelReport = {
-    format: 'mmscope-kernel-comparison', version: 1, kernel: res.kernel, exit: res.exit, error: res.error, timing: res.timing,
+    format: 'mmscope-kernel-comparison', version: 1, kernel: res.kernel, engineKernel: kernel, exit: res.exit, error: res.error, timing: res.timing,
     files: [], summary: { files: inputs.length, agree: 0, differ: 0, notObservable: 0 },
   };
   inputs.forEach((inp, i) => {
@@ -97,6 +102,7 @@ export async function kernelMain(argv: string[], write: W = (s) => process.stdou
   if (json) write(JSON.stringify(report, null, 1) + '\n');
   else {
     write(`real kernel ${res.kernel.release} (HZ=${res.kernel.hz}, fb delay ${res.kernel.fbDelayMs} ms), QEMU/TCG; one boot for ${inputs.length} file(s), ${(res.timing.totalMs / 1000).toFixed(1)} s\n`);
+    write(`engine run as Linux ${kernel}${booted ? ` (${booted.exact ? '' : 'patch level unknown: mainline; '}${booted.source})` : ' (the booted release could not be read)'}\n`);
     if (!res.ok) write(`oracle run: ${res.exit}${res.error ? `: ${res.error}` : ''}${res.garbled.length ? `; ${res.garbled.length} garbled lines` : ''}\n`);
     for (const f of report.files) {
       write(`\n== ${f.file}\n`);

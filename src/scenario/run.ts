@@ -18,11 +18,12 @@ import { evaluateExpectation, type RunState } from './expect';
 import { Mm } from '../engine/mm';
 import type { Vma } from '../engine/vma';
 import { OutOfSimulatedRam } from '../engine/memmap';
+import { parseRelease } from '../engine/versions';
 
 export interface RunOptions {
   /** kernel version when the file has no `kernel` statement, e.g. '6.15' */
   defaultKernel?: string;
-  /** force this kernel version (the inspector's "compare kernels") */
+  /** force this kernel version, e.g. '6.14' or '6.1.192' (the inspector's "compare kernels", the oracle) */
   kernelOverride?: string;
   limits?: Partial<Limits>;
   /** stop after this many statements (cancellation checks) */
@@ -64,11 +65,6 @@ export const RUN_CODES = {
   noFolio: 'MMS801', oops: 'MMS802', efault: 'MMS803', warn: 'MMS804', noStructPage: 'MMS805',
 } as const;
 
-function parseVersion(v: string | undefined): { major: number; minor: number } | undefined {
-  const m = /^(\d+)\.(\d+)$/.exec(v ?? '');
-  return m ? { major: +m[1], minor: +m[2] } : undefined;
-}
-
 export function runText(text: string, opts: RunOptions = {}): RunResult {
   const { scenario, diagnostics: parseDiags } = parse(text);
   return runScenario(scenario, parseDiags, opts);
@@ -77,7 +73,7 @@ export function runText(text: string, opts: RunOptions = {}): RunResult {
 export function runScenario(scenario: Scenario, parseDiags: Diagnostic[], opts: RunOptions = {}): RunResult {
   const limits = resolveLimits(opts.limits);
   const chk = check(scenario, { limits: opts.limits, defaultKernel: opts.defaultKernel });
-  const version = parseVersion(opts.kernelOverride) ?? chk.kernel;
+  const version = parseRelease(opts.kernelOverride) ?? chk.kernel;
   const rec = new TraceRecorder();
   const k = new Kernel(new KernelProfile(version), rec, expectedPages(scenario, chk));
   rec.folioFlags = (pfn) => k.memmap.flags[pfn];

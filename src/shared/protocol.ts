@@ -40,7 +40,11 @@ export const enum Msg {
 
 // ---- to webview ---------------------------------------------------------------------
 
-export interface RunMessage { type: Msg.Run; run: InspectorRun; selected: number; /** the scenario document, kept in the webview state for the serializer */ uri: string; file: string }
+export interface RunMessage {
+  type: Msg.Run; run: InspectorRun; selected: number; /** the scenario document, kept in the webview state for the serializer */ uri: string; file: string;
+  /** the kernel versions the compare list offers (the host reads them from engine/versions.ts) */
+  kernels: string[];
+}
 export interface StepMessage { type: Msg.Step; runId: number; detail: StepDetail }
 export interface PtesMessage {
   type: Msg.Ptes; runId: number; requestId: number; step: number; offset: number; total: number; rows: PteRow[];

@@ -7,6 +7,7 @@ import { formatPteFlags } from '../engine/pte';
 import type { Statement } from '../language/ast';
 import type { CheckResult, SymbolInfo } from '../language/checker';
 import { expectationDoc, statementDoc } from '../language/keywords';
+import { DEFAULT_KERNEL, differencesFrom, parseRelease } from '../engine/versions';
 import type { RunResult } from '../scenario/run';
 import type { Step } from '../scenario/trace';
 import { kernelSourceUrl } from './kernelSource';
@@ -36,6 +37,10 @@ export function statementHover(r: RunResult, line: number, opts: HoverOptions = 
   const parts: string[] = [];
   const kwDoc = stmt.kind.startsWith('expect_') ? expectationDoc(stmt.kind.slice(7).replace(/_.*/, '')) : statementDoc(stmt.kind);
   if (kwDoc) parts.push(`**${kwDoc.syntax}**: ${kwDoc.doc}`);
+  if (stmt.kind === 'kernel') {
+    const diffs = differencesFrom(r.kernel.version, parseRelease(DEFAULT_KERNEL)!);
+    parts.push(diffs.length ? `Linux ${version}, unlike the default ${DEFAULT_KERNEL}:\n\n${diffs.map((d) => `- ${d}`).join('\n')}` : `Linux ${version} follows the same modelled rules as the default ${DEFAULT_KERNEL}.`);
+  }
   const step = stepAtLine(r, line);
   if (!step) { parts.push('_Not run (an earlier error stopped the run)._'); return parts.join('\n\n'); }
   if (step.skipped) { parts.push('_Not run: this line has an error._'); return parts.join('\n\n'); }

@@ -68,7 +68,8 @@ function fakeHost(fixture, perfTotal) {
       const run = fixture.run;
       switch (m.type) {
         case 'ready':
-          reply({ type: 'run', run, selected: m.selected ?? 0, uri: 'file:///fixture/' + fixture.file, file: fixture.file });
+          // the real host sends engine/versions.ts offeredVersions(); a fixed list is enough here
+          reply({ type: 'run', run, selected: m.selected ?? 0, uri: 'file:///fixture/' + fixture.file, file: fixture.file, kernels: ['6.1', '6.1.192', '6.14', '6.15'] });
           reply({ type: 'step', runId: run.runId, detail: fixture.steps[m.selected ?? 0] });
           break;
         case 'selectStep':

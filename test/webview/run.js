@@ -113,7 +113,7 @@ async function main() {
       before.forEach((el, i) => { el.__mark = i; });
       // the same run with a line inserted above step 2 (steps 2.. move down a line) and step 1's text changed
       const rows = run.rows.map((r, i) => ({ ...r, line: i >= 2 ? r.line + 1 : r.line, text: i === 1 ? ['changed'] : r.text }));
-      window.postMessage({ type: 'run', run: { ...run, runId: 99, rows }, selected: 3, uri: 'file:///x', file: 'x' }, '*');
+      window.postMessage({ type: 'run', run: { ...run, runId: 99, rows }, selected: 3, uri: 'file:///x', file: 'x', kernels: ['6.14', '6.15'] }, '*');
       return new Promise((resolve) => setTimeout(() => {
         const after = [...document.querySelectorAll('.tl-row')];
         resolve({

@@ -1,3 +1,4 @@
+import { offeredVersions } from '../../../src/engine/versions';
 import { strict as assert } from 'assert';
 import { completionsAt } from '../../../src/language/completion';
 import { check, parse } from '../../../src/language';
@@ -15,6 +16,15 @@ const chk = check(parse(SRC).scenario);
 const labels = (line: string, at = line.length) => completionsAt(line, at, chk).map((e) => e.label);
 
 describe('completion', () => {
+  it('after `kernel`: the versions of engine/versions.ts, each saying which rules change there', () => {
+    const l = completionsAt('kernel ', 7);
+    assert.deepEqual(l.map((c) => c.label), offeredVersions());
+    const at = (v: string) => l.find((c) => c.label === v)!.detail;
+    assert.equal(at('6.1.90'), 'kernel stable: fb-defio-mkwrite-pgoff');
+    assert.equal(at('6.1.192'), 'kernel stable; the real-kernel oracle boots it');
+    assert.match(at('6.15')!, /^kernel mainline: mapping-wrprotect-range; the default$/);
+  });
+
   it('offers the statement keywords at the start of a line', () => {
     const l = labels('');
     for (const k of ['kernel', 'file', 'mmap', 'write', 'expect', 'wait']) assert.ok(l.includes(k), k);

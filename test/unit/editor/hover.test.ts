@@ -18,6 +18,16 @@ const SRC = [
 const r = runText(SRC);
 
 describe('hover', () => {
+  it('the kernel line lists the rules where that release differs from the default 6.15 (engine/versions.ts)', () => {
+    const h = statementHover(runText('kernel 6.1.192\nprocess a'), 0)!;
+    assert.match(h, /Linux 6\.1\.192, unlike the default 6\.15/);
+    assert.match(h, /lacks `mapping-wrprotect-range` \(mainline 6\.15\)/);
+    assert.doesNotMatch(h, /fb-defio-mkwrite-pgoff/, '6.1.192 has the 6.1.90 backport, as 6.15 has the fix');
+    assert.match(statementHover(runText('kernel 6.1.89\nprocess a'), 0)!, /lacks `fb-defio-mkwrite-pgoff` \(mainline 6\.9, 78d9161d2bcd\)/);
+    assert.doesNotMatch(h, /set-pte-dirty/, '6.16 differs from neither');
+    assert.match(statementHover(runText('kernel 6.15\nprocess a'), 0)!, /same modelled rules as the default/);
+  });
+
   it('shows the fault path the engine took for a write to a shared file mapping', () => {
     const h = statementHover(r, 6)!;
     assert.match(h, /#PF 0x6/);

@@ -130,7 +130,7 @@ describe('fb_defio (drivers/video/fbdev/core/fb_defio.c)', () => {
     assert.equal(r.objects.get('fb')!.fb!.workRuns, 1);
   });
 
-  for (const v of ['6.1', '6.14', '6.15']) {
+  for (const v of ['6.1.192', '6.14', '6.15']) {
     it(`${v}: the framebuffer's last mapping gone is its last file release: lastclose flushes the pending work at once; a mapping left (another process, a fork, a split piece) keeps it pending`, () => {
       const r = run(`kernel ${v}
         fbdev fb pages 4 delay 50ms
@@ -158,10 +158,11 @@ describe('fb_defio (drivers/video/fbdev/core/fb_defio.c)', () => {
     });
   }
 
-  it('lastclose and page->mapping: 6.1 clears every page; 6.2–6.14 only pagerefs that cached a page (written, not just read: pageref_get runs in page_mkwrite); 6.15 never set it; a new mapping\'s fault sets it again', () => {
+  it('lastclose and page->mapping: up to 6.10 (and 6.1.y) every page; 6.11–6.14 only pagerefs that cached a page (written, not just read: pageref_get runs in page_mkwrite); 6.15 never set it; a new mapping\'s fault sets it again', () => {
     const cases: [string, string, string, string][] = [
       // kernel, page 1 (read) / page 2 (written) after lastclose, page 1 after a new fault
-      ['6.1', 'none', 'none', 'fb index 1'],
+      ['6.1.192', 'none', 'none', 'fb index 1'],
+      ['6.10', 'none', 'none', 'fb index 1'],
       ['6.14', 'fb index 1', 'none', 'fb index 1'],
       ['6.15', 'none', 'none', 'none'],
     ];

@@ -239,10 +239,10 @@ describe('language/checker: refusals the kernel makes with an errno (MMS5xx)', (
 
 describe('language/checker: kernel version', () => {
   it('the kernel statement sets the version; the default is 6.15, or the option', () => {
-    assert.deepEqual(parseAndCheck('kernel 6.14').result.kernel, { major: 6, minor: 14 });
-    assert.deepEqual(parseAndCheck('process a').result.kernel, { major: 6, minor: 15 });
-    assert.deepEqual(parseAndCheck('process a', { defaultKernel: '6.12' }).result.kernel, { major: 6, minor: 12 });
-    assert.deepEqual(parseAndCheck('process a', { defaultKernel: 'garbage' }).result.kernel, { major: 6, minor: 15 });
+    assert.deepEqual(parseAndCheck('kernel 6.14').result.kernel, { major: 6, minor: 14, patch: 0 });
+    assert.deepEqual(parseAndCheck('process a').result.kernel, { major: 6, minor: 15, patch: 0 });
+    assert.deepEqual(parseAndCheck('process a', { defaultKernel: '6.12' }).result.kernel, { major: 6, minor: 12, patch: 0 });
+    assert.deepEqual(parseAndCheck('process a', { defaultKernel: 'garbage' }).result.kernel, { major: 6, minor: 15, patch: 0 });
   });
 
   it('wrprotect before 6.15 is an error naming both versions (MMS401); from 6.15 it is fine', () => {
@@ -260,6 +260,27 @@ describe('language/checker: kernel version', () => {
   it('a kernel older than 6.1 is not modelled (MMS402)', () => {
     assert.deepEqual(errs('kernel 5.15'), [[1, 'MMS402']]);
     assert.deepEqual(errs('kernel 6.1'), []);
+    assert.deepEqual(errs('kernel 5.15.170'), [[1, 'MMS402']]);
+  });
+
+  it('a stable release: exact in the checked series (6.1.y to 6.1.192, 6.12.y to 6.12.118); elsewhere a warning at the version (MMS403)', () => {
+    assert.deepEqual(parseAndCheck('kernel 6.1.192').result.kernel, { major: 6, minor: 1, patch: 192 });
+    assert.deepEqual(parseAndCheck('process a', { defaultKernel: '6.1.90' }).result.kernel, { major: 6, minor: 1, patch: 90 });
+    for (const v of ['6.1.192', '6.12.118', '6.1', '6.6']) assert.deepEqual(parseAndCheck(`kernel ${v}`).all, [], v);
+    for (const v of ['6.6.50', '6.1.193']) {
+      const t = `kernel ${v}`;
+      const d = only(t);
+      assert.deepEqual([d.severity, d.code], ['warning', 'MMS403']);
+      assert.deepEqual(d.range, R(t, v));
+      assert.match(d.message, /runs as mainline 6\.(1|6) plus the stable backports/);
+    }
+  });
+
+  it('the wrprotect gate follows the table: 6.15 mainline; no stable release of 6.14 or 6.1 has it', () => {
+    assert.deepEqual(errs(lines('kernel 6.1.192', 'file f pages 1', 'wrprotect f[0]')), [[3, 'MMS401']]);
+    assert.equal(only(lines('kernel 6.1.192', 'file f pages 1', 'wrprotect f[0]')).message,
+      'wrprotect: mapping_wrprotect_range() exists only from Linux 6.15; this scenario is for 6.1.192');
+    assert.deepEqual(errs(lines('kernel 6.15.1', 'file f pages 1', 'wrprotect f[0]')), []);
   });
 });
 

@@ -6,9 +6,15 @@ describe('language/parser: every statement of the spec parses to its AST with ex
   it('kernel MAJOR.MINOR: version numbers and range; kwRange is the keyword', () => {
     const t = 'kernel 6.14';
     const s = one(t, 'kernel');
-    assert.deepEqual(s.version, { major: 6, minor: 14, text: '6.14', range: R(t, '6.14') });
+    assert.deepEqual(s.version, { major: 6, minor: 14, patch: 0, text: '6.14', range: R(t, '6.14') });
     assert.deepEqual(s.kwRange, R(t, 'kernel'));
     assert.deepEqual(s.range, R(t, 'kernel 6.14'));
+  });
+
+  it('kernel MAJOR.MINOR.PATCH is that stable release (language v2 "Versions")', () => {
+    const t = 'kernel 6.1.192';
+    assert.deepEqual(one(t, 'kernel').version, { major: 6, minor: 1, patch: 192, text: '6.1.192', range: R(t, '6.1.192') });
+    assert.equal(one('kernel 6.1.0', 'kernel').version.patch, 0, '6.1.0 is the mainline release 6.1');
   });
 
   it('sysctl fault_around_bytes N', () => {
@@ -387,9 +393,21 @@ describe('language/parser: syntax errors (one per bad line, at the offending tok
     assert.equal(d.code, 'MMS117');
   });
 
-  it('kernel version must be MAJOR.MINOR', () => {
-    assert.equal(parseError('kernel 6').code, 'MMS116');
-    assert.equal(parseError('kernel 6.1.2').code, 'MMS116');
+  it('kernel version must be MAJOR.MINOR or MAJOR.MINOR.PATCH, at the version token', () => {
+    for (const t of ['kernel 6', 'kernel 6.1.2.3']) {
+      const d = parseError(t);
+      assert.equal(d.code, 'MMS116');
+      assert.deepEqual(d.range, R(t, t.slice(7)));
+      assert.match(d.message, /MAJOR\.MINOR .*or MAJOR\.MINOR\.PATCH/);
+    }
+  });
+
+  it('a version part with a leading zero (kernel 6.01) is refused at that part, not read as 6.1', () => {
+    const d = parseError('kernel 6.01');
+    assert.equal(d.code, 'MMS116');
+    assert.deepEqual(d.range, R('kernel 6.01', '01'));
+    assert.match(d.message, /'01' in '6\.01' has a leading zero/);
+    assert.deepEqual(parseError('kernel 6.1.0192').range, R('kernel 6.1.0192', '0192'));
   });
 
   it('kernel after another statement, or twice, is an error and is dropped from the AST', () => {

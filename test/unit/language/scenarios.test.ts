@@ -112,6 +112,6 @@ describe('language: invalid/wrprotect-before-6.15.mms', () => {
     const line = text.split(/\r?\n/).findIndex(l => l.startsWith('wrprotect'));
     assert.deepEqual(r.all.map(d => [d.range.start.line, d.range.start.character, d.severity, d.code]), [[line, 0, 'error', 'MMS401']]);
     assert.match(r.all[0].message, /6\.15.*6\.14/);
-    assert.deepEqual(r.result.kernel, { major: 6, minor: 14 });
+    assert.deepEqual(r.result.kernel, { major: 6, minor: 14, patch: 0 });
   });
 });

@@ -75,8 +75,8 @@ describe('oracle comparison (engine vs real kernel)', () => {
 
   it('a kernel that behaves like the engine: every observable step agrees', () => {
     const b = forkRecorded();
-    const eng = captureEngine(b.scenario, b.res, { kernel: '6.1' });
-    assert.equal(eng.kernel, '6.1');
+    const eng = captureEngine(b.scenario, b.res, { kernel: '6.1.192' });
+    assert.equal(eng.kernel, '6.1.192', 'the engine runs at the release the oracle booted');
     const c = compareScenario(b.res, eng, { lines: b.lines });
     const by = (line: number) => c.steps.find((r) => r.line === line)!;
     assert.equal(c.summary.differ, 0, formatComparison(c).join('\n'));
@@ -92,7 +92,7 @@ describe('oracle comparison (engine vs real kernel)', () => {
 
   it('a different fault count and a shared PFN where the engine copied: differ, with both values', () => {
     const b = forkRecorded({ cWriteFaults: 0, cPfn: 100 });
-    const c = compareScenario(b.res, captureEngine(b.scenario, b.res, { kernel: '6.1' }), { lines: b.lines });
+    const c = compareScenario(b.res, captureEngine(b.scenario, b.res, { kernel: '6.1.192' }), { lines: b.lines });
     const row = c.steps.find((r) => r.line === 5)!;
     assert.equal(row.verdict, 'differ');
     const f = row.values.find((v) => v.field === 'faults')!;
@@ -109,7 +109,7 @@ describe('oracle comparison (engine vs real kernel)', () => {
   it('a tainted step is not observable, whatever the values', () => {
     const b = forkRecorded({ cWriteFaults: 0 });
     b.res.steps[4].taintedBy = [1];
-    const row = compareScenario(b.res, captureEngine(b.scenario, b.res, { kernel: '6.1' })).steps[4];
+    const row = compareScenario(b.res, captureEngine(b.scenario, b.res, { kernel: '6.1.192' })).steps[4];
     assert.equal(row.verdict, 'not-observable');
     assert.match(row.values[0].reason!, /tainted: L2 did not run on the real kernel/);
   });
@@ -117,7 +117,7 @@ describe('oracle comparison (engine vs real kernel)', () => {
   it('a statement with no user-space trigger is not observable, with the reason', () => {
     const text = 'file f pages 1\nprocess p\nmmap p f at 0x1000000 pages 1 shared rw as m\nwrite p m[0]\nmkclean f[0]\n';
     const b = blank(text);
-    const row = compareScenario(b.res, captureEngine(b.scenario, b.res, { kernel: '6.1' })).steps[4];
+    const row = compareScenario(b.res, captureEngine(b.scenario, b.res, { kernel: '6.1.192' })).steps[4];
     assert.equal(row.verdict, 'not-observable');
     assert.match(row.reason!, /no user-space trigger/);
   });
@@ -134,7 +134,7 @@ describe('oracle comparison (engine vs real kernel)', () => {
     // the kernel's work had not run yet at 62 ms (it does in the engine at 48 ms): no verdict
     b.res.steps[5].accesses = [fbacc(0, 62)]; b.res.steps[5].faults = { x: 1 }; b.res.steps[5].pages = [fbpage(present)];
     b.res.steps[7].accesses = [fbacc(1, 280)]; b.res.steps[7].faults = { x: 2 }; b.res.steps[7].pages = [fbpage(present)];
-    const eng = captureEngine(b.scenario, b.res, { kernel: '6.1', fbDelayMs: 48 });
+    const eng = captureEngine(b.scenario, b.res, { kernel: '6.1.192', fbDelayMs: 48 });
     assert.match(eng.notes[0], /delay 50 ms in the scenario; the engine ran with the real kernel's 48 ms/);
     const c = compareScenario(b.res, eng);
     assert.equal(c.steps[3].verdict, 'agree');
@@ -150,7 +150,7 @@ describe('oracle comparison (engine vs real kernel)', () => {
     const folio = (dirty: boolean) => ({ flags: 0, dirty, writeback: false, uptodate: true, lru: true, anon: false, referenced: false, mapcount: 1 });
     b.res.steps[4].objPages = [{ obj: 'f', index: 0, resident: true, pfn: 5, pfnId: 1, folio: folio(false) }];
     b.res.steps[4].expectation = { verdict: 'fail', checks: [{ subject: 'f[0]', flag: 'dirty', verdict: 'fail', observed: '0' }] };
-    const row = compareScenario(b.res, captureEngine(b.scenario, b.res, { kernel: '6.1' })).steps[4];
+    const row = compareScenario(b.res, captureEngine(b.scenario, b.res, { kernel: '6.1.192' })).steps[4];
     const f = row.values.find((v) => v.subject === 'f[0]')!;
     assert.deepEqual([f.engine, f.kernel, f.verdict], ['cached Dm1', 'cached m1', 'differ']);
     assert.match(f.reason!, /dirty: engine 1, kernel 0/);
@@ -175,7 +175,7 @@ describe('mmscope run --json --kernel-oracle', () => {
     const mms = path.join(dir, 'fork.mms');
     fs.writeFileSync(mms, FORK);
     const b = forkRecorded();
-    const c = compareScenario(b.res, captureEngine(b.scenario, b.res, { kernel: '6.1' }), { lines: b.lines });
+    const c = compareScenario(b.res, captureEngine(b.scenario, b.res, { kernel: '6.1.192' }), { lines: b.lines });
     const report = path.join(dir, 'k.json');
     fs.writeFileSync(report, JSON.stringify({ format: 'mmscope-kernel-comparison', version: 1, kernel: { release: '6.1.0-56-amd64' }, files: [{ ...c, file: 'elsewhere/fork.mms' }] }));
     let out = '';

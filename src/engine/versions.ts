@@ -1,0 +1,268 @@
+// Every version-dependent rule the engine models, in one table. A row names the kernel
+// function that changed, the mainline release that changed it (`since`, and `until` when
+// a later release undid it), the upstream commit, and the stable releases that received
+// it as a backport. `KernelProfile` (kernel.ts) answers `has(rule)` from this table for a
+// mainline release (`6.1` = 6.1.0) or an exact stable release (`6.1.192`); the checker,
+// completion and the inspector's version list read it too. Imports nothing.
+//
+// Sources (docs/kernel-findings.md §14): the patches and pull requests named in each row;
+// the first stable release of a backport is the `ChangeLog-6.1.N` section that lists the
+// commit in the changelog of Debian's linux 6.1.192-3 package (linux-libc-dev, src:linux),
+// which names every upstream stable update it merged. A commit id is given only where a
+// source read here shows it; the subject alone otherwise.
+
+/** A kernel release: mainline when `patch` is 0, else the stable release MAJOR.MINOR.PATCH. */
+export interface KernelRelease { major: number; minor: number; patch: number }
+
+export interface StableBackport {
+  /** the stable series, e.g. '6.1' */
+  series: string;
+  /** the first stable release that contains the backport, e.g. '6.1.90' */
+  release: string;
+}
+
+export interface VersionRule {
+  id: RuleId;
+  /** what the rule changes, one line */
+  change: string;
+  /** kernel source file and function */
+  file: string;
+  fn: string;
+  /** the mainline release that has the rule */
+  since: string;
+  /** the mainline release that no longer has it (the rule was undone or replaced) */
+  until?: string;
+  /** upstream commit: 12-hex id when established, and subject */
+  commit: { id?: string; subject: string };
+  backports: readonly StableBackport[];
+  /** what the engine does, where it is not simply "the new code from `since`" */
+  note?: string;
+}
+
+export const RULE_IDS = [
+  'fb-defio-release-hook',
+  'fb-defio-lastclose-only',
+  'fb-defio-flush-on-lastclose',
+  'fb-defio-fsync-flush',
+  'fb-defio-mkwrite-pgoff',
+  'fb-defio-lastclose-pagerefs',
+  'fb-defio-folio-api',
+  'mapping-wrprotect-range',
+  'mprotect-clean-anon-writable',
+  'vma-lock-retry-minor',
+  'set-pte-dirty-if-folio-dirty',
+] as const;
+export type RuleId = typeof RULE_IDS[number];
+
+/** The table, in mainline order. */
+export const VERSION_RULES: readonly VersionRule[] = [
+  {
+    id: 'fb-defio-folio-api',
+    change: 'the deferred work locks and write-protects with folio_lock()/folio_mkclean() (6.1: lock_page()/page_mkclean())',
+    file: 'drivers/video/fbdev/core/fb_defio.c', fn: 'fb_deferred_io_work',
+    since: '6.2',
+    commit: { subject: 'not established here (6.1 and 6.14 sources read; the 6.2 boundary is the earlier engine\'s)' },
+    backports: [],
+    note: 'the same walk under another name: only the trace differs',
+  },
+  {
+    id: 'fb-defio-release-hook',
+    change: 'fb_release() calls fb_deferred_io_release(): the pending work is cancelled and page->mapping cleared for every smem page, at every release of a file',
+    file: 'drivers/video/fbdev/core/fbmem.c', fn: 'fb_release → fb_deferred_io_release',
+    since: '6.2',
+    commit: { id: '3efc61d95259', subject: 'fbdev: Fix invalid page access after closing deferred I/O devices' },
+    backports: [{ series: '6.1', release: '6.1.13' }],
+    note: 'before: no release hook, page->mapping stays and the work stays armed after the last munmap',
+  },
+  {
+    id: 'mprotect-clean-anon-writable',
+    change: 'mprotect may make a clean exclusive private anon PTE writable at once; 6.1 required it to be dirty',
+    file: 'mm/mprotect.c', fn: 'can_change_pte_writable',
+    since: '6.2',
+    commit: { subject: 'mm/mprotect: allow clean exclusive anon pages to be writable' },
+    backports: [],
+  },
+  {
+    id: 'fb-defio-lastclose-only',
+    change: 'the release work runs only when the last file is released (open_count reaches 0: fb_deferred_io_lastclose)',
+    file: 'drivers/video/fbdev/core/fb_defio.c', fn: 'fb_deferred_io_release',
+    since: '6.3',
+    commit: { id: 'fe9ae05cfbe5', subject: 'fbdev: Fix incorrect page mapping clearance at fb_deferred_io_release()' },
+    backports: [{ series: '6.1', release: '6.1.21' }],
+    note: 'adds fbdefio->open_count and fb_deferred_io_lastclose(), which still cancels the work',
+  },
+  {
+    id: 'vma-lock-retry-minor',
+    change: 'file read faults run under the per-VMA lock; a VM_FAULT_RETRY without VM_FAULT_MAJOR is retried without FAULT_FLAG_TRIED (counted minor)',
+    file: 'arch/x86/mm/fault.c', fn: 'do_user_addr_fault',
+    since: '6.7',
+    commit: { id: '12214eba1992', subject: 'mm: handle read faults under the VMA lock (with 46e714c729c8, merged before v6.7)' },
+    backports: [],
+  },
+  {
+    id: 'fb-defio-fsync-flush',
+    change: 'fsync runs the pending work synchronously (flush_delayed_work); before, it cancelled the work and re-armed it with delay 0',
+    file: 'drivers/video/fbdev/core/fb_defio.c', fn: 'fb_deferred_io_fsync',
+    since: '6.8',
+    commit: { id: '15e4c1f46227', subject: 'fbdev: flush deferred work in fb_deferred_io_fsync()' },
+    backports: [{ series: '6.1', release: '6.1.75' }, { series: '6.6', release: '6.6.14' }],
+    note: 'before: fsync returns with nothing written; the re-armed work runs at the next `wait`',
+  },
+  {
+    id: 'fb-defio-flush-on-lastclose',
+    change: 'the last close flushes the pending work (runs it now) instead of cancelling it',
+    file: 'drivers/video/fbdev/core/fb_defio.c', fn: 'fb_deferred_io_lastclose',
+    since: '6.8',
+    commit: { id: '33cd6ea9c067', subject: 'fbdev: flush deferred IO before closing' },
+    backports: [{ series: '6.1', release: '6.1.75' }, { series: '6.6', release: '6.6.14' }],
+  },
+  {
+    id: 'fb-defio-mkwrite-pgoff',
+    change: 'page_mkwrite finds the pageref from vmf->pgoff; before, from the address relative to vm_start (vm_pgoff ignored)',
+    file: 'drivers/video/fbdev/core/fb_defio.c', fn: 'fb_deferred_io_page_mkwrite',
+    since: '6.9',
+    commit: { id: '78d9161d2bcd', subject: 'fbdev: fix incorrect address computation in deferred IO' },
+    backports: [{ series: '6.1', release: '6.1.90' }],
+  },
+  {
+    id: 'fb-defio-lastclose-pagerefs',
+    change: 'lastclose clears page->mapping only for pagerefs that cached a page; before, for every page of smem_len',
+    file: 'drivers/video/fbdev/core/fb_defio.c', fn: 'fb_deferred_io_lastclose',
+    since: '6.11',
+    commit: { subject: 'fbdev/deferred-io: Clean up pageref on lastclose' },
+    backports: [],
+  },
+  {
+    id: 'mapping-wrprotect-range',
+    change: 'fb_defio records the mapping at open and write-protects with mapping_wrprotect_range(); ->fault no longer sets page->mapping/index; the `wrprotect` statement exists',
+    file: 'mm/rmap.c, drivers/video/fbdev/core/fb_defio.c', fn: 'mapping_wrprotect_range, fb_deferred_io_work',
+    since: '6.15',
+    commit: { subject: 'series "expose mapping wrprotect, fix fb_defio use" (fb_defio: do not use deprecated page->mapping, index fields)' },
+    backports: [],
+  },
+  {
+    id: 'set-pte-dirty-if-folio-dirty',
+    change: 'a read fault maps a PTE that the protection lets write dirty when the folio is dirty',
+    file: 'mm/memory.c', fn: 'set_pte_range',
+    since: '6.16',
+    commit: { id: '4e92030c05dc', subject: 'mm: set the pte dirty if the folio is already dirty' },
+    backports: [],
+  },
+];
+
+/** The oldest release the engine models. */
+export const OLDEST_MODELLED = '6.1';
+/** The release a scenario without a `kernel` statement runs as. */
+export const DEFAULT_KERNEL = '6.15';
+
+/**
+ * The stable series whose changelog was checked for every row, up to which release (the
+ * changelogs of Debian's linux 6.1.192-3 and linux-6.12 6.12.118-1~deb12u1). Outside them
+ * a stable release runs as its mainline release plus the backports listed, and backports
+ * the table does not know may be missing.
+ */
+export const CHECKED_STABLE: readonly { series: string; upTo: string }[] = [
+  { series: '6.1', upTo: '6.1.192' },
+  { series: '6.12', upTo: '6.12.118' },
+];
+
+/** Was every backport up to release `r` looked for (mainline releases always are)? */
+export function backportsChecked(r: KernelRelease): boolean {
+  if (r.patch === 0) return true;
+  const c = CHECKED_STABLE.find((s) => s.series === seriesOf(r));
+  return !!c && compareReleases(r, must(c.upTo)) <= 0;
+}
+
+/**
+ * The exact releases the real-kernel oracle boots (Debian packages; the upstream release
+ * is in the package version, e.g. 6.1.192-3, not in `uname -r`).
+ */
+export const ORACLE_RELEASES = ['6.1.192', '6.12.118'] as const;
+
+// ---- releases ----------------------------------------------------------------------
+
+/** `6.1` → 6.1.0; `6.1.192`; undefined for anything else (leading zeros included). */
+export function parseRelease(text: string | undefined): KernelRelease | undefined {
+  const m = /^(0|[1-9]\d*)\.(0|[1-9]\d*)(?:\.(0|[1-9]\d*))?$/.exec(text ?? '');
+  if (!m) return undefined;
+  const r = { major: Number(m[1]), minor: Number(m[2]), patch: m[3] === undefined ? 0 : Number(m[3]) };
+  return Number.isSafeInteger(r.major) && Number.isSafeInteger(r.minor) && Number.isSafeInteger(r.patch) ? r : undefined;
+}
+
+function must(text: string): KernelRelease {
+  const r = parseRelease(text);
+  if (!r) throw new Error(`versions.ts: bad release '${text}'`);
+  return r;
+}
+
+export function compareReleases(a: KernelRelease, b: KernelRelease): number {
+  return a.major - b.major || a.minor - b.minor || a.patch - b.patch;
+}
+
+/** `6.1` for 6.1.0, `6.1.192` otherwise. */
+export function releaseText(r: KernelRelease): string {
+  return r.patch ? `${r.major}.${r.minor}.${r.patch}` : `${r.major}.${r.minor}`;
+}
+
+export function seriesOf(r: KernelRelease): string { return `${r.major}.${r.minor}`; }
+
+const RULES = new Map<RuleId, VersionRule>(VERSION_RULES.map((r) => [r.id, r]));
+
+export function rule(id: RuleId): VersionRule { return RULES.get(id)!; }
+
+/** Does release `r` have the rule: mainline since..until, or a stable backport in its series. */
+export function hasRule(r: KernelRelease, id: RuleId): boolean {
+  const row = RULES.get(id)!;
+  const mainline = { major: r.major, minor: r.minor, patch: 0 };
+  const inMainline = compareReleases(mainline, must(row.since)) >= 0 && (!row.until || compareReleases(mainline, must(row.until)) < 0);
+  if (inMainline) return true;
+  const series = seriesOf(r);
+  return row.backports.some((b) => b.series === series && compareReleases(r, must(b.release)) >= 0);
+}
+
+/** The rules whose answer at `r` differs from the answer at `base`. */
+export function rulesDiffering(r: KernelRelease, base: KernelRelease): VersionRule[] {
+  return VERSION_RULES.filter((row) => hasRule(r, row.id) !== hasRule(base, row.id));
+}
+
+/**
+ * The versions the editor offers (completion, the inspector's compare list): every release
+ * where a rule changes (mainline `since`/`until`, each backport's first stable release), the
+ * oldest modelled, the default and the oracle's releases, in release order.
+ */
+export function offeredVersions(): string[] {
+  const set = new Map<string, KernelRelease>();
+  const add = (t: string): void => { const r = must(t); set.set(releaseText(r), r); };
+  add(OLDEST_MODELLED);
+  add(DEFAULT_KERNEL);
+  for (const t of ORACLE_RELEASES) add(t);
+  for (const row of VERSION_RULES) {
+    add(row.since);
+    if (row.until) add(row.until);
+    for (const b of row.backports) add(b.release);
+  }
+  return [...set.values()].sort(compareReleases).map(releaseText);
+}
+
+/**
+ * One line per rule where release `r` differs from `base` (the default): what `r` does, and
+ * where the rule came from; for a kernel-line hover.
+ */
+export function differencesFrom(r: KernelRelease, base: KernelRelease): string[] {
+  return rulesDiffering(r, base).map((row) => {
+    const on = hasRule(r, row.id);
+    const bp = row.backports.find((b) => b.series === seriesOf(r) && compareReleases(r, must(b.release)) >= 0);
+    const from = bp ? `backported to ${bp.release}` : `mainline ${row.since}`;
+    return `${on ? 'has' : 'lacks'} \`${row.id}\` (${from}${row.commit.id ? `, ${row.commit.id}` : ''}): ${row.change}`;
+  });
+}
+
+/** What changes at release `text` (for completion): the rules whose mainline or backport starts there. */
+export function changesAt(text: string): string {
+  const r = must(text);
+  const ids = VERSION_RULES.filter((row) => (r.patch === 0 && row.since === releaseText(r)) || row.backports.some((b) => b.release === text)).map((row) => row.id);
+  const kind = r.patch === 0 ? 'mainline' : 'stable';
+  const oracle = (ORACLE_RELEASES as readonly string[]).includes(text) ? '; the real-kernel oracle boots it' : '';
+  const dflt = text === DEFAULT_KERNEL ? '; the default' : '';
+  return `${kind}${ids.length ? `: ${ids.join(', ')}` : ''}${oracle}${dflt}`;
+}

@@ -1,0 +1,195 @@
+// The version table (src/engine/versions.ts): every row is followed by the engine at the
+// release before and at its mainline `since`, and for each stable backport at the stable
+// release before and at the first one containing it. Kernel behaviour, per row.
+
+import { strict as assert } from 'assert';
+import {
+  DEFAULT_KERNEL, ORACLE_RELEASES, RULE_IDS, VERSION_RULES, compareReleases, hasRule, offeredVersions, parseRelease,
+  releaseText, rulesDiffering, type RuleId,
+} from '../../../src/engine/versions';
+import { KernelProfile } from '../../../src/engine/kernel';
+import type { RunResult } from '../../../src/scenario/run';
+import { PG_dirty } from '../../../src/engine/memmap';
+import { _PAGE_DIRTY } from '../../../src/engine/pte';
+import { do_mprotect } from '../../../src/engine/mmap';
+import { pte, run, task, walksOf, BASE } from './helpers';
+
+const A = BASE, B = 0x7e0000000000;
+const rel = (t: string) => parseRelease(t)!;
+
+/** What a scenario shows about one rule; `old` at the release without it, `now` with it. */
+interface Probe { text: string; see: (r: RunResult) => unknown; old: unknown; now: unknown }
+
+const fb = (body: string) => `fbdev fb pages 4 delay 50ms\nprocess a\nmmap a fb at ${A} pages 4 shared rw as p\n${body}`;
+const folioMapping = (r: RunResult, i: number): number => r.engine.memmap.mapping[r.engine.pfnOf(r.objects.get('fb')!, i)];
+const fbState = (r: RunResult) => r.objects.get('fb')!.fb!;
+
+const PROBES: Record<RuleId, Probe> = {
+  'fb-defio-folio-api': {
+    text: fb('write a p[1]\nflush fb'),
+    see: (r) => walksOf(r)[0].path.includes('page_mkclean'), old: true, now: false,
+  },
+  // the last munmap: before the hook nothing runs (the work stays armed, page->mapping stays)
+  'fb-defio-release-hook': {
+    text: fb('write a p[1]\nmunmap a p[0..3]'),
+    see: (r) => [fbState(r).work !== undefined, folioMapping(r, 1) !== 0], old: [true, true], now: [false, false],
+  },
+  // another process still maps the framebuffer: a per-file release cancels and clears anyway
+  'fb-defio-lastclose-only': {
+    text: fb(`process b\nmmap b fb at ${B} pages 4 shared rw as q\nwrite a p[1]\nmunmap a p[0..3]`),
+    see: (r) => [fbState(r).work !== undefined, folioMapping(r, 1) !== 0], old: [false, false], now: [true, true],
+  },
+  // msync → fb_deferred_io_fsync: flush now, or cancel and re-arm with delay 0 (runs at `wait`)
+  'fb-defio-fsync-flush': {
+    text: fb('write a p[1]\nmsync a p'),
+    see: (r) => [r.steps[r.steps.length - 1].result, fbState(r).workRuns, fbState(r).work?.due], old: [0, 0, 0], now: [1, 1, undefined],
+  },
+  'fb-defio-flush-on-lastclose': {
+    text: fb('write a p[1]\nmunmap a p[0..3]'),
+    see: (r) => [fbState(r).workRuns, fbState(r).pagereflist.length], old: [0, 1], now: [1, 0],
+  },
+  'fb-defio-mkwrite-pgoff': {
+    text: `fbdev fb pages 4\nprocess a\nmmap a fb at ${A} pages 2 offset 2 shared rw as p\nwrite a p[0]\nflush fb`,
+    see: (r) => fbState(r).lastWritten, old: [0], now: [2],
+  },
+  // a page only read (no pageref cached it) keeps page->mapping from 6.11
+  'fb-defio-lastclose-pagerefs': {
+    text: fb('read a p[1]\nwrite a p[2]\nmunmap a p[0..3]'),
+    see: (r) => [folioMapping(r, 1) !== 0, folioMapping(r, 2) !== 0], old: [false, false], now: [true, false],
+  },
+  'mapping-wrprotect-range': {
+    text: fb('read a p[1]'),
+    see: (r) => folioMapping(r, 1) !== 0, old: true, now: false,
+  },
+  // mprotect RO then RW of a clean exclusive anon PTE (cleaned by hand: the language cannot)
+  'mprotect-clean-anon-writable': {
+    text: 'process a\nmmap a anon at 0x1000000 pages 1 private rw as h\nwrite a h[0]',
+    see: (r) => {
+      const t = task(r, 'a');
+      t.mm.setPte(0x1000000, t.mm.pteFlags(0x1000000) & ~_PAGE_DIRTY, t.mm.ptePfn(0x1000000), 'test: clean');
+      do_mprotect(r.engine, t, 0x1000000, 0x1001000, 'r');
+      do_mprotect(r.engine, t, 0x1000000, 0x1001000, 'rw');
+      return pte(r, 'a', 'h', 0).W;
+    },
+    old: false, now: true,
+  },
+  // a fault on the PG_readahead page returns RETRY without MAJOR
+  'vma-lock-retry-minor': {
+    text: `file f pages 100 cold\nprocess a\nmmap a f at ${A} pages 100 shared r as m\nread a m[40]\nread a m[48]`,
+    see: (r) => task(r, 'a').majFlt, old: 2, now: 1,
+  },
+  // a read fault of a dirty shmem folio through a writable shared mapping
+  'set-pte-dirty-if-folio-dirty': {
+    text: `shmem s pages 1\nprocess w\nprocess a\nmmap w s at ${A} pages 1 shared rw as m\nmmap a s at ${B} pages 1 shared rw as m\n` +
+      'write w m[0]\nread a m[0]\nunmap_range s[0]\nread a m[0]',
+    see: (r) => {
+      assert.ok(r.engine.memmap.test(r.engine.pfnOf(r.objects.get('s')!, 0), PG_dirty), 'the folio is dirty');
+      return pte(r, 'a', 'm', 0).D;
+    },
+    old: false, now: true,
+  },
+};
+
+/** The mainline release before `since` (6.15 → 6.14; x.0 has none in this table). */
+function before(since: string): string {
+  const r = rel(since);
+  assert.ok(r.minor > 0, `${since}: no release before it in the same major`);
+  return releaseText({ major: r.major, minor: r.minor - 1, patch: 0 });
+}
+
+/** The probe's scenario at `version`, where every other rule is the same as at `version`. */
+function observe(id: RuleId, version: string): unknown {
+  const p = PROBES[id];
+  return p.see(run(`kernel ${version}\n${p.text}`));
+}
+
+/**
+ * A release where rule `id` answers `want` and the rules the probe depends on are in force
+ * (the lastclose probes need the release hook, the lastclose ones the lastclose only rule).
+ */
+const NEEDS: Partial<Record<RuleId, RuleId[]>> = {
+  'fb-defio-lastclose-only': ['fb-defio-release-hook'],
+  'fb-defio-flush-on-lastclose': ['fb-defio-lastclose-only'],
+  'fb-defio-lastclose-pagerefs': ['fb-defio-lastclose-only', 'fb-defio-flush-on-lastclose'],
+};
+
+describe('engine/versions.ts: one row per version-dependent rule', () => {
+  it('every rule id has exactly one row, rows are in mainline order, every release parses', () => {
+    assert.deepEqual(VERSION_RULES.map((r) => r.id).sort(), [...RULE_IDS].sort());
+    for (let i = 1; i < VERSION_RULES.length; i++) {
+      assert.ok(compareReleases(rel(VERSION_RULES[i - 1].since), rel(VERSION_RULES[i].since)) <= 0, VERSION_RULES[i].id);
+    }
+    for (const row of VERSION_RULES) {
+      assert.equal(rel(row.since).patch, 0, `${row.id}: since is a mainline release`);
+      assert.ok(!row.commit.id || /^[0-9a-f]{12}$/.test(row.commit.id), `${row.id}: 12-hex commit id`);
+      for (const b of row.backports) {
+        const br = rel(b.release);
+        assert.equal(`${br.major}.${br.minor}`, b.series, `${row.id}: ${b.release} is in ${b.series}.y`);
+        assert.ok(br.patch > 0 && compareReleases(br, rel(row.since)) < 0, `${row.id}: a backport to an older series`);
+      }
+    }
+  });
+
+  it('a mainline release is x.y.0; a stable release has the mainline rules plus the backports up to it', () => {
+    assert.equal(hasRule(rel('6.1'), 'fb-defio-release-hook'), false);
+    assert.equal(hasRule(rel('6.1.0'), 'fb-defio-release-hook'), false);
+    assert.equal(hasRule(rel('6.1.12'), 'fb-defio-release-hook'), false);
+    assert.equal(hasRule(rel('6.1.13'), 'fb-defio-release-hook'), true);
+    assert.equal(hasRule(rel('6.2'), 'fb-defio-release-hook'), true);
+    assert.equal(hasRule(rel('6.14.3'), 'mapping-wrprotect-range'), false);
+    assert.equal(new KernelProfile({ major: 6, minor: 1, patch: 90 }).has('fb-defio-mkwrite-pgoff'), true);
+    assert.equal(new KernelProfile({ major: 6, minor: 1 }).toString(), '6.1');
+    assert.equal(new KernelProfile({ major: 6, minor: 1, patch: 192 }).toString(), '6.1.192');
+  });
+
+  it('the releases the oracle boots: 6.1.192 has every fb_defio backport and none of the later mainline rules; 6.12.118 is mainline 6.12', () => {
+    const at = (v: string) => RULE_IDS.filter((id) => hasRule(rel(v), id));
+    assert.deepEqual(at('6.1.192'), [
+      'fb-defio-release-hook', 'fb-defio-lastclose-only', 'fb-defio-flush-on-lastclose', 'fb-defio-fsync-flush', 'fb-defio-mkwrite-pgoff',
+    ]);
+    assert.deepEqual(at('6.12.118'), at('6.12'));
+    assert.deepEqual(rulesDiffering(rel('6.1.192'), rel('6.1')).map((r) => r.id).sort(), at('6.1.192').sort());
+  });
+
+  it('the versions offered (completion, checker, inspector) are every release where a rule changes, the default and the oracle releases, in order', () => {
+    const offered = offeredVersions();
+    for (const row of VERSION_RULES) {
+      assert.ok(offered.includes(row.since), row.since);
+      for (const b of row.backports) assert.ok(offered.includes(b.release), b.release);
+    }
+    for (const v of [DEFAULT_KERNEL, ...ORACLE_RELEASES, '6.1']) assert.ok(offered.includes(v), v);
+    assert.deepEqual([...offered].sort((a, b) => compareReleases(rel(a), rel(b))), offered);
+    assert.equal(new Set(offered).size, offered.length);
+  });
+
+  for (const row of VERSION_RULES) {
+    const id = row.id;
+    const needs = NEEDS[id] ?? [];
+    it(`${id} (${row.fn}): off before ${row.since}, on at ${row.since}`, () => {
+      const prev = before(row.since);
+      for (const n of needs) assert.ok(hasRule(rel(prev), n), `${prev} has ${n}, which the probe needs`);
+      assert.deepEqual(observe(id, prev), PROBES[id].old, `${id} at ${prev}`);
+      assert.deepEqual(observe(id, row.since), PROBES[id].now, `${id} at ${row.since}`);
+    });
+    for (const b of row.backports) {
+      it(`${id}: backport to ${b.series}.y — off at the stable release before ${b.release}, on at ${b.release}`, () => {
+        const r = rel(b.release);
+        const prev = releaseText({ ...r, patch: r.patch - 1 });
+        for (const n of needs) assert.ok(hasRule(rel(prev), n), `${prev} has ${n}, which the probe needs`);
+        assert.deepEqual(observe(id, prev), PROBES[id].old, `${id} at ${prev}`);
+        assert.deepEqual(observe(id, b.release), PROBES[id].now, `${id} at ${b.release}`);
+      });
+    }
+  }
+
+  it('6.1 (mainline): after the last munmap the armed work still runs at its time and writes the page', () => {
+    const r = run(`kernel 6.1\n${fb('write a p[1]\nmunmap a p[0..3]\nwait 50ms\nexpect defio fb written 1')}`);
+    assert.equal(r.failed, 0);
+  });
+
+  it('6.1.74: fsync re-arms the work with delay 0: nothing written by msync, the work runs at the next wait (also with an empty list)', () => {
+    const r = run(`kernel 6.1.74\n${fb('write a p[1]\nmsync a p\nexpect result 0\nexpect defio fb pending 1\nwait 0ms\nexpect defio fb written 1\nmsync a p\nwait 0ms\nexpect defio fb written none')}`);
+    assert.equal(r.failed, 0);
+    assert.equal(fbState(r).workRuns, 2, 'the re-armed work runs even with nothing listed');
+  });
+});
