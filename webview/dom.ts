@@ -74,8 +74,3 @@ export function svg(tag: string, attrs: Record<string, string | number> = {}, ..
   for (const c of children) if (c) el.appendChild(c);
   return el;
 }
-export function svgText(x: number, y: number, text: string, cls: string): SVGElement {
-  const t = svg('text', { x, y, class: cls });
-  t.textContent = text;
-  return t;
-}

@@ -13,7 +13,7 @@ import {
   VM_FAULT_LOCKED, VM_FAULT_MAJOR, VM_FAULT_NOPAGE, VM_FAULT_OOPS, VM_FAULT_RETRY, VM_FAULT_SIGBUS,
   VM_FAULT_SIGSEGV, VmFault,
 } from './vmOps';
-import { VM_EXEC, VM_MAYSHARE, VM_MIXEDMAP, VM_PFNMAP, VM_READ, VM_SHARED, VM_WRITE, Vma, linear_page_index } from './vma';
+import { VM_EXEC, VM_MAYSHARE, VM_MIXEDMAP, VM_READ, VM_SHARED, VM_WRITE, Vma, linear_page_index } from './vma';
 import { anonVmaPrepare } from './anonVma';
 import { folio_add_file_rmap_pte, folio_add_new_anon_rmap, folio_remove_rmap_pte } from './rmapCounts';
 

@@ -1,7 +1,7 @@
 // mm/rmap.c: the rmap/mapcount bookkeeping the fault and zap paths call.
 
 import type { Kernel } from './kernel';
-import { PG_anon_exclusive, PG_swapbacked, PageKind } from './memmap';
+import { PG_anon_exclusive, PG_swapbacked } from './memmap';
 import type { Vma } from './vma';
 import { linear_page_index } from './vma';
 import { MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES } from './mm';
@@ -44,6 +44,3 @@ export function folio_remove_rmap_pte(k: Kernel, pfn: number, vma: Vma): void {
   }
 }
 
-export function isAnonPage(k: Kernel, pfn: number): boolean {
-  return k.memmap.kind[pfn] === PageKind.Anon;
-}

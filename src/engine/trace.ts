@@ -42,9 +42,3 @@ export interface Tracer {
   warn(message: string): void;
 }
 
-/** A Tracer that records nothing (benchmarks of the bare engine, invariant checks). */
-export const nullTracer: Tracer = {
-  faultBegin() {}, call() {}, faultEnd() {}, hwAccess() {}, pteSet() {}, folioSet() {},
-  walkBegin() {}, walkVisit() {}, walkSkip() {}, walkPte() {}, walkEnd() {}, defio() {},
-  signal() {}, oops() {}, vmasChanged() {}, warn() {},
-};

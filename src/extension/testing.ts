@@ -30,7 +30,7 @@ export class ScenarioTests implements vscode.Disposable {
   readonly onDidEndRun = this.ended.event;
   private readonly subs: vscode.Disposable[] = [];
 
-  constructor(private readonly runs: DocumentRuns, private readonly checks: DocumentChecks, private readonly backend: Backend) {
+  constructor(runs: DocumentRuns, private readonly checks: DocumentChecks, private readonly backend: Backend) {
     this.ctrl.resolveHandler = async (item) => { if (!item) await this.discoverAll(); };
     this.ctrl.refreshHandler = async () => { await this.discoverAll(); };
     const run = this.ctrl.createRunProfile('Run', vscode.TestRunProfileKind.Run, (req, tok) => this.run(req, tok), true, undefined, true);

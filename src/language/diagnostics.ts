@@ -22,10 +22,6 @@ export function rangeOf(line: number, startCol: number, endCol: number): Range {
   return { start: { line, character: startCol }, end: { line, character: endCol } };
 }
 
-export function spanRange(a: Range, b: Range): Range {
-  return { start: a.start, end: b.end };
-}
-
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 }

@@ -101,10 +101,6 @@ export const CLAUSE_KEYWORDS: readonly string[] = [
  */
 export const KEYWORDS: ReadonlySet<string> = new Set<string>([...STATEMENT_KEYWORDS, ...CLAUSE_KEYWORDS]);
 
-export function isKeyword(word: string): boolean {
-  return KEYWORDS.has(word);
-}
-
 export function statementDoc(keyword: string): KeywordDoc | undefined {
   return STATEMENTS.find(s => s.keyword === keyword);
 }

@@ -98,8 +98,6 @@ class LineParser {
     throw new Fail(rangeOf(this.line, end, end), code, `${this.prefix()}expected ${expected}, but the line ends here`);
   }
 
-  private next(): Token | undefined { return this.t[this.i++]; }
-
   private word(expected: string): Token {
     const t = this.peek();
     if (!t || t.kind !== 'word') this.fail(expected);

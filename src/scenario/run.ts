@@ -4,7 +4,7 @@
 import { parse } from '../language/parser';
 import { check, CHECK_CODES, type CheckResult } from '../language/checker';
 import type { Diagnostic, Severity } from '../language/diagnostics';
-import type { MapSpec, Num, PageSpec, Range, Scenario, Statement } from '../language/ast';
+import type { MapSpec, PageSpec, Range, Scenario, Statement } from '../language/ast';
 import { resolveLimits, type Limits } from '../language/limits';
 import { Kernel, KernelProfile, Task } from '../engine/kernel';
 import type { AddressSpace } from '../engine/addressSpace';
@@ -192,17 +192,6 @@ export function resolveAddrRange(st: RunState, proc: string, spec: PageSpec): { 
   if (!lab) return missingLabel(st, proc, spec.target.name);
   const first = spec.first.value, last = spec.last?.value ?? first;
   return { first: lab.start + first * 4096, count: Math.max(0, last - first + 1) };
-}
-
-/** The addresses of the pages named by a PAGES spec in proc (labels resolve in proc). */
-export function resolveAddrs(st: RunState, proc: string, spec: PageSpec): number[] | string {
-  if (spec.kind === 'addr') return [spec.addr.value - (spec.addr.value % 4096)];
-  const lab = st.labels.get(proc)?.get(spec.target.name);
-  if (!lab) return missingLabel(st, proc, spec.target.name);
-  const first = spec.first.value, last = spec.last?.value ?? first;
-  const out: number[] = [];
-  for (let i = first; i <= last; i++) out.push(lab.start + i * 4096);
-  return out;
 }
 
 function pageRange(spec: PageSpec): [number, number] {
