@@ -137,6 +137,12 @@ export function fb_deferred_io_work(k: Kernel, fb: FbDefio): void {
 }
 
 // kernel/workqueue.c: flush_delayed_work() — run a pending work now (the `flush` statement).
+// kernel/workqueue.c: flush_delayed_work(&info->deferred_work): the scenario's `flush OBJ`.
+export function flush_delayed_work(k: Kernel, fb: FbDefio): number {
+  k.tr.call('flush_delayed_work');
+  return flushDeferredWork(k, fb);
+}
+
 export function flushDeferredWork(k: Kernel, fb: FbDefio): number {
   if (!fb.work) return 0;
   k.cancelTimer(fb.work);

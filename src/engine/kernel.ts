@@ -141,7 +141,6 @@ export class Kernel {
     this.tasks.set(pid, t);
     return t;
   }
-  newPid(): number { return this.nextPid++; }
 
   // ---- time ----------------------------------------------------------------------
 

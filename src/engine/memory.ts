@@ -458,3 +458,11 @@ export function zap_pte_range(k: Kernel, vma: Vma, start: number, end: number, e
   return zapped;
 }
 
+
+// mm/memory.c: fault_around_bytes_set() (debugfs fault_around_bytes): the window is
+// rounddown_pow_of_two(val) bytes, at least one page. (The checker refuses values above
+// PTRS_PER_PTE pages and warns about 0, as the kernel's -EINVAL / one-page floor.)
+export function fault_around_bytes_set(k: Kernel, val: number): void {
+  const pages = Math.max(1, Math.floor(val / 4096));
+  k.faultAroundBytes = 2 ** Math.floor(Math.log2(pages)) * 4096;
+}

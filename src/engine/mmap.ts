@@ -1,33 +1,25 @@
-// mm/mmap.c + mm/vma.c: do_mmap / __mmap_region, munmap and VMA splitting, exit_mmap;
-// mm/mprotect.c; kernel/fork.c: dup_mmap + mm/memory.c: copy_page_range;
-// fs/proc/task_mmu.c: clear_refs (soft-dirty).
+// mm/mmap.c + mm/vma.c: do_mmap / __mmap_region, munmap and VMA splitting, exit_mmap.
+// (mprotect.ts: mm/mprotect.c; fork.ts: dup_mmap; clearRefs.ts: fs/proc/task_mmu.c.)
 
 import type { AddressSpace } from './addressSpace';
 import type { Kernel, Task } from './kernel';
 import { Mm } from './mm';
+import { PAGE_COPY, PAGE_NONE, PAGE_READONLY, PAGE_SHARED } from './pte';
 import {
-  PAGE_COPY, PAGE_NONE, PAGE_READONLY, PAGE_SHARED, pte_clear_soft_dirty, pte_dirty, pte_mkclean,
-  pte_mkold, pte_mkwrite, pte_modify, pte_none, pte_present, pte_protnone, pte_soft_dirty, pte_write, pte_wrprotect,
-} from './pte';
-import {
-  VM_ACCOUNT, VM_DONTCOPY, VM_DONTDUMP, VM_DONTEXPAND, VM_IO, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE, VM_MAYWRITE,
-  VM_MIXEDMAP, VM_PFNMAP, VM_READ, VM_SHARED, VM_SOFTDIRTY, VM_UFFD_WP, VM_WIPEONFORK, VM_WRITE, Vma, is_cow_mapping,
+  VM_ACCOUNT, VM_DONTDUMP, VM_DONTEXPAND, VM_IO, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE, VM_MAYWRITE, VM_PFNMAP, VM_READ, VM_SHARED, VM_SOFTDIRTY, VM_UFFD_WP, VM_WRITE, Vma,
 } from './vma';
 import { vm_ops_needs_writenotify, VmOps } from './vmOps';
 import { ext4_file_vm_ops, shmem_anon_vm_ops, shmem_vm_ops } from './filemap';
 import { fb_deferred_io_open, fb_deferred_io_vm_ops, fb_release } from './fbDefio';
 import { pfnmap_vm_ops } from './pfnmap';
-import { anonVmaFork, anonVmaPostUpdate, anonVmaPreUpdate, unlinkAnonVmas } from './anonVma';
-import { vm_normal_page, zap_pte_range } from './memory';
-import { PG_anon_exclusive } from './memmap';
-import { MM_ANONPAGES } from './mm';
-import { mm_counter_file } from './rmapCounts';
+import { anonVmaPostUpdate, anonVmaPreUpdate, unlinkAnonVmas } from './anonVma';
+import { zap_pte_range } from './memory';
 import { deviceMmapRefusals, mmapArgRefusals } from './uapi';
 
 export type Prot = 'r' | 'rw' | 'none';
 export type MmapResult = { ok: true; vma: Vma } | { ok: false; errno: 'EINVAL' | 'ENOMEM' | 'EEXIST'; why: string };
 
-function protFlags(prot: Prot): number {
+export function protFlags(prot: Prot): number {
   return prot === 'rw' ? VM_READ | VM_WRITE : prot === 'r' ? VM_READ : 0;
 }
 
@@ -164,7 +156,7 @@ export function split_vma(vma: Vma, addr: number, newBelow: boolean): Vma {
 }
 
 /** The VMAs exactly covering [start, end), splitting at the edges (vma_modify / munmap). */
-function isolate(mm: Mm, start: number, end: number): Vma[] {
+export function isolate(mm: Mm, start: number, end: number): Vma[] {
   let vmas = mm.overlapping(start, end);
   if (vmas.length && vmas[0].start < start) split_vma(vmas[0], start, true);
   vmas = mm.overlapping(start, end);
@@ -207,155 +199,3 @@ export function exit_mmap(k: Kernel, task: Task): void {
   task.alive = false;
   k.tr.vmasChanged(task.pid);
 }
-
-// mm/mprotect.c: do_mprotect_pkey() → mprotect_fixup() + change_pte_range(): new vm_flags,
-// vma_set_page_prot(), then pte_modify() on every present PTE; where the VMA wants a manual
-// write upgrade, can_change_pte_writable() may make a PTE writable at once.
-// do_mprotect_pkey() fails with ENOMEM, changing nothing, only when no VMA covers `start`;
-// otherwise it walks the VMAs in address order (for_each_vma_range) and applies
-// mprotect_fixup() to each one before checking the next: a hole (`vma->vm_start != tmp`),
-// a VMA without VM_MAYWRITE (EACCES) or a gap at the end (`tmp < end` → ENOMEM) stops it
-// with the VMAs before it already changed.
-export function do_mprotect(k: Kernel, task: Task, start: number, end: number, prot: Prot): { ok: boolean; why?: string } {
-  const vmas = task.mm.overlapping(start, end);
-  if (!vmas.length || vmas[0].start > start) return { ok: false, why: 'ENOMEM: range not fully mapped' };
-  const want = protFlags(prot);
-  let tmp = start;
-  let why: string | undefined;
-  for (const v of vmas) {
-    if (v.start > tmp) { why = 'ENOMEM: range not fully mapped'; break; }
-    if ((want & VM_WRITE) && !v.has(VM_MAYWRITE)) { why = 'EACCES: no VM_MAYWRITE'; break; }
-    const nstart = tmp, nend = Math.min(v.end, end);
-    for (const vma of isolate(task.mm, nstart, nend)) {
-      vma.flags = (vma.flags & ~(VM_READ | VM_WRITE)) | want;
-      vma_set_page_prot(vma);
-      change_protection(k, vma);
-    }
-    tmp = nend;
-  }
-  if (!why && tmp < end) why = 'ENOMEM: range not fully mapped';
-  k.tr.vmasChanged(task.pid);
-  return why ? { ok: false, why } : { ok: true };
-}
-
-// mm/mprotect.c: vma_wants_manual_pte_write_upgrade()
-function vma_wants_manual_pte_write_upgrade(vma: Vma): boolean {
-  if (vma.has(VM_SHARED)) return vma_wants_writenotify(vma);
-  return vma.has(VM_WRITE);
-}
-
-// mm/mprotect.c: can_change_pte_writable(). 6.1 refused every clean PTE up front
-// (`pte_protnone || !pte_dirty`); 6.2 ("mm/mprotect: allow clean exclusive anon pages to
-// be writable") kept the dirty test for shared mappings only (kernel-findings item 8).
-function can_change_pte_writable(k: Kernel, vma: Vma, flags: number, pfn: number): boolean {
-  if (!vma.has(VM_WRITE)) return false;
-  if (pte_protnone(flags)) return false;
-  if (!k.profile.has('mprotect-clean-anon-writable') && !pte_dirty(flags)) return false;
-  if (!vma.has(VM_SOFTDIRTY) && !pte_soft_dirty(flags)) return false; // soft-dirty tracking wants the fault
-  if (!vma.has(VM_SHARED)) {
-    // 6.1 also required the PTE to be dirty for a private anon upgrade (relaxed in 6.2)
-    if (!k.profile.has('mprotect-clean-anon-writable') && !pte_dirty(flags)) return false;
-    const page = vm_normal_page(k, vma, flags, pfn);
-    return !!page && k.memmap.folioTestAnon(page) && k.memmap.test(page, PG_anon_exclusive);
-  }
-  return pte_dirty(flags); // shared: the filesystem was notified only if the PTE is dirty
-}
-
-function change_protection(k: Kernel, vma: Vma): void {
-  const mm = vma.mm;
-  const tryWritable = vma_wants_manual_pte_write_upgrade(vma);
-  for (let addr = vma.start; addr < vma.end; addr += 4096) {
-    const flags = mm.pteFlags(addr), pfn = mm.ptePfn(addr);
-    if (pte_none(flags, pfn) || !pte_present(flags)) continue;
-    let n = pte_modify(flags, vma.pageProt);
-    if (tryWritable && !pte_write(n) && can_change_pte_writable(k, vma, n, pfn)) n = pte_mkwrite(n);
-    if (n !== flags) mm.setPte(addr, n, pfn, 'mprotect: change_pte_range');
-  }
-}
-
-// kernel/fork.c (mm/mmap.c from 6.16): dup_mmap() — copy every VMA; a file VMA goes into
-// i_mmap right after its parent (vma_interval_tree_insert_after); copy_page_range() only
-// when vma_needs_copy().
-export function dup_mmap(k: Kernel, parent: Task, child: Task): void {
-  for (const pv of parent.mm.vmas) {
-    if (pv.has(VM_DONTCOPY)) continue;
-    const cv = new Vma(child.mm, pv.start, pv.end, pv.pgoff, pv.flags, pv.pageProt, pv.ops, pv.file, pv.label);
-    cv.filp = pv.filp; // get_file()
-    if (pv.has(VM_WIPEONFORK)) { child.mm.insertVma(cv); continue; }
-    anonVmaFork(cv, pv);
-    if (cv.file) {
-      if (cv.has(VM_SHARED) && cv.has(VM_MAYWRITE)) cv.file.iMmapWritable++;
-      cv.file.iMmap.insertAfter(cv, pv);
-    }
-    child.mm.insertVma(cv);
-    if (vma_needs_copy(cv, pv)) copy_page_range(k, cv, pv);
-  }
-  k.tr.vmasChanged(child.pid);
-  k.tr.vmasChanged(parent.pid);
-}
-
-// mm/memory.c: vma_needs_copy() — uffd-wp, PFNMAP/MIXEDMAP, or an anon_vma.
-function vma_needs_copy(dst: Vma, src: Vma): boolean {
-  if (dst.has(VM_UFFD_WP)) return true;
-  if (src.has(VM_PFNMAP | VM_MIXEDMAP)) return true;
-  return !!src.anonVma;
-}
-
-// mm/memory.c: copy_page_range() → copy_present_ptes(): anon pages are shared
-// (PageAnonExclusive cleared, mapcount and refcount up); a COW mapping write-protects a
-// writable PTE in parent and child; a VM_SHARED source gives the child a clean copy;
-// the child's copy is always old.
-function copy_page_range(k: Kernel, dst: Vma, src: Vma): void {
-  const cow = is_cow_mapping(src.flags);
-  const smm = src.mm, dmm = dst.mm, mm = k.memmap;
-  for (let addr = src.start; addr < src.end; addr += 4096) {
-    const t = smm.pt.lookup(addr);
-    if (!t) { addr = (Math.floor(addr / 2 ** 21) + 1) * 2 ** 21 - 4096; continue; }
-    const flags = smm.pteFlags(addr), pfn = smm.ptePfn(addr);
-    if (pte_none(flags, pfn)) continue;
-    const page = vm_normal_page(k, src, flags, pfn);
-    if (page) {
-      if (mm.folioTestAnon(page)) {
-        // folio_try_dup_anon_rmap_pte()
-        mm.clearFlag(page, PG_anon_exclusive);
-        mm.mapcount[page]++; mm.refcount[page]++;
-        dmm.rss[MM_ANONPAGES]++;
-      } else {
-        // folio_dup_file_rmap_pte()
-        mm.mapcount[page]++; mm.refcount[page]++;
-        dmm.rss[mm_counter_file(k, page)]++;
-      }
-    }
-    let child = flags;
-    if (cow && pte_write(flags)) {
-      smm.setPte(addr, pte_wrprotect(flags), pfn, 'fork: copy_present_ptes wrprotects the parent (COW)');
-      child = pte_wrprotect(child);
-    }
-    if (src.has(VM_SHARED)) child = pte_mkclean(child);
-    child = pte_mkold(child);
-    dmm.setPte(addr, child, pfn, 'fork: copy_present_ptes');
-  }
-}
-
-// fs/proc/task_mmu.c: clear_refs_write(CLEAR_REFS_SOFT_DIRTY): clear VM_SOFTDIRTY and
-// vma_set_page_prot() on every VMA, then (skipping VM_PFNMAP VMAs, clear_refs_test_walk)
-// clear_soft_dirty(): write-protect every present PTE and clear its soft-dirty bit.
-export function clear_refs_soft_dirty(k: Kernel, task: Task): void {
-  const mm = task.mm;
-  for (const vma of mm.vmas) {
-    if (vma.has(VM_SOFTDIRTY)) { vma.flags &= ~VM_SOFTDIRTY; vma_set_page_prot(vma); }
-  }
-  for (const vma of mm.vmas) {
-    if (vma.has(VM_PFNMAP)) continue;
-    for (let addr = vma.start; addr < vma.end; addr += 4096) {
-      const t = mm.pt.lookup(addr);
-      if (!t) { addr = (Math.floor(addr / 2 ** 21) + 1) * 2 ** 21 - 4096; continue; }
-      const flags = mm.pteFlags(addr), pfn = mm.ptePfn(addr);
-      if (pte_none(flags, pfn) || !pte_present(flags)) continue;
-      const n = pte_clear_soft_dirty(pte_wrprotect(flags));
-      if (n !== flags) mm.setPte(addr, n, pfn, 'clear_refs: clear_soft_dirty');
-    }
-  }
-  k.tr.vmasChanged(task.pid);
-}
-

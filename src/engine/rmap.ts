@@ -175,3 +175,18 @@ export function unmapMappingRange(k: Kernel, mapping: AddressSpace, first: numbe
   k.tr.walkEnd(zapped);
   return zapped;
 }
+
+/**
+ * The scenario's `mkclean OBJ[I]`: folio_mkclean() on the folio at that index. With no folio
+ * there (not in the page cache, or no struct page behind the PFN) the kernel has nothing to
+ * call it on: the walk is recorded empty (so `expect walk` sees no VMA) and the result is 0.
+ */
+export function folioMkcleanAt(k: Kernel, as: AddressSpace, index: number): { result: number; pfn: number; noFolio: boolean } {
+  const pfn = k.pfnOf(as, index);
+  if (!pfn || !k.memmap.pfnValid(pfn)) {
+    k.tr.walkBegin('folio_mkclean', as.id, index, 1, 0);
+    k.tr.walkEnd(0);
+    return { result: 0, pfn, noFolio: true };
+  }
+  return { result: folioMkclean(k, pfn), pfn, noFolio: false };
+}

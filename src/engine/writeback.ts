@@ -20,6 +20,12 @@ export function folio_clear_dirty_for_io(k: Kernel, as: AddressSpace, pfn: numbe
   return k.memmap.clearFlag(pfn, PG_dirty);
 }
 
+// mm/filemap.c: filemap_write_and_wait_range(): the scenario's `writeback OBJ[...]`.
+export function filemap_write_and_wait_range(k: Kernel, as: AddressSpace, first: number, last: number): number {
+  k.tr.call('filemap_write_and_wait_range');
+  return writebackRange(k, as, first, last);
+}
+
 // mm/filemap.c: file_write_and_wait_range() → writepages over the dirty-tagged folios in
 // [first, last] in index order: lock, folio_clear_dirty_for_io, start writeback, unlock;
 // then wait for writeback to end (so PG_writeback is clear when it returns).

@@ -8,14 +8,16 @@ import type { MapSpec, PageSpec, Range, Scenario, Statement } from '../language/
 import { resolveLimits, type Limits } from '../language/limits';
 import { Kernel, KernelProfile, Task } from '../engine/kernel';
 import type { AddressSpace } from '../engine/addressSpace';
-import { userAccess } from '../engine/memory';
-import { clear_refs_soft_dirty, do_mmap, do_mprotect, do_munmap, dup_mmap, exit_mmap } from '../engine/mmap';
-import { folioMkclean, mappingWrprotectRange, pfnMkcleanRange, unmapMappingRange } from '../engine/rmap';
-import { msyncRange, writebackRange } from '../engine/writeback';
-import { flushDeferredWork } from '../engine/fbDefio';
+import { fault_around_bytes_set, userAccess } from '../engine/memory';
+import { clear_refs_soft_dirty } from '../engine/clearRefs';
+import { do_fork } from '../engine/fork';
+import { do_mmap, do_munmap, exit_mmap } from '../engine/mmap';
+import { do_mprotect } from '../engine/mprotect';
+import { folioMkcleanAt, mappingWrprotectRange, pfnMkcleanRange, unmapMappingRange } from '../engine/rmap';
+import { filemap_write_and_wait_range, msyncRange } from '../engine/writeback';
+import { flush_delayed_work } from '../engine/fbDefio';
 import { Step, TraceBudgetExceeded, TraceRecorder, type VmaSnapshot } from './trace';
 import { evaluateExpectation, type RunState } from './expect';
-import { Mm } from '../engine/mm';
 import type { Vma } from '../engine/vma';
 import { OutOfSimulatedRam } from '../engine/memmap';
 import { parseRelease } from '../engine/versions';
@@ -212,10 +214,7 @@ function execute(st: RunState, s: Statement, step: Step, out: Out): void {
   switch (s.kind) {
     case 'kernel': return;
     case 'sysctl': {
-      // /sys/kernel/debug/fault_around_bytes: rounded down to a power of two pages
-      let pages = Math.max(1, Math.floor(s.value.value / 4096));
-      pages = 2 ** Math.floor(Math.log2(pages));
-      k.faultAroundBytes = pages * 4096;
+      fault_around_bytes_set(k, s.value.value);
       return;
     }
     case 'file': st.objects.set(s.name.name, k.createFile(s.name.name, s.pages.value, s.cold)); return;
@@ -232,12 +231,8 @@ function execute(st: RunState, s: Statement, step: Step, out: Out): void {
     case 'fork': {
       const parent = task(st, s.parent.name);
       if (!parent) return deadProc(st, s.parent.name, s.range, out);
-      const pid = k.newPid();
-      const child = new Task(pid, s.child.name, new Mm(pid, k.tr));
-      k.tasks.set(pid, child);
-      st.pids.set(s.child.name, pid); st.tasksByName.set(s.child.name, child);
-      k.tr.call('dup_mmap');
-      dup_mmap(k, parent, child);
+      const child = do_fork(k, parent, s.child.name);
+      st.pids.set(s.child.name, child.pid); st.tasksByName.set(s.child.name, child);
       const labs = new Map<string, LabelInfo>();
       for (const [n, l] of st.labels.get(s.parent.name) ?? []) labs.set(n, { ...l, proc: s.child.name });
       st.labels.set(s.child.name, labs);
@@ -300,14 +295,12 @@ function execute(st: RunState, s: Statement, step: Step, out: Out): void {
       const obj = st.objects.get(s.page.kind === 'named' ? s.page.target.name : '');
       if (!obj) return;
       const [i] = pageRange(s.page);
-      const pfn = k.pfnOf(obj, i);
-      if (!pfn || !k.memmap.pfnValid(pfn)) {
-        out(s.range, 'warning', RUN_CODES.noFolio, pfn ? `no struct page behind ${obj.name}[${i}] (pfn 0x${pfn.toString(16)}): nothing for folio_mkclean(); result 0`
+      const r = folioMkcleanAt(k, obj, i);
+      if (r.noFolio) {
+        out(s.range, 'warning', RUN_CODES.noFolio, r.pfn ? `no struct page behind ${obj.name}[${i}] (pfn 0x${r.pfn.toString(16)}): nothing for folio_mkclean(); result 0`
           : `no folio at ${obj.name}[${i}] (not in the page cache): folio_mkclean() not called; result 0`);
-        k.tr.walkBegin('folio_mkclean', obj.id, i, 1, 0); k.tr.walkEnd(0);
-        st.lastResult = 0; step.result = 0; return;
       }
-      st.lastResult = step.result = folioMkclean(k, pfn);
+      st.lastResult = step.result = r.result;
       return;
     }
     case 'wrprotect': {
@@ -316,7 +309,6 @@ function execute(st: RunState, s: Statement, step: Step, out: Out): void {
       const [i, j] = pageRange(s.pages);
       const pfn = k.pfnOf(obj, i);
       if (!pfn) out(s.range, 'warning', RUN_CODES.noFolio, `no page at ${obj.name}[${i}] (not in the page cache): pfn 0 matches no PTE`);
-      k.tr.call('mapping_wrprotect_range');
       st.lastResult = step.result = mappingWrprotectRange(k, obj, i, pfn, j - i + 1);
       return;
     }
@@ -342,8 +334,7 @@ function execute(st: RunState, s: Statement, step: Step, out: Out): void {
       const obj = st.objects.get(s.obj.name);
       if (!obj) return;
       const first = s.first?.value ?? 0, last = s.last?.value ?? (s.first ? first : obj.sizePages - 1);
-      k.tr.call('filemap_write_and_wait_range');
-      st.lastResult = step.result = writebackRange(k, obj, first, last);
+      st.lastResult = step.result = filemap_write_and_wait_range(k, obj, first, last);
       return;
     }
     case 'msync': {
@@ -364,8 +355,7 @@ function execute(st: RunState, s: Statement, step: Step, out: Out): void {
     case 'flush': {
       const obj = st.objects.get(s.obj.name);
       if (!obj?.fb) return;
-      k.tr.call('flush_delayed_work');
-      st.lastResult = step.result = flushDeferredWork(k, obj.fb);
+      st.lastResult = step.result = flush_delayed_work(k, obj.fb);
       return;
     }
     case 'clear_refs': {

@@ -144,7 +144,7 @@ describe('fork, mprotect, clear_refs (kernel/fork.c, mm/mprotect.c, fs/proc/task
       const t = r.engine.tasks.get(r.pids.get('p')!)!;
       const { _PAGE_DIRTY } = require('../../../src/engine/pte');
       t.mm.setPte(0x1000000, t.mm.pteFlags(0x1000000) & ~_PAGE_DIRTY, t.mm.ptePfn(0x1000000), 'test: clean');
-      const { do_mprotect } = require('../../../src/engine/mmap');
+      const { do_mprotect } = require('../../../src/engine/mprotect');
       do_mprotect(r.engine, t, 0x1000000, 0x1001000, 'r');
       do_mprotect(r.engine, t, 0x1000000, 0x1001000, 'rw');
       assert.equal(pte(r, 'p', 'h', 0).W, writable, `${v}`);

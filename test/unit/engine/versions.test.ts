@@ -11,7 +11,7 @@ import { KernelProfile } from '../../../src/engine/kernel';
 import type { RunResult } from '../../../src/scenario/run';
 import { PG_dirty } from '../../../src/engine/memmap';
 import { _PAGE_DIRTY } from '../../../src/engine/pte';
-import { do_mprotect } from '../../../src/engine/mmap';
+import { do_mprotect } from '../../../src/engine/mprotect';
 import { pte, run, task, walksOf, BASE } from './helpers';
 
 const A = BASE, B = 0x7e0000000000;

@@ -1,0 +1,28 @@
+// fs/proc/task_mmu.c: /proc/PID/clear_refs (soft-dirty).
+
+import type { Kernel, Task } from './kernel';
+import { pte_clear_soft_dirty, pte_none, pte_present, pte_wrprotect } from './pte';
+import { VM_PFNMAP, VM_SOFTDIRTY } from './vma';
+import { vma_set_page_prot } from './mmap';
+
+// fs/proc/task_mmu.c: clear_refs_write(CLEAR_REFS_SOFT_DIRTY): clear VM_SOFTDIRTY and
+// vma_set_page_prot() on every VMA, then (skipping VM_PFNMAP VMAs, clear_refs_test_walk)
+// clear_soft_dirty(): write-protect every present PTE and clear its soft-dirty bit.
+export function clear_refs_soft_dirty(k: Kernel, task: Task): void {
+  const mm = task.mm;
+  for (const vma of mm.vmas) {
+    if (vma.has(VM_SOFTDIRTY)) { vma.flags &= ~VM_SOFTDIRTY; vma_set_page_prot(vma); }
+  }
+  for (const vma of mm.vmas) {
+    if (vma.has(VM_PFNMAP)) continue;
+    for (let addr = vma.start; addr < vma.end; addr += 4096) {
+      const t = mm.pt.lookup(addr);
+      if (!t) { addr = (Math.floor(addr / 2 ** 21) + 1) * 2 ** 21 - 4096; continue; }
+      const flags = mm.pteFlags(addr), pfn = mm.ptePfn(addr);
+      if (pte_none(flags, pfn) || !pte_present(flags)) continue;
+      const n = pte_clear_soft_dirty(pte_wrprotect(flags));
+      if (n !== flags) mm.setPte(addr, n, pfn, 'clear_refs: clear_soft_dirty');
+    }
+  }
+  k.tr.vmasChanged(task.pid);
+}

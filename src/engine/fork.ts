@@ -1,0 +1,85 @@
+// kernel/fork.c (mm/mmap.c from 6.16): dup_mmap; mm/memory.c: copy_page_range.
+
+import type { Kernel, Task } from './kernel';
+import { pte_mkclean, pte_mkold, pte_none, pte_write, pte_wrprotect } from './pte';
+import {
+  VM_DONTCOPY, VM_MAYWRITE, VM_MIXEDMAP, VM_PFNMAP, VM_SHARED, VM_UFFD_WP, VM_WIPEONFORK, Vma, is_cow_mapping,
+} from './vma';
+import { anonVmaFork } from './anonVma';
+import { vm_normal_page } from './memory';
+import { PG_anon_exclusive } from './memmap';
+import { MM_ANONPAGES } from './mm';
+import { mm_counter_file } from './rmapCounts';
+
+// kernel/fork.c (mm/mmap.c from 6.16): dup_mmap() — copy every VMA; a file VMA goes into
+// i_mmap right after its parent (vma_interval_tree_insert_after); copy_page_range() only
+// when vma_needs_copy().
+export function dup_mmap(k: Kernel, parent: Task, child: Task): void {
+  for (const pv of parent.mm.vmas) {
+    if (pv.has(VM_DONTCOPY)) continue;
+    const cv = new Vma(child.mm, pv.start, pv.end, pv.pgoff, pv.flags, pv.pageProt, pv.ops, pv.file, pv.label);
+    cv.filp = pv.filp; // get_file()
+    if (pv.has(VM_WIPEONFORK)) { child.mm.insertVma(cv); continue; }
+    anonVmaFork(cv, pv);
+    if (cv.file) {
+      if (cv.has(VM_SHARED) && cv.has(VM_MAYWRITE)) cv.file.iMmapWritable++;
+      cv.file.iMmap.insertAfter(cv, pv);
+    }
+    child.mm.insertVma(cv);
+    if (vma_needs_copy(cv, pv)) copy_page_range(k, cv, pv);
+  }
+  k.tr.vmasChanged(child.pid);
+  k.tr.vmasChanged(parent.pid);
+}
+
+// mm/memory.c: vma_needs_copy() — uffd-wp, PFNMAP/MIXEDMAP, or an anon_vma.
+function vma_needs_copy(dst: Vma, src: Vma): boolean {
+  if (dst.has(VM_UFFD_WP)) return true;
+  if (src.has(VM_PFNMAP | VM_MIXEDMAP)) return true;
+  return !!src.anonVma;
+}
+
+// mm/memory.c: copy_page_range() → copy_present_ptes(): anon pages are shared
+// (PageAnonExclusive cleared, mapcount and refcount up); a COW mapping write-protects a
+// writable PTE in parent and child; a VM_SHARED source gives the child a clean copy;
+// the child's copy is always old.
+function copy_page_range(k: Kernel, dst: Vma, src: Vma): void {
+  const cow = is_cow_mapping(src.flags);
+  const smm = src.mm, dmm = dst.mm, mm = k.memmap;
+  for (let addr = src.start; addr < src.end; addr += 4096) {
+    const t = smm.pt.lookup(addr);
+    if (!t) { addr = (Math.floor(addr / 2 ** 21) + 1) * 2 ** 21 - 4096; continue; }
+    const flags = smm.pteFlags(addr), pfn = smm.ptePfn(addr);
+    if (pte_none(flags, pfn)) continue;
+    const page = vm_normal_page(k, src, flags, pfn);
+    if (page) {
+      if (mm.folioTestAnon(page)) {
+        // folio_try_dup_anon_rmap_pte()
+        mm.clearFlag(page, PG_anon_exclusive);
+        mm.mapcount[page]++; mm.refcount[page]++;
+        dmm.rss[MM_ANONPAGES]++;
+      } else {
+        // folio_dup_file_rmap_pte()
+        mm.mapcount[page]++; mm.refcount[page]++;
+        dmm.rss[mm_counter_file(k, page)]++;
+      }
+    }
+    let child = flags;
+    if (cow && pte_write(flags)) {
+      smm.setPte(addr, pte_wrprotect(flags), pfn, 'fork: copy_present_ptes wrprotects the parent (COW)');
+      child = pte_wrprotect(child);
+    }
+    if (src.has(VM_SHARED)) child = pte_mkclean(child);
+    child = pte_mkold(child);
+    dmm.setPte(addr, child, pfn, 'fork: copy_present_ptes');
+  }
+}
+
+// kernel/fork.c: copy_process() for fork(2), as far as memory goes: a new task with its own
+// mm (mm_init), then dup_mm() → dup_mmap().
+export function do_fork(k: Kernel, parent: Task, name: string): Task {
+  const child = k.createTask(name);
+  k.tr.call('dup_mmap');
+  dup_mmap(k, parent, child);
+  return child;
+}
