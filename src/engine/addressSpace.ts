@@ -3,18 +3,15 @@
 
 import { IntervalTree } from './intervalTree';
 import type { Vma } from './vma';
-import type { FbDefio } from './fbDefio';
+import type { FileOperations } from './fileOperations';
 
 export type ObjKind = 'file' | 'shmem' | 'fbdev' | 'pfnmap';
 
 /** mm/readahead.c: struct file_ra_state (the fields mmap read-around uses). */
 export interface RaState { start: number; size: number; asyncSize: number }
 
-let nextMappingId = 1;
-export function resetMappingIds(): void { nextMappingId = 1; }
 
 export class AddressSpace {
-  readonly id = nextMappingId++;
   /** i_pages for order-0 folios: index → PFN, 0 = no folio */
   readonly iPages: Uint32Array;
   nrpages = 0;
@@ -23,12 +20,16 @@ export class AddressSpace {
   /** i_mmap_writable: shared VMAs that may write (mapping_allow_writable) */
   iMmapWritable = 0;
   ra: RaState = { start: 0, size: 0, asyncSize: 0 };
-  /** fbdev: the deferred-I/O state; pfnmap/fbdev: backing PFNs */
-  fb: FbDefio | undefined;
+  /** the file_operations of the inode behind it (its filesystem or driver) */
+  fops!: FileOperations;
+  /** the driver's own state (fb_info / fb_deferred_io for an fbdev) */
+  private_data: unknown;
   /** physical PFN of each object page for fbdev/pfnmap (no page cache) */
   backing: Uint32Array | undefined;
 
   constructor(
+    /** the kernel's number for it (Kernel.ids) */
+    readonly id: number,
     readonly name: string,
     readonly kind: ObjKind,
     /** i_size in pages (smem_len / PAGE_SIZE for an fbdev) */

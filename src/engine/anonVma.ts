@@ -6,15 +6,12 @@ import type { Vma } from './vma';
 
 export interface AnonVmaChain { vma: Vma; anonVma: AnonVma; start: number; last: number }
 
-let nextAnonVmaId = 1;
-export function resetAnonVmaIds(): void { nextAnonVmaId = 1; }
 
 export class AnonVma {
-  readonly id = nextAnonVmaId++;
   root: AnonVma;
   parent: AnonVma;
   readonly rbRoot = new IntervalTree<AnonVmaChain>((c) => c.start, (c) => c.last);
-  constructor(parent?: AnonVma) {
+  constructor(readonly id: number, parent?: AnonVma) {
     this.root = parent ? parent.root : this;
     this.parent = parent ?? this;
   }
@@ -32,7 +29,7 @@ export function anonVmaChainLink(vma: Vma, anonVma: AnonVma): void {
 // model never merges VMAs, so it always allocates.)
 export function anonVmaPrepare(vma: Vma): AnonVma {
   if (vma.anonVma) return vma.anonVma;
-  const av = new AnonVma();
+  const av = new AnonVma(vma.mm.ids.anonVma++);
   vma.anonVma = av;
   anonVmaChainLink(vma, av);
   return av;
@@ -44,7 +41,7 @@ export function anonVmaPrepare(vma: Vma): AnonVma {
 export function anonVmaFork(child: Vma, parent: Vma): void {
   if (!parent.anonVma) return;
   for (const avc of parent.avcs) anonVmaChainLink(child, avc.anonVma);
-  const av = new AnonVma(parent.anonVma);
+  const av = new AnonVma(child.mm.ids.anonVma++, parent.anonVma);
   child.anonVma = av;
   anonVmaChainLink(child, av);
 }

@@ -3,6 +3,7 @@
 
 import type { Kernel } from './kernel';
 import type { AddressSpace } from './addressSpace';
+import type { FileOperations } from './fileOperations';
 import { PG_readahead, PG_uptodate, PG_dirty, PG_swapbacked } from './memmap';
 import { VM_FAULT_LOCKED, VM_FAULT_MAJOR, VM_FAULT_RETRY, VM_FAULT_SIGBUS, FAULT_FLAG_TRIED, VmFault, VmOps } from './vmOps';
 
@@ -97,3 +98,15 @@ export const shmem_vm_ops: VmOps = {
   name: 'shmem_vm_ops', faultName: 'shmem_fault', fault: shmem_fault, mapPages: true,
 };
 export const shmem_anon_vm_ops: VmOps = { ...shmem_vm_ops, name: 'shmem_anon_vm_ops' };
+
+// fs/ext4/file.c: ext4_file_operations — ->mmap (ext4_file_mmap) installs ext4_file_vm_ops;
+// fsync is the generic page-cache writeback (writeback.ts).
+export const ext4_file_operations: FileOperations = {
+  name: 'ext4_file_operations', mmap: () => ({ ops: ext4_file_vm_ops, flags: 0 }),
+};
+
+// mm/shmem.c: shmem_file_operations — ->mmap (shmem_mmap) installs shmem_vm_ops, or
+// shmem_anon_vm_ops for the object behind a shared anonymous mapping (shmem_zero_setup).
+export const shmem_file_operations: FileOperations = {
+  name: 'shmem_file_operations', mmap: (_k, as) => ({ ops: as.anonShmem ? shmem_anon_vm_ops : shmem_vm_ops, flags: 0 }),
+};

@@ -6,10 +6,8 @@ import { AddressSpace, ObjKind } from './addressSpace';
 import { Memmap, OutOfSimulatedRam, PageKind, PG_uptodate, PG_lru } from './memmap';
 import { Mm } from './mm';
 import type { Tracer } from './trace';
-import { FbDefio, FbBacking } from './fbDefio';
-import { resetVmaIds } from './vma';
-import { resetAnonVmaIds } from './anonVma';
-import { resetMappingIds } from './addressSpace';
+import { ext4_file_operations, shmem_file_operations } from './filemap';
+import { Ids } from './ids';
 import { RULE_IDS, hasRule, releaseText, type KernelRelease, type RuleId } from './versions';
 
 /**
@@ -45,6 +43,8 @@ export interface Timer { due: number; seq: number; fire: () => void; owner: numb
 export class Kernel {
   readonly memmap: Memmap;
   readonly objects = new Map<number, AddressSpace>();
+  /** the numbers it hands out for VMAs, anon_vmas and address_spaces */
+  readonly ids = new Ids();
   readonly tasks = new Map<number, Task>();
   /** jiffies, HZ=1000 */
   now = 0;
@@ -56,7 +56,6 @@ export class Kernel {
   /** default read_ahead_kb 128 → 32 pages */
   raPages = 32;
   constructor(readonly profile: KernelProfile, readonly tr: Tracer, expectedPages = 0) {
-    resetVmaIds(); resetAnonVmaIds(); resetMappingIds();
     this.memmap = new Memmap(tr, expectedPages);
   }
 
@@ -66,7 +65,8 @@ export class Kernel {
   createFile(name: string, pages: number, cold: boolean): AddressSpace {
     // fail before allocating anything when the cache cannot fit in the simulated RAM
     if (!cold && pages > this.memmap.framesLeft()) throw new OutOfSimulatedRam();
-    const as = new AddressSpace(name, 'file', pages, true, 'ext4_dirty_folio');
+    const as = new AddressSpace(this.ids.mapping++, name, 'file', pages, true, 'ext4_dirty_folio');
+    as.fops = ext4_file_operations;
     if (!cold) for (let i = 0; i < pages; i++) this.addToPageCache(as, i, PG_uptodate);
     this.objects.set(as.id, as);
     return as;
@@ -74,40 +74,14 @@ export class Kernel {
 
   /** A tmpfs/memfd file: pages exist only once faulted or written. */
   createShmem(name: string, pages: number, anonShmem = false): AddressSpace {
-    const as = new AddressSpace(name, 'shmem', pages, false, 'shmem_dirty_folio', anonShmem);
+    const as = new AddressSpace(this.ids.mapping++, name, 'shmem', pages, false, 'shmem_dirty_folio', anonShmem);
+    as.fops = shmem_file_operations;
     this.objects.set(as.id, as);
     return as;
   }
 
-  createFbdev(name: string, pages: number, backing: FbBacking, delayMs: number, sorted: boolean): AddressSpace {
-    // The device inode's own address_space: no writeback (device bdi); fb_deferred_io_open
-    // sets a_ops = fb_deferred_io_aops (dirty_folio = noop_dirty_folio).
-    const as = new AddressSpace(name, 'fbdev', pages, false, 'noop_dirty_folio');
-    as.backing = new Uint32Array(pages);
-    if (backing === 'vmalloc') {
-      const pfns = this.memmap.allocVmallocPages(pages);
-      for (let i = 0; i < pages; i++) as.backing[i] = pfns[i];
-    } else if (backing === 'contig') {
-      if (pages > this.memmap.framesLeft()) throw new OutOfSimulatedRam();
-      const first = this.memmap.allocContig(pages, PageKind.Kmem);
-      for (let i = 0; i < pages; i++) as.backing[i] = first + i;
-    } else {
-      const first = this.memmap.reserveNoPage(pages);
-      for (let i = 0; i < pages; i++) as.backing[i] = first + i;
-    }
-    // drivers/video/fbdev/core/fb_defio.c, fb_deferred_io_init(): "if (fbdefio->delay == 0)
-    // /* set a default of 1 s */ fbdefio->delay = HZ;" (every version 6.1 … 6.15+, HZ = 1000).
-    as.fb = new FbDefio(as, backing, delayMs === 0 ? 1000 : delayMs, sorted);
-    this.objects.set(as.id, as);
-    return as;
-  }
-
-  /** A device that maps raw PFNs with vmf_insert_pfn (no struct page). */
-  createPfnmap(name: string, pages: number): AddressSpace {
-    const as = new AddressSpace(name, 'pfnmap', pages, false, 'noop_dirty_folio');
-    as.backing = new Uint32Array(pages);
-    const first = this.memmap.reserveNoPage(pages);
-    for (let i = 0; i < pages; i++) as.backing[i] = first + i;
+  /** A driver's object (drivers/): its inode's address_space, now known to the kernel. */
+  registerObject(as: AddressSpace): AddressSpace {
     this.objects.set(as.id, as);
     return as;
   }
@@ -137,7 +111,7 @@ export class Kernel {
 
   createTask(name: string): Task {
     const pid = this.nextPid++;
-    const t = new Task(pid, name, new Mm(pid, this.tr));
+    const t = new Task(pid, name, new Mm(pid, this.tr, this.ids));
     this.tasks.set(pid, t);
     return t;
   }

@@ -1,6 +1,7 @@
 // include/linux/mm_types.h: struct mm_struct — the VMAs in address order (the kernel's
 // maple tree; here a sorted array with binary search) and the page tables.
 
+import type { Ids } from './ids';
 import { PageTables, PteTable } from './pageTable';
 import { pte_none } from './pte';
 import type { Tracer } from './trace';
@@ -16,7 +17,7 @@ export class Mm {
   vmas: Vma[] = [];
   readonly rss = [0, 0, 0, 0];
 
-  constructor(readonly pid: number, private readonly tr: Tracer) {}
+  constructor(readonly pid: number, private readonly tr: Tracer, readonly ids: Ids) {}
 
   // mm/mmap.c: find_vma() — first VMA with vm_end > addr (may start above addr).
   findVmaIndex(addr: number): number {

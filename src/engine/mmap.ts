@@ -6,12 +6,9 @@ import type { Kernel, Task } from './kernel';
 import { Mm } from './mm';
 import { PAGE_COPY, PAGE_NONE, PAGE_READONLY, PAGE_SHARED } from './pte';
 import {
-  VM_ACCOUNT, VM_DONTDUMP, VM_DONTEXPAND, VM_IO, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE, VM_MAYWRITE, VM_PFNMAP, VM_READ, VM_SHARED, VM_SOFTDIRTY, VM_UFFD_WP, VM_WRITE, Vma,
+  VM_ACCOUNT, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE, VM_MAYWRITE, VM_PFNMAP, VM_READ, VM_SHARED, VM_SOFTDIRTY, VM_UFFD_WP, VM_WRITE, Vma,
 } from './vma';
-import { vm_ops_needs_writenotify, VmOps } from './vmOps';
-import { ext4_file_vm_ops, shmem_anon_vm_ops, shmem_vm_ops } from './filemap';
-import { fb_deferred_io_open, fb_deferred_io_vm_ops, fb_release } from './fbDefio';
-import { pfnmap_vm_ops } from './pfnmap';
+import { vm_ops_needs_writenotify } from './vmOps';
 import { anonVmaPostUpdate, anonVmaPreUpdate, unlinkAnonVmas } from './anonVma';
 import { zap_pte_range } from './memory';
 import { deviceMmapRefusals, mmapArgRefusals } from './uapi';
@@ -49,15 +46,6 @@ export function vma_set_page_prot(vma: Vma): void {
   vma.mm.touchVma(vma);
 }
 
-function opsFor(as: AddressSpace): VmOps {
-  switch (as.kind) {
-    case 'file': return ext4_file_vm_ops;
-    case 'shmem': return as.anonShmem ? shmem_anon_vm_ops : shmem_vm_ops;
-    case 'fbdev': return fb_deferred_io_vm_ops;
-    case 'pfnmap': return pfnmap_vm_ops;
-  }
-}
-
 // mm/mmap.c: do_mmap() + mm/vma.c: __mmap_region() with MAP_FIXED_NOREPLACE semantics.
 // Objects are opened O_RDWR, so a MAP_SHARED mapping gets VM_SHARED|VM_MAYWRITE even with
 // PROT_READ. The driver/filesystem ->mmap runs, then __mmap_complete sets VM_SOFTDIRTY
@@ -71,7 +59,6 @@ export function do_mmap(k: Kernel, task: Task, obj: AddressSpace | 'anon', addr:
   let flags = protFlags(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
   if (shared) flags |= VM_SHARED | VM_MAYSHARE;
   let file: AddressSpace | undefined;
-  let ops: VmOps | undefined;
   if (obj === 'anon') {
     if (shared) {
       // shmem_zero_setup(): shared anonymous memory is a shmem object of its own, pgoff 0
@@ -89,15 +76,11 @@ export function do_mmap(k: Kernel, task: Task, obj: AddressSpace | 'anon', addr:
     }
     if (!shared && (flags & VM_WRITE) && obj.kind !== 'fbdev') flags |= VM_ACCOUNT;
   }
-  if (file) ops = opsFor(file);
-  const vma = new Vma(task.mm, addr, addr + len, pgoff, flags, vm_get_page_prot(flags), ops, file, label);
-  // f_op->mmap
-  if (file?.kind === 'fbdev') {
-    vma.filp = fb_deferred_io_open(k, file.fb!); // the open(2) that precedes the mmap
-    vma.flags |= VM_DONTEXPAND | VM_DONTDUMP; // fb_deferred_io_mmap(); FBINFO_VIRTFB: no VM_IO
-  } else if (file?.kind === 'pfnmap') {
-    vma.flags |= VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP;
-  }
+  // the open(2) that precedes the mmap, then f_op->mmap: it installs the vm_ops and its flags
+  const filp = file?.fops.open?.(k, file) ?? 0;
+  const mapped = file?.fops.mmap(k, file, flags);
+  const vma = new Vma(task.mm, addr, addr + len, pgoff, flags | (mapped?.flags ?? 0), vm_get_page_prot(flags), mapped?.ops, file, label);
+  vma.filp = filp;
   task.mm.insertVma(vma);
   if (file) vma_link_file(vma);
   // __mmap_complete()
@@ -180,9 +163,9 @@ function removeVma(k: Kernel, vma: Vma, why: string, detach = true): void {
   unlinkAnonVmas(vma);
   if (detach) vma.mm.removeVma(vma);
   // mm/mmap.c: remove_vma() → fput(vma->vm_file): the last VMA holding a framebuffer's
-  // struct file drops its last reference, so fb_release() runs (fbDefio.ts)
+  // struct file drops its last reference, so its f_op->release runs (fb_release for an fbdev)
   const f = vma.file;
-  if (f?.fb && vma.filp && !holdsFile(f, vma.filp)) fb_release(k, f.fb);
+  if (f?.fops.release && vma.filp && !holdsFile(f, vma.filp)) f.fops.release(k, f);
 }
 
 /** Does a VMA still in `f`'s i_mmap hold struct file `filp`? */

@@ -37,8 +37,6 @@ export function smapsFlags(flags: number): string {
   return SMAPS_NAMES.filter(([b]) => flags & b).map(([, n]) => n).join(' ');
 }
 
-let nextVmaId = 1;
-export function resetVmaIds(): void { nextVmaId = 1; }
 
 export class Vma {
   readonly id: number;
@@ -59,7 +57,7 @@ export class Vma {
     /** the scenario's name for the mapping this VMA came from (kept across splits and fork) */
     public label: string | undefined,
     id?: number,
-  ) { this.id = id ?? nextVmaId++; }
+  ) { this.id = id ?? mm.ids.vma++; }
 
   get pages(): number { return (this.end - this.start) / 4096; }
   /** mm/interval_tree.c: vma_last_pgoff() */

@@ -6,7 +6,6 @@ import type { Kernel, Task } from './kernel';
 import { PG_dirty, PG_locked, PG_writeback } from './memmap';
 import { folioMkclean } from './rmap';
 import { folio_mark_dirty } from './memory';
-import { fb_deferred_io_fsync } from './fbDefio';
 import { VM_SHARED } from './vma';
 
 // mm/page-writeback.c: folio_clear_dirty_for_io() — with writeback capability,
@@ -31,7 +30,7 @@ export function filemap_write_and_wait_range(k: Kernel, as: AddressSpace, first:
 // then wait for writeback to end (so PG_writeback is clear when it returns).
 // Returns the number of folios written.
 export function writebackRange(k: Kernel, as: AddressSpace, first: number, last: number): number {
-  if (as.kind === 'fbdev') return as.fb ? fb_deferred_io_fsync(k, as.fb) : 0;
+  if (as.fops.fsync) return as.fops.fsync(k, as, first, last); // a driver's own ->fsync
   if (!as.canWriteback) return 0; // tmpfs/shmem: nothing to write back
   const mm = k.memmap;
   let written = 0;

@@ -1,6 +1,7 @@
 // Expectations: evaluated at their place in the scenario against the engine's state.
 // A failure says what was expected and what was found, in kernel terms.
 
+import { fbDefioOf } from '../engine/drivers/fbDefio';
 import type { Expectation, FolioFlag, PteFlag } from '../language/ast';
 import type { Kernel, Task } from '../engine/kernel';
 import type { AddressSpace } from '../engine/addressSpace';
@@ -50,14 +51,14 @@ export function evaluateExpectation(st: RunState, e: Expectation): ExpectOutcome
         : fail(`expected the last access of ${e.proc.name} to raise ${e.signal}, found ${sig}`);
     }
     case 'expect_defio_pending': {
-      const fb = st.objects.get(e.obj.name)?.fb;
+      const fb = fbDefioOf(st.objects.get(e.obj.name));
       const n = fb ? fb.pagereflist.length : 0;
       const list = fb && n ? ` [${fb.pagereflist.join(', ')}]` : '';
       return n === e.value.value ? pass(`${n} pages listed${list}`)
         : fail(`expected ${e.value.value} pages on ${e.obj.name}'s deferred-I/O list, found ${n}${list}`);
     }
     case 'expect_defio_written': {
-      const fb = st.objects.get(e.obj.name)?.fb;
+      const fb = fbDefioOf(st.objects.get(e.obj.name));
       const got = fb ? fb.lastWritten : [];
       const want = e.indexes.map((n) => n.value);
       const ok = got.length === want.length && got.every((v, i) => v === want[i]);

@@ -15,7 +15,8 @@ import { do_mmap, do_munmap, exit_mmap } from '../engine/mmap';
 import { do_mprotect } from '../engine/mprotect';
 import { folioMkcleanAt, mappingWrprotectRange, pfnMkcleanRange, unmapMappingRange } from '../engine/rmap';
 import { filemap_write_and_wait_range, msyncRange } from '../engine/writeback';
-import { flush_delayed_work } from '../engine/fbDefio';
+import { fbdev_create, fbDefioOf, flush_delayed_work } from '../engine/drivers/fbDefio';
+import { pfnmap_create } from '../engine/drivers/pfnmap';
 import { Step, TraceBudgetExceeded, TraceRecorder, type VmaSnapshot } from './trace';
 import { evaluateExpectation, type RunState } from './expect';
 import type { Vma } from '../engine/vma';
@@ -220,9 +221,9 @@ function execute(st: RunState, s: Statement, step: Step, out: Out): void {
     case 'file': st.objects.set(s.name.name, k.createFile(s.name.name, s.pages.value, s.cold)); return;
     case 'shmem': st.objects.set(s.name.name, k.createShmem(s.name.name, s.pages.value)); return;
     case 'fbdev':
-      st.objects.set(s.name.name, k.createFbdev(s.name.name, s.pages.value, s.backing, s.delay?.ms ?? 50, s.sorted));
+      st.objects.set(s.name.name, fbdev_create(k, s.name.name, s.pages.value, s.backing, s.delay?.ms ?? 50, s.sorted));
       return;
-    case 'pfnmap': st.objects.set(s.name.name, k.createPfnmap(s.name.name, s.pages.value)); return;
+    case 'pfnmap': st.objects.set(s.name.name, pfnmap_create(k, s.name.name, s.pages.value)); return;
     case 'process': {
       const t = k.createTask(s.name.name);
       st.pids.set(s.name.name, t.pid); st.tasksByName.set(s.name.name, t); st.labels.set(s.name.name, new Map());
@@ -354,8 +355,9 @@ function execute(st: RunState, s: Statement, step: Step, out: Out): void {
     }
     case 'flush': {
       const obj = st.objects.get(s.obj.name);
-      if (!obj?.fb) return;
-      st.lastResult = step.result = flush_delayed_work(k, obj.fb);
+      const fb = fbDefioOf(obj);
+      if (!fb) return;
+      st.lastResult = step.result = flush_delayed_work(k, fb);
       return;
     }
     case 'clear_refs': {

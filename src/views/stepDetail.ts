@@ -4,6 +4,7 @@
 // engine is deterministic), so i_mmap order, the pagereflist and the timers are the
 // kernel's own, not reconstructed.
 
+import { fbDefioOf } from '../engine/drivers/fbDefio';
 import type { Statement } from '../language/ast';
 import type { Kernel } from '../engine/kernel';
 import type { AddressSpace } from '../engine/addressSpace';
@@ -130,7 +131,7 @@ export function buildStepDetail(run: RunResult, text: string, stepIndex: number,
       proc: names.proc(v.mm.pid), label: v.label ?? null, vmaStart: hex(v.start), vmaEnd: hex(v.end),
       first: v.pgoff, last: v.lastPgoff, shared: (v.flags & VM_SHARED) !== 0,
     }));
-    const fb = o.fb;
+    const fb = fbDefioOf(o);
     objects.push({
       name, kind: o.kind, pages: o.sizePages, nrpages: o.backing ? o.sizePages : o.nrpages, folios, iMmap,
       defio: fb ? { pending: [...fb.pagereflist], due: fb.workDue ?? null, delay: fb.delay, lastWritten: [...fb.lastWritten], workRuns: fb.workRuns, sorted: fb.sorted } : null,

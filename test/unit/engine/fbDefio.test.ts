@@ -1,5 +1,6 @@
 // fb_defio (kernel-model §6, T20–T25, T30–T32; kernel-findings item 5).
 
+import { fbDefioOf } from '../../../src/engine/drivers/fbDefio';
 import { strict as assert } from 'assert';
 import { runText } from '../../../src/scenario/run';
 import { assertPte, faultCount, faultsOf, pte, run, task, visits, walksOf, BASE } from './helpers';
@@ -108,12 +109,12 @@ describe('fb_defio (drivers/video/fbdev/core/fb_defio.c)', () => {
       wait 1ms
       write a p[3]`);
     const r = mk('');
-    const fb = r.objects.get('fb')!.fb!;
+    const fb = fbDefioOf(r.objects.get('fb'))!;
     assert.equal(fb.workRuns, 1);
     assert.deepEqual(fb.lastWritten, [2, 0, 1]);
     assert.equal(fb.workDue, 25);
     const s = mk('sorted');
-    assert.deepEqual(s.objects.get('fb')!.fb!.lastWritten, [0, 1, 2]);
+    assert.deepEqual(fbDefioOf(s.objects.get('fb'))!.lastWritten, [0, 1, 2]);
   });
 
   it('delay 0 becomes HZ (fb_deferred_io_init: "if (fbdefio->delay == 0) fbdefio->delay = HZ"): the work runs 1 s after the store', () => {
@@ -127,7 +128,7 @@ describe('fb_defio (drivers/video/fbdev/core/fb_defio.c)', () => {
       expect defio fb pending 0
       expect defio fb written 0`);
     assert.equal(r.failed, 0);
-    assert.equal(r.objects.get('fb')!.fb!.workRuns, 1);
+    assert.equal(fbDefioOf(r.objects.get('fb'))!.workRuns, 1);
   });
 
   for (const v of ['6.1.192', '6.14', '6.15']) {
@@ -151,7 +152,7 @@ describe('fb_defio (drivers/video/fbdev/core/fb_defio.c)', () => {
         expect defio fb pending 0
         expect defio fb written 1, 2`);
       assert.equal(r.failed, 0, JSON.stringify(r.diagnostics));
-      const fb = r.objects.get('fb')!.fb!;
+      const fb = fbDefioOf(r.objects.get('fb'))!;
       assert.equal(fb.workRuns, 1, 'one flush, no timer run');
       assert.equal(fb.work, undefined, 'nothing queued after the flush');
       assert.equal(fb.openCount, 0);
@@ -283,7 +284,7 @@ describe('fb_defio (drivers/video/fbdev/core/fb_defio.c)', () => {
         for (let i = 0; i < 4; i++) { const x = pte(r, proc, lab, i); ptes[`${proc}:${lab}[${i}]`] = x.none ? 'none' : { ...x, pfn: x.pfn }; }
       }
       const faults = Object.fromEntries(['a', 'b', 'c'].map((p) => [p, faultCount(r, p)]));
-      const fb = r.objects.get('fb')!.fb!;
+      const fb = fbDefioOf(r.objects.get('fb'))!;
       return { walks, written, ptes, faults, last: fb.lastWritten, runs: fb.workRuns };
     };
     const s14 = snapshot('6.14'), s15 = snapshot('6.15');

@@ -2,6 +2,7 @@
 // release before and at its mainline `since`, and for each stable backport at the stable
 // release before and at the first one containing it. Kernel behaviour, per row.
 
+import { fbDefioOf } from '../../../src/engine/drivers/fbDefio';
 import { strict as assert } from 'assert';
 import {
   DEFAULT_KERNEL, ORACLE_RELEASES, RULE_IDS, VERSION_RULES, compareReleases, hasRule, offeredVersions, parseRelease,
@@ -22,7 +23,7 @@ interface Probe { text: string; see: (r: RunResult) => unknown; old: unknown; no
 
 const fb = (body: string) => `fbdev fb pages 4 delay 50ms\nprocess a\nmmap a fb at ${A} pages 4 shared rw as p\n${body}`;
 const folioMapping = (r: RunResult, i: number): number => r.engine.memmap.mapping[r.engine.pfnOf(r.objects.get('fb')!, i)];
-const fbState = (r: RunResult) => r.objects.get('fb')!.fb!;
+const fbState = (r: RunResult) => fbDefioOf(r.objects.get('fb'))!;
 
 const PROBES: Record<RuleId, Probe> = {
   'fb-defio-folio-api': {

@@ -1,6 +1,7 @@
 // Shared by the fuzz tests and scripts/fuzz.mjs: the seed, and the per-step invariant
 // observer that drives src/engine/invariants.ts from the runner's onStep hook.
 
+import { fbDefioOf } from '../../../src/engine/drivers/fbDefio';
 import type { Statement } from '../../../src/language/ast';
 import type { Kernel } from '../../../src/engine/kernel';
 import type { AddressSpace } from '../../../src/engine/addressSpace';
@@ -70,7 +71,7 @@ export function defioObservables(text: string, kernel: string): string[] {
   const onStep = (s: { range: { start: { line: number } }; kind: string }, step: Step, k: Kernel) => {
     const faults = [...k.tasks.values()].map((t) => `${t.name}:${t.minFlt}+${t.majFlt}${t.lastSignal === 'none' ? '' : ' ' + t.lastSignal}`);
     const ptes = [...pteSnapshot(k)].map(([key, v]) => `${key}=${v.flags.toString(16)}/${v.pfn.toString(16)}`);
-    const defio = [...k.objects.values()].filter((o) => o.fb).map((o) => `${o.name} pending [${o.fb!.pagereflist}] written [${o.fb!.lastWritten}] runs ${o.fb!.workRuns}`);
+    const defio = [...k.objects.values()].filter((o) => fbDefioOf(o)).map((o) => `${o.name} pending [${fbDefioOf(o)!.pagereflist}] written [${fbDefioOf(o)!.lastWritten}] runs ${fbDefioOf(o)!.workRuns}`);
     const walks = step.events.filter((e) => e.t === 'walk')
       .map((e) => (e.t === 'walk' ? e.visits.map((v) => `${v.skipped ? '~' : ''}${v.pid}:${v.label}`).join(',') : ''));
     out.push(`line ${s.range.start.line + 1} ${s.kind}: faults ${faults.join(' ')} | ptes ${ptes.join(' ')} | ${defio.join(' ')} | walks ${walks.join(' ; ')}`);

@@ -3,11 +3,13 @@
 // stable releases that received it): the folio API, mapping_wrprotect_range(), the
 // page_mkwrite vm_pgoff fix, the release/lastclose hook and what it does, and fsync.
 
-import type { AddressSpace } from './addressSpace';
-import type { Kernel, Timer } from './kernel';
-import { PG_locked } from './memmap';
-import { folioMkclean, mappingWrprotectRange } from './rmap';
-import { VM_FAULT_LOCKED, VM_FAULT_OOPS, VM_FAULT_SIGBUS, VmFault, VmOps } from './vmOps';
+import { AddressSpace } from '../addressSpace';
+import type { FileOperations } from '../fileOperations';
+import { OutOfSimulatedRam, PageKind, PG_locked } from '../memmap';
+import type { Kernel, Timer } from '../kernel';
+import { folioMkclean, mappingWrprotectRange } from '../rmap';
+import { VM_DONTDUMP, VM_DONTEXPAND } from '../vma';
+import { VM_FAULT_LOCKED, VM_FAULT_OOPS, VM_FAULT_SIGBUS, VmFault, VmOps } from '../vmOps';
 
 export type FbBacking = 'vmalloc' | 'contig' | 'carveout';
 
@@ -70,7 +72,7 @@ function fb_deferred_io_get_page(k: Kernel, fb: FbDefio, page: number): number |
 
 // fb_deferred_io_fault()
 function fb_deferred_io_fault(k: Kernel, vmf: VmFault): number {
-  const as = vmf.vma.file!, fb = as.fb!;
+  const as = vmf.vma.file!, fb = fbDefioOf(as)!;
   if (vmf.pgoff >= as.sizePages) return VM_FAULT_SIGBUS; // offset >= smem_len
   const pfn = fb_deferred_io_get_page(k, fb, vmf.pgoff);
   if (pfn === 'oops') {
@@ -93,7 +95,7 @@ function fb_deferred_io_fault(k: Kernel, vmf: VmFault): number {
 
 // fb_deferred_io_mkwrite() → fb_deferred_io_page_mkwrite() → fb_deferred_io_track_page()
 function fb_deferred_io_mkwrite(k: Kernel, vmf: VmFault): number {
-  const as = vmf.vma.file!, fb = as.fb!;
+  const as = vmf.vma.file!, fb = fbDefioOf(as)!;
   k.tr.call('file_update_time');
   const page = k.profile.has('fb-defio-mkwrite-pgoff') ? vmf.pgoff : (vmf.address - vmf.vma.start) / 4096;
   if (page >= as.sizePages) return VM_FAULT_SIGBUS;
@@ -235,3 +237,46 @@ export const fb_deferred_io_vm_ops: VmOps = {
   name: 'fb_deferred_io_vm_ops', faultName: 'fb_deferred_io_fault', fault: fb_deferred_io_fault,
   pageMkwriteName: 'fb_deferred_io_mkwrite', pageMkwrite: fb_deferred_io_mkwrite,
 };
+
+/** The deferred-I/O state of an fbdev object (its private_data), if it is one. */
+export function fbDefioOf(as: AddressSpace | undefined): FbDefio | undefined {
+  return as?.fops === fb_fops ? (as.private_data as FbDefio) : undefined;
+}
+
+// drivers/video/fbdev/core/fb_chrdev.c: fb_fops — open/mmap/fsync/release of /dev/fbN with
+// deferred I/O (fb_deferred_io_open, fb_deferred_io_mmap, fb_deferred_io_fsync, fb_release).
+export const fb_fops: FileOperations = {
+  name: 'fb_fops',
+  open: (k, as) => fb_deferred_io_open(k, fbDefioOf(as)!),
+  // fb_deferred_io_mmap(): VM_DONTEXPAND | VM_DONTDUMP; FBINFO_VIRTFB: no VM_IO
+  mmap: () => ({ ops: fb_deferred_io_vm_ops, flags: VM_DONTEXPAND | VM_DONTDUMP }),
+  fsync: (k, as) => fb_deferred_io_fsync(k, fbDefioOf(as)!),
+  release: (k, as) => fb_release(k, fbDefioOf(as)!),
+};
+
+/**
+ * A framebuffer with deferred I/O (register_framebuffer + fb_deferred_io_init): the device
+ * inode's own address_space, with no writeback (device bdi); fb_deferred_io_open sets
+ * a_ops = fb_deferred_io_aops (dirty_folio = noop_dirty_folio). The screen memory is
+ * vmalloc'ed pages, one contiguous allocation, or a carveout without struct pages.
+ */
+export function fbdev_create(k: Kernel, name: string, pages: number, backing: FbBacking, delayMs: number, sorted: boolean): AddressSpace {
+  const as = new AddressSpace(k.ids.mapping++, name, 'fbdev', pages, false, 'noop_dirty_folio');
+  as.fops = fb_fops;
+  as.backing = new Uint32Array(pages);
+  if (backing === 'vmalloc') {
+    const pfns = k.memmap.allocVmallocPages(pages);
+    for (let i = 0; i < pages; i++) as.backing[i] = pfns[i];
+  } else if (backing === 'contig') {
+    if (pages > k.memmap.framesLeft()) throw new OutOfSimulatedRam();
+    const first = k.memmap.allocContig(pages, PageKind.Kmem);
+    for (let i = 0; i < pages; i++) as.backing[i] = first + i;
+  } else {
+    const first = k.memmap.reserveNoPage(pages);
+    for (let i = 0; i < pages; i++) as.backing[i] = first + i;
+  }
+  // fb_deferred_io_init(): "if (fbdefio->delay == 0) /* set a default of 1 s */
+  // fbdefio->delay = HZ;" (every version 6.1 … 6.15+, HZ = 1000).
+  as.private_data = new FbDefio(as, backing, delayMs === 0 ? 1000 : delayMs, sorted);
+  return k.registerObject(as);
+}
