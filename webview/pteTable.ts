@@ -37,21 +37,28 @@ export class PteTable {
   filter: PteFilter = {};
 
   constructor(private readonly request: (r: PteRequest) => void, private readonly onFilter: (f: PteFilter) => void) {
-    this.procSel = ce('vscode-single-select', { aria: { label: 'Filter by process' }, class: 'filter-proc' });
-    this.objSel = ce('vscode-single-select', { aria: { label: 'Filter by object' }, class: 'filter-obj' });
-    this.sortSel = ce('vscode-single-select', { aria: { label: 'Sort by' }, class: 'filter-sort' });
+    this.procSel = ce('vscode-single-select', { attrs: { label: 'Filter by process' }, class: 'filter-proc' });
+    this.objSel = ce('vscode-single-select', { attrs: { label: 'Filter by object' }, class: 'filter-obj' });
+    this.sortSel = ce('vscode-single-select', { attrs: { label: 'Sort by' }, class: 'filter-sort' });
     replace(this.sortSel, ce('vscode-option', { attrs: { value: 'addr' } }, 'process, address'), ce('vscode-option', { attrs: { value: 'pfn' } }, 'PFN'),
       ce('vscode-option', { attrs: { value: 'addr-desc' } }, 'address, descending'));
     this.changedBox = ce('vscode-checkbox', { class: 'filter-changed', attrs: { label: 'changed at this step' } });
     const change = () => this.readFilter();
     for (const e of [this.procSel, this.objSel, this.sortSel, this.changedBox]) e.addEventListener('change', change);
     this.status = h('span', { class: 'dim pte-status', role: 'status' });
-    const head = h('div', { class: 'pte-row pte-head', role: 'row' }, ...COLS.map((c, i) => h('span', { class: `pc pc${i}`, role: 'columnheader', title: BITS.find((b) => b[0] === c)?.[2] }, c)));
+    const head = h('div', { class: 'pte-row pte-head', role: 'row' }, ...COLS.map((c, i) => {
+      const bit = BITS.find((x) => x[0] === c)?.[2];
+      return h('span', { class: `pc pc${i}`, role: 'columnheader', title: bit, aria: bit ? { label: `${c}: ${bit}` } : {} }, c);
+    }));
     this.spacer = h('div', { class: 'pte-spacer' });
     this.scroller = h('div', { class: 'pte-scroll', tabIndex: 0, role: 'rowgroup', aria: { label: 'PTE rows' } }, this.spacer);
-    this.el = h('div', { class: 'ptes', role: 'grid', aria: { label: 'Page table entries' } },
-      h('div', { class: 'pte-toolbar' }, h('label', {}, 'process '), this.procSel, h('label', {}, 'object '), this.objSel, h('label', {}, 'sort '), this.sortSel, this.changedBox, this.status),
-      head, this.scroller);
+    // a static table (the arrows scroll it): rows and cells, with aria-rowcount / aria-rowindex
+    // telling a screen reader where the rendered rows sit among all of them
+    this.el = h('div', { class: 'ptes' },
+      h('div', { class: 'pte-toolbar', role: 'group', aria: { label: 'PTE filter' } },
+        h('span', { aria: { hidden: 'true' } }, 'process '), this.procSel, h('span', { aria: { hidden: 'true' } }, 'object '), this.objSel,
+        h('span', { aria: { hidden: 'true' } }, 'sort '), this.sortSel, this.changedBox, this.status),
+      h('div', { class: 'pte-table', role: 'table', aria: { label: 'Page table entries' } }, head, this.scroller));
     this.scroller.addEventListener('scroll', () => this.schedule(), { passive: true });
     // hidden (another tab shown): nothing is rendered; shown or resized: render what is visible
     if (typeof ResizeObserver === 'function') new ResizeObserver(() => this.schedule()).observe(this.scroller);
@@ -141,7 +148,7 @@ export class PteTable {
     const need = Math.max(0, last - first);
     if (this.pool.length < need) {
       while (this.pool.length < need) {
-        const r = h('div', { class: 'pte-row', role: 'row' }, ...COLS.map((_, i) => h('span', { class: `pc pc${i}`, role: 'gridcell' })));
+        const r = h('div', { class: 'pte-row', role: 'row' }, ...COLS.map((_, i) => h('span', { class: `pc pc${i}`, role: 'cell' })));
         this.pool.push(r); this.scroller.appendChild(r);
       }
       this.slotIndex = this.pool.map(() => -1); this.slotRow = this.pool.map(() => undefined);
