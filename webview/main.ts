@@ -53,7 +53,9 @@ panels.spaces.appendChild(spacesEl); panels.objects.appendChild(objectsEl); pane
 panels.ptes.appendChild(ptes.el);
 
 const compareSel = ce('vscode-single-select', { attrs: { label: 'Compare with kernel version' }, class: 'compare-sel' });
-replace(compareSel, ce('vscode-option', { attrs: { value: '' } }, 'off'), ...KERNELS.map((k) => ce('vscode-option', { attrs: { value: k } }, k)));
+// the restored choice is selected (a screen reader reads what the table below shows)
+const kernelOption = (value: string, label: string) => ce('vscode-option', { attrs: value === state.compare ? { value, selected: '' } : { value } }, label);
+replace(compareSel, kernelOption('', 'off'), ...KERNELS.map((k) => kernelOption(k, k)));
 compareSel.addEventListener('change', () => {
   state.compare = String((compareSel as unknown as { value: string }).value ?? '');
   saveState(state);

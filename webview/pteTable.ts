@@ -19,6 +19,8 @@ export class PteTable {
   readonly el: HTMLElement;
   private scroller: HTMLElement;
   private spacer: HTMLElement;
+  /** the one row shown when the step has no PTE (a rowgroup has rows) */
+  private emptyRow: HTMLElement;
   private pool: HTMLElement[] = [];
   /** per pool slot: the row index it shows (-1: none) and the row data it was filled with */
   private slotIndex: number[] = [];
@@ -51,7 +53,9 @@ export class PteTable {
       return h('span', { class: `pc pc${i}`, role: 'columnheader', title: bit, aria: bit ? { label: `${c}: ${bit}` } : {} }, c);
     }));
     this.spacer = h('div', { class: 'pte-spacer' });
-    this.scroller = h('div', { class: 'pte-scroll', tabIndex: 0, role: 'rowgroup', aria: { label: 'PTE rows' } }, this.spacer);
+    this.emptyRow = h('div', { class: 'pte-row pte-empty', role: 'row' }, h('span', { class: 'pc', role: 'cell' }, 'no PTE at this step'));
+    this.emptyRow.hidden = true;
+    this.scroller = h('div', { class: 'pte-scroll', tabIndex: 0, role: 'rowgroup', aria: { label: 'PTE rows' } }, this.spacer, this.emptyRow);
     // a static table (the arrows scroll it): rows and cells, with aria-rowcount / aria-rowindex
     // telling a screen reader where the rendered rows sit among all of them
     this.el = h('div', { class: 'ptes' },
@@ -175,7 +179,9 @@ export class PteTable {
     for (let j = 0; j < n; j++) if (!used[j] && !this.pool[j].hidden) { this.pool[j].hidden = true; this.slotIndex[j] = -1; this.slotRow[j] = undefined; }
     // prefetch the next page
     this.ensure(Math.floor(last / PAGE));
-    if (!this.total && this.pages.size) this.status.textContent = 'no PTE';
+    const empty = !this.total && this.pages.size > 0;
+    if (empty) this.status.textContent = 'no PTE';
+    if (this.emptyRow.hidden === empty) this.emptyRow.hidden = !empty;
   }
 
   private fill(r: HTMLElement, row: PteRow | undefined): void {
@@ -188,12 +194,19 @@ export class PteTable {
       const t = c[k].firstChild;
       if (t && t.nodeType === 3 && !t.nextSibling) { if ((t as Text).data !== v) (t as Text).data = v; } else c[k].textContent = v;
     };
-    if (!row) { for (let k = 0; k < c.length; k++) set(k, k === 1 ? '…' : ''); return; }
+    if (!row) {
+      for (let k = 0; k < c.length; k++) set(k, k === 1 ? '…' : '');
+      for (let b = 0; b < BITS.length; b++) c[4 + b].removeAttribute('aria-label');
+      return;
+    }
     set(0, row.proc); set(1, row.addr); set(2, row.idx); set(3, row.pfn);
     for (let b = 0; b < BITS.length; b++) {
       const on = (row.flags & BITS[b][1]) !== 0;
       set(4 + b, on ? BITS[b][0] : '·');
       if (c[4 + b].classList.contains('on') !== on) c[4 + b].classList.toggle('on', on);
+      // read as the bit's name, or "not" it (a screen reader would say "dot" for ·)
+      const said = on ? BITS[b][2] : `not ${BITS[b][2]}`;
+      if (c[4 + b].getAttribute('aria-label') !== said) c[4 + b].setAttribute('aria-label', said);
     }
     set(4 + BITS.length, row.maps);
     if (r.title !== row.text) r.title = row.text;

@@ -8,12 +8,16 @@ const fs = require('node:fs');
 const SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const SEVERE = new Set(['serious', 'critical']);
 
-/** axe's violations in `target` (a playwright Page or Frame), with what is needed to read them. */
+/**
+ * axe's violations in `target` (a playwright Page or Frame), and what it could not decide
+ * ("incomplete": needs a person to review), with what is needed to read them.
+ */
 async function runAxe(target) {
   if (!(await target.evaluate(() => typeof window.axe === 'object'))) await target.evaluate(SOURCE);
   return target.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })) }));
+    const r = await window.axe.run(document, { resultTypes: ['violations', 'incomplete'] });
+    const read = (vs) => vs.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })) }));
+    return { violations: read(r.violations), incomplete: read(r.incomplete) };
   });
 }
 
