@@ -3,27 +3,23 @@
 
 import type { ProcView, VmaView } from '../src/shared/inspectorView';
 import { h, replace } from './dom';
+import { CELL_NAMES, cellName, pageAddr, stripText } from './cells';
 
-const CELL_NAMES: Record<string, string> = {
-  n: 'no PTE', r: 'present, read-only', w: 'present, writable, clean', d: 'present, dirty', s: 'special / zero page', p: 'PROT_NONE',
-};
-
+/** The legend: each state's pattern (not only its colour) and its name. */
 export function renderLegend(): HTMLElement {
-  return h('div', { class: 'legend', aria: { label: 'PTE cell legend' } },
+  return h('div', { class: 'legend', role: 'group', aria: { label: 'PTE cell legend' } },
     ...Object.entries(CELL_NAMES).map(([c, n]) => h('span', { class: 'legend-item' }, h('span', { class: `cell c-${c}`, aria: { hidden: 'true' } }), n)),
     h('span', { class: 'legend-item' }, h('span', { class: 'cell c-w changed', aria: { hidden: 'true' } }), 'changed at this step'));
 }
 
 function strip(v: VmaView, proc: string): HTMLElement {
   const ch = new Set(v.changed);
-  const s = h('div', { class: 'strip', role: 'img', aria: { label: `${v.pages} PTEs of ${proc} ${v.label ?? v.start}: ${v.changed.length} changed` } });
-  const base = BigInt(v.start);
+  const s = h('div', { class: 'strip', role: 'img', aria: { label: stripText(v, proc) } });
   for (let i = 0; i < v.cells.length; i++) {
     const c = v.cells[i];
-    const addr = '0x' + (base + BigInt(i * 4096)).toString(16);
-    s.appendChild(h('span', { class: `cell c-${c}${ch.has(i) ? ' changed' : ''}`, title: `${v.label ?? ''}[${i}] ${addr}: ${CELL_NAMES[c]}${ch.has(i) ? ' (changed)' : ''}` }));
+    s.appendChild(h('span', { class: `cell c-${c}${ch.has(i) ? ' changed' : ''}`, title: `${v.label ?? ''}[${i}] ${pageAddr(v, i)}: ${cellName(c)}${ch.has(i) ? ' (changed)' : ''}` }));
   }
-  if (v.pages > v.cells.length) s.appendChild(h('span', { class: 'more' }, `+${v.pages - v.cells.length} more (see PTEs)`));
+  if (v.pages > v.cells.length) s.appendChild(h('span', { class: 'more', aria: { hidden: 'true' } }, `+${v.pages - v.cells.length} more (see PTEs)`));
   return s;
 }
 

@@ -19,6 +19,8 @@ import { renderObjects } from './objects';
 import { renderWalks } from './walkDiagram';
 import { PteTable } from './pteTable';
 import { renderCompare } from './compare';
+import { pteChanges } from './announce';
+import { tabKeys } from './tabKeys';
 
 const TABS = [
   ['spaces', 'Address spaces', 'symbol-namespace'], ['objects', 'Objects', 'file-binary'], ['walks', 'Rmap walk', 'type-hierarchy'],
@@ -40,7 +42,8 @@ const panels: Record<string, HTMLElement> = {};
 const tabs = ce('vscode-tabs', { class: 'tabs', aria: { label: 'Inspector views' } });
 for (const [id, label, ic] of TABS) {
   tabs.appendChild(ce('vscode-tab-header', { attrs: { slot: 'header' }, class: `tab-${id}`, data: { tab: id } }, icon(ic), ` ${label}`));
-  panels[id] = ce('vscode-tab-panel', { id: `panel-${id}`, class: `panel panel-${id}` });
+  // each view has a level-two heading for a screen reader (the tab shows its name to the eye)
+  panels[id] = ce('vscode-tab-panel', { id: `panel-${id}`, class: `panel panel-${id}` }, h('h2', { class: 'sr-only' }, label));
   tabs.appendChild(panels[id]);
 }
 const spacesEl = h('div', { class: 'view' }), objectsEl = h('div', { class: 'view' }), walksEl = h('div', { class: 'view' });
@@ -48,13 +51,15 @@ const compareEl = h('div', { class: 'view' }, h('p', { class: 'empty' }, 'Choose
 panels.spaces.appendChild(spacesEl); panels.objects.appendChild(objectsEl); panels.walks.appendChild(walksEl);
 panels.ptes.appendChild(ptes.el);
 
-const compareSel = ce('vscode-single-select', { aria: { label: 'Compare with kernel version' }, class: 'compare-sel' });
+const compareSel = ce('vscode-single-select', { attrs: { label: 'Compare with kernel version' }, class: 'compare-sel' });
 /** The versions offered come with each run from the host (engine/versions.ts offeredVersions). */
 let kernels = '';
+// the restored choice is selected (a screen reader reads what the table below shows)
+const kernelOption = (value: string, label: string) => ce('vscode-option', { attrs: value === state.compare ? { value, selected: '' } : { value } }, label);
 function setKernels(list: readonly string[]): void {
   if (list.join(' ') === kernels) return;
   kernels = list.join(' ');
-  replace(compareSel, ce('vscode-option', { attrs: { value: '' } }, 'off'), ...list.map((k) => ce('vscode-option', { attrs: { value: k } }, k)));
+  replace(compareSel, kernelOption('', 'off'), ...list.map((k) => kernelOption(k, k)));
 }
 setKernels([]);
 compareSel.addEventListener('change', () => {
@@ -62,25 +67,28 @@ compareSel.addEventListener('change', () => {
   saveState(state);
   post({ type: Msg.RequestCompare, kernel: state.compare });
 });
-panels.compare.appendChild(h('div', { class: 'view' }, h('div', { class: 'toolbar' }, h('label', {}, 'compare with kernel '), compareSel), compareEl));
+panels.compare.appendChild(h('div', { class: 'view' }, h('div', { class: 'toolbar' }, h('span', { aria: { hidden: 'true' } }, 'compare with kernel '), compareSel), compareEl));
 
 const TAB_IDS = TABS.map((t) => t[0] as string);
-tabs.addEventListener('vsc-tabs-select', (e) => {
-  const i = (e as CustomEvent<{ selectedIndex: number }>).detail?.selectedIndex ?? 0;
+function chooseTab(i: number): void {
   state.tab = TAB_IDS[i] ?? 'spaces';
   saveState(state);
   renderTab(state.tab);
-});
+}
+tabs.addEventListener('vsc-tabs-select', (e) => chooseTab((e as CustomEvent<{ selectedIndex: number }>).detail?.selectedIndex ?? 0));
+tabKeys(tabs, (i) => { tabs.setAttribute('selected-index', String(i)); chooseTab(i); });
 tabs.setAttribute('selected-index', String(Math.max(0, TAB_IDS.indexOf(state.tab))));
 
-const title = h('span', { class: 'title' }, 'MM Scope inspector');
+const title = h('h1', { class: 'title' }, 'MM Scope inspector');
 const summary = h('span', { class: 'summary', role: 'status', aria: { live: 'polite' } });
-const stepInfo = h('div', { class: 'stepinfo', aria: { live: 'polite' } });
+const stepInfo = h('div', { class: 'stepinfo' });
 const status = h('div', { class: 'status', role: 'status' });
+/** read when the user steps onto a step: the PTEs it changed (the timeline reads the step itself) */
+const live = h('div', { class: 'sr-only pte-live', aria: { live: 'polite', atomic: 'true' } });
 const app = h('div', { class: 'app' },
   h('header', { class: 'top' }, title, summary),
   status,
-  h('div', { class: 'split' }, timeline.el, h('main', { class: 'right' }, stepInfo, tabs)));
+  h('div', { class: 'split' }, timeline.el, h('main', { class: 'right' }, stepInfo, tabs, live)));
 document.body.appendChild(app);
 
 function selectStep(step: number, reveal: boolean, fromUser: boolean): void {
@@ -96,6 +104,8 @@ function selectStep(step: number, reveal: boolean, fromUser: boolean): void {
 }
 
 function showDetail(d: StepDetail): void {
+  // announced once per step the user lands on (not again when a keystroke re-runs the same step)
+  if (d.step !== detail?.step) live.textContent = pteChanges(d, detail);
   detail = d;
   const row = run?.rows[d.step];
   replace(stepInfo,
@@ -130,7 +140,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
       setKernels(m.kernels);
       state.uri = m.uri;
       title.textContent = m.file;
-      replace(summary, `kernel ${run.kernel} · `, h('span', { class: run.failed ? 'fail' : 'pass' }, `${run.passed} passed, ${run.failed} failed`));
+      replace(summary, `kernel ${run.kernel} · `, h('span', { class: run.failed ? 'fail' : 'pass' }, icon(run.failed ? 'error' : 'pass'), ` ${run.passed} passed, ${run.failed} failed`));
       timeline.setRows(run.rows, m.selected);
       state.selected = timeline.selected;
       ptes.setNames(run.procs, run.objects);

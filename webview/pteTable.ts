@@ -19,6 +19,8 @@ export class PteTable {
   readonly el: HTMLElement;
   private scroller: HTMLElement;
   private spacer: HTMLElement;
+  /** the one row shown when the step has no PTE (a rowgroup has rows) */
+  private emptyRow: HTMLElement;
   private pool: HTMLElement[] = [];
   /** per pool slot: the row index it shows (-1: none) and the row data it was filled with */
   private slotIndex: number[] = [];
@@ -37,21 +39,30 @@ export class PteTable {
   filter: PteFilter = {};
 
   constructor(private readonly request: (r: PteRequest) => void, private readonly onFilter: (f: PteFilter) => void) {
-    this.procSel = ce('vscode-single-select', { aria: { label: 'Filter by process' }, class: 'filter-proc' });
-    this.objSel = ce('vscode-single-select', { aria: { label: 'Filter by object' }, class: 'filter-obj' });
-    this.sortSel = ce('vscode-single-select', { aria: { label: 'Sort by' }, class: 'filter-sort' });
+    this.procSel = ce('vscode-single-select', { attrs: { label: 'Filter by process' }, class: 'filter-proc' });
+    this.objSel = ce('vscode-single-select', { attrs: { label: 'Filter by object' }, class: 'filter-obj' });
+    this.sortSel = ce('vscode-single-select', { attrs: { label: 'Sort by' }, class: 'filter-sort' });
     replace(this.sortSel, ce('vscode-option', { attrs: { value: 'addr' } }, 'process, address'), ce('vscode-option', { attrs: { value: 'pfn' } }, 'PFN'),
       ce('vscode-option', { attrs: { value: 'addr-desc' } }, 'address, descending'));
     this.changedBox = ce('vscode-checkbox', { class: 'filter-changed', attrs: { label: 'changed at this step' } });
     const change = () => this.readFilter();
     for (const e of [this.procSel, this.objSel, this.sortSel, this.changedBox]) e.addEventListener('change', change);
     this.status = h('span', { class: 'dim pte-status', role: 'status' });
-    const head = h('div', { class: 'pte-row pte-head', role: 'row' }, ...COLS.map((c, i) => h('span', { class: `pc pc${i}`, role: 'columnheader', title: BITS.find((b) => b[0] === c)?.[2] }, c)));
+    const head = h('div', { class: 'pte-row pte-head', role: 'row' }, ...COLS.map((c, i) => {
+      const bit = BITS.find((x) => x[0] === c)?.[2];
+      return h('span', { class: `pc pc${i}`, role: 'columnheader', title: bit, aria: bit ? { label: `${c}: ${bit}` } : {} }, c);
+    }));
     this.spacer = h('div', { class: 'pte-spacer' });
-    this.scroller = h('div', { class: 'pte-scroll', tabIndex: 0, role: 'rowgroup', aria: { label: 'PTE rows' } }, this.spacer);
-    this.el = h('div', { class: 'ptes', role: 'grid', aria: { label: 'Page table entries' } },
-      h('div', { class: 'pte-toolbar' }, h('label', {}, 'process '), this.procSel, h('label', {}, 'object '), this.objSel, h('label', {}, 'sort '), this.sortSel, this.changedBox, this.status),
-      head, this.scroller);
+    this.emptyRow = h('div', { class: 'pte-row pte-empty', role: 'row' }, h('span', { class: 'pc', role: 'cell' }, 'no PTE at this step'));
+    this.emptyRow.hidden = true;
+    this.scroller = h('div', { class: 'pte-scroll', tabIndex: 0, role: 'rowgroup', aria: { label: 'PTE rows' } }, this.spacer, this.emptyRow);
+    // a static table (the arrows scroll it): rows and cells, with aria-rowcount / aria-rowindex
+    // telling a screen reader where the rendered rows sit among all of them
+    this.el = h('div', { class: 'ptes' },
+      h('div', { class: 'pte-toolbar', role: 'group', aria: { label: 'PTE filter' } },
+        h('span', { aria: { hidden: 'true' } }, 'process '), this.procSel, h('span', { aria: { hidden: 'true' } }, 'object '), this.objSel,
+        h('span', { aria: { hidden: 'true' } }, 'sort '), this.sortSel, this.changedBox, this.status),
+      h('div', { class: 'pte-table', role: 'table', aria: { label: 'Page table entries' } }, head, this.scroller));
     this.scroller.addEventListener('scroll', () => this.schedule(), { passive: true });
     // hidden (another tab shown): nothing is rendered; shown or resized: render what is visible
     if (typeof ResizeObserver === 'function') new ResizeObserver(() => this.schedule()).observe(this.scroller);
@@ -141,7 +152,7 @@ export class PteTable {
     const need = Math.max(0, last - first);
     if (this.pool.length < need) {
       while (this.pool.length < need) {
-        const r = h('div', { class: 'pte-row', role: 'row' }, ...COLS.map((_, i) => h('span', { class: `pc pc${i}`, role: 'gridcell' })));
+        const r = h('div', { class: 'pte-row', role: 'row' }, ...COLS.map((_, i) => h('span', { class: `pc pc${i}`, role: 'cell' })));
         this.pool.push(r); this.scroller.appendChild(r);
       }
       this.slotIndex = this.pool.map(() => -1); this.slotRow = this.pool.map(() => undefined);
@@ -168,7 +179,9 @@ export class PteTable {
     for (let j = 0; j < n; j++) if (!used[j] && !this.pool[j].hidden) { this.pool[j].hidden = true; this.slotIndex[j] = -1; this.slotRow[j] = undefined; }
     // prefetch the next page
     this.ensure(Math.floor(last / PAGE));
-    if (!this.total && this.pages.size) this.status.textContent = 'no PTE';
+    const empty = !this.total && this.pages.size > 0;
+    if (empty) this.status.textContent = 'no PTE';
+    if (this.emptyRow.hidden === empty) this.emptyRow.hidden = !empty;
   }
 
   private fill(r: HTMLElement, row: PteRow | undefined): void {
@@ -181,12 +194,19 @@ export class PteTable {
       const t = c[k].firstChild;
       if (t && t.nodeType === 3 && !t.nextSibling) { if ((t as Text).data !== v) (t as Text).data = v; } else c[k].textContent = v;
     };
-    if (!row) { for (let k = 0; k < c.length; k++) set(k, k === 1 ? '…' : ''); return; }
+    if (!row) {
+      for (let k = 0; k < c.length; k++) set(k, k === 1 ? '…' : '');
+      for (let b = 0; b < BITS.length; b++) c[4 + b].removeAttribute('aria-label');
+      return;
+    }
     set(0, row.proc); set(1, row.addr); set(2, row.idx); set(3, row.pfn);
     for (let b = 0; b < BITS.length; b++) {
       const on = (row.flags & BITS[b][1]) !== 0;
       set(4 + b, on ? BITS[b][0] : '·');
       if (c[4 + b].classList.contains('on') !== on) c[4 + b].classList.toggle('on', on);
+      // read as the bit's name, or "not" it (a screen reader would say "dot" for ·)
+      const said = on ? BITS[b][2] : `not ${BITS[b][2]}`;
+      if (c[4 + b].getAttribute('aria-label') !== said) c[4 + b].setAttribute('aria-label', said);
     }
     set(4 + BITS.length, row.maps);
     if (r.title !== row.text) r.title = row.text;

@@ -24,7 +24,7 @@ export class Timeline {
 
   constructor(private readonly onSelect: (step: number, reveal: boolean) => void) {
     this.list = h('ol', { class: 'timeline-list', role: 'listbox', tabIndex: 0, aria: { label: 'Timeline: one row per statement' } });
-    this.el = h('section', { class: 'timeline', aria: { label: 'Timeline' } }, this.list);
+    this.el = h('section', { class: 'timeline', aria: { label: 'Timeline' } }, h('h2', { class: 'sr-only' }, 'Timeline'), this.list);
     this.list.addEventListener('keydown', (e) => this.key(e));
     this.list.addEventListener('click', (e) => {
       const li = (e.target as HTMLElement).closest('li');

@@ -9,39 +9,12 @@ const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '../..');
 
-/** Dark and light theme variables, a subset of what VS Code injects. */
-const THEMES = {
-  dark: { cls: 'vscode-dark', vars: {
-    '--vscode-foreground': '#cccccc', '--vscode-editor-background': '#1f1f1f', '--vscode-descriptionForeground': '#9d9d9d',
-    '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px', '--vscode-editor-font-family': 'monospace', '--vscode-editor-font-size': '13px',
-    '--vscode-focusBorder': '#0078d4', '--vscode-list-hoverBackground': '#2a2d2e', '--vscode-list-activeSelectionBackground': '#04395e',
-    '--vscode-list-activeSelectionForeground': '#ffffff', '--vscode-list-inactiveSelectionBackground': '#37373d', '--vscode-widget-border': '#454545',
-    '--vscode-panel-border': '#2b2b2b', '--vscode-charts-blue': '#3794ff', '--vscode-charts-green': '#89d185', '--vscode-charts-red': '#f14c4c',
-    '--vscode-charts-purple': '#b180d7', '--vscode-charts-yellow': '#cca700', '--vscode-charts-orange': '#d18616', '--vscode-errorForeground': '#f85149',
-    '--vscode-editorWarning-foreground': '#cca700', '--vscode-testing-iconPassed': '#73c991', '--vscode-testing-iconFailed': '#f14c4c',
-    '--vscode-editorWidget-background': '#202020', '--vscode-badge-background': '#616161', '--vscode-badge-foreground': '#f8f8f8',
-    '--vscode-diffEditor-insertedTextBackground': 'rgba(156,204,44,0.2)', '--vscode-diffEditor-removedTextBackground': 'rgba(255,0,0,0.2)',
-    '--vscode-editorLineNumber-foreground': '#6e7681', '--vscode-editorLineNumber-activeForeground': '#cccccc', '--vscode-textCodeBlock-background': '#2b2b2b',
-    '--vscode-textBlockQuote-background': '#2b2b2b', '--vscode-dropdown-background': '#313131', '--vscode-dropdown-border': '#3c3c3c', '--vscode-dropdown-foreground': '#cccccc',
-    '--vscode-panelTitle-activeForeground': '#e7e7e7', '--vscode-panelTitle-activeBorder': '#0078d4', '--vscode-panelTitle-inactiveForeground': '#9d9d9d',
-    '--vscode-checkbox-background': '#313131', '--vscode-checkbox-border': '#3c3c3c', '--vscode-settings-checkboxBorder': '#3c3c3c',
-  } },
-  light: { cls: 'vscode-light', vars: {
-    '--vscode-foreground': '#3b3b3b', '--vscode-editor-background': '#ffffff', '--vscode-descriptionForeground': '#717171',
-    '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px', '--vscode-editor-font-family': 'monospace', '--vscode-editor-font-size': '13px',
-    '--vscode-focusBorder': '#005fb8', '--vscode-list-hoverBackground': '#f2f2f2', '--vscode-list-activeSelectionBackground': '#e8e8e8',
-    '--vscode-list-activeSelectionForeground': '#000000', '--vscode-list-inactiveSelectionBackground': '#e4e6f1', '--vscode-widget-border': '#e5e5e5',
-    '--vscode-panel-border': '#e5e5e5', '--vscode-charts-blue': '#1a85ff', '--vscode-charts-green': '#388a34', '--vscode-charts-red': '#e51400',
-    '--vscode-charts-purple': '#652d90', '--vscode-charts-yellow': '#bf8803', '--vscode-charts-orange': '#d18616', '--vscode-errorForeground': '#a1260d',
-    '--vscode-editorWarning-foreground': '#bf8803', '--vscode-testing-iconPassed': '#388a34', '--vscode-testing-iconFailed': '#f14c4c',
-    '--vscode-editorWidget-background': '#f8f8f8', '--vscode-badge-background': '#cccccc', '--vscode-badge-foreground': '#3b3b3b',
-    '--vscode-diffEditor-insertedTextBackground': 'rgba(156,204,44,0.25)', '--vscode-diffEditor-removedTextBackground': 'rgba(255,0,0,0.2)',
-    '--vscode-editorLineNumber-foreground': '#6e7681', '--vscode-editorLineNumber-activeForeground': '#171184', '--vscode-textCodeBlock-background': '#f2f2f2',
-    '--vscode-textBlockQuote-background': '#f8f8f8', '--vscode-dropdown-background': '#ffffff', '--vscode-dropdown-border': '#cecece', '--vscode-dropdown-foreground': '#3b3b3b',
-    '--vscode-panelTitle-activeForeground': '#3b3b3b', '--vscode-panelTitle-activeBorder': '#005fb8', '--vscode-panelTitle-inactiveForeground': '#3b3b3b',
-    '--vscode-checkbox-background': '#f8f8f8', '--vscode-checkbox-border': '#cecece', '--vscode-settings-checkboxBorder': '#cecece',
-  } },
-};
+/**
+ * What VS Code gives a webview for each theme kind (dark, light, hc-dark, hc-light): every
+ * --vscode-* variable, the body classes and data attributes, and its default webview styles,
+ * captured from code-server by capture-themes.js (themes/<kind>.json).
+ */
+const THEMES = Object.fromEntries(['dark', 'light', 'hc-dark', 'hc-light'].map((k) => [k, JSON.parse(fs.readFileSync(path.join(__dirname, 'themes', `${k}.json`), 'utf8'))]));
 
 /** The fake host, run inside the page (stringified): answers messages like inspectorPanel.ts. */
 function fakeHost(fixture, perfTotal) {
@@ -98,11 +71,15 @@ function page(port, nonce, fixture, theme, perfTotal) {
   const origin = `http://127.0.0.1:${port}`;
   const csp = `default-src 'none'; style-src ${origin} 'nonce-${nonce}'; font-src ${origin}; img-src ${origin}; script-src 'nonce-${nonce}'`;
   const json = JSON.stringify(fixture).replace(/</g, '\\u003c');
+  const attr = (v) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  const data = Object.entries(t.data).map(([k, v]) => ` ${k}="${attr(v)}"`).join('');
+  // as inspectorPanel.ts writes it, with VS Code's default styles as the webview host adds them
   return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
+<style id="_defaultStyles" nonce="${nonce}">${t.defaultStyles.replace(/</g, '\\3c ')}</style>
 <link rel="stylesheet" href="/media/codicons/codicon.css" nonce="${nonce}">
 <link rel="stylesheet" href="/media/inspector.css" nonce="${nonce}">
-</head><body class="${t.cls}" data-vscode-theme-kind="${t.cls}">
+<title>MM Scope inspector</title></head><body class="${t.bodyClass.join(' ')}"${data}>
 <script nonce="${nonce}">window.__t0 = performance.now();
 for (const [k, v] of Object.entries(${JSON.stringify(t.vars)})) document.documentElement.style.setProperty(k, v);
 (${fakeHost.toString()})(${json}, ${perfTotal || 0});</script>

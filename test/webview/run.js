@@ -310,6 +310,9 @@ async function main() {
     assert(frames.length === 200 && /^big\[\d+\]$/.test(mid), `scrolled through the table: ${frames.length} frames, first visible row ${mid}`);
   });
 
+  // accessibility: axe-core per tab x theme x step, keyboard patterns, text alternatives (a11y.js)
+  await require('./a11y')({ test, assert, eq, open, server, fb, mk, OUT });
+
   await test('nothing blocked by the CSP, no console errors', async () => {
     const csp = await page.evaluate(() => window.__csp);
     eq(csp, [], 'CSP violations');
