@@ -3,26 +3,9 @@
 
 import { fbDefioOf } from '../engine/drivers/fbDefio';
 import type { Expectation, FolioFlag, PteFlag } from '../language/ast';
-import type { Kernel, Task } from '../engine/kernel';
-import type { AddressSpace } from '../engine/addressSpace';
 import { PG_dirty, PG_writeback, ZERO_PFN } from '../engine/memmap';
 import { formatPteFlags, pte_dirty, pte_none, pte_present, pte_soft_dirty, pte_special, pte_write, pte_young } from '../engine/pte';
-import type { TraceRecorder } from './trace';
-import type { LabelInfo } from './run';
-import { resolveAddrRange } from './run';
-
-export interface RunState {
-  k: Kernel;
-  rec: TraceRecorder;
-  pids: Map<string, number>;
-  tasksByName: Map<string, Task>;
-  objects: Map<string, AddressSpace>;
-  labels: Map<string, Map<string, LabelInfo>>;
-  lastResult: number | undefined;
-  lastOopsStep: number;
-  /** `proc\0label` of mappings whose mmap failed (their uses are not reported again) */
-  failedLabels: Set<string>;
-}
+import { resolveAddrRange, type RunState } from './state';
 
 export interface ExpectOutcome { ok: boolean; message: string }
 

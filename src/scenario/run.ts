@@ -4,21 +4,14 @@
 import { parse } from '../language/parser';
 import { check, CHECK_CODES, type CheckResult } from '../language/checker';
 import type { Diagnostic, Severity } from '../language/diagnostics';
-import type { MapSpec, PageSpec, Range, Scenario, Statement } from '../language/ast';
+import type { Range, Scenario, Statement } from '../language/ast';
 import { resolveLimits, type Limits } from '../language/limits';
-import { Kernel, KernelProfile, Task } from '../engine/kernel';
+import { Kernel, KernelProfile } from '../engine/kernel';
 import type { AddressSpace } from '../engine/addressSpace';
-import { fault_around_bytes_set, userAccess } from '../engine/memory';
-import { clear_refs_soft_dirty } from '../engine/clearRefs';
-import { do_fork } from '../engine/fork';
-import { do_mmap, do_munmap, exit_mmap } from '../engine/mmap';
-import { do_mprotect } from '../engine/mprotect';
-import { folioMkcleanAt, mappingWrprotectRange, pfnMkcleanRange, unmapMappingRange } from '../engine/rmap';
-import { filemap_write_and_wait_range, msyncRange } from '../engine/writeback';
-import { fbdev_create, fbDefioOf, flush_delayed_work } from '../engine/drivers/fbDefio';
-import { pfnmap_create } from '../engine/drivers/pfnmap';
 import { Step, TraceBudgetExceeded, TraceRecorder, type VmaSnapshot } from './trace';
-import { evaluateExpectation, type RunState } from './expect';
+import { evaluateExpectation } from './expect';
+import { execute } from './execute';
+import { RUN_CODES, type LabelInfo, type RunState } from './state';
 import type { Vma } from '../engine/vma';
 import { OutOfSimulatedRam } from '../engine/memmap';
 import { parseRelease } from '../engine/versions';
@@ -38,7 +31,6 @@ export interface RunOptions {
   onStep?: (statement: Statement, step: Step, engine: Kernel) => void;
 }
 
-export interface LabelInfo { proc: string; start: number; pages: number; obj: string; pgoff: number; shared: boolean }
 
 export interface RunResult {
   scenario: Scenario;
@@ -61,12 +53,8 @@ export interface RunResult {
   cancelled: boolean;
 }
 
-export const RUN_CODES = {
-  einval: 'MMS502', enomem: 'MMS501', eexist: 'MMS503', mprotect: 'MMS504', munmap: 'MMS505',
-  deadProcess: 'MMS506', tooManyEvents: 'MMS604', timeBudget: 'MMS605', outOfRam: 'MMS606',
-  expectation: 'MMS701',
-  noFolio: 'MMS801', oops: 'MMS802', efault: 'MMS803', warn: 'MMS804', noStructPage: 'MMS805',
-} as const;
+export { RUN_CODES };
+export type { LabelInfo };
 
 export function runText(text: string, opts: RunOptions = {}): RunResult {
   const { scenario, diagnostics: parseDiags } = parse(text);
@@ -181,212 +169,9 @@ export function runScenario(scenario: Scenario, parseDiags: Diagnostic[], opts: 
   };
 }
 
-type Out = (range: Range, severity: Severity, code: string, message: string) => void;
-
-function task(st: RunState, name: string): Task | undefined {
-  const t = st.tasksByName.get(name);
-  return t && t.alive ? t : undefined;
-}
-
-/** The pages named by a PAGES spec in proc as (first address, page count), without an array. */
-export function resolveAddrRange(st: RunState, proc: string, spec: PageSpec): { first: number; count: number } | string {
-  if (spec.kind === 'addr') return { first: spec.addr.value - (spec.addr.value % 4096), count: 1 };
-  const lab = st.labels.get(proc)?.get(spec.target.name);
-  if (!lab) return missingLabel(st, proc, spec.target.name);
-  const first = spec.first.value, last = spec.last?.value ?? first;
-  return { first: lab.start + first * 4096, count: Math.max(0, last - first + 1) };
-}
-
-function pageRange(spec: PageSpec): [number, number] {
-  if (spec.kind === 'addr') return [0, 0];
-  return [spec.first.value, (spec.last ?? spec.first).value];
-}
-
-function mapSpecRange(st: RunState, proc: string, spec: MapSpec): [number, number] | string {
-  if (spec.kind === 'addr') { const a = spec.addr.value - (spec.addr.value % 4096); return [a, a + spec.pages.value * 4096]; }
-  const lab = st.labels.get(proc)?.get(spec.label.name);
-  if (!lab) return missingLabel(st, proc, spec.label.name);
-  const first = spec.first?.value ?? 0, last = spec.last?.value ?? (spec.first ? first : lab.pages - 1);
-  return [lab.start + first * 4096, lab.start + (last + 1) * 4096];
-}
-
-function execute(st: RunState, s: Statement, step: Step, out: Out): void {
-  const k = st.k;
-  switch (s.kind) {
-    case 'kernel': return;
-    case 'sysctl': {
-      fault_around_bytes_set(k, s.value.value);
-      return;
-    }
-    case 'file': st.objects.set(s.name.name, k.createFile(s.name.name, s.pages.value, s.cold)); return;
-    case 'shmem': st.objects.set(s.name.name, k.createShmem(s.name.name, s.pages.value)); return;
-    case 'fbdev':
-      st.objects.set(s.name.name, fbdev_create(k, s.name.name, s.pages.value, s.backing, s.delay?.ms ?? 50, s.sorted));
-      return;
-    case 'pfnmap': st.objects.set(s.name.name, pfnmap_create(k, s.name.name, s.pages.value)); return;
-    case 'process': {
-      const t = k.createTask(s.name.name);
-      st.pids.set(s.name.name, t.pid); st.tasksByName.set(s.name.name, t); st.labels.set(s.name.name, new Map());
-      return;
-    }
-    case 'fork': {
-      const parent = task(st, s.parent.name);
-      if (!parent) return deadProc(st, s.parent.name, s.range, out);
-      const child = do_fork(k, parent, s.child.name);
-      st.pids.set(s.child.name, child.pid); st.tasksByName.set(s.child.name, child);
-      const labs = new Map<string, LabelInfo>();
-      for (const [n, l] of st.labels.get(s.parent.name) ?? []) labs.set(n, { ...l, proc: s.child.name });
-      st.labels.set(s.child.name, labs);
-      return;
-    }
-    case 'exit': {
-      const t = task(st, s.proc.name);
-      if (!t) return deadProc(st, s.proc.name, s.range, out);
-      exit_mmap(k, t);
-      return;
-    }
-    case 'mmap': {
-      const t = task(st, s.proc.name);
-      if (!t) return deadProc(st, s.proc.name, s.range, out);
-      const obj = s.obj.name === 'anon' ? 'anon' : st.objects.get(s.obj.name);
-      if (!obj) return;
-      const r = do_mmap(k, t, obj, s.addr.value, s.pages.value, s.offset?.value ?? 0, s.shared, s.prot, s.label?.name);
-      if (!r.ok) {
-        if (s.label) st.failedLabels.add(`${s.proc.name}\0${s.label.name}`);
-        const code = r.errno === 'EINVAL' ? RUN_CODES.einval : r.errno === 'ENOMEM' ? RUN_CODES.enomem : RUN_CODES.eexist;
-        out(s.range, 'error', code, r.errno === 'EEXIST'
-          ? `mmap refused: ${r.why} (mmscope never replaces a mapping silently)`
-          : `mmap fails with ${r.errno}: ${r.why}`);
-        return;
-      }
-      if (s.label) {
-        st.labels.get(s.proc.name)!.set(s.label.name, {
-          proc: s.proc.name, start: s.addr.value, pages: s.pages.value, obj: s.obj.name,
-          pgoff: r.vma.pgoff, shared: s.shared,
-        });
-      }
-      return;
-    }
-    case 'munmap': case 'mprotect': {
-      const t = task(st, s.proc.name);
-      if (!t) return deadProc(st, s.proc.name, s.range, out);
-      const r = mapSpecRange(st, s.proc.name, s.spec);
-      if (typeof r === 'string') { if (r) out(s.range, 'error', RUN_CODES.munmap, r); return; }
-      if (s.kind === 'munmap') do_munmap(k, t, r[0], r[1]);
-      else {
-        const res = do_mprotect(k, t, r[0], r[1], s.prot);
-        if (!res.ok) out(s.range, 'error', RUN_CODES.mprotect, `mprotect fails with ${res.why}`);
-      }
-      return;
-    }
-    case 'read': case 'write': {
-      const t = task(st, s.proc.name);
-      if (!t) return deadProc(st, s.proc.name, s.range, out);
-      const range = resolveAddrRange(st, s.proc.name, s.pages);
-      if (typeof range === 'string') { if (range) out(s.range, 'error', RUN_CODES.munmap, range); return; }
-      const write = s.kind === 'write';
-      for (let i = 0; i < range.count; i++) {
-        const r = userAccess(k, t, range.first + i * 4096, write);
-        if (r === 'oops') { t.killedByOops = true; exit_mmap(k, t); break; }
-        if (!t.alive) break;
-      }
-      return;
-    }
-    case 'mkclean': {
-      const obj = st.objects.get(s.page.kind === 'named' ? s.page.target.name : '');
-      if (!obj) return;
-      const [i] = pageRange(s.page);
-      const r = folioMkcleanAt(k, obj, i);
-      if (r.noFolio) {
-        out(s.range, 'warning', RUN_CODES.noFolio, r.pfn ? `no struct page behind ${obj.name}[${i}] (pfn 0x${r.pfn.toString(16)}): nothing for folio_mkclean(); result 0`
-          : `no folio at ${obj.name}[${i}] (not in the page cache): folio_mkclean() not called; result 0`);
-      }
-      st.lastResult = step.result = r.result;
-      return;
-    }
-    case 'wrprotect': {
-      const obj = st.objects.get(s.pages.kind === 'named' ? s.pages.target.name : '');
-      if (!obj) return;
-      const [i, j] = pageRange(s.pages);
-      const pfn = k.pfnOf(obj, i);
-      if (!pfn) out(s.range, 'warning', RUN_CODES.noFolio, `no page at ${obj.name}[${i}] (not in the page cache): pfn 0 matches no PTE`);
-      st.lastResult = step.result = mappingWrprotectRange(k, obj, i, pfn, j - i + 1);
-      return;
-    }
-    case 'pfn_mkclean': {
-      const obj = st.objects.get(s.pages.kind === 'named' ? s.pages.target.name : '');
-      const t = task(st, s.proc.name);
-      if (!obj) return;
-      if (!t) return deadProc(st, s.proc.name, s.range, out);
-      const [i, j] = pageRange(s.pages);
-      const lab = st.labels.get(s.proc.name)?.get(s.label.name);
-      const vmas = t.mm.vmas.filter((v) => v.label === s.label.name);
-      const vma = vmas.find((v) => v.file === obj && i >= v.pgoff && i <= v.lastPgoff) ?? vmas[0];
-      if (!lab || !vma) { const m = missingLabel(st, s.proc.name, s.label.name); if (m) out(s.range, 'error', RUN_CODES.munmap, m); return; }
-      const pfn = k.pfnOf(obj, i);
-      const r = pfnMkcleanRange(k, pfn, j - i + 1, i, vma);
-      if (r === null) {
-        out(s.range, 'warning', RUN_CODES.efault, `${s.proc.name}:${s.label.name} does not map ${obj.name}[${i}]: vma_address() is -EFAULT (the kernel would hit VM_BUG_ON_VMA); result 0`);
-        st.lastResult = step.result = 0;
-      } else st.lastResult = step.result = r;
-      return;
-    }
-    case 'writeback': {
-      const obj = st.objects.get(s.obj.name);
-      if (!obj) return;
-      const first = s.first?.value ?? 0, last = s.last?.value ?? (s.first ? first : obj.sizePages - 1);
-      st.lastResult = step.result = filemap_write_and_wait_range(k, obj, first, last);
-      return;
-    }
-    case 'msync': {
-      const t = task(st, s.proc.name);
-      if (!t) return deadProc(st, s.proc.name, s.range, out);
-      const lab = st.labels.get(s.proc.name)?.get(s.label.name);
-      if (!lab) { const m = missingLabel(st, s.proc.name, s.label.name); if (m) out(s.range, 'error', RUN_CODES.munmap, m); return; }
-      st.lastResult = step.result = msyncRange(k, t, lab.start, lab.start + lab.pages * 4096);
-      return;
-    }
-    case 'unmap_range': {
-      const obj = st.objects.get(s.pages.kind === 'named' ? s.pages.target.name : '');
-      if (!obj) return;
-      const [i, j] = pageRange(s.pages);
-      st.lastResult = step.result = unmapMappingRange(k, obj, i, j - i + 1, false);
-      return;
-    }
-    case 'flush': {
-      const obj = st.objects.get(s.obj.name);
-      const fb = fbDefioOf(obj);
-      if (!fb) return;
-      st.lastResult = step.result = flush_delayed_work(k, fb);
-      return;
-    }
-    case 'clear_refs': {
-      const t = task(st, s.proc.name);
-      if (!t) return deadProc(st, s.proc.name, s.range, out);
-      clear_refs_soft_dirty(k, t);
-      return;
-    }
-    case 'wait': k.advance(s.duration.ms); return;
-    default: return;
-  }
-}
-
-function deadProc(st: RunState, name: string, range: Range, out: Out): void {
-  const t = st.tasksByName.get(name);
-  out(range, 'error', RUN_CODES.deadProcess, t?.killedByOops
-    ? `process ${name} was killed by a kernel oops earlier in the scenario`
-    : `process ${name} does not exist at this point`);
-}
-
 
 /** Checker errors that are the kernel refusing a call (errno), not errors in the scenario. */
 const KERNEL_REFUSALS = new Set<string>([CHECK_CODES.enomem, CHECK_CODES.einval]);
-
-/** The message for a label that does not exist in proc — or '' when its `mmap` already
- *  failed with a reported error (no cascade of errors on every later use). */
-function missingLabel(st: RunState, proc: string, label: string): string {
-  return st.failedLabels.has(`${proc}\0${label}`) ? '' : `${proc} has no mapping labelled ${label}`;
-}
 
 /** An upper bound of the struct pages a run allocates (objects, plus anonymous and private
  *  mappings that may COW), so the memmap is sized once. */

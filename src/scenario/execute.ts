@@ -1,0 +1,186 @@
+// One statement of a scenario on the engine: objects and processes created, mappings made,
+// pages touched, kernel operations called, with the kernel's refusals reported at the line.
+
+import type { Range, Statement } from '../language/ast';
+import type { Severity } from '../language/diagnostics';
+import { fault_around_bytes_set, userAccess } from '../engine/memory';
+import { clear_refs_soft_dirty } from '../engine/clearRefs';
+import { do_fork } from '../engine/fork';
+import { do_mmap, do_munmap, exit_mmap } from '../engine/mmap';
+import { do_mprotect } from '../engine/mprotect';
+import { folioMkcleanAt, mappingWrprotectRange, pfnMkcleanRange, unmapMappingRange } from '../engine/rmap';
+import { filemap_write_and_wait_range, msyncRange } from '../engine/writeback';
+import { fbdev_create, fbDefioOf, flush_delayed_work } from '../engine/drivers/fbDefio';
+import { pfnmap_create } from '../engine/drivers/pfnmap';
+import type { Step } from './trace';
+import { mapSpecRange, missingLabel, pageRange, resolveAddrRange, RUN_CODES, task, type LabelInfo, type RunState } from './state';
+
+export type Out = (range: Range, severity: Severity, code: string, message: string) => void;
+
+export function execute(st: RunState, s: Statement, step: Step, out: Out): void {
+  const k = st.k;
+  switch (s.kind) {
+    case 'kernel': return;
+    case 'sysctl': {
+      fault_around_bytes_set(k, s.value.value);
+      return;
+    }
+    case 'file': st.objects.set(s.name.name, k.createFile(s.name.name, s.pages.value, s.cold)); return;
+    case 'shmem': st.objects.set(s.name.name, k.createShmem(s.name.name, s.pages.value)); return;
+    case 'fbdev':
+      st.objects.set(s.name.name, fbdev_create(k, s.name.name, s.pages.value, s.backing, s.delay?.ms ?? 50, s.sorted));
+      return;
+    case 'pfnmap': st.objects.set(s.name.name, pfnmap_create(k, s.name.name, s.pages.value)); return;
+    case 'process': {
+      const t = k.createTask(s.name.name);
+      st.pids.set(s.name.name, t.pid); st.tasksByName.set(s.name.name, t); st.labels.set(s.name.name, new Map());
+      return;
+    }
+    case 'fork': {
+      const parent = task(st, s.parent.name);
+      if (!parent) return deadProc(st, s.parent.name, s.range, out);
+      const child = do_fork(k, parent, s.child.name);
+      st.pids.set(s.child.name, child.pid); st.tasksByName.set(s.child.name, child);
+      const labs = new Map<string, LabelInfo>();
+      for (const [n, l] of st.labels.get(s.parent.name) ?? []) labs.set(n, { ...l, proc: s.child.name });
+      st.labels.set(s.child.name, labs);
+      return;
+    }
+    case 'exit': {
+      const t = task(st, s.proc.name);
+      if (!t) return deadProc(st, s.proc.name, s.range, out);
+      exit_mmap(k, t);
+      return;
+    }
+    case 'mmap': {
+      const t = task(st, s.proc.name);
+      if (!t) return deadProc(st, s.proc.name, s.range, out);
+      const obj = s.obj.name === 'anon' ? 'anon' : st.objects.get(s.obj.name);
+      if (!obj) return;
+      const r = do_mmap(k, t, obj, s.addr.value, s.pages.value, s.offset?.value ?? 0, s.shared, s.prot, s.label?.name);
+      if (!r.ok) {
+        if (s.label) st.failedLabels.add(`${s.proc.name}\0${s.label.name}`);
+        const code = r.errno === 'EINVAL' ? RUN_CODES.einval : r.errno === 'ENOMEM' ? RUN_CODES.enomem : RUN_CODES.eexist;
+        out(s.range, 'error', code, r.errno === 'EEXIST'
+          ? `mmap refused: ${r.why} (mmscope never replaces a mapping silently)`
+          : `mmap fails with ${r.errno}: ${r.why}`);
+        return;
+      }
+      if (s.label) {
+        st.labels.get(s.proc.name)!.set(s.label.name, {
+          proc: s.proc.name, start: s.addr.value, pages: s.pages.value, obj: s.obj.name,
+          pgoff: r.vma.pgoff, shared: s.shared,
+        });
+      }
+      return;
+    }
+    case 'munmap': case 'mprotect': {
+      const t = task(st, s.proc.name);
+      if (!t) return deadProc(st, s.proc.name, s.range, out);
+      const r = mapSpecRange(st, s.proc.name, s.spec);
+      if (typeof r === 'string') { if (r) out(s.range, 'error', RUN_CODES.munmap, r); return; }
+      if (s.kind === 'munmap') do_munmap(k, t, r[0], r[1]);
+      else {
+        const res = do_mprotect(k, t, r[0], r[1], s.prot);
+        if (!res.ok) out(s.range, 'error', RUN_CODES.mprotect, `mprotect fails with ${res.why}`);
+      }
+      return;
+    }
+    case 'read': case 'write': {
+      const t = task(st, s.proc.name);
+      if (!t) return deadProc(st, s.proc.name, s.range, out);
+      const range = resolveAddrRange(st, s.proc.name, s.pages);
+      if (typeof range === 'string') { if (range) out(s.range, 'error', RUN_CODES.munmap, range); return; }
+      const write = s.kind === 'write';
+      for (let i = 0; i < range.count; i++) {
+        const r = userAccess(k, t, range.first + i * 4096, write);
+        if (r === 'oops') { t.killedByOops = true; exit_mmap(k, t); break; }
+        if (!t.alive) break;
+      }
+      return;
+    }
+    case 'mkclean': {
+      const obj = st.objects.get(s.page.kind === 'named' ? s.page.target.name : '');
+      if (!obj) return;
+      const [i] = pageRange(s.page);
+      const r = folioMkcleanAt(k, obj, i);
+      if (r.noFolio) {
+        out(s.range, 'warning', RUN_CODES.noFolio, r.pfn ? `no struct page behind ${obj.name}[${i}] (pfn 0x${r.pfn.toString(16)}): nothing for folio_mkclean(); result 0`
+          : `no folio at ${obj.name}[${i}] (not in the page cache): folio_mkclean() not called; result 0`);
+      }
+      st.lastResult = step.result = r.result;
+      return;
+    }
+    case 'wrprotect': {
+      const obj = st.objects.get(s.pages.kind === 'named' ? s.pages.target.name : '');
+      if (!obj) return;
+      const [i, j] = pageRange(s.pages);
+      const pfn = k.pfnOf(obj, i);
+      if (!pfn) out(s.range, 'warning', RUN_CODES.noFolio, `no page at ${obj.name}[${i}] (not in the page cache): pfn 0 matches no PTE`);
+      st.lastResult = step.result = mappingWrprotectRange(k, obj, i, pfn, j - i + 1);
+      return;
+    }
+    case 'pfn_mkclean': {
+      const obj = st.objects.get(s.pages.kind === 'named' ? s.pages.target.name : '');
+      const t = task(st, s.proc.name);
+      if (!obj) return;
+      if (!t) return deadProc(st, s.proc.name, s.range, out);
+      const [i, j] = pageRange(s.pages);
+      const lab = st.labels.get(s.proc.name)?.get(s.label.name);
+      const vmas = t.mm.vmas.filter((v) => v.label === s.label.name);
+      const vma = vmas.find((v) => v.file === obj && i >= v.pgoff && i <= v.lastPgoff) ?? vmas[0];
+      if (!lab || !vma) { const m = missingLabel(st, s.proc.name, s.label.name); if (m) out(s.range, 'error', RUN_CODES.munmap, m); return; }
+      const pfn = k.pfnOf(obj, i);
+      const r = pfnMkcleanRange(k, pfn, j - i + 1, i, vma);
+      if (r === null) {
+        out(s.range, 'warning', RUN_CODES.efault, `${s.proc.name}:${s.label.name} does not map ${obj.name}[${i}]: vma_address() is -EFAULT (the kernel would hit VM_BUG_ON_VMA); result 0`);
+        st.lastResult = step.result = 0;
+      } else st.lastResult = step.result = r;
+      return;
+    }
+    case 'writeback': {
+      const obj = st.objects.get(s.obj.name);
+      if (!obj) return;
+      const first = s.first?.value ?? 0, last = s.last?.value ?? (s.first ? first : obj.sizePages - 1);
+      st.lastResult = step.result = filemap_write_and_wait_range(k, obj, first, last);
+      return;
+    }
+    case 'msync': {
+      const t = task(st, s.proc.name);
+      if (!t) return deadProc(st, s.proc.name, s.range, out);
+      const lab = st.labels.get(s.proc.name)?.get(s.label.name);
+      if (!lab) { const m = missingLabel(st, s.proc.name, s.label.name); if (m) out(s.range, 'error', RUN_CODES.munmap, m); return; }
+      st.lastResult = step.result = msyncRange(k, t, lab.start, lab.start + lab.pages * 4096);
+      return;
+    }
+    case 'unmap_range': {
+      const obj = st.objects.get(s.pages.kind === 'named' ? s.pages.target.name : '');
+      if (!obj) return;
+      const [i, j] = pageRange(s.pages);
+      st.lastResult = step.result = unmapMappingRange(k, obj, i, j - i + 1, false);
+      return;
+    }
+    case 'flush': {
+      const obj = st.objects.get(s.obj.name);
+      const fb = fbDefioOf(obj);
+      if (!fb) return;
+      st.lastResult = step.result = flush_delayed_work(k, fb);
+      return;
+    }
+    case 'clear_refs': {
+      const t = task(st, s.proc.name);
+      if (!t) return deadProc(st, s.proc.name, s.range, out);
+      clear_refs_soft_dirty(k, t);
+      return;
+    }
+    case 'wait': k.advance(s.duration.ms); return;
+    default: return;
+  }
+}
+
+function deadProc(st: RunState, name: string, range: Range, out: Out): void {
+  const t = st.tasksByName.get(name);
+  out(range, 'error', RUN_CODES.deadProcess, t?.killedByOops
+    ? `process ${name} was killed by a kernel oops earlier in the scenario`
+    : `process ${name} does not exist at this point`);
+}

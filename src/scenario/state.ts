@@ -1,0 +1,63 @@
+// The state of a run the statements and expectations share: the engine, the trace, the
+// scenario's names (processes, objects, labels), and how a name or a page spec resolves.
+
+import type { MapSpec, PageSpec } from '../language/ast';
+import type { AddressSpace } from '../engine/addressSpace';
+import type { Kernel, Task } from '../engine/kernel';
+import type { TraceRecorder } from './trace';
+
+/** The diagnostic codes a run reports (docs/language.md). */
+export const RUN_CODES = {
+  einval: 'MMS502', enomem: 'MMS501', eexist: 'MMS503', mprotect: 'MMS504', munmap: 'MMS505',
+  deadProcess: 'MMS506', tooManyEvents: 'MMS604', timeBudget: 'MMS605', outOfRam: 'MMS606',
+  expectation: 'MMS701',
+  noFolio: 'MMS801', oops: 'MMS802', efault: 'MMS803', warn: 'MMS804', noStructPage: 'MMS805',
+} as const;
+
+export interface LabelInfo { proc: string; start: number; pages: number; obj: string; pgoff: number; shared: boolean }
+
+export interface RunState {
+  k: Kernel;
+  rec: TraceRecorder;
+  pids: Map<string, number>;
+  tasksByName: Map<string, Task>;
+  objects: Map<string, AddressSpace>;
+  labels: Map<string, Map<string, LabelInfo>>;
+  lastResult: number | undefined;
+  lastOopsStep: number;
+  /** `proc\0label` of mappings whose mmap failed (their uses are not reported again) */
+  failedLabels: Set<string>;
+}
+
+export function task(st: RunState, name: string): Task | undefined {
+  const t = st.tasksByName.get(name);
+  return t && t.alive ? t : undefined;
+}
+
+/** The pages named by a PAGES spec in proc as (first address, page count), without an array. */
+export function resolveAddrRange(st: RunState, proc: string, spec: PageSpec): { first: number; count: number } | string {
+  if (spec.kind === 'addr') return { first: spec.addr.value - (spec.addr.value % 4096), count: 1 };
+  const lab = st.labels.get(proc)?.get(spec.target.name);
+  if (!lab) return missingLabel(st, proc, spec.target.name);
+  const first = spec.first.value, last = spec.last?.value ?? first;
+  return { first: lab.start + first * 4096, count: Math.max(0, last - first + 1) };
+}
+
+export function pageRange(spec: PageSpec): [number, number] {
+  if (spec.kind === 'addr') return [0, 0];
+  return [spec.first.value, (spec.last ?? spec.first).value];
+}
+
+export function mapSpecRange(st: RunState, proc: string, spec: MapSpec): [number, number] | string {
+  if (spec.kind === 'addr') { const a = spec.addr.value - (spec.addr.value % 4096); return [a, a + spec.pages.value * 4096]; }
+  const lab = st.labels.get(proc)?.get(spec.label.name);
+  if (!lab) return missingLabel(st, proc, spec.label.name);
+  const first = spec.first?.value ?? 0, last = spec.last?.value ?? (spec.first ? first : lab.pages - 1);
+  return [lab.start + first * 4096, lab.start + (last + 1) * 4096];
+}
+
+/** The message for a label that does not exist in proc — or '' when its `mmap` already
+ *  failed with a reported error (no cascade of errors on every later use). */
+export function missingLabel(st: RunState, proc: string, label: string): string {
+  return st.failedLabels.has(`${proc}\0${label}`) ? '' : `${proc} has no mapping labelled ${label}`;
+}
