@@ -4,6 +4,7 @@
 import { IntervalTree } from './intervalTree';
 import type { Vma } from './vma';
 import type { FileOperations } from './fileOperations';
+import type { KernelFn } from './kernelFunctions';
 
 export type ObjKind = 'file' | 'shmem' | 'fbdev' | 'pfnmap';
 
@@ -37,7 +38,7 @@ export class AddressSpace {
     /** mapping_can_writeback(): ext4 yes; tmpfs and device inodes no */
     readonly canWriteback: boolean,
     /** a_ops->dirty_folio: filemap_dirty_folio (ext4: ext4_dirty_folio), noop_dirty_folio (fb_defio) */
-    readonly dirtyFolioName: string,
+    readonly dirtyFolioName: KernelFn,
     /** a shared anonymous mapping's private shmem object */
     readonly anonShmem = false,
   ) {

@@ -75,9 +75,9 @@ function do_user_addr_fault(k: Kernel, task: Task, addr: number, errorCode: numb
       // when VM_FAULT_MAJOR was set ("fix major fault accounting when retrying under
       // per-VMA lock"); see docs/kernel-findings.md.
       if (!k.profile.has('vma-lock-retry-minor') || (ret & VM_FAULT_MAJOR) || (flags & FAULT_FLAG_TRIED)) {
-        tr.call('VM_FAULT_RETRY → retry with FAULT_FLAG_TRIED');
+        tr.call('do_user_addr_fault: VM_FAULT_RETRY → retry with FAULT_FLAG_TRIED');
         flags |= FAULT_FLAG_TRIED;
-      } else tr.call('VM_FAULT_RETRY → retry under mmap_lock');
+      } else tr.call('do_user_addr_fault: VM_FAULT_RETRY → retry under mmap_lock');
       continue;
     }
     if (ret & VM_FAULT_OOPS) {
@@ -136,7 +136,7 @@ function handle_mm_fault(k: Kernel, task: Task, vma: Vma, addr: number, flags: n
   }
   entry = pte_mkyoung(entry);
   if (entry !== vmf.origFlags) mm.setPte(addr, entry, vmf.origPfn, 'handle_pte_fault: ptep_set_access_flags');
-  else k.tr.call('spurious fault');
+  else k.tr.call('handle_pte_fault: spurious fault');
   return 0;
 }
 
@@ -308,7 +308,7 @@ function do_page_mkwrite(k: Kernel, vmf: VmFault): number {
     lockPage(k, vmf.page);
     if (!k.memmap.mapping[vmf.page]) {
       unlockPage(k, vmf.page);
-      k.tr.call('folio->mapping == NULL: retry');
+      k.tr.call('do_page_mkwrite: folio->mapping == NULL: retry');
       return 0;
     }
     ret |= VM_FAULT_LOCKED;
@@ -422,7 +422,7 @@ function wp_page_copy(k: Kernel, vmf: VmFault): number {
   anonVmaPrepare(vma);
   const old = vmf.page;
   const isZero = vmf.origPfn === ZERO_PFN;
-  k.tr.call(isZero ? 'alloc zeroed folio (was the zero page)' : 'copy_user_highpage');
+  k.tr.call(isZero ? 'wp_page_copy: alloc zeroed folio (was the zero page)' : 'copy_user_highpage');
   const pfn = k.memmap.allocPage(PageKind.Anon);
   folio_add_new_anon_rmap(k, pfn, vma, vmf.address);
   const entry = maybe_mkwrite(pte_mkdirty(vma.pageProt), vma);

@@ -2,6 +2,8 @@
 // kernel does things; the scenario layer (src/scenario/trace.ts) stores them compactly.
 // Everything is numbers and interned-at-the-sink strings, so a hook costs no allocation.
 
+import type { KernelCall } from './kernelFunctions';
+
 export type FaultOutcome = 'minor' | 'major' | 'retry' | 'sigsegv' | 'sigbus' | 'oops' | 'nopage-loop';
 
 export type WalkApi =
@@ -21,7 +23,7 @@ export interface Tracer {
   /** A CPU access reached the fault handler. */
   faultBegin(pid: number, addr: number, errorCode: number): void;
   /** A kernel function the current fault / operation passed through. */
-  call(fn: string): void;
+  call(fn: KernelCall): void;
   faultEnd(pid: number, addr: number, outcome: FaultOutcome): void;
   /** A hardware access that needed no fault (sets A, and D on write). */
   hwAccess(pid: number, addr: number, write: boolean): void;

@@ -2,6 +2,7 @@
 // model needs them. VM_FAULT_* codes are the kernel's (include/linux/mm_types.h).
 
 import type { Kernel, Task } from './kernel';
+import type { KernelFn } from './kernelFunctions';
 import type { Vma } from './vma';
 
 export const VM_FAULT_OOM = 0x1;
@@ -41,13 +42,13 @@ export interface VmFault {
 export interface VmOps {
   /** the vm_operations_struct's name, e.g. ext4_file_vm_ops */
   readonly name: string;
-  readonly faultName: string;
+  readonly faultName: KernelFn;
   fault(k: Kernel, vmf: VmFault): number;
   /** filemap_map_pages (fault-around), when the ops have ->map_pages */
   readonly mapPages?: boolean;
-  readonly pageMkwriteName?: string;
+  readonly pageMkwriteName?: KernelFn;
   pageMkwrite?(k: Kernel, vmf: VmFault): number;
-  readonly pfnMkwriteName?: string;
+  readonly pfnMkwriteName?: KernelFn;
   pfnMkwrite?(k: Kernel, vmf: VmFault): number;
 }
 

@@ -82,7 +82,7 @@ function fb_deferred_io_fault(k: Kernel, vmf: VmFault): number {
   }
   if (!k.profile.has('mapping-wrprotect-range')) {
     // ≤6.14: "page->mapping = vmf->vma->vm_file->f_mapping; page->index = vmf->pgoff"
-    k.tr.call('page->mapping = f_mapping, page->index = pgoff');
+    k.tr.call('fb_deferred_io_fault: page->mapping = f_mapping, page->index = pgoff');
     k.memmap.setMapping(pfn, as.id);
     k.memmap.setIndex(pfn, vmf.pgoff);
   } else if (!fb.mapping) {
@@ -198,7 +198,7 @@ export function fb_release(k: Kernel, fb: FbDefio): void {
   if (!k.profile.has('fb-defio-lastclose-only')) {
     k.tr.call('fb_release → fb_deferred_io_release');
     cancelDeferredWork(k, fb);
-    clearPageMapping(k, fb, false);
+    clearPageMapping(k, fb, false, 'fb_deferred_io_release');
     return;
   }
   if (fb.openCount > 0) return;
@@ -220,17 +220,17 @@ export function fb_deferred_io_lastclose(k: Kernel, fb: FbDefio): void {
   if (k.profile.has('fb-defio-flush-on-lastclose')) flushDeferredWork(k, fb);
   else cancelDeferredWork(k, fb);
   if (k.profile.has('mapping-wrprotect-range')) return;
-  clearPageMapping(k, fb, k.profile.has('fb-defio-lastclose-pagerefs'));
+  clearPageMapping(k, fb, k.profile.has('fb-defio-lastclose-pagerefs'), 'fb_deferred_io_lastclose');
 }
 
-function clearPageMapping(k: Kernel, fb: FbDefio, pagerefsOnly: boolean): void {
+function clearPageMapping(k: Kernel, fb: FbDefio, pagerefsOnly: boolean, caller: 'fb_deferred_io_release' | 'fb_deferred_io_lastclose'): void {
   const as = fb.as;
   for (let i = 0; i < as.sizePages; i++) {
     const pfn = pagerefsOnly ? fb.pagerefPage[i] : as.backing![i];
     if (!pfn || !k.memmap.pfnValid(pfn) || k.memmap.mapping[pfn] !== as.id) continue;
     k.memmap.setMapping(pfn, 0);
   }
-  k.tr.call('page->mapping = NULL');
+  k.tr.call(`${caller}: page->mapping = NULL`);
 }
 
 export const fb_deferred_io_vm_ops: VmOps = {

@@ -1,0 +1,88 @@
+// The kernel functions the engine names in its traces: one table of where each lives (and
+// since which release, where it appeared or moved within the versions the engine models).
+// Tracer.call() takes only names from this table (optionally with a note after ": " or
+// " → "), so a trace never names a function the table does not know, and hover links read
+// the file at the run's version. Imports nothing.
+
+/** A release as far as the table needs it. */
+export interface Release { major: number; minor: number }
+
+/** A file for every version, or the files it has lived in, each from a release on. */
+export interface KernelFunctionInfo {
+  readonly file?: string | readonly (readonly [since: string, file: string])[];
+  /** the release that added it (where that is within the modelled versions) */
+  readonly since?: string;
+  /** not a kernel function: the model's stand-in (a generic device driver) */
+  readonly model?: true;
+}
+
+const MEMORY = 'mm/memory.c', FAULT = 'arch/x86/mm/fault.c', FILEMAP = 'mm/filemap.c', RMAP = 'mm/rmap.c';
+const FB_DEFIO = 'drivers/video/fbdev/core/fb_defio.c';
+
+export const KERNEL_FUNCTIONS = {
+  do_user_addr_fault: { file: FAULT }, bad_area: { file: FAULT }, bad_area_access_error: { file: FAULT }, do_sigbus: { file: FAULT },
+  handle_mm_fault: { file: MEMORY }, handle_pte_fault: { file: MEMORY }, do_anonymous_page: { file: MEMORY },
+  do_read_fault: { file: MEMORY }, do_cow_fault: { file: MEMORY }, do_shared_fault: { file: MEMORY }, do_fault_around: { file: MEMORY },
+  __do_fault: { file: MEMORY }, finish_fault: { file: MEMORY }, do_page_mkwrite: { file: MEMORY },
+  fault_dirty_shared_page: { file: MEMORY }, do_wp_page: { file: MEMORY }, wp_page_copy: { file: MEMORY },
+  wp_page_reuse: { file: MEMORY }, wp_page_shared: { file: MEMORY }, wp_pfn_shared: { file: MEMORY },
+  finish_mkwrite_fault: { file: MEMORY }, wp_can_reuse_anon_folio: { file: MEMORY }, vmf_insert_pfn: { file: MEMORY },
+  unmap_mapping_range: { file: MEMORY }, copy_page_range: { file: MEMORY },
+  copy_user_highpage: { file: 'include/linux/highmem.h' },
+  filemap_fault: { file: FILEMAP }, filemap_map_pages: { file: FILEMAP }, do_sync_mmap_readahead: { file: FILEMAP },
+  do_async_mmap_readahead: { file: FILEMAP }, lock_folio_maybe_drop_mmap: { file: FILEMAP },
+  filemap_write_and_wait_range: { file: FILEMAP }, filemap_dirty_folio: { file: FILEMAP },
+  file_update_time: { file: 'fs/inode.c' },
+  folio_mkclean: { file: RMAP }, page_mkclean: { file: 'include/linux/rmap.h' }, rmap_walk_file: { file: RMAP },
+  __rmap_walk_file: { file: RMAP, since: '6.15' }, rmap_walk_anon: { file: RMAP },
+  mapping_wrprotect_range: { file: RMAP, since: '6.15' }, pfn_mkclean_range: { file: RMAP },
+  folio_move_anon_rmap: { file: RMAP }, invalid_mkclean_vma: { file: RMAP }, page_vma_mkclean_one: { file: RMAP },
+  folio_clear_dirty_for_io: { file: 'mm/page-writeback.c' }, noop_dirty_folio: { file: 'mm/page-writeback.c' },
+  vfs_fsync_range: { file: 'fs/sync.c' },
+  shmem_fault: { file: 'mm/shmem.c' }, shmem_alloc_and_add_folio: { file: 'mm/shmem.c' }, shmem_dirty_folio: {},
+  ext4_dirty_folio: { file: 'fs/ext4/inode.c' }, ext4_page_mkwrite: { file: 'fs/ext4/inode.c' },
+  // "mm: move dup_mmap() to mm" (6.16)
+  dup_mmap: { file: [['6.1', 'kernel/fork.c'], ['6.16', 'mm/mmap.c']] },
+  vmalloc_to_page: { file: 'mm/vmalloc.c' }, pfn_to_page: { file: 'include/asm-generic/memory_model.h' },
+  schedule_delayed_work: { file: 'include/linux/workqueue.h' }, flush_delayed_work: { file: 'kernel/workqueue.c' },
+  cancel_delayed_work_sync: { file: 'kernel/workqueue.c' },
+  fb_deferred_io_track_page: { file: FB_DEFIO }, fb_deferred_io_fault: { file: FB_DEFIO },
+  fb_deferred_io_mkwrite: { file: FB_DEFIO }, fb_deferred_io_work: { file: FB_DEFIO }, fb_deferred_io_fsync: { file: FB_DEFIO },
+  fb_deferred_io_release: { file: FB_DEFIO }, fb_deferred_io_lastclose: { file: FB_DEFIO },
+  fb_deferred_io_pageref_clear: { file: FB_DEFIO },
+  // fbmem.c or fb_chrdev.c depending on the release: found by name
+  fb_release: {},
+  pfnmap_fault: { model: true },
+} as const satisfies Record<string, KernelFunctionInfo>;
+
+export type KernelFn = keyof typeof KERNEL_FUNCTIONS;
+
+/** What Tracer.call() records: a function of the table, or one with a note. */
+export type KernelCall = KernelFn | `${KernelFn}: ${string}` | `${KernelFn} → ${string}`;
+
+const atLeast = (v: Release, since: string) => {
+  const [maj, min] = since.split('.').map(Number);
+  return v.major > maj || (v.major === maj && v.minor >= min);
+};
+
+/** The function a recorded call names (the table decides, not a pattern). */
+export function functionOfCall(entry: string): KernelFn | undefined {
+  const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(entry)?.[0];
+  return name !== undefined && Object.prototype.hasOwnProperty.call(KERNEL_FUNCTIONS, name) ? name as KernelFn : undefined;
+}
+
+/** The source file of a kernel function at a release; undefined when the table has none. */
+export function sourceFileOf(fn: string, version: Release): string | undefined {
+  if (!Object.prototype.hasOwnProperty.call(KERNEL_FUNCTIONS, fn)) return undefined;
+  const info: KernelFunctionInfo = KERNEL_FUNCTIONS[fn as KernelFn];
+  if (info.model || info.file === undefined) return undefined;
+  if (typeof info.file === 'string') return info.file;
+  let file: string | undefined;
+  for (const [since, f] of info.file) if (atLeast(version, since)) file = f;
+  return file;
+}
+
+/** Whether the function is the model's own stand-in, not the kernel's. */
+export function isModelFunction(fn: string): boolean {
+  return Object.prototype.hasOwnProperty.call(KERNEL_FUNCTIONS, fn) && !!(KERNEL_FUNCTIONS[fn as KernelFn] as KernelFunctionInfo).model;
+}
