@@ -517,49 +517,12 @@ class Checker {
 
   private statement(s: Statement, index: number): void {
     switch (s.kind) {
-      case 'kernel': {
-        if (index !== 0) {
-          this.err(s.range, 'MMS118', `'kernel' must come before every other statement`);
-          return;
-        }
-        if (compareReleases(this.kernel, MIN_KERNEL) < 0) {
-          this.err(s.version.range, C.oldKernel, `Linux ${s.version.text} is not modelled: mmscope models Linux ${OLDEST_MODELLED} and later`);
-        } else if (!backportsChecked(this.kernel)) {
-          this.warn(s.version.range, C.uncheckedStable,
-            `Linux ${s.version.text} runs as mainline ${this.kernel.major}.${this.kernel.minor} plus the stable backports mmscope's version table lists; ` +
-            `the table was checked for ${CHECKED_STABLE.map((c) => `${c.series}.y up to ${c.upTo}`).join(' and ')}, so backports to ${this.kernel.major}.${this.kernel.minor}.y it does not list are not modelled`);
-        }
-        return;
-      }
-      case 'sysctl': {
-        if (!(SYSCTL_KNOBS as readonly string[]).includes(s.knob.name)) {
-          this.err(s.knob.range, C.unknownSysctl, `unknown sysctl '${s.knob.name}' (expected ${SYSCTL_KNOBS.join(', ')})`);
-          return;
-        }
-        const v = s.value.value;
-        // mm/memory.c: fault_around_bytes_set() — "if (val / PAGE_SIZE > PTRS_PER_PTE) return
-        // -EINVAL"; otherwise any value is taken, rounded down to a power of two of pages, at
-        // least one page ("rounddown_pow_of_two(0) is undefined": 0 becomes PAGE_SIZE).
-        if (Math.floor(v / PAGE_SIZE) > FAULT_AROUND_MAX / PAGE_SIZE) {
-          this.err(s.value.range, C.sysctlValue, `fault_around_bytes ${s.value.text} is larger than ${FAULT_AROUND_MAX} (PTRS_PER_PTE pages): the kernel refuses it with EINVAL`);
-        } else if (v < PAGE_SIZE || (v & (v - 1)) !== 0) {
-          const pages = Math.max(1, Math.floor(2 ** Math.floor(Math.log2(v)) / PAGE_SIZE));
-          this.warn(s.value.range, C.sysctlValue, `fault_around_bytes ${s.value.text} is not a power of two of pages: the kernel rounds it down to ${pages * PAGE_SIZE}${pages === 1 ? ' (fault-around off)' : ''}`);
-        }
-        return;
-      }
+      case 'kernel': return this.kernelLine(s, index);
+      case 'sysctl': return this.sysctl(s);
       case 'file':
       case 'shmem':
       case 'fbdev':
-      case 'pfnmap': {
-        const nameOk = this.nameOk(s.name, `an object`, s.kind);
-        const pagesOk = this.pagesAtLeastOne(s.pages, s.kind);
-        if (pagesOk && s.pages.value > this.limits.maxPagesPerObject) {
-          this.err(s.pages.range, C.objectTooLarge, `${s.kind} '${s.name.name}' has ${s.pages.text} pages; the limit is ${this.limits.maxPagesPerObject} pages (maxPagesPerObject)`);
-        }
-        if (nameOk) this.declareObject(s.name, s.kind, pagesOk ? s.pages.value : undefined, this.bad);
-        return;
-      }
+      case 'pfnmap': return this.objectDecl(s);
       case 'process': {
         if (this.nameOk(s.name, 'a process')) this.declareProcess(s.name);
         return;
@@ -597,27 +560,8 @@ class Checker {
       case 'mkclean':
         this.objPages(s.page, 'mkclean', true);
         return;
-      case 'wrprotect': {
-        if (!hasRule(this.kernel, 'mapping-wrprotect-range')) {
-          const v = releaseText(this.kernel);
-          this.err(s.kwRange, C.wrprotectVersion,
-            `wrprotect: mapping_wrprotect_range() exists only from Linux ${rule('mapping-wrprotect-range').since}; this scenario is for ${v}`,
-            this.kernelStmt ? [{ range: this.kernelStmt.range, message: `kernel ${v} selected here` }] : undefined);
-        }
-        this.objPages(s.pages, 'wrprotect', false);
-        return;
-      }
-      case 'pfn_mkclean': {
-        const obj = this.objPages(s.pages, 'pfn_mkclean', false);
-        const p = this.useProc(s.proc);
-        const label = p ? this.useLabel(p, s.label) : undefined;
-        if (obj && label && label.mapsObject !== undefined && label.mapsObject !== obj.name) {
-          this.warn(s.label.range, C.labelOtherObject,
-            `mapping '${label.name}' of '${p!.sym.name}' maps '${label.mapsObject}', not '${obj.name}': pfn_mkclean_range() will not find these pages there`,
-            [{ range: label.decl, message: 'mapped here' }]);
-        }
-        return;
-      }
+      case 'wrprotect': return this.wrprotect(s);
+      case 'pfn_mkclean': return this.pfnMkclean(s);
       case 'writeback': {
         const obj = this.useObj(s.obj, 'writeback');
         if (s.first) this.objRange(obj, s.first, s.last);
@@ -634,43 +578,11 @@ class Checker {
       case 'flush':
         this.useObj(s.obj, 'flush', 'fbdev');
         return;
-      case 'clear_refs': {
-        this.useProc(s.proc);
-        if (!(CLEAR_REFS_MODES as readonly string[]).includes(s.mode.name)) {
-          this.err(s.mode.range, C.unknownClearRefsMode,
-            `clear_refs mode '${s.mode.name}' is not in language v1 (expected ${CLEAR_REFS_MODES.join(', ')}: writing 4 to /proc/PID/clear_refs)`);
-        }
-        return;
-      }
+      case 'clear_refs': return this.clearRefs(s);
       case 'wait':
         return;
-      case 'expect_pte': {
-        const p = this.useProc(s.proc);
-        this.procPages(p, s.pages);
-        const seen = new FlagSeen();
-        for (const f of s.flags) {
-          if (f.kind === 'maps' && typeof f.target === 'object') {
-            const obj = this.useObj(f.target.obj, `'maps'`);
-            this.objRange(obj, f.target.index, undefined);
-          }
-          if (f.kind === 'maps' || f.kind === 'pfn') continue;
-          this.flagConflict(seen, f.kind, f.negated, f.range);
-        }
-        return;
-      }
-      case 'expect_folio': {
-        this.objPages(s.page, 'expect folio', true);
-        const seen = new FlagSeen();
-        for (const f of s.flags) {
-          if (f.kind === 'mapping') {
-            if (f.obj) this.useObj(f.obj, `'mapping'`);
-            continue;
-          }
-          if (f.kind === 'mapcount' || f.kind === 'index') continue;
-          this.flagConflict(seen, f.kind, f.negated, f.range);
-        }
-        return;
-      }
+      case 'expect_pte': return this.expectPte(s);
+      case 'expect_folio': return this.expectFolio(s);
       case 'expect_result':
       case 'expect_oops':
         return;
@@ -695,6 +607,110 @@ class Checker {
         return;
       }
     }
+  }
+
+  private kernelLine(s: Extract<Statement, { kind: 'kernel' }>, index: number): void {
+      if (index !== 0) {
+        this.err(s.range, 'MMS118', `'kernel' must come before every other statement`);
+        return;
+      }
+      if (compareReleases(this.kernel, MIN_KERNEL) < 0) {
+        this.err(s.version.range, C.oldKernel, `Linux ${s.version.text} is not modelled: mmscope models Linux ${OLDEST_MODELLED} and later`);
+      } else if (!backportsChecked(this.kernel)) {
+        this.warn(s.version.range, C.uncheckedStable,
+          `Linux ${s.version.text} runs as mainline ${this.kernel.major}.${this.kernel.minor} plus the stable backports mmscope's version table lists; ` +
+          `the table was checked for ${CHECKED_STABLE.map((c) => `${c.series}.y up to ${c.upTo}`).join(' and ')}, so backports to ${this.kernel.major}.${this.kernel.minor}.y it does not list are not modelled`);
+      }
+      return;
+  }
+
+  private sysctl(s: Extract<Statement, { kind: 'sysctl' }>): void {
+      if (!(SYSCTL_KNOBS as readonly string[]).includes(s.knob.name)) {
+        this.err(s.knob.range, C.unknownSysctl, `unknown sysctl '${s.knob.name}' (expected ${SYSCTL_KNOBS.join(', ')})`);
+        return;
+      }
+      const v = s.value.value;
+      // mm/memory.c: fault_around_bytes_set() — "if (val / PAGE_SIZE > PTRS_PER_PTE) return
+      // -EINVAL"; otherwise any value is taken, rounded down to a power of two of pages, at
+      // least one page ("rounddown_pow_of_two(0) is undefined": 0 becomes PAGE_SIZE).
+      if (Math.floor(v / PAGE_SIZE) > FAULT_AROUND_MAX / PAGE_SIZE) {
+        this.err(s.value.range, C.sysctlValue, `fault_around_bytes ${s.value.text} is larger than ${FAULT_AROUND_MAX} (PTRS_PER_PTE pages): the kernel refuses it with EINVAL`);
+      } else if (v < PAGE_SIZE || (v & (v - 1)) !== 0) {
+        const pages = Math.max(1, Math.floor(2 ** Math.floor(Math.log2(v)) / PAGE_SIZE));
+        this.warn(s.value.range, C.sysctlValue, `fault_around_bytes ${s.value.text} is not a power of two of pages: the kernel rounds it down to ${pages * PAGE_SIZE}${pages === 1 ? ' (fault-around off)' : ''}`);
+      }
+      return;
+  }
+
+  private objectDecl(s: Extract<Statement, { kind: 'file' | 'shmem' | 'fbdev' | 'pfnmap' }>): void {
+      const nameOk = this.nameOk(s.name, `an object`, s.kind);
+      const pagesOk = this.pagesAtLeastOne(s.pages, s.kind);
+      if (pagesOk && s.pages.value > this.limits.maxPagesPerObject) {
+        this.err(s.pages.range, C.objectTooLarge, `${s.kind} '${s.name.name}' has ${s.pages.text} pages; the limit is ${this.limits.maxPagesPerObject} pages (maxPagesPerObject)`);
+      }
+      if (nameOk) this.declareObject(s.name, s.kind, pagesOk ? s.pages.value : undefined, this.bad);
+      return;
+  }
+
+  private wrprotect(s: Extract<Statement, { kind: 'wrprotect' }>): void {
+      if (!hasRule(this.kernel, 'mapping-wrprotect-range')) {
+        const v = releaseText(this.kernel);
+        this.err(s.kwRange, C.wrprotectVersion,
+          `wrprotect: mapping_wrprotect_range() exists only from Linux ${rule('mapping-wrprotect-range').since}; this scenario is for ${v}`,
+          this.kernelStmt ? [{ range: this.kernelStmt.range, message: `kernel ${v} selected here` }] : undefined);
+      }
+      this.objPages(s.pages, 'wrprotect', false);
+      return;
+  }
+
+  private pfnMkclean(s: Extract<Statement, { kind: 'pfn_mkclean' }>): void {
+      const obj = this.objPages(s.pages, 'pfn_mkclean', false);
+      const p = this.useProc(s.proc);
+      const label = p ? this.useLabel(p, s.label) : undefined;
+      if (obj && label && label.mapsObject !== undefined && label.mapsObject !== obj.name) {
+        this.warn(s.label.range, C.labelOtherObject,
+          `mapping '${label.name}' of '${p!.sym.name}' maps '${label.mapsObject}', not '${obj.name}': pfn_mkclean_range() will not find these pages there`,
+          [{ range: label.decl, message: 'mapped here' }]);
+      }
+      return;
+  }
+
+  private clearRefs(s: Extract<Statement, { kind: 'clear_refs' }>): void {
+      this.useProc(s.proc);
+      if (!(CLEAR_REFS_MODES as readonly string[]).includes(s.mode.name)) {
+        this.err(s.mode.range, C.unknownClearRefsMode,
+          `clear_refs mode '${s.mode.name}' is not in language v1 (expected ${CLEAR_REFS_MODES.join(', ')}: writing 4 to /proc/PID/clear_refs)`);
+      }
+      return;
+  }
+
+  private expectPte(s: Extract<Statement, { kind: 'expect_pte' }>): void {
+      const p = this.useProc(s.proc);
+      this.procPages(p, s.pages);
+      const seen = new FlagSeen();
+      for (const f of s.flags) {
+        if (f.kind === 'maps' && typeof f.target === 'object') {
+          const obj = this.useObj(f.target.obj, `'maps'`);
+          this.objRange(obj, f.target.index, undefined);
+        }
+        if (f.kind === 'maps' || f.kind === 'pfn') continue;
+        this.flagConflict(seen, f.kind, f.negated, f.range);
+      }
+      return;
+  }
+
+  private expectFolio(s: Extract<Statement, { kind: 'expect_folio' }>): void {
+      this.objPages(s.page, 'expect folio', true);
+      const seen = new FlagSeen();
+      for (const f of s.flags) {
+        if (f.kind === 'mapping') {
+          if (f.obj) this.useObj(f.obj, `'mapping'`);
+          continue;
+        }
+        if (f.kind === 'mapcount' || f.kind === 'index') continue;
+        this.flagConflict(seen, f.kind, f.negated, f.range);
+      }
+      return;
   }
 
   private flagConflict(seen: FlagSeen, kind: string, negated: boolean, range: Range): void {
