@@ -15,83 +15,15 @@
 // `Step.events` is a view materialised from the log on each access; hot consumers
 // (time travel) use `TraceRecorder.decode()` with a reusable cursor instead.
 
-import type { DefioEvent, FaultOutcome, FolioField, Tracer, WalkApi } from '../engine/trace';
-
-export const TRACE_FORMAT = 'mmscope-trace';
-export const TRACE_VERSION = 1;
-
-export interface PteVal { flags: number; pfn: number }
-
-export type TraceEvent =
-  | { t: 'fault'; pid: number; addr: number; err: number; path: string[]; outcome?: FaultOutcome }
-  | { t: 'hw'; pid: number; addr: number; write: boolean }
-  | { t: 'pte'; pid: number; addr: number; before: PteVal; after: PteVal; why: string }
-  | { t: 'folio'; pfn: number; field: FolioField; before: number; after: number }
-  | { t: 'walk'; api: WalkApi; mapping: number; pgoff: number; nr: number; pfn: number; path: string[];
-      visits: WalkVisit[]; result?: number }
-  | { t: 'defio'; obj: number; ev: DefioEvent; page: number; time: number }
-  | { t: 'signal'; pid: number; sig: 'SIGSEGV' | 'SIGBUS' }
-  | { t: 'oops'; message: string }
-  | { t: 'vmas'; pid: number }
-  | { t: 'call'; fn: string }
-  | { t: 'warn'; message: string };
-
-export interface WalkVisit {
-  pid: number; vma: number; label?: string; address: number; skipped: boolean; reason?: string;
-  ptes: { addr: number; counted: boolean }[];
-}
-
-/** A VMA as it was at the end of a step (for time travel). */
-export interface VmaSnapshot {
-  start: number; end: number; pgoff: number; flags: number; prot: number;
-  /** address_space id, 0 for anonymous */ file: number; label?: string; id: number;
-}
-
-/** Thrown by the recorder when a run exceeds its event or time budget (caught by the runner). */
-export class TraceBudgetExceeded extends Error {
-  constructor(readonly which: 'events' | 'time') { super(`trace budget exceeded (${which})`); }
-}
-
-// ---- op codes (low 3 bits of the op byte) ----------------------------------------------
-const OP_FAULT = 0, OP_HW = 1, OP_PTE = 2, OP_FOLIO = 3, OP_RARE = 4, OP_CALL = 5;
-/** a pte record from none to the previous pfn with the previous pte record's flags and reason */
-const OP_PTE_REP = 6;
-/** a folio 'flags' record on the previous pfn with the previous flags record's before and change */
-const OP_FLAGS_REP = 7;
-const M_SAMEPID = 1 << 3;   // pid equals the previous record's pid (fault/hw/pte)
-const M_SAMEADDR = 1 << 4;  // address equals the previous record's (no delta follows)
-const M_WRITE = 1 << 5;     // hw: write access
-const M_BNONE = 1 << 5;     // pte: before is none (0/0)
-const M_APSAME = 1 << 6;    // pte: after pfn equals before pfn
-const M_APLAST = 1 << 7;    // pte: after pfn equals the previous record's pfn
-const M_ERRSAME = 1 << 5;   // fault: error code equals the previous fault's
-const M_B0 = 1 << 6;        // folio: before is 0
-// folio: field in bits 4-5
-const FIELDS: FolioField[] = ['flags', 'mapping', 'index', 'cached'];
-const OUTCOMES: (FaultOutcome | undefined)[] = [undefined, 'minor', 'major', 'retry', 'sigsegv', 'sigbus', 'oops', 'nopage-loop'];
-const OUTCOME_CODE = new Map<FaultOutcome, number>(OUTCOMES.map((o, i) => [o!, i] as [FaultOutcome, number]).slice(1));
-
-const CHUNK = 1 << 20;
-const CHUNK_SLACK = 64; // the longest record is < 64 bytes
-
-/** x86 PTE flags with NX (bit 31) rotated to bit 1 and the JS sign (the engine passes
- *  both int32 and uint32 words) in bit 0, so common flag words take 2 bytes and decode
- *  to exactly the number the engine passed. */
-const encFlags = (f: number) => ((f >>> 0) & 0x7fffffff) * 4 + ((f >>> 31) << 1) + (f < 0 ? 1 : 0);
-const decFlags = (v: number) => {
-  const neg = v % 2, nx = ((v - neg) / 2) % 2;
-  const w = ((v - neg - nx * 2) / 4) | (nx << 31);
-  return neg ? w : w >>> 0;
-};
-/** folio PG_* words with PG_allocated (bit 15) rotated to bit 0: one byte for most. */
-const encPg = (f: number) => Math.floor(f / 65536) * 65536 + (f % 32768) * 2 + (Math.floor(f / 32768) % 2);
-const decPg = (v: number) => { const lo = v % 65536; return v - lo + (lo >>> 1) + (lo & 1) * 32768; };
-const zig = (v: number) => (v >= 0 ? v * 2 : -v * 2 - 1);
-const unzig = (z: number) => (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
+import type { DefioEvent, FaultOutcome, FolioField, Tracer, WalkApi } from '../../engine/trace';
+import {
+  CHUNK, CHUNK_SLACK, FIELDS, M_APLAST, M_APSAME, M_B0, M_BNONE, M_ERRSAME, M_SAMEADDR, M_SAMEPID, M_WRITE,
+  OP_CALL, OP_FAULT, OP_FLAGS_REP, OP_FOLIO, OP_HW, OP_PTE, OP_PTE_REP, OP_RARE, OUTCOME_CODE, OUTCOMES,
+  decFlags, decPg, encFlags, encPg, unzig, zig,
+} from './codec';
+import { TraceBudgetExceeded, type TraceEvent, type VmaHistoryEntry, type VmaSnapshot, type WalkVisit } from './events';
 
 /** One statement's slice of the trace. `events` is materialised from the log on access. */
-/** One entry of TraceRecorder.vmaHistory: a full snapshot or a delta. */
-export interface VmaHistoryEntry { step: number; vmas?: VmaSnapshot[]; changed?: VmaSnapshot[]; removed?: number[] }
 
 export class Step {
   /** simulated time (ms) when the step ended */
