@@ -6,12 +6,17 @@ import { readFileSync } from 'node:fs';
 import { runText, type RunResult } from './scenario/run';
 import { traceToJson, type KernelStepVerdict } from './scenario/traceJson';
 import { kernelMain } from './oracle/kernelCommand';
+import { explain, explainSideBySide } from './views/explain';
 
 const HELP = `mmscope — simulate Linux memory-management scenarios (.mms)
 
 Usage:
   mmscope check FILE...            parse, run and check each scenario
   mmscope run FILE --json          print the full trace of a run as JSON (format mmscope-trace v1)
+  mmscope explain FILE[:LINE]      what each statement (or the one on LINE) did, as plain ASCII
+                                   text of at most 72 columns for email: fault paths, rmap walks
+                                   (VMAs visited or skipped and why, PTE before -> after), results
+                                   and verdicts; --kernel A,B puts two kernels side by side
   mmscope kernel FILE...           run the files on a real Linux kernel (Debian 6.1 under QEMU,
                                    one boot for all files) and compare every step with the engine
                                    run as that kernel: agree / differ / not observable
@@ -64,6 +69,7 @@ export function main(argv: string[], write: (s: string) => void = (s) => process
   if (flags.has('--help') || argv.length === 0) { write(HELP); return argv.length === 0 ? 2 : 0; }
   if (flags.has('--version')) { write('mmscope 0.1.0 (language v1, trace format v1)\n'); return 0; }
   const [cmd, ...files] = args;
+  if (cmd === 'explain') return explainCommand(files, kernel, write, writeErr);
   if (kernel !== undefined && !parseRelease(kernel)) { writeErr(`mmscope: --kernel wants MAJOR.MINOR or MAJOR.MINOR.PATCH, got '${kernel}'\n`); return 2; }
   if (cmd === 'check') {
     if (!files.length) { writeErr('mmscope check: no files given\n'); return 2; }
@@ -99,6 +105,26 @@ export function main(argv: string[], write: (s: string) => void = (s) => process
   }
   writeErr(`mmscope: unknown command '${cmd}' (try --help)\n`);
   return 2;
+}
+
+/** `mmscope explain FILE[:LINE] [--kernel A[,B]]`. */
+function explainCommand(files: string[], kernel: string | undefined, write: (s: string) => void, writeErr: (s: string) => void): number {
+  if (files.length !== 1) { writeErr('mmscope explain: give exactly one FILE or FILE:LINE\n'); return 2; }
+  const m = /^(.*):(\d+)$/.exec(files[0]);
+  const file = m ? m[1] : files[0];
+  const line = m ? Number(m[2]) - 1 : undefined;
+  if (line !== undefined && line < 0) { writeErr(`mmscope explain: line numbers start at 1, got ${m![2]}\n`); return 2; }
+  const kernels = kernel === undefined ? [undefined] : kernel.split(',');
+  if (kernels.length > 2 || kernels.some((k) => k !== undefined && !parseRelease(k))) {
+    writeErr(`mmscope explain: --kernel wants one release or two separated by a comma (6.14,6.15), got '${kernel}'\n`);
+    return 2;
+  }
+  const text = readScenario(file);
+  if (typeof text !== 'string') { writeErr(text.error + '\n'); return 2; }
+  const runs = kernels.map((k) => runText(text, { kernelOverride: k }));
+  const lines = runs.length === 2 ? explainSideBySide(runs[0], runs[1], text, line) : explain(runs[0], text, line);
+  write(lines.join('\n') + '\n');
+  return Math.max(...runs.map((r) => r.exitStatus));
 }
 
 /** The per-step verdicts for FILE from `mmscope kernel --json` output. */
