@@ -2,17 +2,23 @@
 // 0/1/2) and print a run's trace as JSON. No stack trace ever reaches the user.
 
 import { parseRelease } from './engine/versions';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { runText, type RunResult } from './scenario/run';
 import { traceToJson, type KernelStepVerdict } from './scenario/traceJson';
 import { kernelMain } from './oracle/kernelCommand';
 import { explain, explainSideBySide } from './views/explain';
+import { pageData, sharePage, type PageAssets } from './views/sharePage';
+import { offeredVersions } from './engine/versions';
 
 const HELP = `mmscope — simulate Linux memory-management scenarios (.mms)
 
 Usage:
   mmscope check FILE...            parse, run and check each scenario
   mmscope run FILE --json          print the full trace of a run as JSON (format mmscope-trace v1)
+  mmscope run FILE --html OUT.html write one self-contained page with the inspector showing the
+                                   run (timeline, steps, walks, PTEs; opens offline in a browser)
   mmscope explain FILE[:LINE]      what each statement (or the one on LINE) did, as plain ASCII
                                    text of at most 72 columns for email: fault paths, rmap walks
                                    (VMAs visited or skipped and why, PTE before -> after), results
@@ -59,6 +65,13 @@ export function main(argv: string[], write: (s: string) => void = (s) => process
     const ai = argv[ki + 1] === undefined ? -1 : args.indexOf(kernel);
     if (ai >= 0) args.splice(ai, 1);
   }
+  let htmlOut: string | undefined;
+  const hi = argv.indexOf('--html');
+  if (hi >= 0) {
+    htmlOut = argv[hi + 1] ?? '';
+    const ai = argv[hi + 1] === undefined ? -1 : args.indexOf(htmlOut);
+    if (ai >= 0) args.splice(ai, 1);
+  }
   let oracleFile: string | undefined;
   const oi = argv.indexOf('--kernel-oracle');
   if (oi >= 0) {
@@ -96,6 +109,7 @@ export function main(argv: string[], write: (s: string) => void = (s) => process
       verdicts = v;
     }
     const r = runText(text, { kernelOverride: kernel });
+    if (htmlOut !== undefined) return writePage(r, text, files[0], htmlOut, write, writeErr);
     if (flags.has('--json')) write(JSON.stringify(traceToJson(r, files[0], verdicts), null, 1) + '\n');
     else {
       for (const l of formatDiag(files[0], r)) write(l + '\n');
@@ -105,6 +119,32 @@ export function main(argv: string[], write: (s: string) => void = (s) => process
   }
   writeErr(`mmscope: unknown command '${cmd}' (try --help)\n`);
   return 2;
+}
+
+/** The inspector's bundle, stylesheet, icon font and theme variables, next to this file (dist/). */
+function pageAssets(): PageAssets {
+  const root = join(__dirname, '..');
+  const read = (p: string) => readFileSync(join(root, p), 'utf8');
+  return {
+    mainJs: read('dist/webview/main.js'), css: read('media/inspector.css'), codiconCss: read('media/codicons/codicon.css'),
+    codiconTtfBase64: readFileSync(join(root, 'media/codicons/codicon.ttf')).toString('base64'),
+    themes: JSON.parse(read('media/page-themes.json')),
+  };
+}
+
+/** `mmscope run FILE --html OUT`: the self-contained page. */
+function writePage(r: ReturnType<typeof runText>, text: string, file: string, out: string,
+  write: (s: string) => void, writeErr: (s: string) => void): number {
+  if (!out || out.startsWith('--')) { writeErr('mmscope run: --html wants the page\'s file name (--html OUT.html)\n'); return 2; }
+  const data = pageData(r, text, file.replace(/^.*[\\/]/, ''), offeredVersions());
+  if (typeof data === 'string') { writeErr(`mmscope run: ${data}\n`); return 2; }
+  let assets: PageAssets;
+  try { assets = pageAssets(); } catch (e) { writeErr(`mmscope run: the inspector's files are missing (${(e as Error).message}); run npm run build\n`); return 2; }
+  const page = sharePage(data, assets, (s) => createHash('sha256').update(s).digest('base64'));
+  try { writeFileSync(out, page); } catch (e) { writeErr(`mmscope run: cannot write ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`); return 2; }
+  for (const l of formatDiag(file, r)) write(l + '\n');
+  write(`${out}: ${Math.round(page.length / 1024)} KiB, ${data.steps.length} steps, ${data.ptes.reduce((n, p) => n + p.length, 0)} PTE rows\n`);
+  return r.exitStatus;
 }
 
 /** `mmscope explain FILE[:LINE] [--kernel A[,B]]`. */

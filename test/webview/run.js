@@ -313,6 +313,9 @@ async function main() {
   // accessibility: axe-core per tab x theme x step, keyboard patterns, text alternatives (a11y.js)
   await require('./a11y')({ test, assert, eq, open, server, fb, mk, OUT });
 
+  // the self-contained page of `mmscope run --html` (sharePage.js)
+  await require('./sharePage')({ test, assert, eq, browser, ROOT, OUT });
+
   await test('nothing blocked by the CSP, no console errors', async () => {
     const csp = await page.evaluate(() => window.__csp);
     eq(csp, [], 'CSP violations');
