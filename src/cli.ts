@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { runText, type RunResult } from './scenario/run';
 import { traceToJson, type KernelStepVerdict } from './scenario/traceJson';
 import { kernelMain } from './oracle/kernelCommand';
+import { startStdioServer } from './lsp/server';
 import { explain, explainSideBySide } from './views/explain';
 import { pageData, sharePage, type PageAssets } from './views/sharePage';
 import { offeredVersions } from './engine/versions';
@@ -23,6 +24,9 @@ Usage:
                                    text of at most 72 columns for email: fault paths, rmap walks
                                    (VMAs visited or skipped and why, PTE before -> after), results
                                    and verdicts; --kernel A,B puts two kernels side by side
+  mmscope lsp --stdio              the language server (Neovim, Emacs eglot, any LSP client):
+                                   diagnostics, hover, completion, definition, references,
+                                   rename, formatting, symbols; see editors/
   mmscope kernel FILE...           run the files on a real Linux kernel (Debian 6.1 under QEMU,
                                    one boot for all files) and compare every step with the engine
                                    run as that kernel: agree / differ / not observable
@@ -182,7 +186,9 @@ function readKernelVerdicts(report: string, file: string): Map<number, KernelSte
 
 if (require.main === module) {
   const argv = process.argv.slice(2);
-  if (argv[0] === 'kernel') {
+  if (argv[0] === 'lsp') {
+    startStdioServer(); // serves until the client exits
+  } else if (argv[0] === 'kernel') {
     kernelMain(argv.slice(1)).then((c) => { process.exitCode = c; },
       (e) => { process.stderr.write(`mmscope: internal error: ${(e as Error).message}\n`); process.exitCode = 2; });
   } else {

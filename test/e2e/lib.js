@@ -130,6 +130,7 @@ function checkInstalled() {
   if (!fs.existsSync(paths.node24)) missing.push(`node 24 (${paths.node24})`);
   if (!fs.existsSync(paths.codeServer) || !fs.existsSync(paths.codeServerStamp)) missing.push(`code-server (${paths.codeServer})`);
   if (!fs.existsSync(paths.chromium)) missing.push(`chromium (${paths.chromium})`);
+  if (spawnSync('nvim', ['--version'], { stdio: 'ignore' }).status !== 0) missing.push('neovim (Debian package)');
   return missing;
 }
 

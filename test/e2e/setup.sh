@@ -46,6 +46,7 @@ npm_scrub_env
 # ---- 1. apt packages (chromium, libkrb5-dev [+ extras]) -----------------------------------------
 missing=()
 [ -x "$CHROMIUM" ] || missing+=(chromium)
+command -v nvim >/dev/null 2>&1 || missing+=(neovim)   # the Neovim end-to-end test of mmscope lsp
 dpkg-query -W -f='${Status}' libkrb5-dev 2>/dev/null | grep -q 'install ok installed' || missing+=(libkrb5-dev)
 for p in ${E2E_APT_EXTRA:-}; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -52,7 +52,8 @@ const ALLOWED: Record<string, string[]> = {
   webview: ['shared'],
   oracle: ['scenario', 'language', 'engine'],
   extension: ['service', 'views', 'scenario', 'language', 'engine', 'shared', 'oracle'],
-  cli: ['oracle', 'views', 'scenario', 'language', 'engine'],
+  lsp: ['service', 'views', 'scenario', 'language', 'engine'],
+  cli: ['lsp', 'oracle', 'views', 'scenario', 'language', 'engine'],
 };
 
 describe('architecture: the layers of docs/architecture.md, from the imports', () => {
