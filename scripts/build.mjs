@@ -10,6 +10,7 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 const targets = [
   { name: 'cli', entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs',
     banner: { js: '#!/usr/bin/env node' } },
+  { name: 'lsp', entryPoints: ['src/lsp/server.ts'], outfile: 'dist/lsp.js', platform: 'node', format: 'cjs' },
   { name: 'worker', entryPoints: ['src/service/worker.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs' },
   { name: 'extension', entryPoints: ['src/extension/extension.node.ts'], outfile: 'dist/extension.js', platform: 'node',
     format: 'cjs', external: ['vscode'] },

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { runText, type RunResult } from './scenario/run';
 import { traceToJson, type KernelStepVerdict } from './scenario/traceJson';
 import { kernelMain } from './oracle/kernelCommand';
-import { startStdioServer } from './lsp/server';
 import { explain, explainSideBySide } from './views/explain';
 import { pageData, sharePage, type PageAssets } from './views/sharePage';
 import { offeredVersions } from './engine/versions';
@@ -187,7 +186,9 @@ function readKernelVerdicts(report: string, file: string): Map<number, KernelSte
 if (require.main === module) {
   const argv = process.argv.slice(2);
   if (argv[0] === 'lsp') {
-    startStdioServer(); // serves until the client exits
+    // its own bundle (dist/lsp.js, next to this one): the CLI stays small for the extension
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require(require('node:path').join(__dirname, 'lsp.js')) as { startStdioServer: () => void }).startStdioServer(); // serves until the client exits
   } else if (argv[0] === 'kernel') {
     kernelMain(argv.slice(1)).then((c) => { process.exitCode = c; },
       (e) => { process.stderr.write(`mmscope: internal error: ${(e as Error).message}\n`); process.exitCode = 2; });
