@@ -74,7 +74,8 @@ export class Kernel {
 
   /** A tmpfs/memfd file: pages exist only once faulted or written. */
   createShmem(name: string, pages: number, anonShmem = false): AddressSpace {
-    const as = new AddressSpace(this.ids.mapping++, name, 'shmem', pages, false, 'shmem_dirty_folio', anonShmem);
+    // mm/shmem.c: shmem_aops.dirty_folio = noop_dirty_folio (every modelled version)
+    const as = new AddressSpace(this.ids.mapping++, name, 'shmem', pages, false, 'noop_dirty_folio', anonShmem);
     as.fops = shmem_file_operations;
     this.objects.set(as.id, as);
     return as;

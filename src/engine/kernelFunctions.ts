@@ -39,7 +39,7 @@ export const KERNEL_FUNCTIONS = {
   folio_move_anon_rmap: { file: RMAP }, invalid_mkclean_vma: { file: RMAP }, page_vma_mkclean_one: { file: RMAP },
   folio_clear_dirty_for_io: { file: 'mm/page-writeback.c' }, noop_dirty_folio: { file: 'mm/page-writeback.c' },
   vfs_fsync_range: { file: 'fs/sync.c' },
-  shmem_fault: { file: 'mm/shmem.c' }, shmem_alloc_and_add_folio: { file: 'mm/shmem.c' }, shmem_dirty_folio: {},
+  shmem_fault: { file: 'mm/shmem.c' }, shmem_alloc_and_add_folio: { file: 'mm/shmem.c' },
   ext4_dirty_folio: { file: 'fs/ext4/inode.c' }, ext4_page_mkwrite: { file: 'fs/ext4/inode.c' },
   // "mm: move dup_mmap() to mm" (6.16)
   dup_mmap: { file: [['6.1', 'kernel/fork.c'], ['6.16', 'mm/mmap.c']] },
