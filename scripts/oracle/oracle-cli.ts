@@ -1,5 +1,5 @@
 // Run .mms files on the real kernel and print what it showed (used by smoke.sh).
-//   node oracle-cli.js [--json] [--keep] [--fab N] [--c] FILE.mms...
+//   node oracle-cli.js [--json] [--keep] [--fab N] [--kernel 6.1|6.12] [--noprobes] [--c] FILE.mms...
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from '../../src/language/parser';
@@ -24,6 +24,8 @@ function printScenario(s: OracleScenarioResult, t: OracleTranslation, lines: str
     const bits: string[] = [];
     for (const a of st.accesses) bits.push(`${a.write ? 'W' : 'R'} ${a.label ?? '?'}[${a.page}] faults=${a.faults}${a.majflt ? ` (maj ${a.majflt})` : ''}${a.signal ? ` ${a.signal}` : ''}`);
     for (const o of st.ops) bits.push(`${o.op}=${o.ret}${o.errno ? ` errno ${o.errno}` : ''} ${o.us.toFixed(0)}us`);
+    for (const w of st.kernel?.walks ?? []) bits.push(`walk[${w.idx}]${w.byWork ? ' (work)' : ''} ${w.visits.map(v => `${v.skipped ? '~' : ''}${v.owner}@${v.start.toString(16)}${'*'.repeat(v.cleaned)}`).join(',')} =${w.ret}`);
+    if (st.kernel?.written) bits.push(`written ${st.kernel.written}`);
     if (st.expectation) bits.push(`=> ${st.expectation.verdict.toUpperCase()} ` + st.expectation.checks.map(c => `${c.flag}:${c.verdict === 'pass' ? 'ok' : c.verdict === 'fail' ? `FAIL(${c.observed})` : 'n/o'}`).join(' '));
     if (st.taintedBy.length) bits.push(`(tainted by L${st.taintedBy.map(l => l + 1).join(',L')})`);
     console.log(`${head} ${bits.join('; ')}`);
@@ -46,6 +48,8 @@ async function main(): Promise<void> {
   const opt = (f: string): string | undefined => { const i = args.indexOf(f); if (i >= 0) { const v = args[i + 1]; args.splice(i, 2); return v; } return undefined; };
   const json = flag('--json'), keep = flag('--keep'), cOnly = flag('--c');
   const fab = opt('--fab');
+  const kernel = opt('--kernel');
+  const noprobes = flag('--noprobes');
   const inputs = args.map(f => {
     const text = fs.readFileSync(f, 'utf8');
     const { scenario, diagnostics } = parse(text);
@@ -58,11 +62,12 @@ async function main(): Promise<void> {
     for (const [i, inp] of inputs.entries()) console.log(translateScenario(inp.scenario, { name: inp.name, index: i, invalid: inp.invalid }).c);
     return;
   }
-  const res = await runOracle(inputs, { keep, faultAroundBytes: fab ? Number(fab) : undefined });
+  const res = await runOracle(inputs, { keep, faultAroundBytes: fab ? Number(fab) : undefined, kernel, probes: !noprobes });
   if (json) { console.log(JSON.stringify({ ...res, translations: undefined }, null, 1)); return; }
   console.log(`kernel ${res.kernel.release} (${res.kernel.source}); HZ=${res.kernel.hz}, fb delay ${res.kernel.fbDelayMs} ms; exit ${res.exit}${res.error ? `: ${res.error}` : ''}`);
   console.log(`timing: translate ${res.timing.translateMs.toFixed(0)} ms, compile ${res.timing.compileMs.toFixed(0)} ms, boot ${res.timing.bootWallMs.toFixed(0)} ms wall, total ${res.timing.totalMs.toFixed(0)} ms; guest /oracle ${res.timing.guestOracleStartS}s -> ${res.timing.guestOracleDoneS}s`);
   if (res.garbled.length) console.log(`garbled lines: ${res.garbled.length}`);
+  for (const p of res.run?.probes ?? []) if (!p.ok) console.log(`probe ${p.ev} not placed: ${p.why}`);
   if (res.workDir) console.log(`work dir: ${res.workDir}`);
   res.scenarios.forEach((s, i) => {
     const lines = inputs[i].text.split('\n');

@@ -94,7 +94,8 @@ describe('oracle translator (scenario -> C)', () => {
       expect walk a:m
       expect pte a m[0] present !write`);
     const kinds = t.notObservable.map(n => n.kind);
-    assert.deepEqual(kinds, ['mkclean', 'wrprotect', 'pfn_mkclean', 'unmap_range', 'expect_result', 'expect_walk']);
+    // expect result / walk are answered from the kprobe trace: they only mark their place in it
+    assert.deepEqual(kinds, ['mkclean', 'wrprotect', 'pfn_mkclean', 'unmap_range']);
     for (const n of t.notObservable) {
       assert.equal(caseOf(t, n.index), '', `${n.kind} runs nothing in a process`);
       assert.doesNotMatch(t.c, new RegExp(`o_step\\(${n.index},`), `${n.kind} has no step in the driver`);
