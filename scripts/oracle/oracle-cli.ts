@@ -1,10 +1,16 @@
 // Run .mms files on the real kernel and print what it showed (used by smoke.sh).
 //   node oracle-cli.js [--json] [--keep] [--fab N] [--kernel 6.1|6.12] [--noprobes] [--c] FILE.mms...
+//   node oracle-cli.js --probe-effect [--kernel K] FILE.mms...   boot without and with the kprobe
+//        events and list every fault count / signal / pagemap value that differs (exit 1 if any)
+//   node oracle-cli.js --soak N [--until HH:MM] [--logs DIR] FILE.mms...   N boots per kernel (6.1 and
+//        6.12 alternating, stop at HH:MM UTC); one line per boot; the serial log of any boot
+//        with a scenario not run (or not ok) is kept in DIR
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from '../../src/language/parser';
 import { check } from '../../src/language/checker';
 import { runOracle, translateScenario } from '../../src/oracle';
+import { probeEffect } from '../../src/oracle/probeEffect';
 import type { OracleScenarioResult, OracleStepResult, OracleTranslation } from '../../src/oracle';
 
 function pageStr(p: OracleStepResult['pages'][number]): string {
@@ -50,6 +56,7 @@ async function main(): Promise<void> {
   const fab = opt('--fab');
   const kernel = opt('--kernel');
   const noprobes = flag('--noprobes');
+  const flagEffect = flag('--probe-effect');
   const inputs = args.map(f => {
     const text = fs.readFileSync(f, 'utf8');
     const { scenario, diagnostics } = parse(text);
@@ -60,6 +67,46 @@ async function main(): Promise<void> {
   });
   if (cOnly) {
     for (const [i, inp] of inputs.entries()) console.log(translateScenario(inp.scenario, { name: inp.name, index: i, invalid: inp.invalid }).c);
+    return;
+  }
+  const soak = opt('--soak');
+  if (soak) {
+    const until = opt('--until');
+    const logs = opt('--logs') ?? path.join(process.cwd(), 'soak-logs');
+    fs.mkdirSync(logs, { recursive: true });
+    const count: Record<string, { runs: number; notRun: number; bad: number }> = {};
+    const stopAt = until ? (() => { const [h, m] = until.split(':').map(Number); const d = new Date(); d.setUTCHours(h, m, 0, 0); return d.getTime(); })() : Infinity;
+    for (let i = 0; i < Number(soak); i++) {
+      for (const k of kernel ? [kernel] : ['6.1', '6.12']) {
+        if (Date.now() > stopAt) break;
+        const load = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+        const workDir = fs.mkdtempSync(path.join(logs, `run-${k}-`));
+        const res = await runOracle(inputs, { kernel: k, workDir, keep: true });
+        const notRun = res.scenarios.filter(x => x.status === 'not-run').length;
+        const c = (count[k] ??= { runs: 0, notRun: 0, bad: 0 });
+        c.runs++;
+        if (notRun) c.notRun++;
+        if (!res.ok) c.bad++;
+        console.log(`${new Date().toISOString()} ${k} run ${c.runs}: exit ${res.exit} ok ${res.ok} not-run ${notRun}/${res.scenarios.length}` +
+          ` failed ${res.scenarios.filter(x => x.status === 'failed').map(x => x.name).join(',') || '-'} boot ${(res.timing.bootWallMs / 1000).toFixed(1)} s` +
+          ` guest ${res.timing.guestOracleStartS}->${res.timing.guestOracleDoneS} s load ${load}${res.error ? ` error: ${res.error}` : ''}`);
+        if (res.ok) fs.rmSync(workDir, { recursive: true, force: true });
+        else for (const f of ['disk.img', 'initrd.gz', 'oracle']) fs.rmSync(path.join(workDir, f), { force: true });
+      }
+      if (Date.now() > stopAt) break;
+    }
+    for (const [k, c] of Object.entries(count)) console.log(`soak ${k}: ${c.runs} runs, ${c.notRun} with a scenario not run, ${c.bad} not ok`);
+    process.exitCode = Object.values(count).some(c => c.notRun || c.bad) ? 1 : 0;
+    return;
+  }
+  if (flagEffect) {
+    const off = await runOracle(inputs, { kernel, probes: false });
+    const on = await runOracle(inputs, { kernel, probes: true });
+    const r = probeEffect(off.scenarios, on.scenarios);
+    console.log(`probe effect on ${on.kernel.release}: ${r.compared} observations compared, ${r.diffs.length} differ` +
+      ` (boots: ${off.exit}/${on.exit}; guest /oracle ${off.timing.guestOracleStartS}->${off.timing.guestOracleDoneS} s without, ${on.timing.guestOracleStartS}->${on.timing.guestOracleDoneS} s with probes)`);
+    for (const d of r.diffs) console.log(`  ${d}`);
+    process.exitCode = r.diffs.length || !off.ok || !on.ok ? 1 : 0;
     return;
   }
   const res = await runOracle(inputs, { keep, faultAroundBytes: fab ? Number(fab) : undefined, kernel, probes: !noprobes });

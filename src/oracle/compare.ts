@@ -17,7 +17,7 @@ import { PG_dirty, PG_writeback, ZERO_PFN } from '../engine/memmap';
 import { pte_dirty, pte_none, pte_present, pte_soft_dirty, pte_special, pte_write, pte_young } from '../engine/pte';
 import { VM_SOFTDIRTY } from '../engine/vma';
 import type { OracleScenarioResult, OracleSignal } from './results';
-import { missingProbes, pteBits, type ProbeStatus } from './kprobes';
+import { missingProbes, pteBits, savedDirtyBit, type ProbeStatus } from './kprobes';
 import { type EngineTraceStep, type TraceCompareCtx, compareRuns, compareTraceStep, engineTraceStep, fbTiming } from './compareTrace';
 import { pteAt } from './traceExpect';
 
@@ -398,14 +398,17 @@ export function compareScenario(oracle: OracleScenarioResult, engine: EngineCapt
           cmp('file', ep.file, kp.file);
           cmp('exclusive', ep.exclusive, kp.exclusive);
           if (ep.folio && kp.folio && !kp.zeroPage) {
-            // /dev/fb0: noop_dirty_folio sets PG_dirty and nothing clears it (not a model fact)
-            if (!ep.fb) cmp('folio dirty', ep.folio.dirty, kp.folio.dirty);
-            cmp('folio writeback', ep.folio.writeback, kp.folio.writeback);
+            // /dev/fb0: noop_dirty_folio sets PG_dirty and nothing clears it (not a model fact);
+            // a page a mkclean stood in by writeback wrote back on the kernel only
+            const m = oracle.mappings[kp.mapping];
+            const dtainted = !!m && kp.file && !!os.dirtyTaint?.some((d) => d.obj === m.obj && d.index === m.pgoff + kp.page);
+            if (!ep.fb && !dtainted) cmp('folio dirty', ep.folio.dirty, kp.folio.dirty);
+            if (!dtainted) cmp('folio writeback', ep.folio.writeback, kp.folio.writeback);
             cmp('mapcount', ep.folio.mapcount, kp.folio.mapcount);
           }
           const kpte = noPte ? undefined : pteAt(os, oracle.pids[kp.proc], kp.addr);
           if (kpte && !(ep.fb && fbReason)) {
-            const kb = pteBits(kpte.pte);
+            const kb = pteBits(kpte.pte, savedDirtyBit(oracle.release));
             cmp('pte write', ep.pte.write, kb.write);
             cmp('pte dirty', ep.pte.dirty, kb.dirty);
             cmp('pte young', ep.pte.young, kb.young);
@@ -438,9 +441,10 @@ export function compareScenario(oracle: OracleScenarioResult, engine: EngineCapt
       const ev = `${ep.fb ? '' : ep.resident ? 'cached' : 'not cached'}${ep.folio ? ` ${ep.folio.dirty ? 'D' : ''}${ep.folio.writeback ? 'W' : ''}m${ep.folio.mapcount}` : ''}`.trim();
       const diffs: string[] = [];
       if (kp.resident !== null && kp.resident !== ep.resident) diffs.push(`cached: engine ${b(ep.resident)}, kernel ${b(kp.resident)}`);
+      const dtainted = !!os.dirtyTaint?.some((d) => d.obj === kp.obj && d.index === kp.index);
       if (kp.folio && ep.folio && (kp.resident ?? true)) {
-        if (!ep.fb && kp.folio.dirty !== ep.folio.dirty) diffs.push(`dirty: engine ${b(ep.folio.dirty)}, kernel ${b(kp.folio.dirty)}`);
-        if (kp.folio.writeback !== ep.folio.writeback) diffs.push(`writeback: engine ${b(ep.folio.writeback)}, kernel ${b(kp.folio.writeback)}`);
+        if (!ep.fb && !dtainted && kp.folio.dirty !== ep.folio.dirty) diffs.push(`dirty: engine ${b(ep.folio.dirty)}, kernel ${b(kp.folio.dirty)}`);
+        if (!dtainted && kp.folio.writeback !== ep.folio.writeback) diffs.push(`writeback: engine ${b(ep.folio.writeback)}, kernel ${b(kp.folio.writeback)}`);
         if (kp.folio.mapcount !== ep.folio.mapcount) diffs.push(`mapcount: engine ${ep.folio.mapcount}, kernel ${kp.folio.mapcount}`);
       }
       let verdict: Verdict = diffs.length ? 'differ' : 'agree';

@@ -116,23 +116,31 @@ export function compareTraceStep(os: OracleStepResult, es: EngineTraceStep | und
   if (!os.kernel || !es) return vals;
   const kw = os.kernel.walks.filter((w) => !w.byWork);
   const ew = es.walks.filter((w) => !w.fb && w.api === 'folio_mkclean');
+  // a mkclean stood in by writeback earlier: the engine keeps folios dirty that the kernel wrote back
+  const dt = os.dirtyTaint?.find((d) => d.line !== os.line);
+  const standIn = os.kind === 'mkclean';
   if (kw.length || ew.length) {
     const k = kw.map((w) => kernelWalkStr(w, ctx)).join('; ') || 'none';
     const e = ew.map((w) => walkStr(w.idx, w.visits, w.result)).join('; ') || 'none';
-    vals.push(ctx.noWalk
-      ? { subject: 'rmap', field: 'walks', engine: e, kernel: '?', verdict: 'not-observable', reason: ctx.noWalk }
-      : { subject: 'rmap', field: 'walks', engine: e, kernel: k, verdict: e === k ? 'agree' : 'differ', reason: e === k ? undefined : 'the rmap walks differ' });
+    let v: ValueComparison = { subject: 'rmap', field: 'walks', engine: e, kernel: k, verdict: e === k ? 'agree' : 'differ', reason: e === k ? undefined : 'the rmap walks differ' };
+    if (ctx.noWalk) v = { ...v, kernel: '?', verdict: 'not-observable', reason: ctx.noWalk };
+    else if (v.verdict === 'differ' && standIn && !kw.length) v = { ...v, verdict: 'not-observable', reason: 'the folio was clean on the kernel: the writeback that stands in for mkclean made no folio_mkclean call' };
+    else if (v.verdict === 'differ' && dt) v = { ...v, verdict: 'not-observable', reason: `L${dt.line + 1}'s mkclean was stood in by writeback: folios the engine keeps dirty were written back on the kernel (${v.reason})` };
+    vals.push(v);
   }
-  if (es.result !== undefined && ['writeback', 'msync', 'flush'].includes(os.kind)) {
-    const kr = os.kernel.workRuns.reduce((n, r) => n + r.pages.length, 0) + os.kernel.written;
+  if (es.result !== undefined && ['writeback', 'msync', 'flush', 'mkclean'].includes(os.kind)) {
+    const kw2 = os.kernel.walks.filter((w) => !w.byWork);
+    const kr = standIn ? kw2[kw2.length - 1]?.ret ?? null : os.kernel.workRuns.reduce((n, r) => n + r.pages.length, 0) + os.kernel.written;
     let verdict: Verdict = kr === es.result ? 'agree' : 'differ';
     let reason: string | undefined;
     if (ctx.noResult) { verdict = 'not-observable'; reason = ctx.noResult; }
+    else if (kr === null) { verdict = 'not-observable'; reason = 'the folio was clean on the kernel: the writeback that stands in for mkclean made no folio_mkclean call'; }
+    else if (verdict === 'differ' && dt && !standIn) { verdict = 'not-observable'; reason = `L${dt.line + 1}'s mkclean was stood in by writeback: folios the engine keeps dirty were written back on the kernel`; }
     else if (verdict === 'differ' && os.kernel.workRuns.length !== (es.fb ? es.fb.runs - prevEngineRuns : 0)) {
       verdict = 'not-observable';
       reason = 'timing window: the deferred work ran in another statement on the kernel than in the engine';
     }
-    vals.push({ subject: 'op', field: 'result', engine: String(es.result), kernel: String(kr), verdict, reason });
+    vals.push({ subject: 'op', field: 'result', engine: String(es.result), kernel: String(kr ?? '-'), verdict, reason });
   }
   return vals;
 }
@@ -146,6 +154,7 @@ export function compareRuns(oracle: OracleScenarioResult, esteps: readonly (Engi
   const out = new Map<number, ValueComparison[]>();
   const kr = kernelRuns(oracle), er = engineRuns(esteps);
   const n = Math.max(kr.length, er.length);
+  let shifted = false;   // an earlier run fell in a timing window: later runs may be numbered differently
   for (let i = 0; i < n; i++) {
     const k = kr[i], e = er[i];
     const step = e?.step ?? k!.step;
@@ -160,10 +169,12 @@ export function compareRuns(oracle: OracleScenarioResult, esteps: readonly (Engi
       const arm = k ? arms.filter((a) => a <= k.startMs).pop() : arms[arms.length - 1];
       const exposed = arm !== undefined && fbWriteMs.some((t) => t - arm >= ctx.quiet && t - arm < ctx.again);
       const endedEarly = !k && arm !== undefined && oracle.ms !== null && oracle.ms - arm < ctx.again;
-      if (exposed || endedEarly) {
+      if (exposed || endedEarly || shifted) {
         verdict = 'not-observable';
         reason = endedEarly ? 'timing window: the scenario ended before the kernel\'s work was due'
-          : `timing window: a write fell ${ctx.quiet}-${ctx.again} ms after the cycle's first write, on either side of the work`;
+          : exposed ? `timing window: a write fell ${ctx.quiet}-${ctx.again} ms after the cycle's first write, on either side of the work`
+            : 'timing window: an earlier run fell in a timing window, so the runs after it are numbered differently';
+        shifted = true;
       } else reason = 'the deferred-work runs differ';
     }
     const l = out.get(step) ?? [];

@@ -182,20 +182,32 @@ export function assembleTrace(events: readonly KEvent[], pids: ReadonlySet<numbe
 }
 
 // x86-64 PTE bits (arch/x86/include/asm/pgtable_types.h)
-export const PTE = { PRESENT: 0, RW: 1, USER: 2, ACCESSED: 5, DIRTY: 6, SOFT_DIRTY: 11, SAVED_DIRTY: 57, NX: 63 } as const;
+export const PTE = { PRESENT: 0, RW: 1, USER: 2, ACCESSED: 5, DIRTY: 6, SOFT_DIRTY: 11, NX: 63 } as const;
 const pbit = (v: bigint, b: number): boolean => ((v >> BigInt(b)) & 1n) === 1n;
 
-/** pte_write / pte_dirty / pte_young as x86 defines them (pte_dirty: _PAGE_DIRTY_BITS = D | SavedDirty from 6.6). */
-export function pteBits(v: bigint): { present: boolean; write: boolean; dirty: boolean; young: boolean; softDirty: boolean } {
+/**
+ * _PAGE_BIT_SAVED_DIRTY (_PAGE_BIT_SOFTW5 = 58) from 6.6 (x86 shadow stacks): pte_wrprotect()
+ * moves Dirty there (mksaveddirty_shift), and pte_dirty() tests _PAGE_DIRTY_BITS = Dirty |
+ * SavedDirty. Before 6.6 bit 58 is _PAGE_BIT_DEVMAP, not dirt. null: no such bit.
+ */
+export function savedDirtyBit(release: string): number | null {
+  const m = /^(\d+)\.(\d+)/.exec(release);
+  if (!m) return null;
+  return Number(m[1]) > 6 || (Number(m[1]) === 6 && Number(m[2]) >= 6) ? 58 : null;
+}
+
+/** pte_present / pte_write / pte_dirty / pte_young / pte_soft_dirty as x86 of that release defines them. */
+export function pteBits(v: bigint, savedDirty: number | null): { present: boolean; write: boolean; dirty: boolean; young: boolean; softDirty: boolean } {
   return {
-    present: pbit(v, PTE.PRESENT), write: pbit(v, PTE.RW), dirty: pbit(v, PTE.DIRTY) || pbit(v, PTE.SAVED_DIRTY),
+    present: pbit(v, PTE.PRESENT), write: pbit(v, PTE.RW), dirty: pbit(v, PTE.DIRTY) || (savedDirty !== null && pbit(v, savedDirty)),
     young: pbit(v, PTE.ACCESSED), softDirty: pbit(v, PTE.SOFT_DIRTY),
   };
 }
 
 /** P|W|U|A|D|SD text of a PTE value (for tables and reports). */
-export function pteText(v: bigint): string {
-  const names: [number, string][] = [[PTE.PRESENT, 'P'], [PTE.RW, 'W'], [PTE.USER, 'U'], [PTE.ACCESSED, 'A'], [PTE.DIRTY, 'D'], [PTE.SOFT_DIRTY, 'SD'], [PTE.SAVED_DIRTY, 'SavedD']];
+export function pteText(v: bigint, savedDirty: number | null): string {
+  const names: [number, string][] = [[PTE.PRESENT, 'P'], [PTE.RW, 'W'], [PTE.USER, 'U'], [PTE.ACCESSED, 'A'], [PTE.DIRTY, 'D'], [PTE.SOFT_DIRTY, 'SD']];
+  if (savedDirty !== null) names.push([savedDirty, 'SavedD']);
   return names.filter(([b]) => pbit(v, b)).map(([, n]) => n).join('|') || '0';
 }
 

@@ -8,7 +8,7 @@
 
 import type { ExpectFolio, ExpectPte, Scenario, Statement, StatementKind } from '../language/ast';
 import type { Observability, OracleStep, OracleTranslation } from './translate';
-import { type KEvent, type KStep, type ProbeStatus, assembleTrace, missingProbes, parseTraceLine } from './kprobes';
+import { type KEvent, type KStep, type ProbeStatus, assembleTrace, missingProbes, parseTraceLine, savedDirtyBit } from './kprobes';
 import { type KStepState, kernelStates } from './kstate';
 import { pteAt, pteFlagFromTrace, traceChecks } from './traceExpect';
 
@@ -145,6 +145,8 @@ export interface OracleStepResult {
   expectation?: OracleExpectationResult;
   /** what the kprobe events recorded during the step (absent: the kernel ran without them) */
   kernel?: KStep;
+  /** object pages whose PG_dirty/PG_writeback are not compared (translate.ts OracleStep.dirtyTaint) */
+  dirtyTaint?: { obj: string; index: number; line: number }[];
 }
 
 export interface OracleScenarioResult {
@@ -162,6 +164,8 @@ export interface OracleScenarioResult {
   summary: { pass: number; fail: number; notObservable: number };
   /** the translation's mappings (addresses, labels): they name the VMAs of kernel walks */
   mappings: OracleTranslation['mappings'];
+  /** uname -r of the kernel that ran it ('' when unknown) */
+  release: string;
   /** process name -> pid in the guest (the kprobe events name VMAs by their owner's tgid) */
   pids: Record<string, number>;
   /** the kernel state the kprobe trace shows before/after each step (null: no probes) */
@@ -254,7 +258,7 @@ export function scenarioResult(t: OracleTranslation, recs: Rec[], run: OracleRun
     const rs = byStep.get(st.index) ?? [];
     const res: OracleStepResult = {
       index: st.index, line: st.line, kind: st.kind, observable: st.observable, reason: st.reason,
-      taintedBy: st.taintedBy, status: 'observed', tMs: null, accesses: [], pages: [], vmas: [], objPages: [], ops: [],
+      taintedBy: st.taintedBy, dirtyTaint: st.dirtyTaint, status: 'observed', tMs: null, accesses: [], pages: [], vmas: [], objPages: [], ops: [],
       faults, lastSignal: { ...lastSignal }, errors: [],
     };
     for (const r of rs) {
@@ -337,7 +341,7 @@ export function scenarioResult(t: OracleTranslation, recs: Rec[], run: OracleRun
   const result: OracleScenarioResult = {
     name: t.name, index: t.index, status: !started ? 'not-run' : ended && !ended.failed && errors.length === 0 ? 'ok' : 'failed',
     scenarioKernel: t.scenarioKernel, steps, errors, calibration, objects, ms: ended?.ms ?? null,
-    summary: { pass: 0, fail: 0, notObservable: 0 }, pids, kstates, mappings: t.mappings,
+    summary: { pass: 0, fail: 0, notObservable: 0 }, pids, kstates, mappings: t.mappings, release: run?.release ?? '',
   };
   if (scn) evaluateExpectations(result, t, scn, run);
   return result;
@@ -444,7 +448,7 @@ function ptechecks(st: ExpectPte, sr: OracleStepResult, run: OracleRunInfo | nul
         }
         case 'write': case 'dirty': case 'young': {
           if (noPte) { reason = `${f.kind}: ${noPte}`; return null; }
-          const v = pteFlagFromTrace(f.kind, pg.present && !pg.swapped, pteAt(sr, res.pids[pg.proc], pg.addr));
+          const v = pteFlagFromTrace(f.kind, pg.present && !pg.swapped, pteAt(sr, res.pids[pg.proc], pg.addr), savedDirtyBit(run?.release ?? ''));
           if (v === null) reason = `${f.kind}: no PTE value recorded (mms/vnp) for ${pg.proc} 0x${pg.addr.toString(16)}`;
           return v;
         }
@@ -498,10 +502,13 @@ function foliochecks(st: ExpectFolio, sr: OracleStepResult, t: OracleTranslation
         case 'cached':
           if (cached === null) { reason = 'no page cache (/dev/fb0)'; values.push(null); break; }
           values.push(cached); seen.push(cached ? '1' : '0'); break;
-        case 'dirty': case 'writeback':
+        case 'dirty': case 'writeback': {
+          const dt = sr.dirtyTaint?.find(d => d.obj === objName && d.index === i);
+          if (dt) { reason = `${f.kind}: L${dt.line + 1}'s mkclean was stood in by writeback, which cleaned the folio on the kernel (the engine keeps PG_dirty)`; values.push(null); break; }
           if (cached === false) { values.push(false); seen.push('0'); break; }
           if (!op.folio) { reason = 'PFN not found'; values.push(null); break; }
           values.push(op.folio[f.kind]); seen.push(op.folio[f.kind] ? '1' : '0'); break;
+        }
         case 'mapcount': {
           const mc = cached === false ? 0 : op.folio?.mapcount;
           if (mc === undefined) { reason = 'PFN not found'; values.push(null); break; }

@@ -123,6 +123,12 @@ export interface OracleStep {
   folioPtes?: { obj: string; index: number; proc: string; addr: number }[];
   /** lines of earlier not-observable statements that changed state this step looks at */
   taintedBy: number[];
+  /**
+   * object pages whose PG_dirty / PG_writeback differ from the engine's because a `mkclean`
+   * was stood in by writeback (the kernel wrote the folio back, the engine keeps it dirty):
+   * those two values of those pages are not compared. Active at the step's start.
+   */
+  dirtyTaint?: { obj: string; index: number; line: number }[];
 }
 
 export interface NotObservable {
@@ -188,7 +194,7 @@ const cProt = (p: Prot): string => (p === 'rw' ? 'PROT_READ|PROT_WRITE' : p === 
 const cString = (s: string): string => s.replace(/[^A-Za-z0-9_.\-/:]/g, '_');
 
 const NOT_OBSERVABLE_KINDS: Partial<Record<StatementKind, string>> = {
-  mkclean: 'folio_mkclean() on one folio has no user-space trigger (fsync/msync clean whole ranges)',
+  mkclean: 'folio_mkclean() on one folio has no user-space trigger except on a dirty file folio (there writeback stands in for it)',
   wrprotect: 'mapping_wrprotect_range() has no user-space trigger (and does not exist in 6.1)',
   pfn_mkclean: 'pfn_mkclean_range() is only reached from fs/dax; no user-space trigger',
   unmap_range: 'unmap_mapping_range() on a chosen range has no user-space trigger',
@@ -242,6 +248,8 @@ export function translateScenario(scn: Scenario, opts: TranslateOptions = {}): O
   const steps: OracleStep[] = [];
   const notObservable: NotObservable[] = [];
   const taint = new Taint();
+  /** OBJ[I] -> line of the mkclean that writeback stood in for (PG_dirty differs until both dirty it again) */
+  const dirtyTaint = new Map<string, { obj: string; index: number; line: number }>();
   let anonSeq = 0;
   let scenarioKernel = '6.15';
 
@@ -399,6 +407,7 @@ export function translateScenario(scn: Scenario, opts: TranslateOptions = {}): O
     };
     const cmt = `/* L${line + 1} ${st.kind} */`;
     if (opts.invalid?.has(st)) { no('rejected by the checker: not run'); return; }
+    if (dirtyTaint.size) step.dirtyTaint = [...dirtyTaint.values()];
     const fixed = NOT_OBSERVABLE_KINDS[st.kind];
     const touch = (keys: Set<string>): void => { step.snapshots.push(...snapshotsOf(mapsOfKeys(keys))); };
     const inProc = (pname: string, code: string): boolean => {
@@ -536,6 +545,8 @@ export function translateScenario(scn: Scenario, opts: TranslateOptions = {}): O
         if (!inProc(p.info.name, code)) return;
         for (const pg of acc) {
           step.accesses.push({ proc: p.info.name, mapping: pg.ms?.m.index ?? null, label: pg.ms?.m.label ?? null, page: pg.page, addr: pg.addr, write: st.kind === 'write' });
+          // a store through a shared mapping dirties the folio on both sides (page_mkwrite)
+          if (st.kind === 'write' && pg.ms?.m.shared && pg.page !== null) dirtyTaint.delete(`${pg.ms.m.obj}[${pg.ms.m.pgoff + pg.page}]`);
         }
         touch(new Set(acc.filter(pg => pg.ms).map(pg => pg.ms!.m.objKey)));
         break;
@@ -656,12 +667,36 @@ export function translateScenario(scn: Scenario, opts: TranslateOptions = {}): O
         step.taintedBy = taint.forProc(p.info.name);
         return;   // answered from the fault counts and signals already recorded
       }
+      case 'mkclean': {
+        // the engine's folio_mkclean(folio) with the folio locked. On a real kernel the same
+        // call, on the same folio, is made by folio_clear_dirty_for_io() when writeback
+        // meets that folio dirty: sync_file_range(WRITE) over that one page. The kprobes
+        // show the walk and its result; the kernel then also writes the folio back.
+        const o = st.page.kind === 'named' ? obj(st.page.target.name) : undefined;
+        if (o && o.kind === 'file' && o.realisable && opts.probes !== false && st.page.kind === 'named') {
+          const i = st.page.first.value;
+          step.runsIn = 'driver';
+          partly('stood in by sync_file_range(WRITE) over that page: folio_clear_dirty_for_io() calls folio_mkclean() on the folio if it is dirty, then writes it back (the engine keeps PG_dirty)');
+          driver.push(`  o_step(${k}, ${line}); o_sync_range(${k}, ${o.index}, ${i}L, ${i}L); ${cmt}`);
+          dirtyTaint.set(`${o.name}[${i}]`, { obj: o.name, index: i, line });
+          step.dirtyTaint = [...dirtyTaint.values()];
+          touch(new Set([o.name]));
+          break;
+        }
+        if (fixed) {
+          no(fixed);
+          if (o) {
+            taint.key(o.name, line);
+            for (const ms of live) if (ms.m.objKey === o.name) taint.proc(ms.m.proc, line);
+          }
+        }
+        return;
+      }
       default: {
         if (fixed) {
           no(fixed);
           // the kernel state the engine changed here now differs from the real one
-          const targetObj = 'page' in st && st.page.kind === 'named' ? st.page.target.name
-            : 'pages' in st && st.pages.kind === 'named' ? st.pages.target.name : null;
+          const targetObj = 'pages' in st && st.pages.kind === 'named' ? st.pages.target.name : null;
           if (targetObj) {
             taint.key(targetObj, line);
             for (const ms of live) if (ms.m.objKey === targetObj) taint.proc(ms.m.proc, line);
