@@ -225,6 +225,35 @@ export async function bootOracle(bin: string, workDir: string, env: OracleEnv, o
   });
 }
 
+/** The typed results of a serial log: the run, and each scenario's (its records between scn and scn_end). */
+export function resultsFromLog(log: string, translations: readonly OracleTranslation[], scenarios: readonly Scenario[], probes = true): {
+  run: OracleRunInfo | null; scenarios: OracleScenarioResult[]; garbled: string[]; bootS: number | null; doneS: number | null;
+} {
+  const { records, garbled } = parseOracleLines(log);
+  const runRec = records.find(r => r.t === 'run');
+  const bootRec = records.find(r => r.t === 'boot');
+  const doneRec = records.find(r => r.t === 'done');
+  const run: OracleRunInfo | null = runRec ? {
+    release: runRec.release, version: runRec.version, zeroPfn: runRec.zero_pfn, faultAroundBytes: runRec.fab,
+    fb: runRec.fb ? { id: runRec.fb, smemLen: runRec.smem } : null,
+    bootS: bootRec?.uptime ?? null, doneS: doneRec?.uptime ?? null,
+    probes: probes && records.some(r => r.t === 'probe') ? probeStatus(records) : null,
+  } : null;
+  // split the records per scenario (scn ... scn_end)
+  const per = translations.map(() => [] as Record<string, unknown>[]);
+  let cur = -1, last = -1;
+  for (const r of records) {
+    if (r.t === 'scn') { cur = r.n; last = r.n; }
+    if (cur >= 0 && per[cur]) per[cur].push(r);
+    else if (r.t === 'err' && last >= 0 && per[last]) per[last].push(r);
+    if (r.t === 'scn_end') cur = -1;
+  }
+  return {
+    run, garbled, bootS: bootRec?.uptime ?? null, doneS: doneRec?.uptime ?? null,
+    scenarios: translations.map((t, i) => scenarioResult(t, per[i], run, scenarios[i])),
+  };
+}
+
 /** Translate, compile, boot once for the whole batch, and return typed results. */
 export async function runOracle(inputs: readonly OracleInput[], opts: OracleRunOptions = {}): Promise<OracleRunResult> {
   const tAll = process.hrtime.bigint();
@@ -268,34 +297,18 @@ export async function runOracle(inputs: readonly OracleInput[], opts: OracleRunO
   base.error = boot.error;
   base.timing.bootWallMs = boot.wallMs;
 
-  const { records, garbled } = parseOracleLines(boot.log);
-  base.garbled = garbled;
-  const runRec = records.find(r => r.t === 'run');
-  const bootRec = records.find(r => r.t === 'boot');
-  const doneRec = records.find(r => r.t === 'done');
-  base.timing.guestOracleStartS = bootRec?.uptime ?? null;
-  base.timing.guestOracleDoneS = doneRec?.uptime ?? null;
-  if (runRec) {
-    base.kernel.release = runRec.release;
-    base.kernel.version = runRec.version;
-    base.run = {
-      release: runRec.release, version: runRec.version, zeroPfn: runRec.zero_pfn, faultAroundBytes: runRec.fab,
-      fb: runRec.fb ? { id: runRec.fb, smemLen: runRec.smem } : null,
-      bootS: bootRec?.uptime ?? null, doneS: doneRec?.uptime ?? null,
-      probes: probes && records.some(r => r.t === 'probe') ? probeStatus(records) : null,
-    };
+  const parsed = resultsFromLog(boot.log, translations, inputs.map(i => i.scenario), probes);
+  base.garbled = parsed.garbled;
+  base.timing.guestOracleStartS = parsed.bootS;
+  base.timing.guestOracleDoneS = parsed.doneS;
+  if (parsed.run) {
+    base.kernel.release = parsed.run.release;
+    base.kernel.version = parsed.run.version;
+    base.run = parsed.run;
   }
-  // split the records per scenario (scn ... scn_end)
-  const per = translations.map(() => [] as Record<string, unknown>[]);
-  let cur = -1, last = -1;
-  for (const r of records) {
-    if (r.t === 'scn') { cur = r.n; last = r.n; }
-    if (cur >= 0 && per[cur]) per[cur].push(r);
-    else if (r.t === 'err' && last >= 0 && per[last]) per[last].push(r);
-    if (r.t === 'scn_end') cur = -1;
-  }
-  base.scenarios = translations.map((t, i) => scenarioResult(t, per[i], base.run, inputs[i].scenario));
-  base.ok = boot.exit === 'poweroff' && !!doneRec && base.scenarios.every(s => s.status === 'ok');
+  base.scenarios = parsed.scenarios;
+  const doneRec = parsed.doneS !== null;
+  base.ok = boot.exit === 'poweroff' && doneRec && base.scenarios.every(s => s.status === 'ok');
   if (!opts.keep && !opts.workDir) fs.rmSync(workDir, { recursive: true, force: true });
   base.timing.totalMs = ms(tAll);
   return base;
