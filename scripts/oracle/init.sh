@@ -39,10 +39,14 @@ done
 echo 0 > /proc/sys/vm/dirty_writeback_centisecs   # no periodic flusher: no surprise mkclean
 echo 0 > /proc/sys/kernel/randomize_va_space      # fixed layout: scenario addresses stay free
 
-i=0; while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+# waits are bounded by guest time, not by a count of sleeps: under a loaded host a TCG guest
+# gets little CPU, and a device may take many seconds to probe
+up() { cut -d. -f1 /proc/uptime; }
+until_up() { t=$(( $(up) + $1 )); while ! eval "$2" && [ "$(up)" -lt $t ]; do sleep 0.05; done; }
+until_up 120 '[ -b /dev/vda ]'
 mount -t ext4 /dev/vda /mnt || echo "ORACLE {\"t\":\"init\",\"err\":\"mount /dev/vda failed\"}"
 if [ -e /sys/class/drm/card0 ] || ls /sys/class/drm 2>/dev/null | grep -q card; then
-  i=0; while [ ! -c /dev/fb0 ] && [ $i -lt 40 ]; do sleep 0.05; i=$((i+1)); done
+  until_up 60 '[ -c /dev/fb0 ]'
 fi
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 FAB=$(opt fab)

@@ -105,7 +105,7 @@ export interface OracleInput {
 }
 
 export interface OracleRunOptions {
-  /** wall-clock limit for the boot; default 120 s + 10 s per scenario + 3x the scenarios' waits */
+  /** wall-clock limit for the boot; default 300 s + 15 s per scenario + 3x the scenarios' waits */
   timeoutMs?: number;
   cacheDir?: string;
   /** keep the work directory (gen.c, oracle, initrd, disk, serial.log) */
@@ -290,7 +290,8 @@ export async function runOracle(inputs: readonly OracleInput[], opts: OracleRunO
   base.timing.compileMs = ms(t0);
 
   const waits = inputs.reduce((n, inp) => n + inp.scenario.statements.reduce((w, s) => w + (s.kind === 'wait' ? s.duration.ms : 0), 0), 0);
-  const timeoutMs = opts.timeoutMs ?? 120_000 + 10_000 * inputs.length + 3 * waits;
+  // generous: a TCG guest on a loaded host runs many times slower; a boot that overruns is lost whole
+  const timeoutMs = opts.timeoutMs ?? 300_000 + 15_000 * inputs.length + 3 * waits;
   const kernelArgs = [...(opts.faultAroundBytes ? [`oracle.fab=${opts.faultAroundBytes}`] : []), ...(probes ? [] : ['oracle.noprobes']), ...(opts.kernelArgs ?? [])];
   const boot = await bootOracle(bin, workDir, env, { timeoutMs, kernelArgs, onLine: opts.onLine });
   base.exit = boot.exit;
