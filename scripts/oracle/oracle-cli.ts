@@ -11,6 +11,7 @@ import { parse } from '../../src/language/parser';
 import { check } from '../../src/language/checker';
 import { runOracle, translateScenario } from '../../src/oracle';
 import { probeEffect } from '../../src/oracle/probeEffect';
+import { captureEngine, compareScenario } from '../../src/oracle/compare';
 import type { OracleScenarioResult, OracleStepResult, OracleTranslation } from '../../src/oracle';
 
 function pageStr(p: OracleStepResult['pages'][number]): string {
@@ -57,6 +58,8 @@ async function main(): Promise<void> {
   const kernel = opt('--kernel');
   const noprobes = flag('--noprobes');
   const flagEffect = flag('--probe-effect');
+  const soak = opt('--soak'), until = opt('--until');
+  const logs = opt('--logs') ?? path.join(process.cwd(), 'soak-logs');
   const inputs = args.map(f => {
     const text = fs.readFileSync(f, 'utf8');
     const { scenario, diagnostics } = parse(text);
@@ -69,10 +72,7 @@ async function main(): Promise<void> {
     for (const [i, inp] of inputs.entries()) console.log(translateScenario(inp.scenario, { name: inp.name, index: i, invalid: inp.invalid }).c);
     return;
   }
-  const soak = opt('--soak');
   if (soak) {
-    const until = opt('--until');
-    const logs = opt('--logs') ?? path.join(process.cwd(), 'soak-logs');
     fs.mkdirSync(logs, { recursive: true });
     const count: Record<string, { runs: number; notRun: number; bad: number }> = {};
     const stopAt = until ? (() => { const [h, m] = until.split(':').map(Number); const d = new Date(); d.setUTCHours(h, m, 0, 0); return d.getTime(); })() : Infinity;
@@ -83,13 +83,24 @@ async function main(): Promise<void> {
         const workDir = fs.mkdtempSync(path.join(logs, `run-${k}-`));
         const res = await runOracle(inputs, { kernel: k, workDir, keep: true });
         const notRun = res.scenarios.filter(x => x.status === 'not-run').length;
+        // the comparison too: a difference that comes and goes is a flake of another kind
+        const sum = { agree: 0, differ: 0, no: 0 };
+        const differs: string[] = [];
+        res.scenarios.forEach((o, j) => {
+          const engineKernel = /^(\d+\.\d+)/.exec(res.kernel.release)?.[1] ?? '6.1';
+          const c = compareScenario(o, captureEngine(inputs[j].scenario, o, { kernel: engineKernel, fbDelayMs: res.kernel.fbDelayMs ?? undefined }),
+            { lines: inputs[j].text.split('\n'), probes: res.run?.probes ?? null });
+          sum.agree += c.summary.agree; sum.differ += c.summary.differ; sum.no += c.summary.notObservable;
+          for (const r of c.steps) if (r.verdict === 'differ') differs.push(`${o.name}:L${r.line}`);
+        });
         const c = (count[k] ??= { runs: 0, notRun: 0, bad: 0 });
         c.runs++;
         if (notRun) c.notRun++;
         if (!res.ok) c.bad++;
         console.log(`${new Date().toISOString()} ${k} run ${c.runs}: exit ${res.exit} ok ${res.ok} not-run ${notRun}/${res.scenarios.length}` +
           ` failed ${res.scenarios.filter(x => x.status === 'failed').map(x => x.name).join(',') || '-'} boot ${(res.timing.bootWallMs / 1000).toFixed(1)} s` +
-          ` guest ${res.timing.guestOracleStartS}->${res.timing.guestOracleDoneS} s load ${load}${res.error ? ` error: ${res.error}` : ''}`);
+          ` guest ${res.timing.guestOracleStartS}->${res.timing.guestOracleDoneS} s load ${load}${res.error ? ` error: ${res.error}` : ''}` +
+          ` | ${sum.agree}/${sum.differ}/${sum.no}${differs.length ? ` differ at ${differs.join(' ')}` : ''}`);
         if (res.ok) fs.rmSync(workDir, { recursive: true, force: true });
         else for (const f of ['disk.img', 'initrd.gz', 'oracle']) fs.rmSync(path.join(workDir, f), { force: true });
       }

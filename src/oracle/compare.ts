@@ -301,10 +301,12 @@ export function compareScenario(oracle: OracleScenarioResult, engine: EngineCapt
     if (!es || !es.captured) { row.reason = 'the engine did not run this statement'; continue; }
     const taint = os.taintedBy.length ? `tainted: ${os.taintedBy.map((l) => `L${l + 1}`).join(', ')} did not run on the real kernel` : undefined;
     const vals = row.values;
-    // fb_defio timing at this statement's start: both sides completed the same number of runs?
-    const kBefore = oracle.kstates?.[os.index]?.before;
-    const fbWin = kBefore && es.trace?.fb ? fbTiming(kBefore, engineRunsBefore, os.tMs ?? 0, { again }) : null;
-    const fbReason = typeof fbWin === 'string' && fbWin !== 'differ' ? fbWin : undefined;
+    // fb_defio timing: both sides completed the same number of runs at the statement's start,
+    // and at its end (its observations are made during it: a run may land in between)?
+    const ks = oracle.kstates?.[os.index];
+    const endMs = oracle.steps.find((x) => x.index > os.index && x.tMs !== null)?.tMs ?? oracle.ms ?? os.tMs ?? 0;
+    const fbWins = ks && es.trace?.fb ? [fbTiming(ks.before, engineRunsBefore, os.tMs ?? 0, { again }), fbTiming(ks.after, es.trace.fb.runs, endMs, { again })] : [];
+    const fbReason = fbWins.find((w): w is string => typeof w === 'string' && w !== 'differ');
     if (oracle.kstates) {
       for (const v of compareTraceStep(os, es.trace, tctx, engineRunsBefore)) vals.push(taint && v.verdict === 'differ' ? { ...v, verdict: 'not-observable', reason: `${taint} (${v.reason})` } : v);
       for (const v of runVals.get(os.index) ?? []) vals.push(v);
