@@ -11,15 +11,18 @@ const HELP = `mmscope — simulate Linux memory-management scenarios (.mms)
 Usage:
   mmscope check FILE...            parse, run and check each scenario
   mmscope run FILE --json          print the full trace of a run as JSON (format mmscope-trace v1)
-  mmscope kernel FILE...           run the files on a real Linux kernel (Debian 6.1 under QEMU,
-                                   one boot for all files) and compare every step with the engine
-                                   run as that kernel: agree / differ / not observable
+  mmscope kernel [--real 6.1|6.12|all] FILE...
+                                   run the files on real Linux kernels (Debian 6.1 and/or 6.12
+                                   under QEMU, one boot per kernel for all files, kprobe events
+                                   on) and compare every step with the engine run as that
+                                   kernel: agree / differ / not observable
   mmscope --help | --version
 
 Options:
   --kernel X.Y     run as this kernel version (overrides the file's \`kernel\` line)
   --quiet          print only problems and the summary
   --json           (kernel) print the comparison as JSON
+  --no-probes      (kernel) boot without the kprobe events (what user space sees only)
   --kernel-oracle R.json   (run --json) add each step's real-kernel verdict from
                    \`mmscope kernel --json\` output R.json (trace field \`kernel\`)
 
