@@ -120,6 +120,7 @@ async function kernelRun(inputs: Input[], kernelName: string, opts: { keep: bool
     const o = res.scenarios[i];
     const eng = captureEngine(inp.scenario, o, { kernel, fbDelayMs: res.kernel.fbDelayMs ?? undefined });
     const c = compareScenario(o, eng, { lines: inp.text.split('\n'), probes: res.run?.probes ?? null });
+    if (o.traceLost) c.notes.push('the kprobe trace lost events (ring buffer overflow): walks, results, fb_defio and PTE values of this file are not observable');
     if (o.status !== 'ok') c.notes.push(`oracle: scenario ${o.status}${o.errors.length ? `: ${o.errors.map((e) => `${e.what} errno ${e.errno}`).join(', ')}` : ''}`);
     report.files.push({ ...c, file: inp.file, oracleStatus: o.status, oracleErrors: o.errors.map((e) => `step ${e.step}: ${e.what} errno ${e.errno}`) });
     report.summary.agree += c.summary.agree;

@@ -164,6 +164,8 @@ export interface OracleScenarioResult {
   summary: { pass: number; fail: number; notObservable: number };
   /** the translation's mappings (addresses, labels): they name the VMAs of kernel walks */
   mappings: OracleTranslation['mappings'];
+  /** the kprobe trace lost events (ring buffer overflow): no trace value of it is used */
+  traceLost?: boolean;
   /** uname -r of the kernel that ran it ('' when unknown) */
   release: string;
   /** process name -> pid in the guest (the kprobe events name VMAs by their owner's tgid) */
@@ -331,7 +333,9 @@ export function scenarioResult(t: OracleTranslation, recs: Rec[], run: OracleRun
   });
 
   let kstates: KStepState[] | null = null;
-  if (run?.probes && scnRec) {
+  // the ring buffer overflowed ("CPU:0 [LOST N EVENTS]"): walks may be incomplete, so none is used
+  const traceLost = traceLines.some(l => /\[LOST \d+ EVENTS\]/.test(l));
+  if (run?.probes && scnRec && !traceLost) {
     const t0 = Number(scnRec.t0);
     const events = traceLines.map(l => parseTraceLine(l, t0)).filter((e): e is KEvent => e !== null);
     const trace = assembleTrace(events, new Set([Number(scnRec.pid), ...Object.values(pids)]));
@@ -342,6 +346,7 @@ export function scenarioResult(t: OracleTranslation, recs: Rec[], run: OracleRun
     name: t.name, index: t.index, status: !started ? 'not-run' : ended && !ended.failed && errors.length === 0 ? 'ok' : 'failed',
     scenarioKernel: t.scenarioKernel, steps, errors, calibration, objects, ms: ended?.ms ?? null,
     summary: { pass: 0, fail: 0, notObservable: 0 }, pids, kstates, mappings: t.mappings, release: run?.release ?? '',
+    ...(traceLost ? { traceLost } : {}),
   };
   if (scn) evaluateExpectations(result, t, scn, run);
   return result;

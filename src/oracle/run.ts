@@ -225,6 +225,11 @@ export async function bootOracle(bin: string, workDir: string, env: OracleEnv, o
   });
 }
 
+/** The last n console lines that are not oracle records (kernel messages, a panic), joined with ' | '. */
+export function lastConsoleLines(log: string, n: number): string {
+  return log.split('\n').map(l => l.replace(/\r/g, '').trim()).filter(l => l && !l.includes('ORACLE')).slice(-n).join(' | ') || '(none)';
+}
+
 /** The typed results of a serial log: the run, and each scenario's (its records between scn and scn_end). */
 export function resultsFromLog(log: string, translations: readonly OracleTranslation[], scenarios: readonly Scenario[], probes = true): {
   run: OracleRunInfo | null; scenarios: OracleScenarioResult[]; garbled: string[]; bootS: number | null; doneS: number | null;
@@ -309,6 +314,11 @@ export async function runOracle(inputs: readonly OracleInput[], opts: OracleRunO
   }
   base.scenarios = parsed.scenarios;
   const doneRec = parsed.doneS !== null;
+  if (boot.exit === 'poweroff' && !doneRec) {
+    // QEMU ended (a reboot with -no-reboot, e.g. after a panic) before /init said done:
+    // keep what the console said last, so a lost boot can be explained
+    base.error = `the guest stopped before /oracle finished; last console lines: ${lastConsoleLines(boot.log, 8)}`;
+  }
   base.ok = boot.exit === 'poweroff' && doneRec && base.scenarios.every(s => s.status === 'ok');
   if (!opts.keep && !opts.workDir) fs.rmSync(workDir, { recursive: true, force: true });
   base.timing.totalMs = ms(tAll);

@@ -67,7 +67,7 @@ export function traceChecks(e: Expectation, sr: OracleStepResult, c: TraceExpect
       const want = e.entries.map((x) => (x.skipped ? '~' : '') + `${x.proc.name}:${x.label.name}`);
       const flag = want.length ? want.join(', ') : 'none';
       const miss = missingProbes(c.probes, 'walk');
-      if (miss || !ks) return [na('walk', flag, miss ?? 'no trace')];
+      if (miss || !ks) return [na('walk', flag, miss ?? (res.traceLost ? 'the kprobe trace lost events (ring buffer overflow)' : 'no kprobe trace for this scenario'))];
       const lastOp = lastBefore(scn, sr.index, WALK_KINDS);
       const walkStep = ks.lastWalk?.step ?? -1;
       // the engine's last walk may come from an operation the oracle cannot trigger
@@ -104,7 +104,7 @@ export function traceChecks(e: Expectation, sr: OracleStepResult, c: TraceExpect
       const obj = t.objects.find((o) => o.name === e.obj.name);
       if (!obj || !obj.realisable) return [na(e.obj.name, flag, obj?.reason ?? `no object ${e.obj.name}`)];
       const miss = missingProbes(c.probes, 'defio');
-      if (miss || !ks) return [na(e.obj.name, flag, miss ?? 'no trace')];
+      if (miss || !ks) return [na(e.obj.name, flag, miss ?? (res.traceLost ? 'the kprobe trace lost events (ring buffer overflow)' : 'no kprobe trace for this scenario'))];
       if (pending) {
         const n = ks.before.pending.length;
         return [{ subject: e.obj.name, flag, verdict: n === e.value.value ? 'pass' : 'fail', observed: `${n} [${ks.before.pending.join(', ')}]` }];

@@ -10,17 +10,17 @@ import * as path from 'path';
 import { parse } from '../../../src/language/parser';
 import { check } from '../../../src/language/checker';
 import { translateScenario } from '../../../src/oracle/translate';
-import { resultsFromLog } from '../../../src/oracle/run';
+import { lastConsoleLines, resultsFromLog } from '../../../src/oracle/run';
 import { captureEngine, compareScenario } from '../../../src/oracle/compare';
 
 const ROOT = path.join(__dirname, '../../../..');
 const FILES = ['examples/writeback.mms', 'examples/mkclean-mappers.mms', 'examples/fbdefio-6.14.mms'];
 
-function recorded(kernel: '6.1' | '6.12') {
+function recorded(kernel: '6.1' | '6.12', edit: (log: string) => string = (l) => l) {
   const texts = FILES.map((f) => fs.readFileSync(path.join(ROOT, f), 'utf8'));
   const scenarios = texts.map((t) => parse(t).scenario);
   const ts = scenarios.map((s, i) => translateScenario(s, { name: path.basename(FILES[i]), index: i, invalid: check(s).invalid }));
-  const log = fs.readFileSync(path.join(ROOT, 'test/unit/oracle/fixtures', `kprobes-${kernel}.serial.log`), 'utf8');
+  const log = edit(fs.readFileSync(path.join(ROOT, 'test/unit/oracle/fixtures', `kprobes-${kernel}.serial.log`), 'utf8'));
   const r = resultsFromLog(log, ts, scenarios);
   const cmp = (i: number) => compareScenario(r.scenarios[i], captureEngine(scenarios[i], r.scenarios[i], { kernel, fbDelayMs: 48 }),
     { lines: texts[i].split('\n'), probes: r.run?.probes ?? null });
@@ -85,3 +85,20 @@ for (const kernel of ['6.1', '6.12'] as const) {
     });
   });
 }
+
+describe('oracle kprobes: a trace that lost events, a boot that died', () => {
+  it('a scenario whose trace lost events uses none of it: its trace-based values are not observable, with the reason', () => {
+    const { r } = recorded('6.1', (log) => log.replace(/(ORACLE-K [^\n]*mms st 3\r?\n)/, '$1ORACLE-K CPU:0 [LOST 12 EVENTS]\n'));
+    assert.equal(r.scenarios[0].traceLost, true);
+    assert.equal(r.scenarios[0].kstates, null);
+    const res = r.scenarios[0].steps.find((s) => s.kind === 'expect_result')!;
+    assert.equal(res.expectation?.verdict, 'not-observable');
+    assert.equal(r.scenarios[1].traceLost, undefined, 'the other scenarios keep theirs');
+  });
+
+  it('a boot that stopped early keeps the console\'s last lines for the report', () => {
+    const log = 'ORACLE {"t":"boot"}\r\n[  5.1] Kernel panic - not syncing: Attempted to kill init!\r\n[  5.2] ---[ end Kernel panic ]---\r\n';
+    assert.equal(lastConsoleLines(log, 8), '[  5.1] Kernel panic - not syncing: Attempted to kill init! | [  5.2] ---[ end Kernel panic ]---');
+    assert.equal(lastConsoleLines('ORACLE {"t":"x"}', 3), '(none)');
+  });
+});
