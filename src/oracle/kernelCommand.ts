@@ -40,7 +40,7 @@ function ensureSetup(writeErr: W, kernels: readonly string[]): boolean {
       `Run:  sudo bash ${path.relative(process.cwd(), setup) || setup}\n`);
     return false;
   }
-  writeErr(`mmscope kernel: setting up the oracle (${setup}; about 80 s the first time)\n`);
+  writeErr(`mmscope kernel: setting up the oracle (${setup}; about 1-2 min the first time: two kernels)\n`);
   const r = spawnSync('sh', [setup, kernels.length === 1 ? kernels[0] : 'all'], { stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0 || !kernels.every((k) => fs.existsSync(path.join(cache, k, 'env.json')))) {
     writeErr(`mmscope kernel: setup failed (exit ${r.status})\n`);
@@ -55,7 +55,7 @@ export async function kernelMain(argv: string[], write: W = (s) => process.stdou
   const ri = argv.indexOf('--real');
   const real = ri >= 0 ? argv.splice(ri, 2)[1] ?? '' : '6.1';
   const kernels: string[] = real === 'all' ? [...ORACLE_KERNELS] : [real];
-  if (!kernels.every((k) => /^\d+\.\d+$|^user$/.test(k))) { writeErr(`mmscope kernel: --real wants 6.1, 6.12 or all, got '${real}'\n`); return 2; }
+  if (!kernels.every((k) => (ORACLE_KERNELS as readonly string[]).includes(k) || k === 'user')) { writeErr(`mmscope kernel: --real wants 6.1, 6.12 or all, got '${real}'\n`); return 2; }
   const json = argv.includes('--json');
   const keep = argv.includes('--keep');
   const noprobes = argv.includes('--no-probes');
