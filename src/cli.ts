@@ -26,15 +26,18 @@ Usage:
   mmscope lsp --stdio              the language server (Neovim, Emacs eglot, any LSP client):
                                    diagnostics, hover, completion, definition, references,
                                    rename, formatting, symbols; see editors/
-  mmscope kernel FILE...           run the files on a real Linux kernel (Debian 6.1 under QEMU,
-                                   one boot for all files) and compare every step with the engine
-                                   run as that kernel: agree / differ / not observable
+  mmscope kernel [--real 6.1|6.12|all] FILE...
+                                   run the files on real Linux kernels (Debian 6.1 and/or 6.12
+                                   under QEMU, one boot per kernel for all files, kprobe events
+                                   on) and compare every step with the engine run as that
+                                   kernel: agree / differ / not observable
   mmscope --help | --version
 
 Options:
   --kernel X.Y[.Z] run as this kernel release, e.g. 6.14 or 6.1.192 (overrides the file's \`kernel\` line)
   --quiet          print only problems and the summary
   --json           (kernel) print the comparison as JSON
+  --no-probes      (kernel) boot without the kprobe events (what user space sees only)
   --kernel-oracle R.json   (run --json) add each step's real-kernel verdict from
                    \`mmscope kernel --json\` output R.json (trace field \`kernel\`)
 

@@ -6,6 +6,8 @@
 #   oracle.skipmod=a,b module files (without .ko) not to load
 #   oracle.kallsyms    print KALLSYMS lines for the fb_defio / rmap symbols
 #   oracle.dmesg       print the kernel log (DMESG lines) at the end
+#   oracle.noprobes    do not register the kprobe events of /probes.txt (the baseline
+#                      that shows the probes change nothing user space sees)
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin
 mount -t proc proc /proc
@@ -37,10 +39,14 @@ done
 echo 0 > /proc/sys/vm/dirty_writeback_centisecs   # no periodic flusher: no surprise mkclean
 echo 0 > /proc/sys/kernel/randomize_va_space      # fixed layout: scenario addresses stay free
 
-i=0; while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+# waits are bounded by guest time, not by a count of sleeps: under a loaded host a TCG guest
+# gets little CPU, and a device may take many seconds to probe
+up() { cut -d. -f1 /proc/uptime; }
+until_up() { t=$(( $(up) + $1 )); while ! eval "$2" && [ "$(up)" -lt $t ]; do sleep 0.05; done; }
+until_up 120 '[ -b /dev/vda ]'
 mount -t ext4 /dev/vda /mnt || echo "ORACLE {\"t\":\"init\",\"err\":\"mount /dev/vda failed\"}"
 if [ -e /sys/class/drm/card0 ] || ls /sys/class/drm 2>/dev/null | grep -q card; then
-  i=0; while [ ! -c /dev/fb0 ] && [ $i -lt 40 ]; do sleep 0.05; i=$((i+1)); done
+  until_up 60 '[ -c /dev/fb0 ]'
 fi
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 FAB=$(opt fab)
@@ -48,6 +54,41 @@ FAB=$(opt fab)
 if has kallsyms; then
   grep -E ' (folio_mkclean|pfn_mkclean_range|mapping_wrprotect_range|fb_deferred_io_work|fb_deferred_io_mkwrite|fb_deferred_io_fsync)$' /proc/kallsyms |
     while read -r a t s; do echo "ORACLE {\"t\":\"kallsyms\",\"sym\":\"$s\"}"; done
+fi
+# kprobe events (/probes.txt, made by gen-probes.sh from this kernel's BTF): each one is
+# registered and reported (ok, or why not); /oracle reads trace_pipe and toggles mms/vnp
+T=/sys/kernel/tracing
+if [ -f /probes.txt ] && ! has noprobes; then
+  mount -t tracefs tracefs $T 2>/dev/null || T=/sys/kernel/debug/tracing
+  echo 8192 > $T/buffer_size_kb
+  : > $T/kprobe_events
+  failed=""
+  while IFS= read -r line; do
+    case "$line" in
+      '# unavailable '*) ev=${line#'# unavailable '}; why=${ev#*: }; ev=${ev%%:*}
+        echo "ORACLE {\"t\":\"probe\",\"ev\":\"$ev\",\"ok\":0,\"why\":\"$(echo "$why" | tr -d '"\\')\"}"; continue ;;
+      ''|'#'*) continue ;;
+    esac
+    ev=${line%% *}; def=${line#* }
+    if echo "$def" >> $T/kprobe_events 2>/dev/null; then
+      echo "ORACLE {\"t\":\"probe\",\"ev\":\"$ev\",\"ok\":1}"
+    else
+      fn=$(echo "$def" | cut -d' ' -f2)
+      failed="$failed $ev:$fn"
+      why=$(tail -n 2 $T/error_log 2>/dev/null | tr -d '"\\' | tr '\n' ' ')
+      echo "ORACLE {\"t\":\"probe\",\"ev\":\"$ev\",\"ok\":0,\"fn\":\"$fn\",\"why\":\"${why:-registration refused}\"}"
+    fi
+  done < /probes.txt
+  # why a function could not be probed: one pass over kallsyms (inlined or renamed: no symbol)
+  for f in $failed; do
+    fn=${f#*:}
+    n=$(awk -v s="$fn" '$3 == s { n++ } END { print n + 0 }' /proc/kallsyms)
+    c=$(awk -v s="$fn" 'index($3, s ".") == 1 { n++ } END { print n + 0 }' /proc/kallsyms)
+    echo "ORACLE {\"t\":\"probesym\",\"ev\":\"${f%%:*}\",\"fn\":\"$fn\",\"kallsyms\":$n,\"clones\":$c}"
+  done
+  for e in $T/events/mms/*/enable; do case "$e" in */vnp/enable|*/vnpret/enable) ;; *) echo 1 > "$e" ;; esac; done
+  echo mono > $T/trace_clock
+  echo 1 > $T/tracing_on
 fi
 echo "ORACLE {\"t\":\"boot\",\"uptime\":$(cut -d' ' -f1 /proc/uptime),\"release\":\"$(uname -r)\"}"
 /oracle $ARGS

@@ -94,6 +94,66 @@ static void out(const char *fmt, ...)
   ob_flush();
 }
 
+/* ------------------------------------------------------------------- kprobe trace
+ * When /init registered the kprobe events (scripts/oracle/gen-probes.sh), the driver
+ * marks every step in the trace (trace_marker "mms st STEP"), turns the mms/vnp event
+ * on only around the pagemap reads of an `expect pte`, and copies the trace
+ * (trace_pipe, clock mono) to the console as "ORACLE-K <line>" lines: before each step
+ * and at the end of the scenario. src/oracle/kprobes.ts parses them. */
+static int o_tr_pipe = -1, o_tr_mark_fd = -1, o_tr_vnp = -1, o_tr_vnpret = -1;
+static char o_tr_buf[1 << 16];
+static void o_tr_init(void)
+{
+  o_tr_pipe = open("/sys/kernel/tracing/trace_pipe", O_RDONLY | O_NONBLOCK);
+  if (o_tr_pipe < 0) return;
+  o_tr_mark_fd = open("/sys/kernel/tracing/trace_marker", O_WRONLY);
+  o_tr_vnp = open("/sys/kernel/tracing/events/mms/vnp/enable", O_WRONLY);
+  o_tr_vnpret = open("/sys/kernel/tracing/events/mms/vnpret/enable", O_WRONLY);
+}
+/* copy what the trace holds now to the console (emit=0: drop it) */
+static void o_tr_drain(int emit)
+{
+  if (o_tr_pipe < 0) return;
+  size_t have = 0;
+  for (;;) {
+    ssize_t r = read(o_tr_pipe, o_tr_buf + have, sizeof o_tr_buf - have - 1);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    have += (size_t)r;
+    char *s = o_tr_buf, *end = o_tr_buf + have, *nl;
+    while ((nl = memchr(s, '\n', (size_t)(end - s)))) {
+      if (emit) {
+        memcpy(o_buf, "ORACLE-K ", 9); o_len = 9;
+        size_t n = (size_t)(nl - s);
+        if (n > sizeof o_buf - 16) n = sizeof o_buf - 16;
+        memcpy(o_buf + o_len, s, n); o_len += n;
+        ob_flush();
+      }
+      s = nl + 1;
+    }
+    have = (size_t)(end - s);
+    memmove(o_tr_buf, s, have);
+    if (have >= sizeof o_tr_buf - 2) have = 0;   /* a line longer than the buffer: dropped */
+  }
+}
+static void o_tr_mark(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void o_tr_mark(const char *fmt, ...)
+{
+  if (o_tr_mark_fd < 0) return;
+  char b[96];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(b, sizeof b, fmt, ap);
+  va_end(ap);
+  if (n > 0 && write(o_tr_mark_fd, b, (size_t)n) < 0) {}
+}
+/* the PTE values and struct pages a pagemap read looks at (vm_normal_page) */
+static void o_vnp(int on)
+{
+  if (o_tr_vnp >= 0 && write(o_tr_vnp, on ? "1" : "0", 1) < 0) {}
+  if (o_tr_vnpret >= 0 && write(o_tr_vnpret, on ? "1" : "0", 1) < 0) {}
+}
+
 /* ------------------------------------------------------------------ clocks, faults */
 static struct timespec o_t0;            /* scenario start */
 static double o_ms(void)
@@ -343,6 +403,7 @@ static int o_adopt(int step, int p)
   P[p].pidfd = (int)syscall(SYS_pidfd_open, P[p].pid, 0);
   P[p].alive = 1; P[p].faults = 0; P[p].lastsig = 0;
   o_open_pagemap(p);
+  out("{\"t\":\"pid\",\"s\":%d,\"p\":%d,\"pid\":%d}", step, p, P[p].pid);
   return 0;
 }
 /* `process NAME` */
@@ -385,6 +446,8 @@ static void o_run_exit(int step, int p)
 /* step marker and per-step fault counts */
 static void o_step(int step, int line)
 {
+  o_tr_drain(1);
+  o_tr_mark("mms st %d", step);
   out("{\"t\":\"st\",\"s\":%d,\"l\":%d,\"ms\":%.3f}", step, line, o_ms());
 }
 static void o_faults_line(int step)
@@ -686,10 +749,13 @@ static void o_scenario_begin(int scn, const char *name, int nprocs)
     if (pipe(P[p].cmd) < 0 || pipe(P[p].ack) < 0) { o_err(-1, p, "pipe", errno); o_failed = 1; }
   }
   for (int o = 0; o < O_MAXOBJ; o++) OBJ[o].fd = -1;
-  out("{\"t\":\"scn\",\"n\":%d,\"name\":\"%s\",\"procs\":%d}", scn, name, nprocs);
+  o_tr_drain(0);                        /* what the trace holds from before this scenario */
+  out("{\"t\":\"scn\",\"n\":%d,\"name\":\"%s\",\"procs\":%d,\"pid\":%d,\"t0\":%ld.%09ld}", scn, name, nprocs,
+      (int)getpid(), (long)o_t0.tv_sec, o_t0.tv_nsec);
 }
 static void o_scenario_end(int scn)
 {
+  o_tr_mark("mms teardown");            /* what the teardown makes the kernel do is no step's */
   for (int p = 0; p < o_nprocs; p++) {
     if (!P[p].alive) continue;
     int32_t k = -1;
@@ -703,6 +769,7 @@ static void o_scenario_end(int scn)
     close(OBJ[o].fd);
     if (OBJ[o].kind != OBJ_FB) unlink(OBJ[o].path);
   }
+  o_tr_drain(1);
   out("{\"t\":\"scn_end\",\"n\":%d,\"ms\":%.3f,\"failed\":%d}", scn, o_ms(), o_failed);
 }
 
@@ -726,6 +793,7 @@ static int o_main(int argc, char **argv, o_scenario_fn *fns, const char *const *
   sigaction(SIGSEGV, &sa, NULL);
   sigaction(SIGBUS, &sa, NULL);
   o_guard = mmap(NULL, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  o_tr_init();
   long fab = o_read_long("/sys/kernel/debug/fault_around_bytes");
   if (fab > 0) o_fab_default = fab;
   struct utsname u;

@@ -6,7 +6,7 @@ set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 cd "$REPO"
-[ -f .cache/oracle/env.json ] || scripts/oracle/setup.sh
+[ -f .cache/oracle/6.1/env.json ] || sh scripts/oracle/setup.sh
 OUT=${TMPDIR:-/tmp}/mmscope-oracle-cli.js
 npx esbuild scripts/oracle/oracle-cli.ts --bundle --platform=node --target=node20 --log-level=warning --outfile="$OUT"
 has_file=0

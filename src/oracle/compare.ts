@@ -15,9 +15,12 @@ import { runScenario, type RunResult } from '../scenario/run';
 import { check } from '../language/checker';
 import type { Kernel, Task } from '../engine/kernel';
 import { PG_dirty, PG_writeback, ZERO_PFN } from '../engine/memmap';
-import { pte_none, pte_present, pte_soft_dirty, pte_special } from '../engine/pte';
+import { pte_dirty, pte_none, pte_present, pte_soft_dirty, pte_special, pte_write, pte_young } from '../engine/pte';
 import { VM_SOFTDIRTY } from '../engine/vma';
 import type { OracleScenarioResult, OracleSignal } from './results';
+import { missingProbes, pteBits, savedDirtyBit, type ProbeStatus } from './kprobes';
+import { type EngineTraceStep, type TraceCompareCtx, compareRuns, compareTraceStep, engineTraceStep, fbTiming } from './compareTrace';
+import { pteAt } from './traceExpect';
 
 // ------------------------------------------------------------------ engine side
 
@@ -29,6 +32,8 @@ export interface EnginePage {
   folio: { dirty: boolean; writeback: boolean; mapcount: number } | null;
   /** the page lies in an fbdev mapping (timing-sensitive) */
   fb: boolean;
+  /** the PTE's write / dirty / young bits (false when not present) */
+  pte: { write: boolean; dirty: boolean; young: boolean };
 }
 
 /** An object page as the engine has it: page-cache residency and the folio. */
@@ -53,6 +58,12 @@ export interface EngineStep {
   /** expectation outcome in the engine */
   expect?: { ok: boolean; message: string };
   skipped?: boolean;
+  /** walks, result and fb_defio state (what the kprobes see of the statement) */
+  trace?: EngineTraceStep;
+  /** file / shmem statement: the object and its pages in the page cache */
+  cached?: { obj: string; pages: number };
+  /** sysctl fault_around_bytes: the value now */
+  faultAroundBytes?: number;
 }
 
 export interface EngineCapture {
@@ -90,6 +101,7 @@ function enginePage(k: Kernel, t: Task | undefined, proc: string, label: string 
     pfn: present ? pfn : 0,
     folio: normal ? { dirty: mm.test(pfn, PG_dirty), writeback: mm.test(pfn, PG_writeback), mapcount: mm.mapcount[pfn] } : null,
     fb: vma?.file?.kind === 'fbdev',
+    pte: { write: present && pte_write(flags), dirty: present && pte_dirty(flags), young: present && pte_young(flags) },
   };
 }
 
@@ -141,7 +153,8 @@ export function captureEngine(scenario: Scenario, oracle: OracleScenarioResult, 
   }));
   const invalid = check(scn).invalid;
   let prev: Record<string, number> = {};
-  const snap = (k: Kernel, i: number, delta: Record<string, number>) => {
+  const fbName = oracle.objects.find((o) => o.kind === 'fbdev')?.name ?? null;
+  const snap = (k: Kernel, i: number, delta: Record<string, number>, trace?: EngineTraceStep) => {
     const byName = new Map<string, Task>();
     for (const t of k.tasks.values()) if (t.alive) byName.set(t.name, t);
     const faults: Record<string, number> = {};
@@ -152,12 +165,18 @@ export function captureEngine(scenario: Scenario, oracle: OracleScenarioResult, 
       index: i, captured: true, faults, delta, lastSignal,
       pages: (os?.pages ?? []).map((p) => enginePage(k, byName.get(p.proc), p.proc, p.label, p.page, p.addr)),
       objPages: (os?.objPages ?? []).map((o) => engineObjPage(k, o.obj, o.index)),
+      trace, faultAroundBytes: k.faultAroundBytes,
     };
+    const st = scn.statements[i];
+    if (st.kind === 'file' || st.kind === 'shmem') {
+      const as = [...k.objects.values()].find((o) => o.name === st.name.name);
+      if (as) { let c = 0; for (let p = 0; p < as.sizePages; p++) if (as.folioAt(p) !== 0) c++; steps[i].cached = { obj: as.name, pages: c }; }
+    }
     return faults;
   };
   const r: RunResult = runScenario(scn, [], {
     kernelOverride: opts.kernel,
-    onStep: (s, _step, k) => {
+    onStep: (s, step, k) => {
       const i = index.get(s);
       if (i === undefined) return;
       const now: Record<string, number> = {};
@@ -165,12 +184,13 @@ export function captureEngine(scenario: Scenario, oracle: OracleScenarioResult, 
       const delta: Record<string, number> = {};
       for (const [p, v] of Object.entries(now)) if (v !== (prev[p] ?? 0)) delta[p] = v - (prev[p] ?? 0);
       prev = now;
-      snap(k, i, delta);
+      const tr = engineTraceStep(k, step, fbName);
+      snap(k, i, delta, tr);
       // statements the engine does not execute (expectations, refused lines) see this state
       for (let j = i + 1; j < n; j++) {
         const sj = scn.statements[j];
         if (!sj.kind.startsWith('expect_') && !invalid.has(sj)) break;
-        snap(k, j, {});
+        snap(k, j, {}, { walks: [], fb: tr.fb });
       }
     },
   });
@@ -224,6 +244,8 @@ export interface CompareOptions {
   fbQuietMs?: number;
   /** "faults again" is asserted only from this distance on (ms); default 100 */
   fbAgainMs?: number;
+  /** the kprobe events of the boot (run.probes); null/absent: no walks, results, defio, PTE values */
+  probes?: ProbeStatus[] | null;
 }
 
 const b = (v: boolean): string => (v ? '1' : '0');
@@ -255,6 +277,21 @@ export function compareScenario(oracle: OracleScenarioResult, engine: EngineCapt
   // processes whose fault count went through a timing window (cumulative counts unreliable)
   const timingProcs = new Set<string>();
   const rows: StepComparison[] = [];
+  const probes = opts.probes ?? null;
+  const tctx: TraceCompareCtx = {
+    oracle, mappings: oracle.mappings, quiet, again,
+    noWalk: missingProbes(probes, 'walk'), noResult: missingProbes(probes, 'result'), noDefio: missingProbes(probes, 'defio'),
+  };
+  const noPte = missingProbes(probes, 'pte');
+  // fb writes on the kernel (ms), and the deferred-work runs compared by their number
+  const fbWrites: number[] = [];
+  for (const os of oracle.steps) {
+    const es = engine.steps[os.index];
+    for (const a of os.accesses) if (a.write && es?.pages.some((ep) => ep?.fb && ep.addr === a.addr && ep.proc === a.proc)) fbWrites.push(a.ms);
+  }
+  tctx.mappings = oracle.mappings;
+  const runVals = oracle.kstates ? compareRuns(oracle, engine.steps.map((e) => e.trace), tctx, fbWrites) : new Map<number, ValueComparison[]>();
+  let engineRunsBefore = 0;
 
   for (const os of oracle.steps) {
     const es = engine.steps[os.index];
@@ -265,6 +302,34 @@ export function compareScenario(oracle: OracleScenarioResult, engine: EngineCapt
     if (!es || !es.captured) { row.reason = 'the engine did not run this statement'; continue; }
     const taint = os.taintedBy.length ? `tainted: ${os.taintedBy.map((l) => `L${l + 1}`).join(', ')} did not run on the real kernel` : undefined;
     const vals = row.values;
+    // fb_defio timing: both sides completed the same number of runs at the statement's start,
+    // and at its end (its observations are made during it: a run may land in between)?
+    const ks = oracle.kstates?.[os.index];
+    const endMs = oracle.steps.find((x) => x.index > os.index && x.tMs !== null)?.tMs ?? oracle.ms ?? os.tMs ?? 0;
+    const fbWins = ks && es.trace?.fb ? [fbTiming(ks.before, engineRunsBefore, os.tMs ?? 0, { again }), fbTiming(ks.after, es.trace.fb.runs, endMs, { again })] : [];
+    const fbReason = fbWins.find((w): w is string => typeof w === 'string' && w !== 'differ');
+    if (oracle.kstates) {
+      for (const v of compareTraceStep(os, es.trace, tctx, engineRunsBefore)) vals.push(taint && v.verdict === 'differ' ? { ...v, verdict: 'not-observable', reason: `${taint} (${v.reason})` } : v);
+      for (const v of runVals.get(os.index) ?? []) vals.push(v);
+    }
+    if (es.trace?.fb) engineRunsBefore = es.trace.fb.runs;
+
+    // --- declarations with an outcome: the process starts with no faults, a file's pages are
+    // cached (or not: cold), fault_around_bytes reads back as set
+    if (os.kind === 'process' && es.faults) {
+      const p = Object.keys(os.faults).find((x) => !(x in (engine.steps[os.index - 1]?.faults ?? {}))) ?? Object.keys(os.faults).pop();
+      if (p !== undefined) vals.push({ subject: p, field: 'faults', engine: String(es.faults[p] ?? '?'), kernel: String(os.faults[p]), verdict: es.faults[p] === os.faults[p] ? 'agree' : 'differ' });
+    }
+    if ((os.kind === 'file' || os.kind === 'shmem') && es.cached !== undefined) {
+      const ob = oracle.objects.find((o) => o.name === es.cached?.obj);
+      if (ob?.resident !== undefined && ob.resident >= 0) {
+        vals.push({ subject: ob.name, field: 'cached', engine: `${es.cached.pages} pages`, kernel: `${ob.resident} pages`, verdict: es.cached.pages === ob.resident ? 'agree' : 'differ' });
+      }
+    }
+    if (os.kind === 'sysctl' && es.faultAroundBytes !== undefined) {
+      const op = os.ops.find((o) => o.op === 'fault_around_bytes');
+      if (op) vals.push({ subject: 'fault_around_bytes', field: 'sysctl', engine: String(es.faultAroundBytes), kernel: String(op.ret), verdict: es.faultAroundBytes === op.ret ? 'agree' : 'differ' });
+    }
 
     // --- accesses: faults of this statement, and the signal
     const accProcs = [...new Set(os.accesses.map((a) => a.proc))];
@@ -302,6 +367,9 @@ export function compareScenario(oracle: OracleScenarioResult, engine: EngineCapt
       } else if (os.kind === 'expect_faults' && [...timingProcs].some((p) => ex.checks.some((c) => c.subject === p))) {
         verdict = 'not-observable';
         reason = 'timing window: an earlier fb access of this process was not comparable, so its cumulative count is not either';
+      } else if (fbReason && dependsOnFbRuns(os.kind, es)) {
+        verdict = 'not-observable';
+        reason = fbReason;
       } else {
         verdict = (ex.verdict === 'pass') === es.expect.ok ? 'agree' : 'differ';
       }
@@ -333,10 +401,20 @@ export function compareScenario(oracle: OracleScenarioResult, engine: EngineCapt
           cmp('file', ep.file, kp.file);
           cmp('exclusive', ep.exclusive, kp.exclusive);
           if (ep.folio && kp.folio && !kp.zeroPage) {
-            // /dev/fb0: noop_dirty_folio sets PG_dirty and nothing clears it (not a model fact)
-            if (!ep.fb) cmp('folio dirty', ep.folio.dirty, kp.folio.dirty);
-            cmp('folio writeback', ep.folio.writeback, kp.folio.writeback);
+            // /dev/fb0: noop_dirty_folio sets PG_dirty and nothing clears it (not a model fact);
+            // a page a mkclean stood in by writeback wrote back on the kernel only
+            const m = oracle.mappings[kp.mapping];
+            const dtainted = !!m && kp.file && !!os.dirtyTaint?.some((d) => d.obj === m.obj && d.index === m.pgoff + kp.page);
+            if (!ep.fb && !dtainted) cmp('folio dirty', ep.folio.dirty, kp.folio.dirty);
+            if (!dtainted) cmp('folio writeback', ep.folio.writeback, kp.folio.writeback);
             cmp('mapcount', ep.folio.mapcount, kp.folio.mapcount);
+          }
+          const kpte = noPte ? undefined : pteAt(os, oracle.pids[kp.proc], kp.addr);
+          if (kpte && !(ep.fb && fbReason)) {
+            const kb = pteBits(kpte.pte, savedDirtyBit(oracle.release));
+            cmp('pte write', ep.pte.write, kb.write);
+            cmp('pte dirty', ep.pte.dirty, kb.dirty);
+            cmp('pte young', ep.pte.young, kb.young);
           }
           if (!kp.zeroPage && kp.pfn && ep.pfn) {
             const ks = firstK.get(kp.pfn), es2 = firstE.get(ep.pfn);
@@ -366,9 +444,10 @@ export function compareScenario(oracle: OracleScenarioResult, engine: EngineCapt
       const ev = `${ep.fb ? '' : ep.resident ? 'cached' : 'not cached'}${ep.folio ? ` ${ep.folio.dirty ? 'D' : ''}${ep.folio.writeback ? 'W' : ''}m${ep.folio.mapcount}` : ''}`.trim();
       const diffs: string[] = [];
       if (kp.resident !== null && kp.resident !== ep.resident) diffs.push(`cached: engine ${b(ep.resident)}, kernel ${b(kp.resident)}`);
+      const dtainted = !!os.dirtyTaint?.some((d) => d.obj === kp.obj && d.index === kp.index);
       if (kp.folio && ep.folio && (kp.resident ?? true)) {
-        if (!ep.fb && kp.folio.dirty !== ep.folio.dirty) diffs.push(`dirty: engine ${b(ep.folio.dirty)}, kernel ${b(kp.folio.dirty)}`);
-        if (kp.folio.writeback !== ep.folio.writeback) diffs.push(`writeback: engine ${b(ep.folio.writeback)}, kernel ${b(kp.folio.writeback)}`);
+        if (!ep.fb && !dtainted && kp.folio.dirty !== ep.folio.dirty) diffs.push(`dirty: engine ${b(ep.folio.dirty)}, kernel ${b(kp.folio.dirty)}`);
+        if (!dtainted && kp.folio.writeback !== ep.folio.writeback) diffs.push(`writeback: engine ${b(ep.folio.writeback)}, kernel ${b(kp.folio.writeback)}`);
         if (kp.folio.mapcount !== ep.folio.mapcount) diffs.push(`mapcount: engine ${ep.folio.mapcount}, kernel ${kp.folio.mapcount}`);
       }
       let verdict: Verdict = diffs.length ? 'differ' : 'agree';
@@ -391,6 +470,12 @@ export function compareScenario(oracle: OracleScenarioResult, engine: EngineCapt
     else summary.notObservable++;
   }
   return { name: oracle.name, kernel: engine.kernel, fbDelayMs: engine.fbDelayMs, notes: engine.notes, steps: rows, summary };
+}
+
+/** Expectations whose truth depends on how many deferred-work runs have completed. */
+function dependsOnFbRuns(kind: string, es: EngineStep): boolean {
+  if (kind === 'expect_defio_pending' || kind === 'expect_defio_written' || kind === 'expect_walk' || kind === 'expect_result') return true;
+  return kind === 'expect_pte' && es.pages.some((p) => p?.fb);
 }
 
 // ------------------------------------------------------------------ rendering

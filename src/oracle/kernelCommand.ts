@@ -1,5 +1,6 @@
-// `mmscope kernel FILE...`: run every file on the real kernel in ONE boot, run the engine
-// as that kernel, and print per file the comparison table and a summary line.
+// `mmscope kernel [--real 6.1|6.12|all] FILE...`: run every file on each real kernel in
+// ONE boot per kernel, run the engine as that kernel, and print per kernel and file the
+// comparison table and a summary line.
 // Exit status: 0 every observable outcome agrees, 1 some differ, 2 usage/setup errors.
 
 import * as fs from 'node:fs';
@@ -7,7 +8,8 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parse } from '../language/parser';
 import { check } from '../language/checker';
-import { findRuntimeDir, loadOracleEnv, oracleCacheDir, OracleSetupError, runOracle, type OracleRunResult } from './run';
+import { findRuntimeDir, loadOracleEnv, oracleCacheDir, ORACLE_KERNELS, OracleSetupError, runOracle, type OracleRunResult } from './run';
+import type { ProbeStatus } from './kprobes';
 import { captureEngine, compareScenario, formatComparison, summaryLine, type ScenarioComparison } from './compare';
 import { bootedRelease } from './release';
 import { ORACLE_RELEASES } from '../engine/versions';
@@ -23,24 +25,28 @@ export interface KernelReport {
   engineKernel: string;
   files: (ScenarioComparison & { file: string; oracleStatus: string; oracleErrors: string[] })[];
   summary: { files: number; agree: number; differ: number; notObservable: number };
+  /** the kprobe events of the boot: placed, or why not (null: booted without them) */
+  probes: ProbeStatus[] | null;
+  /** with --real all: one report per kernel (this object is the first of them) */
+  runs?: KernelReport[];
 }
 
 type W = (s: string) => void;
 
-/** Make sure .cache/oracle exists: run setup.sh when we are root, else say how. */
-function ensureSetup(writeErr: W): boolean {
+/** Make sure .cache/oracle/<kernel> exists: run setup.sh when we are root, else say how. */
+function ensureSetup(writeErr: W, kernels: readonly string[]): boolean {
   let cache: string;
   try { cache = oracleCacheDir(); } catch (e) { writeErr(`mmscope kernel: ${(e as Error).message}\n`); return false; }
-  if (fs.existsSync(path.join(cache, 'env.json'))) return true;
+  if (kernels.every((k) => fs.existsSync(path.join(cache, k, 'env.json')))) return true;
   const setup = path.join(findRuntimeDir(), 'setup.sh');
   if (process.getuid?.() !== 0) {
     writeErr(`mmscope kernel: the real-kernel oracle is not set up (${cache} is missing).\n` +
       `Run:  sudo bash ${path.relative(process.cwd(), setup) || setup}\n`);
     return false;
   }
-  writeErr(`mmscope kernel: setting up the oracle (${setup}; about 80 s the first time)\n`);
-  const r = spawnSync('sh', [setup], { stdio: ['ignore', 'inherit', 'inherit'] });
-  if (r.status !== 0 || !fs.existsSync(path.join(cache, 'env.json'))) {
+  writeErr(`mmscope kernel: setting up the oracle (${setup}; about 1-2 min the first time: two kernels)\n`);
+  const r = spawnSync('sh', [setup, kernels.length === 1 ? kernels[0] : 'all'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0 || !kernels.every((k) => fs.existsSync(path.join(cache, k, 'env.json')))) {
     writeErr(`mmscope kernel: setup failed (exit ${r.status})\n`);
     return false;
   }
@@ -49,10 +55,16 @@ function ensureSetup(writeErr: W): boolean {
 
 export async function kernelMain(argv: string[], write: W = (s) => process.stdout.write(s),
   writeErr: W = (s) => process.stderr.write(s)): Promise<number> {
+  argv = [...argv];
+  const ri = argv.indexOf('--real');
+  const real = ri >= 0 ? argv.splice(ri, 2)[1] ?? '' : '6.1';
+  const kernels: string[] = real === 'all' ? [...ORACLE_KERNELS] : [real];
+  if (!kernels.every((k) => (ORACLE_KERNELS as readonly string[]).includes(k) || k === 'user')) { writeErr(`mmscope kernel: --real wants 6.1, 6.12 or all, got '${real}'\n`); return 2; }
   const json = argv.includes('--json');
   const keep = argv.includes('--keep');
+  const noprobes = argv.includes('--no-probes');
   const files = argv.filter((a) => !a.startsWith('--'));
-  const bad = argv.filter((a) => a.startsWith('--') && a !== '--json' && a !== '--keep');
+  const bad = argv.filter((a) => a.startsWith('--') && a !== '--json' && a !== '--keep' && a !== '--no-probes');
   if (bad.length) { writeErr(`mmscope kernel: unknown option ${bad[0]}\n`); return 2; }
   if (!files.length) { writeErr('mmscope kernel: no files given\n'); return 2; }
   const inputs = [];
@@ -71,38 +83,62 @@ export async function kernelMain(argv: string[], write: W = (s) => process.stdou
     inputs.push({ name: path.basename(f), file: f, scenario, invalid: chk.invalid, text });
   }
   try {
-    if (!ensureSetup(writeErr)) return 2;
-    loadOracleEnv();
+    if (!ensureSetup(writeErr, kernels)) return 2;
+    for (const k of kernels) loadOracleEnv(undefined, k);
   } catch (e) {
     writeErr(`mmscope kernel: ${e instanceof OracleSetupError ? e.message : (e as Error).message}\n`);
     return 2;
   }
-  const res = await runOracle(inputs, { keep });
+  const reports: KernelReport[] = [];
+  let status = 0;
+  for (const k of kernels) {
+    const r = await kernelRun(inputs, k, { keep, probes: !noprobes }, json ? () => {} : write, writeErr);
+    if (typeof r === 'number') return r;
+    reports.push(r.report);
+    status = Math.max(status, r.status);
+  }
+  if (kernels.length > 1 && !json) {
+    write('\n');
+    for (const r of reports) write(`${r.kernel.name} (${r.kernel.release}${r.kernel.upstream ? `, upstream ${r.kernel.upstream}` : ''}): ${r.summary.agree} steps agree, ${r.summary.differ} differ, ${r.summary.notObservable} not observable\n`);
+  }
+  if (json) write(JSON.stringify(kernels.length > 1 ? { ...reports[0], runs: reports } : reports[0], null, 1) + '\n');
+  return reports.some((r) => r.summary.differ > 0) ? 1 : status === 2 ? 2 : 0;
+}
+
+type Input = { name: string; file: string; scenario: ReturnType<typeof parse>['scenario']; invalid: ReturnType<typeof check>['invalid']; text: string };
+
+/** One boot of one kernel for all inputs, and the comparison with the engine run as that kernel. */
+async function kernelRun(inputs: Input[], kernelName: string, opts: { keep: boolean; probes: boolean }, write: W, writeErr: W): Promise<number | { report: KernelReport; status: number }> {
+  const res = await runOracle(inputs, { keep: opts.keep, kernel: kernelName, probes: opts.probes });
   if (!res.ok && res.scenarios.length === 0) {
-    writeErr(`mmscope kernel: the oracle run failed (${res.exit}): ${res.error ?? ''}\n`);
+    writeErr(`mmscope kernel: the oracle run on ${kernelName} failed (${res.exit}): ${res.error ?? ''}\n`);
     return 2;
   }
-  // the engine runs at the exact release the oracle booted (6.1.192 for Debian's 6.1)
-  const booted = bootedRelease(res.kernel.release, res.kernel.version);
+  // the engine runs at the exact release the oracle booted: the package's upstream release
+  // (6.1.192-2 -> 6.1.192), else the one uname -v names
+  const booted = res.kernel.upstream
+    ? { release: res.kernel.upstream, exact: true, source: `Debian package ${res.kernel.debianVersion}` }
+    : bootedRelease(res.kernel.release, res.kernel.version);
   const kernel = booted?.release ?? ORACLE_RELEASES[0];
   const report: KernelReport = {
     format: 'mmscope-kernel-comparison', version: 1, kernel: res.kernel, engineKernel: kernel, exit: res.exit, error: res.error, timing: res.timing,
-    files: [], summary: { files: inputs.length, agree: 0, differ: 0, notObservable: 0 },
+    files: [], summary: { files: inputs.length, agree: 0, differ: 0, notObservable: 0 }, probes: res.run?.probes ?? null,
   };
   inputs.forEach((inp, i) => {
     const o = res.scenarios[i];
     const eng = captureEngine(inp.scenario, o, { kernel, fbDelayMs: res.kernel.fbDelayMs ?? undefined });
-    const c = compareScenario(o, eng, { lines: inp.text.split('\n') });
+    const c = compareScenario(o, eng, { lines: inp.text.split('\n'), probes: res.run?.probes ?? null });
+    if (o.traceLost) c.notes.push('the kprobe trace lost events (ring buffer overflow): walks, results, fb_defio and PTE values of this file are not observable');
     if (o.status !== 'ok') c.notes.push(`oracle: scenario ${o.status}${o.errors.length ? `: ${o.errors.map((e) => `${e.what} errno ${e.errno}`).join(', ')}` : ''}`);
     report.files.push({ ...c, file: inp.file, oracleStatus: o.status, oracleErrors: o.errors.map((e) => `step ${e.step}: ${e.what} errno ${e.errno}`) });
     report.summary.agree += c.summary.agree;
     report.summary.differ += c.summary.differ;
     report.summary.notObservable += c.summary.notObservable;
   });
-  if (json) write(JSON.stringify(report, null, 1) + '\n');
-  else {
-    write(`real kernel ${res.kernel.release} (HZ=${res.kernel.hz}, fb delay ${res.kernel.fbDelayMs} ms), QEMU/TCG; one boot for ${inputs.length} file(s), ${(res.timing.totalMs / 1000).toFixed(1)} s\n`);
+  {
+    write(`real kernel ${res.kernel.release} (Debian ${res.kernel.debianVersion || '?'}, HZ=${res.kernel.hz}, fb delay ${res.kernel.fbDelayMs} ms), QEMU/TCG; one boot for ${inputs.length} file(s), ${(res.timing.totalMs / 1000).toFixed(1)} s\n`);
     write(`engine run as Linux ${kernel}${booted ? ` (${booted.exact ? '' : 'patch level unknown: mainline; '}${booted.source})` : ' (the booted release could not be read)'}\n`);
+    write(`${probeLine(report.probes)}\n`);
     if (!res.ok) write(`oracle run: ${res.exit}${res.error ? `: ${res.error}` : ''}${res.garbled.length ? `; ${res.garbled.length} garbled lines` : ''}\n`);
     for (const f of report.files) {
       write(`\n== ${f.file}\n`);
@@ -113,6 +149,12 @@ export async function kernelMain(argv: string[], write: W = (s) => process.stdou
     write(`\n${report.summary.files} files: ${report.summary.agree} steps agree, ${report.summary.differ} differ, ${report.summary.notObservable} not observable\n`);
   }
   const notRun = report.files.some((f) => f.oracleStatus === 'not-run');
-  if (report.summary.differ > 0) return 1;
-  return notRun || !res.ok ? 2 : 0;
+  return { report, status: report.summary.differ > 0 ? 1 : notRun || !res.ok ? 2 : 0 };
+}
+
+/** One line on the kprobe events of a boot: how many were placed, and every one that was not, with the reason. */
+export function probeLine(probes: readonly ProbeStatus[] | null): string {
+  if (!probes) return 'kprobe events: none (booted without them): walks, results, fb_defio and PTE values are not observable';
+  const bad = probes.filter((p) => !p.ok);
+  return `kprobe events: ${probes.length - bad.length} of ${probes.length} placed${bad.map((p) => `; ${p.ev} not placed: ${p.why}`).join('')}`;
 }

@@ -8,6 +8,9 @@
 
 import type { ExpectFolio, ExpectPte, Scenario, StatementKind } from '../language/ast';
 import type { Observability, OracleStep, OracleTranslation } from './translate';
+import { type KEvent, type KStep, type ProbeStatus, assembleTrace, missingProbes, parseTraceLine, savedDirtyBit } from './kprobes';
+import { type KStepState, kernelStates } from './kstate';
+import { pteAt, pteFlagFromTrace, traceChecks } from './traceExpect';
 
 // kpageflags bits (include/uapi/linux/kernel-page-flags.h)
 export const KPF = {
@@ -140,6 +143,10 @@ export interface OracleStepResult {
   lastSignal: Record<string, OracleSignal>;
   errors: OracleError[];
   expectation?: OracleExpectationResult;
+  /** what the kprobe events recorded during the step (absent: the kernel ran without them) */
+  kernel?: KStep;
+  /** object pages whose PG_dirty/PG_writeback are not compared (translate.ts OracleStep.dirtyTaint) */
+  dirtyTaint?: { obj: string; index: number; line: number }[];
 }
 
 export interface OracleScenarioResult {
@@ -155,6 +162,16 @@ export interface OracleScenarioResult {
   /** guest ms from driver start to end */
   ms: number | null;
   summary: { pass: number; fail: number; notObservable: number };
+  /** the translation's mappings (addresses, labels): they name the VMAs of kernel walks */
+  mappings: OracleTranslation['mappings'];
+  /** the kprobe trace lost events (ring buffer overflow): no trace value of it is used */
+  traceLost?: boolean;
+  /** uname -r of the kernel that ran it ('' when unknown) */
+  release: string;
+  /** process name -> pid in the guest (the kprobe events name VMAs by their owner's tgid) */
+  pids: Record<string, number>;
+  /** the kernel state the kprobe trace shows before/after each step (null: no probes) */
+  kstates: KStepState[] | null;
 }
 
 export interface OracleRunInfo {
@@ -166,6 +183,8 @@ export interface OracleRunInfo {
   /** guest uptime (s) when /init started the oracle, and when it finished */
   bootS: number | null;
   doneS: number | null;
+  /** the kprobe events of this boot (null: booted without them) */
+  probes: ProbeStatus[] | null;
 }
 
 // ------------------------------------------------------------------- raw records
@@ -179,6 +198,8 @@ export function parseOracleLines(log: string): { records: Rec[]; garbled: string
   const garbled: string[] = [];
   for (const raw of log.split('\n')) {
     const line = raw.replace(/\r/g, '');
+    const k = line.indexOf('ORACLE-K ');
+    if (k >= 0) { records.push({ t: 'k', line: line.slice(k + 9) }); continue; }
     const at = line.indexOf('ORACLE {');
     if (at < 0) continue;
     const text = line.slice(at + 7).trim();
@@ -214,7 +235,12 @@ export function scenarioResult(t: OracleTranslation, recs: Rec[], run: OracleRun
   const calibration: OracleScenarioResult['calibration'] = [];
   const objects: OracleScenarioResult['objects'] = [];
   const byStep = new Map<number, Rec[]>();
+  const pids: Record<string, number> = {};
+  const scnRec = recs.find(r => r.t === 'scn');
+  const traceLines: string[] = [];
   for (const r of recs) {
+    if (r.t === 'pid') { const n = procName(r.p); if (n) pids[n] = r.pid; }
+    if (r.t === 'k') { traceLines.push(r.line); continue; }
     if (r.t === 'err') errors.push({ step: r.s, proc: procName(r.p), what: r.what, errno: r.errno });
     if (r.t === 'cal') calibration.push({ proc: procName(r.p) ?? '?', empty: r.empty, signal: r.sig });
     if (r.t === 'objinit') {
@@ -234,7 +260,7 @@ export function scenarioResult(t: OracleTranslation, recs: Rec[], run: OracleRun
     const rs = byStep.get(st.index) ?? [];
     const res: OracleStepResult = {
       index: st.index, line: st.line, kind: st.kind, observable: st.observable, reason: st.reason,
-      taintedBy: st.taintedBy, status: 'observed', tMs: null, accesses: [], pages: [], vmas: [], objPages: [], ops: [],
+      taintedBy: st.taintedBy, dirtyTaint: st.dirtyTaint, status: 'observed', tMs: null, accesses: [], pages: [], vmas: [], objPages: [], ops: [],
       faults, lastSignal: { ...lastSignal }, errors: [],
     };
     for (const r of rs) {
@@ -306,10 +332,21 @@ export function scenarioResult(t: OracleTranslation, recs: Rec[], run: OracleRun
     return res;
   });
 
+  let kstates: KStepState[] | null = null;
+  // the ring buffer overflowed ("CPU:0 [LOST N EVENTS]"): walks may be incomplete, so none is used
+  const traceLost = traceLines.some(l => /\[LOST \d+ EVENTS\]/.test(l));
+  if (run?.probes && scnRec && !traceLost) {
+    const t0 = Number(scnRec.t0);
+    const events = traceLines.map(l => parseTraceLine(l, t0)).filter((e): e is KEvent => e !== null);
+    const trace = assembleTrace(events, new Set([Number(scnRec.pid), ...Object.values(pids)]));
+    for (const sr of steps) if (sr.status !== 'not-run') sr.kernel = trace.steps.get(sr.index) ?? { walks: [], written: 0, workRuns: [], mkwrites: [], faults: [], ptes: [] };
+    kstates = kernelStates(steps.map(sr => sr.kernel));
+  }
   const result: OracleScenarioResult = {
     name: t.name, index: t.index, status: !started ? 'not-run' : ended && !ended.failed && errors.length === 0 ? 'ok' : 'failed',
     scenarioKernel: t.scenarioKernel, steps, errors, calibration, objects, ms: ended?.ms ?? null,
-    summary: { pass: 0, fail: 0, notObservable: 0 },
+    summary: { pass: 0, fail: 0, notObservable: 0 }, pids, kstates, mappings: t.mappings, release: run?.release ?? '',
+    ...(traceLost ? { traceLost } : {}),
   };
   if (scn) evaluateExpectations(result, t, scn, run);
   return result;
@@ -348,8 +385,11 @@ export function evaluateExpectations(res: OracleScenarioResult, t: OracleTransla
         checks = [{ subject: st.proc.name, flag: `signal ${st.signal}`, verdict: s === want ? 'pass' : 'fail', observed: s ?? 'none' }];
         break;
       }
-      case 'expect_pte': checks = ptechecks(st, sr, run); break;
-      case 'expect_folio': checks = foliochecks(st, sr, t); break;
+      case 'expect_pte': checks = ptechecks(st, sr, run, res); break;
+      case 'expect_folio': checks = foliochecks(st, sr, t, res, run); break;
+      case 'expect_walk': case 'expect_result': case 'expect_defio_pending': case 'expect_defio_written':
+        checks = traceChecks(st, sr, { res, t, scn, probes: run?.probes ?? null });
+        break;
       default:
         checks = [na('', st.kind.replace('expect_', ''), sr.reason ?? 'not visible from user space')];
     }
@@ -380,7 +420,8 @@ function specText(st: ExpectPte): string {
   return `${st.proc.name} ${p.target.name}[${p.first.value}${p.last ? `..${p.last.value}` : ''}]`;
 }
 
-function ptechecks(st: ExpectPte, sr: OracleStepResult, run: OracleRunInfo | null): OracleCheck[] {
+function ptechecks(st: ExpectPte, sr: OracleStepResult, run: OracleRunInfo | null, res: OracleScenarioResult): OracleCheck[] {
+  const noPte = missingProbes(run?.probes ?? null, 'pte');
   const subject = specText(st);
   const pages = sr.pages.filter(p => p.proc === st.proc.name);
   const checks: OracleCheck[] = [];
@@ -410,6 +451,12 @@ function ptechecks(st: ExpectPte, sr: OracleStepResult, run: OracleRunInfo | nul
           if (!op) { reason = 'object page not probed'; return null; }
           return op.pfn !== 0 && op.pfn === pg.pfn;
         }
+        case 'write': case 'dirty': case 'young': {
+          if (noPte) { reason = `${f.kind}: ${noPte}`; return null; }
+          const v = pteFlagFromTrace(f.kind, pg.present && !pg.swapped, pteAt(sr, res.pids[pg.proc], pg.addr), savedDirtyBit(run?.release ?? ''));
+          if (v === null) reason = `${f.kind}: no PTE value recorded (mms/vnp) for ${pg.proc} 0x${pg.addr.toString(16)}`;
+          return v;
+        }
         default:
           reason = f.kind === 'pfn' ? 'PFN numbers are the engine\'s own; the real ones change every boot' : 'not visible from user space';
           return null;
@@ -419,12 +466,15 @@ function ptechecks(st: ExpectPte, sr: OracleStepResult, run: OracleRunInfo | nul
     const ok = values.every(v => (v as boolean) !== f.negated);
     checks.push({ subject, flag, verdict: ok ? 'pass' : 'fail', observed: values.map(v => (v ? '1' : '0')).join(',') });
   }
-  void run;
   return checks;
 }
 
-function foliochecks(st: ExpectFolio, sr: OracleStepResult, t: OracleTranslation): OracleCheck[] {
+function foliochecks(st: ExpectFolio, sr: OracleStepResult, t: OracleTranslation, res: OracleScenarioResult, run: OracleRunInfo | null): OracleCheck[] {
   const checks: OracleCheck[] = [];
+  const plan = t.steps[sr.index]?.folioPtes ?? [];
+  const noFolio = missingProbes(run?.probes ?? null, 'folio');
+  // the fb's address_space: fb_deferred_io_fault's vmf->vma->vm_file->f_mapping, from any fault so far
+  const fbMapping = res.steps.filter(x => x.index <= sr.index).flatMap(x => x.kernel?.faults ?? []).find(f => f.fmapping)?.fmapping ?? null;
   if (st.page.kind !== 'named') return [{ subject: '', flag: 'folio', verdict: 'not-observable', reason: 'needs OBJ[I]' }];
   const objName = st.page.target.name;
   const kind = t.objects.find(o => o.name === objName)?.kind;
@@ -437,6 +487,19 @@ function foliochecks(st: ExpectFolio, sr: OracleStepResult, t: OracleTranslation
     const values: (boolean | null)[] = [];
     const seen: string[] = [];
     for (let i = first; i <= last; i++) {
+      if (f.kind === 'mapping' || f.kind === 'index') {
+        if (kind !== 'fbdev') { reason = `${f.kind}: struct page fields are visible only for an fbdev page (through vm_normal_page)`; values.push(null); continue; }
+        if (noFolio) { reason = `${f.kind}: ${noFolio}`; values.push(null); continue; }
+        const seenPte = plan.filter(p => p.index === i).map(p => pteAt(sr, res.pids[p.proc], p.addr)).find(p => p && p.page);
+        if (!seenPte) { reason = `${f.kind}: no process maps ${objName}[${i}] present (the driver's own mapping would fault it in and change it)`; values.push(null); continue; }
+        if (f.kind === 'index') { values.push(seenPte.index === f.value.value); seen.push(String(seenPte.index)); continue; }
+        const isNull = !seenPte.mapping || Number.parseInt(seenPte.mapping, 16) === 0;
+        if (!f.obj) { values.push(isNull); seen.push(isNull ? 'none' : seenPte.mapping ?? '?'); continue; }
+        if (f.obj.name !== objName) { values.push(false); seen.push(isNull ? 'none' : 'the fb mapping'); continue; }
+        if (!isNull && !fbMapping) { reason = 'mapping: the fb\'s address_space was not seen in a fault yet'; values.push(null); continue; }
+        values.push(!isNull && seenPte.mapping === fbMapping); seen.push(isNull ? 'none' : seenPte.mapping === fbMapping ? objName : seenPte.mapping ?? '?');
+        continue;
+      }
       const op = sr.objPages.find(o => o.obj === objName && o.index === i);
       if (!op) { values.push(null); reason = 'not probed'; continue; }
       const cached = op.resident;
@@ -444,21 +507,23 @@ function foliochecks(st: ExpectFolio, sr: OracleStepResult, t: OracleTranslation
         case 'cached':
           if (cached === null) { reason = 'no page cache (/dev/fb0)'; values.push(null); break; }
           values.push(cached); seen.push(cached ? '1' : '0'); break;
-        case 'dirty': case 'writeback':
+        case 'dirty': case 'writeback': {
+          const dt = sr.dirtyTaint?.find(d => d.obj === objName && d.index === i);
+          if (dt) { reason = `${f.kind}: L${dt.line + 1}'s mkclean was stood in by writeback, which cleaned the folio on the kernel (the engine keeps PG_dirty)`; values.push(null); break; }
           if (cached === false) { values.push(false); seen.push('0'); break; }
           if (!op.folio) { reason = 'PFN not found'; values.push(null); break; }
           values.push(op.folio[f.kind]); seen.push(op.folio[f.kind] ? '1' : '0'); break;
+        }
         case 'mapcount': {
           const mc = cached === false ? 0 : op.folio?.mapcount;
           if (mc === undefined) { reason = 'PFN not found'; values.push(null); break; }
           values.push(mc === f.value.value); seen.push(String(mc)); break;
         }
         default:
-          reason = `${f.kind}: struct page fields are not visible from user space`;
+          reason = `${(f as { kind: string }).kind}: not visible from user space`;
           values.push(null);
       }
     }
-    void kind;
     if (values.some(v => v === null)) { checks.push({ subject, flag, verdict: 'not-observable', reason }); continue; }
     const ok = values.every(v => (v as boolean) !== f.negated);
     checks.push({ subject, flag, verdict: ok ? 'pass' : 'fail', observed: seen.join(',') });

@@ -19,11 +19,16 @@ import { S_IFREG, writeCpioGz } from './cpio';
 import {
   type OracleRunInfo, type OracleScenarioResult, parseOracleLines, scenarioResult,
 } from './results';
+import { probeStatus } from './kprobes';
 import { DEFAULT_FB_PAGES, type OracleTranslation, buildProgram, translateScenario } from './translate';
 
 const execFileP = promisify(execFile);
 
 export interface OracleEnv {
+  /** cache entry: '6.1', '6.12' or 'user' */
+  name: string;
+  /** the Debian package version (e.g. 6.12.118-1~deb12u1); '' for a user kernel */
+  debianVersion: string;
   kernelVersion: string;
   kernelSource: string;
   kernel: string;
@@ -55,15 +60,31 @@ export function findRuntimeDir(): string {
   throw new OracleSetupError('scripts/oracle/oracle.h not found (set MMSCOPE_ORACLE_RUNTIME)');
 }
 
+/** The kernels setup.sh prepared by default. */
+export const ORACLE_KERNELS = ['6.1', '6.12'] as const;
+
+/** The upstream release a Debian kernel package is built from: 6.12.118-1~deb12u1 -> 6.12.118. */
+export function upstreamRelease(debianVersion: string): string | null {
+  const m = /^(\d+\.\d+(?:\.\d+)?)(?:[-+~]|$)/.exec(debianVersion);
+  return m ? m[1] : null;
+}
+
+/** Kernels with a prepared cache entry (<cache>/<name>/env.json). */
+export function availableKernels(cacheDir = oracleCacheDir()): string[] {
+  if (!fs.existsSync(cacheDir)) return [];
+  return fs.readdirSync(cacheDir).filter((d) => fs.existsSync(path.join(cacheDir, d, 'env.json')))
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+}
+
 export function oracleCacheDir(): string {
   return process.env.MMSCOPE_ORACLE_CACHE ?? path.join(path.dirname(path.dirname(findRuntimeDir())), '.cache', 'oracle');
 }
 
-/** What scripts/oracle/setup.sh prepared (its env.json). */
-export function loadOracleEnv(cacheDir = oracleCacheDir()): OracleEnv {
-  const f = path.join(cacheDir, 'env.json');
-  if (!fs.existsSync(f)) throw new OracleSetupError(`${f} missing: run scripts/oracle/setup.sh first`);
-  const j = JSON.parse(fs.readFileSync(f, 'utf8')) as Omit<OracleEnv, 'cacheDir' | 'hz'>;
+/** What scripts/oracle/setup.sh prepared for one kernel (<cache>/<kernel>/env.json). */
+export function loadOracleEnv(cacheDir = oracleCacheDir(), kernel: string = ORACLE_KERNELS[0]): OracleEnv {
+  const f = path.join(cacheDir, kernel, 'env.json');
+  if (!fs.existsSync(f)) throw new OracleSetupError(`${f} missing: run scripts/oracle/setup.sh ${kernel} first`);
+  const j = { name: kernel, debianVersion: '', ...JSON.parse(fs.readFileSync(f, 'utf8')) } as Omit<OracleEnv, 'cacheDir' | 'hz'>;
   for (const k of ['kernel', 'base', 'disk'] as const) {
     if (!fs.existsSync(j[k])) throw new OracleSetupError(`${j[k]} missing: run scripts/oracle/setup.sh again`);
   }
@@ -84,7 +105,7 @@ export interface OracleInput {
 }
 
 export interface OracleRunOptions {
-  /** wall-clock limit for the boot; default 120 s + 10 s per scenario + 3x the scenarios' waits */
+  /** wall-clock limit for the boot; default 300 s + 15 s per scenario + 3x the scenarios' waits */
   timeoutMs?: number;
   cacheDir?: string;
   /** keep the work directory (gen.c, oracle, initrd, disk, serial.log) */
@@ -99,6 +120,10 @@ export interface OracleRunOptions {
   smaps?: boolean;
   /** each serial line as it arrives */
   onLine?: (line: string) => void;
+  /** which prepared kernel to boot (default 6.1) */
+  kernel?: string;
+  /** register the kprobe events (default true); false: the baseline without them */
+  probes?: boolean;
 }
 
 export type OracleExit = 'poweroff' | 'timeout' | 'qemu-error' | 'compile-error';
@@ -118,7 +143,13 @@ export interface OracleRunResult {
   ok: boolean;
   exit: OracleExit;
   error?: string;
-  kernel: { release: string; version: string; source: string; hz: number | null; fbDelayMs: number | null };
+  kernel: {
+    /** cache entry booted: '6.1', '6.12', 'user' */
+    name: string;
+    release: string; version: string; source: string; hz: number | null; fbDelayMs: number | null;
+    /** Debian package version and the upstream release it is built from (null: unknown) */
+    debianVersion: string; upstream: string | null;
+  };
   run: OracleRunInfo | null;
   timing: OracleTiming;
   scenarios: OracleScenarioResult[];
@@ -194,21 +225,60 @@ export async function bootOracle(bin: string, workDir: string, env: OracleEnv, o
   });
 }
 
+/** The last n console lines that are not oracle records (kernel messages, a panic), joined with ' | '. */
+export function lastConsoleLines(log: string, n: number): string {
+  return log.split('\n').map(l => l.replace(/\r/g, '').trim()).filter(l => l && !l.includes('ORACLE')).slice(-n).join(' | ') || '(none)';
+}
+
+/** The typed results of a serial log: the run, and each scenario's (its records between scn and scn_end). */
+export function resultsFromLog(log: string, translations: readonly OracleTranslation[], scenarios: readonly Scenario[], probes = true): {
+  run: OracleRunInfo | null; scenarios: OracleScenarioResult[]; garbled: string[]; bootS: number | null; doneS: number | null;
+} {
+  const { records, garbled } = parseOracleLines(log);
+  const runRec = records.find(r => r.t === 'run');
+  const bootRec = records.find(r => r.t === 'boot');
+  const doneRec = records.find(r => r.t === 'done');
+  const run: OracleRunInfo | null = runRec ? {
+    release: runRec.release, version: runRec.version, zeroPfn: runRec.zero_pfn, faultAroundBytes: runRec.fab,
+    fb: runRec.fb ? { id: runRec.fb, smemLen: runRec.smem } : null,
+    bootS: bootRec?.uptime ?? null, doneS: doneRec?.uptime ?? null,
+    probes: probes && records.some(r => r.t === 'probe') ? probeStatus(records) : null,
+  } : null;
+  // split the records per scenario (scn ... scn_end)
+  const per = translations.map(() => [] as Record<string, unknown>[]);
+  let cur = -1, last = -1;
+  for (const r of records) {
+    if (r.t === 'scn') { cur = r.n; last = r.n; }
+    if (cur >= 0 && per[cur]) per[cur].push(r);
+    else if (r.t === 'err' && last >= 0 && per[last]) per[last].push(r);
+    if (r.t === 'scn_end') cur = -1;
+  }
+  return {
+    run, garbled, bootS: bootRec?.uptime ?? null, doneS: doneRec?.uptime ?? null,
+    scenarios: translations.map((t, i) => scenarioResult(t, per[i], run, scenarios[i])),
+  };
+}
+
 /** Translate, compile, boot once for the whole batch, and return typed results. */
 export async function runOracle(inputs: readonly OracleInput[], opts: OracleRunOptions = {}): Promise<OracleRunResult> {
   const tAll = process.hrtime.bigint();
-  const env = loadOracleEnv(opts.cacheDir);
+  const env = loadOracleEnv(opts.cacheDir, opts.kernel);
+  const probes = opts.probes ?? true;
   const workDir = opts.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mmscope-oracle-'));
   fs.mkdirSync(workDir, { recursive: true });
   const fbDelayMs = env.hz ? Math.floor(env.hz / 20) * (1000 / env.hz) : null;
 
   let t0 = process.hrtime.bigint();
   const translations = inputs.map((inp, i) => translateScenario(inp.scenario, {
-    name: inp.name, index: i, invalid: inp.invalid, fbPages: DEFAULT_FB_PAGES, smaps: opts.smaps,
+    name: inp.name, index: i, invalid: inp.invalid, fbPages: DEFAULT_FB_PAGES, smaps: opts.smaps, probes,
   }));
   const translateMs = ms(t0);
   const base: OracleRunResult = {
-    ok: false, exit: 'compile-error', kernel: { release: env.kernelVersion, version: '', source: env.kernelSource, hz: env.hz, fbDelayMs },
+    ok: false, exit: 'compile-error',
+    kernel: {
+      name: env.name, release: env.kernelVersion, version: '', source: env.kernelSource, hz: env.hz, fbDelayMs,
+      debianVersion: env.debianVersion, upstream: upstreamRelease(env.debianVersion),
+    },
     run: null, timing: { translateMs, compileMs: 0, bootWallMs: 0, totalMs: 0, guestOracleStartS: null, guestOracleDoneS: null },
     scenarios: [], translations, garbled: [], workDir: opts.keep ? workDir : null,
   };
@@ -225,40 +295,31 @@ export async function runOracle(inputs: readonly OracleInput[], opts: OracleRunO
   base.timing.compileMs = ms(t0);
 
   const waits = inputs.reduce((n, inp) => n + inp.scenario.statements.reduce((w, s) => w + (s.kind === 'wait' ? s.duration.ms : 0), 0), 0);
-  const timeoutMs = opts.timeoutMs ?? 120_000 + 10_000 * inputs.length + 3 * waits;
-  const kernelArgs = [...(opts.faultAroundBytes ? [`oracle.fab=${opts.faultAroundBytes}`] : []), ...(opts.kernelArgs ?? [])];
+  // generous: a TCG guest on a loaded host runs many times slower; a boot that overruns is lost whole
+  const timeoutMs = opts.timeoutMs ?? 300_000 + 15_000 * inputs.length + 3 * waits;
+  const kernelArgs = [...(opts.faultAroundBytes ? [`oracle.fab=${opts.faultAroundBytes}`] : []), ...(probes ? [] : ['oracle.noprobes']), ...(opts.kernelArgs ?? [])];
   const boot = await bootOracle(bin, workDir, env, { timeoutMs, kernelArgs, onLine: opts.onLine });
   base.exit = boot.exit;
   base.error = boot.error;
   base.timing.bootWallMs = boot.wallMs;
 
-  const { records, garbled } = parseOracleLines(boot.log);
-  base.garbled = garbled;
-  const runRec = records.find(r => r.t === 'run');
-  const bootRec = records.find(r => r.t === 'boot');
-  const doneRec = records.find(r => r.t === 'done');
-  base.timing.guestOracleStartS = bootRec?.uptime ?? null;
-  base.timing.guestOracleDoneS = doneRec?.uptime ?? null;
-  if (runRec) {
-    base.kernel.release = runRec.release;
-    base.kernel.version = runRec.version;
-    base.run = {
-      release: runRec.release, version: runRec.version, zeroPfn: runRec.zero_pfn, faultAroundBytes: runRec.fab,
-      fb: runRec.fb ? { id: runRec.fb, smemLen: runRec.smem } : null,
-      bootS: bootRec?.uptime ?? null, doneS: doneRec?.uptime ?? null,
-    };
+  const parsed = resultsFromLog(boot.log, translations, inputs.map(i => i.scenario), probes);
+  base.garbled = parsed.garbled;
+  base.timing.guestOracleStartS = parsed.bootS;
+  base.timing.guestOracleDoneS = parsed.doneS;
+  if (parsed.run) {
+    base.kernel.release = parsed.run.release;
+    base.kernel.version = parsed.run.version;
+    base.run = parsed.run;
   }
-  // split the records per scenario (scn ... scn_end)
-  const per = translations.map(() => [] as Record<string, unknown>[]);
-  let cur = -1, last = -1;
-  for (const r of records) {
-    if (r.t === 'scn') { cur = r.n; last = r.n; }
-    if (cur >= 0 && per[cur]) per[cur].push(r);
-    else if (r.t === 'err' && last >= 0 && per[last]) per[last].push(r);
-    if (r.t === 'scn_end') cur = -1;
+  base.scenarios = parsed.scenarios;
+  const doneRec = parsed.doneS !== null;
+  if (boot.exit === 'poweroff' && !doneRec) {
+    // QEMU ended (a reboot with -no-reboot, e.g. after a panic) before /init said done:
+    // keep what the console said last, so a lost boot can be explained
+    base.error = `the guest stopped before /oracle finished; last console lines: ${lastConsoleLines(boot.log, 8)}`;
   }
-  base.scenarios = translations.map((t, i) => scenarioResult(t, per[i], base.run, inputs[i].scenario));
-  base.ok = boot.exit === 'poweroff' && !!doneRec && base.scenarios.every(s => s.status === 'ok');
+  base.ok = boot.exit === 'poweroff' && doneRec && base.scenarios.every(s => s.status === 'ok');
   if (!opts.keep && !opts.workDir) fs.rmSync(workDir, { recursive: true, force: true });
   base.timing.totalMs = ms(tAll);
   return base;

@@ -10,7 +10,6 @@
 // A statement with no user-space trigger is reported as not observable and emits
 // nothing: the oracle never fakes a kernel operation.
 
-import { ORACLE_RELEASES } from '../engine/versions';
 import type {
   ExpectFolio, ExpectPte, FbdevStmt, MapSpec, PageSpec, Prot, Scenario, Statement, StatementKind,
 } from '../language/ast';
@@ -117,8 +116,19 @@ export interface OracleStep {
   snapshots: OracleSnapshot[];
   /** object pages probed (page-cache residency, PFN, kpageflags, mapcount) */
   objPages: { obj: string; index: number }[];
+  /**
+   * expect folio … mapping/index of an fbdev page: a process's present PTE of that page,
+   * read with the mms/vnp probe on (vm_normal_page returns the struct page)
+   */
+  folioPtes?: { obj: string; index: number; proc: string; addr: number }[];
   /** lines of earlier not-observable statements that changed state this step looks at */
   taintedBy: number[];
+  /**
+   * object pages whose PG_dirty / PG_writeback differ from the engine's because a `mkclean`
+   * was stood in by writeback (the kernel wrote the folio back, the engine keeps it dirty):
+   * those two values of those pages are not compared. Active at the step's start.
+   */
+  dirtyTaint?: { obj: string; index: number; line: number }[];
 }
 
 export interface NotObservable {
@@ -141,6 +151,8 @@ export interface TranslateOptions {
   smaps?: boolean;
   /** most pages recorded after one statement (default 4096); the rest is left out */
   maxSnapshotPages?: number;
+  /** false: the kernel runs without the kprobe events (no PTE values, walks, defio) */
+  probes?: boolean;
 }
 
 export interface OracleTranslation {
@@ -182,14 +194,10 @@ const cProt = (p: Prot): string => (p === 'rw' ? 'PROT_READ|PROT_WRITE' : p === 
 const cString = (s: string): string => s.replace(/[^A-Za-z0-9_.\-/:]/g, '_');
 
 const NOT_OBSERVABLE_KINDS: Partial<Record<StatementKind, string>> = {
-  mkclean: 'folio_mkclean() on one folio has no user-space trigger (fsync/msync clean whole ranges)',
+  mkclean: 'folio_mkclean() on one folio has no user-space trigger except on a dirty file folio (there writeback stands in for it)',
   wrprotect: 'mapping_wrprotect_range() has no user-space trigger (and does not exist in 6.1)',
   pfn_mkclean: 'pfn_mkclean_range() is only reached from fs/dax; no user-space trigger',
   unmap_range: 'unmap_mapping_range() on a chosen range has no user-space trigger',
-  expect_result: 'the return value of a kernel function is not visible from user space',
-  expect_walk: 'the VMAs an rmap walk visits are not visible from user space',
-  expect_defio_pending: "fb_defio's page list is not visible from user space",
-  expect_defio_written: "the pages handed to the driver's deferred_io callback are not visible from user space",
   expect_oops: 'an oops is only reachable through statements that are not realisable',
 };
 
@@ -240,6 +248,8 @@ export function translateScenario(scn: Scenario, opts: TranslateOptions = {}): O
   const steps: OracleStep[] = [];
   const notObservable: NotObservable[] = [];
   const taint = new Taint();
+  /** OBJ[I] -> line of the mkclean that writeback stood in for (PG_dirty differs until both dirty it again) */
+  const dirtyTaint = new Map<string, { obj: string; index: number; line: number }>();
   let anonSeq = 0;
   let scenarioKernel = '6.15';
 
@@ -397,6 +407,7 @@ export function translateScenario(scn: Scenario, opts: TranslateOptions = {}): O
     };
     const cmt = `/* L${line + 1} ${st.kind} */`;
     if (opts.invalid?.has(st)) { no('rejected by the checker: not run'); return; }
+    if (dirtyTaint.size) step.dirtyTaint = [...dirtyTaint.values()];
     const fixed = NOT_OBSERVABLE_KINDS[st.kind];
     const touch = (keys: Set<string>): void => { step.snapshots.push(...snapshotsOf(mapsOfKeys(keys))); };
     const inProc = (pname: string, code: string): boolean => {
@@ -411,9 +422,7 @@ export function translateScenario(scn: Scenario, opts: TranslateOptions = {}): O
     switch (st.kind) {
       case 'kernel':
         scenarioKernel = st.version.text;
-        if (st.version.text !== ORACLE_RELEASES[0]) {
-          partly(`the scenario asks for ${st.version.text}; the oracle boots ${ORACLE_RELEASES[0]} (Debian's 6.1), and the engine is compared at the booted release`);
-        }
+        partly(`the scenario asks for ${st.version.text}; the engine is compared at the release the oracle boots`);
         return;
       case 'sysctl':
         if (st.knob.name !== 'fault_around_bytes') { no(`sysctl ${st.knob.name} has no debugfs/sysctl counterpart`); return; }
@@ -536,6 +545,8 @@ export function translateScenario(scn: Scenario, opts: TranslateOptions = {}): O
         if (!inProc(p.info.name, code)) return;
         for (const pg of acc) {
           step.accesses.push({ proc: p.info.name, mapping: pg.ms?.m.index ?? null, label: pg.ms?.m.label ?? null, page: pg.page, addr: pg.addr, write: st.kind === 'write' });
+          // a store through a shared mapping dirties the folio on both sides (page_mkwrite)
+          if (st.kind === 'write' && pg.ms?.m.shared && pg.page !== null) dirtyTaint.delete(`${pg.ms.m.obj}[${pg.ms.m.pgoff + pg.page}]`);
         }
         touch(new Set(acc.filter(pg => pg.ms).map(pg => pg.ms!.m.objKey)));
         break;
@@ -595,7 +606,7 @@ export function translateScenario(scn: Scenario, opts: TranslateOptions = {}): O
         const r = resolvePages(p, e.pages);
         if (r.error) { no(r.error); return; }
         if (r.pages.some(pg => pg.ms && !pg.ms.m.realised)) { no('the mapping\'s object is not realisable'); return; }
-        const unobs = e.flags.filter(f => !pteFlagObservable(f.kind)).map(f => (f.negated ? '!' : '') + f.kind);
+        const unobs = e.flags.filter(f => !pteFlagObservable(f.kind, opts.probes)).map(f => (f.negated ? '!' : '') + f.kind);
         if (unobs.length === e.flags.length) { no(`not visible from user space: ${unobs.join(' ')}`); return; }
         if (unobs.length) partly(`not visible from user space: ${unobs.join(' ')}`);
         // snapshot exactly the expected pages, grouped in runs per mapping
@@ -621,13 +632,34 @@ export function translateScenario(scn: Scenario, opts: TranslateOptions = {}): O
         const o = obj(e.page.target.name);
         if (!o) { no(`no object ${e.page.target.name}`); return; }
         if (!o.realisable) { no(`${o.name}: ${o.reason}`); return; }
-        const unobs = e.flags.filter(f => !folioFlagObservable(f.kind, o.kind)).map(f => (f.negated ? '!' : '') + f.kind);
+        const unobs = e.flags.filter(f => !folioFlagObservable(f.kind, o.kind, opts.probes)).map(f => (f.negated ? '!' : '') + f.kind);
         if (unobs.length === e.flags.length) { no(`not visible from user space: ${unobs.join(' ')}`); return; }
         if (unobs.length) partly(`not visible from user space: ${unobs.join(' ')}`);
         const first = e.page.first.value, last = e.page.last?.value ?? first;
-        for (let i = first; i <= last; i++) step.objPages.push({ obj: o.name, index: i });
+        const fields = e.flags.filter(f => f.kind === 'mapping' || f.kind === 'index');
+        // the driver's own probe mapping of an fb page would fault it in (and, up to 6.14, set
+        // page->mapping): only when a flag needs it
+        if (e.flags.some(f => f.kind !== 'mapping' && f.kind !== 'index')) for (let i = first; i <= last; i++) step.objPages.push({ obj: o.name, index: i });
+        if (fields.length && o.kind === 'fbdev' && opts.probes !== false) {
+          step.folioPtes = [];
+          for (let i = first; i <= last; i++) {
+            for (const ms of live) {
+              const at = i - ms.m.pgoff;
+              if (ms.m.objKey !== o.name || !ms.m.realised || at < 0 || at >= ms.m.pages || !ms.mapped[at] || !procs.get(ms.m.proc)?.alive) continue;
+              const addr = ms.m.addr + at * PAGE_SIZE;
+              step.folioPtes.push({ obj: o.name, index: i, proc: ms.m.proc, addr });
+              step.snapshots.push({ proc: ms.m.proc, mapping: ms.m.index, label: ms.m.label, page: at, addr, pages: 1 });
+            }
+          }
+        }
         step.runsIn = 'driver';
         break;
+      }
+      case 'expect_result': case 'expect_walk': case 'expect_defio_pending': case 'expect_defio_written': {
+        // answered from the kprobe trace (kprobes.ts): the step only marks its place in it
+        step.runsIn = 'driver';
+        driver.push(`  o_step(${k}, ${line}); ${cmt}`);
+        return;
       }
       case 'expect_faults': case 'expect_signal': {
         const p = liveProc(st.proc.name);
@@ -635,12 +667,36 @@ export function translateScenario(scn: Scenario, opts: TranslateOptions = {}): O
         step.taintedBy = taint.forProc(p.info.name);
         return;   // answered from the fault counts and signals already recorded
       }
+      case 'mkclean': {
+        // the engine's folio_mkclean(folio) with the folio locked. On a real kernel the same
+        // call, on the same folio, is made by folio_clear_dirty_for_io() when writeback
+        // meets that folio dirty: sync_file_range(WRITE) over that one page. The kprobes
+        // show the walk and its result; the kernel then also writes the folio back.
+        const o = st.page.kind === 'named' ? obj(st.page.target.name) : undefined;
+        if (o && o.kind === 'file' && o.realisable && opts.probes !== false && st.page.kind === 'named') {
+          const i = st.page.first.value;
+          step.runsIn = 'driver';
+          partly('stood in by sync_file_range(WRITE) over that page: folio_clear_dirty_for_io() calls folio_mkclean() on the folio if it is dirty, then writes it back (the engine keeps PG_dirty)');
+          driver.push(`  o_step(${k}, ${line}); o_sync_range(${k}, ${o.index}, ${i}L, ${i}L); ${cmt}`);
+          dirtyTaint.set(`${o.name}[${i}]`, { obj: o.name, index: i, line });
+          step.dirtyTaint = [...dirtyTaint.values()];
+          touch(new Set([o.name]));
+          break;
+        }
+        if (fixed) {
+          no(fixed);
+          if (o) {
+            taint.key(o.name, line);
+            for (const ms of live) if (ms.m.objKey === o.name) taint.proc(ms.m.proc, line);
+          }
+        }
+        return;
+      }
       default: {
         if (fixed) {
           no(fixed);
           // the kernel state the engine changed here now differs from the real one
-          const targetObj = 'page' in st && st.page.kind === 'named' ? st.page.target.name
-            : 'pages' in st && st.pages.kind === 'named' ? st.pages.target.name : null;
+          const targetObj = 'pages' in st && st.pages.kind === 'named' ? st.pages.target.name : null;
           if (targetObj) {
             taint.key(targetObj, line);
             for (const ms of live) if (ms.m.objKey === targetObj) taint.proc(ms.m.proc, line);
@@ -678,7 +734,9 @@ export function translateScenario(scn: Scenario, opts: TranslateOptions = {}): O
     const obs: string[] = [];
     for (const s of step.snapshots) {
       const pi = procIndex(s.proc);
-      obs.push(`snap(${k}, ${pi}, ${hex(s.addr)}, ${s.pages}, ${s.mapping});`);
+      // expect pte: the PTE values themselves come from the mms/vnp kprobe during this read
+      const vnp = opts.probes !== false && (step.kind === 'expect_pte' || !!step.folioPtes?.length);
+      obs.push(`${vnp ? 'o_vnp(1); ' : ''}snap(${k}, ${pi}, ${hex(s.addr)}, ${s.pages}, ${s.mapping});${vnp ? ' o_vnp(0);' : ''}`);
       if (withSmaps && s.mapping >= 0) obs.push(`smaps(${k}, ${pi}, ${hex(s.addr)}, ${s.pages}, ${s.mapping});`);
     }
     for (const op of step.objPages) obs.push(`objpage(${k}, ${objByName.get(op.obj)!.index}, ${op.index}L);`);
@@ -741,12 +799,20 @@ export function buildProgram(ts: readonly OracleTranslation[]): string {
   ].join('\n');
 }
 
-/** PTE flags that user space can see (pagemap + the zero page's PFN + kpageflags). */
-export function pteFlagObservable(kind: string): boolean {
+/**
+ * PTE flags the oracle can see: pagemap + the zero page's PFN + kpageflags, and with the
+ * kprobe events the PTE value itself (write, dirty, young: mms/vnp in a pagemap read).
+ */
+export function pteFlagObservable(kind: string, probes = true): boolean {
+  if (probes && (kind === 'write' || kind === 'dirty' || kind === 'young')) return true;
   return kind === 'none' || kind === 'present' || kind === 'softdirty' || kind === 'special' || kind === 'maps';
 }
-/** Folio flags that user space can see (mincore, kpageflags, kpagecount). */
-export function folioFlagObservable(kind: string, obj: OracleObjKind): boolean {
+/**
+ * Folio flags the oracle can see: mincore, kpageflags, kpagecount; with the kprobe events
+ * also an fbdev page's own mapping and index fields (through a process's PTE of it).
+ */
+export function folioFlagObservable(kind: string, obj: OracleObjKind, probes = true): boolean {
   if (kind === 'cached') return obj !== 'fbdev';
+  if (kind === 'mapping' || kind === 'index') return probes && obj === 'fbdev';
   return kind === 'dirty' || kind === 'writeback' || kind === 'mapcount';
 }

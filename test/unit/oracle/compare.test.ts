@@ -38,7 +38,8 @@ function blank(text: string): { res: OracleScenarioResult; lines: string[]; scen
   }));
   return {
     scenario, lines: text.split('\n'),
-    res: { name: 't.mms', index: 0, status: 'ok', scenarioKernel: '6.15', steps, errors: [], calibration: [], objects: [], ms: 1, summary: { pass: 0, fail: 0, notObservable: 0 } },
+    res: { name: 't.mms', index: 0, status: 'ok', scenarioKernel: '6.15', steps, errors: [], calibration: [], objects: [], ms: 1, summary: { pass: 0, fail: 0, notObservable: 0 },
+      mappings: t.mappings, pids: {}, kstates: null, release: '6.1.0-57-amd64' },
   };
 }
 const acc = (proc: string, pageIdx: number, write: boolean, faults: number, ms = 0) => ({
@@ -115,7 +116,7 @@ describe('oracle comparison (engine vs real kernel)', () => {
   });
 
   it('a statement with no user-space trigger is not observable, with the reason', () => {
-    const text = 'file f pages 1\nprocess p\nmmap p f at 0x1000000 pages 1 shared rw as m\nwrite p m[0]\nmkclean f[0]\n';
+    const text = 'file f pages 1\nprocess p\nmmap p f at 0x1000000 pages 1 shared rw as m\nwrite p m[0]\nwrprotect f[0..0]\n';
     const b = blank(text);
     const row = compareScenario(b.res, captureEngine(b.scenario, b.res, { kernel: '6.1.192' })).steps[4];
     assert.equal(row.verdict, 'not-observable');

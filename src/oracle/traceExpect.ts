@@ -1,0 +1,132 @@
+// Expectations answered from the kprobe trace (kprobes.ts, kstate.ts): `expect walk`,
+// `expect result`, `expect defio pending/written`, and the PTE values behind
+// `expect pte … write/dirty/young`. Each gives the real kernel's verdict, or says why it
+// cannot (a probe not placed on this kernel, the operation has no user-space trigger).
+
+import type { Expectation, Scenario, Statement } from '../language/ast';
+import { missingProbes, pteBits, type KPte, type ProbeStatus } from './kprobes';
+import { kernelVisitNames } from './kstate';
+import type { OracleCheck, OracleScenarioResult, OracleStepResult } from './results';
+import type { OracleTranslation } from './translate';
+
+/** Statements whose value `expect result` reads (spec: the last kernel operation above). */
+export const RESULT_KINDS = new Set(['mkclean', 'wrprotect', 'pfn_mkclean', 'writeback', 'msync', 'unmap_range', 'flush']);
+/** Statements whose result the kprobe trace gives (mkclean: where writeback stands in for it). */
+export const TRACED_RESULT_KINDS = new Set(['mkclean', 'writeback', 'msync', 'flush']);
+/** Statements that make an rmap walk in the engine. */
+export const WALK_KINDS = new Set(['mkclean', 'wrprotect', 'unmap_range', 'writeback', 'msync', 'flush']);
+
+const na = (subject: string, flag: string, reason: string): OracleCheck => ({ subject, flag, verdict: 'not-observable', reason });
+
+/** The object a writeback / msync / flush statement works on, and its kind. */
+function stepObject(st: Statement, t: OracleTranslation): { name: string; kind: string } | null {
+  let name: string | null = null;
+  if (st.kind === 'writeback' || st.kind === 'flush') name = st.obj.name;
+  else if (st.kind === 'msync') name = [...t.mappings].reverse().find((m) => m.proc === st.proc.name && m.label === st.label.name)?.obj ?? null;
+  const o = t.objects.find((x) => x.name === name);
+  return o ? { name: o.name, kind: o.kind } : null;
+}
+
+/**
+ * The value the kernel returned for a writeback / msync / flush step: folios written
+ * (folio_clear_dirty_for_io returned true) for a file; for an fbdev the pages the deferred
+ * work handed to the driver during the step. null when the step is not of that kind.
+ */
+export function kernelResult(sr: OracleStepResult, st: Statement, t: OracleTranslation): number | null {
+  if (sr.kernel && st.kind === 'mkclean') {
+    // stood in by writeback: folio_mkclean's own return, if the folio was dirty (else no walk)
+    const w = sr.kernel.walks.filter((x) => !x.byWork);
+    return w.length ? w[w.length - 1].ret : null;
+  }
+  if (!sr.kernel || !['writeback', 'msync', 'flush'].includes(st.kind)) return null;
+  const o = stepObject(st, t);
+  if (!o) return null;
+  if (o.kind === 'fbdev') return sr.kernel.workRuns.reduce((n, r) => n + r.pages.length, 0);
+  return sr.kernel.written;   // tmpfs: shmem's fsync writes nothing back, so 0
+}
+
+/** The scenario-order index of the last statement before `i` whose kind is in `kinds`. */
+function lastBefore(scn: Scenario, i: number, kinds: Set<string>): number {
+  for (let j = i - 1; j >= 0; j--) if (kinds.has(scn.statements[j].kind)) return j;
+  return -1;
+}
+
+export interface TraceExpectCtx {
+  res: OracleScenarioResult;
+  t: OracleTranslation;
+  scn: Scenario;
+  probes: ProbeStatus[] | null;
+}
+
+/** Checks for `expect walk / result / defio …` from the trace. */
+export function traceChecks(e: Expectation, sr: OracleStepResult, c: TraceExpectCtx): OracleCheck[] {
+  const { res, t, scn } = c;
+  const ks = res.kstates?.[sr.index];
+  switch (e.kind) {
+    case 'expect_walk': {
+      const want = e.entries.map((x) => (x.skipped ? '~' : '') + `${x.proc.name}:${x.label.name}`);
+      const flag = want.length ? want.join(', ') : 'none';
+      const miss = missingProbes(c.probes, 'walk');
+      if (miss || !ks) return [na('walk', flag, miss ?? (res.traceLost ? 'the kprobe trace lost events (ring buffer overflow)' : 'no kprobe trace for this scenario'))];
+      const lastOp = lastBefore(scn, sr.index, WALK_KINDS);
+      const walkStep = ks.lastWalk?.step ?? -1;
+      // the engine's last walk may come from an operation the oracle cannot trigger
+      if (lastOp > walkStep && t.steps[lastOp].observable === 'no') {
+        return [na('walk', flag, `the last walk would be L${scn.statements[lastOp].range.start.line + 1}'s ${scn.statements[lastOp].kind}, which has no user-space trigger`)];
+      }
+      if (lastOp > walkStep && scn.statements[lastOp].kind === 'mkclean') {
+        return [na('walk', flag, `L${scn.statements[lastOp].range.start.line + 1}'s mkclean: the folio was clean on the kernel, so the writeback that stands in for it made no folio_mkclean call`)];
+      }
+      const procOf = (tgid: number) => Object.entries(res.pids).find(([, p]) => p === tgid)?.[0];
+      const got = ks.lastWalk ? kernelVisitNames(ks.lastWalk.walk, procOf, t.mappings) : [];
+      const ok = got.length === want.length && got.every((g, i) => g === want[i]);
+      return [{ subject: 'walk', flag, verdict: ok ? 'pass' : 'fail', observed: got.length ? got.join(', ') : 'none' }];
+    }
+    case 'expect_result': {
+      const flag = `result ${e.value.value}`;
+      const j = lastBefore(scn, sr.index, RESULT_KINDS);
+      if (j < 0) return [na('result', flag, 'no kernel operation before this line')];
+      const op = scn.statements[j];
+      if (t.steps[j].observable === 'no') return [na('result', flag, `L${op.range.start.line + 1} ${op.kind} has no user-space trigger`)];
+      const o = stepObject(op, t);
+      const miss = missingProbes(c.probes, 'result');
+      if (miss) return [na('result', flag, miss)];
+      const v = kernelResult(res.steps[j], op, t);
+      if (v === null && op.kind === 'mkclean') return [na('result', flag, `L${op.range.start.line + 1}'s mkclean: the folio was clean on the kernel, so the writeback that stands in for it made no folio_mkclean call`)];
+      if (v === null || (!o && op.kind !== 'mkclean')) return [na('result', flag, `L${op.range.start.line + 1}: no result recorded`)];
+      const dt = res.steps[j].dirtyTaint?.filter((d) => d.line !== op.range.start.line);
+      if (v !== e.value.value && dt?.length && op.kind !== 'mkclean') return [na('result', flag, `L${dt[0].line + 1}'s mkclean was stood in by writeback: folios the engine keeps dirty were written back on the kernel`)];
+      return [{ subject: 'result', flag, verdict: v === e.value.value ? 'pass' : 'fail', observed: String(v) }];
+    }
+    case 'expect_defio_pending': case 'expect_defio_written': {
+      const pending = e.kind === 'expect_defio_pending';
+      const flag = pending ? `pending ${e.value.value}` : `written ${e.indexes.map((n) => n.value).join(', ')}`;
+      const obj = t.objects.find((o) => o.name === e.obj.name);
+      if (!obj || !obj.realisable) return [na(e.obj.name, flag, obj?.reason ?? `no object ${e.obj.name}`)];
+      const miss = missingProbes(c.probes, 'defio');
+      if (miss || !ks) return [na(e.obj.name, flag, miss ?? (res.traceLost ? 'the kprobe trace lost events (ring buffer overflow)' : 'no kprobe trace for this scenario'))];
+      if (pending) {
+        const n = ks.before.pending.length;
+        return [{ subject: e.obj.name, flag, verdict: n === e.value.value ? 'pass' : 'fail', observed: `${n} [${ks.before.pending.join(', ')}]` }];
+      }
+      const got = ks.before.lastWritten;
+      const want = e.indexes.map((n) => n.value);
+      const ok = !!got && got.length === want.length && got.every((v, i) => v === want[i]);
+      return [{ subject: e.obj.name, flag, verdict: ok ? 'pass' : 'fail', observed: got ? got.join(', ') || 'nothing' : 'the work has not run' }];
+    }
+    default:
+      return [na('', e.kind.replace('expect_', ''), 'not visible from user space')];
+  }
+}
+
+/** The PTE value the mms/vnp probe saw for (process, address) during this step's pagemap read. */
+export function pteAt(sr: OracleStepResult, pid: number | undefined, addr: number): KPte | undefined {
+  return sr.kernel?.ptes.find((p) => p.owner === pid && p.addr === addr);
+}
+
+/** write / dirty / young of a page from the PTE value (false when no PTE is present). */
+export function pteFlagFromTrace(kind: 'write' | 'dirty' | 'young', present: boolean, pte: KPte | undefined, savedDirty: number | null): boolean | null {
+  if (!present) return false;
+  if (!pte) return null;
+  return pteBits(pte.pte, savedDirty)[kind];
+}
