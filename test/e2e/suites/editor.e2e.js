@@ -4,6 +4,7 @@
 // with extension-host blocking (test-output/e2e/latency.json), beside a null extension that
 // publishes one diagnostic per change in the same code-server (test/e2e/fixtures/null-extension).
 const assert = require('node:assert/strict');
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -61,8 +62,19 @@ function armShown([cond, rootId]) {
   });
 }
 
+/**
+ * The extension's stats file. It is rewritten every 250 ms through vscode.workspace.fs (a
+ * write and a rename over the old file, which is not atomic for every file system provider),
+ * so a read can fall between the two: read again, for up to 2 s, until it parses.
+ */
 function readStats() {
-  try { return JSON.parse(fs.readFileSync(STATS, 'utf8')); } catch { return undefined; }
+  for (let i = 0; i < 40; i++) {
+    let text;
+    try { text = fs.readFileSync(STATS, 'utf8'); } catch { text = undefined; }
+    if (text) { try { return JSON.parse(text); } catch { /* caught mid-write: read again */ } }
+    spawnSync('sleep', ['0.05']);
+  }
+  return undefined;
 }
 
 /** Puts the fixture's original text back into the active editor (and waits for its problems to go). */
