@@ -27,6 +27,7 @@ function scenario(text: string, kernel: (KStep | undefined)[], pids: Record<stri
     name: 't.mms', index: 0, status: 'ok', scenarioKernel: '6.1', steps, errors: [], calibration: [], objects: [], ms: 1000,
     summary: { pass: 0, fail: 0, notObservable: 0 }, mappings: t.mappings, pids,
     kstates: kernelStates(steps.map((s) => s.kernel)), release: '6.1.0-57-amd64',
+    fbObject: t.objects.find((o) => o.kind === 'fbdev')?.name ?? null,
   };
 }
 const ctxOf = (o: OracleScenarioResult): TraceCompareCtx => ({ oracle: o, mappings: o.mappings, noWalk: null, noResult: null, noDefio: null, quiet: 30, again: 100 });
