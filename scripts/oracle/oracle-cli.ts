@@ -101,7 +101,11 @@ async function main(): Promise<void> {
           ` failed ${res.scenarios.filter(x => x.status === 'failed').map(x => x.name).join(',') || '-'} boot ${(res.timing.bootWallMs / 1000).toFixed(1)} s` +
           ` guest ${res.timing.guestOracleStartS}->${res.timing.guestOracleDoneS} s load ${load}${res.error ? ` error: ${res.error}` : ''}` +
           ` | ${sum.agree}/${sum.differ}/${sum.no}${differs.length ? ` differ at ${differs.join(' ')}` : ''}`);
-        if (res.ok) fs.rmSync(workDir, { recursive: true, force: true });
+        // keep the serial log of a run whose differences are not the usual ones (MMSCOPE_SOAK_KNOWN: file:Lnn ...)
+        const known = new Set((process.env.MMSCOPE_SOAK_KNOWN ?? '').split(/\s+/).filter(Boolean));
+        const unusual = differs.some(d => !known.has(d));
+        if (res.ok && !unusual) fs.rmSync(workDir, { recursive: true, force: true });
+        else if (res.ok) for (const f of ['disk.img', 'initrd.gz', 'oracle']) fs.rmSync(path.join(workDir, f), { force: true });
         else for (const f of ['disk.img', 'initrd.gz', 'oracle']) fs.rmSync(path.join(workDir, f), { force: true });
       }
       if (Date.now() > stopAt) break;

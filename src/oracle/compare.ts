@@ -153,7 +153,7 @@ export function captureEngine(scenario: Scenario, oracle: OracleScenarioResult, 
   }));
   const invalid = check(scn).invalid;
   let prev: Record<string, number> = {};
-  const fbName = oracle.objects.find((o) => o.kind === 'fbdev')?.name ?? null;
+  const fbName = oracle.fbObject;
   const snap = (k: Kernel, i: number, delta: Record<string, number>, trace?: EngineTraceStep) => {
     const byName = new Map<string, Task>();
     for (const t of k.tasks.values()) if (t.alive) byName.set(t.name, t);

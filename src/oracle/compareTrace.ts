@@ -170,11 +170,21 @@ export function compareRuns(oracle: OracleScenarioResult, esteps: readonly (Engi
       const arm = k ? arms.filter((a) => a <= k.startMs).pop() : arms[arms.length - 1];
       const exposed = arm !== undefined && fbWriteMs.some((t) => t - arm >= ctx.quiet && t - arm < ctx.again);
       const endedEarly = !k && arm !== undefined && oracle.ms !== null && oracle.ms - arm < ctx.again;
-      if (exposed || endedEarly || shifted) {
+      // the kernel's work fired before a write the engine's simulated clock puts before it: the
+      // kernel's run is the engine's cut short, and the missing pages were tracked after it began
+      const mkw = oracle.steps.flatMap((s) => s.kernel?.mkwrites ?? []);
+      const split = !!k && !!e && k.pages.length < e.pages.length && k.pages.every((p, j) => p === e.pages[j])
+        && e.pages.slice(k.pages.length).every((p) => mkw.some((m) => m.pgoff === p && m.ms >= k.startMs));
+      // the kernel ran its work more often: a run of its own timer (not a flush) the engine's
+      // clock never reached, because the scenario's statements take no time in the engine
+      const extra = !!k && !e && kr.length > er.length && arm !== undefined && k.startMs - arm >= ctx.quiet;
+      if (exposed || endedEarly || split || extra || shifted) {
         verdict = 'not-observable';
         reason = endedEarly ? 'timing window: the scenario ended before the kernel\'s work was due'
           : exposed ? `timing window: a write fell ${ctx.quiet}-${ctx.again} ms after the cycle's first write, on either side of the work`
-            : 'timing window: an earlier run fell in a timing window, so the runs after it are numbered differently';
+            : extra ? `timing window: the kernel's work fired on its timer ${(k!.startMs - arm!).toFixed(0)} ms after the cycle's first write, a time the scenario's clock did not reach`
+            : split ? `timing window: the kernel's work fired ${(k!.startMs - (arm ?? k!.startMs)).toFixed(0)} ms after the cycle's first write, before the writes of page ${e!.pages.slice(k!.pages.length).join(', ')} (real time ran ahead of the scenario's)`
+              : 'timing window: an earlier run fell in a timing window, so the runs after it are numbered differently';
         shifted = true;
       } else reason = 'the deferred-work runs differ';
     }

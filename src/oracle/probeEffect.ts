@@ -12,7 +12,7 @@ export function observationLines(s: OracleScenarioResult, quietMs = 30, againMs 
   const out: string[] = [`status ${s.status}`];
   // fb write accesses that faulted: the deferred work they arm makes later fb faults timing-dependent
   const arms: number[] = [];
-  const fbObjs = new Set(s.objects.filter((o) => o.kind === 'fbdev').map((o) => o.name));
+  const fbObjs = new Set(s.fbObject ? [s.fbObject] : []);
   for (const st of s.steps) {
     if (st.status !== 'observed') continue;
     for (const a of st.accesses) {

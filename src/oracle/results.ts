@@ -164,6 +164,8 @@ export interface OracleScenarioResult {
   summary: { pass: number; fail: number; notObservable: number };
   /** the translation's mappings (addresses, labels): they name the VMAs of kernel walks */
   mappings: OracleTranslation['mappings'];
+  /** the realised fbdev (from the translation, not from the guest's objinit record), or null */
+  fbObject: string | null;
   /** the kprobe trace lost events (ring buffer overflow): no trace value of it is used */
   traceLost?: boolean;
   /** uname -r of the kernel that ran it ('' when unknown) */
@@ -346,6 +348,7 @@ export function scenarioResult(t: OracleTranslation, recs: Rec[], run: OracleRun
     name: t.name, index: t.index, status: !started ? 'not-run' : ended && !ended.failed && errors.length === 0 ? 'ok' : 'failed',
     scenarioKernel: t.scenarioKernel, steps, errors, calibration, objects, ms: ended?.ms ?? null,
     summary: { pass: 0, fail: 0, notObservable: 0 }, pids, kstates, mappings: t.mappings, release: run?.release ?? '',
+    fbObject: t.objects.find(o => o.kind === 'fbdev' && o.realisable)?.name ?? null,
     ...(traceLost ? { traceLost } : {}),
   };
   if (scn) evaluateExpectations(result, t, scn, run);

@@ -39,7 +39,7 @@ function blank(text: string): { res: OracleScenarioResult; lines: string[]; scen
   return {
     scenario, lines: text.split('\n'),
     res: { name: 't.mms', index: 0, status: 'ok', scenarioKernel: '6.15', steps, errors: [], calibration: [], objects: [], ms: 1, summary: { pass: 0, fail: 0, notObservable: 0 },
-      mappings: t.mappings, pids: {}, kstates: null, release: '6.1.0-57-amd64' },
+      mappings: t.mappings, pids: {}, kstates: null, release: '6.1.0-57-amd64', fbObject: null },
   };
 }
 const acc = (proc: string, pageIdx: number, write: boolean, faults: number, ms = 0) => ({
