@@ -729,7 +729,7 @@ async function setColorTheme(page, label) {
 async function reloadWindow(page) {
   const old = await page.evaluate(() => performance.timeOrigin);
   await runCommand(page, 'Developer: Reload Window');
-  await page.waitForFunction((old) => performance.timeOrigin !== old, old, { timeout: START_TIMEOUT / 2 }).catch(() => {});
+  await page.waitForFunction((old) => performance.timeOrigin !== old, old, { timeout: START_TIMEOUT / 2 }); // the page did reload
   await waitForWorkbench(page);
 }
 
