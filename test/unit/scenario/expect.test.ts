@@ -143,6 +143,9 @@ describe('expect pte: every flag, plain and negated, holds or fails naming the p
       'expect pte p m[1] maps anon', //                21  a page-cache page is not anon
       'expect pte p h[2] maps zero', //                22
       'expect pte p h[2] maps anon', //                23
+      'file u pages 1 cold', //                        24  u[0]: no folio, no PFN
+      'expect pte p h[2] maps u[0]', //                25  no PTE and no page: still not `maps`
+      'expect pte p h[2] !maps u[0]', //               26
     ], 9);
     const anon = `found PTE {P RW U A D SD} pfn ${hex(p0)}`, zero = `found PTE {P RO U A S} pfn ${hex(z)}`;
     const file = `found PTE {P RO U A} pfn ${hex(f1)}`;
@@ -162,6 +165,8 @@ describe('expect pte: every flag, plain and negated, holds or fails naming the p
       `21 FAIL: expected the PTE of p m[1] (0x20001000) to be maps anon, ${file}`,
       '22 FAIL: expected the PTE of p h[2] (0x10002000) to be maps zero, found no PTE',
       '23 FAIL: expected the PTE of p h[2] (0x10002000) to be maps anon, found no PTE',
+      '25 FAIL: expected the PTE of p h[2] (0x10002000) to be maps u[0], found no PTE',
+      '26 pass: PTE flags hold',
     ]);
   });
 
@@ -209,8 +214,8 @@ describe('expect pte: every flag, plain and negated, holds or fails naming the p
 describe('expect folio: the struct page\'s own fields, plain and negated', () => {
   const base = [
     'sysctl fault_around_bytes 4096', //                     1
-    'file f pages 4', //                                     2
-    'file g pages 1 cold', //                                3  never read: not in the page cache
+    'file g pages 1 cold', //                                2  never read: not in the page cache
+    'file f pages 4', //                                     3
     'process a', //                                          4
     'process b', //                                          5
     'mmap a f at 0x10000000 pages 4 shared rw as m', //      6
@@ -403,6 +408,7 @@ describe('expect defio: the deferred-I/O list and what the last work run handed 
       'expect defio fb0 written 1, 2, 3', //   15
       'expect defio fb0 written none', //      16
       'expect defio fb0 pending 0', //         17
+      'expect defio fb0 written 1, 3', //      18  every index, not some
     ], 9);
     assert.deepEqual(got, [
       '9 FAIL: expected deferred_io to have written 1, 2, found that the deferred work has not run yet',
@@ -413,6 +419,7 @@ describe('expect defio: the deferred-I/O list and what the last work run handed 
       '15 FAIL: expected deferred_io to have been handed 1, 2, 3, found 1, 2',
       '16 FAIL: expected deferred_io to have been handed nothing, found 1, 2',
       '17 pass: 0 pages listed',
+      '18 FAIL: expected deferred_io to have been handed 1, 3, found 1, 2',
     ]);
   });
   it('flush runs the pending work at once; with nothing pending it changes nothing (flush_delayed_work)', () => {
