@@ -34,10 +34,9 @@ function splitLine(raw: string): Line {
   return { code, comment, blank: !code.length && comment === undefined };
 }
 
-/** The statement a line starts (`expect pte` counts as one word for grouping). */
+/** The statement a line of code starts (`expect pte` counts as one word for grouping). */
 function groupKey(code: string[]): string {
-  if (!code.length) return '';
-  return code[0] === 'expect' ? `expect ${code[1] ?? ''}` : code[0];
+  return code[0] === 'expect' ? `expect ${code[1]}` : code[0];
 }
 
 /** How many leading columns are aligned in a group keyed by `key`. */
@@ -61,16 +60,15 @@ export function formatScenario(text: string, opts: FormatOptions = {}): string {
     let j = i;
     while (j < lines.length && lines[j].code.length && groupKey(lines[j].code) === key) j++;
     const cols = alignedColumns(key);
-    if (j - i > 1) {
-      const widths: number[] = [];
-      for (let k = i; k < j; k++) {
-        const c = lines[k].code;
-        for (let col = 0; col < Math.min(cols, c.length - 1); col++) widths[col] = Math.max(widths[col] ?? 0, c[col].length);
-      }
-      for (let k = i; k < j; k++) {
-        const c = lines[k].code;
-        codeText[k] = c.map((word, col) => (col < c.length - 1 && col < cols ? word.padEnd(widths[col]) : word)).join(' ');
-      }
+    // (a run of one line is aligned with itself: unchanged)
+    const widths: number[] = [];
+    for (let k = i; k < j; k++) {
+      const c = lines[k].code;
+      for (let col = 0; col < Math.min(cols, c.length - 1); col++) widths[col] = Math.max(widths[col] ?? 0, c[col].length);
+    }
+    for (let k = i; k < j; k++) {
+      const c = lines[k].code;
+      codeText[k] = c.map((word, col) => (col < c.length - 1 && col < cols ? word.padEnd(widths[col]) : word)).join(' ');
     }
     i = j;
   }
@@ -84,8 +82,8 @@ export function formatScenario(text: string, opts: FormatOptions = {}): string {
     for (let k = i; k < j; k++) if (lines[k].code.length && lines[k].comment !== undefined) col = Math.max(col, codeText[k].length + gap);
     for (let k = i; k < j; k++) {
       const l = lines[k];
-      if (!l.code.length) out[k] = l.comment ?? '';
-      else if (l.comment === undefined) out[k] = codeText[k];
+      if (l.comment === undefined) out[k] = codeText[k];
+      else if (!l.code.length) out[k] = l.comment; // a comment line, kept at column 0
       else out[k] = codeText[k].padEnd(col) + l.comment;
     }
     i = j;

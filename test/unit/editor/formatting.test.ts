@@ -52,6 +52,31 @@ describe('formatting', () => {
     assert.equal(formatScenario('process p\r\n\r\nprocess  q\r\n'), 'process p\r\n\r\nprocess q\r\n');
   });
 
+  it('aligns runs of the same statement only: two columns, three for one kind of expectation', () => {
+    assert.equal(formatScenario('write p h[0]\nwrite longer h[1]\nread p h[0]\n'), 'write p      h[0]\nwrite longer h[1]\nread p h[0]\n');
+    assert.equal(formatScenario('expect pte p h[0] present\nexpect pte longer h[1] dirty\n'), 'expect pte p      h[0] present\nexpect pte longer h[1] dirty\n');
+    assert.equal(formatScenario('expect pte p h[0] present\nexpect folio f[0] dirty\n'), 'expect pte p h[0] present\nexpect folio f[0] dirty\n');
+    assert.equal(formatScenario('expect faults p 1\nexpect faults longer 2\n'), 'expect faults p      1\nexpect faults longer 2\n');
+  });
+
+  it('never pads the last word of a line, nor a column past the aligned ones', () => {
+    assert.equal(formatScenario('process a\nprocess bbb\n'), 'process a\nprocess bbb\n');
+    assert.equal(formatScenario('write longname\nwrite p h[0]\n'), 'write longname\nwrite p h[0]\n');
+    assert.equal(formatScenario('mmap a anonymous at 0x1 pages 1 private rw as h\nmmap bb f at 0x2000 pages 1 shared r as m\n'),
+      'mmap a  anonymous at 0x1 pages 1 private rw as h\nmmap bb f at 0x2000 pages 1 shared r as m\n');
+  });
+
+  it('aligns a trailing comment after the longest commented line of its paragraph only; comment lines stay at column 0', () => {
+    assert.equal(formatScenario('process p # a\nprocess longname_without_comment\n'), 'process p  # a\nprocess longname_without_comment\n');
+    assert.equal(formatScenario('process p # a\n   # a comment line\nwait 1ms # b\n\nprocess longer_name # c\n'),
+      'process p  # a\n# a comment line\nwait 1ms   # b\n\nprocess longer_name  # c\n');
+    assert.equal(formatScenario('process p # gap\n', { commentGap: 4 }), 'process p    # gap\n');
+  });
+
+  it('blanks at the end of a comment go, blanks inside it stay', () => {
+    assert.equal(formatScenario('process p #  two  spaces \t \n'), 'process p  #  two  spaces\n');
+  });
+
   it('is idempotent', () => {
     const src = [
       'kernel 6.15', 'fbdev fb0 pages 4 backing vmalloc delay 50ms', 'process xorg', 'process app',
