@@ -5,7 +5,7 @@ import { strict as assert } from 'assert';
 import { parse } from '../../../src/language/parser';
 import { translateScenario } from '../../../src/oracle/translate';
 import type { OraclePage, OracleScenarioResult, OracleStepResult } from '../../../src/oracle/results';
-import { captureEngine, compareScenario, formatComparison, pageCode, withFbDelay } from '../../../src/oracle/compare';
+import { captureEngine, compareScenario, formatComparison, pageCode, stepVerdicts, summaryLine, withFbDelay } from '../../../src/oracle/compare';
 
 const FORK = `process p
 mmap p anon at 0x1000000 pages 2 private rw as heap
@@ -163,6 +163,74 @@ describe('oracle comparison (engine vs real kernel)', () => {
     assert.deepEqual(w.changed.map((c) => c.from), [20]);
     assert.equal((scenario.statements[0] as { delay?: { ms: number } }).delay!.ms, 20);
     assert.equal((w.scenario.statements[0] as { delay?: { ms: number } }).delay!.ms, 48);
+  });
+});
+
+describe('the comparison table and summary (docs/real-kernel.md, "Comparison")', () => {
+  const table = (over: Parameters<typeof forkRecorded>[0]) => {
+    const b = forkRecorded(over);
+    const c = compareScenario(b.res, captureEngine(b.scenario, b.res, { kernel: '6.1' }), { lines: b.lines });
+    return { c, lines: formatComparison(c), summary: summaryLine(c) };
+  };
+  it('a kernel that behaves like the engine: every row, value and verdict of the table', () => {
+    const t = table({});
+    assert.deepEqual(t.lines, [
+      'line  statement                          value              engine                   kernel                   verdict',
+      'L1    process p                                                                                               not-observable (nothing user space can see changes at this statement)',
+      'L2    mmap p anon at 0x1000000 pages 2 …                                                                      not-observable (nothing user space can see changes at this statement)',
+      'L3    write p heap[0]                    faults p           +1 (=1)                  +1 (=1)                  agree',
+      '                                         signal p           none                     none                     agree',
+      '                                         p heap[0..1]       Axsm1 -s                 Axsm1 -s                 agree',
+      'L4    fork p as c                        p heap[0..1]       Asm2 -s                  Asm2 -s                  agree',
+      '                                         c heap[0..1]       Asm2 -s                  Asm2 -s                  agree',
+      'L5    write c heap[0]                    faults c           +1 (=1)                  +1 (=1)                  agree',
+      '                                         signal c           none                     none                     agree',
+      '                                         p heap[0..1]       Axsm1 -s                 Axsm1 -s                 agree',
+      '                                         c heap[0..1]       Axsm1 -s                 Axsm1 -s                 agree',
+      'L6    expect faults c 1                  faults expect      pass                     pass faults 1:ok         agree',
+      'L7    read p heap[1]                     faults p           +1 (=2)                  +1 (=2)                  agree',
+      '                                         signal p           none                     none                     agree',
+      '                                         p heap[0..1]       Axsm1 Zs                 Axsm1 Zs                 agree',
+      '                                         c heap[0..1]       Axsm1 -s                 Axsm1 -s                 agree',
+    ]);
+    assert.equal(t.summary, 't.mms: 5 agree, 0 differ, 2 not observable (engine as 6.1)');
+  });
+  it('a kernel that did not copy on write: the differing fields of each page, the identity of its page, the failed expectation', () => {
+    const t = table({ cWriteFaults: 0, cPfn: 100 });
+    assert.deepEqual(t.lines, [
+      'line  statement                          value              engine                   kernel                   verdict',
+      'L1    process p                                                                                               not-observable (nothing user space can see changes at this statement)',
+      'L2    mmap p anon at 0x1000000 pages 2 …                                                                      not-observable (nothing user space can see changes at this statement)',
+      'L3    write p heap[0]                    faults p           +1 (=1)                  +1 (=1)                  agree',
+      '                                         signal p           none                     none                     agree',
+      '                                         p heap[0..1]       Axsm1 -s                 Axsm1 -s                 agree',
+      'L4    fork p as c                        p heap[0..1]       Asm2 -s                  Asm2 -s                  agree',
+      '                                         c heap[0..1]       Asm2 -s                  Asm2 -s                  agree',
+      'L5    write c heap[0]                    faults c           +1 (=1)                  +0 (=0)                  differ',
+      '                                         signal c           none                     none                     agree',
+      '                                         p heap[0..1]       Axsm1 -s                 Asm2 -s                  differ ([0] exclusive: engine 1, kernel 0; [0] mapcount: engine 1, kernel 2)',
+      '                                         c heap[0..1]       Axsm1 -s                 Asm2 -s                  differ ([0] exclusive: engine 1, kernel 0; [0] mapcount: engine 1, kernel 2; [0] page identity: engine a new page, kernel same page as L3 p heap[0])',
+      'L6    expect faults c 1                  faults expect      pass                     fail faults 1:FAIL(0)    differ',
+      'L7    read p heap[1]                     faults p           +1 (=2)                  +1 (=2)                  agree',
+      '                                         signal p           none                     none                     agree',
+      '                                         p heap[0..1]       Axsm1 Zs                 Axsm1 Zs                 agree',
+      '                                         c heap[0..1]       Axsm1 -s                 Axsm1 -s                 differ ([0] page identity: engine same page as L5 c heap[0], kernel same page as L3 p heap[0])',
+    ]);
+    assert.equal(t.summary, 't.mms: 2 agree, 3 differ, 2 not observable (engine as 6.1)');
+    const v = stepVerdicts(t.c);
+    assert.deepEqual([...v.keys()], [0, 1, 2, 3, 4, 5, 6]);
+    assert.deepEqual([v.get(4)!.verdict, v.get(4)!.values.map((x) => `${x.field} ${x.subject}: ${x.verdict}`)],
+      ['differ', ['faults c: differ', 'signal c: agree', 'pages p heap[0..1]: differ', 'pages c heap[0..1]: differ']]);
+    assert.deepEqual([v.get(0)!.verdict, v.get(0)!.reason], ['not-observable', 'nothing user space can see changes at this statement']);
+  });
+  it('engine fb delay in the summary; a signal the engine did not raise differs', () => {
+    const b = forkRecorded({});
+    b.res.steps[6].lastSignal = { p: 'SIGSEGV', c: null };
+    const eng = captureEngine(b.scenario, b.res, { kernel: '6.1', fbDelayMs: 48 });
+    const c = compareScenario(b.res, eng, { lines: b.lines });
+    const sig = c.steps[6].values.find((x) => x.field === 'signal')!;
+    assert.deepEqual([sig.engine, sig.kernel, sig.verdict], ['none', 'SIGSEGV', 'differ']);
+    assert.equal(summaryLine(c), 't.mms: 4 agree, 1 differ, 2 not observable (engine as 6.1, fb delay 48 ms)');
   });
 });
 
