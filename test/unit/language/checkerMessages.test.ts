@@ -185,11 +185,48 @@ const CASES: [string, string[]][] = [
   ["kernel 6.15\nkernel 6.14", [
     "2:1-12 error MMS119 'kernel' may appear only once; this scenario already models Linux 6.15 [related: first kernel statement@1:1]",
   ]],
+  ["kernel 6.0\nprocess p", [
+    "1:8-11 error MMS402 Linux 6.0 is not modelled: mmscope models Linux 6.1 and later",
+  ]],
+  ["kernel 6.1\nprocess p", []],
+  ["sysctl fault_around_bytes 2097152", []],
+  ["sysctl fault_around_bytes 2097153", [
+    "1:27-34 warning MMS306 fault_around_bytes 2097153 is not a power of two of pages: the kernel rounds it down to 2097152",
+  ]],
+  ["sysctl fault_around_bytes 2101248", [
+    "1:27-34 error MMS306 fault_around_bytes 2101248 is larger than 2097152 (PTRS_PER_PTE pages): the kernel refuses it with EINVAL",
+  ]],
+  ["sysctl fault_around_bytes 12288", [
+    "1:27-32 warning MMS306 fault_around_bytes 12288 is not a power of two of pages: the kernel rounds it down to 8192",
+  ]],
+  ["sysctl fault_around_bytes 8192", []],
+  ["sysctl fault_around_bytes 4096", []],
+  ["process p\nmmap p anon at 0x7fffffffe000 pages 1 private rw as m", []],
+  ["process p\nmmap p anon at 0x7fffffffe000 pages 2 private rw as m", [
+    "2:37-38 error MMS501 mmap: 2 pages at 0x7fffffffe000 run past the end of the 47-bit user address space (TASK_SIZE 0x7ffffffff000): the kernel refuses it with ENOMEM",
+  ]],
+  ["process p\nmunmap p 0x7fffffffe000 pages 1", []],
+  ["process p\nmprotect p 0x7fffffffe000 pages 2 r", [
+    "2:33-34 error MMS501 mprotect: 2 pages at 0x7fffffffe000 run past the end of the 47-bit user address space (TASK_SIZE 0x7ffffffff000): ENOMEM",
+  ]],
+  ["process p\nmmap p anon at 0x1000 pages 1 private rw as m\nexpect folio 0x1000 dirty", [
+    "3:14-20 error MMS211 expect folio takes an object's page-cache index (OBJ[I]), not an address",
+  ]],
+  ["file f pages 2\nprocess p\nmmap p f at 0x1000 pages 2 shared rw as m\nexit p\nexpect faults p 0\nexpect signal p none\nwrite p m[0]", [
+    "7:7-8 error MMS209 process 'p' has exited [related: exited here@4:1]",
+  ]],
+  ["process p\nfile f pages 1\nmmap p anon at 0x1000 pages 1 private rw as m\nwrite p f[0]", [
+    "4:9-10 error MMS203 process 'p' has no mapping labelled 'f' ('f' is a file; name a mapping by its label or use an address)",
+  ]],
+  ["file f pages 2\nexpect folio f[0] dirty !dirty writeback writeback", [
+    "2:25-31 error MMS308 '!dirty' contradicts 'dirty' earlier on this line: the expectation can never hold [related: first given here@2:19]",
+    "2:42-51 warning MMS308 flag 'writeback' is given twice [related: first given here@2:32]",
+  ]],
 ];
 
 describe('checker: every diagnostic, message and range as the user reads it', () => {
   for (const [text, want] of CASES) {
-    it(`${want.map((w) => w.split(' ')[2]).join('+')}: ${text.split('\n').pop()}`, () => {
+    it(`${want.map((w) => w.split(' ')[2]).join('+') || 'no diagnostic'}: ${text.split('\n').pop()}`, () => {
       assert.deepEqual(diags(text), want);
     });
   }
