@@ -62,6 +62,7 @@ describe('formatting', () => {
   it('never pads the last word of a line, nor a column past the aligned ones', () => {
     assert.equal(formatScenario('process a\nprocess bbb\n'), 'process a\nprocess bbb\n');
     assert.equal(formatScenario('write longname\nwrite p h[0]\n'), 'write longname\nwrite p h[0]\n');
+    assert.equal(formatScenario('write p\nwrite longname h[0]\n'), 'write p\nwrite longname h[0]\n');
     assert.equal(formatScenario('mmap a anonymous at 0x1 pages 1 private rw as h\nmmap bb f at 0x2000 pages 1 shared r as m\n'),
       'mmap a  anonymous at 0x1 pages 1 private rw as h\nmmap bb f at 0x2000 pages 1 shared r as m\n');
   });
