@@ -234,6 +234,51 @@ describe('the comparison table and summary (docs/real-kernel.md, "Comparison")',
   });
 });
 
+describe('the comparison rules at their edges (docs/real-kernel.md, "Comparison")', () => {
+  const compare = (b: ReturnType<typeof blank>, fbDelayMs?: number) =>
+    compareScenario(b.res, captureEngine(b.scenario, b.res, { kernel: '6.1', fbDelayMs }), { lines: b.lines });
+
+  it('a step the real kernel did not run, one the engine did not capture, one without a trigger: not observable, each with its reason', () => {
+    const b = forkRecorded({});
+    b.res.steps[2].status = 'not-run';
+    b.res.steps[1].observable = 'no'; b.res.steps[1].reason = undefined;
+    const eng = captureEngine(b.scenario, b.res, { kernel: '6.1' });
+    eng.steps[6].captured = false;
+    const c = compareScenario(b.res, eng, { lines: b.lines });
+    assert.deepEqual([1, 2, 6].map((i) => [c.steps[i].verdict, c.steps[i].reason, c.steps[i].values.length]), [
+      ['not-observable', 'no user-space trigger: not observable', 0],
+      ['not-observable', 'not run on the real kernel', 0],
+      ['not-observable', 'the engine did not run this statement', 0],
+    ]);
+  });
+
+  it('an expectation the kernel could not observe: not observable, with the reasons of its flags', () => {
+    const b = forkRecorded({});
+    b.res.steps[5].expectation = { verdict: 'not-observable', checks: [
+      { subject: 'c', flag: 'faults 1', verdict: 'not-observable', reason: 'first reason' },
+      { subject: 'c', flag: 'faults 1', verdict: 'not-observable', reason: 'second reason' }] };
+    const v = compare(b).steps[5].values.find((x) => x.subject === 'expect')!;
+    assert.deepEqual(v, { subject: 'expect', field: 'faults', engine: 'pass', kernel: 'not-observable faults 1:n/o faults 1:n/o', verdict: 'not-observable', reason: 'first reason; second reason' });
+  });
+
+  it('fb_defio: an access is compared below 30 ms and from 100 ms after an arming write, not in between', () => {
+    const text = 'fbdev fb pages 2 backing vmalloc delay 50ms\nprocess x\nmmap x fb at 0x7f0000000000 pages 2 shared rw as m\nwrite x m[0]\nwait 1ms\nread x m[0]\n';
+    const verdictAt = (ms: number) => {
+      const b = blank(text);
+      const fbacc = (write: boolean, faults: number, at: number) => ({ ...acc('x', 0, write, faults, at), label: 'm', addr: 0x7f0000000000 });
+      const pg = { ...page('x', 0), label: 'm', addr: 0x7f0000000000, present: true, file: true, exclusive: true, pfn: 9, pfnId: 1 };
+      b.res.steps[3].accesses = [fbacc(true, 1, 10)]; b.res.steps[3].faults = { x: 1 }; b.res.steps[3].pages = [pg];
+      b.res.steps[5].accesses = [fbacc(false, 0, 10 + ms)]; b.res.steps[5].faults = { x: 1 }; b.res.steps[5].pages = [pg];
+      const f = compare(b, 48).steps[5].values.find((x) => x.field === 'faults')!;
+      return `${f.verdict}${f.reason ? `: ${f.reason}` : ''}`;
+    };
+    assert.equal(verdictAt(29), 'agree');
+    assert.equal(verdictAt(30), 'not-observable: timing window: 30 ms after an arming write (the 48 ms deferred work may or may not have run; compared only below 30 ms or from 100 ms)');
+    assert.equal(verdictAt(99), 'not-observable: timing window: 99 ms after an arming write (the 48 ms deferred work may or may not have run; compared only below 30 ms or from 100 ms)');
+    assert.equal(verdictAt(100), 'agree');
+  });
+});
+
 describe('mmscope run --json --kernel-oracle', () => {
   it('carries each step\'s kernel verdict as steps[].kernel', () => {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
