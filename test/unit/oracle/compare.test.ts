@@ -167,6 +167,17 @@ describe('oracle comparison (engine vs real kernel)', () => {
 });
 
 describe('the comparison table and summary (docs/real-kernel.md, "Comparison")', () => {
+  // the rows up to the fork, the same for both kernels below
+  const UNTIL_FORK = [
+    'line  statement                          value              engine                   kernel                   verdict',
+    'L1    process p                                                                                               not-observable (nothing user space can see changes at this statement)',
+    'L2    mmap p anon at 0x1000000 pages 2 …                                                                      not-observable (nothing user space can see changes at this statement)',
+    'L3    write p heap[0]                    faults p           +1 (=1)                  +1 (=1)                  agree',
+    '                                         signal p           none                     none                     agree',
+    '                                         p heap[0..1]       Axsm1 -s                 Axsm1 -s                 agree',
+    'L4    fork p as c                        p heap[0..1]       Asm2 -s                  Asm2 -s                  agree',
+    '                                         c heap[0..1]       Asm2 -s                  Asm2 -s                  agree',
+  ];
   const table = (over: Parameters<typeof forkRecorded>[0]) => {
     const b = forkRecorded(over);
     const c = compareScenario(b.res, captureEngine(b.scenario, b.res, { kernel: '6.1' }), { lines: b.lines });
@@ -175,14 +186,7 @@ describe('the comparison table and summary (docs/real-kernel.md, "Comparison")',
   it('a kernel that behaves like the engine: every row, value and verdict of the table', () => {
     const t = table({});
     assert.deepEqual(t.lines, [
-      'line  statement                          value              engine                   kernel                   verdict',
-      'L1    process p                                                                                               not-observable (nothing user space can see changes at this statement)',
-      'L2    mmap p anon at 0x1000000 pages 2 …                                                                      not-observable (nothing user space can see changes at this statement)',
-      'L3    write p heap[0]                    faults p           +1 (=1)                  +1 (=1)                  agree',
-      '                                         signal p           none                     none                     agree',
-      '                                         p heap[0..1]       Axsm1 -s                 Axsm1 -s                 agree',
-      'L4    fork p as c                        p heap[0..1]       Asm2 -s                  Asm2 -s                  agree',
-      '                                         c heap[0..1]       Asm2 -s                  Asm2 -s                  agree',
+      ...UNTIL_FORK,
       'L5    write c heap[0]                    faults c           +1 (=1)                  +1 (=1)                  agree',
       '                                         signal c           none                     none                     agree',
       '                                         p heap[0..1]       Axsm1 -s                 Axsm1 -s                 agree',
@@ -198,14 +202,7 @@ describe('the comparison table and summary (docs/real-kernel.md, "Comparison")',
   it('a kernel that did not copy on write: the differing fields of each page, the identity of its page, the failed expectation', () => {
     const t = table({ cWriteFaults: 0, cPfn: 100 });
     assert.deepEqual(t.lines, [
-      'line  statement                          value              engine                   kernel                   verdict',
-      'L1    process p                                                                                               not-observable (nothing user space can see changes at this statement)',
-      'L2    mmap p anon at 0x1000000 pages 2 …                                                                      not-observable (nothing user space can see changes at this statement)',
-      'L3    write p heap[0]                    faults p           +1 (=1)                  +1 (=1)                  agree',
-      '                                         signal p           none                     none                     agree',
-      '                                         p heap[0..1]       Axsm1 -s                 Axsm1 -s                 agree',
-      'L4    fork p as c                        p heap[0..1]       Asm2 -s                  Asm2 -s                  agree',
-      '                                         c heap[0..1]       Asm2 -s                  Asm2 -s                  agree',
+      ...UNTIL_FORK,
       'L5    write c heap[0]                    faults c           +1 (=1)                  +0 (=0)                  differ',
       '                                         signal c           none                     none                     agree',
       '                                         p heap[0..1]       Axsm1 -s                 Asm2 -s                  differ ([0] exclusive: engine 1, kernel 0; [0] mapcount: engine 1, kernel 2)',
