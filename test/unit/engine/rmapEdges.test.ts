@@ -65,8 +65,21 @@ describe('page_vma_mapped_walk(): present PTEs in [address, vma_address_end) who
   it('several pages: each PTE of the range, no more', () => {
     assert.deepEqual(walk(P + 1, 3, 2, A + PAGE), [1, 2, 3]);
   });
-  it('a range running past the VMA end stops at vm_end', () => {
+  it('a range running past the VMA end stops at vm_end, even where the next VMA maps pages of the range', () => {
     assert.deepEqual(walk(P + 4, 5, 5, A + 4 * PAGE), [4, 5]);
+    // n, right after m, maps f[5..6] (PFNs P+4, P+5): inside the PFN range, outside m
+    const r2 = run(`sysctl fault_around_bytes 4096
+      file f pages 8
+      process a
+      mmap a f at ${A} pages 6 offset 1 shared rw as m
+      mmap a f at ${A + 6 * PAGE} pages 2 offset 5 shared rw as n
+      read a m[0..5]
+      read a n[0..1]`);
+    const m = task(r2, 'a').mm.vmas.find((v) => v.label === 'm')!, p = pte(r2, 'a', 'm', 0).pfn;
+    assert.deepEqual([pte(r2, 'a', 'n', 0).pfn, pte(r2, 'a', 'n', 1).pfn], [p + 4, p + 5]);
+    const seen: number[] = [];
+    page_vma_mapped_walk({ pfn: p + 4, nrPages: 5, pgoff: 5, vma: m, address: A + 4 * PAGE }, (addr) => seen.push((addr - A) / PAGE));
+    assert.deepEqual(seen, [4, 5]);
   });
   it('only PTEs whose PFN is in [pfn, pfn + nr) match (check_pte), at both ends of the range', () => {
     // PTEs 1 and 2 hold P+1 and P+2
@@ -106,6 +119,8 @@ describe('folio_mkclean() (mm/rmap.c): early returns, the walk, the folio lock',
     const w = walksOf(r).pop()!;
     assert.equal(walkText(r, w), 'folio_mkclean(f 0+1) rmap_walk_file | ~m(invalid_mkclean_vma: no VM_SHARED)[], m[0+], m[0+] | 2');
     assert.deepEqual(w.visits.map((x) => r.engine.tasks.get(x.pid)!.name), ['c', 'a', 'b']);
+    const why = r.steps[r.steps.length - 1].events.filter((e) => e.t === 'pte').map((e) => (e as { why: string }).why);
+    assert.deepEqual(why, ['page_vma_mkclean_one: wrprotect + clean (TLB flushed)', 'page_vma_mkclean_one: wrprotect + clean (TLB flushed)']);
   });
   it('the folio is locked around the walk and unlocked after, unless the caller held the lock', () => {
     const r = run(text('write a m[0]'));
