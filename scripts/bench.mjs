@@ -156,13 +156,18 @@ const Ns = QUICK ? [20_000, 100_000] : [200_000, 1_000_000];
   console.log(`3. rmap walk (wrprotect of one page, k=${k} overlapping; CPU time of ${W.toLocaleString('en')} direct engine calls): ${fmt(rows[0].usPerWalk, 2)} µs/walk at n=1,000, ${fmt(rows[1].usPerWalk, 2)} µs/walk at n=100,000 → ratio ${fmt(ratio, 2)}; setup (parse, check, run of the n mmaps) ${fmt(rows[0].setupCpuMs, 0)} ms / ${fmt(rows[1].setupCpuMs, 0)} ms CPU`);
 }
 
-// ---- 4. parse and check -------------------------------------------------------------------
-{
-  const n = 100_000;
+/** n statements: two objects, one process, then writes, reads, expectations, waits and mkcleans in turn. */
+function statementMix(n) {
   const l = ['file f pages 64', 'shmem m pages 64', 'process p', 'mmap p f at 0x10000000 pages 64 shared rw as a', 'mmap p m at 0x20000000 pages 64 shared rw as b'];
   const kinds = (i) => [`write p a[${i % 64}]`, `read p b[${i % 64}]`, `expect pte p a[${i % 64}] present`, `wait 1ms`, `mkclean f[${i % 64}]`][i % 5];
   while (l.length < n) l.push(kinds(l.length));
-  const text = l.join('\n') + '\n';
+  return l.join('\n') + '\n';
+}
+
+// ---- 4. parse and check -------------------------------------------------------------------
+{
+  const n = 100_000;
+  const text = statementMix(n);
   write('statements-100k.mms', text);
   const ps = [], cs = [], rs = [];
   let diags = 0;
@@ -176,6 +181,25 @@ const Ns = QUICK ? [20_000, 100_000] : [200_000, 1_000_000];
   const pc = best(ps.map((p, i) => p + cs[i]));
   results.figures.parseCheck = { statements: n, cpuMs: pc, parseCpuMs: best(ps), checkCpuMs: best(cs), runCpuMs: best(rs), diagnostics: diags };
   console.log(`4. parse + check of a generated ${n.toLocaleString('en')}-statement scenario: ${fmt(pc, 0)} ms CPU (${fmt(pc / 1000, 3)} of the 1 s budget; parse ${fmt(best(ps), 0)} ms, check ${fmt(best(cs), 0)} ms; ${diags} diagnostics). The engine run of it (runScenario, which checks again): ${fmt(best(rs), 0)} ms CPU`);
+}
+
+// ---- 4b. parse + check scale linearly; fork shares labels -----------------------------------
+// (Moved here from the unit tests, which assert no timings.) The ratio of parse + check CPU
+// time at 100,000 and 10,000 statements of figure 4's mix is near 10 when the work is linear;
+// quadratic work would give ~100. 4,000 forks with 4,000 labels against 400 labels: about 1
+// when fork shares the parent's label tree; copying it at each fork would make it ~10.
+{
+  const forks = (labels) => {
+    const l = ['process a'];
+    for (let i = 0; i < labels; i++) l.push(`mmap a anon at ${0x10000 * (i + 1)} pages 1 private rw as l${i}`);
+    for (let i = 0; i < 4000; i++) l.push(`fork a as c${i}`, `read c${i} l${i % labels}[0]`);
+    return l.join('\n') + '\n';
+  };
+  const frontEnd = (text) => best(Array.from({ length: RUNS }, () => cpu(() => lib.check(lib.parse(text).scenario, {})).ms));
+  const [small, large] = [frontEnd(statementMix(10_000)), frontEnd(statementMix(100_000))];
+  const [few, many] = [frontEnd(forks(400)), frontEnd(forks(4000))];
+  results.figures.frontEndScaling = { cpuMs10k: small, cpuMs100k: large, ratio: large / small, forks400LabelsMs: few, forks4000LabelsMs: many, forkRatio: many / few };
+  console.log(`4b. parse + check: 10,000 statements ${fmt(small, 0)} ms, 100,000 ${fmt(large, 0)} ms CPU → ratio ${fmt(large / small, 1)} (linear ≈ 10); 4,000 forks with 400 labels ${fmt(few, 0)} ms, with 4,000 labels ${fmt(many, 0)} ms → ratio ${fmt(many / few, 2)} (shared label tree ≈ 1)`);
 }
 
 // ---- 5. time travel -----------------------------------------------------------------------

@@ -75,8 +75,9 @@ function invalid_mkclean_vma(vma: Vma): boolean { return !vma.has(VM_SHARED); }
 /** struct rmap_walk_control, as far as the model's users need it */
 interface Rwc {
   rmapOne(vma: Vma, address: number): boolean;
-  invalidVma?(vma: Vma): boolean;
-  skipReason?: string;
+  invalidVma(vma: Vma): boolean;
+  /** why invalidVma() skipped a VMA (shown in the walk) */
+  skipReason: string;
 }
 
 // mm/rmap.c: __rmap_walk_file() (6.15+; before: the body of rmap_walk_file()): every VMA
@@ -86,7 +87,7 @@ function __rmap_walk_file(k: Kernel, mapping: AddressSpace, pgoff: number, nrPag
   mapping.iMmap.forEachOverlap(pgoff, pgoff + nrPages - 1, (vma) => {
     const address = vma_address(vma, pgoff, nrPages);
     if (address === EFAULT) throw new Error('engine BUG: vma_address() returned -EFAULT for a VMA the i_mmap walk yielded');
-    if (rwc.invalidVma?.(vma)) { k.tr.walkSkip(vma.mm.pid, vma.id, vma.label, rwc.skipReason ?? 'invalid_vma'); return true; }
+    if (rwc.invalidVma(vma)) { k.tr.walkSkip(vma.mm.pid, vma.id, vma.label, rwc.skipReason); return true; }
     k.tr.walkVisit(vma.mm.pid, vma.id, vma.label, address);
     return rwc.rmapOne(vma, address);
   });
@@ -105,7 +106,8 @@ export function folioMkclean(k: Kernel, pfn: number, api: 'folio_mkclean' | 'pag
   let cleaned = 0;
   try {
     if (mm.mapcount[pfn] <= 0) { k.tr.call('folio_mkclean: !folio_mapped(), no walk'); return 0; }
-    const mapping = mapId > 0 ? k.objects.get(mapId) : undefined; // folio_mapping(): NULL for anon
+    // folio_mapping(): NULL for anon (page->mapping < 0, an anon_vma) and for none (0): no object has such an id
+    const mapping = k.objects.get(mapId);
     if (!mapping) { k.tr.call('folio_mkclean: folio_mapping() == NULL, no walk'); return 0; }
     // rmap_walk() → rmap_walk_file(): pgoff = folio->index, nr = folio_nr_pages() = 1
     k.tr.call('rmap_walk_file');

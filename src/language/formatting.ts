@@ -1,22 +1,42 @@
 // Formatting of a .mms scenario: one space between words, the first two columns aligned
 // within each run of consecutive lines of the same statement (`mmap xorg` / `mmap app `),
 // trailing comments aligned within each paragraph, comment-only lines kept as written
-// (without indentation). Idempotent: formatting formatted text changes nothing.
+// (without indentation). Idempotent: formatting formatted text changes nothing. Only the
+// blanks the lexer skips are touched, so the parsed scenario is the same before and after.
+
+import { isSpace, splitLines } from './lexer';
 
 interface Line { code: string[]; comment?: string; blank: boolean }
+
+/** The words of `text` split at the blanks the lexer skips (no other character is touched). */
+function words(text: string): string[] {
+  const out: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const blank = i === text.length || isSpace(text.charCodeAt(i));
+    if (blank && start >= 0) { out.push(text.slice(start, i)); start = -1; }
+    else if (!blank && start < 0) start = i;
+  }
+  return out;
+}
+
+function trimEndBlanks(text: string): string {
+  let end = text.length;
+  while (end > 0 && isSpace(text.charCodeAt(end - 1))) end--;
+  return text.slice(0, end);
+}
 
 function splitLine(raw: string): Line {
   const hash = raw.indexOf('#');
   const codeText = hash >= 0 ? raw.slice(0, hash) : raw;
-  const comment = hash >= 0 ? raw.slice(hash).trimEnd() : undefined;
-  const code = codeText.trim().split(/\s+/).filter((s) => s.length);
+  const comment = hash >= 0 ? trimEndBlanks(raw.slice(hash)) : undefined;
+  const code = words(codeText);
   return { code, comment, blank: !code.length && comment === undefined };
 }
 
-/** The statement a line starts (`expect pte` counts as one word for grouping). */
+/** The statement a line of code starts (`expect pte` counts as one word for grouping). */
 function groupKey(code: string[]): string {
-  if (!code.length) return '';
-  return code[0] === 'expect' ? `expect ${code[1] ?? ''}` : code[0];
+  return code[0] === 'expect' ? `expect ${code[1]}` : code[0];
 }
 
 /** How many leading columns are aligned in a group keyed by `key`. */
@@ -29,8 +49,7 @@ export interface FormatOptions { /** minimum gap between code and a trailing com
 export function formatScenario(text: string, opts: FormatOptions = {}): string {
   const gap = opts.commentGap ?? 2;
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const rawLines = text.split(/\r\n|\n|\r/);
-  const lines = rawLines.map(splitLine);
+  const lines = splitLines(text).map(splitLine);
   const out: string[] = new Array(lines.length);
 
   // 1. code columns, per run of lines of the same statement kind
@@ -41,16 +60,15 @@ export function formatScenario(text: string, opts: FormatOptions = {}): string {
     let j = i;
     while (j < lines.length && lines[j].code.length && groupKey(lines[j].code) === key) j++;
     const cols = alignedColumns(key);
-    if (j - i > 1) {
-      const widths: number[] = [];
-      for (let k = i; k < j; k++) {
-        const c = lines[k].code;
-        for (let col = 0; col < Math.min(cols, c.length - 1); col++) widths[col] = Math.max(widths[col] ?? 0, c[col].length);
-      }
-      for (let k = i; k < j; k++) {
-        const c = lines[k].code;
-        codeText[k] = c.map((word, col) => (col < c.length - 1 && col < cols ? word.padEnd(widths[col]) : word)).join(' ');
-      }
+    // (a run of one line is aligned with itself: unchanged)
+    const widths: number[] = [];
+    for (let k = i; k < j; k++) {
+      const c = lines[k].code;
+      for (let col = 0; col < Math.min(cols, c.length - 1); col++) widths[col] = Math.max(widths[col] ?? 0, c[col].length);
+    }
+    for (let k = i; k < j; k++) {
+      const c = lines[k].code;
+      codeText[k] = c.map((word, col) => (col < c.length - 1 && col < cols ? word.padEnd(widths[col]) : word)).join(' ');
     }
     i = j;
   }
@@ -64,8 +82,8 @@ export function formatScenario(text: string, opts: FormatOptions = {}): string {
     for (let k = i; k < j; k++) if (lines[k].code.length && lines[k].comment !== undefined) col = Math.max(col, codeText[k].length + gap);
     for (let k = i; k < j; k++) {
       const l = lines[k];
-      if (!l.code.length) out[k] = l.comment ?? '';
-      else if (l.comment === undefined) out[k] = codeText[k];
+      if (l.comment === undefined) out[k] = codeText[k];
+      else if (!l.code.length) out[k] = l.comment; // a comment line, kept at column 0
       else out[k] = codeText[k].padEnd(col) + l.comment;
     }
     i = j;

@@ -108,7 +108,8 @@ function isWordStart(c: number): boolean { return isLetter(c) || c === 95 /* _ *
 function isWordPart(c: number): boolean { return isLetter(c) || isDigit(c) || c === 95 || c === 45 /* - */; }
 /** characters that continue a number-like run (a number glued to letters is one bad token) */
 function isNumberPart(c: number): boolean { return isLetter(c) || isDigit(c) || c === 95; }
-function isSpace(c: number): boolean {
+/** The blanks between tokens (what the formatter may collapse). */
+export function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 11 || c === 12 || c === 0xfeff /* BOM */;
 }
 

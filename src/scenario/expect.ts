@@ -82,23 +82,27 @@ function expectPte(st: RunState, e: Extract<Expectation, { kind: 'expect_pte' }>
   return pass('PTE flags hold');
 }
 
+// A none PTE has no flag set and PFN 0, which is no page's PFN (pfn_valid(0) is false in the
+// model, and no object page has PFN 0): the bit tests and the PFN comparisons are false for
+// it without a separate check, except `pfn 0`.
 function pteFlagHolds(st: RunState, f: PteFlag, flags: number, pfn: number): [boolean, string] {
   const none = pte_none(flags, pfn);
   switch (f.kind) {
     case 'none': return [none, 'none'];
-    case 'present': return [!none && pte_present(flags), 'present'];
-    case 'write': return [!none && pte_write(flags), 'write'];
-    case 'dirty': return [!none && pte_dirty(flags), 'dirty'];
-    case 'young': return [!none && pte_young(flags), 'young'];
-    case 'softdirty': return [!none && pte_soft_dirty(flags), 'softdirty'];
-    case 'special': return [!none && pte_special(flags), 'special'];
+    case 'present': return [pte_present(flags), 'present'];
+    case 'write': return [pte_write(flags), 'write'];
+    case 'dirty': return [pte_dirty(flags), 'dirty'];
+    case 'young': return [pte_young(flags), 'young'];
+    case 'softdirty': return [pte_soft_dirty(flags), 'softdirty'];
+    case 'special': return [pte_special(flags), 'special'];
     case 'pfn': return [!none && pfn === f.pfn.value, `pfn ${f.pfn.value}`];
     case 'maps': {
-      if (f.target === 'zero') return [!none && pfn === ZERO_PFN, 'maps zero'];
-      if (f.target === 'anon') return [!none && !pte_special(flags) && st.k.memmap.pfnValid(pfn) && st.k.memmap.folioTestAnon(pfn), 'maps anon'];
+      if (f.target === 'zero') return [pfn === ZERO_PFN, 'maps zero'];
+      // vm_normal_page(): a special PTE maps no struct page, so never an anon folio
+      if (f.target === 'anon') return [!pte_special(flags) && st.k.memmap.pfnValid(pfn) && st.k.memmap.folioTestAnon(pfn), 'maps anon'];
       const obj = st.objects.get(f.target.obj.name);
       const want = obj ? st.k.pfnOf(obj, f.target.index.value) : 0;
-      return [!none && want !== 0 && pfn === want, `maps ${f.target.obj.name}[${f.target.index.value}]`];
+      return [want !== 0 && pfn === want, `maps ${f.target.obj.name}[${f.target.index.value}]`];
     }
   }
 }
@@ -112,7 +116,7 @@ function expectFolio(st: RunState, e: Extract<Expectation, { kind: 'expect_folio
   for (let i = first; i <= last; i++) {
     const where = `${obj.name}[${i}]`;
     const pfn = k.pfnOf(obj, i);
-    const hasPage = pfn !== 0 && mm.pfnValid(pfn);
+    const hasPage = mm.pfnValid(pfn);
     const cached = obj.folioAt(i) !== 0;
     for (const f of e.flags) {
       let holds: boolean, what: string, found: string;

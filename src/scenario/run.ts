@@ -29,6 +29,8 @@ export interface RunOptions {
    * statements), with the engine state; for invariant checks (src/engine/invariants.ts).
    */
   onStep?: (statement: Statement, step: Step, engine: Kernel) => void;
+  /** milliseconds for the maxRunMs budget (Date.now by default; tests pass a counting clock) */
+  clock?: () => number;
 }
 
 
@@ -100,15 +102,16 @@ export function runScenario(scenario: Scenario, parseDiags: Diagnostic[], opts: 
   const statements: (Statement | undefined)[] = [];
   const out = (range: Range, severity: Severity, code: string, message: string) => diags.push({ range, severity, code, message });
   let passed = 0, failed = 0, cancelled = false;
-  const t0 = Date.now();
+  const now = opts.clock ?? Date.now;
+  const t0 = now();
   // Checked by the recorder every 65,536 events, so one huge statement stops in budget too.
-  rec.budget = () => (rec.eventCount > limits.maxEvents ? 'events' : Date.now() - t0 > limits.maxRunMs ? 'time' : undefined);
+  rec.budget = () => (rec.eventCount > limits.maxEvents ? 'events' : now() - t0 > limits.maxRunMs ? 'time' : undefined);
   let n = 0;
   let stopped = false;
   for (const s of scenario.statements) {
     if ((++n & 63) === 0) {
       if (opts.shouldCancel?.()) { cancelled = true; break; }
-      if (Date.now() - t0 > limits.maxRunMs) {
+      if (now() - t0 > limits.maxRunMs) {
         out(s.range, 'error', RUN_CODES.timeBudget, `run stopped here: the scenario took longer than ${limits.maxRunMs} ms (limit maxRunMs)`);
         break;
       }

@@ -1,7 +1,7 @@
 'use strict';
 // Real-VS-Code end-to-end helpers: an isolated code-server (from .cache/, see setup.sh) driven by
 // Debian chromium through playwright-core. Plain CommonJS, no build step.
-// Recipe and pitfalls: /work/shared/docs/vscode-e2e.md; how to run/debug: docs/e2e.md.
+// Recipe and pitfalls: ../shared/docs/vscode-e2e.md (shared/ beside the repository); how to run/debug: docs/e2e.md.
 //
 // Typical suite (one code-server + one browser per suite file):
 //   const e2e = require('../lib');
@@ -232,7 +232,7 @@ function startCodeServer(o) {
     const stop = async () => {
       if (exited) return;
       killGroup(proc.pid, 'SIGTERM');
-      await withTimeout(exitP, 5000, 'code-server SIGTERM').catch(() => {});
+      await withTimeout(exitP, 5000, 'code-server SIGTERM').catch(() => {}); // not a check: shutdown, SIGKILL follows
       killGroup(proc.pid, 'SIGKILL'); // the ext host etc. may outlive the wrapper
       liveGroups.delete(proc.pid);
     };
@@ -396,7 +396,7 @@ async function startSession(opts = {}) {
     log(`${name}: workbench ready in ${timings.workbenchReady} ms (code-server ${server.startMs} ms, chromium ${browser.startMs} ms) — ${runDir}`);
     return session;
   } catch (e) {
-    if (session.page) await screenshot(session.page, `${name}-startup-FAILED`).catch(() => {});
+    if (session.page) await screenshot(session.page, `${name}-startup-FAILED`).catch(() => {}); // not a check: a screenshot of a failure already reported
     await closeSession(session, { failed: true });
     throw e;
   }
@@ -410,10 +410,10 @@ async function closeSession(session, { failed = false } = {}) {
     if (process.env.E2E_TRACE === '1') {
       const trace = path.join(paths.output, 'traces', `${path.basename(session.runDir)}.zip`);
       fs.mkdirSync(path.dirname(trace), { recursive: true });
-      await session.context.tracing.stop({ path: trace }).catch(() => {});
+      await session.context.tracing.stop({ path: trace }).catch(() => {}); // not a check: clean-up
       log(`trace: ${trace} (npx playwright-core show-trace ${trace})`);
     }
-    await withTimeout(session.context.close(), 10_000, 'chromium close').catch(() => {});
+    await withTimeout(session.context.close(), 10_000, 'chromium close').catch(() => {}); // not a check: clean-up
   }
   if (session.server) await session.server.stop();
   if (session.consoleFd !== undefined) { try { fs.closeSync(session.consoleFd); } catch { /* closed */ } session.consoleFd = undefined; }
@@ -451,9 +451,9 @@ function useSession(suite, opts = {}) {
     if (this.currentTest && this.currentTest.state === 'failed') {
       anyFailed = true;
       if (holder.page) {
-        const p = await screenshot(holder.page, `${name}--${slug(this.currentTest.title)}-FAILED`).catch(() => null);
+        const p = await screenshot(holder.page, `${name}--${slug(this.currentTest.title)}-FAILED`).catch(() => null); // not a check: the test already failed
         if (p) log(`failure screenshot: ${p}`);
-        await resetUi(holder.page).catch(() => {}); // so one failure does not cascade into the next tests
+        await resetUi(holder.page).catch(() => {}); // not a check: after a failure, so one failure does not cascade into the next tests
       }
     }
   });
@@ -535,7 +535,7 @@ async function resetUi(page) {
     const dialog = page.locator('.monaco-dialog-box');
     if (await dialog.count()) {
       log(`closing dialog: ${(await dialog.first().innerText()).replace(/\s+/g, ' ').slice(0, 200)}`);
-      await dialog.first().locator('.dialog-close-action, .monaco-button').first().click({ timeout: 2000 }).catch(() => {});
+      await dialog.first().locator('.dialog-close-action, .monaco-button').first().click({ timeout: 2000 }).catch(() => {}); // not a check: resetting the UI after a failure
     }
     await page.keyboard.press('Escape');
   }
@@ -746,7 +746,7 @@ async function setColorTheme(page, label) {
 async function reloadWindow(page) {
   const old = await page.evaluate(() => performance.timeOrigin);
   await runCommand(page, 'Developer: Reload Window');
-  await page.waitForFunction((old) => performance.timeOrigin !== old, old, { timeout: START_TIMEOUT / 2 }).catch(() => {});
+  await page.waitForFunction((old) => performance.timeOrigin !== old, old, { timeout: START_TIMEOUT / 2 }); // the page did reload
   await waitForWorkbench(page);
 }
 

@@ -6,12 +6,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../src/cli';
+import { sharedScenarios } from '../unit/language/helpers';
 
 const repoRoot = path.resolve(__dirname, '../../..');
-function sharedDir(): string | undefined {
-  const cands = [process.env.MMSCOPE_SHARED, path.resolve(__dirname, '../../../..', 'shared'), path.resolve(repoRoot, '..', 'shared')];
-  return cands.find((d) => d && fs.existsSync(path.join(d, 'scenarios')));
-}
 
 function cli(argv: string[]): { code: number; out: string; err: string } {
   let out = '', err = '';
@@ -22,11 +19,11 @@ function cli(argv: string[]): { code: number; out: string; err: string } {
 const mms = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.mms')).sort().map((f) => path.join(dir, f)) : []);
 
 describe('scenarios through mmscope check', () => {
-  const shared = sharedDir();
+  const scenarios = sharedScenarios();
 
   describe('shared acceptance scenarios', function () {
-    if (!shared) { it('shared folder not found (set MMSCOPE_SHARED)'); return; }
-    for (const f of mms(path.join(shared, 'scenarios'))) {
+    it('has the shared scenarios', () => assert.ok(mms(scenarios).length >= 10, `.mms files in ${scenarios}`));
+    for (const f of mms(scenarios)) {
       it(`${path.basename(f)}: exit 0, every expectation holds`, () => {
         const r = cli(['check', f]);
         assert.equal(r.code, 0, r.out + r.err);
@@ -35,7 +32,7 @@ describe('scenarios through mmscope check', () => {
       });
     }
     it('all of them together: exit 0 and 0 failed', () => {
-      const files = mms(path.join(shared, 'scenarios'));
+      const files = mms(scenarios);
       const r = cli(['check', ...files]);
       assert.equal(r.code, 0);
       const m = /^(\d+) passed, 0 failed$/m.exec(r.out);
@@ -44,8 +41,7 @@ describe('scenarios through mmscope check', () => {
   });
 
   describe('invalid scenarios', function () {
-    if (!shared) { it('shared folder not found (set MMSCOPE_SHARED)'); return; }
-    const dir = path.join(shared, 'scenarios', 'invalid');
+    const dir = path.join(scenarios, 'invalid');
     it('broken-syntax.mms: exit 2 with one error on each of lines 4–9 at its exact column', () => {
       const f = path.join(dir, 'broken-syntax.mms');
       const r = cli(['check', f]);
@@ -68,6 +64,7 @@ describe('scenarios through mmscope check', () => {
       assert.match(r.out, new RegExp(`:${line}:1: error: .*6\\.15`));
     });
     it('every invalid scenario exits 2', () => {
+      assert.ok(mms(dir).length >= 2, `.mms files in ${dir}`);
       for (const f of mms(dir)) assert.equal(cli(['check', f]).code, 2, f);
     });
   });

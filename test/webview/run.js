@@ -206,10 +206,23 @@ async function main() {
     await p.close();
   });
 
-  await test('light theme renders (screenshots for review)', async () => {
+  await test('light theme: the page takes the light theme and shows the same address spaces as dark', async () => {
     const s = stepOf(fb.run.rows, 'write x m[0]');
-    const p = await open(server.add('fbdefio-light', fb, 'light'), { selected: s, tab: 'spaces', filter: {}, scrollTop: 0, compare: '' });
+    const st = { selected: s, tab: 'spaces', filter: {}, scrollTop: 0, compare: '' };
+    const p = await open(server.add('fbdefio-light', fb, 'light'), st);
     await p.waitForSelector('.proc');
+    const d = await open(server.add('fbdefio-dark-spaces', fb, 'dark'), st);
+    await d.waitForSelector('.proc');
+    const look = (pg) => pg.evaluate(() => ({
+      cls: document.body.className, bg: getComputedStyle(document.body).backgroundColor, fg: getComputedStyle(document.body).color,
+      procs: [...document.querySelectorAll('.proc')].map((e) => e.textContent.replace(/\s+/g, ' ').trim()),
+    }));
+    const [light, dark] = [await look(p), await look(d)];
+    assert(light.cls.includes('vscode-light') && dark.cls.includes('vscode-dark'), `body classes: ${light.cls} / ${dark.cls}`);
+    assert(light.bg !== dark.bg && light.fg !== dark.fg, `colours follow the theme: ${light.bg} ${light.fg} / ${dark.bg} ${dark.fg}`);
+    assert(light.procs.length > 0, 'address spaces shown');
+    eq(light.procs, dark.procs, 'the same address spaces in both themes');
+    await d.close();
     await p.screenshot({ path: path.join(OUT, 'spaces-light.png') });
     await p.close();
     await page.locator('.tab-spaces').click();

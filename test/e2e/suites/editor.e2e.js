@@ -179,8 +179,10 @@ describe('editor: language features in code-server', function () {
     // the failure message at its line, with expected and actual
     await child.dblclick();
     const peek = s.page.locator('.test-output-peek, .peekview-widget').first();
-    await peek.waitFor({ timeout: 15000 }).catch(() => {});
+    await peek.waitFor({ timeout: 30_000 });
     await e2e.screenshot(s.page, 'editor-testing-failure');
+    const shown = (await peek.innerText()).replace(/\s+/g, ' ');
+    assert.match(shown, /expected p to have taken 5 page faults, found 1/, `the failure peek shows the expected and found counts: ${shown.slice(0, 300)}`);
   });
 
   /**
@@ -286,7 +288,7 @@ describe('editor: language features in code-server', function () {
     const wv = await e2e.webviewFrame(s.page, 'Inspector: latency200.mms');
     await wv.locator('.app[data-detail-run-id]').waitFor({ timeout: 30_000 });
     const panel = s.page.frames().find((f) => f.name() === 'active-frame' && f.parentFrame() && f.url().includes('fake.html')) ??
-      (await (async () => { for (const f of s.page.frames()) { if (await f.$('.app[data-detail-run-id]').catch(() => null)) return f; } return undefined; })());
+      (await (async () => { for (const f of s.page.frames()) { if (await f.$('.app[data-detail-run-id]').catch(() => null)) return f; } return undefined; })()); // not a check: a detached frame is skipped in the search
     assert.ok(panel, 'the inspector webview frame');
     await s.page.locator('.tabs-container .tab', { hasText: 'latency200.mms' }).first().click();
     await e2e.gotoLine(s.page, 100, 1);

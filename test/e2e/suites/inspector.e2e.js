@@ -90,7 +90,7 @@ describe('inspector: the panel beside a scenario', function () {
     // (lib's reloadWindow waits 60 s; a loaded CI box needs longer)
     const old = await s.page.evaluate(() => performance.timeOrigin);
     await e2e.runCommand(s.page, 'Developer: Reload Window');
-    await s.page.waitForFunction((old) => performance.timeOrigin !== old, old, { timeout: 60_000 }).catch(() => {});
+    await s.page.waitForFunction((old) => performance.timeOrigin !== old, old, { timeout: 120_000 }); // the page did reload
     await e2e.waitForWorkbench(s.page, { timeout: 180_000 });
     await e2e.tab(s.page, TAB).first().waitFor({ timeout: 60_000 });
     await frame();

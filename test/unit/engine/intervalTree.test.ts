@@ -335,5 +335,69 @@ describe('IntervalTree (vma_interval_tree / anon_vma_interval_tree emulation)', 
       assert.deepEqual(names(t.iter(5, 8)), []); // gap between n0 and n1
       assert.ok(t.debugVisited < 200, `visited ${t.debugVisited} nodes`);
     });
+
+    it('counts the nodes a query examines: at least the k it yields; past every interval, the root only', () => {
+      const t = newTree();
+      for (let i = 0; i < 64; i++) t.insert(mk(`n${i}`, i * 10, i * 10 + 3));
+      t.debugVisited = 0;
+      assert.equal(names(t.iter(100, 133)).length, 4);
+      assert.ok(t.debugVisited >= 4 && t.debugVisited < 64, `visited ${t.debugVisited} nodes`);
+      t.debugVisited = 0;
+      let k = 0;
+      t.forEachOverlap(0, 640, () => void k++);
+      assert.equal(k, 64);
+      assert.ok(t.debugVisited >= 64 && t.debugVisited < 64 * 3, `visited ${t.debugVisited} nodes`);
+      // iter_first's fast path: the root's subtree_last is below `first`
+      t.debugVisited = 0;
+      assert.deepEqual(names(t.iter(700, 800)), []);
+      assert.equal(t.debugVisited, 1);
+    });
+  });
+
+  describe('checkInvariants (CONFIG_DEBUG_VM_RB-style checks) and refused intervals', () => {
+    /** A fresh tree of 8 nodes, its nodes reachable for corruption (the test reaches inside on purpose). */
+    const tree = () => {
+      const t = newTree();
+      const vs = Array.from({ length: 8 }, (_, i) => ({ name: `v${i}`, start: i * 2, last: i * 2 + 1 }));
+      for (const v of vs) t.insert(v);
+      t.checkInvariants();
+      type N = { left: N | null; right: N | null; parent: N | null; prio: number; subtreeLast: number; start: number; value: V };
+      const inner = t as unknown as { root: N; nodes: Map<V, N> };
+      return { t, vs, inner, node: (v: V) => inner.nodes.get(v)! };
+    };
+    it('a sound tree passes, after inserts, insert_after and removals', () => {
+      const { t, vs } = tree();
+      t.insertAfter(mk('w', 4, 9), vs[2]);
+      t.remove(vs[5]);
+      assert.doesNotThrow(() => t.checkInvariants());
+    });
+    it('each corruption is reported by name', () => {
+      const cases: [string, (x: ReturnType<typeof tree>) => void][] = [
+        ['IntervalTree: bad parent link', ({ inner }) => { const c = inner.root.left ?? inner.root.right!; c.parent = null; }],
+        ['IntervalTree: heap order broken', ({ inner }) => { const c = inner.root.left ?? inner.root.right!; c.prio = inner.root.prio + 1; }],
+        ['IntervalTree: stale subtreeLast', ({ inner }) => { inner.root.subtreeLast += 1; }],
+        ['IntervalTree: node map out of sync', ({ inner, vs }) => { inner.nodes.set(vs[0], inner.nodes.get(vs[1])!); }],
+        ['IntervalTree: size mismatch', ({ inner }) => { inner.nodes.set(mk('ghost', 0, 0), inner.root); }],
+        ['IntervalTree: bounds changed while in the tree', ({ vs }) => { (vs[3] as { start: number }).start = 7; }],
+        ['IntervalTree: bounds changed while in the tree', ({ vs }) => { (vs[3] as { last: number }).last = 99; }],
+        ['IntervalTree: in-order starts not sorted', ({ inner }) => {
+          // the leftmost node starts after the rightmost (its value and cached bounds agree)
+          let l = inner.root; while (l.left) l = l.left;
+          let r = inner.root; while (r.right) r = r.right;
+          (l as { start: number }).start = (l.value as { start: number }).start = r.start + 1;
+        }],
+      ];
+      for (const [msg, corrupt] of cases) {
+        const x = tree();
+        corrupt(x);
+        assert.throws(() => x.t.checkInvariants(), (e: Error) => e.message === msg || assert.fail(`${msg}: got ${e.message}`));
+      }
+    });
+    it('an interval that ends before it starts is refused, naming it', () => {
+      const t = newTree();
+      assert.throws(() => t.insert(mk('bad', 5, 3)), /^Error: IntervalTree: bad interval \[5, 3\]$/);
+      t.insert(mk('one', 5, 5));
+      assert.equal(t.size, 1);
+    });
   });
 });

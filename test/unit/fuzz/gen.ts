@@ -1,5 +1,5 @@
 // Scenario generators for the fuzz and property tests (fast-check). Scenarios are built
-// from the grammar of language v1 (/work/shared/spec/scenario-language.md) over a small
+// from the grammar of language v1 (../shared/spec/scenario-language.md) over a small
 // pool of names, so that most statements refer to things that exist and the engine is
 // exercised deeply; then optionally mutated at the token and at the byte level.
 

@@ -50,9 +50,33 @@ describe('resource limits: refused at their line', function () {
     assert.equal(r.exitStatus, 2);
   });
 
-  it('a read over millions of device pages stops at its line with a small time budget (MMS605)', () => {
-    const text = 'pfnmap d pages 4000000\nprocess p\nmmap p d at 0x10000000 pages 4000000 shared rw as m\nread p m[0..3999999]\n';
-    const r = runText(text, { limits: { maxRunMs: 20 } });
-    assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.range.start.line}:${d.code}`), ['3:MMS605']);
+  // The time budget is read from a clock the test controls: one simulated millisecond per
+  // reading, so where the run stops depends on how often it looks, never on the machine.
+  const countingClock = () => { let t = 0; return () => t++; };
+
+  it('a read over millions of device pages stops inside its statement when the time budget runs out (MMS605)', () => {
+    const text = 'pfnmap d pages 4000000\nprocess p\nmmap p d at 0x10000000 pages 4000000 shared rw as m\nread p m[0..3999999]\nexpect faults p 0\n';
+    // the recorder looks at the budget every 65,536 events: the 11th look is past 10 ms
+    const r = runText(text, { limits: { maxRunMs: 10 }, clock: countingClock() });
+    const errs = r.diagnostics.filter((d) => d.severity === 'error');
+    assert.deepEqual(errs.map((d) => `${d.range.start.line}:${d.code}`), ['3:MMS605']);
+    assert.equal(errs[0].message, 'run stopped in this statement: the scenario took longer than 10 ms (limit maxRunMs)');
+    assert.equal(r.exitStatus, 2);
+  });
+
+  it('a long run of cheap statements stops at the statement where the budget ran out (MMS605, checked every 64 statements)', () => {
+    const text = ['process p', ...Array.from({ length: 300 }, (_, i) => `process q${i}`)].join('\n');
+    // readings: 0 at the start, then 1, 2, ... at statements 64, 128, ...: the 3rd check (statement 192) is past 2 ms
+    const r = runText(text, { limits: { maxRunMs: 2 }, clock: countingClock() });
+    const errs = r.diagnostics.filter((d) => d.severity === 'error');
+    assert.deepEqual(errs.map((d) => `${d.range.start.line}:${d.code}`), ['191:MMS605']);
+    assert.equal(errs[0].message, 'run stopped here: the scenario took longer than 2 ms (limit maxRunMs)');
+  });
+
+  it('the same scenarios with a budget that is not exceeded run to the end', () => {
+    const text = ['process p', ...Array.from({ length: 300 }, (_, i) => `process q${i}`)].join('\n');
+    const r = runText(text, { limits: { maxRunMs: 1000 }, clock: countingClock() });
+    assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error'), []);
+    assert.equal(r.steps.length, 301);
   });
 });

@@ -71,6 +71,16 @@ export function sharedDir(): string {
   return process.env.MMSCOPE_SHARED ?? path.join(dir, '..', 'shared');
 }
 
+/**
+ * The shared acceptance scenarios' folder. It must exist: a missing folder is an error at
+ * load time (every test file that reads it fails), never a suite that quietly has no tests.
+ */
+export function sharedScenarios(): string {
+  const dir = path.join(sharedDir(), 'scenarios');
+  if (!fs.existsSync(dir)) throw new Error(`the shared scenarios are not at ${dir}: put shared/ beside the repository or set MMSCOPE_SHARED`);
+  return dir;
+}
+
 export function fmt(d: Diagnostic): string {
   return `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.code} ${d.message}`;
 }

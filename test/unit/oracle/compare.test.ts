@@ -5,7 +5,7 @@ import { strict as assert } from 'assert';
 import { parse } from '../../../src/language/parser';
 import { translateScenario } from '../../../src/oracle/translate';
 import type { OraclePage, OracleScenarioResult, OracleStepResult } from '../../../src/oracle/results';
-import { captureEngine, compareScenario, formatComparison, pageCode, withFbDelay } from '../../../src/oracle/compare';
+import { captureEngine, compareScenario, formatComparison, pageCode, stepVerdicts, summaryLine, withFbDelay } from '../../../src/oracle/compare';
 
 const FORK = `process p
 mmap p anon at 0x1000000 pages 2 private rw as heap
@@ -164,6 +164,116 @@ describe('oracle comparison (engine vs real kernel)', () => {
     assert.deepEqual(w.changed.map((c) => c.from), [20]);
     assert.equal((scenario.statements[0] as { delay?: { ms: number } }).delay!.ms, 20);
     assert.equal((w.scenario.statements[0] as { delay?: { ms: number } }).delay!.ms, 48);
+  });
+});
+
+describe('the comparison table and summary (docs/real-kernel.md, "Comparison")', () => {
+  // the rows up to the fork, the same for both kernels below
+  const UNTIL_FORK = [
+    'line  statement                          value              engine                   kernel                   verdict',
+    'L1    process p                                                                                               not-observable (nothing user space can see changes at this statement)',
+    'L2    mmap p anon at 0x1000000 pages 2 …                                                                      not-observable (nothing user space can see changes at this statement)',
+    'L3    write p heap[0]                    faults p           +1 (=1)                  +1 (=1)                  agree',
+    '                                         signal p           none                     none                     agree',
+    '                                         p heap[0..1]       Axsm1 -s                 Axsm1 -s                 agree',
+    'L4    fork p as c                        p heap[0..1]       Asm2 -s                  Asm2 -s                  agree',
+    '                                         c heap[0..1]       Asm2 -s                  Asm2 -s                  agree',
+  ];
+  const table = (over: Parameters<typeof forkRecorded>[0]) => {
+    const b = forkRecorded(over);
+    const c = compareScenario(b.res, captureEngine(b.scenario, b.res, { kernel: '6.1' }), { lines: b.lines });
+    return { c, lines: formatComparison(c), summary: summaryLine(c) };
+  };
+  it('a kernel that behaves like the engine: every row, value and verdict of the table', () => {
+    const t = table({});
+    assert.deepEqual(t.lines, [
+      ...UNTIL_FORK,
+      'L5    write c heap[0]                    faults c           +1 (=1)                  +1 (=1)                  agree',
+      '                                         signal c           none                     none                     agree',
+      '                                         p heap[0..1]       Axsm1 -s                 Axsm1 -s                 agree',
+      '                                         c heap[0..1]       Axsm1 -s                 Axsm1 -s                 agree',
+      'L6    expect faults c 1                  faults expect      pass                     pass faults 1:ok         agree',
+      'L7    read p heap[1]                     faults p           +1 (=2)                  +1 (=2)                  agree',
+      '                                         signal p           none                     none                     agree',
+      '                                         p heap[0..1]       Axsm1 Zs                 Axsm1 Zs                 agree',
+      '                                         c heap[0..1]       Axsm1 -s                 Axsm1 -s                 agree',
+    ]);
+    assert.equal(t.summary, 't.mms: 5 agree, 0 differ, 2 not observable (engine as 6.1)');
+  });
+  it('a kernel that did not copy on write: the differing fields of each page, the identity of its page, the failed expectation', () => {
+    const t = table({ cWriteFaults: 0, cPfn: 100 });
+    assert.deepEqual(t.lines, [
+      ...UNTIL_FORK,
+      'L5    write c heap[0]                    faults c           +1 (=1)                  +0 (=0)                  differ',
+      '                                         signal c           none                     none                     agree',
+      '                                         p heap[0..1]       Axsm1 -s                 Asm2 -s                  differ ([0] exclusive: engine 1, kernel 0; [0] mapcount: engine 1, kernel 2)',
+      '                                         c heap[0..1]       Axsm1 -s                 Asm2 -s                  differ ([0] exclusive: engine 1, kernel 0; [0] mapcount: engine 1, kernel 2; [0] page identity: engine a new page, kernel same page as L3 p heap[0])',
+      'L6    expect faults c 1                  faults expect      pass                     fail faults 1:FAIL(0)    differ',
+      'L7    read p heap[1]                     faults p           +1 (=2)                  +1 (=2)                  agree',
+      '                                         signal p           none                     none                     agree',
+      '                                         p heap[0..1]       Axsm1 Zs                 Axsm1 Zs                 agree',
+      '                                         c heap[0..1]       Axsm1 -s                 Axsm1 -s                 differ ([0] page identity: engine same page as L5 c heap[0], kernel same page as L3 p heap[0])',
+    ]);
+    assert.equal(t.summary, 't.mms: 2 agree, 3 differ, 2 not observable (engine as 6.1)');
+    const v = stepVerdicts(t.c);
+    assert.deepEqual([...v.keys()], [0, 1, 2, 3, 4, 5, 6]);
+    assert.deepEqual([v.get(4)!.verdict, v.get(4)!.values.map((x) => `${x.field} ${x.subject}: ${x.verdict}`)],
+      ['differ', ['faults c: differ', 'signal c: agree', 'pages p heap[0..1]: differ', 'pages c heap[0..1]: differ']]);
+    assert.deepEqual([v.get(0)!.verdict, v.get(0)!.reason], ['not-observable', 'nothing user space can see changes at this statement']);
+  });
+  it('engine fb delay in the summary; a signal the engine did not raise differs', () => {
+    const b = forkRecorded({});
+    b.res.steps[6].lastSignal = { p: 'SIGSEGV', c: null };
+    const eng = captureEngine(b.scenario, b.res, { kernel: '6.1', fbDelayMs: 48 });
+    const c = compareScenario(b.res, eng, { lines: b.lines });
+    const sig = c.steps[6].values.find((x) => x.field === 'signal')!;
+    assert.deepEqual([sig.engine, sig.kernel, sig.verdict], ['none', 'SIGSEGV', 'differ']);
+    assert.equal(summaryLine(c), 't.mms: 4 agree, 1 differ, 2 not observable (engine as 6.1, fb delay 48 ms)');
+  });
+});
+
+describe('the comparison rules at their edges (docs/real-kernel.md, "Comparison")', () => {
+  const compare = (b: ReturnType<typeof blank>, fbDelayMs?: number) =>
+    compareScenario(b.res, captureEngine(b.scenario, b.res, { kernel: '6.1', fbDelayMs }), { lines: b.lines });
+
+  it('a step the real kernel did not run, one the engine did not capture, one without a trigger: not observable, each with its reason', () => {
+    const b = forkRecorded({});
+    b.res.steps[2].status = 'not-run';
+    b.res.steps[1].observable = 'no'; b.res.steps[1].reason = undefined;
+    const eng = captureEngine(b.scenario, b.res, { kernel: '6.1' });
+    eng.steps[6].captured = false;
+    const c = compareScenario(b.res, eng, { lines: b.lines });
+    assert.deepEqual([1, 2, 6].map((i) => [c.steps[i].verdict, c.steps[i].reason, c.steps[i].values.length]), [
+      ['not-observable', 'no user-space trigger: not observable', 0],
+      ['not-observable', 'not run on the real kernel', 0],
+      ['not-observable', 'the engine did not run this statement', 0],
+    ]);
+  });
+
+  it('an expectation the kernel could not observe: not observable, with the reasons of its flags', () => {
+    const b = forkRecorded({});
+    b.res.steps[5].expectation = { verdict: 'not-observable', checks: [
+      { subject: 'c', flag: 'faults 1', verdict: 'not-observable', reason: 'first reason' },
+      { subject: 'c', flag: 'faults 1', verdict: 'not-observable', reason: 'second reason' }] };
+    const v = compare(b).steps[5].values.find((x) => x.subject === 'expect')!;
+    assert.deepEqual(v, { subject: 'expect', field: 'faults', engine: 'pass', kernel: 'not-observable faults 1:n/o faults 1:n/o', verdict: 'not-observable', reason: 'first reason; second reason' });
+  });
+
+  it('fb_defio: an access is compared below 30 ms and from 100 ms after an arming write, not in between', () => {
+    const text = 'fbdev fb pages 2 backing vmalloc delay 50ms\nprocess x\nmmap x fb at 0x7f0000000000 pages 2 shared rw as m\nwrite x m[0]\nwait 1ms\nread x m[0]\n';
+    const verdictAt = (ms: number) => {
+      const b = blank(text);
+      const fbacc = (write: boolean, faults: number, at: number) => ({ ...acc('x', 0, write, faults, at), label: 'm', addr: 0x7f0000000000 });
+      const pg = { ...page('x', 0), label: 'm', addr: 0x7f0000000000, present: true, file: true, exclusive: true, pfn: 9, pfnId: 1 };
+      b.res.steps[3].accesses = [fbacc(true, 1, 10)]; b.res.steps[3].faults = { x: 1 }; b.res.steps[3].pages = [pg];
+      b.res.steps[5].accesses = [fbacc(false, 0, 10 + ms)]; b.res.steps[5].faults = { x: 1 }; b.res.steps[5].pages = [pg];
+      const f = compare(b, 48).steps[5].values.find((x) => x.field === 'faults')!;
+      return `${f.verdict}${f.reason ? `: ${f.reason}` : ''}`;
+    };
+    assert.equal(verdictAt(29), 'agree');
+    assert.equal(verdictAt(30), 'not-observable: timing window: 30 ms after an arming write (the 48 ms deferred work may or may not have run; compared only below 30 ms or from 100 ms)');
+    assert.equal(verdictAt(99), 'not-observable: timing window: 99 ms after an arming write (the 48 ms deferred work may or may not have run; compared only below 30 ms or from 100 ms)');
+    assert.equal(verdictAt(100), 'agree');
   });
 });
 

@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { gunzipSync } from 'zlib';
 import { S_IFCHR, S_IFDIR, S_IFREG, readCpio, writeCpio, writeCpioGz } from '../../../src/oracle/cpio';
+import { requireTool } from './tools';
 
 describe('oracle cpio writer (newc, as the initramfs unpacker reads it)', () => {
   it('writes the 110-byte ASCII header, NUL-terminated name and data, each padded to 4 bytes', () => {
@@ -42,7 +43,7 @@ describe('oracle cpio writer (newc, as the initramfs unpacker reads it)', () => 
   });
 
   it('GNU cpio lists and extracts it', function () {
-    try { execFileSync('cpio', ['--version'], { stdio: 'ignore' }); } catch { this.skip(); }
+    requireTool('cpio', 'cpio');
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cpio-test-'));
     const arc = path.join(tmp, 'a.cpio');
     fs.writeFileSync(arc, writeCpio([{ name: 'oracle', mode: S_IFREG | 0o755, data: Buffer.from('#!/bin/sh\n') }]));

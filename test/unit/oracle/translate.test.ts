@@ -2,13 +2,15 @@
 // records afterwards, and what it refuses to fake.
 
 import { strict as assert } from 'assert';
-import { execFileSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Range, Scenario, Statement } from '../../../src/language/ast';
 import { parse } from '../../../src/language/parser';
 import { buildProgram, translateScenario, type OracleTranslation } from '../../../src/oracle/translate';
+import { sharedScenarios } from '../language/helpers';
+import { requireTool } from './tools';
 
 function tr(text: string, name = 'test'): OracleTranslation {
   const { scenario } = parse(text.split('\n').map(l => l.trim()).join('\n'));
@@ -269,17 +271,17 @@ describe('oracle translator (scenario -> C)', () => {
   });
 
   it('the C of every shared scenario compiles against oracle.h', function () {
-    let gcc = true;
-    try { execFileSync('gcc', ['--version'], { stdio: 'ignore' }); } catch { gcc = false; }
-    const dir = path.join(__dirname, '../../../../../shared/scenarios');
-    if (!gcc || !fs.existsSync(dir)) this.skip();
+    requireTool('gcc', 'gcc libc6-dev');
+    const dir = sharedScenarios();
     this.timeout(60000);
     const files = fs.readdirSync(dir).filter(f => f.endsWith('.mms'));
     const ts = files.map((f, i) => translateScenario(parse(fs.readFileSync(path.join(dir, f), 'utf8')).scenario, { name: f, index: i }));
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'oracle-c-'));
     const src = path.join(tmp, 'gen.c');
     fs.writeFileSync(src, buildProgram(ts));
-    execFileSync('gcc', ['-fsyntax-only', '-Wall', '-Werror', '-Wno-unused-function', '-I', path.join(__dirname, '../../../../scripts/oracle'), src]);
+    assert.ok(ts.length >= 10, `${ts.length} shared scenarios translated`);
+    const cc = spawnSync('gcc', ['-fsyntax-only', '-Wall', '-Werror', '-Wno-unused-function', '-I', path.join(__dirname, '../../../../scripts/oracle'), src], { encoding: 'utf8' });
+    assert.equal(cc.status, 0, `gcc: ${cc.stderr}`);
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 });

@@ -6,9 +6,10 @@ import { TraceIndex } from '../../../src/scenario/timeTravel';
 import { TraceCursor, TraceRecorder, type TraceEvent } from '../../../src/scenario/trace';
 import { PG_locked, PG_readahead, PG_allocated } from '../../../src/engine/memmap';
 import type { Kernel } from '../../../src/engine/kernel';
+import { sharedScenarios } from '../language/helpers';
 
-const SCEN = '/work/shared/scenarios';
-const shared = fs.existsSync(SCEN) ? fs.readdirSync(SCEN).filter((f) => f.endsWith('.mms')).sort() : [];
+const SCEN = sharedScenarios();
+const shared = fs.readdirSync(SCEN).filter((f) => f.endsWith('.mms')).sort();
 
 interface Snap { ptes: Map<string, [number, number]>; folios: Map<number, [number, number, number]>; vmas: Map<number, string> }
 
@@ -69,6 +70,7 @@ function check(text: string, name: string, checkpointEvents: number): void {
 }
 
 describe('time travel (TraceIndex) against the live engine at each step', () => {
+  it('has the shared scenarios to replay', () => assert.ok(shared.length >= 5, `${shared.length} .mms files in ${SCEN}`));
   for (const f of shared) {
     it(f, () => check(fs.readFileSync(path.join(SCEN, f), 'utf8'), f, 5));
   }
