@@ -11,8 +11,9 @@ export class LspClient {
   readonly proc: ChildProcessWithoutNullStreams;
   stderr = '';
 
-  constructor(cli: string) {
-    this.proc = spawn(process.execPath, [cli, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `serverModule`: a compiled module exporting startStdioServer() (src/lsp/server.ts). */
+  constructor(serverModule: string) {
+    this.proc = spawn(process.execPath, ['-e', `require(${JSON.stringify(serverModule)}).startStdioServer()`], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stderr.on('data', (d) => { this.stderr += d; });
     this.proc.stdout.on('data', (d: Buffer) => { this.buf = Buffer.concat([this.buf, d]); this.drain(); });
   }

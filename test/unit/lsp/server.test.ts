@@ -3,7 +3,9 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { LspClient } from './lspClient';
 
-const CLI = path.resolve(__dirname, '../../../../dist/cli.js');
+// the server as compiled with the tests (out/src/lsp/server.js); `mmscope lsp` loads the same
+// code from its bundle, and test/e2e/suites/neovim.e2e.js runs that bundle in Neovim
+const SERVER = path.resolve(__dirname, '../../../src/lsp/server.js');
 const URI = 'file:///tmp/lsp-test.mms';
 const TEXT = [
   'file f pages 4',
@@ -17,11 +19,11 @@ const TEXT = [
 
 interface PublishParams { uri: string; version?: number; diagnostics: { range: { start: { line: number } }; code: string; severity: number; message: string }[] }
 
-describe('mmscope lsp --stdio: the language server an editor talks to', function () {
+describe('the language server (mmscope lsp --stdio) an editor talks to', function () {
   this.timeout(30_000);
   let c: LspClient;
   before(async () => {
-    c = new LspClient(CLI);
+    c = new LspClient(SERVER);
     const init = await c.request<{ capabilities: Record<string, unknown> }>('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { kernel: '6.15' } });
     for (const cap of ['hoverProvider', 'completionProvider', 'definitionProvider', 'referencesProvider', 'renameProvider', 'documentFormattingProvider', 'documentSymbolProvider', 'codeLensProvider']) {
       assert.ok(init.capabilities[cap], `capability ${cap}`);
