@@ -64,27 +64,18 @@ export function main(argv: string[], write: (s: string) => void = (s) => process
   writeErr: (s: string) => void = (s) => process.stderr.write(s)): number {
   const args = argv.filter((a) => !a.startsWith('--'));
   const flags = new Set(argv.filter((a) => a.startsWith('--')));
-  let kernel: string | undefined;
-  const ki = argv.indexOf('--kernel');
-  if (ki >= 0) {
-    kernel = argv[ki + 1] ?? '';
-    const ai = argv[ki + 1] === undefined ? -1 : args.indexOf(kernel);
+  /** The value after `--name` ('' when it is missing), taken out of the positional arguments. */
+  const option = (name: string): string | undefined => {
+    const i = argv.indexOf(name);
+    if (i < 0) return undefined;
+    const v = argv[i + 1] ?? '';
+    const ai = argv[i + 1] === undefined ? -1 : args.indexOf(v);
     if (ai >= 0) args.splice(ai, 1);
-  }
-  let htmlOut: string | undefined;
-  const hi = argv.indexOf('--html');
-  if (hi >= 0) {
-    htmlOut = argv[hi + 1] ?? '';
-    const ai = argv[hi + 1] === undefined ? -1 : args.indexOf(htmlOut);
-    if (ai >= 0) args.splice(ai, 1);
-  }
-  let oracleFile: string | undefined;
-  const oi = argv.indexOf('--kernel-oracle');
-  if (oi >= 0) {
-    oracleFile = argv[oi + 1] ?? '';
-    const ai = argv[oi + 1] === undefined ? -1 : args.indexOf(oracleFile);
-    if (ai >= 0) args.splice(ai, 1);
-  }
+    return v;
+  };
+  const kernel = option('--kernel');
+  const htmlOut = option('--html');
+  const oracleFile = option('--kernel-oracle');
   if (flags.has('--help') || argv.length === 0) { write(HELP); return argv.length === 0 ? 2 : 0; }
   if (flags.has('--version')) { write('mmscope 0.1.0 (language v1, trace format v1)\n'); return 0; }
   const [cmd, ...files] = args;
