@@ -1,6 +1,6 @@
 // Scenario -> straight-line C for the real-kernel oracle (docs/real-kernel.md).
 //
-// Every statement becomes one *step*. The generated driver (scripts/oracle/oracle.h)
+// Every statement becomes one *step*. The generated driver (src/oracle/guest/oracle.h)
 // runs the steps in scenario order: a step of a process is sent to that process over
 // its pipe and acknowledged (lock-step), a kernel operation with a user-space trigger
 // (fsync, sleep, debugfs) is done by the driver itself. After each step the driver

@@ -10,7 +10,7 @@ export const KERNEL_FB_DELAY_MS = 48;
 /** pages of /dev/fb0 with `-vga std` (bochs-drmdrmfb, 1280x800x32: smem_len 4096000) */
 export const DEFAULT_FB_PAGES = 1000;
 
-/** Limits of the guest side (scripts/oracle/oracle.h, setup.sh's disk, -m 512M). */
+/** Limits of the guest side (src/oracle/guest/oracle.h, setup.sh's disk, -m 512M). */
 export const ORACLE_LIMITS = {
   /** O_MAXP */
   processes: 64,

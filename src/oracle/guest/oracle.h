@@ -95,7 +95,7 @@ static void out(const char *fmt, ...)
 }
 
 /* ------------------------------------------------------------------- kprobe trace
- * When /init registered the kprobe events (scripts/oracle/gen-probes.sh), the driver
+ * When /init registered the kprobe events (src/oracle/guest/gen-probes.sh), the driver
  * marks every step in the trace (trace_marker "mms st STEP"), turns the mms/vnp event
  * on only around the pagemap reads of an `expect pte`, and copies the trace
  * (trace_pipe, clock mono) to the console as "ORACLE-K <line>" lines: before each step
