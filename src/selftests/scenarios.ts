@@ -6,7 +6,8 @@
 // (the test binary, then the case name as src/selftests/tap.ts names it). The `expect`
 // lines after a marker, up to the next marker, are that case's assertions: the engine
 // passes the case when there is at least one and every one holds, and the file has no
-// error (parse, check, or a mapping the kernel refuses).
+// error (parse, check, or a mapping the kernel refuses). `# selftest-end` ends a section
+// early (the steps after it belong to no case until the next marker).
 // Scenarios that need language v2 constructs live in test/selftests/v2/ and are listed,
 // not run, until the lead enables them (`awaits` in the marker's file header:
 //   # awaits: v2 mremap).
@@ -34,6 +35,7 @@ export interface SelftestScenario {
 }
 
 const MARKER = /^\s*#\s*selftest:\s*(\S+)\s+(.+?)\s*$/;
+const END = /^\s*#\s*selftest-end\b/;
 const AWAITS = /^\s*#\s*awaits:\s*(.+?)\s*$/;
 
 export function scenarioSections(file: string, text: string): SelftestScenario {
@@ -46,6 +48,7 @@ export function scenarioSections(file: string, text: string): SelftestScenario {
       if (sections.length) sections[sections.length - 1].to = i;
       sections.push({ test: m[1], name: m[2], from: i, to: lines.length });
     }
+    if (END.test(l) && sections.length && sections[sections.length - 1].to === lines.length) sections[sections.length - 1].to = i;
     const a = AWAITS.exec(l);
     if (a) awaits.push(a[1]);
   });
