@@ -3,6 +3,8 @@
 //   npm run selftests                          the table from the cached kernel results
 //   npm run selftests -- --markdown            the same as Markdown (docs/selftests.md)
 //   npm run selftests -- --json                rows and summary as JSON
+//   npm run selftests -- --reparse             rebuild kernel-results.json from the committed
+//                                              serial logs (test/selftests/kernel-<K>.log)
 //   npm run selftests -- --rerun [6.1|6.12|all]  rebuild (scripts/selftests/build.sh), boot
 //                                              the oracle's kernels, run the tests, rewrite
 //                                              test/selftests/kernel-results.json, then print
@@ -17,6 +19,7 @@ import * as path from 'node:path';
 import { type ResultsCache, type EngineCell, buildRows, formatTable, summarize } from '../../src/selftests/compare';
 import { runSelftestsInGuest } from '../../src/selftests/guest';
 import { type SelftestScenario, engineVerdicts, loadScenarios } from '../../src/selftests/scenarios';
+import { parseSelftestLog } from '../../src/selftests/tap';
 
 export const TESTS = ['cow', 'mkdirty', 'soft-dirty', 'mremap_test', 'uffd-wp-mremap', 'pfnmap', 'rmap', 'migration', 'madv_populate', 'pagemap_ioctl'];
 const ROOT = path.resolve(__dirname.includes('scripts') ? path.join(__dirname, '../..') : process.cwd());
@@ -55,11 +58,30 @@ async function rerun(which: string): Promise<void> {
     });
     process.stderr.write(`selftests: ${k}: ${res.exit} after ${(res.wallMs / 1000).toFixed(0)} s${res.error ? ': ' + res.error : ''}\n`);
     if (!res.done) throw new Error(`${k}: the guest did not finish (serial log in ${path.join(BUILD, `work-${k}`)}); cache not updated`);
+    const from = Object.fromEntries(plan.map((p) => [p.t, p.from]));
+    fs.writeFileSync(logFile(k), res.log);
     cache.kernels[k] = {
       release: res.release, debianVersion: res.debianVersion, upstream: res.upstream ?? k,
       measured: new Date().toISOString(), guest: res.info,
-      files: Object.fromEntries(res.files.map((f) => [f.test, { from: plan.find((p) => p.t === f.test)?.from ?? k, rc: f.rc, cases: f.cases }])),
+      files: filesFromLog(res.log, from, k),
     };
+    fs.writeFileSync(CACHE, JSON.stringify(cache, null, 1) + '\n');
+  }
+}
+
+const logFile = (k: string): string => path.join(ROOT, 'test/selftests', `kernel-${k}.log`);
+
+function filesFromLog(log: string, from: Record<string, string>, k: string): ResultsCache['kernels'][string]['files'] {
+  return Object.fromEntries(parseSelftestLog(log).files.map((f) => [f.test, { from: from[f.test] ?? k, rc: f.rc, cases: f.cases }]));
+}
+
+/** Re-parse the committed logs (after a change to src/selftests/tap.ts), keeping the rest. */
+function reparse(): void {
+  const cache: ResultsCache = readJson(CACHE);
+  for (const [k, kr] of Object.entries(cache.kernels)) {
+    if (!fs.existsSync(logFile(k))) continue;
+    const from = Object.fromEntries(Object.entries(kr.files).map(([t, f]) => [t, f.from]));
+    kr.files = filesFromLog(fs.readFileSync(logFile(k), 'utf8'), from, k);
   }
   fs.writeFileSync(CACHE, JSON.stringify(cache, null, 1) + '\n');
 }
@@ -90,6 +112,7 @@ function engineLookup(cache: ResultsCache, runnable: SelftestScenario[], waiting
 async function main(argv: string[]): Promise<number> {
   const i = argv.indexOf('--rerun');
   if (i >= 0) await rerun(argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[i + 1] : 'all');
+  if (argv.includes('--reparse')) reparse();
   if (!fs.existsSync(CACHE)) { process.stderr.write(`${CACHE} missing: run with --rerun\n`); return 2; }
   const cache = readJson<ResultsCache>(CACHE);
   const runnable = loadScenarios(path.join(ROOT, 'test/selftests'));

@@ -38,6 +38,8 @@ export interface GuestRunResult {
   files: SelftestFileResult[];
   done: boolean;
   exit: 'poweroff' | 'timeout' | 'qemu-error';
+  /** the SELFTEST lines of the serial log (what the tests printed), for the record */
+  log: string;
   wallMs: number;
   error?: string;
 }
@@ -110,5 +112,6 @@ export async function runSelftestsInGuest(opts: GuestRunOptions): Promise<GuestR
     kernel: env.name, release: parsed.info.release ?? env.kernelVersion, debianVersion: env.debianVersion,
     upstream: upstreamRelease(env.debianVersion), info: parsed.info, files: parsed.files, done: parsed.done,
     exit, wallMs: Date.now() - t0, error,
+    log: log.split('\n').map((l) => l.replace(/\r/g, '')).filter((l) => l.startsWith('SELFTEST')).join('\n') + '\n',
   };
 }

@@ -11,7 +11,8 @@
 // from parent into child"): the case is named by the [RUN] line, the result text is kept
 // as `detail`. kselftest_harness.h tests (migration.c) name the case in the result line.
 // A [RUN] stays in force until the next one; its second and later results are named
-// `RUN #2`, `RUN #3` (madv_populate.c prints several checks per [RUN]).
+// `RUN #2`, `RUN #3` (madv_populate.c prints several checks per [RUN]). mkdirty.c titles
+// its cases with `# [INFO] what` instead: the same rule.
 // `1..0 # SKIP reason` (ksft_exit_skip before any case) is one case named after the file.
 
 export type CaseResult = 'pass' | 'fail' | 'skip' | 'xfail';
@@ -57,7 +58,7 @@ export function parseKselftest(test: string, lines: readonly string[], rc: numbe
       if (planned === 0 && plan[2] !== undefined) cases.push({ name: test, result: 'skip', reason: plan[2].trim() });
       continue;
     }
-    const r = /^#\s*\[RUN\]\s*(.*)$/.exec(line);
+    const r = /^#\s*\[(?:RUN|INFO)\]\s*(.*)$/.exec(line);
     if (r) { run = r[1].trim(); continue; }
     const m = RESULT.exec(line);
     if (!m) continue;
