@@ -26,8 +26,8 @@ describe('selftests: kselftest/TAP output into cases', () => {
       'not ok 4 migration.private_anon',
     ], 1);
     assert.deepEqual(r.cases.map((c) => [c.name, c.result, c.reason ?? '']), [
-      ['case 1', 'skip', 'MADV_PAGEOUT did not work, is swap enabled?'],
-      ['case 2', 'xfail', 'mremap - Source and Destination Regions Overlapping'],
+      ['MADV_PAGEOUT did not work, is swap enabled?', 'skip', 'MADV_PAGEOUT did not work, is swap enabled?'],
+      ['mremap - Source and Destination Regions Overlapping', 'xfail', 'mremap - Source and Destination Regions Overlapping'],
       ['migration.shared_anon', 'skip', 'Not enough threads or NUMA nodes available'],
       ['migration.private_anon', 'fail', ''],
     ]);
@@ -35,6 +35,12 @@ describe('selftests: kselftest/TAP output into cases', () => {
   it('a test that skips before any case (1..0 # SKIP) is one skipped case named after the file', () => {
     const r = parseKselftest('pagemap_ioctl', ['1..0 # SKIP PAGEMAP_SCAN not supported'], 4);
     assert.deepEqual(r.cases, [{ name: 'pagemap_ioctl', result: 'skip', reason: 'PAGEMAP_SCAN not supported' }]);
+  });
+  it('a test that exits before any result is one case named after the file, with its last message', () => {
+    assert.deepEqual(parseKselftest('pagemap_ioctl', ['TAP version 13', '# Totals: pass:0 fail:0'], 0).cases,
+      [{ name: 'pagemap_ioctl', result: 'skip', reason: 'no case ran (exit 0)' }]);
+    assert.deepEqual(parseKselftest('x', ['Bail out! no memory'], 1).cases,
+      [{ name: 'x', result: 'fail', reason: 'no case ran (exit 1): Bail out! no memory' }]);
   });
   it('splits a serial log by test, ignores kernel lines, takes rc, info and the done mark', () => {
     const log = [
