@@ -8,8 +8,9 @@
 # then the pattern is compared at the destination. "Pattern preserved" is stated as: the
 # written pages are still present and dirty at the destination, moved by move_page_tables()
 # (no fault). One process per case.
-# Not expressible: the 1KB-misaligned source/destination cases (the language has only
-# page-aligned addresses).
+# The 1KB-misaligned cases use an address that is not page-aligned: the kernel refuses it with
+# EINVAL (mmap: the hint of MAP_FIXED_NOREPLACE; mremap: new_addr & ~PAGE_MASK), as the v2
+# checker does for an unaligned address.
 
 # selftest: mremap_test mremap - Source and Destination Regions Overlapping
 process p0
@@ -18,6 +19,20 @@ write p0 s[0]
 mremap p0 s to 0x7f0000001000
 expect error EINVAL
 exit p0
+
+# selftest: mremap_test mremap - Destination Address Misaligned (1KB-aligned)
+process p15
+mmap p15 anon at 0x7f0000001000 pages 1 shared rw as s
+write p15 s[0]
+mremap p15 s to 0x7f0000002400           # src + size + 1 KiB, 1 KiB-aligned
+expect error EINVAL
+exit p15
+
+# selftest: mremap_test mremap - Source Address Misaligned (1KB-aligned)
+process p16
+mmap p16 anon at 0x7f0000000400 pages 1 shared rw as s
+expect error EINVAL
+exit p16
 
 # selftest: mremap_test 8KB mremap - Source PTE-aligned, Destination PTE-aligned
 process p1
@@ -159,3 +174,17 @@ expect vma p14 s[0] start 0x7f0002f00000 pages 1280
 expect pte p14 s[0..1023] present dirty
 expect pte p14 pre[0..10239] present dirty
 expect faults p14 11264
+exit p14
+
+# Linux 6.12.118 only, mremap_move_within_range(): 20 MiB private anonymous, all written;
+# src = ptr + 6 MiB (2 MiB-aligned), dest = src - 2 MiB; the upper MiB of src moves onto the
+# upper MiB of dest inside the same VMA; the lower MiB of src must be intact (not moved).
+# selftest: mremap_test mremap mremap move within range
+process p17
+mmap p17 anon at 0x7f0000000000 pages 5120 private rw as m
+write p17 m[0..5119]                     # memset(ptr, 0, size) (+ the pattern into src)
+mremap p17 m[1792..2047] to 0x7f0000500000
+expect pte p17 m[1536..1791] present write dirty
+expect vma p17 m[1536] start 0x7f0000600000
+expect pte p17 m[1792..2047] present dirty
+expect faults p17 5120
