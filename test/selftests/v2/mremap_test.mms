@@ -188,3 +188,23 @@ expect pte p17 m[1536..1791] present write dirty
 expect vma p17 m[1536] start 0x7f0000600000
 expect pte p17 m[1792..2047] present dirty
 expect faults p17 5120
+exit p17
+
+# Linux 6.12.118 only, mremap_move_1mb_from_start(): two 6 MiB MAP_SHARED anonymous regions
+# from get_source_mapping() with the alignment 1 MiB + 256 KiB: the loop steps the address by
+# 0x140000 from mmap_min_addr (65536) + 40 MiB and keeps the first address a with
+# !(a & 0x13ffff) and (a & 0x140000): 0x2e40000 for src, 0x3840000 for dest (the next one that
+# does not overlap src). The first 2 MiB of src are written, the first MiB of dest unmapped,
+# then src's second MiB moves onto dest's second MiB (MREMAP_FIXED replaces what is there);
+# src's first MiB must be intact.
+# selftest: mremap_test mremap move 1mb from start at 1MB+256KB aligned src
+process p18
+mmap p18 anon at 0x2e40000 pages 1536 shared rw as s
+mmap p18 anon at 0x3840000 pages 1536 shared rw as d
+write p18 s[0..511]                      # memcpy(src, rand_addr, 2 MiB)
+munmap p18 d[0..255]
+mremap p18 s[256..511] to 0x3940000
+expect pte p18 s[0..255] present dirty
+expect vma p18 s[0] start 0x2e40000 pages 256
+expect pte p18 s[256..511] present dirty
+expect faults p18 512
