@@ -17,12 +17,13 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type ResultsCache, type EngineCell, buildRows, formatTable, summarize } from '../../src/selftests/compare';
-import { runSelftestsInGuest } from '../../src/selftests/guest';
+import { runSelftestsInGuest, selftestsDir } from '../../src/selftests/guest';
 import { type SelftestScenario, engineVerdicts, loadScenarios } from '../../src/selftests/scenarios';
 import { parseSelftestLog } from '../../src/selftests/tap';
 
 export const TESTS = ['cow', 'mkdirty', 'soft-dirty', 'mremap_test', 'uffd-wp-mremap', 'pfnmap', 'rmap', 'migration', 'madv_populate', 'pagemap_ioctl'];
-const ROOT = path.resolve(__dirname.includes('scripts') ? path.join(__dirname, '../..') : process.cwd());
+// the repository: scripts/selftests/selftests.sh runs this bundle from the repository root
+const ROOT = path.dirname(path.dirname(selftestsDir()));
 const CACHE = path.join(ROOT, 'test/selftests/kernel-results.json');
 const BUILD = path.join(ROOT, '.cache/selftests');
 
