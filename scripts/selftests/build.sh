@@ -11,7 +11,7 @@
 # thp_settings.c where the release has them, -luring when liburing is there, -lnuma for
 # migration) plus -static. The directory is vm/ in 6.1 (renamed mm/ in 6.3). A test file
 # the release does not have is recorded in .cache/selftests/<R>/missing.txt
-# ("not in this release"). Needs: gcc make bc bison flex libnuma-dev liburing-dev (Debian).
+# ("not in this release"). Needs: gcc make xz-utils libnuma-dev liburing-dev (Debian).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CACHE=${MMSCOPE_SELFTESTS_CACHE:-$ROOT/.cache/selftests}
@@ -20,7 +20,7 @@ WHICH=${1:-all}
 case "$WHICH" in all) RELEASES="6.1 6.12";; 6.1|6.12) RELEASES=$WHICH;; *) echo "usage: $0 [6.1|6.12|all]" >&2; exit 2;; esac
 
 need=""
-for p in gcc make bc bison flex libnuma-dev liburing-dev; do dpkg -s "$p" >/dev/null 2>&1 || need="$need $p"; done
+for p in gcc make xz-utils libnuma-dev liburing-dev; do dpkg -s "$p" >/dev/null 2>&1 || need="$need $p"; done
 if [ -n "$need" ]; then
   if [ "$(id -u)" = 0 ]; then apt-get install -y $need; else echo "selftests-build: missing Debian packages:$need (sudo apt-get install$need)" >&2; exit 2; fi
 fi
