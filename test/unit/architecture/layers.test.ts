@@ -51,6 +51,8 @@ const ALLOWED: Record<string, string[]> = {
   shared: [],
   webview: ['shared'],
   oracle: ['scenario', 'language', 'engine'],
+  // the kernel's mm selftests against scenarios (docs/selftests.md): boots through the oracle
+  selftests: ['oracle', 'scenario', 'language', 'engine'],
   extension: ['service', 'views', 'scenario', 'language', 'engine', 'shared', 'oracle'],
   lsp: ['service', 'views', 'scenario', 'language', 'engine'],
   cli: ['lsp', 'oracle', 'views', 'scenario', 'language', 'engine'],
