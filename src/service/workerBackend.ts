@@ -4,7 +4,7 @@
 // fresh one (about 90 ms cold), so DocumentRuns cancels only runs of big documents.
 
 import { Worker } from 'node:worker_threads';
-import type { ServiceReply, ServiceRequest } from '../service/protocol';
+import type { ServiceReply, ServiceRequest } from './protocol';
 import type { InspectorQuery } from '../views/inspectorService';
 import type { EditorRunOptions } from '../views/summary';
 import { fromReply, type Backend } from './backend';

@@ -3,8 +3,8 @@
 // (workerBackend.ts), the browser one runs the same service inline after a yield. The host
 // never runs a scenario on its own thread except through InlineBackend.
 
-import type { ServiceReply, ServiceRequest } from '../service/protocol';
-import { ScenarioService } from '../service/scenarioService';
+import type { ServiceReply, ServiceRequest } from './protocol';
+import { ScenarioService } from './scenarioService';
 import type { InspectorAnswer, InspectorQuery } from '../views/inspectorService';
 import type { EditorRunOptions, RunSummary, StaticInfo } from '../views/summary';
 import { stats } from './stats';
