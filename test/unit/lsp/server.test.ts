@@ -72,5 +72,6 @@ describe('the language server (mmscope lsp --stdio) an editor talks to', functio
     c.notify('textDocument/didClose', { textDocument: { uri: URI } });
     await c.waitFor<PublishParams>('textDocument/publishDiagnostics', (x) => x.uri === URI && x.diagnostics.length === 0);
     assert.equal(c.stderr, '');
+    assert.deepEqual(c.notifications.filter((n) => n.method.startsWith('mmscope/')), [], 'VS Code\'s notifications only for VS Code');
   });
 });
