@@ -114,7 +114,10 @@ export function serve(connection: Connection, backend: Backend): void {
   connection.onDidChangeConfiguration((p) => {
     const s = (p.settings as { mmscope?: Settings } | undefined)?.mmscope;
     if (!s) return;
-    settings = optionsFrom(init, s);
+    const next = optionsFrom(init, s);
+    // the client also sends its settings once at start: only a change runs the documents again
+    if (JSON.stringify(next) === JSON.stringify(settings)) return;
+    settings = next;
     checks.clear();
     runs.rerunAll(documents.keys());
   });
