@@ -21,7 +21,7 @@ async function serverWorker(extensionUri: vscode.Uri): Promise<Worker> {
 export async function activate(context: vscode.ExtensionContext): Promise<MmscopeApi> {
   const realKernel = vscode.commands.registerCommand('mmscope.runOnRealKernel', () =>
     void vscode.window.showInformationMessage('Running on a real kernel needs the desktop extension host (QEMU on this machine).'));
-  const client = new LanguageClient('mmscope', 'MM Scope', clientOptions(), await serverWorker(context.extensionUri));
+  const client = new LanguageClient('mmscope', 'MM Scope Language Server', clientOptions(), await serverWorker(context.extensionUri));
   return activateWith(context, client, [realKernel]);
 }
 

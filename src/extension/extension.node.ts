@@ -11,7 +11,7 @@ export type { MmscopeApi };
 export function activate(context: vscode.ExtensionContext): Promise<MmscopeApi> {
   const module = vscode.Uri.joinPath(context.extensionUri, 'dist', 'lsp.js').fsPath;
   const server = { module, transport: TransportKind.ipc };
-  const client = new LanguageClient('mmscope', 'MM Scope', { run: server, debug: server }, clientOptions());
+  const client = new LanguageClient('mmscope', 'MM Scope Language Server', { run: server, debug: server }, clientOptions());
   return activateWith(context, client, registerRealKernel(context));
 }
 
