@@ -8,7 +8,7 @@ import { registerRealKernel } from './realKernel';
 
 export type { MmscopeApi };
 
-export function activate(context: vscode.ExtensionContext): Promise<MmscopeApi> {
+export function activate(context: vscode.ExtensionContext): MmscopeApi {
   const module = vscode.Uri.joinPath(context.extensionUri, 'dist', 'lsp.js').fsPath;
   const server = { module, transport: TransportKind.ipc };
   const client = new LanguageClient('mmscope', 'MM Scope Language Server', { run: server, debug: server }, clientOptions());

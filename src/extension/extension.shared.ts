@@ -37,7 +37,7 @@ export function clientOptions(): LanguageClientOptions {
   };
 }
 
-export async function activateWith(context: vscode.ExtensionContext, client: BaseLanguageClient, platform: vscode.Disposable[]): Promise<MmscopeApi> {
+export function activateWith(context: vscode.ExtensionContext, client: BaseLanguageClient, platform: vscode.Disposable[]): MmscopeApi {
   const runs = new ServerRuns(client);
   const output = vscode.window.createOutputChannel('MM Scope');
   const tests = new ScenarioTests(runs);
@@ -48,6 +48,8 @@ export async function activateWith(context: vscode.ExtensionContext, client: Bas
     ...registerInspector(context, runs),
     ...platform,
   );
-  await client.start();
+  // not awaited: activation (and a command that waits for it) does not wait for the server to
+  // start; requests to it wait for the start themselves (BaseLanguageClient.sendRequest)
+  client.start().catch((e: unknown) => output.appendLine(`The language server did not start: ${(e as Error).message}`));
   return { tests };
 }
