@@ -1,4 +1,5 @@
-// One esbuild config, one build per target: extension (node), extension (browser),
+// One esbuild config, one build per target: extension (node), extension (browser), the
+// language server (node: dist/lsp.js; browser: dist/web/lsp.js), the run worker,
 // webview, CLI. Type-checking is a separate step (`npm run typecheck`).
 import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, chmodSync } from 'node:fs';
@@ -11,7 +12,8 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 const targets = [
   { name: 'cli', entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs',
     banner: { js: '#!/usr/bin/env node' } },
-  { name: 'lsp', entryPoints: ['src/lsp/server.ts'], outfile: 'dist/lsp.js', platform: 'node', format: 'cjs' },
+  { name: 'lsp', entryPoints: ['src/lsp/node.ts'], outfile: 'dist/lsp.js', platform: 'node', format: 'cjs' },
+  { name: 'web-lsp', entryPoints: ['src/lsp/browser.ts'], outfile: 'dist/web/lsp.js', platform: 'browser', format: 'iife' },
   { name: 'worker', entryPoints: ['src/service/worker.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs' },
   { name: 'extension', entryPoints: ['src/extension/extension.node.ts'], outfile: 'dist/extension.js', platform: 'node',
     format: 'cjs', external: ['vscode'] },

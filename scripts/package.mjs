@@ -5,7 +5,8 @@
 // What goes into the vsix is decided by .vscodeignore (a whitelist). vsce itself globs the whole
 // folder before applying it (including .cache/ with code-server's ~20k files: ~80 s), so we run it
 // in a staging copy without the heavy git-ignored folders; .vscodeignore still decides there.
-// --no-rewrite-relative-links: README links stay relative (the repository URL is a placeholder).
+// The README's relative links and images are rewritten by vsce to the repository's (package.json
+// "repository": where the project would publish; a Marketplace page cannot follow a relative link).
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,7 +50,7 @@ try {
   }
   const vsce = join(root, 'node_modules/@vscode/vsce/vsce');
   const tmp = `${out}.${process.pid}.tmp.vsix`; // written aside, then renamed: concurrent readers never see half a zip
-  const ms = run(process.execPath, [vsce, 'package', '--no-dependencies', '--no-rewrite-relative-links', '-o', tmp], stage);
+  const ms = run(process.execPath, [vsce, 'package', '--no-dependencies', '-o', tmp], stage);
   renameSync(tmp, out);
   const size = statSync(out).size;
   console.log(`package: ${out} ${(size / 1024).toFixed(1)} KiB (${size} bytes), vsce took ${ms} ms`);

@@ -4,8 +4,7 @@ import * as vscode from 'vscode';
 import { runText } from '../scenario/run';
 import { traceToJson } from '../scenario/traceJson';
 import { toDiagnostic } from './convert';
-import type { Diagnostics } from './diagnostics';
-import type { DocumentRuns } from './documentRuns';
+import type { ServerRuns } from './serverRuns';
 import { readSettings, runOptions } from './settings';
 import { resetStats } from './stats';
 
@@ -19,10 +18,13 @@ async function scenarioDocument(uri?: unknown): Promise<vscode.TextDocument | un
   return undefined;
 }
 
-export function registerCommands(context: vscode.ExtensionContext, runs: DocumentRuns, diagnostics: Diagnostics,
-  output: vscode.OutputChannel): vscode.Disposable[] {
+export function registerCommands(context: vscode.ExtensionContext, runs: ServerRuns, output: vscode.OutputChannel): vscode.Disposable[] {
   const reg = vscode.commands.registerCommand;
+  // problems of closed files, put there by Check Workspace (an open file's are the server's)
+  const closedFiles = vscode.languages.createDiagnosticCollection('mmscope-workspace');
   return [
+    closedFiles,
+    vscode.workspace.onDidOpenTextDocument((d) => closedFiles.delete(d.uri)),
     reg('mmscope.check', async (uri?: unknown) => {
       const doc = await scenarioDocument(uri);
       if (!doc) return undefined;
@@ -42,13 +44,13 @@ export function registerCommands(context: vscode.ExtensionContext, runs: Documen
         for (const f of files) {
           if (token.isCancellationRequested) break;
           progress.report({ message: base(f), increment: 100 / Math.max(1, files.length) });
-          // an open document's run is its current version's (published by DocumentRuns); a
-          // closed file runs once on a backend key of its own
-          const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === f.toString());
+          // an open document's run is its current version's (the server's); a closed file runs
+          // once on a key of its own
+          const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === f.toString() && d.languageId === 'mmscope');
           const s = open ? (await runs.current(open))?.summary
-            : await runs.backend.run(`workspace:${f.toString()}`, 0, new TextDecoder().decode(await vscode.workspace.fs.readFile(f)), runOptions(readSettings(f)), { oneShot: true });
+            : await runs.runOnce(`workspace:${f.toString()}`, f, new TextDecoder().decode(await vscode.workspace.fs.readFile(f)));
           if (!s) continue;
-          if (!open) diagnostics.collection.set(f, s.diagnostics.map((d) => toDiagnostic(d, f)));
+          if (!open) closedFiles.set(f, s.diagnostics.map((d) => toDiagnostic(d, f)));
           passed += s.passed; failed += s.failed;
           if (s.exitStatus === 2) withErrors++;
           const rel = vscode.workspace.asRelativePath(f);
@@ -99,6 +101,6 @@ export function registerCommands(context: vscode.ExtensionContext, runs: Documen
       void vscode.window.showInformationMessage(`Trace written to ${vscode.workspace.asRelativePath(target)} (${r.steps.length} steps).`);
       return target;
     }),
-    reg('mmscope.internal.resetStats', () => resetStats()),
+    reg('mmscope.internal.resetStats', () => resetStats(runs.client)),
   ];
 }

@@ -1,5 +1,5 @@
 // The inspector panel host: one webview panel per scenario document, beside the editor.
-// It computes and runs nothing itself: it shows each run DocumentRuns publishes for its
+// It computes and runs nothing itself: it shows each run ServerRuns publishes for its
 // document (the one run per version that also feeds the diagnostics), and asks the
 // document's scenario service about that run by its id (timeline, step detail, PTE pages,
 // compare; src/views/inspectorService.ts). An answer about a run that a newer one replaced
@@ -13,7 +13,7 @@ import type { InspectorRun } from '../shared/inspectorView';
 import { offeredVersions } from '../engine/versions';
 import type { InspectorAnswer, InspectorQuery } from '../views/inspectorService';
 import { Msg, MAX_PTE_PAGE, validateFromWebview, type FromWebview, type KernelVerdictsMessage, type ToWebview } from '../shared/protocol';
-import type { DocumentRun, DocumentRuns } from './documentRuns';
+import type { DocumentRun, ServerRuns } from './serverRuns';
 
 export const INSPECTOR_VIEW_TYPE = 'mmscope.inspector';
 
@@ -62,7 +62,7 @@ class InspectorPanel implements vscode.Disposable {
   });
 
   constructor(readonly panel: vscode.WebviewPanel, readonly uri: vscode.Uri, private readonly extensionUri: vscode.Uri,
-    private readonly onDispose: (p: InspectorPanel) => void, private readonly runs: DocumentRuns, selected = 0) {
+    private readonly onDispose: (p: InspectorPanel) => void, private readonly runs: ServerRuns, selected = 0) {
     this.selected = selected;
     const roots = [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')];
     panel.webview.options = { enableScripts: true, localResourceRoots: roots };
@@ -118,8 +118,7 @@ class InspectorPanel implements vscode.Disposable {
   private async ask(query: InspectorQuery, run = this.viewRun): Promise<InspectorAnswer | undefined> {
     if (!run) return undefined;
     try {
-      const a = await this.runs.backend.inspect(run.key, run.runId, query);
-      return a === 'stale' ? undefined : a;
+      return await this.runs.inspect(run, query);
     } catch (e) {
       return { q: 'none', reason: (e as Error).message };
     }
@@ -272,7 +271,7 @@ class InspectorPanel implements vscode.Disposable {
 }
 
 /** Registers the inspector commands and the panel serializer; extension.ts pushes the result. */
-export function registerInspector(context: vscode.ExtensionContext, runs: DocumentRuns): vscode.Disposable[] {
+export function registerInspector(context: vscode.ExtensionContext, runs: ServerRuns): vscode.Disposable[] {
   const panels = new Map<string, InspectorPanel>();
   let lastActive: InspectorPanel | undefined;
 

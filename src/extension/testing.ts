@@ -6,10 +6,7 @@ import * as vscode from 'vscode';
 import { expectedActual, type RunSummary, type StaticInfo } from '../views/summary';
 import type { Range } from '../language/ast';
 import { toRange } from './convert';
-import type { Backend } from './backend';
-import type { DocumentChecks } from './documentChecks';
-import type { DocumentRuns } from './documentRuns';
-import { readSettings, runOptions } from './settings';
+import type { ServerRuns } from './serverRuns';
 
 const decoder = new TextDecoder();
 
@@ -30,7 +27,7 @@ export class ScenarioTests implements vscode.Disposable {
   readonly onDidEndRun = this.ended.event;
   private readonly subs: vscode.Disposable[] = [];
 
-  constructor(runs: DocumentRuns, private readonly checks: DocumentChecks, private readonly backend: Backend) {
+  constructor(private readonly runs: ServerRuns) {
     this.ctrl.resolveHandler = async (item) => { if (!item) await this.discoverAll(); };
     this.ctrl.refreshHandler = async () => { await this.discoverAll(); };
     const run = this.ctrl.createRunProfile('Run', vscode.TestRunProfileKind.Run, (req, tok) => this.run(req, tok), true, undefined, true);
@@ -59,15 +56,15 @@ export class ScenarioTests implements vscode.Disposable {
   /**
    * (Re)builds the item of one file from its text; drops it when it has no expectations.
    * `info`: the expectations of that text when known (a diagnostics or test run's summary);
-   * otherwise DocumentChecks.staticInfo finds them (on a worker for a big document: the host never
-   * parses it).
+   * otherwise the language server finds them (mmscope/staticInfo; on a worker for a big document:
+   * the host never parses it).
    */
   async updateFile(uri: vscode.Uri, text?: string, info?: Pick<StaticInfo, 'expectations'>): Promise<vscode.TestItem | undefined> {
     if (uri.scheme === 'git' || !uri.path.endsWith('.mms')) return undefined;
     if (!info) {
       let src = text;
       try { src ??= await readText(uri); } catch { this.ctrl.items.delete(uri.toString()); return undefined; }
-      info = await this.checks.staticInfo(uri.toString(), src, runOptions(readSettings(uri)));
+      info = await this.runs.staticInfo(uri.toString(), uri, src);
       if (!info) return this.ctrl.items.get(uri.toString()); // stale: a newer text is on its way
     }
     const exps = info.expectations;
@@ -132,7 +129,7 @@ export class ScenarioTests implements vscode.Disposable {
         children.forEach((c) => run.started(c));
         let text: string;
         try { text = await readText(file.uri); } catch (e) { run.errored(file, new vscode.TestMessage(`cannot read: ${(e as Error).message}`)); continue; }
-        const summary = await this.backend.run(`test:${file.uri.toString()}`, 0, text, runOptions(readSettings(file.uri)), { oneShot: true });
+        const summary = await this.runs.runOnce(`test:${file.uri.toString()}`, file.uri, text);
         if (!summary) { children.forEach((c) => { run.skipped(c); report.skipped.push(c.id); }); continue; }
         await this.updateFile(file.uri, text, summary);
         const fresh = [...iter(file.children)].filter((c) => children.some((o) => o.id === c.id));

@@ -1,16 +1,17 @@
-// `mmscope lsp --stdio`: the language server for Neovim, Emacs (eglot) and any LSP client,
-// from the same language, scenario and views code the VS Code extension uses: diagnostics
-// (parse, check, run, failing expectations), hover with the kernel path, completion,
-// definition, references, highlights, rename, formatting, document symbols and a Check lens.
-// A document runs once per version, at once while its runs are cheap; a big one (needsWorker)
-// or a slow one waits `updateDelay` ms after the last change. Runs happen in this process (it
-// serves nothing else), on the scenario service that keeps the run for hover.
+// The language server: `mmscope lsp --stdio` for Neovim, Emacs (eglot) and any LSP client,
+// and the VS Code extension's own (a node IPC child on the desktop, a web worker in the
+// browser). From the same language, scenario and views code: diagnostics (parse, check, run,
+// failing expectations), hover with the kernel path, completion, definition, references,
+// highlights, rename, formatting, document symbols and the Check lens. When a document runs
+// is DocumentRuns' one policy (documentRuns.ts); where it runs is the backend the entry point
+// gives (worker threads in node, inline in a web worker). What only VS Code shows asks the
+// custom requests of protocol.ts (custom.ts).
 
 import {
-  CodeLens, CompletionItem, CompletionItemKind, createConnection, Diagnostic as LspDiagnostic, DiagnosticSeverity,
-  DocumentHighlight, DocumentHighlightKind, DocumentSymbol, Hover, Location, MarkupKind, ProposedFeatures,
-  Range as LspRange, SymbolKind, TextDocumentSyncKind, TextDocuments, TextEdit, WorkspaceEdit, type Connection,
-} from 'vscode-languageserver/node';
+  CompletionItemKind, DiagnosticSeverity, DocumentHighlightKind, Location, MarkupKind, SymbolKind, TextDocumentSyncKind, TextDocuments, TextEdit,
+  type CodeLens, type CompletionItem, type Connection, type Diagnostic as LspDiagnostic, type DocumentHighlight, type DocumentSymbol,
+  type Hover, type Range as LspRange, type WorkspaceEdit,
+} from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Range } from '../language/ast';
 import { check, type CheckResult } from '../language/checker';
@@ -19,13 +20,12 @@ import type { Diagnostic } from '../language/diagnostics';
 import { formatScenario } from '../language/formatting';
 import { parse } from '../language/parser';
 import { documentOutline, referencesAt, renameAt, type OutlineNode } from '../language/symbols';
-import { ScenarioService } from '../service/scenarioService';
-import { needsWorker, type EditorRunOptions, type RunSummary } from '../views/summary';
-
-/** A run this long or longer makes its document wait for typing to pause (ms). */
-const SLOW_RUN_MS = 50;
-
-export interface ServerOptions { /** kernel release when a scenario has no `kernel` line */ kernel?: string; updateDelay?: number }
+import type { Backend } from '../service/backend';
+import { stats } from '../service/stats';
+import type { EditorRunOptions, RunSummary } from '../views/summary';
+import { registerCustom } from './custom';
+import { DocumentRuns } from './documentRuns';
+import { DidRun, DidStart, type DidRunParams, type DidStartParams, type InitOptions, type Settings } from './protocol';
 
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information };
 const COMPLETION_KIND: Record<CompletionKind, CompletionItemKind> = {
@@ -47,67 +47,58 @@ function toSymbol(n: OutlineNode): DocumentSymbol {
   return { name: n.name, detail: n.detail, kind: SYMBOL_KIND[n.kind], range: toLsp(n.range), selectionRange: toLsp(n.selectionRange), children: n.children.map(toSymbol) };
 }
 
-interface DocRun { version: number; runId: number; summary: RunSummary }
+/** The Check lens's title: `icons` for VS Code (codicons), plain text for other editors. */
+export function checkTitle(s: RunSummary | undefined, icons: boolean): string {
+  if (!s) return icons ? '$(play) Check' : 'Check';
+  const errors = s.diagnostics.filter((d) => d.severity === 'error' && d.code !== 'MMS701').length;
+  const text = `Check: ${s.passed} passed, ${s.failed} failed${errors ? `, ${errors} error${errors === 1 ? '' : 's'}` : ''}`;
+  return icons ? `$(${s.failed || errors ? 'error' : 'pass'}) ${text}` : `${text} (Linux ${s.kernel})`;
+}
 
-/** Serves one connection until the client exits. */
-export function serve(connection: Connection): void {
+function optionsFrom(init: InitOptions, s: Settings | undefined): { opts: EditorRunOptions; updateDelay: number } {
+  const kernel = s?.kernel?.defaultVersion || init.kernel;
+  const delay = typeof s?.updateDelay === 'number' ? s.updateDelay : init.updateDelay;
+  const pos = (v: unknown) => (typeof v === 'number' && v > 0 ? v : undefined);
+  const l = s?.limits ?? init.limits;
+  const limits = l ? { maxPagesPerObject: pos(l.maxPagesPerObject), maxEvents: pos(l.maxEvents), maxRunMs: pos(l.maxRunMs) } : undefined;
+  return { opts: { defaultKernel: typeof kernel === 'string' ? kernel : undefined, ...(limits ? { limits } : {}) }, updateDelay: Math.max(0, typeof delay === 'number' ? delay : 300) };
+}
+
+/** Serves one connection until the client exits; runs happen on `backend`. */
+export function serve(connection: Connection, backend: Backend): void {
   const documents = new TextDocuments(TextDocument);
-  let options: ServerOptions = {};
-  const services = new Map<string, ScenarioService>();
-  const runs = new Map<string, DocRun>();
-  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  let init: InitOptions = {};
+  let settings = optionsFrom({}, undefined);
   const checks = new Map<string, { version: number; result: CheckResult }>();
-  let nextRunId = 1, nextId = 1;
+  /** the lens title each document showed last (a new run refreshes the lenses only when it changes) */
+  const shown = new Map<string, string>();
 
-  const runOptions = (): EditorRunOptions => ({ defaultKernel: options.kernel });
-  const service = (uri: string) => { let s = services.get(uri); if (!s) { s = new ScenarioService(); services.set(uri, s); } return s; };
+  const runs = new DocumentRuns(backend, (uri) => documents.get(uri), () => settings, {
+    didRun(r) {
+      void connection.sendDiagnostics({ uri: r.uri, version: r.version, diagnostics: r.summary.diagnostics.map((d) => toLspDiagnostic(d, r.uri)) });
+      stats.diagnosticsPublished++;
+      if (init.vscode) void connection.sendNotification(DidRun, { uri: r.uri, version: r.version, runId: r.runId, opts: r.opts, summary: r.summary } satisfies DidRunParams);
+      if (shown.get(r.uri) !== checkTitle(r.summary, !!init.vscode)) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+    },
+    didStart(uri, big) { if (init.vscode) void connection.sendNotification(DidStart, { uri, big } satisfies DidStartParams); },
+  });
 
   function checked(doc: TextDocument): CheckResult {
     const c = checks.get(doc.uri);
     if (c && c.version === doc.version) return c.result;
-    const result = check(parse(doc.getText()).scenario, { defaultKernel: options.kernel });
+    const result = check(parse(doc.getText()).scenario, settings.opts);
     checks.set(doc.uri, { version: doc.version, result });
     return result;
   }
 
-  /** Runs the document's current version now and publishes its diagnostics. */
-  function runNow(doc: TextDocument): DocRun | undefined {
-    const runId = nextRunId++;
-    const reply = service(doc.uri).handle({ type: 'run', id: nextId++, runId, text: doc.getText(), opts: runOptions() });
-    if (reply.type !== 'run') {
-      connection.console.error(`mmscope: ${doc.uri}: ${reply.type === 'error' ? reply.error : reply.type}`);
-      return undefined;
-    }
-    const r: DocRun = { version: doc.version, runId, summary: reply.summary };
-    runs.set(doc.uri, r);
-    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: r.summary.diagnostics.map((d) => toLspDiagnostic(d, doc.uri)) });
-    void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
-    return r;
-  }
-
-  /** After a change: at once (after this turn, so a burst of changes runs once) or, for a big or slow document, after a pause. */
-  function schedule(doc: TextDocument): void {
-    clearTimeout(timers.get(doc.uri));
-    const slow = (runs.get(doc.uri)?.summary.ms ?? 0) >= SLOW_RUN_MS || needsWorker(doc.getText());
-    timers.set(doc.uri, setTimeout(() => {
-      timers.delete(doc.uri);
-      const current = documents.get(doc.uri);
-      if (current && runs.get(current.uri)?.version !== current.version) runNow(current);
-    }, slow ? options.updateDelay ?? 300 : 0));
-  }
-
-  /** The run of the document's current version (running it now if needed). */
-  function current(doc: TextDocument): DocRun | undefined {
-    const r = runs.get(doc.uri);
-    if (r && r.version === doc.version) return r;
-    clearTimeout(timers.get(doc.uri));
-    timers.delete(doc.uri);
-    return runNow(doc);
-  }
-
   connection.onInitialize((params) => {
-    const init = (params.initializationOptions ?? {}) as ServerOptions;
-    options = { kernel: typeof init.kernel === 'string' ? init.kernel : undefined, updateDelay: typeof init.updateDelay === 'number' ? init.updateDelay : undefined };
+    const o = (params.initializationOptions ?? {}) as InitOptions;
+    init = {
+      kernel: typeof o.kernel === 'string' ? o.kernel : undefined, updateDelay: typeof o.updateDelay === 'number' ? o.updateDelay : undefined,
+      limits: typeof o.limits === 'object' && o.limits ? o.limits : undefined, vscode: o.vscode === true, stats: o.stats === true,
+    };
+    settings = optionsFrom(init, undefined);
+    stats.enabled = !!init.stats;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -120,25 +111,42 @@ export function serve(connection: Connection): void {
       serverInfo: { name: 'mmscope', version: '0.1.0' },
     };
   });
+  connection.onDidChangeConfiguration((p) => {
+    const s = (p.settings as { mmscope?: Settings } | undefined)?.mmscope;
+    if (!s) return;
+    const next = optionsFrom(init, s);
+    // the client also sends its settings once at start: only a change runs the documents again
+    if (JSON.stringify(next) === JSON.stringify(settings)) return;
+    settings = next;
+    checks.clear();
+    runs.rerunAll(documents.keys());
+  });
 
-  documents.onDidOpen((e) => schedule(e.document));
-  documents.onDidChangeContent((e) => schedule(e.document));
+  // TextDocuments fires onDidChangeContent right after onDidOpen for the opened text: that one is not a change
+  let opening: string | undefined;
+  documents.onDidOpen((e) => { opening = e.document.uri; runs.opened(e.document.uri); });
+  documents.onDidChangeContent((e) => { if (opening === e.document.uri) opening = undefined; else runs.changed(e.document.uri); });
   documents.onDidClose((e) => {
-    clearTimeout(timers.get(e.document.uri));
-    for (const m of [timers, runs, services, checks]) m.delete(e.document.uri);
+    runs.closed(e.document.uri);
+    checks.delete(e.document.uri);
+    shown.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
-  connection.onHover((p): Hover | undefined => {
+  connection.onHover(async (p): Promise<Hover | undefined> => {
     const doc = documents.get(p.textDocument.uri);
     if (!doc) return undefined;
     const line = doc.getText({ start: { line: p.position.line, character: 0 }, end: { line: p.position.line + 1, character: 0 } });
     const hash = line.indexOf('#');
     if (!line.trim() || (hash >= 0 && p.position.character >= hash)) return undefined;
-    const r = current(doc);
-    if (!r) return undefined;
-    const reply = service(doc.uri).handle({ type: 'hover', id: nextId++, runId: r.runId, line: p.position.line, character: p.position.character });
-    return reply.type === 'hover' && reply.markdown ? { contents: { kind: MarkupKind.Markdown, value: reply.markdown } } : undefined;
+    let md: string | 'stale' | undefined = 'stale';
+    // a newer run may replace the one asked about in between: ask about the newest once more
+    for (let tries = 0; md === 'stale' && tries < 2; tries++) {
+      const r = await runs.current(doc.uri);
+      if (!r) return undefined;
+      md = await backend.hover(doc.uri, r.runId, p.position.line, p.position.character);
+    }
+    return md && md !== 'stale' ? { contents: { kind: MarkupKind.Markdown, value: md } } : undefined;
   });
 
   connection.onCompletion((p): CompletionItem[] => {
@@ -197,20 +205,21 @@ export function serve(connection: Connection): void {
     return documentOutline(checked(doc), (l) => lines[l]?.length ?? 0).map(toSymbol);
   });
   connection.onCodeLens((p): CodeLens[] => {
-    const doc = documents.get(p.textDocument.uri);
-    const r = doc ? runs.get(doc.uri) : undefined;
-    if (!doc || !r) return [];
-    const s = r.summary;
-    const errors = s.diagnostics.filter((d) => d.severity === 'error' && d.code !== 'MMS701').length;
-    const title = `Check: ${s.passed} passed, ${s.failed} failed${errors ? `, ${errors} error${errors === 1 ? '' : 's'}` : ''} (Linux ${s.kernel})`;
-    return [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, command: { title, command: '' } }];
+    const uri = p.textDocument.uri;
+    const r = runs.latest(uri);
+    if (!documents.get(uri) || (!r && !init.vscode)) return [];
+    const title = checkTitle(r?.summary, !!init.vscode);
+    shown.set(uri, title);
+    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    if (!init.vscode) return [{ range, command: { title, command: '' } }];
+    return [
+      { range, command: { title, command: 'mmscope.check', arguments: [uri], tooltip: 'Run this scenario and check its expectations' } as CodeLens['command'] },
+      { range, command: { title: '$(preview) Open Inspector', command: 'mmscope.openInspector', arguments: [uri], tooltip: 'Step through the run beside the source' } as CodeLens['command'] },
+    ];
   });
 
+  registerCustom(connection, runs, backend, () => settings.opts);
+  connection.onShutdown(() => runs.dispose());
   documents.listen(connection);
   connection.listen();
-}
-
-/** `mmscope lsp --stdio` */
-export function startStdioServer(): void {
-  serve(createConnection(ProposedFeatures.all, process.stdin, process.stdout));
 }

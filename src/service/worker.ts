@@ -1,6 +1,6 @@
-// A document's scenario service on a worker thread (dist/worker.js): requests are answered
-// in order (src/service/protocol.ts). A run the host no longer wants is stopped by
-// terminating the worker, so this loop never looks at the clock.
+// A document's scenario service on a worker thread of the language server (dist/worker.js):
+// requests are answered in order (src/service/protocol.ts). A run the server no longer wants
+// is stopped by terminating the worker, so this loop never looks at the clock.
 
 import { parentPort } from 'node:worker_threads';
 import type { ServiceRequest } from './protocol';

@@ -1,9 +1,9 @@
 'use strict';
 // Runs INSIDE the VS Code extension host (node test/e2e/run.js --only-exthost --grep 'big document').
 // A generated scenario of 2,602 lines with one statement over 8,192 pages gets its diagnostics
-// (in the node extension host every diagnostics run goes to the document's worker thread,
-// src/extension/runner.ts): a deliberately failing expectation on its last line is an MMS701
-// error there. The longest event-loop stall seen by a 5 ms interval timer from opening the
+// (the language server, a child process of the node extension host, runs it on the document's
+// worker thread: src/lsp/documentRuns.ts, src/service/workerBackend.ts): a deliberately
+// failing expectation on its last line is an MMS701 error there. The longest event-loop stall seen by a 5 ms interval timer from opening the
 // document to the diagnostic is recorded in test-output/e2e/bigdoc-stall.json (not asserted:
 // the machine may be loaded).
 const assert = require('node:assert/strict');

@@ -1,7 +1,8 @@
 'use strict';
 // The browser build, run: a web-only package (no "main", built by `node scripts/package.mjs
 // --web`) installed in code-server, which then runs mmscope in the browser's web worker
-// extension host (dist/web/extension.js: InlineBackend, no worker threads, no processes).
+// extension host (dist/web/extension.js, with its language server in a web worker of its own,
+// dist/web/lsp.js: scenarios run inline there; no worker threads, no processes).
 // Diagnostics, the Check lens and the inspector must work there as on the desktop.
 const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');

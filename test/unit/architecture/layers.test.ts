@@ -1,5 +1,5 @@
 // The layout of docs/architecture.md, checked from the sources' own imports: dependencies point
-// one way (extension → service/views → scenario → language → engine), the webview and the
+// one way (extension → lsp protocol, service/views → scenario → language → engine), the webview and the
 // shared protocol reach nothing of the host, the engine imports no other layer, and no module
 // imports itself back at run time (a cycle through `import type` is erased by the compiler and
 // allowed).
@@ -53,7 +53,7 @@ const ALLOWED: Record<string, string[]> = {
   oracle: ['scenario', 'language', 'engine'],
   // the kernel's mm selftests against scenarios (docs/selftests.md): boots through the oracle
   selftests: ['oracle', 'scenario', 'language', 'engine'],
-  extension: ['service', 'views', 'scenario', 'language', 'engine', 'shared', 'oracle'],
+  extension: ['lsp', 'service', 'views', 'scenario', 'language', 'engine', 'shared', 'oracle'],
   lsp: ['service', 'views', 'scenario', 'language', 'engine'],
   cli: ['lsp', 'oracle', 'views', 'scenario', 'language', 'engine'],
 };
@@ -69,6 +69,13 @@ describe('architecture: the layers of docs/architecture.md, from the imports', (
     const bad = edges.filter((e) => layer(e.from) !== layer(e.to) && !(ALLOWED[layer(e.from)] ?? []).includes(layer(e.to)))
       .map((e) => `${e.from} → ${e.to}`);
     assert.deepEqual(bad, []);
+  });
+
+  it('the extension reaches the language server only through its protocol (src/lsp/protocol.ts: method names and types)', () => {
+    const bad = edges.filter((e) => layer(e.from) === 'extension' && layer(e.to) === 'lsp' && e.to !== path.join('src', 'lsp', 'protocol.ts'))
+      .map((e) => `${e.from} → ${e.to}`);
+    assert.deepEqual(bad, []);
+    assert.ok(edges.some((e) => layer(e.from) === 'extension' && e.to === path.join('src', 'lsp', 'protocol.ts')), 'the extension uses the protocol');
   });
 
   it('no import cycle at run time (value imports)', () => {

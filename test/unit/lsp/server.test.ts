@@ -1,11 +1,11 @@
-// `mmscope lsp --stdio` (src/lsp/server.ts), spoken to over stdio as an editor would.
+// `mmscope lsp --stdio` (src/lsp/server.ts, node.ts), spoken to over stdio as an editor would.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { LspClient } from './lspClient';
 
-// the server as compiled with the tests (out/src/lsp/server.js); `mmscope lsp` loads the same
+// the server as compiled with the tests (out/src/lsp/node.js); `mmscope lsp` loads the same
 // code from its bundle, and test/e2e/suites/neovim.e2e.js runs that bundle in Neovim
-const SERVER = path.resolve(__dirname, '../../../src/lsp/server.js');
+const SERVER = path.resolve(__dirname, '../../../src/lsp/node.js');
 const URI = 'file:///tmp/lsp-test.mms';
 const TEXT = [
   'file f pages 4',
@@ -72,5 +72,6 @@ describe('the language server (mmscope lsp --stdio) an editor talks to', functio
     c.notify('textDocument/didClose', { textDocument: { uri: URI } });
     await c.waitFor<PublishParams>('textDocument/publishDiagnostics', (x) => x.uri === URI && x.diagnostics.length === 0);
     assert.equal(c.stderr, '');
+    assert.deepEqual(c.notifications.filter((n) => n.method.startsWith('mmscope/')), [], 'VS Code\'s notifications only for VS Code');
   });
 });

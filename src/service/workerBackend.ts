@@ -1,10 +1,10 @@
-// The node extension host's backend: one worker thread (dist/worker.js) per document key,
+// The language server's node backend: one worker thread (dist/worker.js) per document key,
 // kept alive between runs so that the inspector's and the hover's questions are answered
 // from the run it holds. Cancelling a run terminates its worker; the next request starts a
 // fresh one (about 90 ms cold), so DocumentRuns cancels only runs of big documents.
 
 import { Worker } from 'node:worker_threads';
-import type { ServiceReply, ServiceRequest } from '../service/protocol';
+import type { ServiceReply, ServiceRequest } from './protocol';
 import type { InspectorQuery } from '../views/inspectorService';
 import type { EditorRunOptions } from '../views/summary';
 import { fromReply, type Backend } from './backend';

@@ -1,10 +1,10 @@
-// Where scenarios run for the editor: a backend serves each document key's scenario service
-// (src/service/scenarioService.ts). The node entry point uses worker threads
-// (workerBackend.ts), the browser one runs the same service inline after a yield. The host
-// never runs a scenario on its own thread except through InlineBackend.
+// Where scenarios run for the language server (src/lsp/): a backend serves each document
+// key's scenario service (src/service/scenarioService.ts). The server's node entry point uses
+// worker threads (workerBackend.ts), its browser one (a web worker) runs the same service
+// inline after a yield. No editor's extension host runs a scenario.
 
-import type { ServiceReply, ServiceRequest } from '../service/protocol';
-import { ScenarioService } from '../service/scenarioService';
+import type { ServiceReply, ServiceRequest } from './protocol';
+import { ScenarioService } from './scenarioService';
 import type { InspectorAnswer, InspectorQuery } from '../views/inspectorService';
 import type { EditorRunOptions, RunSummary, StaticInfo } from '../views/summary';
 import { stats } from './stats';

@@ -1,0 +1,26 @@
+// The language server's node entry point (dist/lsp.js): `mmscope lsp --stdio` calls
+// startStdioServer(); the VS Code extension starts this file as a child process with
+// `--node-ipc`, and it then serves that channel at once. Scenarios run on one worker thread
+// per document (dist/worker.js, next to this bundle) so that a long run can be cancelled and
+// never holds up the answers; without that file (the tests' compiled sources) they run inline.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createConnection, ProposedFeatures, type Connection } from 'vscode-languageserver/node';
+import { InlineBackend, type Backend } from '../service/backend';
+import { WorkerBackend } from '../service/workerBackend';
+import { serve } from './server';
+
+function backend(): Backend {
+  const worker = path.join(__dirname, 'worker.js');
+  return fs.existsSync(worker) ? new WorkerBackend(worker) : new InlineBackend();
+}
+
+export function startServer(connection: Connection): void { serve(connection, backend()); }
+
+/** `mmscope lsp --stdio` */
+export function startStdioServer(): void {
+  startServer(createConnection(ProposedFeatures.all, process.stdin, process.stdout));
+}
+
+if (process.argv.includes('--node-ipc')) startServer(createConnection(ProposedFeatures.all));
