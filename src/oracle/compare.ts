@@ -17,6 +17,7 @@ import type { Kernel, Task } from '../engine/kernel';
 import { PG_dirty, PG_writeback, ZERO_PFN } from '../engine/memmap';
 import { pte_dirty, pte_none, pte_present, pte_soft_dirty, pte_special, pte_write, pte_young } from '../engine/pte';
 import { VM_SOFTDIRTY } from '../engine/vma';
+import type { RuleId } from '../engine/versions';
 import type { OracleScenarioResult, OracleSignal } from './results';
 import { missingProbes, pteBits, savedDirtyBit, type ProbeStatus } from './kprobes';
 import { type EngineTraceStep, type TraceCompareCtx, compareRuns, compareTraceStep, engineTraceStep, fbTiming } from './compareTrace';
@@ -77,6 +78,8 @@ export interface EngineCapture {
 export interface CaptureOptions {
   /** the release the oracle booted, e.g. '6.1.192' (oracle/release.ts bootedRelease); the engine runs as it */
   kernel: string;
+  /** engine rules the booted kernel has on top of that release (a patched build: the series kernel) */
+  patches?: readonly RuleId[];
   /** the oracle kernel's fbdev deferred-I/O delay (48 ms at HZ=250) */
   fbDelayMs?: number;
 }
@@ -176,6 +179,7 @@ export function captureEngine(scenario: Scenario, oracle: OracleScenarioResult, 
   };
   const r: RunResult = runScenario(scn, [], {
     kernelOverride: opts.kernel,
+    kernelPatches: opts.patches,
     onStep: (s, step, k) => {
       const i = index.get(s);
       if (i === undefined) return;

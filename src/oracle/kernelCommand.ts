@@ -1,4 +1,4 @@
-// `mmscope kernel [--real 6.1|6.12|all] FILE...`: run every file on each real kernel in
+// `mmscope kernel [--real 6.1|6.12|all|series] FILE...`: run every file on each real kernel in
 // ONE boot per kernel, run the engine as that kernel, and print per kernel and file the
 // comparison table and a summary line.
 // Exit status: 0 every observable outcome agrees, 1 some differ, 2 usage/setup errors.
@@ -59,7 +59,11 @@ export async function kernelMain(argv: string[], write: W = (s) => process.stdou
   const ri = argv.indexOf('--real');
   const real = ri >= 0 ? argv.splice(ri, 2)[1] ?? '' : '6.1';
   const kernels: string[] = real === 'all' ? [...ORACLE_KERNELS] : [real];
-  if (!kernels.every((k) => (ORACLE_KERNELS as readonly string[]).includes(k) || k === 'user')) { writeErr(`mmscope kernel: --real wants 6.1, 6.12 or all, got '${real}'\n`); return 2; }
+  if (!kernels.every((k) => (ORACLE_KERNELS as readonly string[]).includes(k) || k === 'user' || k === 'series')) { writeErr(`mmscope kernel: --real wants 6.1, 6.12, all or series, got '${real}'\n`); return 2; }
+  if (kernels.includes('series') && !fs.existsSync(path.join(oracleCacheDir(), 'series', 'env.json'))) {
+    writeErr('mmscope kernel: the series kernel is built, not downloaded: run  sh scripts/oracle/build-series.sh  first (minutes on 2 cores)\n');
+    return 2;
+  }
   const json = argv.includes('--json');
   const keep = argv.includes('--keep');
   const noprobes = argv.includes('--no-probes');
@@ -120,13 +124,15 @@ async function kernelRun(inputs: Input[], kernelName: string, opts: { keep: bool
     ? { release: res.kernel.upstream, exact: true, source: `Debian package ${res.kernel.debianVersion}` }
     : bootedRelease(res.kernel.release, res.kernel.version);
   const kernel = booted?.release ?? ORACLE_RELEASES[0];
+  // a patched build (the series kernel) runs the engine at its release plus the rules of its patches
+  const patches = res.kernel.patches ?? [];
   const report: KernelReport = {
-    format: 'mmscope-kernel-comparison', version: 1, kernel: res.kernel, engineKernel: kernel, exit: res.exit, error: res.error, timing: res.timing,
+    format: 'mmscope-kernel-comparison', version: 1, kernel: res.kernel, engineKernel: kernel + patches.map((p) => `+${p}`).join(''), exit: res.exit, error: res.error, timing: res.timing,
     files: [], summary: { files: inputs.length, agree: 0, differ: 0, notObservable: 0 }, probes: res.run?.probes ?? null,
   };
   inputs.forEach((inp, i) => {
     const o = res.scenarios[i];
-    const eng = captureEngine(inp.scenario, o, { kernel, fbDelayMs: res.kernel.fbDelayMs ?? undefined });
+    const eng = captureEngine(inp.scenario, o, { kernel, patches, fbDelayMs: res.kernel.fbDelayMs ?? undefined });
     const c = compareScenario(o, eng, { lines: inp.text.split('\n'), probes: res.run?.probes ?? null });
     if (o.traceLost) c.notes.push('the kprobe trace lost events (ring buffer overflow): walks, results, fb_defio and PTE values of this file are not observable');
     if (o.status !== 'ok') c.notes.push(`oracle: scenario ${o.status}${o.errors.length ? `: ${o.errors.map((e) => `${e.what} errno ${e.errno}`).join(', ')}` : ''}`);
@@ -137,7 +143,7 @@ async function kernelRun(inputs: Input[], kernelName: string, opts: { keep: bool
   });
   {
     write(`real kernel ${res.kernel.release} (Debian ${res.kernel.debianVersion || '?'}, HZ=${res.kernel.hz}, fb delay ${res.kernel.fbDelayMs} ms), QEMU/TCG; one boot for ${inputs.length} file(s), ${(res.timing.totalMs / 1000).toFixed(1)} s\n`);
-    write(`engine run as Linux ${kernel}${booted ? ` (${booted.exact ? '' : 'patch level unknown: mainline; '}${booted.source})` : ' (the booted release could not be read)'}\n`);
+    write(`engine run as Linux ${kernel}${patches.length ? ` with the rule${patches.length > 1 ? 's' : ''} of its patches: ${patches.join(', ')}` : ''}${booted ? ` (${booted.exact ? '' : 'patch level unknown: mainline; '}${booted.source})` : ' (the booted release could not be read)'}\n`);
     write(`${probeLine(report.probes)}\n`);
     if (!res.ok) write(`oracle run: ${res.exit}${res.error ? `: ${res.error}` : ''}${res.garbled.length ? `; ${res.garbled.length} garbled lines` : ''}\n`);
     for (const f of report.files) {
