@@ -111,15 +111,12 @@ export async function kernelMain(argv: string[], write: W = (s) => process.stdou
 
 type Input = { name: string; file: string; scenario: ReturnType<typeof parse>['scenario']; invalid: ReturnType<typeof check>['invalid']; text: string };
 
-/** One boot of one kernel for all inputs, and the comparison with the engine run as that kernel. */
-async function kernelRun(inputs: Input[], kernelName: string, opts: { keep: boolean; probes: boolean }, write: W, writeErr: W): Promise<number | { report: KernelReport; status: number }> {
-  const res = await runOracle(inputs, { keep: opts.keep, kernel: kernelName, probes: opts.probes });
-  if (!res.ok && res.scenarios.length === 0) {
-    writeErr(`mmscope kernel: the oracle run on ${kernelName} failed (${res.exit}): ${res.error ?? ''}\n`);
-    return 2;
-  }
-  // the engine runs at the exact release the oracle booted: the package's upstream release
-  // (6.1.192-2 -> 6.1.192), else the one uname -v names
+/**
+ * Compare one oracle boot with the engine run at the release it booted (the package's
+ * upstream release, 6.1.192-2 -> 6.1.192, else the one uname -v names), plus the rules of
+ * the kernel's patches (the series kernel). Pure apart from running the engine.
+ */
+export function compareOracleRun(inputs: readonly Pick<Input, 'scenario' | 'file' | 'text'>[], res: OracleRunResult) {
   const booted = res.kernel.upstream
     ? { release: res.kernel.upstream, exact: true, source: `Debian package ${res.kernel.debianVersion}` }
     : bootedRelease(res.kernel.release, res.kernel.version);
@@ -141,6 +138,17 @@ async function kernelRun(inputs: Input[], kernelName: string, opts: { keep: bool
     report.summary.differ += c.summary.differ;
     report.summary.notObservable += c.summary.notObservable;
   });
+  return { report, booted, kernel, patches };
+}
+
+/** One boot of one kernel for all inputs, and the comparison with the engine run as that kernel. */
+async function kernelRun(inputs: Input[], kernelName: string, opts: { keep: boolean; probes: boolean }, write: W, writeErr: W): Promise<number | { report: KernelReport; status: number }> {
+  const res = await runOracle(inputs, { keep: opts.keep, kernel: kernelName, probes: opts.probes });
+  if (!res.ok && res.scenarios.length === 0) {
+    writeErr(`mmscope kernel: the oracle run on ${kernelName} failed (${res.exit}): ${res.error ?? ''}\n`);
+    return 2;
+  }
+  const { report, booted, kernel, patches } = compareOracleRun(inputs, res);
   {
     write(`real kernel ${res.kernel.release} (Debian ${res.kernel.debianVersion || '?'}, HZ=${res.kernel.hz}, fb delay ${res.kernel.fbDelayMs} ms), QEMU/TCG; one boot for ${inputs.length} file(s), ${(res.timing.totalMs / 1000).toFixed(1)} s\n`);
     write(`engine run as Linux ${kernel}${patches.length ? ` with the rule${patches.length > 1 ? 's' : ''} of its patches: ${patches.join(', ')}` : ''}${booted ? ` (${booted.exact ? '' : 'patch level unknown: mainline; '}${booted.source})` : ' (the booted release could not be read)'}\n`);
