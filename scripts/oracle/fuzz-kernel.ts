@@ -43,6 +43,7 @@ export function keepValid(text: string): string | null {
 }
 
 interface Case { name: string; text: string }
+const retries: string[] = [];
 const asInput = (c: Case) => {
   const { scenario } = parse(c.text);
   return { name: c.name, file: c.name, text: c.text, scenario, invalid: check(scenario).invalid };
@@ -54,7 +55,14 @@ const differRows = (c: ScenarioComparison) => c.steps.filter((s) => s.verdict ==
 async function boot(kernel: string, cases: Case[]): Promise<{ cmp: (ScenarioComparison | null)[]; secs: number; release: string; engine: string }> {
   const t0 = Date.now();
   const inputs = cases.map(asInput);
-  const res = await runOracle(inputs, { kernel });
+  let res = await runOracle(inputs, { kernel, keep: !!process.env.MMSCOPE_FUZZ_KEEP });
+  if (res.scenarios.length && res.scenarios.every((s) => s.status === 'not-run')) {
+    // counted in the report (retries), never hidden: the boot printed no results at all
+    retries.push(`${kernel}: a boot of ${inputs.length} scenarios returned every one not-run (${res.exit}${res.error ? `: ${res.error.slice(0, 200)}` : ''}); booted again`);
+    console.log(`  ${retries[retries.length - 1]}`);
+    res = await runOracle(inputs, { kernel, keep: !!process.env.MMSCOPE_FUZZ_KEEP });
+  }
+  if (!res.ok) console.log(`  ${kernel}: boot ${res.exit}${res.error ? `: ${res.error.slice(0, 400)}` : ''}${res.workDir ? ` (kept ${res.workDir})` : ''}`);
   const { report } = compareOracleRun(inputs, res);
   const cmp = report.files.map((f, i) => (res.scenarios[i]?.status === 'ok' ? f : null));
   return { cmp, secs: (Date.now() - t0) / 1000, release: res.kernel.release, engine: report.engineKernel };
@@ -112,7 +120,7 @@ async function main(): Promise<number> {
   let status = 0;
   let shrinks = 0;
   for (const k of kernels) {
-    const tot = { ran: 0, notRun: 0, agree: 0, differ: 0, notObservable: 0, differing: [] as { c: Case; cmp: ScenarioComparison }[] };
+    const tot = { ran: 0, notRun: 0, agree: 0, differ: 0, notObservable: 0, directives: 0, differing: [] as { c: Case; cmp: ScenarioComparison }[] };
     let release = '', engine = '';
     const t0 = Date.now();
     for (let b = 0; b < cases.length; b += batch) {
@@ -122,13 +130,13 @@ async function main(): Promise<number> {
       r.cmp.forEach((cmp, i) => {
         if (!cmp) { tot.notRun++; return; }
         tot.ran++;
-        tot.agree += cmp.summary.agree; tot.differ += cmp.summary.differ; tot.notObservable += cmp.summary.notObservable;
+        tot.agree += cmp.summary.agree; tot.differ += cmp.summary.differ; tot.notObservable += cmp.summary.notObservable; tot.directives += cmp.summary.directives;
         if (differRows(cmp).length) tot.differing.push({ c: part[i], cmp });
       });
       console.log(`${k}: boot ${b / batch + 1}: ${part.length} scenarios in ${r.secs.toFixed(0)} s; so far ${tot.ran} ran, ${tot.notRun} not run, ${tot.differing.length} differ`);
     }
     const rows = tot.agree + tot.differ + tot.notObservable;
-    console.log(`${k} (${release}, engine ${engine}): ${tot.ran} of ${cases.length} scenarios ran (${tot.notRun} not run); rows ${rows}: ${tot.agree} agree, ${tot.differ} differ, ${tot.notObservable} not observable (${(100 * tot.notObservable / Math.max(1, rows)).toFixed(1)}%); ${tot.differing.length} scenarios differ; ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    console.log(`${k} (${release}, engine ${engine}): ${tot.ran} of ${cases.length} scenarios ran (${tot.notRun} not run); rows ${rows}: ${tot.agree} agree, ${tot.differ} differ, ${tot.notObservable} not observable (${(100 * tot.notObservable / Math.max(1, rows)).toFixed(1)}%), ${tot.directives} directives (not outcomes, not counted); ${tot.differing.length} scenarios differ; ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     for (const d of tot.differing) {
       status = 1;
       const rowsTxt = differRows(d.cmp).map((s) => `L${s.line} ${s.text}: ${s.values.filter((v) => v.verdict === 'differ').map((v) => `${v.subject} ${v.field} engine ${v.engine} kernel ${v.kernel}`).join('; ')}`);
@@ -147,6 +155,7 @@ async function main(): Promise<number> {
       console.log(`  wrote ${path.relative(process.cwd(), file)}`);
     }
   }
+  console.log(`boots that returned nothing and were repeated: ${retries.length}`);
   return status;
 }
 

@@ -230,6 +230,13 @@ export interface StepComparison {
   verdict: Verdict;
   reason?: string;
   values: ValueComparison[];
+  /**
+   * A directive, not an outcome: `kernel V` (picks the model; the engine runs at the booted
+   * release instead) and an fbdev/shmem declaration with nothing to compare (it creates an
+   * object with no pages; its `delay`/`sorted` are settings). Such a row is listed, and
+   * counted in `summary.directives`, never in `summary.notObservable`.
+   */
+  directive?: boolean;
 }
 
 export interface ScenarioComparison {
@@ -238,7 +245,7 @@ export interface ScenarioComparison {
   fbDelayMs: number | null;
   notes: string[];
   steps: StepComparison[];
-  summary: { agree: number; differ: number; notObservable: number };
+  summary: { agree: number; differ: number; notObservable: number; directives: number };
 }
 
 export interface CompareOptions {
@@ -303,6 +310,7 @@ export function compareScenario(oracle: OracleScenarioResult, engine: EngineCapt
     rows.push(row);
     if (os.status === 'not-run') { row.reason = 'not run on the real kernel'; continue; }
     if (os.observable === 'no') { row.reason = `no user-space trigger: ${os.reason ?? 'not observable'}`; continue; }
+    if (os.kind === 'kernel') { row.reason = `directive: ${os.reason ?? 'picks the model'}`; row.directive = true; continue; }
     if (!es || !es.captured) { row.reason = 'the engine did not run this statement'; continue; }
     const taint = os.taintedBy.length ? `tainted: ${os.taintedBy.map((l) => `L${l + 1}`).join(', ')} did not run on the real kernel` : undefined;
     const vals = row.values;
@@ -462,19 +470,24 @@ export function compareScenario(oracle: OracleScenarioResult, engine: EngineCapt
 
     if (!vals.length) {
       row.reason = os.observable === 'partial' && os.reason ? os.reason : 'nothing user space can see changes at this statement';
+      if (DIRECTIVE_KINDS.has(os.kind)) row.directive = true;
       continue;
     }
     row.verdict = combine(vals.map((v) => v.verdict));
     if (row.verdict === 'not-observable') row.reason = vals.find((v) => v.reason)?.reason;
   }
-  const summary = { agree: 0, differ: 0, notObservable: 0 };
+  const summary = { agree: 0, differ: 0, notObservable: 0, directives: 0 };
   for (const r of rows) {
-    if (r.verdict === 'agree') summary.agree++;
+    if (r.directive) summary.directives++;
+    else if (r.verdict === 'agree') summary.agree++;
     else if (r.verdict === 'differ') summary.differ++;
     else summary.notObservable++;
   }
   return { name: oracle.name, kernel: engine.kernel, fbDelayMs: engine.fbDelayMs, notes: engine.notes, steps: rows, summary };
 }
+
+/** Statements that are directives when nothing is compared at them (StepComparison.directive). */
+const DIRECTIVE_KINDS = new Set(['kernel', 'fbdev', 'shmem']);
 
 /** Expectations whose truth depends on how many deferred-work runs have completed. */
 function dependsOnFbRuns(kind: string, es: EngineStep): boolean {
@@ -491,7 +504,7 @@ export function formatComparison(c: ScenarioComparison): string[] {
   out.push(`${'line'.padEnd(5)} ${w('statement', 34)} ${w('value', 18)} ${w('engine', 24)} ${w('kernel', 24)} verdict`);
   for (const r of c.steps) {
     const head = `${('L' + r.line).padEnd(5)} ${w(r.text, 34)}`;
-    if (!r.values.length) { out.push(`${head} ${w('', 18)} ${w('', 24)} ${w('', 24)} not-observable (${r.reason ?? ''})`); continue; }
+    if (!r.values.length) { out.push(`${head} ${w('', 18)} ${w('', 24)} ${w('', 24)} ${r.directive ? 'directive, not an outcome' : 'not-observable'} (${r.reason ?? ''})`); continue; }
     r.values.forEach((v, i) => {
       const h = i === 0 ? head : ' '.repeat(head.length);
       const verdict = v.verdict === 'agree' ? 'agree' : `${v.verdict}${v.reason ? ` (${v.reason})` : ''}`;
@@ -502,7 +515,7 @@ export function formatComparison(c: ScenarioComparison): string[] {
 }
 
 export function summaryLine(c: ScenarioComparison): string {
-  return `${c.name}: ${c.summary.agree} agree, ${c.summary.differ} differ, ${c.summary.notObservable} not observable (engine as ${c.kernel}${c.fbDelayMs !== null ? `, fb delay ${c.fbDelayMs} ms` : ''})`;
+  return `${c.name}: ${c.summary.agree} agree, ${c.summary.differ} differ, ${c.summary.notObservable} not observable${c.summary.directives ? `, ${c.summary.directives} directive${c.summary.directives > 1 ? 's' : ''}` : ''} (engine as ${c.kernel}${c.fbDelayMs !== null ? `, fb delay ${c.fbDelayMs} ms` : ''})`;
 }
 
 /** Kernel verdicts per statement, for `mmscope run --json --kernel-oracle` (trace `kernel` field). */

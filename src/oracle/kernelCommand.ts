@@ -24,7 +24,8 @@ export interface KernelReport {
   /** the release the engine ran as, read from the booted kernel */
   engineKernel: string;
   files: (ScenarioComparison & { file: string; oracleStatus: string; oracleErrors: string[] })[];
-  summary: { files: number; agree: number; differ: number; notObservable: number };
+  /** directives: `kernel` lines and declarations with nothing to compare (not outcomes; StepComparison.directive) */
+  summary: { files: number; agree: number; differ: number; notObservable: number; directives: number };
   /** the kprobe events of the boot: placed, or why not (null: booted without them) */
   probes: ProbeStatus[] | null;
   /** with --real all: one report per kernel (this object is the first of them) */
@@ -103,7 +104,7 @@ export async function kernelMain(argv: string[], write: W = (s) => process.stdou
   }
   if (kernels.length > 1 && !json) {
     write('\n');
-    for (const r of reports) write(`${r.kernel.name} (${r.kernel.release}${r.kernel.upstream ? `, upstream ${r.kernel.upstream}` : ''}): ${r.summary.agree} steps agree, ${r.summary.differ} differ, ${r.summary.notObservable} not observable\n`);
+    for (const r of reports) write(`${r.kernel.name} (${r.kernel.release}${r.kernel.upstream ? `, upstream ${r.kernel.upstream}` : ''}): ${r.summary.agree} steps agree, ${r.summary.differ} differ, ${r.summary.notObservable} not observable (${pct(r.summary)}), ${r.summary.directives} directives\n`);
   }
   if (json) write(JSON.stringify(kernels.length > 1 ? { ...reports[0], runs: reports } : reports[0], null, 1) + '\n');
   return reports.some((r) => r.summary.differ > 0) ? 1 : status === 2 ? 2 : 0;
@@ -125,7 +126,7 @@ export function compareOracleRun(inputs: readonly Pick<Input, 'scenario' | 'file
   const patches = res.kernel.patches ?? [];
   const report: KernelReport = {
     format: 'mmscope-kernel-comparison', version: 1, kernel: res.kernel, engineKernel: kernel + patches.map((p) => `+${p}`).join(''), exit: res.exit, error: res.error, timing: res.timing,
-    files: [], summary: { files: inputs.length, agree: 0, differ: 0, notObservable: 0 }, probes: res.run?.probes ?? null,
+    files: [], summary: { files: inputs.length, agree: 0, differ: 0, notObservable: 0, directives: 0 }, probes: res.run?.probes ?? null,
   };
   inputs.forEach((inp, i) => {
     const o = res.scenarios[i];
@@ -137,6 +138,7 @@ export function compareOracleRun(inputs: readonly Pick<Input, 'scenario' | 'file
     report.summary.agree += c.summary.agree;
     report.summary.differ += c.summary.differ;
     report.summary.notObservable += c.summary.notObservable;
+    report.summary.directives += c.summary.directives;
   });
   return { report, booted, kernel, patches };
 }
@@ -160,10 +162,16 @@ async function kernelRun(inputs: Input[], kernelName: string, opts: { keep: bool
       for (const l of formatComparison(f)) write(l + '\n');
       write(summaryLine({ ...f, name: f.file }) + '\n');
     }
-    write(`\n${report.summary.files} files: ${report.summary.agree} steps agree, ${report.summary.differ} differ, ${report.summary.notObservable} not observable\n`);
+    write(`\n${report.summary.files} files: ${report.summary.agree} steps agree, ${report.summary.differ} differ, ${report.summary.notObservable} not observable (${pct(report.summary)} of the compared outcomes), ${report.summary.directives} directives (not outcomes)\n`);
   }
   const notRun = report.files.some((f) => f.oracleStatus === 'not-run');
   return { report, status: report.summary.differ > 0 ? 1 : notRun || !res.ok ? 2 : 0 };
+}
+
+/** not observable / (agree + differ + not observable): the share of outcomes not compared */
+function pct(s: { agree: number; differ: number; notObservable: number }): string {
+  const n = s.agree + s.differ + s.notObservable;
+  return `${(100 * s.notObservable / Math.max(1, n)).toFixed(1)}%`;
 }
 
 /** One line on the kprobe events of a boot: how many were placed, and every one that was not, with the reason. */
