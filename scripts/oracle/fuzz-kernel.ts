@@ -16,7 +16,7 @@ import { check } from '../../src/language/checker';
 import { runOracle } from '../../src/oracle';
 import { compareOracleRun } from '../../src/oracle/kernelCommand';
 import type { ScenarioComparison } from '../../src/oracle/compare';
-import { realisableScenario } from '../../test/unit/fuzz/realisable';
+import { keepValid, realisableScenario } from '../../test/unit/fuzz/realisable';
 
 const argv = process.argv.slice(2);
 const arg = (name: string, def: string): string => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] ?? def : def; };
@@ -27,20 +27,6 @@ const batch = Number(arg('--batch', '50'));
 const maxShrinks = Number(arg('--shrink', '3'));
 const outDir = arg('--out', path.join(process.cwd(), 'test', 'regressions'));
 const dry = argv.includes('--dry');
-
-/** Drop the lines the checker refuses (a label never mapped, a process gone), until none is. */
-export function keepValid(text: string): string | null {
-  let lines = text.trimEnd().split('\n');
-  for (let round = 0; round < 40; round++) {
-    const { scenario, diagnostics } = parse(lines.join('\n') + '\n');
-    const chk = check(scenario);
-    const bad = new Set([...diagnostics, ...chk.diagnostics].filter((d) => d.severity === 'error').map((d) => d.range.start.line));
-    for (const s of chk.invalid) bad.add(s.range.start.line);
-    if (!bad.size) return lines.join('\n') + '\n';
-    lines = lines.filter((_, i) => !bad.has(i));
-  }
-  return null;
-}
 
 interface Case { name: string; text: string }
 const retries: string[] = [];
