@@ -4,19 +4,19 @@
 # "expose mapping wrprotect, fix fb_defio use" backported (scripts/oracle/series/*.patch),
 # built with a minimal config for the oracle (virtio, ext4, tmpfs, bochs DRM fbdev
 # emulation, kprobe events, BTF for the probe offsets), everything built in.
-# Then runs setup.sh series (initramfs, probes from the built kernel's BTF).
+# Then runs src/oracle/guest/setup.sh series (initramfs, probes from the built kernel's BTF).
 #
 #   scripts/oracle/build-series.sh        # needs root the first time (apt-get install)
-#   MMSCOPE_ORACLE_CACHE=DIR              # cache directory (default: <repo>/.cache/oracle)
+#   MMSCOPE_ORACLE_CACHE=DIR              # cache directory (default, as setup.sh: ${XDG_CACHE_HOME:-~/.cache}/mmscope/oracle)
 #   MMSCOPE_JOBS=N                        # make -jN (default: number of cores)
 #
 # Idempotent: the build is kept in $CACHE/series/ with a stamp of the source package
-# version, the patches, the config fragment and this script; a second run only checks.
+# version, the patches and the config fragment; a second run only checks.
 # The build runs under nice -n 10 (the machine may be shared).
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-CACHE=${MMSCOPE_ORACLE_CACHE:-$REPO/.cache/oracle}
+CACHE=${MMSCOPE_ORACLE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mmscope/oracle}
 mkdir -p "$CACHE/series"
 CACHE=$(cd "$CACHE" && pwd)
 D=$CACHE/series
@@ -36,7 +36,7 @@ SRCVER=$(dpkg-query -W -f='${Version}' linux-source-6.12)
 TARBALL=/usr/src/linux-source-6.12.tar.xz
 [ -f "$TARBALL" ] || { log "no $TARBALL"; exit 1; }
 
-STAMP="$SRCVER|$(cat "$HERE"/series/*.patch "$HERE/series/config" "$HERE/build-series.sh" | sha256sum | cut -c1-16)"
+STAMP="$SRCVER|$(cat "$HERE"/series/*.patch "$HERE/series/config" | sha256sum | cut -c1-16)"
 if [ -f "$D/bzImage" ] && [ "$(cat "$D/build.stamp" 2>/dev/null)" = "$STAMP" ]; then
   log "kernel up to date ($(cat "$D/kernelrelease"), linux-source-6.12 $SRCVER)"
 else
@@ -96,4 +96,4 @@ rm -rf "$D/mods" && mkdir -p "$M"
 for m in kernel/crypto/crc32c_generic.ko kernel/drivers/virtio/virtio_pci.ko kernel/drivers/block/virtio_blk.ko \
          kernel/fs/ext4/ext4.ko kernel/drivers/gpu/drm/tiny/bochs.ko; do echo "$m"; done > "$M/modules.builtin"
 echo "6.12.118+series (linux-source-6.12 $SRCVER + 3 patches of 6.15)" > "$D/source"
-MMSCOPE_SERIES_DEBVER="$SRCVER" sh "$HERE/setup.sh" series
+MMSCOPE_ORACLE_CACHE="$CACHE" MMSCOPE_SERIES_DEBVER="$SRCVER" sh "$REPO/src/oracle/guest/setup.sh" series
