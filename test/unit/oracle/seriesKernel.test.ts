@@ -8,6 +8,15 @@ import { assembleTrace, missingProbes, type KEvent } from '../../../src/oracle/k
 import { KernelProfile } from '../../../src/engine/kernel';
 import { parseRelease } from '../../../src/engine/versions';
 import { runText } from '../../../src/scenario/run';
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from '../../../src/language/parser';
+import { check } from '../../../src/language/checker';
+import { translateScenario } from '../../../src/oracle/translate';
+import { resultsFromLog } from '../../../src/oracle/run';
+import { captureEngine, compareScenario } from '../../../src/oracle/compare';
+
+const ROOT = path.join(__dirname, '../../../..');
 
 const ev = (pid: number, ms: number, e: string, f: Record<string, string> = {}, task = 'oracle'): KEvent => ({ task, pid, ms, ev: e, f });
 const mark = (ms: number, text: string): KEvent => ({ task: 'oracle', pid: 1, ms, ev: 'tracing_mark_write', f: {}, marker: text });
@@ -72,5 +81,26 @@ describe('oracle: the series kernel', () => {
     const failed = (r: ReturnType<typeof runText>) => r.steps.filter((s) => s.expect && !s.expect.ok).map((s) => s.index);
     assert.deepEqual(failed(series), []);
     assert.deepEqual(failed(plain), [4]); // 6.12.118: the fault handler sets page->mapping
+  });
+
+  it('on a recorded boot of the series kernel (fixtures/kprobes-series.serial.log, examples/fbdefio-6.15.mms) the work walks with mapping_wrprotect_range and every compared outcome agrees with the engine at 6.12.118+mapping-wrprotect-range', () => {
+    const text = fs.readFileSync(path.join(ROOT, 'examples/fbdefio-6.15.mms'), 'utf8');
+    const scenario = parse(text).scenario;
+    const t = translateScenario(scenario, { name: 'fbdefio-6.15.mms', index: 0, invalid: check(scenario).invalid });
+    const r = resultsFromLog(fs.readFileSync(path.join(ROOT, 'test/unit/oracle/fixtures/kprobes-series.serial.log'), 'utf8'), [t], [scenario]);
+    assert.deepEqual(r.run?.probes?.filter((p) => !p.ok), []);
+    assert.deepEqual(['mwr', 'mwrret', 'mwrone'].map((e) => r.run?.probes?.some((p) => p.ev === e && p.ok)), [true, true, true]);
+    const walks = r.scenarios[0].steps.flatMap((s) => s.kernel?.walks ?? []);
+    // page 2: xorg's VMA is visited (no PTE there: xorg never touched it), app's PTE cleaned
+    assert.deepEqual(walks.map((w) => [w.api, w.idx, w.byWork, w.visits.length, w.ret]),
+      [['mapping_wrprotect_range', 1, true, 1, 1], ['mapping_wrprotect_range', 2, true, 2, 1]]);
+    const c = compareScenario(r.scenarios[0], captureEngine(scenario, r.scenarios[0], { kernel: '6.12.118', patches: ['mapping-wrprotect-range'], fbDelayMs: 48 }),
+      { lines: text.split('\n'), probes: r.run?.probes ?? null });
+    assert.equal(c.summary.differ, 0);
+    assert.ok(c.summary.agree >= 18, `agree ${c.summary.agree}`);
+    const row = (line: number) => c.steps.find((s) => s.line === line)!;
+    assert.equal(row(22).verdict, 'agree'); // expect walk xorg:fb, app:fb
+    assert.equal(row(21).verdict, 'agree'); // expect defio fb0 written 1, 2
+    assert.equal(row(18).verdict, 'agree'); // expect folio fb0[1] mapping none
   });
 });
