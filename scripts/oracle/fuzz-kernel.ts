@@ -1,5 +1,5 @@
 // Differential fuzzing against real kernels (docs/real-kernel.md, "Differential fuzzing").
-//   npm run fuzz:kernel -- --count N --seed S [--real 6.1,6.12] [--batch B] [--shrink K] [--out DIR] [--dry]
+//   npm run fuzz:kernel -- --count N --seed S [--real 6.1,6.12] [--batch B] [--shrink K] [--out DIR] [--from I] [--dry]
 // Generates N realisable scenarios (test/unit/fuzz/realisable.ts, fast-check, seeded),
 // keeps the lines the checker accepts, runs them in batches of B per guest boot on each
 // kernel and compares every statement with the engine run at the booted release
@@ -27,6 +27,8 @@ const batch = Number(arg('--batch', '50'));
 const maxShrinks = Number(arg('--shrink', '3'));
 const outDir = arg('--out', path.join(process.cwd(), 'test', 'regressions'));
 const dry = argv.includes('--dry');
+/** skip the first N scenarios of the seed (resume an interrupted run: the same seed gives the same scenarios) */
+const from = Number(arg('--from', '0'));
 
 interface Case { name: string; text: string }
 const retries: string[] = [];
@@ -109,7 +111,7 @@ async function main(): Promise<number> {
     const tot = { ran: 0, notRun: 0, agree: 0, differ: 0, notObservable: 0, directives: 0, differing: [] as { c: Case; cmp: ScenarioComparison }[] };
     let release = '', engine = '';
     const t0 = Date.now();
-    for (let b = 0; b < cases.length; b += batch) {
+    for (let b = from; b < cases.length; b += batch) {
       const part = cases.slice(b, b + batch);
       const r = await boot(k, part);
       release = r.release; engine = r.engine;
@@ -119,7 +121,7 @@ async function main(): Promise<number> {
         tot.agree += cmp.summary.agree; tot.differ += cmp.summary.differ; tot.notObservable += cmp.summary.notObservable; tot.directives += cmp.summary.directives;
         if (differRows(cmp).length) tot.differing.push({ c: part[i], cmp });
       });
-      console.log(`${k}: boot ${b / batch + 1}: ${part.length} scenarios in ${r.secs.toFixed(0)} s; so far ${tot.ran} ran, ${tot.notRun} not run, ${tot.differing.length} differ`);
+      console.log(`${k}: boot ${Math.floor(b / batch) + 1} (scenarios ${b}..${b + part.length - 1}): ${part.length} in ${r.secs.toFixed(0)} s; so far ${tot.ran} ran, ${tot.notRun} not run, ${tot.differing.length} differ; rows ${tot.agree}/${tot.differ}/${tot.notObservable} agree/differ/not observable, ${tot.directives} directives`);
     }
     const rows = tot.agree + tot.differ + tot.notObservable;
     console.log(`${k} (${release}, engine ${engine}): ${tot.ran} of ${cases.length} scenarios ran (${tot.notRun} not run); rows ${rows}: ${tot.agree} agree, ${tot.differ} differ, ${tot.notObservable} not observable (${(100 * tot.notObservable / Math.max(1, rows)).toFixed(1)}%), ${tot.directives} directives (not outcomes, not counted); ${tot.differing.length} scenarios differ; ${((Date.now() - t0) / 1000).toFixed(0)} s`);

@@ -359,6 +359,10 @@ export function compareScenario(oracle: OracleScenarioResult, engine: EngineCapt
           timingProcs.add(p);
         }
       }
+      // ... and, past the window, whether it fired is still a matter of real time when the kernel
+      // and the engine had completed a different number of runs (the engine's clock moves only
+      // at `wait`; a fork, exit or writeback between two writes can take 48 ms of real time)
+      if (fbAcc.length && fbReason && !reason) { reason = fbReason; timingProcs.add(p); }
       for (const a of fbAcc) if (a.write && a.faults > 0) arms.push(a.ms);
       const cum = `${os.faults[p] ?? '?'}`, ecum = `${es.faults[p] ?? '?'}`;
       vals.push({ subject: p, field: 'faults', engine: `+${ed} (=${ecum})`, kernel: `+${kd} (=${cum})`,
