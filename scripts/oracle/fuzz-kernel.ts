@@ -139,7 +139,7 @@ async function main(): Promise<number> {
       fs.mkdirSync(outDir, { recursive: true });
       const file = path.join(outDir, `fuzz-${k.replace(/\./g, '_')}-${seed}-${d.c.name.replace(/^fuzz-\d+-|\.mms$/g, '')}.mms`);
       fs.writeFileSync(file, `# Differential fuzz (npm run fuzz:kernel -- --seed ${seed} --real ${k}), shrunk.\n` +
-        `# The kernel's answer on ${release} (the engine ran as ${engine}):\n${answer.join('\n')}\n${text}`);
+        `# The kernel's answer on ${release} (the engine ran as ${engine}) (Ln: line n of the scenario below these comments):\n${answer.join('\n')}\n${text}`);
       console.log(`  wrote ${path.relative(process.cwd(), file)}`);
     }
   }

@@ -1,5 +1,5 @@
 # Differential fuzz (npm run fuzz:kernel -- --seed 2026 --real 6.1), shrunk.
-# The kernel's answer on 6.1.0-57-amd64 (the engine ran as 6.1.192):
+# The kernel's answer on 6.1.0-57-amd64 (the engine ran as 6.1.192) (Ln: line n of the scenario below these comments):
 #   L6 write p0 m1[0]: p0 faults: kernel +1 (=2) (engine +0 (=1))
 fbdev fb0 pages 2 backing vmalloc delay 48ms
 process p0

@@ -1,5 +1,6 @@
 # Differential fuzz (npm run fuzz:kernel -- --seed 2026 --real 6.12), scenario 940, not shrunk
-# (the run shrank two per kernel). The kernel's answer on 6.12.118+deb12-amd64 (the engine ran as 6.12.118):
+# (the run shrank two per kernel). The kernel's answer on 6.12.118+deb12-amd64 (the engine ran as 6.12.118)
+# (Ln: line n of the scenario below these comments):
 #   L19 writeback fb0: work run 1: kernel 0: [0] p0:m0, p1:m0* =1 (engine 0: [0] none =0)
 # The kernel's work fired on its timer during L14 (exit p1), before p1's VMA was gone; the
 # engine's clock reached the work only at L19's flush, after the exit (folio not mapped:
