@@ -127,7 +127,7 @@ async function main(): Promise<number> {
     console.log(`${k} (${release}, engine ${engine}): ${tot.ran} of ${cases.length} scenarios ran (${tot.notRun} not run); rows ${rows}: ${tot.agree} agree, ${tot.differ} differ, ${tot.notObservable} not observable (${(100 * tot.notObservable / Math.max(1, rows)).toFixed(1)}%), ${tot.directives} directives (not outcomes, not counted); ${tot.differing.length} scenarios differ; ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     for (const d of tot.differing) {
       status = 1;
-      const rowsTxt = differRows(d.cmp).map((s) => `L${s.line} ${s.text}: ${s.values.filter((v) => v.verdict === 'differ').map((v) => `${v.subject} ${v.field} engine ${v.engine} kernel ${v.kernel}`).join('; ')}`);
+      const rowsTxt = differRows(d.cmp).map((s) => `L${s.line} ${s.text}: ${s.values.filter((v) => v.verdict === 'differ').map((v) => `${v.subject} ${v.field} engine ${v.engine} kernel ${v.kernel}${v.reason ? ` (${v.reason})` : ''}`).join('; ')}`);
       console.log(`  differs: ${d.c.name}\n    ${rowsTxt.join('\n    ')}`);
       if (shrinks >= maxShrinks) continue;
       shrinks++;
@@ -135,7 +135,7 @@ async function main(): Promise<number> {
       const text = s?.text ?? d.c.text;
       const cmp = s?.cmp ?? d.cmp;
       const answer = differRows(cmp).flatMap((st) => st.values.filter((v) => v.verdict === 'differ')
-        .map((v) => `#   L${st.line} ${st.text}: ${v.subject} ${v.field}: kernel ${v.kernel} (engine ${v.engine})`));
+        .map((v) => `#   L${st.line} ${st.text}: ${v.subject} ${v.field}: kernel ${v.kernel} (engine ${v.engine})${v.reason ? `: ${v.reason}` : ''}`));
       fs.mkdirSync(outDir, { recursive: true });
       const file = path.join(outDir, `fuzz-${k.replace(/\./g, '_')}-${seed}-${d.c.name.replace(/^fuzz-\d+-|\.mms$/g, '')}.mms`);
       fs.writeFileSync(file, `# Differential fuzz (npm run fuzz:kernel -- --seed ${seed} --real ${k}), shrunk.\n` +
