@@ -26,11 +26,12 @@ Usage:
   mmscope lsp --stdio              the language server (Neovim, Emacs eglot, any LSP client):
                                    diagnostics, hover, completion, definition, references,
                                    rename, formatting, symbols; see editors/
-  mmscope kernel [--real 6.1|6.12|all] FILE...
+  mmscope kernel [--real 6.1|6.12|all|series] FILE...
                                    run the files on real Linux kernels (Debian 6.1 and/or 6.12
                                    under QEMU, one boot per kernel for all files, kprobe events
                                    on) and compare every step with the engine run as that
-                                   kernel: agree / differ / not observable
+                                   kernel: agree / differ / not observable; series: 6.12 with
+                                   the 6.15 fb_defio series (scripts/oracle/build-series.sh)
   mmscope --help | --version
 
 Options:

@@ -15,8 +15,15 @@ sh src/oracle/guest/setup.sh all
 node scripts/build.mjs >/dev/null
 files=$(ls examples/*.mms)
 if ls "$SCN"/*.mms >/dev/null 2>&1; then files="$files $(ls "$SCN"/*.mms)"; else echo "oracle-ci: no shared scenarios in $SCN" >&2; fi
+# the differential fuzz's shrunk findings (npm run fuzz:kernel), with the kernel's answer
+if ls test/regressions/*.mms >/dev/null 2>&1; then files="$files $(ls test/regressions/*.mms)"; fi
 rc=0
 # shellcheck disable=SC2086
 node dist/cli.js kernel --real all $files || rc=$?
-echo "oracle-ci: exit $rc, wall $(( $(date +%s) - start )) s (setup + compile + one boot per kernel)" >&2
+# a small differential-fuzz sample with a fixed seed (one boot per kernel; findings go to a
+# temporary directory, not into the tree)
+FUZZ_OUT=$(mktemp -d)
+sh scripts/oracle/fuzz-kernel.sh --count "${MMSCOPE_CI_FUZZ:-20}" --seed 1 --real 6.1,6.12 --batch 50 --shrink 0 --out "$FUZZ_OUT" || { r=$?; [ $r -gt $rc ] && rc=$r; }
+rm -rf "$FUZZ_OUT"
+echo "oracle-ci: exit $rc, wall $(( $(date +%s) - start )) s (setup + compile + one boot per kernel for the corpus, one per kernel for the fuzz sample)" >&2
 exit $rc

@@ -18,13 +18,17 @@ export class KernelProfile {
   readonly version: KernelRelease;
   /** the rules this release has, answered once (the fault path asks on every fault) */
   private readonly rules: ReadonlySet<RuleId>;
-  constructor(version: { major: number; minor: number; patch?: number }) {
+  /**
+   * `patches`: rules a kernel built with extra patches has on top of its release (the
+   * oracle's series kernel: 6.12.118 with the 6.15 series of `mapping-wrprotect-range`).
+   */
+  constructor(version: { major: number; minor: number; patch?: number }, readonly patches: readonly RuleId[] = []) {
     this.version = { major: version.major, minor: version.minor, patch: version.patch ?? 0 };
-    this.rules = new Set(RULE_IDS.filter((id) => hasRule(this.version, id)));
+    this.rules = new Set(RULE_IDS.filter((id) => hasRule(this.version, id) || patches.includes(id)));
   }
   has(id: RuleId): boolean { return this.rules.has(id); }
-  /** `6.15`, or `6.1.192` for a stable release */
-  toString(): string { return releaseText(this.version); }
+  /** `6.15`, or `6.1.192` for a stable release; `6.12.118+RULE` with patches */
+  toString(): string { return releaseText(this.version) + this.patches.map((p) => `+${p}`).join(''); }
 }
 
 export type SignalName = 'SIGSEGV' | 'SIGBUS';

@@ -17,6 +17,7 @@ import type { Kernel, Task } from '../engine/kernel';
 import { PG_dirty, PG_writeback, ZERO_PFN } from '../engine/memmap';
 import { pte_dirty, pte_none, pte_present, pte_soft_dirty, pte_special, pte_write, pte_young } from '../engine/pte';
 import { VM_SOFTDIRTY } from '../engine/vma';
+import type { RuleId } from '../engine/versions';
 import type { OracleScenarioResult, OracleSignal } from './results';
 import { missingProbes, pteBits, savedDirtyBit, type ProbeStatus } from './kprobes';
 import { type EngineTraceStep, type TraceCompareCtx, compareRuns, compareTraceStep, engineTraceStep, fbTiming } from './compareTrace';
@@ -77,6 +78,8 @@ export interface EngineCapture {
 export interface CaptureOptions {
   /** the release the oracle booted, e.g. '6.1.192' (oracle/release.ts bootedRelease); the engine runs as it */
   kernel: string;
+  /** engine rules the booted kernel has on top of that release (a patched build: the series kernel) */
+  patches?: readonly RuleId[];
   /** the oracle kernel's fbdev deferred-I/O delay (48 ms at HZ=250) */
   fbDelayMs?: number;
 }
@@ -176,6 +179,7 @@ export function captureEngine(scenario: Scenario, oracle: OracleScenarioResult, 
   };
   const r: RunResult = runScenario(scn, [], {
     kernelOverride: opts.kernel,
+    kernelPatches: opts.patches,
     onStep: (s, step, k) => {
       const i = index.get(s);
       if (i === undefined) return;
@@ -226,6 +230,13 @@ export interface StepComparison {
   verdict: Verdict;
   reason?: string;
   values: ValueComparison[];
+  /**
+   * A directive, not an outcome: `kernel V` (picks the model; the engine runs at the booted
+   * release instead) and an fbdev/shmem declaration with nothing to compare (it creates an
+   * object with no pages; its `delay`/`sorted` are settings). Such a row is listed, and
+   * counted in `summary.directives`, never in `summary.notObservable`.
+   */
+  directive?: boolean;
 }
 
 export interface ScenarioComparison {
@@ -234,7 +245,7 @@ export interface ScenarioComparison {
   fbDelayMs: number | null;
   notes: string[];
   steps: StepComparison[];
-  summary: { agree: number; differ: number; notObservable: number };
+  summary: { agree: number; differ: number; notObservable: number; directives: number };
 }
 
 export interface CompareOptions {
@@ -297,8 +308,14 @@ export function compareScenario(oracle: OracleScenarioResult, engine: EngineCapt
     const es = engine.steps[os.index];
     const row: StepComparison = { index: os.index, line: os.line + 1, text: text(os.line), kind: os.kind, verdict: 'not-observable', values: [] };
     rows.push(row);
+    // page identity is by PFN, and a freed PFN is handed out again (at once on a small
+    // build's LIFO free lists: found by the fuzz on the series kernel, an exited process's
+    // shmem page came back as another's anon page). After a statement that can free pages
+    // (exit, munmap) a PFN seen before identifies nothing: both sides start afresh.
+    if (os.kind === 'exit' || os.kind === 'munmap') { firstK.clear(); firstE.clear(); }
     if (os.status === 'not-run') { row.reason = 'not run on the real kernel'; continue; }
     if (os.observable === 'no') { row.reason = `no user-space trigger: ${os.reason ?? 'not observable'}`; continue; }
+    if (os.kind === 'kernel') { row.reason = `directive: ${os.reason ?? 'picks the model'}`; row.directive = true; continue; }
     if (!es || !es.captured) { row.reason = 'the engine did not run this statement'; continue; }
     const taint = os.taintedBy.length ? `tainted: ${os.taintedBy.map((l) => `L${l + 1}`).join(', ')} did not run on the real kernel` : undefined;
     const vals = row.values;
@@ -347,6 +364,10 @@ export function compareScenario(oracle: OracleScenarioResult, engine: EngineCapt
           timingProcs.add(p);
         }
       }
+      // ... and, past the window, whether it fired is still a matter of real time when the kernel
+      // and the engine had completed a different number of runs (the engine's clock moves only
+      // at `wait`; a fork, exit or writeback between two writes can take 48 ms of real time)
+      if (fbAcc.length && fbReason && !reason) { reason = fbReason; timingProcs.add(p); }
       for (const a of fbAcc) if (a.write && a.faults > 0) arms.push(a.ms);
       const cum = `${os.faults[p] ?? '?'}`, ecum = `${es.faults[p] ?? '?'}`;
       vals.push({ subject: p, field: 'faults', engine: `+${ed} (=${ecum})`, kernel: `+${kd} (=${cum})`,
@@ -458,19 +479,24 @@ export function compareScenario(oracle: OracleScenarioResult, engine: EngineCapt
 
     if (!vals.length) {
       row.reason = os.observable === 'partial' && os.reason ? os.reason : 'nothing user space can see changes at this statement';
+      if (DIRECTIVE_KINDS.has(os.kind)) row.directive = true;
       continue;
     }
     row.verdict = combine(vals.map((v) => v.verdict));
     if (row.verdict === 'not-observable') row.reason = vals.find((v) => v.reason)?.reason;
   }
-  const summary = { agree: 0, differ: 0, notObservable: 0 };
+  const summary = { agree: 0, differ: 0, notObservable: 0, directives: 0 };
   for (const r of rows) {
-    if (r.verdict === 'agree') summary.agree++;
+    if (r.directive) summary.directives++;
+    else if (r.verdict === 'agree') summary.agree++;
     else if (r.verdict === 'differ') summary.differ++;
     else summary.notObservable++;
   }
   return { name: oracle.name, kernel: engine.kernel, fbDelayMs: engine.fbDelayMs, notes: engine.notes, steps: rows, summary };
 }
+
+/** Statements that are directives when nothing is compared at them (StepComparison.directive). */
+const DIRECTIVE_KINDS = new Set(['kernel', 'fbdev', 'shmem']);
 
 /** Expectations whose truth depends on how many deferred-work runs have completed. */
 function dependsOnFbRuns(kind: string, es: EngineStep): boolean {
@@ -487,7 +513,7 @@ export function formatComparison(c: ScenarioComparison): string[] {
   out.push(`${'line'.padEnd(5)} ${w('statement', 34)} ${w('value', 18)} ${w('engine', 24)} ${w('kernel', 24)} verdict`);
   for (const r of c.steps) {
     const head = `${('L' + r.line).padEnd(5)} ${w(r.text, 34)}`;
-    if (!r.values.length) { out.push(`${head} ${w('', 18)} ${w('', 24)} ${w('', 24)} not-observable (${r.reason ?? ''})`); continue; }
+    if (!r.values.length) { out.push(`${head} ${w('', 18)} ${w('', 24)} ${w('', 24)} ${r.directive ? 'directive, not an outcome' : 'not-observable'} (${r.reason ?? ''})`); continue; }
     r.values.forEach((v, i) => {
       const h = i === 0 ? head : ' '.repeat(head.length);
       const verdict = v.verdict === 'agree' ? 'agree' : `${v.verdict}${v.reason ? ` (${v.reason})` : ''}`;
@@ -498,7 +524,7 @@ export function formatComparison(c: ScenarioComparison): string[] {
 }
 
 export function summaryLine(c: ScenarioComparison): string {
-  return `${c.name}: ${c.summary.agree} agree, ${c.summary.differ} differ, ${c.summary.notObservable} not observable (engine as ${c.kernel}${c.fbDelayMs !== null ? `, fb delay ${c.fbDelayMs} ms` : ''})`;
+  return `${c.name}: ${c.summary.agree} agree, ${c.summary.differ} differ, ${c.summary.notObservable} not observable${c.summary.directives ? `, ${c.summary.directives} directive${c.summary.directives > 1 ? 's' : ''}` : ''} (engine as ${c.kernel}${c.fbDelayMs !== null ? `, fb delay ${c.fbDelayMs} ms` : ''})`;
 }
 
 /** Kernel verdicts per statement, for `mmscope run --json --kernel-oracle` (trace `kernel` field). */

@@ -178,12 +178,19 @@ export function compareRuns(oracle: OracleScenarioResult, esteps: readonly (Engi
       // the kernel ran its work more often: a run of its own timer (not a flush) the engine's
       // clock never reached, because the scenario's statements take no time in the engine
       const extra = !!k && !e && kr.length > er.length && arm !== undefined && k.startMs - arm >= ctx.quiet;
-      if (exposed || endedEarly || split || extra || shifted) {
+      // both ran, but at different statements: the kernel's on its timer (HZ/20 of real time,
+      // during a slow statement: an exit, a fork), the engine's later (a flush, a wait), so they
+      // walked different states of the world (found by the fuzz: a process exited in between).
+      // Only the walks may differ: the same pages, in the same order
+      const elsewhere = !!k && !!e && k.step !== e.step && arm !== undefined && k.startMs - arm >= ctx.quiet
+        && k.pages.join(',') === e.pages.join(',');
+      if (exposed || endedEarly || split || extra || elsewhere || shifted) {
         verdict = 'not-observable';
         reason = endedEarly ? 'timing window: the scenario ended before the kernel\'s work was due'
           : exposed ? `timing window: a write fell ${ctx.quiet}-${ctx.again} ms after the cycle's first write, on either side of the work`
             : extra ? `timing window: the kernel's work fired on its timer ${(k!.startMs - arm!).toFixed(0)} ms after the cycle's first write, a time the scenario's clock did not reach`
             : split ? `timing window: the kernel's work fired ${(k!.startMs - (arm ?? k!.startMs)).toFixed(0)} ms after the cycle's first write, before the writes of page ${e!.pages.slice(k!.pages.length).join(', ')} (real time ran ahead of the scenario's)`
+              : elsewhere ? `timing window: the kernel's work fired on its timer ${(k!.startMs - arm!).toFixed(0)} ms after the cycle's first write, in L${(oracle.steps[k!.step]?.line ?? 0) + 1}; the engine's clock reached it only at L${(oracle.steps[e!.step]?.line ?? 0) + 1}`
               : 'timing window: an earlier run fell in a timing window, so the runs after it are numbered differently';
         shifted = true;
       } else reason = 'the deferred-work runs differ';

@@ -1,4 +1,4 @@
-// `mmscope kernel [--real 6.1|6.12|all] FILE...`: run every file on each real kernel in
+// `mmscope kernel [--real 6.1|6.12|all|series] FILE...`: run every file on each real kernel in
 // ONE boot per kernel, run the engine as that kernel, and print per kernel and file the
 // comparison table and a summary line.
 // Exit status: 0 every observable outcome agrees, 1 some differ, 2 usage/setup errors.
@@ -24,7 +24,8 @@ export interface KernelReport {
   /** the release the engine ran as, read from the booted kernel */
   engineKernel: string;
   files: (ScenarioComparison & { file: string; oracleStatus: string; oracleErrors: string[] })[];
-  summary: { files: number; agree: number; differ: number; notObservable: number };
+  /** directives: `kernel` lines and declarations with nothing to compare (not outcomes; StepComparison.directive) */
+  summary: { files: number; agree: number; differ: number; notObservable: number; directives: number };
   /** the kprobe events of the boot: placed, or why not (null: booted without them) */
   probes: ProbeStatus[] | null;
   /** with --real all: one report per kernel (this object is the first of them) */
@@ -61,7 +62,11 @@ export async function kernelMain(argv: string[], write: W = (s) => process.stdou
   const ri = argv.indexOf('--real');
   const real = ri >= 0 ? argv.splice(ri, 2)[1] ?? '' : '6.1';
   const kernels: string[] = real === 'all' ? [...ORACLE_KERNELS] : [real];
-  if (!kernels.every((k) => (ORACLE_KERNELS as readonly string[]).includes(k) || k === 'user')) { writeErr(`mmscope kernel: --real wants 6.1, 6.12 or all, got '${real}'\n`); return 2; }
+  if (!kernels.every((k) => (ORACLE_KERNELS as readonly string[]).includes(k) || k === 'user' || k === 'series')) { writeErr(`mmscope kernel: --real wants 6.1, 6.12, all or series, got '${real}'\n`); return 2; }
+  if (kernels.includes('series') && !fs.existsSync(path.join(oracleCacheDir(), 'series', 'env.json'))) {
+    writeErr('mmscope kernel: the series kernel is built, not downloaded: run  sh scripts/oracle/build-series.sh  first (minutes on 2 cores)\n');
+    return 2;
+  }
   const json = argv.includes('--json');
   const keep = argv.includes('--keep');
   const noprobes = argv.includes('--no-probes');
@@ -101,13 +106,44 @@ export async function kernelMain(argv: string[], write: W = (s) => process.stdou
   }
   if (kernels.length > 1 && !json) {
     write('\n');
-    for (const r of reports) write(`${r.kernel.name} (${r.kernel.release}${r.kernel.upstream ? `, upstream ${r.kernel.upstream}` : ''}): ${r.summary.agree} steps agree, ${r.summary.differ} differ, ${r.summary.notObservable} not observable\n`);
+    for (const r of reports) write(`${r.kernel.name} (${r.kernel.release}${r.kernel.upstream ? `, upstream ${r.kernel.upstream}` : ''}): ${r.summary.agree} steps agree, ${r.summary.differ} differ, ${r.summary.notObservable} not observable (${pct(r.summary)}), ${r.summary.directives} directives\n`);
   }
   if (json) write(JSON.stringify(kernels.length > 1 ? { ...reports[0], runs: reports } : reports[0], null, 1) + '\n');
   return reports.some((r) => r.summary.differ > 0) ? 1 : status === 2 ? 2 : 0;
 }
 
 type Input = { name: string; file: string; scenario: ReturnType<typeof parse>['scenario']; invalid: ReturnType<typeof check>['invalid']; text: string };
+
+/**
+ * Compare one oracle boot with the engine run at the release it booted (the package's
+ * upstream release, 6.1.192-2 -> 6.1.192, else the one uname -v names), plus the rules of
+ * the kernel's patches (the series kernel). Pure apart from running the engine.
+ */
+export function compareOracleRun(inputs: readonly Pick<Input, 'scenario' | 'file' | 'text'>[], res: OracleRunResult) {
+  const booted = res.kernel.upstream
+    ? { release: res.kernel.upstream, exact: true, source: `Debian package ${res.kernel.debianVersion}` }
+    : bootedRelease(res.kernel.release, res.kernel.version);
+  const kernel = booted?.release ?? ORACLE_RELEASES[0];
+  // a patched build (the series kernel) runs the engine at its release plus the rules of its patches
+  const patches = res.kernel.patches ?? [];
+  const report: KernelReport = {
+    format: 'mmscope-kernel-comparison', version: 1, kernel: res.kernel, engineKernel: kernel + patches.map((p) => `+${p}`).join(''), exit: res.exit, error: res.error, timing: res.timing,
+    files: [], summary: { files: inputs.length, agree: 0, differ: 0, notObservable: 0, directives: 0 }, probes: res.run?.probes ?? null,
+  };
+  inputs.forEach((inp, i) => {
+    const o = res.scenarios[i];
+    const eng = captureEngine(inp.scenario, o, { kernel, patches, fbDelayMs: res.kernel.fbDelayMs ?? undefined });
+    const c = compareScenario(o, eng, { lines: inp.text.split('\n'), probes: res.run?.probes ?? null });
+    if (o.traceLost) c.notes.push('the kprobe trace lost events (ring buffer overflow): walks, results, fb_defio and PTE values of this file are not observable');
+    if (o.status !== 'ok') c.notes.push(`oracle: scenario ${o.status}${o.errors.length ? `: ${o.errors.map((e) => `${e.what} errno ${e.errno}`).join(', ')}` : ''}`);
+    report.files.push({ ...c, file: inp.file, oracleStatus: o.status, oracleErrors: o.errors.map((e) => `step ${e.step}: ${e.what} errno ${e.errno}`) });
+    report.summary.agree += c.summary.agree;
+    report.summary.differ += c.summary.differ;
+    report.summary.notObservable += c.summary.notObservable;
+    report.summary.directives += c.summary.directives;
+  });
+  return { report, booted, kernel, patches };
+}
 
 /** One boot of one kernel for all inputs, and the comparison with the engine run as that kernel. */
 async function kernelRun(inputs: Input[], kernelName: string, opts: { keep: boolean; probes: boolean }, write: W, writeErr: W): Promise<number | { report: KernelReport; status: number }> {
@@ -116,30 +152,10 @@ async function kernelRun(inputs: Input[], kernelName: string, opts: { keep: bool
     writeErr(`mmscope kernel: the oracle run on ${kernelName} failed (${res.exit}): ${res.error ?? ''}\n`);
     return 2;
   }
-  // the engine runs at the exact release the oracle booted: the package's upstream release
-  // (6.1.192-2 -> 6.1.192), else the one uname -v names
-  const booted = res.kernel.upstream
-    ? { release: res.kernel.upstream, exact: true, source: `Debian package ${res.kernel.debianVersion}` }
-    : bootedRelease(res.kernel.release, res.kernel.version);
-  const kernel = booted?.release ?? ORACLE_RELEASES[0];
-  const report: KernelReport = {
-    format: 'mmscope-kernel-comparison', version: 1, kernel: res.kernel, engineKernel: kernel, exit: res.exit, error: res.error, timing: res.timing,
-    files: [], summary: { files: inputs.length, agree: 0, differ: 0, notObservable: 0 }, probes: res.run?.probes ?? null,
-  };
-  inputs.forEach((inp, i) => {
-    const o = res.scenarios[i];
-    const eng = captureEngine(inp.scenario, o, { kernel, fbDelayMs: res.kernel.fbDelayMs ?? undefined });
-    const c = compareScenario(o, eng, { lines: inp.text.split('\n'), probes: res.run?.probes ?? null });
-    if (o.traceLost) c.notes.push('the kprobe trace lost events (ring buffer overflow): walks, results, fb_defio and PTE values of this file are not observable');
-    if (o.status !== 'ok') c.notes.push(`oracle: scenario ${o.status}${o.errors.length ? `: ${o.errors.map((e) => `${e.what} errno ${e.errno}`).join(', ')}` : ''}`);
-    report.files.push({ ...c, file: inp.file, oracleStatus: o.status, oracleErrors: o.errors.map((e) => `step ${e.step}: ${e.what} errno ${e.errno}`) });
-    report.summary.agree += c.summary.agree;
-    report.summary.differ += c.summary.differ;
-    report.summary.notObservable += c.summary.notObservable;
-  });
+  const { report, booted, kernel, patches } = compareOracleRun(inputs, res);
   {
     write(`real kernel ${res.kernel.release} (Debian ${res.kernel.debianVersion || '?'}, HZ=${res.kernel.hz}, fb delay ${res.kernel.fbDelayMs} ms), QEMU/TCG; one boot for ${inputs.length} file(s), ${(res.timing.totalMs / 1000).toFixed(1)} s\n`);
-    write(`engine run as Linux ${kernel}${booted ? ` (${booted.exact ? '' : 'patch level unknown: mainline; '}${booted.source})` : ' (the booted release could not be read)'}\n`);
+    write(`engine run as Linux ${kernel}${patches.length ? ` with the rule${patches.length > 1 ? 's' : ''} of its patches: ${patches.join(', ')}` : ''}${booted ? ` (${booted.exact ? '' : 'patch level unknown: mainline; '}${booted.source})` : ' (the booted release could not be read)'}\n`);
     write(`${probeLine(report.probes)}\n`);
     if (!res.ok) write(`oracle run: ${res.exit}${res.error ? `: ${res.error}` : ''}${res.garbled.length ? `; ${res.garbled.length} garbled lines` : ''}\n`);
     for (const f of report.files) {
@@ -148,10 +164,16 @@ async function kernelRun(inputs: Input[], kernelName: string, opts: { keep: bool
       for (const l of formatComparison(f)) write(l + '\n');
       write(summaryLine({ ...f, name: f.file }) + '\n');
     }
-    write(`\n${report.summary.files} files: ${report.summary.agree} steps agree, ${report.summary.differ} differ, ${report.summary.notObservable} not observable\n`);
+    write(`\n${report.summary.files} files: ${report.summary.agree} steps agree, ${report.summary.differ} differ, ${report.summary.notObservable} not observable (${pct(report.summary)} of the compared outcomes), ${report.summary.directives} directives (not outcomes)\n`);
   }
   const notRun = report.files.some((f) => f.oracleStatus === 'not-run');
   return { report, status: report.summary.differ > 0 ? 1 : notRun || !res.ok ? 2 : 0 };
+}
+
+/** not observable / (agree + differ + not observable): the share of outcomes not compared */
+function pct(s: { agree: number; differ: number; notObservable: number }): string {
+  const n = s.agree + s.differ + s.notObservable;
+  return `${(100 * s.notObservable / Math.max(1, n)).toFixed(1)}%`;
 }
 
 /** One line on the kprobe events of a boot: how many were placed, and every one that was not, with the reason. */

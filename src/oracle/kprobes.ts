@@ -46,7 +46,9 @@ export interface KVisit {
 }
 
 export interface KWalk {
-  api: 'folio_mkclean';
+  /** folio_mkclean; mapping_wrprotect_range from 6.15 (the series kernel): fb_defio's work */
+  api: 'folio_mkclean' | 'mapping_wrprotect_range';
+  /** the folio's index; for mapping_wrprotect_range its pgoff argument */
   idx: number;
   mapping: string;
   ms: number;
@@ -135,6 +137,14 @@ export function assembleTrace(events: readonly KEvent[], pids: ReadonlySet<numbe
         if (run) run.pages.push(w.idx);
         break;
       }
+      case 'mwr': {
+        const w: KWalk = { api: 'mapping_wrprotect_range', idx: num(e.f.pgoff), mapping: e.f.mapping ?? '', ms: e.ms, byWork: !!run, visits: [], ret: null };
+        open.set(e.pid, w);
+        cur.walks.push(w);
+        if (run) run.pages.push(w.idx);
+        break;
+      }
+      case 'mwrret':
       case 'fmkret': {
         const w = open.get(e.pid);
         if (w) { w.ret = num(e.f.ret); open.delete(e.pid); lastVisit.delete(e.pid); }
@@ -149,6 +159,7 @@ export function assembleTrace(events: readonly KEvent[], pids: ReadonlySet<numbe
         if (v && num(e.f.skip) !== 0) open.get(e.pid)?.visits.push(v);
         break;
       }
+      case 'mwrone':
       case 'mkone': {
         const w = open.get(e.pid);
         if (!w) break;
@@ -223,6 +234,8 @@ export interface ProbeStatus {
 
 /** What each observation needs (events of group mms). */
 export const PROBE_NEEDS: Record<string, readonly string[]> = {
+  // (a kernel with mapping_wrprotect_range has fb_defio's walks there: mwr, mwrret, mwrone;
+  // missingProbes() asks for them only when the kernel defines them)
   walk: ['fmk', 'fmkret', 'inval', 'invalret', 'mkone', 'ptecf'],
   result: ['fcdio', 'fcdioret', 'fmk', 'dwork', 'dworkret'],
   defio: ['dmkw', 'dwork', 'dworkret', 'fmk'],
@@ -255,7 +268,10 @@ export function probeStatus(recs: readonly Record<string, unknown>[]): ProbeStat
 /** null when every probe the observation needs is placed, else the reason. */
 export function missingProbes(probes: readonly ProbeStatus[] | null, what: keyof typeof PROBE_NEEDS): string | null {
   if (!probes) return 'the kernel ran without the kprobe events';
-  const miss = PROBE_NEEDS[what].map((ev) => {
+  // a kernel that defines mapping_wrprotect_range's events (6.15+, the series kernel) needs them
+  // placed for walks, results and fb_defio: its fb work walks there instead of folio_mkclean
+  const extra = what !== 'pte' && what !== 'folio' && probes.some((x) => x.ev === 'mwr') ? ['mwr', 'mwrret', 'mwrone'] : [];
+  const miss = [...PROBE_NEEDS[what], ...extra].map((ev) => {
     const p = probes.find((x) => x.ev === ev);
     return !p ? `${ev}: not defined for this kernel` : p.ok ? null : `${ev}: ${p.why ?? 'not placed'}`;
   }).filter((x): x is string => x !== null);

@@ -14,13 +14,15 @@ import { execute } from './execute';
 import { RUN_CODES, type LabelInfo, type RunState } from './state';
 import type { Vma } from '../engine/vma';
 import { OutOfSimulatedRam } from '../engine/memmap';
-import { parseRelease } from '../engine/versions';
+import { parseRelease, type RuleId } from '../engine/versions';
 
 export interface RunOptions {
   /** kernel version when the file has no `kernel` statement, e.g. '6.15' */
   defaultKernel?: string;
   /** force this kernel version, e.g. '6.14' or '6.1.192' (the inspector's "compare kernels", the oracle) */
   kernelOverride?: string;
+  /** rules the kernel has on top of its release (a patched build: the oracle's series kernel) */
+  kernelPatches?: readonly RuleId[];
   limits?: Partial<Limits>;
   /** stop after this many statements (cancellation checks) */
   shouldCancel?: () => boolean;
@@ -68,7 +70,7 @@ export function runScenario(scenario: Scenario, parseDiags: Diagnostic[], opts: 
   const chk = check(scenario, { limits: opts.limits, defaultKernel: opts.defaultKernel });
   const version = parseRelease(opts.kernelOverride) ?? chk.kernel;
   const rec = new TraceRecorder();
-  const k = new Kernel(new KernelProfile(version), rec, expectedPages(scenario, chk));
+  const k = new Kernel(new KernelProfile(version, opts.kernelPatches), rec, expectedPages(scenario, chk));
   rec.folioFlags = (pfn) => k.memmap.flags[pfn];
   rec.folioIndex = (pfn) => k.memmap.index[pfn];
   const snap = (v: Vma): VmaSnapshot => ({

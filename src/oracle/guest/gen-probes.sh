@@ -64,3 +64,13 @@ emit dfault "vm_fault.pgoff vm_fault.address vm_fault.vma vm_area_struct.vm_file
 emit dmkw "vm_fault.pgoff vm_fault.address" "p:mms/dmkw fb_deferred_io_mkwrite pgoff=+$FP(%di):u64 addr=+$FA(%di):x64"
 emit dwork "" "p:mms/dwork fb_deferred_io_work"
 emit dworkret "" "r:mms/dworkret fb_deferred_io_work"
+# mapping_wrprotect_range (6.15, "expose mapping wrprotect, fix fb_defio use"; the series
+# kernel of build-series.sh): fb_deferred_io_work write-protects each tracked page with it
+# instead of folio_mkclean. Its walk: __rmap_walk_file over i_mmap, invalid_mkclean_vma
+# (above), mapping_wrprotect_range_one(folio=NULL, vma, address, state) per VMA visited.
+# Only kernels whose BTF names the function have it (not 6.1, not 6.12).
+if LC_ALL=C grep -aq 'mapping_wrprotect_range' "$BTF"; then
+  emit mwr "" "p:mms/mwr mapping_wrprotect_range mapping=%di:x64 pgoff=%si:u64 pfn=%dx:x64 nr=%cx:u64"
+  emit mwrret "" "r:mms/mwrret mapping_wrprotect_range ret=\$retval:s32"
+  emit mwrone "$VMA" "p:mms/mwrone mapping_wrprotect_range_one start=+$VS(%si):x64 end=+$VE(%si):x64 pgoff=+$VP(%si):u64 owner=$(own %si) addr=%dx:x64"
+fi

@@ -6,6 +6,7 @@
 # second run only checks. `mmscope kernel` runs it (from dist/guest/) when root.
 #
 #   src/oracle/guest/setup.sh [6.1|6.12|all]   # default all
+#   src/oracle/guest/setup.sh series           # after scripts/oracle/build-series.sh (the patched 6.12)
 #   MMSCOPE_KERNEL=/path/to/vmlinuz MMSCOPE_MODULES=/path/to/lib/modules/VERSION \
 #     src/oracle/guest/setup.sh      # one user kernel instead (cache entry "user")
 #   MMSCOPE_ORACLE_CACHE=DIR         # cache directory (default: ${XDG_CACHE_HOME:-~/.cache}/mmscope/oracle)
@@ -80,8 +81,19 @@ extract_btf() { # extract_btf VMLINUZ OUT
 setup_kernel() {
   NAME=$1; D=$CACHE/$NAME
   mkdir -p "$D"
-  DEBVER=""
-  if [ "$NAME" = user ]; then
+  DEBVER=""; PATCHES=""
+  if [ "$NAME" = series ]; then
+    # built by build-series.sh: Debian's linux-source-6.12 + the 6.15 series, all built in
+    [ -f "$D/bzImage" ] && [ -f "$D/kernelrelease" ] || { log "series: no kernel in $D (run scripts/oracle/build-series.sh)"; exit 1; }
+    KVER=$(cat "$D/kernelrelease"); KERNEL=$D/bzImage; MODDIR=$D/mods/lib/modules/$KVER
+    SOURCE=$(cat "$D/source" 2>/dev/null || echo "series build"); DEBVER=${MMSCOPE_SERIES_DEBVER:-$(cat "$D/debversion" 2>/dev/null || true)}
+    [ -n "$DEBVER" ] && echo "$DEBVER" > "$D/debversion"
+    # the engine rule the three patches are (src/engine/versions.ts): the engine runs at the
+    # release of the source package plus this rule
+    PATCHES='"mapping-wrprotect-range"'
+    # CONFIG_HZ for run.ts (it reads config-KVER next to the kernel)
+    cp "$D/config" "$D/config-$KVER"
+  elif [ "$NAME" = user ]; then
     KERNEL=$(readlink -f "$MMSCOPE_KERNEL"); MODDIR=$(readlink -f "$MMSCOPE_MODULES")
     [ -f "$KERNEL" ] || { log "MMSCOPE_KERNEL: no file $KERNEL"; exit 1; }
     [ -d "$MODDIR" ] || { log "MMSCOPE_MODULES: no directory $MODDIR"; exit 1; }
@@ -165,6 +177,7 @@ setup_kernel() {
   "kernelVersion": "$KVER",
   "kernelSource": "$SOURCE",
   "debianVersion": "$DEBVER",
+  "patches": [$PATCHES],
   "kernel": "$KERNEL",
   "modules": "$MODDIR",
   "base": "$D/base.cpio.gz",
@@ -185,8 +198,12 @@ else
   esac
   case "$WHICH" in
     6.12|all) setup_kernel 6.12 '^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$' "${MMSCOPE_KPKG_6_12:-}" ;;
-    6.1) ;;
-    *) log "unknown kernel $WHICH (6.1, 6.12 or all)"; exit 2 ;;
+    6.1|series) ;;
+    *) log "unknown kernel $WHICH (6.1, 6.12, all or series)"; exit 2 ;;
+  esac
+  # the series kernel is built, not downloaded (build-series.sh, minutes of CPU): never part of "all"
+  case "$WHICH" in
+    series) setup_kernel series "" "" ;;
   esac
 fi
 echo "cache: $CACHE"

@@ -105,4 +105,33 @@ read x m[1]`;
     const other = { ...o, steps: o.steps.map((st) => st.index === 4 ? { ...st, kernel: { ...st.kernel!, workRuns: [{ ...r1, pages: [1] }] } } : st) };
     assert.equal(compareRuns(other, esteps, ctxOf(other), [1, 300]).get(5)![0].verdict, 'differ');
   });
+
+  it('a run the kernel made on its timer during an earlier statement than the engine\'s (which saw another state) is a timing window; at the same statement it differs', () => {
+    const text = `fbdev fb pages 4 backing vmalloc
+process x
+process y
+mmap x fb at 0x7f0000000000 pages 4 shared rw as m
+mmap y fb at 0x7f0000000000 pages 4 shared rw as m
+write y m[0]
+exit y
+flush fb`;
+    // kernel: the work fired 60 ms after y's write, while y was exiting (step 6), and walked
+    // x and y; the engine ran it at the flush (step 7), after y had gone: folio not mapped
+    const o = scenario(text, [undefined, undefined, undefined, undefined, undefined,
+      kstep({ mkwrites: [{ pgoff: 0, ms: 1 }] }),
+      kstep({ workRuns: [{ startMs: 61, endMs: 62, pages: [0] }], walks: [walk(0, [[11, 0x7f0000000000, false, 0], [12, 0x7f0000000000, false, 1]], 1, true, 61)] }),
+      undefined], { x: 11, y: 12 });
+    const fbw = (pages: number[], runs: number): EngineTraceStep => ({ walks: [], fb: { runs, pending: runs ? [] : pages, lastWritten: runs ? pages : null } });
+    const esteps: EngineTraceStep[] = [fbw([], 0), fbw([], 0), fbw([], 0), fbw([], 0), fbw([], 0), fbw([0], 0), fbw([0], 0),
+      { walks: [{ api: 'folio_mkclean', idx: 0, visits: [], result: 0, fb: true }], fb: { runs: 1, pending: [], lastWritten: [0] } }];
+    const v = compareRuns(o, esteps, ctxOf(o), [1]).get(7)!;
+    assert.equal(v[0].verdict, 'not-observable');
+    assert.match(v[0].reason!, /fired on its timer 60 ms after the cycle's first write, in L7; the engine's clock reached it only at L8/);
+    // the same difference with the kernel's run at the flush too is a finding
+    const same = scenario(text, [undefined, undefined, undefined, undefined, undefined,
+      kstep({ mkwrites: [{ pgoff: 0, ms: 1 }] }), undefined,
+      kstep({ workRuns: [{ startMs: 61, endMs: 62, pages: [0] }], walks: [walk(0, [[11, 0x7f0000000000, false, 0], [12, 0x7f0000000000, false, 1]], 1, true, 61)] })],
+    { x: 11, y: 12 });
+    assert.equal(compareRuns(same, esteps, ctxOf(same), [1]).get(7)![0].verdict, 'differ');
+  });
 });

@@ -135,11 +135,11 @@ describe('oracle kprobe trace', () => {
 });
 
 describe('mmscope kernel --real', () => {
-  it('accepts 6.1, 6.12 or all, and says so otherwise', async () => {
+  it('accepts 6.1, 6.12, all or series, and says so otherwise', async () => {
     const { kernelMain } = await import('../../../src/oracle/kernelCommand');
     let err = '';
     assert.equal(await kernelMain(['--real', '7.0', 'x.mms'], () => undefined, (s) => { err += s; }), 2);
-    assert.match(err, /--real wants 6\.1, 6\.12 or all, got '7\.0'/);
+    assert.match(err, /--real wants 6\.1, 6\.12, all or series, got '7\.0'/);
     err = '';
     assert.equal(await kernelMain(['--real', 'all', '--bogus', 'x.mms'], () => undefined, (s) => { err += s; }), 2);
     assert.match(err, /unknown option --bogus/);
