@@ -67,18 +67,23 @@ shmem h pages 2
 sysctl fault_around_bytes 8192`;
 
 describe('oracle capture: the engine page as pagemap, kpageflags and kpagecount show it', () => {
-  const b = blank(PAGES);
-  const all = [kpage('m', 0), kpage('m', 1), kpage('s', 0), kpage('s', 1), kpage('v', 0)];
-  b.res.steps[9].pages = all;
-  b.res.steps[10].pages = all;
-  b.res.steps[11].pages = [kpage('m', 1)];
-  b.res.steps[12].pages = [kpage('m', 1)];
-  const objs = (o: [string, number][]): OracleObjPage[] => o.map(([obj, index]) => ({ obj, index, resident: null, pfn: 0, pfnId: null, folio: null }));
-  b.res.steps[9].objPages = objs([['f', 0], ['f', 1], ['fb', 0], ['nope', 0]]);
-  b.res.steps[14].objPages = objs([['g', 0]]);
-  const e = capture(b);
+  // computed in each test, not when the suite is defined: Stryker's per-test coverage then
+  // sees which test runs which line (code run outside a test is a 'static' mutant: every test runs for it)
+  const captured = (): EngineCapture => {
+    const b = blank(PAGES);
+    const all = [kpage('m', 0), kpage('m', 1), kpage('s', 0), kpage('s', 1), kpage('v', 0)];
+    b.res.steps[9].pages = all;
+    b.res.steps[10].pages = all;
+    b.res.steps[11].pages = [kpage('m', 1)];
+    b.res.steps[12].pages = [kpage('m', 1)];
+    const objs = (o: [string, number][]): OracleObjPage[] => o.map(([obj, index]) => ({ obj, index, resident: null, pfn: 0, pfnId: null, folio: null }));
+    b.res.steps[9].objPages = objs([['f', 0], ['f', 1], ['fb', 0], ['nope', 0]]);
+    b.res.steps[14].objPages = objs([['g', 0]]);
+    return capture(b);
+  };
 
   it('every page of a new VMA is soft-dirty (VM_SOFTDIRTY), holes included; a zero page is special: no file, no exclusive, no folio', () => {
+    const e = captured();
     assert.deepEqual(e.steps[9].pages.map(eview), [
       // read of anon: the zero page (vm_normal_page() is NULL for it: not file, not exclusive)
       { code: 'Zs', pfn: true, fb: false, pte: 'y' },
@@ -94,18 +99,21 @@ describe('oracle capture: the engine page as pagemap, kpageflags and kpagecount 
   });
 
   it('clear_refs softdirty clears VM_SOFTDIRTY and every PTE soft-dirty bit, and write-protects the PTEs', () => {
+    const e = captured();
     assert.deepEqual(e.steps[10].pages.map((p) => p && pageCode(p)), ['Z', 'Axm1', '-', 'FxDm1', 'FxDm1']);
     assert.equal(e.steps[10].pages[1]!.pte.write, false);
     assert.equal(e.steps[10].pages[1]!.pte.dirty, true, 'clear_refs keeps the dirty bit');
   });
 
   it('an expectation sees the state of the statement before it, with no faults of its own', () => {
+    const e = captured();
     assert.deepEqual([e.steps[11].captured, e.steps[11].delta, e.steps[11].faults], [true, {}, { p: 4 }]);
     assert.deepEqual(e.steps[11].pages.map((p) => p && pageCode(p)), ['Axm1']);
     assert.deepEqual(e.steps[11].expect, { ok: true, message: 'PTE flags hold' });
   });
 
   it('faults of a statement: only the processes whose count changed; an exited process has no page and no count', () => {
+    const e = captured();
     assert.deepEqual(e.steps.slice(6, 10).map((s) => s.delta), [{ p: 1 }, { p: 1 }, { p: 1 }, { p: 1 }]);
     assert.deepEqual([e.steps[5].delta, e.steps[10].delta], [{}, {}]);
     assert.deepEqual([e.steps[12].pages, e.steps[12].faults, e.steps[12].lastSignal], [[null], {}, {}]);
@@ -114,6 +122,7 @@ describe('oracle capture: the engine page as pagemap, kpageflags and kpagecount 
   });
 
   it('object pages: a created file is cached (written and fsynced), a cold one is not; an object the engine lacks is null', () => {
+    const e = captured();
     const o = e.steps[9].objPages!;
     assert.deepEqual(o.map((x) => x && [x.obj, x.index, x.fb, x.resident, x.pfn !== 0, x.folio && `${x.folio.dirty ? 'D' : ''}m${x.folio.mapcount}`]), [
       ['f', 0, false, true, true, 'm0'],
@@ -125,6 +134,7 @@ describe('oracle capture: the engine page as pagemap, kpageflags and kpagecount 
   });
 
   it('declarations: the pages a file or shmem has in the page cache; fault_around_bytes as set', () => {
+    const e = captured();
     assert.deepEqual([e.steps[0].cached, e.steps[14].cached, e.steps[15].cached], [{ obj: 'f', pages: 2 }, { obj: 'g', pages: 0 }, { obj: 'h', pages: 0 }]);
     assert.equal(e.steps[1].cached, undefined, 'an fbdev has no page cache');
     assert.deepEqual([e.steps[15].faultAroundBytes, e.steps[16].faultAroundBytes], [65536, 8192]);
