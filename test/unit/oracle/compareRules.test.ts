@@ -8,7 +8,8 @@ import { parse } from '../../../src/language/parser';
 import { translateScenario } from '../../../src/oracle/translate';
 import type { OracleFolio, OracleObjPage, OraclePage, OracleScenarioResult, OracleStepResult } from '../../../src/oracle/results';
 import type { KPte, KStep, ProbeStatus } from '../../../src/oracle/kprobes';
-import { PTE } from '../../../src/oracle/kprobes';
+import { PROBE_NEEDS, PTE } from '../../../src/oracle/kprobes';
+import { kernelStates } from '../../../src/oracle/kstate';
 import {
   type EngineCapture, type EnginePage, captureEngine, compareScenario, formatComparison, pageCode, withFbDelay,
 } from '../../../src/oracle/compare';
@@ -119,6 +120,18 @@ describe('oracle capture: the engine page as pagemap, kpageflags and kpagecount 
     assert.deepEqual([e.steps[12].pages, e.steps[12].faults, e.steps[12].lastSignal], [[null], {}, {}]);
     // what the process took stays defined for `expect faults` (wait4 rusage)
     assert.deepEqual(e.steps[13].expect, { ok: true, message: 'p took 4 faults' });
+  });
+
+  it('a line the checker refuses is not run: it sees the state before it, is marked skipped, and stops the expectations (exit status 2)', () => {
+    const b = blank('process p\nmmap p anon at 0x1000000 pages 1 private rw as m\nwrite p m[0]\nwrite p nosuch[0]\nexpect faults p 1\nwrite p m[0]\n');
+    const e = capture(b);
+    assert.deepEqual(e.steps.map((s) => [s.captured, s.faults, s.delta, s.skipped ?? false]), [
+      [true, { p: 0 }, {}, false], [true, { p: 0 }, {}, false], [true, { p: 1 }, { p: 1 }, false],
+      [true, { p: 1 }, {}, true], [true, { p: 1 }, {}, true], [true, { p: 1 }, {}, false],
+    ]);
+    assert.equal(e.exitStatus, 2);
+    const f = capture(blank('process p\nexpect faults p 1\n'));
+    assert.deepEqual([f.exitStatus, f.steps[1].expect], [1, { ok: false, message: 'expected p to have taken 1 page faults, found 0' }]);
   });
 
   it('object pages: a created file is cached (written and fsynced), a cold one is not; an object the engine lacks is null', () => {
@@ -398,6 +411,62 @@ describe('oracle comparison: each rule where it switches', () => {
     const t = formatComparison(run(b));
     assert.equal(t[1], 'L1    process p                          faults p           0                        1                        differ');
     assert.equal(t[2].slice(0, 41), 'L2    mmap p anon at 0x1000000 pages 2 … ');
+  });
+});
+
+describe('oracle comparison: with the kprobe events, an fb timing window at an expectation', () => {
+  const TEXT = `fbdev fb pages 2 backing vmalloc
+process x
+mmap x fb at 0x3000000 pages 2 shared rw as v
+mmap x anon at 0x1000000 pages 1 private rw as m
+write x m[0]
+write x v[0]
+expect defio fb pending 1
+expect pte x v[0] dirty
+expect pte x m[0] dirty`;
+  const kstep = (o: Partial<KStep> = {}): KStep => ({ walks: [], written: 0, workRuns: [], mkwrites: [], faults: [], ptes: [], ...o });
+  const probes: ProbeStatus[] = [...new Set(Object.values(PROBE_NEEDS).flat())].map((ev) => ({ ev, ok: true }));
+  /** The kernel tracked the write of fb page 0 at 51 ms; with `ran`, its deferred work ran at 99 ms (the engine's clock never reached its 48 ms). */
+  function compared(ran: boolean, taintedBy: number[] = []) {
+    const b = blank(TEXT);
+    const s = b.res.steps;
+    s.forEach((x) => { x.kernel = kstep(); x.tMs = x.index * 10; });
+    // a walk the engine does not make, at the anon write
+    s[4].kernel = kstep({ walks: [{ api: 'folio_mkclean', idx: 0, mapping: '0x1', ms: 0, byWork: false, ret: 1, visits: [{ owner: 101, start: BASE.m, pgoff: 0, skipped: false, cleaned: 1 }] }] });
+    s[4].taintedBy = taintedBy;
+    s[5].kernel = kstep({ mkwrites: [{ pgoff: 0, ms: 51 }], workRuns: ran ? [{ startMs: 99, endMs: 100, pages: [0] }] : [] });
+    s[6].expectation = { verdict: ran ? 'fail' : 'pass', checks: [{ subject: 'fb', flag: 'pending 1', verdict: ran ? 'fail' : 'pass' }] };
+    // the kernel's PTEs read without write and dirty: the expectations fail there
+    const fbPage = kpage('v', 0, { mapping: 0, present: true, file: true, exclusive: true, softDirty: true, pfn: 9, pfnId: 9 }, 'x');
+    s[7].pages = [fbPage];
+    s[7].kernel = kstep({ ptes: [{ owner: 101, addr: BASE.v, pte: (1n << BigInt(PTE.PRESENT)) | (1n << BigInt(PTE.ACCESSED)), page: null, mapping: null, index: null }] });
+    s[8].pages = [kpage('m', 0, { mapping: 1, present: true, exclusive: true, softDirty: true, pfn: 10, pfnId: 10 }, 'x')];
+    for (const i of [7, 8]) s[i].expectation = { verdict: 'fail', checks: [{ subject: 'x', flag: 'dirty', verdict: 'fail' }] };
+    b.res.pids = { x: 101 }; b.res.fbObject = 'fb'; b.res.ms = 200;
+    b.res.kstates = kernelStates(s.map((x) => x.kernel));
+    const c = compareScenario(b.res, capture(b, 48), { lines: b.lines, probes });
+    return (i: number) => c.steps[i].values.map((v) => `${v.field} ${v.subject}: ${v.verdict}${v.reason ? ` (${v.reason})` : ''}`);
+  }
+  const RAN = "timing window: the kernel's deferred work has run 1 time(s), the engine's 0 (the kernel fires HZ/20 after the first tracked write in real time; the oracle's statements take real time)";
+
+  it('no run on either side: the defio expectation, the fb page\'s PTE bits and the expectations on them are compared', () => {
+    const v = compared(false);
+    assert.deepEqual(v(6), ['defio_pending expect: agree']);
+    assert.deepEqual(v(7), ['pte expect: differ', 'pages x v[0]: differ ([0] pte write: engine 1, kernel 0; [0] pte dirty: engine 1, kernel 0)']);
+    assert.deepEqual(v(8), ['pte expect: differ', 'pages x m[0]: agree']);
+  });
+
+  it('the kernel\'s work ran and the engine\'s did not: what depends on the runs is not observable, an anon page\'s expectation still is', () => {
+    const v = compared(true);
+    assert.deepEqual(v(6), [`defio_pending expect: not-observable (${RAN})`]);
+    // the fb page's PTE (cleaned by the kernel's run) is not compared either
+    assert.deepEqual(v(7), [`pte expect: not-observable (${RAN})`, 'pages x v[0]: agree']);
+    assert.deepEqual(v(8), ['pte expect: differ', 'pages x m[0]: agree']);
+  });
+
+  it('a walk only the kernel made differs; in a tainted step it is not observable, with the taint before the difference', () => {
+    assert.deepEqual(compared(false)(4), ['walks rmap: differ (the rmap walks differ)']);
+    assert.deepEqual(compared(false, [3])(4), ['walks rmap: not-observable (tainted: L4 did not run on the real kernel (the rmap walks differ))']);
   });
 });
 
