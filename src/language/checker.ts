@@ -105,9 +105,10 @@ const MIN_KERNEL = parseRelease(OLDEST_MODELLED)!;
 
 function hex(n: number): string { return '0x' + n.toString(16); }
 function span(a: Range, b: Range): Range { return { start: a.start, end: b.end }; }
+/** What a declared name is (the names in `globals`: processes and objects, which always have a kind). */
 function kindName(s: SymbolInfo): string {
-  if (s.kind === 'object') return s.objKind === 'fbdev' ? 'an fbdev' : `a ${s.objKind ?? 'object'}`;
-  return s.kind === 'process' ? 'a process' : 'a mapping label';
+  if (s.kind === 'object') return s.objKind === 'fbdev' ? 'an fbdev' : `a ${s.objKind}`;
+  return 'a process';
 }
 
 interface ProcState {
