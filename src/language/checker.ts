@@ -105,9 +105,10 @@ const MIN_KERNEL = parseRelease(OLDEST_MODELLED)!;
 
 function hex(n: number): string { return '0x' + n.toString(16); }
 function span(a: Range, b: Range): Range { return { start: a.start, end: b.end }; }
+/** What a declared name is (the names in `globals`: processes and objects, which always have a kind). */
 function kindName(s: SymbolInfo): string {
-  if (s.kind === 'object') return s.objKind === 'fbdev' ? 'an fbdev' : `a ${s.objKind ?? 'object'}`;
-  return s.kind === 'process' ? 'a process' : 'a mapping label';
+  if (s.kind === 'object') return s.objKind === 'fbdev' ? 'an fbdev' : `a ${s.objKind}`;
+  return 'a process';
 }
 
 interface ProcState {
@@ -123,10 +124,13 @@ interface ProcState {
 // O(n log n)). Nodes carry the id of the process allowed to change them in place; a fork
 // gives parent and child new ids, so the shared nodes are copied on their next change.
 
-interface LNode { key: string; val: SymbolInfo; left: LNode | null; right: LNode | null; h: number; owner: number }
+export interface LNode { key: string; val: SymbolInfo; left: LNode | null; right: LNode | null; h: number; owner: number }
 
-class LabelTree {
+export class LabelTree {
   constructor(private root: LNode | null, private owner: number) {}
+
+  /** The root, read-only: the tests check the AVL invariants on it. */
+  get top(): LNode | null { return this.root; }
 
   get(key: string): SymbolInfo | undefined {
     let n = this.root;
@@ -205,8 +209,8 @@ class FlagSeen {
     const i = this.kinds.indexOf(kind);
     return i < 0 ? undefined : this.entries[i];
   }
+  /** Called once per kind, so the list never holds more entries than there are flag kinds. */
   set(kind: string, negated: boolean, range: Range): void {
-    if (this.kinds.length >= 32) return; // a pathological line: stop tracking, stay linear
     this.kinds.push(kind);
     this.entries.push({ negated, range });
   }
@@ -337,14 +341,14 @@ class Checker {
 
   // ---- uses --------------------------------------------------------------------------
 
-  private hintFor(name: string, wanted: 'process' | 'object' | 'label'): string {
+  private hintFor(name: string, wanted: 'process' | 'object'): string {
     const g = this.globals.get(name);
     if (g) return ` ('${name}' is ${kindName(g.sym)})`;
-    if (wanted !== 'label' && this.labelOwners.has(name)) {
+    if (this.labelOwners.has(name)) {
       return ` ('${name}' is a mapping label of '${this.labelOwners.get(name)}')`;
     }
     // "did you mean": only for files with few names, so that many errors stay linear
-    if (wanted === 'label' || this.globals.size > 500) return '';
+    if (this.globals.size > 500) return '';
     const cands: string[] = [];
     for (const [n, gl] of this.globals) if ((gl.sym.kind === 'process') === (wanted === 'process')) cands.push(n);
     const near = closest(name, cands);

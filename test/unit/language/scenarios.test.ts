@@ -45,17 +45,22 @@ describe('language: invalid/broken-syntax.mms reports every error, one per line,
     assert.ok(c >= 0, `'${sub}' not on line ${line1}`);
     return c;
   };
-  const r = parseAndCheck(text);
-  const errs = r.all.filter(d => d.severity === 'error');
-  const on = (line1: number) => errs.filter(d => d.range.start.line === line1 - 1);
+  // checked in each test, not when the suite is defined (mutation testing's per-test coverage)
+  const get = () => {
+    const r = parseAndCheck(text);
+    const errs = r.all.filter(d => d.severity === 'error');
+    return { r, errs, on: (line1: number) => errs.filter(d => d.range.start.line === line1 - 1) };
+  };
 
   it('exactly one error on each of lines 4..9 and none elsewhere', () => {
+    const { r, errs } = get();
     assert.ok(text.length > 0, `no ${file}`);
     assert.deepEqual(errs.map(d => d.range.start.line + 1).sort((a, b) => a - b), [4, 5, 6, 7, 8, 9], errs.map(fmt).join('\n'));
     assert.deepEqual(r.all.filter(d => d.severity !== 'error').map(fmt), []);
   });
 
   it('line 4: unknown object nosuchfile, at the name', () => {
+    const { on } = get();
     const [d] = on(4);
     assert.equal(d.code, 'MMS202');
     assert.equal(d.range.start.character, col(4, 'nosuchfile'));
@@ -64,6 +69,7 @@ describe('language: invalid/broken-syntax.mms reports every error, one per line,
   });
 
   it('line 5: unaligned mmap address, at the address', () => {
+    const { on } = get();
     const [d] = on(5);
     assert.equal(d.code, 'MMS301');
     assert.equal(d.range.start.character, col(5, '0x1001'));
@@ -71,12 +77,14 @@ describe('language: invalid/broken-syntax.mms reports every error, one per line,
   });
 
   it('line 6: unknown process nobody, at the name', () => {
+    const { on } = get();
     const [d] = on(6);
     assert.equal(d.code, 'MMS201');
     assert.equal(d.range.start.character, col(6, 'nobody'));
   });
 
   it('line 7: unknown statement frobnicate, at column 1', () => {
+    const { on } = get();
     const [d] = on(7);
     assert.equal(d.code, 'MMS110');
     assert.equal(d.range.start.character, 0);
@@ -84,12 +92,14 @@ describe('language: invalid/broken-syntax.mms reports every error, one per line,
   });
 
   it('line 8: unknown PTE flag shiny, at the flag (label m of line 4 is still known)', () => {
+    const { on } = get();
     const [d] = on(8);
     assert.equal(d.code, 'MMS114');
     assert.equal(d.range.start.character, col(8, 'shiny'));
   });
 
   it('line 9: mapping beyond the 47-bit user address space is ENOMEM, at the page count', () => {
+    const { on } = get();
     const [d] = on(9);
     assert.equal(d.code, 'MMS501');
     assert.equal(d.range.start.character, col(9, '0x1_0000_0000_0000'));
@@ -97,6 +107,7 @@ describe('language: invalid/broken-syntax.mms reports every error, one per line,
   });
 
   it('the statements with errors are invalid, the good ones are not', () => {
+    const { r } = get();
     const bad = [...r.result.invalid].map(s => s.range.start.line + 1).sort((a, b) => a - b);
     assert.deepEqual(bad, [4, 5, 6, 9]);
   });
