@@ -182,7 +182,7 @@ describe('oracle comparison: each rule where it switches', () => {
     assert.equal(val(c, 0, 'faults'), 'p | 0 | 0 | agree');
     assert.equal(val(c, 1, 'faults'), 'q | 0 | 3 | differ');
     assert.deepEqual(c.steps[2].values, [], 'fork is not a declaration with an outcome');
-    assert.deepEqual(c.summary, { agree: 1, differ: 1, notObservable: 1 });
+    assert.deepEqual(c.summary, { agree: 1, differ: 1, notObservable: 1, directives: 0 });
   });
 
   it('a file\'s cached pages after creation are compared when the kernel counted them', () => {
