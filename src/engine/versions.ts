@@ -52,7 +52,6 @@ export const RULE_IDS = [
   'vma-lock-retry-minor',
   'set-pte-dirty-if-folio-dirty',
   'vma-prepare-complete',
-  'vma-c-split',
   'vma-merge-existing-range',
   'vma-merge-new-range-prev-first',
 ] as const;
@@ -144,15 +143,6 @@ export const VERSION_RULES: readonly VersionRule[] = [
     since: '6.11',
     commit: { subject: 'fbdev/deferred-io: Clean up pageref on lastclose' },
     backports: [],
-  },
-  {
-    id: 'vma-c-split',
-    change: 'the VMA merge/split/expand code lives in mm/vma.c (before: mm/mmap.c)',
-    file: 'mm/vma.c', fn: 'vma_merge, vma_expand, split_vma, copy_vma',
-    since: '6.11',
-    commit: { subject: 'mm: move internal core VMA manipulation functions to own file (Lorenzo Stoakes; 6.11 boundary not verified in source)' },
-    backports: [],
-    note: 'a move only: the hover links read the file of the release',
   },
   {
     id: 'vma-merge-existing-range',

@@ -95,7 +95,7 @@ function remove_shared_vm_struct(v: Vma): void {
  * pgoff; `adjust` (adj_next) has its start moved by adjStart bytes; `remove`, `remove2` go.
  */
 export function commit_merge(k: Kernel, vma: Vma, start: number, end: number, pgoff: number,
-  adjust: Vma | undefined, adjStart: number, remove: Vma | undefined, remove2: Vma | undefined): void {
+  adjust: Vma | undefined, adjStart: number, remove: Vma | undefined, remove2: Vma | undefined, fromExpand = false): void {
   const mm = vma.mm;
   const file = vma.file;
   const anon = vma.anonVma ?? adjust?.anonVma;
@@ -122,7 +122,11 @@ export function commit_merge(k: Kernel, vma: Vma, start: number, end: number, pg
     if (r.anonVma) unlinkAnonVmas(r);
     mm.removeVma(r);
   }
-  k.tr.call(k.profile.has('vma-merge-existing-range') ? 'commit_merge' : k.profile.has('vma-prepare-complete') ? 'vma_complete' : '__vma_adjust');
+  // 6.12 commit_merge(); 6.3-6.11 vma_prepare()/vma_complete(); 6.1 __vma_adjust(), or
+  // vma_expand()'s own locking
+  if (k.profile.has('vma-merge-existing-range')) k.tr.call('commit_merge');
+  else if (k.profile.has('vma-prepare-complete')) k.tr.call('vma_complete');
+  else if (!fromExpand) k.tr.call('__vma_adjust');
 }
 
 // vma_expand(): vmg.vma grows to [start, end), removing next when it covers next's end.
@@ -134,7 +138,7 @@ function vma_expand(k: Kernel, vmg: Vmg): Vma {
     dup_anon_vma(vma, next);
   }
   k.tr.call('vma_expand');
-  commit_merge(k, vma, vmg.start, vmg.end, vmg.pgoff, undefined, 0, remove, undefined);
+  commit_merge(k, vma, vmg.start, vmg.end, vmg.pgoff, undefined, 0, remove, undefined, true);
   return vma;
 }
 
