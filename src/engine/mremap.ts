@@ -2,7 +2,7 @@
 // vma_to_resize(), the in-place expand (6.12 vma_merge_extend(); 6.1 vma_merge()), move_vma()
 // → copy_vma() (mm/vma.c; mm/mmap.c before 6.11) → move_page_tables() / move_ptes() /
 // move_normal_pmd() → do_munmap() of the old range. 6.1.192 and 6.12.118 read: the same
-// steps and errnos (docs/kernel-findings.md §17).
+// steps and errnos (docs/kernel-findings.md, "mremap").
 
 import type { Kernel, Task } from './kernel';
 import { anonVmaChainLink } from './anonVma';

@@ -92,7 +92,7 @@ export const VERSION_RULES: readonly VersionRule[] = [
     since: '6.3',
     commit: { subject: 'mm/mmap: remove __vma_adjust() (Liam R. Howlett; the 6.3 boundary is not verified in source: 6.1 and 6.12 read)' },
     backports: [],
-    note: 'the same i_mmap removal and re-insertion order in 6.1 and 6.12 (docs/kernel-findings.md §16): only the trace differs',
+    note: 'the same i_mmap removal and re-insertion order in 6.1 and 6.12 (docs/kernel-findings.md, "VMA merging"): only the trace differs',
   },
   {
     id: 'fb-defio-lastclose-only',

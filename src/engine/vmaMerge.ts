@@ -1,6 +1,6 @@
 // VMA merging: mm/vma.c vma_merge_new_range() / vma_merge_existing_range() / vma_expand() /
 // commit_merge() with vma_prepare() / vma_complete() (6.12+); mm/mmap.c vma_merge() /
-// vma_expand() / __vma_adjust() in 6.1 (docs/kernel-findings.md §16). Both releases remove
+// vma_expand() / __vma_adjust() in 6.1 (docs/kernel-findings.md, "VMA merging"). Both releases remove
 // and re-insert the same VMAs in i_mmap in the same order:
 //   vma_prepare:  remove vma, then adj_next (the neighbour whose start moves)
 //   (bounds change)

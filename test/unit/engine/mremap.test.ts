@@ -1,5 +1,5 @@
 // mremap (src/engine/mremap.ts), one rule per test, named for the kernel function
-// (mm/mremap.c and copy_vma in mm/vma.c, 6.1.192 and 6.12.118 read; kernel-findings §17).
+// (mm/mremap.c and copy_vma in mm/vma.c, 6.1.192 and 6.12.118 read; kernel-findings.md, "mremap").
 
 import { strict as assert } from 'assert';
 import { runText } from '../../../src/scenario/run';

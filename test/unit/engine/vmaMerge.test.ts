@@ -1,6 +1,6 @@
 // VMA merging (src/engine/vmaMerge.ts), one rule per test, each named for the kernel
 // function whose effect it pins (6.1.192 mm/mmap.c and 6.12.118 mm/vma.c read,
-// docs/kernel-findings.md §16).
+// docs/kernel-findings.md, "VMA merging").
 
 import { strict as assert } from 'assert';
 import { runText } from '../../../src/scenario/run';
