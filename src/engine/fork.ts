@@ -15,9 +15,10 @@ import { mm_counter_file } from './rmapCounts';
 // i_mmap right after its parent (vma_interval_tree_insert_after); copy_page_range() only
 // when vma_needs_copy().
 export function dup_mmap(k: Kernel, parent: Task, child: Task): void {
+  child.mm.labels.copyFrom(parent.mm.labels);
   for (const pv of parent.mm.vmas) {
     if (pv.has(VM_DONTCOPY)) continue;
-    const cv = new Vma(child.mm, pv.start, pv.end, pv.pgoff, pv.flags, pv.pageProt, pv.ops, pv.file, pv.label);
+    const cv = new Vma(child.mm, pv.start, pv.end, pv.pgoff, pv.flags, pv.pageProt, pv.ops, pv.file);
     cv.filp = pv.filp; // get_file()
     if (pv.has(VM_WIPEONFORK)) { child.mm.insertVma(cv); continue; }
     anonVmaFork(cv, pv);

@@ -43,6 +43,17 @@ export const KERNEL_FUNCTIONS = {
   ext4_dirty_folio: { file: 'fs/ext4/inode.c' }, ext4_page_mkwrite: { file: 'fs/ext4/inode.c' },
   // "mm: move dup_mmap() to mm" (6.16)
   dup_mmap: { file: [['6.1', 'kernel/fork.c'], ['6.16', 'mm/mmap.c']] },
+  // VMA merging and mremap (mm/vma.c split out of mm/mmap.c in 6.11)
+  mmap_region: { file: 'mm/mmap.c' }, mprotect_fixup: { file: 'mm/mprotect.c' },
+  vma_merge: { file: [['6.1', 'mm/mmap.c'], ['6.11', 'mm/vma.c']] },
+  vma_expand: { file: [['6.1', 'mm/mmap.c'], ['6.11', 'mm/vma.c']] },
+  __vma_adjust: { file: 'mm/mmap.c' },
+  vma_complete: { file: [['6.3', 'mm/mmap.c'], ['6.11', 'mm/vma.c']], since: '6.3' },
+  vma_merge_new_range: { file: 'mm/vma.c', since: '6.12' }, vma_merge_existing_range: { file: 'mm/vma.c', since: '6.12' },
+  commit_merge: { file: 'mm/vma.c', since: '6.12' },
+  copy_vma: { file: [['6.1', 'mm/mmap.c'], ['6.11', 'mm/vma.c']] },
+  move_vma: { file: 'mm/mremap.c' }, move_page_tables: { file: 'mm/mremap.c' }, move_ptes: { file: 'mm/mremap.c' },
+  move_normal_pmd: { file: 'mm/mremap.c' }, vma_to_resize: { file: 'mm/mremap.c' }, mremap_to: { file: 'mm/mremap.c' },
   vmalloc_to_page: { file: 'mm/vmalloc.c' }, pfn_to_page: { file: 'include/asm-generic/memory_model.h' },
   schedule_delayed_work: { file: 'include/linux/workqueue.h' }, flush_delayed_work: { file: 'kernel/workqueue.c' },
   cancel_delayed_work_sync: { file: 'kernel/workqueue.c' },

@@ -6,6 +6,7 @@ import { PageTables, PteTable } from './pageTable';
 import { pte_none } from './pte';
 import type { Tracer } from './trace';
 import type { Vma } from './vma';
+import { PageLabels } from './pageLabels';
 
 export const MM_FILEPAGES = 0;
 export const MM_ANONPAGES = 1;
@@ -16,6 +17,8 @@ export class Mm {
   /** VMAs sorted by vm_start */
   vmas: Vma[] = [];
   readonly rss = [0, 0, 0, 0];
+  /** the scenario's names for its pages (not a kernel structure: see pageLabels.ts) */
+  readonly labels = new PageLabels();
 
   constructor(readonly pid: number, private readonly tr: Tracer, readonly ids: Ids) {}
 

@@ -12,6 +12,7 @@ import { vm_ops_needs_writenotify } from './vmOps';
 import { anonVmaPostUpdate, anonVmaPreUpdate, unlinkAnonVmas } from './anonVma';
 import { zap_pte_range } from './memory';
 import { deviceMmapRefusals, mmapArgRefusals } from './uapi';
+import { neighbours, vma_merge_new_range } from './vmaMerge';
 
 export type Prot = 'r' | 'rw' | 'none';
 export type MmapResult = { ok: true; vma: Vma } | { ok: false; errno: 'EINVAL' | 'ENOMEM' | 'EEXIST'; why: string };
@@ -76,12 +77,33 @@ export function do_mmap(k: Kernel, task: Task, obj: AddressSpace | 'anon', addr:
     }
     if (!shared && (flags & VM_WRITE) && obj.kind !== 'fbdev') flags |= VM_ACCOUNT;
   }
-  // the open(2) that precedes the mmap, then f_op->mmap: it installs the vm_ops and its flags
-  const filp = file?.fops.open?.(k, file) ?? 0;
+  // one struct file per process and object (language v2): the process's open of OBJ, made
+  // by its first mmap of it and held by every VMA of it (fork's copies included)
+  const held = file && !(obj === 'anon') ? task.mm.vmas.find((v) => v.file === file) : undefined;
+  const filp = held ? held.filp : file?.fops.open?.(k, file) ?? 0;
+  const mm = task.mm;
+  // __mmap_region(): try to expand a neighbour before ->mmap (vma_merge_new_range; 6.1:
+  // next then prev and vma_expand). Shared anonymous memory has no file yet at this point
+  // (shmem_zero_setup comes later), so it never merges.
+  if (!(obj === 'anon' && shared)) {
+    const { prev, next } = neighbours(mm, addr, addr + len);
+    const merged = vma_merge_new_range(k, {
+      mm, prev, next, vma: undefined, start: addr, end: addr + len, pgoff, flags, file, filp, anonVma: undefined,
+    }, !k.profile.has('vma-merge-new-range-prev-first'));
+    if (merged) {
+      if (label) mm.labels.add(label, addr, pages);
+      merged.flags |= VM_SOFTDIRTY;
+      vma_set_page_prot(merged);
+      k.tr.vmasChanged(task.pid);
+      return { ok: true, vma: merged };
+    }
+  }
+  // f_op->mmap: it installs the vm_ops and its flags
   const mapped = file?.fops.mmap(k, file, flags);
-  const vma = new Vma(task.mm, addr, addr + len, pgoff, flags | (mapped?.flags ?? 0), vm_get_page_prot(flags), mapped?.ops, file, label);
+  const vma = new Vma(mm, addr, addr + len, pgoff, flags | (mapped?.flags ?? 0), vm_get_page_prot(flags), mapped?.ops, file);
   vma.filp = filp;
-  task.mm.insertVma(vma);
+  if (label) mm.labels.add(label, addr, pages);
+  mm.insertVma(vma);
   if (file) vma_link_file(vma);
   // __mmap_complete()
   vma.flags |= VM_SOFTDIRTY;
@@ -91,7 +113,7 @@ export function do_mmap(k: Kernel, task: Task, obj: AddressSpace | 'anon', addr:
 }
 
 // mm/vma.c: vma_link_file() → __vma_link_file(): insert into i_mmap (after equal starts).
-function vma_link_file(vma: Vma): void {
+export function vma_link_file(vma: Vma): void {
   const f = vma.file!;
   if (vma.has(VM_SHARED) && vma.has(VM_MAYWRITE)) f.iMmapWritable++;
   f.iMmap.insert(vma);
@@ -112,8 +134,8 @@ export function split_vma(vma: Vma, addr: number, newBelow: boolean): Vma {
   const mm = vma.mm;
   const pgoffAt = vma.pgoff + (addr - vma.start) / 4096;
   const piece = newBelow
-    ? new Vma(mm, vma.start, addr, vma.pgoff, vma.flags, vma.pageProt, vma.ops, vma.file, vma.label)
-    : new Vma(mm, addr, vma.end, pgoffAt, vma.flags, vma.pageProt, vma.ops, vma.file, vma.label);
+    ? new Vma(mm, vma.start, addr, vma.pgoff, vma.flags, vma.pageProt, vma.ops, vma.file)
+    : new Vma(mm, addr, vma.end, pgoffAt, vma.flags, vma.pageProt, vma.ops, vma.file);
   piece.filp = vma.filp; // get_file()
   // anon_vma_clone(): the new piece joins every anon_vma of the original
   if (vma.anonVma) {
@@ -152,12 +174,13 @@ export function isolate(mm: Mm, start: number, end: number): Vma[] {
 // anon_vma trees, free.
 export function do_munmap(k: Kernel, task: Task, start: number, end: number): number {
   const vmas = isolate(task.mm, start, end);
+  task.mm.labels.clear(start, end);
   for (const vma of vmas) removeVma(k, vma, 'munmap: zap_pte_range');
   k.tr.vmasChanged(task.pid);
   return vmas.length;
 }
 
-function removeVma(k: Kernel, vma: Vma, why: string, detach = true): void {
+export function removeVma(k: Kernel, vma: Vma, why: string, detach = true): void {
   zap_pte_range(k, vma, vma.start, vma.end, true, why);
   unlink_file_vma(vma);
   unlinkAnonVmas(vma);

@@ -51,6 +51,9 @@ export const RULE_IDS = [
   'mprotect-clean-anon-writable',
   'vma-lock-retry-minor',
   'set-pte-dirty-if-folio-dirty',
+  'vma-prepare-complete',
+  'vma-merge-existing-range',
+  'vma-merge-new-range-prev-first',
 ] as const;
 export type RuleId = typeof RULE_IDS[number];
 
@@ -81,6 +84,15 @@ export const VERSION_RULES: readonly VersionRule[] = [
     since: '6.2',
     commit: { subject: 'mm/mprotect: allow clean exclusive anon pages to be writable' },
     backports: [],
+  },
+  {
+    id: 'vma-prepare-complete',
+    change: 'VMA merges and splits lock and update i_mmap/anon_vma through vma_prepare()/vma_complete(); 6.1: __vma_adjust() (and vma_expand() for mmap)',
+    file: 'mm/mmap.c', fn: 'vma_prepare, vma_complete (was __vma_adjust)',
+    since: '6.3',
+    commit: { subject: 'mm/mmap: remove __vma_adjust() (Liam R. Howlett; the 6.3 boundary is not verified in source: 6.1 and 6.12 read)' },
+    backports: [],
+    note: 'the same i_mmap removal and re-insertion order in 6.1 and 6.12 (docs/kernel-findings.md, "VMA merging"): only the trace differs',
   },
   {
     id: 'fb-defio-lastclose-only',
@@ -131,6 +143,24 @@ export const VERSION_RULES: readonly VersionRule[] = [
     since: '6.11',
     commit: { subject: 'fbdev/deferred-io: Clean up pageref on lastclose' },
     backports: [],
+  },
+  {
+    id: 'vma-merge-existing-range',
+    change: 'mprotect and mremap merge through vma_modify() → vma_merge_existing_range() → commit_merge(); before, vma_merge() (cases 1-8)',
+    file: 'mm/vma.c', fn: 'vma_merge_existing_range, commit_merge',
+    since: '6.12',
+    commit: { subject: 'mm: refactor vma_merge() into modify-only vma_merge_existing_range() (Lorenzo Stoakes)' },
+    backports: [],
+    note: 'the same decisions and i_mmap order as 6.1 vma_merge() for every case the engine models (6.1.192 and 6.12.118 sources read): only the trace differs',
+  },
+  {
+    id: 'vma-merge-new-range-prev-first',
+    change: 'mmap merges a new range by vma_merge_new_range(): prev is checked with no anon_vma, next joins only when prev\'s and next\'s anon_vmas are compatible; before, mmap_region checked next first and passed next\'s anon_vma to the prev check (so a prev without anon_vma never joined a next with one)',
+    file: 'mm/vma.c, mm/mmap.c', fn: 'vma_merge_new_range (was mmap_region → vma_expand)',
+    since: '6.12',
+    commit: { subject: 'mm: avoid using vma_merge() for new VMAs (Lorenzo Stoakes)' },
+    backports: [],
+    note: '6.1.192 and 6.12.118 sources read; releases 6.2 to 6.11 are taken to keep the 6.1 order',
   },
   {
     id: 'mapping-wrprotect-range',

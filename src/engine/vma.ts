@@ -25,6 +25,7 @@ export const VM_DONTDUMP = 0x4000000;
 export const VM_SOFTDIRTY = 0x8000000;
 export const VM_MIXEDMAP = 0x10000000;
 export const VM_SPECIAL = VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP;
+export const VM_ACCESS_FLAGS = VM_READ | VM_WRITE | VM_EXEC;
 
 // fs/proc/task_mmu.c: show_smap_vma_flags() mnemonics, in bit order.
 const SMAPS_NAMES: [number, string][] = [
@@ -54,10 +55,14 @@ export class Vma {
     public pageProt: number,
     readonly ops: VmOps | undefined,
     readonly file: AddressSpace | undefined,
-    /** the scenario's name for the mapping this VMA came from (kept across splits and fork) */
-    public label: string | undefined,
     id?: number,
   ) { this.id = id ?? mm.ids.vma++; }
+
+  /**
+   * The scenario's name for this VMA: the label of its lowest page (language v2), which
+   * follows the pages through splits, merges and mremap (pageLabels.ts).
+   */
+  get label(): string | undefined { return this.mm.labels.at(this.start)?.label; }
 
   get pages(): number { return (this.end - this.start) / 4096; }
   /** mm/interval_tree.c: vma_last_pgoff() */

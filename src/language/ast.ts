@@ -58,6 +58,8 @@ export interface UnmapRangeStmt extends Base { kind: 'unmap_range'; pages: PageS
 export interface FlushStmt extends Base { kind: 'flush'; obj: Ident }
 export interface ClearRefsStmt extends Base { kind: 'clear_refs'; proc: Ident; mode: Ident }
 export interface WaitStmt extends Base { kind: 'wait'; duration: Duration }
+/** v2: `mremap PROC SPEC to ADDR [pages N]` (MREMAP_MAYMOVE|MREMAP_FIXED) or `mremap PROC SPEC pages N` (in place). */
+export interface MremapStmt extends Base { kind: 'mremap'; proc: Ident; spec: MapSpec; to?: Num; newPages?: Num }
 
 export type PteFlagName = 'none' | 'present' | 'write' | 'dirty' | 'young' | 'softdirty' | 'special';
 export type PteFlag =
@@ -71,12 +73,26 @@ export type FolioFlag =
   | { kind: 'mapping'; negated: boolean; obj: Ident | null /* `none` */; range: Range }
   | { kind: 'index'; negated: boolean; value: Num; range: Range };
 
-export interface WalkEntry { proc: Ident; label: Ident; skipped: boolean; range: Range }
+/** `PROC:LABEL`, `~PROC:LABEL`, or `PROC:LABEL[I]` (the VMA of LABEL whose first page is I, v2). */
+export interface WalkEntry { proc: Ident; label: Ident; index?: Num; skipped: boolean; range: Range }
+
+/** v2 `expect vma` flags. */
+export type VmaFlagName = 'shared' | 'private' | 'read' | 'write' | 'none' | 'softdirty' | 'anon_vma';
+export type VmaFlag =
+  | { kind: VmaFlagName; negated: boolean; range: Range }
+  | { kind: 'start' | 'end' | 'pages' | 'pgoff'; negated: boolean; value: Num; range: Range };
 
 export interface ExpectPte extends Base { kind: 'expect_pte'; proc: Ident; pages: PageSpec; flags: PteFlag[] }
 export interface ExpectFolio extends Base { kind: 'expect_folio'; page: PageSpec; flags: FolioFlag[] }
 export interface ExpectResult extends Base { kind: 'expect_result'; value: Num }
-export interface ExpectWalk extends Base { kind: 'expect_walk'; entries: WalkEntry[] /* empty = `none` */ }
+/** `api`: v2 `expect walk API ...`, the last walk of that rmap-walk API. */
+export interface ExpectWalk extends Base { kind: 'expect_walk'; api?: Ident; entries: WalkEntry[] /* empty = `none` */ }
+export interface ExpectVma extends Base { kind: 'expect_vma'; proc: Ident; pages: PageSpec; flags: VmaFlag[] }
+export interface ExpectVmas extends Base { kind: 'expect_vmas'; proc: Ident; value: Num }
+/** `expect i_mmap OBJ PROC:LABEL, ...` (entries empty = `none`). */
+export interface ExpectIMmap extends Base { kind: 'expect_i_mmap'; obj: Ident; entries: WalkEntry[] }
+/** `expect error ERRNO`: the statement before it was refused with ERRNO. */
+export interface ExpectError extends Base { kind: 'expect_error'; errno: Ident }
 export interface ExpectFaults extends Base { kind: 'expect_faults'; proc: Ident; value: Num }
 export type SignalName = 'SIGSEGV' | 'SIGBUS' | 'none';
 export interface ExpectSignal extends Base { kind: 'expect_signal'; proc: Ident; signal: SignalName; signalRange: Range }
@@ -86,13 +102,14 @@ export interface ExpectOops extends Base { kind: 'expect_oops' }
 
 export type Expectation =
   | ExpectPte | ExpectFolio | ExpectResult | ExpectWalk | ExpectFaults | ExpectSignal
-  | ExpectDefioPending | ExpectDefioWritten | ExpectOops;
+  | ExpectDefioPending | ExpectDefioWritten | ExpectOops
+  | ExpectVma | ExpectVmas | ExpectIMmap | ExpectError;
 
 export type Statement =
   | KernelStmt | SysctlStmt | FileStmt | ShmemStmt | FbdevStmt | PfnmapStmt
   | ProcessStmt | ForkStmt | ExitStmt | MmapStmt | MunmapStmt | MprotectStmt | AccessStmt
   | MkcleanStmt | WrprotectStmt | PfnMkcleanStmt | WritebackStmt | MsyncStmt | UnmapRangeStmt
-  | FlushStmt | ClearRefsStmt | WaitStmt | Expectation;
+  | FlushStmt | ClearRefsStmt | WaitStmt | MremapStmt | Expectation;
 
 export type StatementKind = Statement['kind'];
 

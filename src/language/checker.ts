@@ -4,10 +4,10 @@
 // Never throws for any scenario the parser produced.
 
 import type {
-  Ident, KernelStmt, MapSpec, MmapStmt, Num, PageSpec, Range, RecoveredDecl, Scenario, Statement,
+  Ident, KernelStmt, MapSpec, MmapStmt, Num, PageSpec, Range, RecoveredDecl, Scenario, Statement, WalkEntry,
 } from './ast';
 import { type Diagnostic, type RelatedInfo, type Severity, compareDiagnostics } from './diagnostics';
-import { CLEAR_REFS_MODES, KEYWORDS, SYSCTL_KNOBS, closest } from './keywords';
+import { CLEAR_REFS_MODES, ERRNOS, KEYWORDS, SYSCTL_KNOBS, WALK_APIS, closest } from './keywords';
 import { type Limits, resolveLimits } from './limits';
 import { PAGE_SIZE, TASK_SIZE, deviceMmapRefusals, mmapArgRefusals, mprotectArgRefusal, munmapArgRefusal, pageAligned } from '../engine/uapi';
 import {
@@ -79,6 +79,9 @@ export const CHECK_CODES = {
   unknownSysctl: 'MMS212',
   unknownClearRefsMode: 'MMS213',
   labelOtherObject: 'MMS214',
+  unknownWalkApi: 'MMS215',
+  unknownErrno: 'MMS216',
+  errorPlacement: 'MMS217',
   unaligned: 'MMS301',
   zeroPages: 'MMS302',
   reversedRange: 'MMS303',
@@ -587,11 +590,47 @@ class Checker {
       case 'expect_oops':
         return;
       case 'expect_walk':
-        for (const e of s.entries) {
-          const p = this.useProc(e.proc);
-          if (p) this.useLabel(p, e.label);
+        if (s.api && !(WALK_APIS as readonly string[]).includes(s.api.name)) {
+          const near = closest(s.api.name, WALK_APIS);
+          this.err(s.api.range, C.unknownWalkApi, `unknown rmap-walk API '${s.api.name}' (${near ? `did you mean '${near}'? ` : ''}expected ${WALK_APIS.join(', ')})`);
+        }
+        this.vmaEntries(s.entries);
+        return;
+      case 'mremap': {
+        const p = this.useProc(s.proc);
+        this.labelSpec(p, s.spec);
+        if (s.spec.kind === 'addr') this.pagesAtLeastOne(s.spec.pages, 'mremap');
+        if (s.newPages && this.pagesAtLeastOne(s.newPages, 'mremap') && p && s.spec.kind === 'label' && !s.spec.first) {
+          // the label names the pages a grown mapping gains (pageLabels.ts extend)
+          const label = p.labels.get(s.spec.label.name);
+          if (label && label.pages !== undefined && s.newPages.value > label.pages) label.pages = s.newPages.value;
         }
         return;
+      }
+      case 'expect_vma': {
+        const p = this.useProc(s.proc);
+        this.procPages(p, s.pages);
+        const seen = new FlagSeen();
+        for (const f of s.flags) if (!('value' in f)) this.flagConflict(seen, f.kind, f.negated, f.range);
+        return;
+      }
+      case 'expect_vmas':
+        this.useProc(s.proc, true);
+        return;
+      case 'expect_i_mmap':
+        this.useObj(s.obj, 'expect i_mmap');
+        this.vmaEntries(s.entries);
+        return;
+      case 'expect_error': {
+        if (!(ERRNOS as readonly string[]).includes(s.errno.name)) {
+          this.err(s.errno.range, C.unknownErrno, `unknown errno '${s.errno.name}' (expected ${ERRNOS.join(', ')})`);
+        }
+        const prev = index > 0 ? this.scn.statements[index - 1] : undefined;
+        if (!prev || prev.kind.startsWith('expect_') || prev.kind === 'kernel') {
+          this.err(s.kwRange, C.errorPlacement, `'expect error' goes right after the statement it expects to fail (mmap, mremap, mprotect, ...)`);
+        }
+        return;
+      }
       case 'expect_faults':
       case 'expect_signal':
         // what the process took or raised while it lived stays defined after `exit` (its
@@ -711,6 +750,15 @@ class Checker {
         this.flagConflict(seen, f.kind, f.negated, f.range);
       }
       return;
+  }
+
+  /** `PROC:LABEL[I]` lists of expect walk / expect i_mmap. */
+  private vmaEntries(entries: readonly WalkEntry[]): void {
+    for (const e of entries) {
+      const p = this.useProc(e.proc, true);
+      const label = p ? this.useLabel(p, e.label) : undefined;
+      if (p && e.index) this.labelRange(label, p, e.index, undefined);
+    }
   }
 
   private flagConflict(seen: FlagSeen, kind: string, negated: boolean, range: Range): void {

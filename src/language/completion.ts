@@ -5,8 +5,8 @@ import type { CheckResult, SymbolInfo } from './checker';
 import { lexLine, type Token } from './lexer';
 import { changesAt, offeredVersions } from '../engine/versions';
 import {
-  CLEAR_REFS_MODES, EXPECTATIONS, FB_BACKINGS, FOLIO_FLAGS, FOLIO_FLAG_DOCS, PROTS, PTE_FLAGS, PTE_FLAG_DOCS,
-  SIGNALS, STATEMENTS, SYSCTL_KNOBS,
+  CLEAR_REFS_MODES, ERRNOS, EXPECTATIONS, FB_BACKINGS, FOLIO_FLAGS, FOLIO_FLAG_DOCS, PROTS, PTE_FLAGS, PTE_FLAG_DOCS,
+  SIGNALS, STATEMENTS, SYSCTL_KNOBS, VMA_FLAGS, VMA_FLAG_DOCS, WALK_APIS,
 } from './keywords';
 
 export type CompletionKind = 'keyword' | 'process' | 'object' | 'label' | 'flag' | 'value';
@@ -63,6 +63,23 @@ function pteFlags(): CompletionEntry[] {
   for (const f of PTE_FLAGS) {
     out.push({ label: f, kind: 'flag', detail: 'PTE flag', documentation: PTE_FLAG_DOCS[f] });
     if (f !== 'maps' && f !== 'pfn') out.push({ label: '!' + f, kind: 'flag', detail: 'PTE flag, negated', documentation: 'not: ' + PTE_FLAG_DOCS[f] });
+  }
+  return out;
+}
+function vmaFlags(): CompletionEntry[] {
+  const out: CompletionEntry[] = [];
+  for (const f of VMA_FLAGS) {
+    out.push({ label: f, kind: 'flag', detail: 'VMA flag', documentation: VMA_FLAG_DOCS[f] });
+    out.push({ label: '!' + f, kind: 'flag', detail: 'VMA flag, negated', documentation: 'not: ' + VMA_FLAG_DOCS[f] });
+  }
+  return out;
+}
+/** `PROC:LABEL` for every process and the labels it may use. */
+function vmaNames(check?: CheckResult): CompletionEntry[] {
+  const out: CompletionEntry[] = [];
+  for (const p of check?.symbols ?? []) {
+    if (p.kind !== 'process') continue;
+    for (const l of labelsOf(check, p.name)) out.push({ label: `${p.name}:${l.label}`, kind: 'label', detail: `VMA labelled ${l.label} in ${p.name}` });
   }
   return out;
 }
@@ -155,6 +172,15 @@ export function completionsAt(lineText: string, character: number, check?: Check
       return [];
     }
     case 'wait': return n === 1 ? ['50ms', '100ms', '1s'].map((d) => val(d, 'duration')) : [];
+    case 'mremap': {
+      if (n === 1) return processes(check);
+      if (n === 2) return labelsOf(check, w(1));
+      if (prev === 'to' || prev === 'pages') return [];
+      const e = ts[2]?.kind === 'int' ? 4 : pageSpecEnd(ts, 2) >= 0 ? pageSpecEnd(ts, 2) : 2;
+      if (n === e + 1) return [kw('to', 'MREMAP_MAYMOVE|MREMAP_FIXED to an address'), kw('pages', 'grow or shrink in place')];
+      if (w(e + 1) === 'to' && n === e + 3) return [kw('pages', 'the new size')];
+      return [];
+    }
     case 'expect': return expectCompletions(ts, check);
     default: return [];
   }
@@ -190,9 +216,23 @@ function expectCompletions(ts: Token[], check?: CheckResult): CompletionEntry[] 
       if (n === 2) return objects(check, 'fbdev');
       if (n === 3) return [kw('pending', 'pages on the deferred-I/O list'), kw('written', 'indexes passed to deferred_io')];
       return [];
+    case 'vma': {
+      if (n === 2) return processes(check);
+      if (n === 3) return labelsOf(check, w(2));
+      const e = pageSpecEnd(ts, 3);
+      if (e < 0 || n <= e) return [];
+      if (prev === 'start' || prev === 'end' || prev === 'pages' || prev === 'pgoff') return [];
+      return vmaFlags();
+    }
+    case 'vmas': return n === 2 ? processes(check) : [];
+    case 'error': return n === 2 ? ERRNOS.map((e) => val(e, 'errno')) : [];
+    case 'i_mmap':
+      if (n === 2) return objects(check);
+      return prev === ',' || n === 3 ? [...(n === 3 ? [val('none', 'no VMA maps it')] : []), ...vmaNames(check)] : [];
     case 'walk': {
-      if (prev !== 'walk' && prev !== ',') return [];
-      const out: CompletionEntry[] = n === 2 ? [val('none', 'the walk reached no VMA')] : [];
+      if (prev !== 'walk' && prev !== ',' && !(n === 3 && (WALK_APIS as readonly string[]).includes(prev!))) return [];
+      const out: CompletionEntry[] = n === 2 || n === 3 ? [val('none', 'the walk reached no VMA')] : [];
+      if (n === 2) for (const a of WALK_APIS) out.push(val(a, 'the last walk of this rmap-walk API'));
       for (const l of check?.symbols ?? []) {
         if (l.kind !== 'label') continue;
         for (const p of check!.symbols) {

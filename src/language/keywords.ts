@@ -35,8 +35,9 @@ export const STATEMENTS: readonly KeywordDoc[] = [
   { keyword: 'unmap_range', syntax: 'unmap_range OBJ[I..J]', doc: '`unmap_mapping_range()` without even_cows; result = PTEs zapped.' },
   { keyword: 'flush', syntax: 'flush OBJ', doc: 'Run the fbdev\'s deferred work now.' },
   { keyword: 'clear_refs', syntax: 'clear_refs PROC softdirty', doc: 'Write 4 to /proc/PID/clear_refs: clear VM_SOFTDIRTY, write-protect every PTE and clear its soft-dirty bit.' },
+  { keyword: 'mremap', syntax: 'mremap PROC LABEL | LABEL[I..J] | ADDR pages N  (to ADDR [pages N] | pages N)', doc: 'mremap(2) (v2): `to ADDR` moves with MREMAP_MAYMOVE|MREMAP_FIXED (`move_vma`: `copy_vma`, `move_page_tables`, the old range unmapped), `pages N` alone grows or shrinks in place (growing fails with ENOMEM where the next range is taken). The label moves with its pages.' },
   { keyword: 'wait', syntax: 'wait D', doc: 'Advance simulated time by D (`50ms`, `1s`); due deferred work runs in order.' },
-  { keyword: 'expect', syntax: 'expect pte|folio|result|walk|faults|signal|defio|oops ...', doc: 'An expectation, checked at its place in the scenario.' },
+  { keyword: 'expect', syntax: 'expect pte|folio|result|walk|faults|signal|defio|oops|vma|vmas|i_mmap|error ...', doc: 'An expectation, checked at its place in the scenario.' },
 ];
 
 /** The word after `expect`, in the order of the spec. */
@@ -44,11 +45,15 @@ export const EXPECTATIONS: readonly KeywordDoc[] = [
   { keyword: 'pte', syntax: 'expect pte PROC PAGES FLAG...', doc: 'The PTE of every page in PAGES has the flags (`!` negates).' },
   { keyword: 'folio', syntax: 'expect folio OBJ[I] FLAG...', doc: 'The folio (struct page) at index I of OBJ has the flags (`!` negates).' },
   { keyword: 'result', syntax: 'expect result N', doc: 'The value returned by the last kernel operation (mkclean, wrprotect, pfn_mkclean, writeback, msync, unmap_range).' },
-  { keyword: 'walk', syntax: 'expect walk PROC:LABEL, ~PROC:LABEL, ... | none', doc: 'The VMAs the last rmap walk reached, in order; `~` marks one skipped by `invalid_vma`.' },
+  { keyword: 'walk', syntax: 'expect walk [API] PROC:LABEL, ~PROC:LABEL, ... | none', doc: 'The VMAs the last rmap walk reached (v2: the last walk of API, e.g. `folio_mkclean`), in order; `~` marks one skipped by `invalid_vma`; a VMA is named by the label of its lowest page (`PROC:LABEL[I]`: the one whose first page is LABEL[I]).' },
   { keyword: 'faults', syntax: 'expect faults PROC N', doc: 'Page faults PROC has taken since it started, as getrusage counts them.' },
   { keyword: 'signal', syntax: 'expect signal PROC SIGSEGV|SIGBUS|none', doc: 'What PROC\'s last access raised.' },
   { keyword: 'defio', syntax: 'expect defio OBJ pending N | written I, J, ...', doc: 'Pages on the fbdev\'s deferred-I/O list, or the indexes handed to `deferred_io` by the last run.' },
   { keyword: 'oops', syntax: 'expect oops', doc: 'The last statement made the kernel oops or hit a BUG.' },
+  { keyword: 'vma', syntax: 'expect vma PROC PAGES FLAG...', doc: 'The VMA that holds the page (v2): `start ADDR`, `end ADDR`, `pages N`, `pgoff K`, `shared`, `private`, `read`, `write`, `none`, `softdirty`, `anon_vma`; `!` negates.' },
+  { keyword: 'vmas', syntax: 'expect vmas PROC N', doc: 'PROC has N VMAs (v2).' },
+  { keyword: 'i_mmap', syntax: 'expect i_mmap OBJ PROC:LABEL, ... | none', doc: 'The object\'s i_mmap interval tree in in-order walk order, every VMA listed (v2); two VMAs of one label are written `PROC:LABEL[I]`, I the first page each holds.' },
+  { keyword: 'error', syntax: 'expect error ERRNO', doc: 'The statement before it was refused with ERRNO (v2): the refusal is expected, so the file does not exit 2 for it.' },
 ];
 
 export const STATEMENT_KEYWORDS: readonly string[] = STATEMENTS.map(s => s.keyword);
@@ -76,6 +81,20 @@ export const FOLIO_FLAG_DOCS: Readonly<Record<(typeof FOLIO_FLAGS)[number], stri
   mapping: '`mapping OBJ` or `mapping none`: the struct page\'s own `mapping` field',
   index: '`index N`: the struct page\'s own `index` field',
 };
+
+export const VMA_FLAGS = ['start', 'end', 'pages', 'pgoff', 'shared', 'private', 'read', 'write', 'none', 'softdirty', 'anon_vma'] as const;
+export const VMA_FLAG_DOCS: Readonly<Record<(typeof VMA_FLAGS)[number], string>> = {
+  start: '`start ADDR`: vm_start', end: '`end ADDR`: vm_end', pages: '`pages N`: the VMA\'s size in pages', pgoff: '`pgoff K`: vm_pgoff',
+  shared: 'VM_SHARED', private: 'not VM_SHARED', read: 'VM_READ', write: 'VM_WRITE', none: 'neither VM_READ nor VM_WRITE (PROT_NONE)',
+  softdirty: 'VM_SOFTDIRTY', anon_vma: 'vma->anon_vma is set',
+};
+/** The errnos `expect error` names (those a modelled statement can return). */
+export const ERRNOS = ['EINVAL', 'ENOMEM', 'EFAULT', 'EEXIST', 'EACCES', 'EBUSY', 'EAGAIN', 'EPERM', 'ENOENT', 'EIO', 'EHWPOISON'] as const;
+/** The rmap-walk APIs `expect walk API ...` names. */
+export const WALK_APIS = [
+  'folio_mkclean', 'mapping_wrprotect_range', 'pfn_mkclean_range', 'unmap_mapping_range', 'rmap_walk_anon',
+  'try_to_unmap', 'try_to_migrate', 'remove_migration_ptes', 'folio_referenced',
+] as const;
 
 export const PROTS = ['r', 'rw', 'none'] as const;
 export const FB_BACKINGS = ['vmalloc', 'contig', 'carveout'] as const;

@@ -4,13 +4,13 @@
 // file is reported. Never throws for any input.
 
 import type {
-  Duration, ExpectPte, Expectation, FbBacking, FbdevStmt, FolioFlag, Ident, KernelStmt, MapSpec, MmapStmt, Num, WritebackStmt,
+  Duration, ExpectPte, ExpectWalk, Expectation, MremapStmt, VmaFlag, VmaFlagName, FbBacking, FbdevStmt, FolioFlag, Ident, KernelStmt, MapSpec, MmapStmt, Num, WritebackStmt,
   PageSpec, Prot, PteFlag, PteFlagName, Range, RecoveredDecl, Scenario, SignalName, Statement,
   WalkEntry,
 } from './ast';
 import { type Diagnostic, rangeOf } from './diagnostics';
 import {
-  CLEAR_REFS_MODES, EXPECT_KEYWORDS, FB_BACKINGS, FOLIO_FLAGS, PTE_FLAGS, STATEMENT_KEYWORDS, closest,
+  CLEAR_REFS_MODES, ERRNOS, EXPECT_KEYWORDS, FB_BACKINGS, FOLIO_FLAGS, PTE_FLAGS, STATEMENT_KEYWORDS, VMA_FLAGS, closest,
 } from './keywords';
 import { type Token, forEachLine, lexSpan, quote, tokenRange, tokenSpan } from './lexer';
 
@@ -26,6 +26,7 @@ export const PARSE_CODES = {
   repeatedOption: 'MMS117',
   kernelNotFirst: 'MMS118',
   kernelRepeated: 'MMS119',
+  unknownVmaFlag: 'MMS120',
   internal: 'MMS199',
 } as const;
 
@@ -403,6 +404,20 @@ class LineParser {
         const mode = this.ident(`the mode (${CLEAR_REFS_MODES.join(', ')})`);
         return { kind: 'clear_refs', kwRange, range: whole(), proc, mode };
       }
+      case 'mremap': {
+        const proc = this.ident('the process');
+        const spec = this.mapSpec();
+        const s: MremapStmt = { kind: 'mremap', kwRange, range: kwRange, proc, spec };
+        if (this.optKeyword('to')) {
+          s.to = this.num('the new address (mremap PROC SPEC to ADDR [pages N])');
+          if (this.optKeyword('pages')) s.newPages = this.num('the new number of pages');
+        } else {
+          this.keyword('pages', ` or 'to' (mremap PROC SPEC to ADDR [pages N] | mremap PROC SPEC pages N)`);
+          s.newPages = this.num('the new number of pages');
+        }
+        s.range = whole();
+        return s;
+      }
       case 'wait': {
         const duration = this.duration('a duration, e.g. 50ms or 1s');
         return { kind: 'wait', kwRange, range: whole(), duration };
@@ -446,20 +461,35 @@ class LineParser {
         return { kind: 'expect_result', kwRange, range: whole(), value };
       }
       case 'walk': {
-        const entries: WalkEntry[] = [];
-        if (this.optKeyword('none')) return { kind: 'expect_walk', kwRange, range: whole(), entries };
-        for (;;) {
-          const first = this.peek();
-          let skipped = false;
-          if (first && first.kind === '~') { skipped = true; this.i++; }
-          const proc = this.ident(entries.length || skipped ? 'PROC:LABEL' : `PROC:LABEL entries or 'none'`);
-          this.punct(':', `':' after the process (PROC:LABEL)`);
-          const label = this.ident('the mapping label (PROC:LABEL)');
-          entries.push({ proc, label, skipped, range: this.range(first!, this.last()) });
-          if (this.peek()?.kind === ',') { this.i++; continue; }
-          break;
+        let api: Ident | undefined;
+        const t0 = this.peek(), t1 = this.t[this.i + 1];
+        if (t0 && t0.kind === 'word' && t0.text !== 'none' && (!t1 || t1.kind !== ':')) {
+          api = this.ident('the rmap-walk API');
         }
-        return { kind: 'expect_walk', kwRange, range: whole(), entries };
+        const entries = this.optKeyword('none') ? [] : this.vmaEntries(`PROC:LABEL entries or 'none'`);
+        const s: ExpectWalk = { kind: 'expect_walk', kwRange, range: whole(), entries };
+        if (api) s.api = api;
+        return s;
+      }
+      case 'vma': {
+        const proc = this.ident('the process');
+        const pages = this.pageSpec('the page');
+        const flags = this.vmaFlags();
+        return { kind: 'expect_vma', kwRange, range: whole(), proc, pages, flags };
+      }
+      case 'vmas': {
+        const proc = this.ident('the process');
+        const value = this.num('the number of VMAs');
+        return { kind: 'expect_vmas', kwRange, range: whole(), proc, value };
+      }
+      case 'i_mmap': {
+        const obj = this.ident('the object');
+        const entries = this.optKeyword('none') ? [] : this.vmaEntries(`PROC:LABEL entries or 'none'`);
+        return { kind: 'expect_i_mmap', kwRange, range: whole(), obj, entries };
+      }
+      case 'error': {
+        const errno = this.ident(`the errno (${ERRNOS.join(', ')})`);
+        return { kind: 'expect_error', kwRange, range: whole(), errno };
       }
       case 'faults': {
         const proc = this.ident('the process');
@@ -502,6 +532,52 @@ class LineParser {
     }
     /* c8 ignore next */
     throw new Fail(tokenRange(sub), PARSE_CODES.internal, `expectation ${quote(sub.text)} is not implemented`);
+  }
+
+  /** `[~]PROC:LABEL[[I]], ...` (walk and i_mmap lists). */
+  private vmaEntries(firstExpected: string): WalkEntry[] {
+    const entries: WalkEntry[] = [];
+    for (;;) {
+      const first = this.peek();
+      let skipped = false;
+      if (first && first.kind === '~') { skipped = true; this.i++; }
+      const proc = this.ident(entries.length || skipped ? 'PROC:LABEL' : firstExpected);
+      this.punct(':', `':' after the process (PROC:LABEL)`);
+      const label = this.ident('the mapping label (PROC:LABEL)');
+      const e: WalkEntry = { proc, label, skipped, range: this.range(first!, this.last()) };
+      if (this.peek()?.kind === '[') {
+        this.i++;
+        e.index = this.num('the first page index of that VMA (PROC:LABEL[I])');
+        this.punct(']');
+        e.range = this.range(first!, this.last());
+      }
+      entries.push(e);
+      if (this.peek()?.kind === ',') { this.i++; continue; }
+      break;
+    }
+    return entries;
+  }
+
+  private vmaFlags(): VmaFlag[] {
+    const flags: VmaFlag[] = [];
+    while (!this.done) {
+      const start = this.peek()!;
+      let negated = false;
+      if (start.kind === '!') { negated = true; this.i++; }
+      const w = this.peek();
+      if (!w || w.kind !== 'word') this.fail(`a VMA flag (${VMA_FLAGS.join(', ')})`);
+      this.i++;
+      if (w.text === 'start' || w.text === 'end' || w.text === 'pages' || w.text === 'pgoff') {
+        const value = this.num(w.text === 'pgoff' ? 'the page offset' : w.text === 'pages' ? 'the number of pages' : 'the address');
+        flags.push({ kind: w.text, negated, value, range: this.range(start, this.last()) });
+      } else if ((VMA_FLAGS as readonly string[]).includes(w.text)) {
+        flags.push({ kind: w.text as VmaFlagName, negated, range: this.range(start, w) });
+      } else {
+        throw new Fail(tokenRange(w), PARSE_CODES.unknownVmaFlag, `unknown VMA flag ${quote(w.text)} (expected ${VMA_FLAGS.join(', ')})`);
+      }
+    }
+    if (flags.length === 0) this.fail(`at least one VMA flag (${VMA_FLAGS.join(', ')})`);
+    return flags;
   }
 
   private pteFlags(): PteFlag[] {

@@ -13,7 +13,8 @@ import { filemap_write_and_wait_range, msyncRange } from '../engine/writeback';
 import { fbdev_create, fbDefioOf, flush_delayed_work } from '../engine/drivers/fbDefio';
 import { pfnmap_create } from '../engine/drivers/pfnmap';
 import type { Step } from './trace';
-import { mapSpecRange, missingLabel, pageRange, resolveAddrRange, RUN_CODES, task, type LabelInfo, type RunState } from './state';
+import { addrAt, mapSpecRange, missingLabel, pageRange, resolveAddrRange, RUN_CODES, task, type LabelInfo, type RunState } from './state';
+import { do_mremap } from '../engine/mremap';
 
 export type Out = (range: Range, severity: Severity, code: string, message: string) => void;
 
@@ -59,6 +60,7 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
       if (!obj) return;
       const r = do_mmap(k, t, obj, s.addr.value, s.pages.value, s.offset?.value ?? 0, s.shared, s.prot, s.label?.name);
       if (!r.ok) {
+        step.errno = r.errno;
         if (s.label) st.failedLabels.add(`${s.proc.name}\0${s.label.name}`);
         const code = r.errno === 'EINVAL' ? RUN_CODES.einval : r.errno === 'ENOMEM' ? RUN_CODES.enomem : RUN_CODES.eexist;
         out(s.range, 'error', code, r.errno === 'EEXIST'
@@ -82,7 +84,10 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
       if (s.kind === 'munmap') do_munmap(k, t, r[0], r[1]);
       else {
         const res = do_mprotect(k, t, r[0], r[1], s.prot);
-        if (!res.ok) out(s.range, 'error', RUN_CODES.mprotect, `mprotect fails with ${res.why}`);
+        if (!res.ok) {
+          step.errno = res.why?.split(':')[0];
+          out(s.range, 'error', RUN_CODES.mprotect, `mprotect fails with ${res.why}`);
+        }
       }
       return;
     }
@@ -93,7 +98,7 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
       if (typeof range === 'string') { if (range) out(s.range, 'error', RUN_CODES.munmap, range); return; }
       const write = s.kind === 'write';
       for (let i = 0; i < range.count; i++) {
-        const r = userAccess(k, t, range.first + i * 4096, write);
+        const r = userAccess(k, t, addrAt(range, i), write);
         if (r === 'oops') { t.killedByOops = true; exit_mmap(k, t); break; }
         if (!t.alive) break;
       }
@@ -174,6 +179,23 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
       return;
     }
     case 'wait': k.advance(s.duration.ms); return;
+    case 'mremap': {
+      const t = task(st, s.proc.name);
+      if (!t) return deadProc(st, s.proc.name, s.range, out);
+      const r = mapSpecRange(st, s.proc.name, s.spec);
+      if (typeof r === 'string') { if (r) out(s.range, 'error', RUN_CODES.munmap, r); return; }
+      const oldLen = r[1] - r[0];
+      const newLen = s.newPages ? s.newPages.value * 4096 : oldLen;
+      const res = do_mremap(k, t, r[0], oldLen, newLen, s.to?.value);
+      if (!res.ok) {
+        step.errno = res.errno;
+        out(s.range, 'error', RUN_CODES.mremap, `mremap fails with ${res.errno}: ${res.why}`);
+        return;
+      }
+      // labels resolve through the engine's page labels from now on (they move with their pages)
+      for (const lab of st.labels.get(s.proc.name)?.values() ?? []) lab.moved = true;
+      return;
+    }
     default: return;
   }
 }

@@ -5,7 +5,8 @@ import { fbDefioOf } from '../engine/drivers/fbDefio';
 import type { Expectation, FolioFlag, PteFlag } from '../language/ast';
 import { PG_dirty, PG_writeback, ZERO_PFN } from '../engine/memmap';
 import { formatPteFlags, pte_dirty, pte_none, pte_present, pte_soft_dirty, pte_special, pte_write, pte_young } from '../engine/pte';
-import { resolveAddrRange, type RunState } from './state';
+import { addrAt, resolveAddrRange, type RunState } from './state';
+import { expectError, expectIMmap, expectVma, expectVmas, expectWalkApi } from './expectVma';
 
 export interface ExpectOutcome { ok: boolean; message: string }
 
@@ -19,7 +20,11 @@ export function evaluateExpectation(st: RunState, e: Expectation): ExpectOutcome
       if (st.lastResult === undefined) return fail(`expected result ${e.value.value}, found no kernel operation before this line`);
       return st.lastResult === e.value.value ? pass(`result ${st.lastResult}`) : fail(`expected result ${e.value.value}, found ${st.lastResult}`);
     }
-    case 'expect_walk': return expectWalk(st, e);
+    case 'expect_walk': return e.api ? expectWalkApi(st, e) : expectWalk(st, e);
+    case 'expect_vma': return expectVma(st, e);
+    case 'expect_vmas': return expectVmas(st, e);
+    case 'expect_i_mmap': return expectIMmap(st, e);
+    case 'expect_error': return expectError(st, e);
     case 'expect_faults': {
       const t = st.tasksByName.get(e.proc.name);
       const n = t ? t.minFlt + t.majFlt : 0;
@@ -68,7 +73,7 @@ function expectPte(st: RunState, e: Extract<Expectation, { kind: 'expect_pte' }>
   const range = resolveAddrRange(st, e.proc.name, e.pages);
   if (typeof range === 'string') return fail(range || `the mapping ${e.pages.kind === 'named' ? e.pages.target.name : ''} of ${e.proc.name} was refused earlier in the scenario`);
   for (let n = 0; n < range.count; n++) {
-    const a = range.first + n * 4096;
+    const a = addrAt(range, n);
     const flags = t.mm.pteFlags(a), pfn = t.mm.ptePfn(a);
     for (const f of e.flags) {
       const [holds, what] = pteFlagHolds(st, f, flags, pfn);
@@ -160,6 +165,7 @@ function expectWalk(st: RunState, e: Extract<Expectation, { kind: 'expect_walk' 
   const got = w ? w.visits.map((v) => (v.skipped ? '~' : '') + name(v.pid, v.vma, v.label)) : [];
   const want = e.entries.map((x) => (x.skipped ? '~' : '') + `${x.proc.name}:${x.label.name}`);
   const f = (l: string[]) => (l.length ? l.join(', ') : 'none');
+  if (e.entries.some((x) => x.index)) return expectWalkApi(st, e);
   const ok = got.length === want.length && got.every((g, i) => g === want[i]);
   const api = w ? ` (${w.api})` : '';
   return ok ? pass(`walk${api}: ${f(got)}`) : fail(`expected the last rmap walk${api} to reach ${f(want)}, found ${w ? f(got) : 'no walk has run'}`);

@@ -87,7 +87,12 @@ export function runScenario(scenario: Scenario, parseDiags: Diagnostic[], opts: 
     const c = mm.takeVmaChanges();
     return { changed: c.changed.map(snap), removed: c.removed };
   };
-  const diags: Diagnostic[] = [...parseDiags, ...chk.diagnostics];
+  // `expect error ERRNO` right after a statement: its refusal is expected, so it is not an
+  // error of the file (the errno is recorded in the statement's step for the expectation)
+  const expectsError = new Set<Statement>();
+  scenario.statements.forEach((s, i) => { if (scenario.statements[i + 1]?.kind === 'expect_error') expectsError.add(s); });
+  const staticErrno = new Map<Statement, string>();
+  const diags: Diagnostic[] = expectsError.size ? expectedRefusals(chk, expectsError, staticErrno, parseDiags) : [...parseDiags, ...chk.diagnostics];
   // Language errors (syntax, names, kinds, values, limits) leave nothing meaningful to check,
   // so expectations are not evaluated after one. A call the kernel refuses (ENOMEM/EINVAL,
   // MMS501/MMS502, which the checker finds before the run) is the kernel's answer, not a
@@ -124,6 +129,8 @@ export function runScenario(scenario: Scenario, parseDiags: Diagnostic[], opts: 
     statements.push(s);
     if (chk.invalid.has(s)) {
       if (s.kind === 'mmap' && s.label) st.failedLabels.add(`${s.proc.name}\0${s.label.name}`);
+      const errno = staticErrno.get(s);
+      if (errno) step.errno = errno;
       step.skipped = true; step.time = k.now; continue;
     }
     if (s.kind.startsWith('expect_')) {
@@ -136,7 +143,7 @@ export function runScenario(scenario: Scenario, parseDiags: Diagnostic[], opts: 
       continue;
     }
     try {
-      execute(st, s, step, out);
+      execute(st, s, step, expectsError.has(s) ? quietRefusals(out) : out);
     } catch (e) {
       if (e instanceof TraceBudgetExceeded) {
         out(s.range, 'error', e.which === 'events' ? RUN_CODES.tooManyEvents : RUN_CODES.timeBudget, e.which === 'events'
@@ -172,6 +179,31 @@ export function runScenario(scenario: Scenario, parseDiags: Diagnostic[], opts: 
   };
 }
 
+
+/** The run's diagnostics that are the kernel refusing a call: dropped when `expect error` follows. */
+const RUN_REFUSALS = new Set<string>([RUN_CODES.einval, RUN_CODES.enomem, RUN_CODES.eexist, RUN_CODES.mprotect, RUN_CODES.mremap]);
+function quietRefusals(out: (range: Range, severity: Severity, code: string, message: string) => void) {
+  return (range: Range, severity: Severity, code: string, message: string): void => {
+    if (!RUN_REFUSALS.has(code)) out(range, severity, code, message);
+  };
+}
+
+/**
+ * The parse and checker diagnostics without the refusals an `expect error` expects: a
+ * statement whose only errors are the checker's kernel refusals (ENOMEM, EINVAL, an
+ * unaligned address: EINVAL) records that errno instead.
+ */
+function expectedRefusals(chk: CheckResult, expects: Set<Statement>, errnoOf: Map<Statement, string>, parseDiags: Diagnostic[]): Diagnostic[] {
+  const errnoOfCode: Record<string, string> = { [CHECK_CODES.enomem]: 'ENOMEM', [CHECK_CODES.einval]: 'EINVAL', [CHECK_CODES.unaligned]: 'EINVAL' };
+  const dropped = new Set<Diagnostic>();
+  for (const s of expects) {
+    const mine = chk.diagnostics.filter((d) => d.severity === 'error' && d.range.start.line === s.range.start.line);
+    if (!mine.length || !mine.every((d) => errnoOfCode[d.code])) continue;
+    errnoOf.set(s, errnoOfCode[mine[0].code]);
+    for (const d of mine) dropped.add(d);
+  }
+  return [...parseDiags, ...chk.diagnostics.filter((d) => !dropped.has(d))];
+}
 
 /** Checker errors that are the kernel refusing a call (errno), not errors in the scenario. */
 const KERNEL_REFUSALS = new Set<string>([CHECK_CODES.enomem, CHECK_CODES.einval]);

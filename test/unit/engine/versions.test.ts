@@ -13,7 +13,7 @@ import type { RunResult } from '../../../src/scenario/run';
 import { PG_dirty } from '../../../src/engine/memmap';
 import { _PAGE_DIRTY } from '../../../src/engine/pte';
 import { do_mprotect } from '../../../src/engine/mprotect';
-import { pte, run, task, walksOf, BASE } from './helpers';
+import { allEvents, pte, run, task, walksOf, BASE } from './helpers';
 
 const A = BASE, B = 0x7e0000000000;
 const rel = (t: string) => parseRelease(t)!;
@@ -24,6 +24,7 @@ interface Probe { text: string; see: (r: RunResult) => unknown; old: unknown; no
 const fb = (body: string) => `fbdev fb pages 4 delay 50ms\nprocess a\nmmap a fb at ${A} pages 4 shared rw as p\n${body}`;
 const folioMapping = (r: RunResult, i: number): number => r.engine.memmap.mapping[r.engine.pfnOf(r.objects.get('fb')!, i)];
 const fbState = (r: RunResult) => fbDefioOf(r.objects.get('fb'))!;
+const calls = (r: RunResult): string[] => allEvents(r).flatMap((e) => (e.t === 'call' ? [e.fn] : []));
 
 const PROBES: Record<RuleId, Probe> = {
   'fb-defio-folio-api': {
@@ -78,6 +79,23 @@ const PROBES: Record<RuleId, Probe> = {
   'vma-lock-retry-minor': {
     text: `file f pages 100 cold\nprocess a\nmmap a f at ${A} pages 100 shared r as m\nread a m[40]\nread a m[48]`,
     see: (r) => task(r, 'a').majFlt, old: 2, now: 1,
+  },
+  // an mprotect that merges two VMAs: the trace names 6.1's __vma_adjust(), then vma_complete()
+  'vma-prepare-complete': {
+    text: 'process a\nmmap a anon at 0x1000000 pages 2 private rw as h\nwrite a h[0]\nmprotect a h[1..1] r\nmprotect a h[1..1] rw',
+    see: (r) => calls(r).includes('__vma_adjust'), old: true, now: false,
+  },
+  'vma-merge-existing-range': {
+    text: 'process a\nmmap a anon at 0x1000000 pages 2 private rw as h\nwrite a h[0]\nmprotect a h[1..1] r\nmprotect a h[1..1] rw',
+    see: (r) => [calls(r).includes('vma_merge_existing_range'), calls(r).includes('vma_merge'), task(r, 'a').mm.vmas.length], old: [false, true, 1], now: [true, false, 1],
+  },
+  // a new range between a prev without anon_vma and a next with one: 6.1-6.11 mmap_region
+  // checks next first and passes next's anon_vma to the prev check (which an empty
+  // anon_vma_chain fails), so only next grows; 6.12 merges all three
+  'vma-merge-new-range-prev-first': {
+    text: 'process a\nmmap a anon at 0x1000000 pages 1 private rw as p\nmmap a anon at 0x1002000 pages 1 private rw as n\nwrite a n[0]\n' +
+      'mmap a anon at 0x1001000 pages 1 private rw as m',
+    see: (r) => task(r, 'a').mm.vmas.map((v) => v.pages), old: [1, 2], now: [3],
   },
   // a read fault of a dirty shmem folio through a writable shared mapping
   'set-pte-dirty-if-folio-dirty': {

@@ -9,6 +9,7 @@ import { mmap, unmapOrProtect } from './mappings';
 import { exit, fork, newProcess } from './processes';
 import { noCounterpart } from './notObservable';
 import { kernel, object, sysctl } from './setup';
+import { vmaNotObserved } from './vmas';
 
 export const EMITTERS: EmitterTable = {
   kernel, sysctl,
@@ -21,4 +22,5 @@ export const EMITTERS: EmitterTable = {
   expect_result: fromTrace, expect_walk: fromTrace, expect_defio_pending: fromTrace, expect_defio_written: fromTrace,
   expect_faults: fromCounts, expect_signal: fromCounts,
   wrprotect: noCounterpart, pfn_mkclean: noCounterpart, unmap_range: noCounterpart, expect_oops: noCounterpart,
+  mremap: vmaNotObserved, expect_vma: vmaNotObserved, expect_vmas: vmaNotObserved, expect_i_mmap: vmaNotObserved, expect_error: vmaNotObserved,
 };
