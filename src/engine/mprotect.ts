@@ -27,7 +27,7 @@ export function do_mprotect(k: Kernel, task: Task, start: number, end: number, p
     if (v.start > tmp) { why = 'ENOMEM: range not fully mapped'; break; }
     if ((want & VM_WRITE) && !v.has(VM_MAYWRITE)) { why = 'EACCES: no VM_MAYWRITE'; break; }
     const nstart = tmp, nend = Math.min(v.end, end);
-    for (const vma of isolate(task.mm, nstart, nend)) {
+    for (const vma of isolate(task.mm, nstart, nend, k)) {
       vma.flags = (vma.flags & ~(VM_READ | VM_WRITE)) | want;
       vma_set_page_prot(vma);
       change_protection(k, vma);
