@@ -4,8 +4,10 @@
 //
 // What the model keeps: per page, the PTE mappings of that page (the kernel's
 // page->_mapcount + 1); per large folio, at the head, the PMD mappings (_entire_mapcount
-// + 1). From 6.10 the kernel also keeps the total in _large_mapcount (versions.ts
-// `large-mapcount`); its value is always the sum below, so the model computes it.
+// + 1). From 6.10 ("mm: track mapcount of large folios in single value") the kernel also
+// keeps the total in _large_mapcount; its value is always the sum below in every version,
+// so the model computes it and the table has no row for it (nothing visible changes).
+// CONFIG_NO_PAGE_MAPCOUNT (6.15+, not Debian's default) is not modelled.
 
 import { HPAGE_PMD_ORDER, Memmap, isHugeZeroPfn } from './memmap';
 

@@ -58,6 +58,10 @@ function copy_page_range(k: Kernel, dst: Vma, src: Vma): void {
     const flags = smm.pteFlags(addr), pfn = smm.ptePfn(addr);
     if (pte_none(flags, pfn)) continue;
     const page = vm_normal_page(k, src, flags, pfn);
+    // 6.9+: a run of PTEs of one large folio is one folio_pte_batch() batch
+    if (page && mm.order[page] && k.profile.has('fork-pte-batch') && (addr === src.start || smm.ptePfn(addr - 4096) !== pfn - 1 || mm.head(pfn - 1) !== mm.head(pfn))) {
+      k.tr.call('copy_present_ptes: folio_pte_batch');
+    }
     if (page) {
       if (mm.folioTestAnon(page)) {
         // folio_try_dup_anon_rmap_pte()

@@ -53,10 +53,8 @@ export const RULE_IDS = [
   'set-pte-dirty-if-folio-dirty',
   'anon-mthp',
   'fork-pte-batch',
-  'large-mapcount',
   'shmem-mthp',
   'finish-fault-large-folio',
-  'tmpfs-large-folios',
   'cow-reuse-pte-mapped-thp',
 ] as const;
 export type RuleId = typeof RULE_IDS[number];
@@ -179,15 +177,6 @@ function thpRulesTable(): VersionRule[] {
     note: 'the batch respects dirty and soft-dirty where they matter (FPB_IGNORE_DIRTY only for VM_SHARED, FPB_IGNORE_SOFT_DIRTY only without soft-dirty tracking) and write-protects the whole batch: the resulting PTEs equal the per-page copy, only the trace differs',
   },
   {
-    id: 'large-mapcount',
-    change: 'a large folio keeps its total mapcount in _large_mapcount (folio_mapcount() reads it); before, folio_mapcount() summed the per-page _mapcount and _entire_mapcount',
-    file: 'include/linux/mm.h, mm/rmap.c', fn: 'folio_mapcount, __folio_add_rmap',
-    since: '6.10',
-    commit: { subject: 'mm: track mapcount of large folios in single value' },
-    backports: [],
-    note: 'the same values: folio_mapcount = PTE mappings + PMD mappings in every version; kpagecount = the page\'s PTE mappings + the PMD mappings (CONFIG_PAGE_MAPCOUNT, the default; CONFIG_NO_PAGE_MAPCOUNT from 6.15 is not modelled)',
-  },
-  {
     id: 'shmem-mthp',
     change: 'shared anonymous memory allocates any size hugepages-<size>/shmem_enabled allows (shmem_allowable_huge_orders); before, PMD size only',
     file: 'mm/shmem.c', fn: 'shmem_allowable_huge_orders',
@@ -202,14 +191,6 @@ function thpRulesTable(): VersionRule[] {
     file: 'mm/memory.c', fn: 'finish_fault',
     since: '6.11',
     commit: { subject: 'mm: memory: extend finish_fault() to support large folio' },
-    backports: [],
-  },
-  {
-    id: 'tmpfs-large-folios',
-    change: 'a tmpfs mount with huge= allocates large folios of any size that fits (huge=within_size: within i_size); before, PMD size only',
-    file: 'mm/shmem.c', fn: 'shmem_allowable_huge_orders',
-    since: '6.14',
-    commit: { subject: 'mm: shmem: add large folio support for tmpfs' },
     backports: [],
   },
   {
