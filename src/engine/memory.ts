@@ -20,7 +20,7 @@ import {
   __split_huge_pmd, do_huge_pmd_anonymous_page, do_huge_pmd_wp_page, do_set_pmd, huge_pmd_set_accessed,
   pmdHugeFaultAllowed, zap_huge_pmd,
 } from './hugeMemory';
-import { PMD_ORDER, ordersHighFirst, thpAnonAllowableOrders, thpVmaSuitableOrders } from './thp';
+import { PMD_ORDER, ordersHighFirst, thpAnonAllowableOrders, thpVmaSuitableOrders, vmaIsAnonymous } from './thp';
 import { folio_mapcount } from './folio';
 
 export type AccessResult = 'ok' | 'SIGSEGV' | 'SIGBUS' | 'oops';
@@ -136,8 +136,12 @@ function handle_mm_fault(k: Kernel, task: Task, vma: Vma, addr: number, flags: n
     if (!(ret & VM_FAULT_FALLBACK)) return ret;
   } else if (mm.isPmdMapped(addr)) {
     if ((flags & FAULT_FLAG_WRITE) && !pte_write(vmf.origFlags)) {
+      // wp_huge_pmd(): anonymous → do_huge_pmd_wp_page(); a file/shmem PMD (no
+      // ->huge_fault in the model's filesystems) is split — zapped — and the PTE level
+      // handles the write (do_shared_fault → finish_fault → do_set_pmd again).
       k.tr.call('wp_huge_pmd');
-      const ret = do_huge_pmd_wp_page(k, vmf);
+      const ret = vmaIsAnonymous(vma) ? do_huge_pmd_wp_page(k, vmf)
+        : (__split_huge_pmd(k, vma, addr - (addr % 2 ** 21), 'wp_huge_pmd: write-notify or COW on the PTE level'), VM_FAULT_FALLBACK);
       if (!(ret & VM_FAULT_FALLBACK)) return ret;
       // split: handle_pte_fault() on the new PTE
       vmf.origFlags = mm.pteFlags(addr); vmf.origPfn = mm.ptePfn(addr);
