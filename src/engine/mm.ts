@@ -3,7 +3,7 @@
 
 import type { Ids } from './ids';
 import { PageTables, PteTable } from './pageTable';
-import { pte_none } from './pte';
+import { _PAGE_PSE, pte_none } from './pte';
 import type { Tracer } from './trace';
 import type { Vma } from './vma';
 
@@ -106,7 +106,7 @@ export class Mm {
     t.leaf = !clear;
     for (let i = 0; i < 512; i++) {
       const bf = t.flags[i], bp = t.pfn[i];
-      const nf = clear ? 0 : flags >>> 0, np = clear ? 0 : head + i;
+      const nf = clear ? 0 : (flags | _PAGE_PSE) >>> 0, np = clear ? 0 : head + i;
       if (bf === nf && bp === np) continue;
       const wasNone = pte_none(bf, bp);
       t.flags[i] = nf; t.pfn[i] = np;
