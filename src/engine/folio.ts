@@ -20,7 +20,7 @@ export function folio_test_pmd_mappable(mm: Memmap, pfn: number): boolean { retu
 
 /** folio_entire_mapcount(): PMD mappings of the folio */
 export function folio_entire_mapcount(mm: Memmap, pfn: number): number {
-  return mm.order[pfn] ? mm.entire[mm.head(pfn)] : 0;
+  return mm.order[pfn] ? mm.entireOf(mm.head(pfn)) : 0;
 }
 
 // include/linux/mm.h: folio_mapcount() — order 0: the page's mapcount; large: every
@@ -31,7 +31,7 @@ export function folio_mapcount(mm: Memmap, pfn: number): number {
   const o = mm.order[pfn];
   if (!o) return mm.mapcount[pfn];
   const head = mm.head(pfn);
-  let n = mm.entire[head];
+  let n = mm.entireOf(head);
   for (let p = head; p < head + (1 << o); p++) n += mm.mapcount[p];
   return n;
 }

@@ -123,7 +123,7 @@ export function __split_huge_pmd(k: Kernel, vma: Vma, haddr: number, why: string
   t.leaf = false;
   // folio_ref_add(folio, HPAGE_PMD_NR - 1); folio_add_anon_rmap_ptes(); folio_remove_rmap_pmd()
   memmap.refcount[head] += HPAGE_PMD_NR - 1;
-  memmap.entire[head]--;
+  memmap.addEntire(head, -1);
   for (let i = 0; i < HPAGE_PMD_NR; i++) {
     memmap.mapcount[head + i]++;
     if (exclusive) memmap.setFlag(head + i, PG_anon_exclusive); else memmap.clearFlag(head + i, PG_anon_exclusive);
@@ -156,7 +156,7 @@ export function copy_huge_pmd(k: Kernel, dst: Vma, src: Vma, haddr: number): voi
   if (isHugeZeroPfn(head)) { dmm.setPmd(haddr, flags, head, 'fork: copy_huge_pmd (huge zero page)'); return; }
   if (!memmap.folioTestAnon(head)) return;
   for (let p = head; p < head + HPAGE_PMD_NR; p++) memmap.clearFlag(p, PG_anon_exclusive);
-  memmap.entire[head]++; memmap.refcount[head]++;
+  memmap.addEntire(head, 1); memmap.refcount[head]++;
   dmm.rss[MM_ANONPAGES] += HPAGE_PMD_NR;
   const wp = pte_wrprotect(flags);
   if (wp !== flags) smm.setPmd(haddr, wp, head, 'fork: copy_huge_pmd wrprotects the parent (COW)');

@@ -101,10 +101,10 @@ export function checkInvariants(k: Kernel, opts: InvariantOptions = {}): string[
   }
   // entire mapcount == number of PMD leaves mapping the folio
   for (const [head, n] of pmdCounted) {
-    if (mm.entire[head] !== n) out.push(`pfn ${hex(head)}: entire mapcount ${mm.entire[head]} but ${n} PMD(s) map it`);
+    if (mm.entireOf(head) !== n) out.push(`pfn ${hex(head)}: entire mapcount ${mm.entireOf(head)} but ${n} PMD(s) map it`);
   }
-  for (let pfn = 0; pfn < mm.entire.length; pfn++) {
-    if (mm.entire[pfn] !== 0 && !pmdCounted.has(pfn)) out.push(`pfn ${hex(pfn)}: entire mapcount ${mm.entire[pfn]} but no PMD maps it`);
+  for (const [pfn, n] of mm.entire) {
+    if (n !== 0 && !pmdCounted.has(pfn)) out.push(`pfn ${hex(pfn)}: entire mapcount ${n} but no PMD maps it`);
   }
   // i_mmap: sorted by vm_pgoff, live VMAs of this mapping only
   const live = new Set<Vma>();

@@ -1,5 +1,5 @@
 // The memmap: one struct page per PFN with a struct page, kept as struct-of-arrays so a
-// million pages cost ~30 bytes each. Folios of any order (language v2): a large folio is
+// million pages cost ~25 bytes each. Folios of any order (language v2): a large folio is
 // 2^order naturally aligned PFNs (as the buddy allocator hands them out), every page
 // carrying the order, so the head is the PFN with the low `order` bits cleared
 // (folio.ts: folio_head, folio_nr_pages, the mapcounts).
@@ -68,8 +68,14 @@ export class Memmap {
   index = new Float64Array(0);
   /** folio_order() of the folio each page belongs to (0: an order-0 folio) */
   order = new Uint8Array(0);
-  /** at a large folio's head: the PMD mappings (_entire_mapcount + 1) */
-  entire = new Int32Array(0);
+  /** at a large folio's head: the PMD mappings (_entire_mapcount + 1); only PMD-mapped
+   *  folios have an entry (a map, not an array: 4 bytes a page matter at a million pages) */
+  readonly entire = new Map<number, number>();
+  entireOf(head: number): number { return this.entire.get(head) ?? 0; }
+  addEntire(head: number, d: number): void {
+    const n = (this.entire.get(head) ?? 0) + d;
+    if (n) this.entire.set(head, n); else this.entire.delete(head);
+  }
   private nextPfn = 0x2000;    // first RAM PFN handed out (below: zero page, kernel)
   private carveoutNext = MAX_MEMMAP_PFN + 0x10000;
   /** deterministic scatter for vmalloc (xorshift) */
@@ -109,7 +115,6 @@ export class Memmap {
     this.mapping = g(this.mapping, new Int32Array(cap));
     this.index = g(this.index, new Float64Array(cap));
     this.order = g(this.order, new Uint8Array(cap));
-    this.entire = g(this.entire, new Int32Array(cap));
     this.cap = cap;
   }
 
@@ -147,7 +152,7 @@ export class Memmap {
       this.refcount[pfn] = 0; this.mapping[pfn] = 0; this.index[pfn] = 0; this.order[pfn] = order;
     }
     this.refcount[head] = 1;
-    this.entire[head] = 0;
+    this.entire.delete(head);
     return head;
   }
 
@@ -192,7 +197,7 @@ export class Memmap {
       this.flags[pfn] = 0; this.kind[pfn] = PageKind.Free; this.mapcount[pfn] = 0;
       this.refcount[pfn] = 0; this.mapping[pfn] = 0; this.index[pfn] = 0; this.order[pfn] = 0;
     }
-    this.entire[head] = 0;
+    this.entire.delete(head);
   }
 
   /** The head PFN of the folio `pfn` belongs to (page_folio()). */

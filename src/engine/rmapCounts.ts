@@ -67,7 +67,7 @@ export function folio_add_new_anon_rmap_large(k: Kernel, head: number, vma: Vma,
     mm.setFlag(p, PG_anon_exclusive);
     mm.mapcount[p] = pmd ? 0 : 1;
   }
-  mm.entire[head] = pmd ? 1 : 0;
+  if (pmd) mm.entire.set(head, 1); else mm.entire.delete(head);
   mm.refcount[head] = pmd ? 1 : nr;
   vma.mm.rss[MM_ANONPAGES] += nr;
 }
@@ -76,7 +76,7 @@ export function folio_add_new_anon_rmap_large(k: Kernel, head: number, vma: Vma,
 // entire mapping and one reference.
 export function folio_add_rmap_pmd(k: Kernel, head: number, vma: Vma): void {
   const mm = k.memmap;
-  mm.entire[head]++;
+  mm.addEntire(head, 1);
   mm.refcount[head]++;
   vma.mm.rss[mm.folioTestAnon(head) ? MM_ANONPAGES : mm_counter_file(k, head)] += 512;
 }
@@ -85,7 +85,7 @@ export function folio_add_rmap_pmd(k: Kernel, head: number, vma: Vma): void {
 // anon folio still PTE-mapped in part goes on the deferred split queue.
 export function folio_remove_rmap_pmd(k: Kernel, head: number, vma: Vma): void {
   const mm = k.memmap;
-  mm.entire[head]--;
+  mm.addEntire(head, -1);
   mm.refcount[head]--;
   if (mm.folioTestAnon(head)) {
     vma.mm.rss[MM_ANONPAGES] -= 512;

@@ -51,7 +51,7 @@ export function split_folio(k: Kernel, page: number): SplitResult {
     if (p !== head) mm.flags[p] = (mm.flags[p] & ~FOLIO_FLAG_BITS) | folioFlags;
     mm.refcount[p] = mm.mapcount[p] + cacheRefs;
   }
-  mm.entire[head] = 0;
+  mm.entire.delete(head);
   k.deferredSplit.delete(head);
   return 0;
 }
