@@ -4,6 +4,7 @@
 import type { Kernel } from './kernel';
 import type { AddressSpace } from './addressSpace';
 import type { FileOperations } from './fileOperations';
+import { ordersHighFirst, shmemAllowableOrders, thpVmaSuitableOrders } from './thp';
 import { PG_readahead, PG_uptodate, PG_dirty, PG_swapbacked } from './memmap';
 import { VM_FAULT_LOCKED, VM_FAULT_MAJOR, VM_FAULT_RETRY, VM_FAULT_SIGBUS, FAULT_FLAG_TRIED, VmFault, VmOps } from './vmOps';
 
@@ -88,10 +89,32 @@ function shmem_fault(k: Kernel, vmf: VmFault): number {
   let pfn = as.folioAt(index);
   if (!pfn) {
     k.tr.call('shmem_alloc_and_add_folio');
-    pfn = k.addToPageCache(as, index, PG_uptodate | PG_swapbacked);
+    const order = shmemFolioOrder(k, as, vmf, index);
+    const start = index - (index % (1 << order));
+    k.addFolioToPageCache(as, start, PG_uptodate | PG_swapbacked, order);
+    pfn = as.folioAt(index);
   }
   vmf.page = pfn;
   return VM_FAULT_LOCKED;
+}
+
+// mm/shmem.c: shmem_alloc_and_add_folio() with the orders shmem_allowable_huge_orders()
+// gives (thp.ts): for shared anonymous memory from 6.11 shmem_suitable_orders() keeps the
+// orders that fit the VMA around the address (thp_vma_suitable_orders); otherwise the PMD
+// order. The highest whose aligned index range holds no folio yet (xa_find) and lies
+// inside the file is allocated; else order 0.
+function shmemFolioOrder(k: Kernel, as: AddressSpace, vmf: VmFault, index: number): number {
+  let orders = shmemAllowableOrders(k, as, vmf.vma, index);
+  if (!orders) return 0;
+  if (as.anonShmem && k.profile.has('shmem-mthp')) orders = thpVmaSuitableOrders(vmf.vma, vmf.address, orders);
+  for (const o of ordersHighFirst(orders)) {
+    const nr = 1 << o, start = index - (index % nr);
+    if (start + nr > as.sizePages) continue;
+    let free = true;
+    for (let i = start; i < start + nr && free; i++) free = !as.folioAt(i);
+    if (free) return o;
+  }
+  return 0;
 }
 
 export const shmem_vm_ops: VmOps = {

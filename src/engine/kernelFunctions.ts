@@ -18,6 +18,7 @@ export interface KernelFunctionInfo {
 
 const MEMORY = 'mm/memory.c', FAULT = 'arch/x86/mm/fault.c', FILEMAP = 'mm/filemap.c', RMAP = 'mm/rmap.c';
 const FB_DEFIO = 'drivers/video/fbdev/core/fb_defio.c';
+const HUGE = 'mm/huge_memory.c';
 
 export const KERNEL_FUNCTIONS = {
   do_user_addr_fault: { file: FAULT }, bad_area: { file: FAULT }, bad_area_access_error: { file: FAULT }, do_sigbus: { file: FAULT },
@@ -53,7 +54,7 @@ export const KERNEL_FUNCTIONS = {
   commit_merge: { file: 'mm/vma.c', since: '6.12' },
   copy_vma: { file: [['6.1', 'mm/mmap.c'], ['6.11', 'mm/vma.c']] },
   move_vma: { file: 'mm/mremap.c' }, move_page_tables: { file: 'mm/mremap.c' }, move_ptes: { file: 'mm/mremap.c' },
-  move_normal_pmd: { file: 'mm/mremap.c' }, vma_to_resize: { file: 'mm/mremap.c' }, mremap_to: { file: 'mm/mremap.c' },
+  move_normal_pmd: { file: 'mm/mremap.c' }, move_huge_pmd: { file: HUGE }, vma_to_resize: { file: 'mm/mremap.c' }, mremap_to: { file: 'mm/mremap.c' },
   vmalloc_to_page: { file: 'mm/vmalloc.c' }, pfn_to_page: { file: 'include/asm-generic/memory_model.h' },
   schedule_delayed_work: { file: 'include/linux/workqueue.h' }, flush_delayed_work: { file: 'kernel/workqueue.c' },
   cancel_delayed_work_sync: { file: 'kernel/workqueue.c' },
@@ -64,6 +65,16 @@ export const KERNEL_FUNCTIONS = {
   // fbmem.c or fb_chrdev.c depending on the release: found by name
   fb_release: {},
   pfnmap_fault: { model: true },
+  // large folios and THP (language v2): thp.ts, hugeMemory.ts, split.ts
+  alloc_anon_folio: { file: MEMORY, since: '6.8' }, thp_vma_allowable_orders: { file: 'include/linux/huge_mm.h', since: '6.8' },
+  hugepage_vma_check: { file: HUGE }, create_huge_pmd: { file: MEMORY }, wp_huge_pmd: { file: MEMORY },
+  do_huge_pmd_anonymous_page: { file: HUGE }, set_huge_zero_folio: { file: HUGE }, mm_get_huge_zero_folio: { file: HUGE },
+  do_huge_pmd_wp_page: { file: HUGE }, huge_pmd_set_accessed: { file: HUGE }, __split_huge_pmd: { file: HUGE },
+  copy_huge_pmd: { file: HUGE }, zap_huge_pmd: { file: HUGE }, change_huge_pmd: { file: HUGE }, do_set_pmd: { file: MEMORY },
+  split_huge_page_to_list_to_order: { file: HUGE }, deferred_split_folio: { file: HUGE }, folio_pte_batch: { file: 'mm/internal.h' },
+  copy_present_ptes: { file: MEMORY }, page_vma_mapped_walk: { file: 'mm/page_vma_mapped.c' },
+  shmem_allowable_huge_orders: { file: 'mm/shmem.c', since: '6.11' }, shmem_is_huge: { file: 'mm/shmem.c' },
+  hugepage_madvise: { file: HUGE }, madvise_collapse: { file: 'mm/khugepaged.c' }, vma_adjust_trans_huge: { file: HUGE },
 } as const satisfies Record<string, KernelFunctionInfo>;
 
 export type KernelFn = keyof typeof KERNEL_FUNCTIONS;

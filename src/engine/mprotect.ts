@@ -7,8 +7,7 @@ import {
 import { VM_ACCESS_FLAGS, VM_ACCOUNT, VM_MAYWRITE, VM_SHARED, VM_SOFTDIRTY, VM_WRITE, Vma } from './vma';
 import { vm_normal_page } from './memory';
 import { PG_anon_exclusive } from './memmap';
-import { protFlags, split_vma, vma_set_page_prot, vma_wants_writenotify, type Prot } from './mmap';
-import { vma_merge_existing_range } from './vmaMerge';
+import { protFlags, vma_modify_flags, vma_set_page_prot, vma_wants_writenotify, type Prot } from './mmap';
 
 // mm/mprotect.c: do_mprotect_pkey() fails with ENOMEM, changing nothing, only when no VMA
 // covers `start`; otherwise it walks the VMAs in address order and applies mprotect_fixup()
@@ -49,15 +48,7 @@ export function do_mprotect(k: Kernel, task: Task, start: number, end: number, p
 function mprotect_fixup(k: Kernel, vma: Vma, prev: Vma | undefined, start: number, end: number, newflags: number): Vma {
   if (newflags === vma.flags) return vma;
   if ((newflags & VM_WRITE) && !(vma.flags & (VM_ACCOUNT | VM_WRITE | VM_SHARED))) newflags |= VM_ACCOUNT;
-  const pgoff = vma.pgoff + (start - vma.start) / 4096;
-  let v = vma_merge_existing_range(k, {
-    mm: vma.mm, prev, next: undefined, vma, start, end, pgoff, flags: newflags, file: vma.file, filp: vma.filp, anonVma: vma.anonVma,
-  });
-  if (!v) {
-    if (start > vma.start) split_vma(vma, start, true);
-    if (end < vma.end) split_vma(vma, end, false);
-    v = vma;
-  }
+  const v = vma_modify_flags(k, vma, prev, start, end, newflags);
   v.flags = newflags;
   vma_set_page_prot(v);
   change_protection(k, v, start, end);

@@ -7,6 +7,7 @@
 import type { Kernel, Task } from './kernel';
 import { anonVmaChainLink } from './anonVma';
 import { do_munmap, vma_link_file } from './mmap';
+import { __split_huge_pmd } from './hugeMemory';
 import { PMD_SIZE } from './pageTable';
 import { pte_none, pte_present, _PAGE_SOFT_DIRTY } from './pte';
 import { TASK_SIZE } from './uapi';
@@ -153,7 +154,23 @@ export function move_page_tables(k: Kernel, vma: Vma, oldAddr: number, newAddr: 
   for (; oldAddr < oldEnd;) {
     let extent = Math.min(PMD_SIZE - (oldAddr % PMD_SIZE), oldEnd - oldAddr);
     extent = Math.min(extent, PMD_SIZE - (newAddr % PMD_SIZE));
-    const t = mm.pt.lookup(oldAddr);
+    let t = mm.pt.lookup(oldAddr);
+    if (t?.leaf) {
+      // a PMD leaf (pmd_trans_huge): move_huge_pmd() moves the whole entry when the extent is
+      // the PMD and nothing is mapped at the destination (the entry marked soft-dirty:
+      // move_soft_dirty_pmd); otherwise split_huge_pmd() and the PTEs move one by one
+      if (extent === PMD_SIZE && !mm.pt.lookup(newAddr)) {
+        k.tr.call('move_huge_pmd');
+        const f = mm.pteFlags(oldAddr), head = mm.ptePfn(oldAddr);
+        mm.setPmd(oldAddr, 0, 0, 'mremap: move_huge_pmd');
+        mm.setPmd(newAddr, f | _PAGE_SOFT_DIRTY, head, 'mremap: move_huge_pmd');
+        mm.pt.freeIfEmpty(oldAddr);
+        oldAddr += extent; newAddr += extent;
+        continue;
+      }
+      __split_huge_pmd(k, vma, oldAddr - (oldAddr % PMD_SIZE), 'move_page_tables: split_huge_pmd');
+      t = mm.pt.lookup(oldAddr);
+    }
     if (t) {
       const pmdMove = extent === PMD_SIZE && !mm.pt.lookup(newAddr);
       if (pmdMove && !calledPmd) { k.tr.call('move_normal_pmd'); calledPmd = true; }

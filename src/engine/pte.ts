@@ -11,6 +11,9 @@ export const _PAGE_PCD = 1 << 4;
 export const _PAGE_ACCESSED = 1 << 5;
 export const _PAGE_DIRTY = 1 << 6;
 export const _PAGE_PAT = 1 << 7;
+/** bit 7 in a PMD entry: _PAGE_PSE, a leaf mapping 2 MiB (pmd_trans_huge). The model's
+ *  per-page view of a PMD leaf carries it on every page (pageTable.ts). */
+export const _PAGE_PSE = 1 << 7;
 /** bit 8: GLOBAL when present; reused as PROTNONE when !PRESENT */
 export const _PAGE_PROTNONE = 1 << 8;
 /** bit 9, _PAGE_BIT_SOFTW1 */
@@ -43,6 +46,8 @@ export function pte_dirty(flags: number): boolean { return (flags & _PAGE_DIRTY)
 export function pte_young(flags: number): boolean { return (flags & _PAGE_ACCESSED) !== 0; }
 export function pte_special(flags: number): boolean { return (flags & _PAGE_SPECIAL) !== 0; }
 export function pte_soft_dirty(flags: number): boolean { return (flags & _PAGE_SOFT_DIRTY) !== 0; }
+/** pmd_trans_huge() on the model's per-page view of an entry */
+export function pmd_trans_huge(flags: number): boolean { return (flags & _PAGE_PSE) !== 0; }
 export function pte_protnone(flags: number): boolean { return (flags & (_PAGE_PRESENT | _PAGE_PROTNONE)) === _PAGE_PROTNONE; }
 
 // arch/x86/include/asm/pgtable.h: pte_mkdirty() sets DIRTY and SOFT_DIRTY together.
@@ -72,6 +77,7 @@ export function formatPteFlags(flags: number, pfn: number): string {
   if (flags & _PAGE_DIRTY) parts.push('D');
   if (flags & _PAGE_SOFT_DIRTY) parts.push('SD');
   if (flags & _PAGE_SPECIAL) parts.push('S');
+  if (flags & _PAGE_PSE) parts.push('PMD');
   return parts.join(' ');
 }
 

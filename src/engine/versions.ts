@@ -54,11 +54,16 @@ export const RULE_IDS = [
   'vma-prepare-complete',
   'vma-merge-existing-range',
   'vma-merge-new-range-prev-first',
+  'anon-mthp',
+  'fork-pte-batch',
+  'shmem-mthp',
+  'finish-fault-large-folio',
+  'cow-reuse-pte-mapped-thp',
 ] as const;
 export type RuleId = typeof RULE_IDS[number];
 
-/** The table, in mainline order. */
-export const VERSION_RULES: readonly VersionRule[] = [
+/** The table, in mainline order (the large-folio rows, thpRules below, merged in by `since`). */
+export const VERSION_RULES: readonly VersionRule[] = mergeBySince([
   {
     id: 'fb-defio-folio-api',
     change: 'the deferred work locks and write-protects with folio_lock()/folio_mkclean() (6.1: lock_page()/page_mkclean())',
@@ -178,7 +183,62 @@ export const VERSION_RULES: readonly VersionRule[] = [
     commit: { id: '4e92030c05dc', subject: 'mm: set the pte dirty if the folio is already dirty' },
     backports: [],
   },
-];
+], thpRulesTable);
+
+/** Large folios and THP (language v2): mm/memory.c, mm/huge_memory.c, mm/shmem.c, mm/rmap.c. */
+function thpRulesTable(): VersionRule[] {
+  return [
+  {
+    id: 'anon-mthp',
+    change: 'multi-size anonymous THP: a write fault allocates the highest enabled order whose aligned range fits the VMA with only none PTEs; hugepages-<size>/enabled exists',
+    file: 'mm/memory.c, mm/huge_memory.c', fn: 'alloc_anon_folio, thp_vma_allowable_orders',
+    since: '6.8',
+    commit: { id: '19eaf44954df', subject: 'mm: thp: support allocation of anonymous multi-size THP' },
+    backports: [],
+    note: 'before: only PMD-size anonymous THP (hugepage_vma_check); `sysctl thp anon` is an error diagnostic',
+  },
+  {
+    id: 'fork-pte-batch',
+    change: 'fork copies the PTEs of one large folio as a batch (folio_pte_batch, one rmap and refcount update per batch)',
+    file: 'mm/memory.c', fn: 'copy_present_ptes',
+    since: '6.9',
+    commit: { id: 'f8d937761d65', subject: 'mm/memory: optimize fork() with PTE-mapped THP' },
+    backports: [],
+    note: 'the batch respects dirty and soft-dirty where they matter (FPB_IGNORE_DIRTY only for VM_SHARED, FPB_IGNORE_SOFT_DIRTY only without soft-dirty tracking) and write-protects the whole batch: the resulting PTEs equal the per-page copy, only the trace differs',
+  },
+  {
+    id: 'shmem-mthp',
+    change: 'shared anonymous memory allocates any size hugepages-<size>/shmem_enabled allows (shmem_allowable_huge_orders); before, PMD size only',
+    file: 'mm/shmem.c', fn: 'shmem_allowable_huge_orders',
+    since: '6.11',
+    commit: { subject: 'mm: shmem: add multi-size THP sysfs interface for anonymous shmem' },
+    backports: [],
+    note: 'before: `sysctl thp shmem SIZE` is an error diagnostic',
+  },
+  {
+    id: 'finish-fault-large-folio',
+    change: 'finish_fault maps every page of a large folio that fits the VMA and the PTE table (only none PTEs), not just the faulting page',
+    file: 'mm/memory.c', fn: 'finish_fault',
+    since: '6.11',
+    commit: { subject: 'mm: memory: extend finish_fault() to support large folio' },
+    backports: [],
+  },
+  {
+    id: 'cow-reuse-pte-mapped-thp',
+    change: 'a write fault on a PTE-mapped large anon folio reuses the page when the folio is mapped by this mm only and has no other references; before, a large folio was always copied',
+    file: 'mm/memory.c', fn: 'wp_can_reuse_anon_folio → __wp_can_reuse_large_anon_folio',
+    since: '6.15',
+    commit: { id: '1da190f4d0a6', subject: 'mm: Copy-on-Write (COW) reuse support for PTE-mapped THP' },
+    backports: [],
+    note: 'folio_large_mapcount() <= 1 still copies ("free up a large folio")',
+  },
+  ];
+}
+
+function mergeBySince(base: VersionRule[], more: () => VersionRule[]): VersionRule[] {
+  const key = (r: VersionRule): number => { const [a, b] = r.since.split('.').map(Number); return a * 1000 + b; };
+  return [...base, ...more()].map((r, i) => ({ r, i })).sort((x, y) => key(x.r) - key(y.r) || x.i - y.i).map((x) => x.r);
+}
 
 /** The oldest release the engine models. */
 export const OLDEST_MODELLED = '6.1';

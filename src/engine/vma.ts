@@ -24,6 +24,8 @@ export const VM_WIPEONFORK = 0x2000000;
 export const VM_DONTDUMP = 0x4000000;
 export const VM_SOFTDIRTY = 0x8000000;
 export const VM_MIXEDMAP = 0x10000000;
+export const VM_HUGEPAGE = 0x20000000;
+export const VM_NOHUGEPAGE = 0x40000000;
 export const VM_SPECIAL = VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP;
 export const VM_ACCESS_FLAGS = VM_READ | VM_WRITE | VM_EXEC;
 
@@ -32,7 +34,7 @@ const SMAPS_NAMES: [number, string][] = [
   [VM_READ, 'rd'], [VM_WRITE, 'wr'], [VM_EXEC, 'ex'], [VM_SHARED, 'sh'], [VM_MAYREAD, 'mr'],
   [VM_MAYWRITE, 'mw'], [VM_MAYEXEC, 'me'], [VM_MAYSHARE, 'ms'], [VM_PFNMAP, 'pf'], [VM_UFFD_WP, 'uw'],
   [VM_IO, 'io'], [VM_DONTCOPY, 'dc'], [VM_DONTEXPAND, 'de'], [VM_ACCOUNT, 'ac'], [VM_WIPEONFORK, 'wf'],
-  [VM_DONTDUMP, 'dd'], [VM_SOFTDIRTY, 'sd'], [VM_MIXEDMAP, 'mm'],
+  [VM_DONTDUMP, 'dd'], [VM_SOFTDIRTY, 'sd'], [VM_MIXEDMAP, 'mm'], [VM_HUGEPAGE, 'hg'], [VM_NOHUGEPAGE, 'nh'],
 ];
 export function smapsFlags(flags: number): string {
   return SMAPS_NAMES.filter(([b]) => flags & b).map(([, n]) => n).join(' ');

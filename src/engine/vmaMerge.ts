@@ -11,6 +11,7 @@
 import type { AddressSpace } from './addressSpace';
 import { anonVmaPostUpdate, anonVmaPreUpdate, unlinkAnonVmas, type AnonVma } from './anonVma';
 import type { Kernel } from './kernel';
+import { split_huge_pmd_if_needed } from './hugeMemory';
 import type { Mm } from './mm';
 import { VM_MAYWRITE, VM_SHARED, VM_SOFTDIRTY, VM_SPECIAL, type Vma } from './vma';
 
@@ -102,6 +103,11 @@ export function commit_merge(k: Kernel, vma: Vma, start: number, end: number, pg
   // vma_prepare()
   if (anon) { anonVmaPreUpdate(vma); if (adjust) anonVmaPreUpdate(adjust); }
   if (file) { file.iMmap.remove(vma); if (adjust) file.iMmap.remove(adjust); }
+  // vma_adjust_trans_huge(vma, start, end, adj_start): PMD leaves straddling a moved boundary
+  // are split first (vma's new start and end, and adj_next's new start when it moves up)
+  split_huge_pmd_if_needed(k, vma, start);
+  split_huge_pmd_if_needed(k, vma, end);
+  if (adjust && adjStart > 0) split_huge_pmd_if_needed(k, adjust, adjust.start + adjStart);
   vma.start = start; vma.end = end; vma.pgoff = pgoff;
   mm.touchVma(vma);
   if (adjust && adjStart) {

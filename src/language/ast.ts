@@ -30,8 +30,19 @@ interface Base { range: Range; /** range of the leading keyword(s) */ kwRange: R
 /** `kernel 6.15` (mainline, patch 0) or `kernel 6.1.192` (that stable release). */
 export interface KernelStmt extends Base { kind: 'kernel'; version: { major: number; minor: number; patch: number; text: string; range: Range } }
 export interface SysctlStmt extends Base { kind: 'sysctl'; knob: Ident; value: Num }
-export interface FileStmt extends Base { kind: 'file'; name: Ident; pages: Num; cold: boolean }
-export interface ShmemStmt extends Base { kind: 'shmem'; name: Ident; pages: Num }
+/** A size written `16K`, `2M` (bytes). */
+export interface Size { bytes: number; text: string; range: Range }
+export interface FileStmt extends Base { kind: 'file'; name: Ident; pages: Num; cold: boolean; /** `folio SIZE` (v2) */ folio?: Size }
+export type TmpfsHuge = 'always' | 'within_size' | 'advise' | 'never';
+export interface ShmemStmt extends Base { kind: 'shmem'; name: Ident; pages: Num; /** `huge ...` (v2): the tmpfs mount's huge= */ huge?: TmpfsHuge; hugeRange?: Range }
+/** `sysctl thp KNOB [SIZE] VALUE` (language v2): /sys/kernel/mm/transparent_hugepage. */
+export type ThpKnob = 'enabled' | 'anon' | 'shmem' | 'shmem_enabled' | 'use_zero_page';
+export interface SysctlThpStmt extends Base { kind: 'sysctl_thp'; knob: ThpKnob; knobRange: Range; size?: Size; value: string; valueRange: Range }
+/** `split OBJ[I]` or `split PROC LABEL[I]` (v2): split_folio() on the folio holding that page. */
+export interface SplitStmt extends Base { kind: 'split'; proc?: Ident; page: PageSpec }
+/** madvise(2) advice; the large-folio ones (the others: the madvise/reclaim work). */
+export type MadviseAdvice = 'hugepage' | 'nohugepage' | 'collapse';
+export interface MadviseStmt extends Base { kind: 'madvise'; proc: Ident; spec: MapSpec; advice: MadviseAdvice }
 export type FbBacking = 'vmalloc' | 'contig' | 'carveout';
 export interface FbdevStmt extends Base {
   kind: 'fbdev'; name: Ident; pages: Num;
@@ -61,15 +72,15 @@ export interface WaitStmt extends Base { kind: 'wait'; duration: Duration }
 /** v2: `mremap PROC SPEC to ADDR [pages N]` (MREMAP_MAYMOVE|MREMAP_FIXED) or `mremap PROC SPEC pages N` (in place). */
 export interface MremapStmt extends Base { kind: 'mremap'; proc: Ident; spec: MapSpec; to?: Num; newPages?: Num }
 
-export type PteFlagName = 'none' | 'present' | 'write' | 'dirty' | 'young' | 'softdirty' | 'special';
+export type PteFlagName = 'none' | 'present' | 'write' | 'dirty' | 'young' | 'softdirty' | 'special' | 'huge';
 export type PteFlag =
   | { kind: PteFlagName; negated: boolean; range: Range }
   | { kind: 'maps'; negated: boolean; target: 'anon' | 'zero' | { obj: Ident; index: Num }; range: Range }
   | { kind: 'pfn'; negated: boolean; pfn: Num; range: Range };
-export type FolioFlagName = 'dirty' | 'writeback' | 'cached';
+export type FolioFlagName = 'dirty' | 'writeback' | 'cached' | 'large';
 export type FolioFlag =
   | { kind: FolioFlagName; negated: boolean; range: Range }
-  | { kind: 'mapcount'; negated: boolean; value: Num; range: Range }
+  | { kind: 'mapcount' | 'order' | 'folio_mapcount'; negated: boolean; value: Num; range: Range }
   | { kind: 'mapping'; negated: boolean; obj: Ident | null /* `none` */; range: Range }
   | { kind: 'index'; negated: boolean; value: Num; range: Range };
 
@@ -83,7 +94,8 @@ export type VmaFlag =
   | { kind: 'start' | 'end' | 'pages' | 'pgoff'; negated: boolean; value: Num; range: Range };
 
 export interface ExpectPte extends Base { kind: 'expect_pte'; proc: Ident; pages: PageSpec; flags: PteFlag[] }
-export interface ExpectFolio extends Base { kind: 'expect_folio'; page: PageSpec; flags: FolioFlag[] }
+/** `expect folio OBJ[I] ...`, or (v2) `expect folio PROC LABEL[I] ...`: the folio mapped there. */
+export interface ExpectFolio extends Base { kind: 'expect_folio'; proc?: Ident; page: PageSpec; flags: FolioFlag[] }
 export interface ExpectResult extends Base { kind: 'expect_result'; value: Num }
 /** `api`: v2 `expect walk API ...`, the last walk of that rmap-walk API. */
 export interface ExpectWalk extends Base { kind: 'expect_walk'; api?: Ident; entries: WalkEntry[] /* empty = `none` */ }
@@ -93,7 +105,7 @@ export interface ExpectVmas extends Base { kind: 'expect_vmas'; proc: Ident; val
 export interface ExpectIMmap extends Base { kind: 'expect_i_mmap'; obj: Ident; entries: WalkEntry[] }
 /** `expect error ERRNO`: the statement before it was refused with ERRNO. */
 export interface ExpectError extends Base { kind: 'expect_error'; errno: Ident }
-export interface ExpectFaults extends Base { kind: 'expect_faults'; proc: Ident; value: Num }
+export interface ExpectFaults extends Base { kind: 'expect_faults'; proc: Ident; value: Num; /** `major M` (v2) */ major?: Num }
 export type SignalName = 'SIGSEGV' | 'SIGBUS' | 'none';
 export interface ExpectSignal extends Base { kind: 'expect_signal'; proc: Ident; signal: SignalName; signalRange: Range }
 export interface ExpectDefioPending extends Base { kind: 'expect_defio_pending'; obj: Ident; value: Num }
@@ -109,7 +121,7 @@ export type Statement =
   | KernelStmt | SysctlStmt | FileStmt | ShmemStmt | FbdevStmt | PfnmapStmt
   | ProcessStmt | ForkStmt | ExitStmt | MmapStmt | MunmapStmt | MprotectStmt | AccessStmt
   | MkcleanStmt | WrprotectStmt | PfnMkcleanStmt | WritebackStmt | MsyncStmt | UnmapRangeStmt
-  | FlushStmt | ClearRefsStmt | WaitStmt | MremapStmt | Expectation;
+  | FlushStmt | ClearRefsStmt | WaitStmt | MremapStmt | SysctlThpStmt | SplitStmt | MadviseStmt | Expectation;
 
 export type StatementKind = Statement['kind'];
 

@@ -92,6 +92,10 @@ export const CHECK_CODES = {
   flagConflict: 'MMS308',
   anonOffset: 'MMS309',
   wrprotectVersion: 'MMS401',
+  /** a large-folio construct the selected kernel lacks (mTHP before 6.8, shmem mTHP before 6.11) */
+  thpVersion: 'MMS404',
+  /** a THP size that is not a power of two from 16K to 2M (a folio size: 8K to 2M) */
+  thpSize: 'MMS310',
   oldKernel: 'MMS402',
   uncheckedStable: 'MMS403',
   enomem: 'MMS501',
@@ -107,6 +111,12 @@ export const FAULT_AROUND_MAX = 512 * PAGE_SIZE;
 const MIN_KERNEL = parseRelease(OLDEST_MODELLED)!;
 
 function hex(n: number): string { return '0x' + n.toString(16); }
+/** 8K → 1 … 2M → 9; undefined unless a power of two of pages in that range */
+function thpSizeOrder(bytes: number): number | undefined {
+  const pages = bytes / PAGE_SIZE;
+  if (!Number.isInteger(pages) || pages < 2 || pages > 512 || (pages & (pages - 1)) !== 0) return undefined;
+  return Math.log2(pages);
+}
 function span(a: Range, b: Range): Range { return { start: a.start, end: b.end }; }
 function kindName(s: SymbolInfo): string {
   if (s.kind === 'object') return s.objKind === 'fbdev' ? 'an fbdev' : `a ${s.objKind ?? 'object'}`;
@@ -466,7 +476,7 @@ class Checker {
     return true;
   }
 
-  private addrSpec(spec: MapSpec, what: 'munmap' | 'mprotect'): void {
+  private addrSpec(spec: MapSpec, what: 'munmap' | 'mprotect' | 'madvise'): void {
     if (spec.kind !== 'addr') return;
     const addr = spec.addr.value;
     if (!pageAligned(addr)) {
@@ -584,6 +594,18 @@ class Checker {
       case 'clear_refs': return this.clearRefs(s);
       case 'wait':
         return;
+      case 'sysctl_thp': return this.sysctlThp(s);
+      case 'split': {
+        if (s.proc) { const p = this.useProc(s.proc); this.procPages(p, s.page); }
+        else this.objPages(s.page, 'split', true);
+        return;
+      }
+      case 'madvise': {
+        const p = this.useProc(s.proc);
+        this.labelSpec(p, s.spec);
+        this.addrSpec(s.spec, 'madvise');
+        return;
+      }
       case 'expect_pte': return this.expectPte(s);
       case 'expect_folio': return this.expectFolio(s);
       case 'expect_result':
@@ -681,7 +703,30 @@ class Checker {
       return;
   }
 
+  // mm/huge_memory.c: the sysfs files exist from the release that added them:
+  // hugepages-<size>/enabled from 6.8 (versions.ts `anon-mthp`), hugepages-<size>/
+  // shmem_enabled from 6.11 (`shmem-mthp`). Sizes: 16K to 2M, powers of two.
+  private sysctlThp(s: Extract<Statement, { kind: 'sysctl_thp' }>): void {
+    if (s.size) {
+      const order = thpSizeOrder(s.size.bytes);
+      if (order === undefined || order < 2) {
+        this.err(s.size.range, C.thpSize, `no hugepages-${s.size.text} directory: a THP size is a power of two from 16K to 2M`);
+      }
+      const id = s.knob === 'anon' ? 'anon-mthp' : 'shmem-mthp';
+      if (!hasRule(this.kernel, id)) {
+        const v = releaseText(this.kernel);
+        this.err(s.kwRange, C.thpVersion,
+          `sysctl thp ${s.knob} ${s.size.text}: /sys/kernel/mm/transparent_hugepage/hugepages-<size>/${s.knob === 'anon' ? 'enabled' : 'shmem_enabled'} exists only from Linux ${rule(id).since} (${s.knob === 'anon' ? 'multi-size anonymous THP' : 'shmem mTHP'}); this scenario is for ${v}`,
+          this.kernelStmt ? [{ range: this.kernelStmt.range, message: `kernel ${v} selected here` }] : undefined);
+      }
+    }
+  }
+
   private objectDecl(s: Extract<Statement, { kind: 'file' | 'shmem' | 'fbdev' | 'pfnmap' }>): void {
+      if (s.kind === 'file' && s.folio) {
+        const order = thpSizeOrder(s.folio.bytes);
+        if (order === undefined) this.err(s.folio.range, C.thpSize, `folio ${s.folio.text}: a folio size is a power of two from 8K to 2M`);
+      }
       const nameOk = this.nameOk(s.name, `an object`, s.kind);
       const pagesOk = this.pagesAtLeastOne(s.pages, s.kind);
       if (pagesOk && s.pages.value > this.limits.maxPagesPerObject) {
@@ -739,14 +784,15 @@ class Checker {
   }
 
   private expectFolio(s: Extract<Statement, { kind: 'expect_folio' }>): void {
-      this.objPages(s.page, 'expect folio', true);
+      if (s.proc) this.procPages(this.useProc(s.proc), s.page);
+      else this.objPages(s.page, 'expect folio', true);
       const seen = new FlagSeen();
       for (const f of s.flags) {
         if (f.kind === 'mapping') {
           if (f.obj) this.useObj(f.obj, `'mapping'`);
           continue;
         }
-        if (f.kind === 'mapcount' || f.kind === 'index') continue;
+        if (f.kind === 'mapcount' || f.kind === 'index' || f.kind === 'order' || f.kind === 'folio_mapcount') continue;
         this.flagConflict(seen, f.kind, f.negated, f.range);
       }
       return;

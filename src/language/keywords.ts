@@ -14,9 +14,9 @@ export interface KeywordDoc {
 /** Statement keywords, in the order of the spec. */
 export const STATEMENTS: readonly KeywordDoc[] = [
   { keyword: 'kernel', syntax: 'kernel MAJOR.MINOR[.PATCH]', doc: 'The kernel release the scenario models: `6.15` is mainline 6.15.0, `6.1.192` that stable release (mainline 6.1 plus the stable backports of modelled rules, docs/kernel-findings.md §14). Default 6.15. At most once, before any other statement.' },
-  { keyword: 'sysctl', syntax: 'sysctl fault_around_bytes N', doc: 'Set the fault-around window (debugfs `fault_around_bytes`); 4096 turns fault-around off. Applies to later faults.' },
-  { keyword: 'file', syntax: 'file NAME pages N [cold]', doc: 'A regular ext4 file with writeback; all pages cached and clean, or none cached with `cold`.' },
-  { keyword: 'shmem', syntax: 'shmem NAME pages N', doc: 'A tmpfs/memfd file: page cache, no writeback, no write-notify; pages exist once faulted or written.' },
+  { keyword: 'sysctl', syntax: 'sysctl fault_around_bytes N | sysctl thp enabled|anon SIZE|shmem SIZE|shmem_enabled|use_zero_page VALUE', doc: 'Set the fault-around window (debugfs `fault_around_bytes`; 4096 turns fault-around off), or a transparent-hugepage knob (/sys/kernel/mm/transparent_hugepage: `enabled`, `hugepages-SIZE/enabled` (6.8+), `hugepages-SIZE/shmem_enabled` (6.11+), `shmem_enabled`, `use_zero_page`). Applies to later faults.' },
+  { keyword: 'file', syntax: 'file NAME pages N [cold] [folio SIZE]', doc: 'A regular ext4 file with writeback; all pages cached and clean, or none cached with `cold`; `folio SIZE`: the page cache holds folios of SIZE (naturally aligned, smaller at the end of the file).' },
+  { keyword: 'shmem', syntax: 'shmem NAME pages N [huge always|within_size|advise|never]', doc: 'A tmpfs/memfd file: page cache, no writeback, no write-notify; pages exist once faulted or written. `huge`: the mount\'s huge= option (PMD-size folios; default never).' },
   { keyword: 'fbdev', syntax: 'fbdev NAME pages N [backing vmalloc|contig|carveout] [delay D] [sorted]', doc: 'A framebuffer with deferred I/O (fb_defio); default backing `vmalloc`, default delay `50ms`.' },
   { keyword: 'pfnmap', syntax: 'pfnmap NAME pages N', doc: 'A device mapped with `vmf_insert_pfn` (VM_PFNMAP, special PTEs, no struct page). A private mapping fails with EINVAL.' },
   { keyword: 'process', syntax: 'process NAME', doc: 'A new process with an empty address space.' },
@@ -37,16 +37,18 @@ export const STATEMENTS: readonly KeywordDoc[] = [
   { keyword: 'clear_refs', syntax: 'clear_refs PROC softdirty', doc: 'Write 4 to /proc/PID/clear_refs: clear VM_SOFTDIRTY, write-protect every PTE and clear its soft-dirty bit.' },
   { keyword: 'mremap', syntax: 'mremap PROC LABEL | LABEL[I..J] | ADDR pages N  (to ADDR [pages N] | pages N)', doc: 'mremap(2) (v2): `to ADDR` moves with MREMAP_MAYMOVE|MREMAP_FIXED (`move_vma`: `copy_vma`, `move_page_tables`, the old range unmapped), `pages N` alone grows or shrinks in place (growing fails with ENOMEM where the next range is taken). The label moves with its pages.' },
   { keyword: 'wait', syntax: 'wait D', doc: 'Advance simulated time by D (`50ms`, `1s`); due deferred work runs in order.' },
+  { keyword: 'split', syntax: 'split OBJ[I] | split PROC LABEL[I]', doc: '`split_folio()` on the large folio that holds the page: order-0 folios after it; refused with EBUSY for the huge zero page or a folio under writeback.' },
+  { keyword: 'madvise', syntax: 'madvise PROC LABEL | LABEL[I..J] | ADDR pages N hugepage|nohugepage|collapse', doc: 'madvise(2): `hugepage`/`nohugepage` set VM_HUGEPAGE/VM_NOHUGEPAGE on the range (splitting VMAs); `collapse` (MADV_COLLAPSE) is not modelled yet.' },
   { keyword: 'expect', syntax: 'expect pte|folio|result|walk|faults|signal|defio|oops|vma|vmas|i_mmap|error ...', doc: 'An expectation, checked at its place in the scenario.' },
 ];
 
 /** The word after `expect`, in the order of the spec. */
 export const EXPECTATIONS: readonly KeywordDoc[] = [
   { keyword: 'pte', syntax: 'expect pte PROC PAGES FLAG...', doc: 'The PTE of every page in PAGES has the flags (`!` negates).' },
-  { keyword: 'folio', syntax: 'expect folio OBJ[I] FLAG...', doc: 'The folio (struct page) at index I of OBJ has the flags (`!` negates).' },
+  { keyword: 'folio', syntax: 'expect folio OBJ[I] FLAG... | expect folio PROC LABEL[I] FLAG...', doc: 'The folio (struct page) at index I of OBJ, or the one mapped at that page of PROC, has the flags (`!` negates).' },
   { keyword: 'result', syntax: 'expect result N', doc: 'The value returned by the last kernel operation (mkclean, wrprotect, pfn_mkclean, writeback, msync, unmap_range).' },
   { keyword: 'walk', syntax: 'expect walk [API] PROC:LABEL, ~PROC:LABEL, ... | none', doc: 'The VMAs the last rmap walk reached (v2: the last walk of API, e.g. `folio_mkclean`), in order; `~` marks one skipped by `invalid_vma`; a VMA is named by the label of its lowest page (`PROC:LABEL[I]`: the one whose first page is LABEL[I]).' },
-  { keyword: 'faults', syntax: 'expect faults PROC N', doc: 'Page faults PROC has taken since it started, as getrusage counts them.' },
+  { keyword: 'faults', syntax: 'expect faults PROC N [major M]', doc: 'Page faults PROC has taken since it started, as getrusage counts them; `major M`: M of them major.' },
   { keyword: 'signal', syntax: 'expect signal PROC SIGSEGV|SIGBUS|none', doc: 'What PROC\'s last access raised.' },
   { keyword: 'defio', syntax: 'expect defio OBJ pending N | written I, J, ...', doc: 'Pages on the fbdev\'s deferred-I/O list, or the indexes handed to `deferred_io` by the last run.' },
   { keyword: 'oops', syntax: 'expect oops', doc: 'The last statement made the kernel oops or hit a BUG.' },
@@ -59,7 +61,7 @@ export const EXPECTATIONS: readonly KeywordDoc[] = [
 export const STATEMENT_KEYWORDS: readonly string[] = STATEMENTS.map(s => s.keyword);
 export const EXPECT_KEYWORDS: readonly string[] = EXPECTATIONS.map(s => s.keyword);
 
-export const PTE_FLAGS = ['none', 'present', 'write', 'dirty', 'young', 'softdirty', 'special', 'maps', 'pfn'] as const;
+export const PTE_FLAGS = ['none', 'present', 'write', 'dirty', 'young', 'softdirty', 'special', 'huge', 'maps', 'pfn'] as const;
 export const PTE_FLAG_DOCS: Readonly<Record<(typeof PTE_FLAGS)[number], string>> = {
   none: 'no PTE at all (`pte_none`)',
   present: '`pte_present`',
@@ -68,18 +70,22 @@ export const PTE_FLAG_DOCS: Readonly<Record<(typeof PTE_FLAGS)[number], string>>
   young: 'accessed bit (`pte_young`)',
   softdirty: 'soft-dirty bit (`pte_soft_dirty`)',
   special: 'special PTE (`pte_special`: no struct page to refcount, e.g. the zero page or VM_PFNMAP)',
+  huge: 'mapped by a PMD leaf (`pmd_trans_huge`); the other flags then describe that PMD entry',
   maps: '`maps OBJ[I]`, `maps anon` or `maps zero`: what the PTE points at',
   pfn: '`pfn N`: the PTE\'s page frame number',
 };
 
-export const FOLIO_FLAGS = ['dirty', 'writeback', 'cached', 'mapcount', 'mapping', 'index'] as const;
+export const FOLIO_FLAGS = ['dirty', 'writeback', 'cached', 'mapcount', 'mapping', 'index', 'large', 'order', 'folio_mapcount'] as const;
 export const FOLIO_FLAG_DOCS: Readonly<Record<(typeof FOLIO_FLAGS)[number], string>> = {
   dirty: 'PG_dirty',
   writeback: 'PG_writeback',
   cached: 'in the object\'s page cache',
-  mapcount: '`mapcount N`: the folio\'s map count',
+  mapcount: '`mapcount N`: the page\'s map count as /proc/kpagecount reports it (its PTE mappings plus the folio\'s PMD mappings)',
   mapping: '`mapping OBJ` or `mapping none`: the struct page\'s own `mapping` field',
   index: '`index N`: the struct page\'s own `index` field',
+  large: 'a large folio (`folio_test_large`: order above 0)',
+  order: '`order N`: `folio_order()` (0 for a single page, 4 for 64K, 9 for 2M)',
+  folio_mapcount: '`folio_mapcount N`: every PTE and PMD mapping of the folio (`folio_mapcount()`)',
 };
 
 export const VMA_FLAGS = ['start', 'end', 'pages', 'pgoff', 'shared', 'private', 'read', 'write', 'none', 'softdirty', 'anon_vma'] as const;
@@ -101,7 +107,18 @@ export const FB_BACKINGS = ['vmalloc', 'contig', 'carveout'] as const;
 export const SIGNALS = ['SIGSEGV', 'SIGBUS', 'none'] as const;
 /** Object names that are not objects: `anon` (anonymous memory) and `zero` (the zero page). */
 export const RESERVED_OBJECT_NAMES = ['anon', 'zero'] as const;
-export const SYSCTL_KNOBS = ['fault_around_bytes'] as const;
+export const SYSCTL_KNOBS = ['fault_around_bytes', 'thp'] as const;
+/** `sysctl thp KNOB`, and the values each takes (language v2). */
+export const THP_KNOBS = ['enabled', 'anon', 'shmem', 'shmem_enabled', 'use_zero_page'] as const;
+export const THP_KNOB_VALUES: Readonly<Record<(typeof THP_KNOBS)[number], readonly string[]>> = {
+  enabled: ['always', 'madvise', 'never'],
+  anon: ['always', 'madvise', 'inherit', 'never'],
+  shmem: ['always', 'within_size', 'advise', 'inherit', 'never'],
+  shmem_enabled: ['always', 'within_size', 'advise', 'never', 'deny', 'force'],
+  use_zero_page: ['0', '1'],
+};
+export const TMPFS_HUGE = ['always', 'within_size', 'advise', 'never'] as const;
+export const THP_MADVISE = ['hugepage', 'nohugepage', 'collapse'] as const;
 export const CLEAR_REFS_MODES = ['softdirty'] as const;
 
 /** Words that appear inside statements (clause words, options, expectation words, flags). */

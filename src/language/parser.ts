@@ -4,13 +4,15 @@
 // file is reported. Never throws for any input.
 
 import type {
-  Duration, ExpectPte, ExpectWalk, Expectation, MremapStmt, VmaFlag, VmaFlagName, FbBacking, FbdevStmt, FolioFlag, Ident, KernelStmt, MapSpec, MmapStmt, Num, WritebackStmt,
+  Duration, ExpectPte, ExpectWalk, Expectation, MremapStmt, VmaFlag, VmaFlagName, FbBacking, FbdevStmt, FileStmt, FolioFlag, Ident, KernelStmt, MapSpec, MmapStmt, Num, WritebackStmt,
+  MadviseAdvice, ShmemStmt, Size, ThpKnob, TmpfsHuge, ExpectFaults,
   PageSpec, Prot, PteFlag, PteFlagName, Range, RecoveredDecl, Scenario, SignalName, Statement,
   WalkEntry,
 } from './ast';
 import { type Diagnostic, rangeOf } from './diagnostics';
 import {
   CLEAR_REFS_MODES, ERRNOS, EXPECT_KEYWORDS, FB_BACKINGS, FOLIO_FLAGS, PTE_FLAGS, STATEMENT_KEYWORDS, VMA_FLAGS, closest,
+  THP_KNOBS, THP_KNOB_VALUES, THP_MADVISE, TMPFS_HUGE,
 } from './keywords';
 import { type Token, forEachLine, lexSpan, quote, tokenRange, tokenSpan } from './lexer';
 
@@ -35,7 +37,7 @@ class Fail {
 }
 
 const STATEMENT_SET: ReadonlySet<string> = new Set(STATEMENT_KEYWORDS);
-const SIMPLE_PTE_FLAGS: ReadonlySet<string> = new Set(['none', 'present', 'write', 'dirty', 'young', 'softdirty', 'special']);
+const SIMPLE_PTE_FLAGS: ReadonlySet<string> = new Set(['none', 'present', 'write', 'dirty', 'young', 'softdirty', 'special', 'huge']);
 const OBJECT_KINDS: ReadonlySet<string> = new Set(['file', 'shmem', 'fbdev', 'pfnmap']);
 
 function describe(t: Token): string {
@@ -43,6 +45,7 @@ function describe(t: Token): string {
     case 'word': return quote(t.text);
     case 'int': return `the number ${quote(t.text)}`;
     case 'duration': return `the duration ${quote(t.text)}`;
+    case 'size': return `the size ${quote(t.text)}`;
     case 'version': return quote(t.text);
     default: return quote(t.text);
   }
@@ -185,6 +188,26 @@ class LineParser {
   }
 
   /** `X[I]`, `X[I..J]` or an absolute address */
+  private size(expected: string): Size {
+    const t = this.peek();
+    if (!t || t.kind !== 'size') this.fail(expected);
+    this.i++;
+    return { bytes: t.value, text: t.text, range: tokenRange(t) };
+  }
+
+  /** `sysctl thp KNOB [SIZE] VALUE` after `thp` */
+  private sysctlThp(kwRange: Range, whole: () => Range): Statement {
+    const k = this.word(`the THP knob (${THP_KNOBS.join(', ')})`);
+    if (!(THP_KNOBS as readonly string[]).includes(k.text)) { this.i--; this.fail(`the THP knob (${THP_KNOBS.join(', ')})`); }
+    const knob = k.text as ThpKnob;
+    const size = knob === 'anon' || knob === 'shmem' ? this.size('the folio size, e.g. 64K or 2M (hugepages-<size>)') : undefined;
+    const allowed = THP_KNOB_VALUES[knob];
+    const v = this.peek();
+    if (!v || (v.kind !== 'word' && v.kind !== 'int') || !allowed.includes(v.text)) this.fail(`the value: ${allowed.join(', ')}`);
+    this.i++;
+    return { kind: 'sysctl_thp', kwRange, range: whole(), knob, knobRange: tokenRange(k), ...(size ? { size } : {}), value: v.text, valueRange: tokenRange(v) };
+  }
+
   private pageSpec(what: string): PageSpec {
     const t = this.peek();
     if (t && t.kind === 'int') {
@@ -253,7 +276,8 @@ class LineParser {
         return { kind: 'kernel', kwRange, range: whole(), version: kernelVersion(t) };
       }
       case 'sysctl': {
-        const knob = this.ident('the sysctl name (fault_around_bytes)');
+        if (this.peekWord('thp')) { this.i++; return this.sysctlThp(kwRange, whole); }
+        const knob = this.ident('the sysctl name (fault_around_bytes or thp)');
         const value = this.num('the value in bytes');
         return { kind: 'sysctl', kwRange, range: whole(), knob, value };
       }
@@ -262,14 +286,41 @@ class LineParser {
         this.keyword('pages', ' after the file name');
         const pages = this.num('the number of pages');
         const cold = this.optKeyword('cold') !== undefined;
-        return { kind: 'file', kwRange, range: whole(), name, pages, cold };
+        const f: FileStmt = { kind: 'file', kwRange, range: whole(), name, pages, cold };
+        if (this.optKeyword('folio')) f.folio = this.size('the folio size, e.g. 64K or 2M');
+        f.range = whole();
+        return f;
       }
       case 'shmem':
       case 'pfnmap': {
         const name = this.ident(`the ${kw.text} name`);
         this.keyword('pages', ` after the ${kw.text} name`);
         const pages = this.num('the number of pages');
+        if (kw.text === 'shmem' && this.peekWord('huge')) {
+          this.i++;
+          const h = this.word(`the huge= option: ${TMPFS_HUGE.join(', ')}`);
+          if (!(TMPFS_HUGE as readonly string[]).includes(h.text)) { this.i--; this.fail(`the huge= option: ${TMPFS_HUGE.join(', ')}`); }
+          const st: ShmemStmt = { kind: 'shmem', kwRange, range: whole(), name, pages, huge: h.text as TmpfsHuge, hugeRange: tokenRange(h) };
+          return st;
+        }
         return { kind: kw.text as 'shmem' | 'pfnmap', kwRange, range: whole(), name, pages };
+      }
+      case 'split': {
+        const first = this.peek();
+        if (first && first.kind === 'word' && this.t[this.i + 1]?.kind === 'word') {
+          const proc = this.ident('the process');
+          const page = this.pageSpec('a page of the mapping: LABEL[I]');
+          return { kind: 'split', kwRange, range: whole(), proc, page };
+        }
+        const page = this.pageSpec('a page: OBJ[I] or PROC LABEL[I]');
+        return { kind: 'split', kwRange, range: whole(), page };
+      }
+      case 'madvise': {
+        const proc = this.ident('the process');
+        const spec = this.mapSpec();
+        const a = this.word(`the advice (${THP_MADVISE.join(', ')})`);
+        if (!(THP_MADVISE as readonly string[]).includes(a.text)) { this.i--; this.fail(`the advice (${THP_MADVISE.join(', ')})`); }
+        return { kind: 'madvise', kwRange, range: whole(), proc, spec, advice: a.text as MadviseAdvice };
       }
       case 'fbdev': {
         const name = this.ident('the fbdev name');
@@ -452,6 +503,13 @@ class LineParser {
         return s;
       }
       case 'folio': {
+        const first = this.peek();
+        if (first && first.kind === 'word' && this.t[this.i + 1]?.kind === 'word') {
+          const proc = this.ident('the process');
+          const page = this.pageSpec('a page of the mapping: LABEL[I]');
+          const flags = this.folioFlags();
+          return { kind: 'expect_folio', kwRange, range: whole(), proc, page, flags };
+        }
         const page = this.pageSpec('an object page');
         const flags = this.folioFlags();
         return { kind: 'expect_folio', kwRange, range: whole(), page, flags };
@@ -494,7 +552,9 @@ class LineParser {
       case 'faults': {
         const proc = this.ident('the process');
         const value = this.num('the number of faults');
-        return { kind: 'expect_faults', kwRange, range: whole(), proc, value };
+        const e: ExpectFaults = { kind: 'expect_faults', kwRange, range: whole(), proc, value };
+        if (this.optKeyword('major')) { e.major = this.num('the number of major faults'); e.range = whole(); }
+        return e;
       }
       case 'signal': {
         const proc = this.ident('the process');
@@ -629,10 +689,15 @@ class LineParser {
       if (!w || w.kind !== 'word') this.fail(`a folio flag (${FOLIO_FLAGS.join(', ')})`);
       this.i++;
       switch (w.text) {
-        case 'dirty': case 'writeback': case 'cached':
+        case 'dirty': case 'writeback': case 'cached': case 'large':
           flags.push({ kind: w.text, negated, range: this.range(start, w) });
           break;
-        case 'mapcount': case 'index': {
+        case 'mapcount': case 'order': case 'folio_mapcount': {
+          const value = this.num(w.text === 'order' ? 'the folio order' : 'the map count');
+          flags.push({ kind: w.text, negated, value, range: this.range(start, this.last()) });
+          break;
+        }
+        case 'index': {
           const value = this.num(w.text === 'index' ? 'the page index' : 'the map count');
           flags.push({ kind: w.text, negated, value, range: this.range(start, this.last()) });
           break;

@@ -4,6 +4,7 @@
 import type { Range, Statement } from '../language/ast';
 import type { Severity } from '../language/diagnostics';
 import { fault_around_bytes_set, userAccess } from '../engine/memory';
+
 import { clear_refs_soft_dirty } from '../engine/clearRefs';
 import { do_fork } from '../engine/fork';
 import { do_mmap, do_munmap, exit_mmap } from '../engine/mmap';
@@ -12,6 +13,13 @@ import { folioMkcleanAt, mappingWrprotectRange, pfnMkcleanRange, unmapMappingRan
 import { filemap_write_and_wait_range, msyncRange } from '../engine/writeback';
 import { fbdev_create, fbDefioOf, flush_delayed_work } from '../engine/drivers/fbDefio';
 import { pfnmap_create } from '../engine/drivers/pfnmap';
+import type { Kernel } from '../engine/kernel';
+import { split_folio } from '../engine/split';
+import { madvise_thp } from '../engine/thpMadvise';
+import { sizeToOrder, type ShmemSizeEnabled, type ThpSettings, type ThpSizeEnabled } from '../engine/thp';
+import { isHugeZeroPfn } from '../engine/memmap';
+import { pte_present } from '../engine/pte';
+import { vm_normal_page } from '../engine/memory';
 import type { Step } from './trace';
 import { addrAt, mapSpecRange, missingLabel, pageRange, resolveAddrRange, RUN_CODES, task, type LabelInfo, type RunState } from './state';
 import { do_mremap } from '../engine/mremap';
@@ -26,8 +34,41 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
       fault_around_bytes_set(k, s.value.value);
       return;
     }
-    case 'file': st.objects.set(s.name.name, k.createFile(s.name.name, s.pages.value, s.cold)); return;
-    case 'shmem': st.objects.set(s.name.name, k.createShmem(s.name.name, s.pages.value)); return;
+    case 'file': st.objects.set(s.name.name, k.createFile(s.name.name, s.pages.value, s.cold, s.folio ? Math.log2(s.folio.bytes / 4096) : 0)); return;
+    case 'shmem': st.objects.set(s.name.name, k.createShmem(s.name.name, s.pages.value, false, s.huge ?? 'never')); return;
+    case 'sysctl_thp': return sysctlThp(k, s);
+    case 'split': {
+      let pfn = 0;
+      if (s.proc) {
+        const t = task(st, s.proc.name);
+        if (!t) return deadProc(st, s.proc.name, s.range, out);
+        const r = resolveAddrRange(st, s.proc.name, s.page);
+        if (typeof r === 'string') { if (r) out(s.range, 'error', RUN_CODES.munmap, r); return; }
+        const vma = t.mm.vma_lookup(r.first);
+        const flags = t.mm.pteFlags(r.first);
+        pfn = vma && pte_present(flags) ? vm_normal_page(k, vma, flags, t.mm.ptePfn(r.first)) : 0;
+        if (!pfn && vma && pte_present(flags) && isHugeZeroPfn(t.mm.ptePfn(r.first))) pfn = t.mm.ptePfn(r.first);
+      } else {
+        const obj = st.objects.get(s.page.kind === 'named' ? s.page.target.name : '');
+        if (!obj) return;
+        pfn = obj.folioAt(pageRange(s.page)[0]);
+      }
+      if (!pfn) { out(s.range, 'warning', RUN_CODES.noFolio, 'no folio there: split_folio() not called'); st.lastResult = step.result = 0; return; }
+      const r = split_folio(k, pfn);
+      st.lastResult = step.result = r === 0 ? 0 : ERRNO[r];
+      if (r !== 0) step.errno = r;
+      if (r !== 0) out(s.range, 'error', RUN_CODES.split, `split fails with ${r}: ${r === 'EINVAL' ? 'not a large folio' : isHugeZeroPfn(pfn) ? 'the huge zero page cannot be split' : 'the folio is under writeback'}`);
+      return;
+    }
+    case 'madvise': {
+      const t = task(st, s.proc.name);
+      if (!t) return deadProc(st, s.proc.name, s.range, out);
+      const r = mapSpecRange(st, s.proc.name, s.spec);
+      if (typeof r === 'string') { if (r) out(s.range, 'error', RUN_CODES.munmap, r); return; }
+      const res = madvise_thp(k, t, r[0], r[1], s.advice);
+      if (!res.ok) { step.errno = res.errno; out(s.range, 'error', RUN_CODES.madvise, `madvise fails with ${res.why}`); }
+      return;
+    }
     case 'fbdev':
       st.objects.set(s.name.name, fbdev_create(k, s.name.name, s.pages.value, s.backing, s.delay?.ms ?? 50, s.sorted));
       return;
@@ -197,6 +238,25 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
       return;
     }
     default: return;
+  }
+}
+
+const ERRNO = { EBUSY: 16, EINVAL: 22 } as const;
+
+// /sys/kernel/mm/transparent_hugepage: the knob as the kernel's sysfs store sets it.
+function sysctlThp(k: Kernel, s: Extract<Statement, { kind: 'sysctl_thp' }>): void {
+  const t = k.thp;
+  switch (s.knob) {
+    case 'enabled': t.enabled = s.value as ThpSettings['enabled']; return;
+    case 'shmem_enabled': t.shmemEnabled = s.value as ThpSettings['shmemEnabled']; return;
+    case 'use_zero_page': t.useZeroPage = s.value === '1'; return;
+    case 'anon': case 'shmem': {
+      const order = sizeToOrder(s.size!.bytes);
+      if (order === undefined) return;
+      if (s.knob === 'anon') t.anon.set(order, s.value as ThpSizeEnabled);
+      else t.shmem.set(order, s.value as ShmemSizeEnabled);
+      return;
+    }
   }
 }
 

@@ -181,7 +181,8 @@ export function runScenario(scenario: Scenario, parseDiags: Diagnostic[], opts: 
 
 
 /** The run's diagnostics that are the kernel refusing a call: dropped when `expect error` follows. */
-const RUN_REFUSALS = new Set<string>([RUN_CODES.einval, RUN_CODES.enomem, RUN_CODES.eexist, RUN_CODES.mprotect, RUN_CODES.mremap]);
+const RUN_REFUSALS = new Set<string>([RUN_CODES.einval, RUN_CODES.enomem, RUN_CODES.eexist, RUN_CODES.mprotect, RUN_CODES.mremap,
+  RUN_CODES.madvise, RUN_CODES.split]);
 function quietRefusals(out: (range: Range, severity: Severity, code: string, message: string) => void) {
   return (range: Range, severity: Severity, code: string, message: string): void => {
     if (!RUN_REFUSALS.has(code)) out(range, severity, code, message);

@@ -12,6 +12,10 @@ export const RUN_CODES = {
   deadProcess: 'MMS506', tooManyEvents: 'MMS604', timeBudget: 'MMS605', outOfRam: 'MMS606',
   expectation: 'MMS701',
   noFolio: 'MMS801', oops: 'MMS802', efault: 'MMS803', warn: 'MMS804', noStructPage: 'MMS805',
+  /** madvise(2) refused */
+  madvise: 'MMS508',
+  /** split_folio() refused (EBUSY, EINVAL) */
+  split: 'MMS509',
 } as const;
 
 export interface LabelInfo {

@@ -4,7 +4,7 @@
 import { VM_SHARED } from '../engine/vma';
 import { formatPteFlags, _PAGE_PRESENT, _PAGE_PROTNONE } from '../engine/pte';
 import { pgdIndex, pudIndex, pmdIndex, pteIndex } from '../engine/pageTable';
-import { ZERO_PFN } from '../engine/memmap';
+import { ZERO_PFN, isHugeZeroPfn } from '../engine/memmap';
 import type { RunResult } from '../scenario/run';
 import type { VmaSnapshot } from '../scenario/trace';
 import type { TraceIndex } from '../scenario/timeTravel';
@@ -16,6 +16,7 @@ const sameVmaList = (vs: VmaSnapshot[], addr: number) => vs.find((v) => addr >= 
 
 function snapMaps(run: RunResult, ti: TraceIndex, step: number, v: VmaSnapshot | undefined, addr: number, pfn: number, names: Names): string {
   if (pfn === ZERO_PFN) return 'zero';
+  if (isHugeZeroPfn(pfn)) return 'huge zero';
   if (!v) return '?';
   if (!v.file) return 'anon';
   const idx = v.pgoff + (addr - v.start) / 4096;

@@ -13,7 +13,10 @@ import type { RunResult } from '../../../src/scenario/run';
 import { PG_dirty } from '../../../src/engine/memmap';
 import { _PAGE_DIRTY } from '../../../src/engine/pte';
 import { do_mprotect } from '../../../src/engine/mprotect';
-import { allEvents, pte, run, task, walksOf, BASE } from './helpers';
+import { allEvents, pte, pteAt, run, task, walksOf, BASE } from './helpers';
+import { userAccess } from '../../../src/engine/memory';
+import { do_fork } from '../../../src/engine/fork';
+import { exit_mmap } from '../../../src/engine/mmap';
 
 const A = BASE, B = 0x7e0000000000;
 const rel = (t: string) => parseRelease(t)!;
@@ -107,7 +110,59 @@ const PROBES: Record<RuleId, Probe> = {
     },
     old: false, now: true,
   },
+  // 64K anonymous mTHP switched on by hand (before 6.8 the knob does not exist): a write
+  // fault in a 16-page VMA maps one order-4 folio, or one page
+  'anon-mthp': {
+    text: 'process a\nmmap a anon at 0x1000000 pages 16 private rw as h',
+    see: (r) => { r.engine.thp.anon.set(4, 'always'); userAccess(r.engine, task(r, 'a'), 0x1000000, true); return folioOrderAt(r, 'a', 0x1000000); },
+    old: 0, now: 4,
+  },
+  // fork of a PTE-mapped large folio: the same PTEs, one folio_pte_batch() in the trace
+  'fork-pte-batch': {
+    text: 'process a\nmmap a anon at 0x1000000 pages 16 private rw as h',
+    see: (r) => {
+      r.engine.thp.anon.set(4, 'always'); userAccess(r.engine, task(r, 'a'), 0x1000000, true);
+      const calls: string[] = [];
+      const k = r.engine, orig = k.tr.call.bind(k.tr);
+      k.tr.call = (fn) => { calls.push(String(fn)); orig(fn); };
+      do_fork(k, task(r, 'a'), 'b');
+      k.tr.call = orig;
+      return calls.filter((c) => c.startsWith('copy_present_ptes: folio_pte_batch')).length;
+    },
+    old: 0, now: 1,
+  },
+  // shared anonymous memory with hugepages-64kB/shmem_enabled always
+  'shmem-mthp': {
+    text: 'process a\nmmap a anon at 0x1000000 pages 16 shared rw as h',
+    see: (r) => { r.engine.thp.shmem.set(4, 'always'); userAccess(r.engine, task(r, 'a'), 0x1000000, true); return folioOrderAt(r, 'a', 0x1000000); },
+    old: 0, now: 4,
+  },
+  // the same write fault: PTEs mapped by it (the whole 64K folio from 6.11)
+  'finish-fault-large-folio': {
+    text: 'process a\nmmap a anon at 0x1000000 pages 16 shared rw as h',
+    see: (r) => {
+      r.engine.thp.shmem.set(4, 'always'); userAccess(r.engine, task(r, 'a'), 0x1000000, true);
+      let n = 0; for (let i = 0; i < 16; i++) if (!pteAt(r, 'a', 0x1000000 + i * 4096).none) n++;
+      return n;
+    },
+    old: 1, now: 16,
+  },
+  // a 64K folio whose child exited: the parent's write reuses the page (6.15) or copies it
+  'cow-reuse-pte-mapped-thp': {
+    text: 'process a\nmmap a anon at 0x1000000 pages 16 private rw as h',
+    see: (r) => {
+      const k = r.engine, a = task(r, 'a');
+      k.thp.anon.set(4, 'always'); userAccess(k, a, 0x1000000, true);
+      const before = a.mm.ptePfn(0x1001000);
+      exit_mmap(k, do_fork(k, a, 'b'));
+      userAccess(k, a, 0x1001000, true);
+      return a.mm.ptePfn(0x1001000) === before;
+    },
+    old: false, now: true,
+  },
 };
+
+const folioOrderAt = (r: RunResult, proc: string, addr: number): number => r.engine.memmap.order[task(r, proc).mm.ptePfn(addr)];
 
 /** The mainline release before `since` (6.15 → 6.14; x.0 has none in this table). */
 function before(since: string): string {

@@ -10,6 +10,7 @@ import { exit, fork, newProcess } from './processes';
 import { noCounterpart } from './notObservable';
 import { kernel, object, sysctl } from './setup';
 import { vmaNotObserved } from './vmas';
+import { largeFolioNotObserved } from './largeFolios';
 
 export const EMITTERS: EmitterTable = {
   kernel, sysctl,
@@ -23,4 +24,5 @@ export const EMITTERS: EmitterTable = {
   expect_faults: fromCounts, expect_signal: fromCounts,
   wrprotect: noCounterpart, pfn_mkclean: noCounterpart, unmap_range: noCounterpart, expect_oops: noCounterpart,
   mremap: vmaNotObserved, expect_vma: vmaNotObserved, expect_vmas: vmaNotObserved, expect_i_mmap: vmaNotObserved, expect_error: vmaNotObserved,
+  sysctl_thp: largeFolioNotObserved, split: largeFolioNotObserved, madvise: largeFolioNotObserved,
 };

@@ -1,0 +1,41 @@
+// The inspector's step detail for large folios: a page of a large folio says head or
+// tail and the order (as /proc/kpageflags does), its mapcount is kpagecount's, folio
+// flags are the head's; a PMD leaf's PTEs carry `PMD` in their flags; the huge zero
+// page is shown as such.
+
+import { strict as assert } from 'assert';
+import { runText } from '../../../src/scenario/run';
+import { buildStepDetail, StateAtStep, mapsOf } from '../../../src/views/stepDetail';
+import { formatPteFlags } from '../../../src/engine/pte';
+import { namesOf } from '../../../src/views/names';
+
+const SHMEM = `kernel 6.12
+shmem s pages 512 huge always
+process a
+mmap a s at 0x7f0000000000 pages 512 shared rw as m
+write a m[3]
+`;
+
+describe('inspector: large folios', () => {
+  it('folio rows: head/tail with the order, kpagecount, the head\'s flags; PTE rows of a PMD say PMD', () => {
+    const r = runText(SHMEM);
+    assert.equal(r.exitStatus, 0);
+    const s = r.steps.length - 1;
+    const d = buildStepDetail(r, SHMEM, s, new StateAtStep(r).engineAt(s));
+    const obj = d.objects.find((o) => o.name === 's')!;
+    const f0 = obj.folios.find((f) => f.index === 0)!, f3 = obj.folios.find((f) => f.index === 3)!;
+    assert.ok(f0.flags.includes('head, order 9'), f0.flags.join(','));
+    assert.ok(f3.flags.some((x) => x.startsWith('tail 3 of ')), f3.flags.join(','));
+    assert.ok(f3.flags.includes('uptodate'), 'folio flags are the head\'s');
+    assert.equal(f3.mapcount, 1, 'kpagecount: the PMD mapping counts for every page');
+    const mm = r.engine.tasks.get(r.pids.get('a')!)!.mm;
+    assert.match(formatPteFlags(mm.pteFlags(0x7f0000005000), mm.ptePfn(0x7f0000005000)), / PMD$/);
+  });
+
+  it('the huge zero page is `huge zero` in the maps column', () => {
+    const text = 'kernel 6.12\nsysctl thp enabled always\nprocess p\nmmap p anon at 0x7f0000000000 pages 512 private rw as v\nread p v[0]\n';
+    const r = runText(text);
+    const mm = r.engine.tasks.get(r.pids.get('p')!)!.mm;
+    assert.equal(mapsOf(r.engine, mm.vma_lookup(0x7f0000001000), 0x7f0000001000, mm.ptePfn(0x7f0000001000), namesOf(r)), 'huge zero');
+  });
+});
