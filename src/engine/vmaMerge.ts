@@ -166,7 +166,6 @@ export function vma_merge_new_range(k: Kernel, vmg: Vmg, newRangeOldOrder = fals
   if ((vmg.flags & VM_SPECIAL) || (!prev && !next)) return undefined;
   const pglen = (vmg.end - vmg.start) / 4096;
   if (newRangeOldOrder) {
-    k.tr.call('mmap_region: vma_expand');
     let chosen: Vma | undefined;
     let start = vmg.start, end = vmg.end, pgoff = vmg.pgoff;
     if (next && next.start === vmg.end && can_vma_merge_before(vmg, undefined)) {
@@ -176,15 +175,16 @@ export function vma_merge_new_range(k: Kernel, vmg: Vmg, newRangeOldOrder = fals
       start = prev.start; chosen = prev; pgoff = prev.pgoff;
     }
     if (!chosen) return undefined;
+    k.tr.call(`mmap_region: expand ${chosen === prev ? 'prev' : 'next'}`);
     return vma_expand(k, { ...vmg, vma: chosen, start, end, pgoff });
   }
-  k.tr.call(k.profile.has('vma-merge-existing-range') ? 'vma_merge_new_range' : 'vma_merge');
   const left = can_vma_merge_left(vmg);
   const right = can_vma_merge_right(vmg, left);
   const m: Vmg = { ...vmg };
   if (right) { m.end = next!.end; m.vma = next; m.pgoff = next!.pgoff - pglen; }
   if (left) { m.start = prev!.start; m.vma = prev; m.pgoff = prev!.pgoff; }
   if (!m.vma) return undefined;
+  k.tr.call(`${k.profile.has('vma-merge-existing-range') ? 'vma_merge_new_range' : 'vma_merge'}: ${left && right ? 'prev and next' : left ? 'prev' : 'next'}`);
   return vma_expand(k, m);
 }
 

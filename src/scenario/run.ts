@@ -142,8 +142,13 @@ export function runScenario(scenario: Scenario, parseDiags: Diagnostic[], opts: 
       step.time = k.now;
       continue;
     }
+    // a statement `expect error` follows: its diagnostics wait until we know whether the
+    // kernel refused it (step.errno, set by any statement that fails: mmap, mremap,
+    // mprotect, madvise, migrate, split, ...); a refusal's errors are then dropped
+    const held: Diagnostic[] = [];
+    const stepOut = expectsError.has(s) ? holdOut(held) : out;
     try {
-      execute(st, s, step, expectsError.has(s) ? quietRefusals(out) : out);
+      execute(st, s, step, stepOut);
     } catch (e) {
       if (e instanceof TraceBudgetExceeded) {
         out(s.range, 'error', e.which === 'events' ? RUN_CODES.tooManyEvents : RUN_CODES.timeBudget, e.which === 'events'
@@ -160,6 +165,7 @@ export function runScenario(scenario: Scenario, parseDiags: Diagnostic[], opts: 
         out(s.range, 'error', 'MMS900', `internal engine error: ${(e as Error).message}`);
       }
     }
+    if (held.length) diags.push(...held.filter((d) => !(step.errno && d.severity === 'error' && !NOT_REFUSALS.has(d.code))));
     if (rec.oopsInStep) {
       st.lastOopsStep = step.index;
       out(s.range, 'warning', RUN_CODES.oops, `kernel oops: ${rec.lastOopsMessage}`);
@@ -180,13 +186,10 @@ export function runScenario(scenario: Scenario, parseDiags: Diagnostic[], opts: 
 }
 
 
-/** The run's diagnostics that are the kernel refusing a call: dropped when `expect error` follows. */
-const RUN_REFUSALS = new Set<string>([RUN_CODES.einval, RUN_CODES.enomem, RUN_CODES.eexist, RUN_CODES.mprotect, RUN_CODES.mremap,
-  RUN_CODES.madvise, RUN_CODES.split]);
-function quietRefusals(out: (range: Range, severity: Severity, code: string, message: string) => void) {
-  return (range: Range, severity: Severity, code: string, message: string): void => {
-    if (!RUN_REFUSALS.has(code)) out(range, severity, code, message);
-  };
+/** Errors a statement's refusal never explains (kept even when `expect error` follows). */
+const NOT_REFUSALS = new Set<string>([RUN_CODES.tooManyEvents, RUN_CODES.timeBudget, RUN_CODES.outOfRam, RUN_CODES.deadProcess, RUN_CODES.munmap, 'MMS900']);
+function holdOut(held: Diagnostic[]) {
+  return (range: Range, severity: Severity, code: string, message: string): void => { held.push({ range, severity, code, message }); };
 }
 
 /**
