@@ -37,7 +37,7 @@ export const STATEMENTS: readonly KeywordDoc[] = [
   { keyword: 'clear_refs', syntax: 'clear_refs PROC softdirty', doc: 'Write 4 to /proc/PID/clear_refs: clear VM_SOFTDIRTY, write-protect every PTE and clear its soft-dirty bit.' },
   { keyword: 'wait', syntax: 'wait D', doc: 'Advance simulated time by D (`50ms`, `1s`); due deferred work runs in order.' },
   { keyword: 'split', syntax: 'split OBJ[I] | split PROC LABEL[I]', doc: '`split_folio()` on the large folio that holds the page: order-0 folios after it; refused with EBUSY for the huge zero page or a folio under writeback.' },
-  { keyword: 'madvise', syntax: 'madvise PROC LABEL | LABEL[I..J] | ADDR pages N hugepage|nohugepage|collapse', doc: 'madvise(2): `hugepage`/`nohugepage` set VM_HUGEPAGE/VM_NOHUGEPAGE on the range (splitting VMAs); `collapse` (MADV_COLLAPSE) is not modelled yet.' },
+  { keyword: 'madvise', syntax: 'madvise PROC LABEL | LABEL[I..J] | ADDR pages N hugepage|nohugepage|collapse', doc: 'madvise(2): `hugepage`/`nohugepage` set VM_HUGEPAGE/VM_NOHUGEPAGE on the range (splitting VMAs); `collapse` (MADV_COLLAPSE) collapses each 2 MiB range of anonymous memory into a PMD-mapped THP (file and shmem collapse are not modelled).' },
   { keyword: 'expect', syntax: 'expect pte|folio|result|walk|faults|signal|defio|oops ...', doc: 'An expectation, checked at its place in the scenario.' },
 ];
 
