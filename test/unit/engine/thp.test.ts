@@ -296,6 +296,21 @@ expect faults p 3`);
     assert.ok(errors(`kernel 6.12\nsysctl thp enabled always\nprocess p\nmmap p anon at ${A} pages 512 private rw as v\nwrite p v[0]\nmadvise p v nohugepage\nmadvise p v collapse`).some((e) => e.includes('VM_NOHUGEPAGE')));
   });
 
+  it('page_cache_ra_order: the mmap read-around of a cold file with 64K folios reads naturally aligned folios that fit the window (one major fault)', () => {
+    ok(`kernel 6.12
+file f pages 256 cold folio 64K
+process a
+mmap a f at ${A} pages 256 shared r as m
+read a m[40]
+expect faults a 1 major 1
+expect folio f[40] large order 4
+expect folio f[24] order 3
+expect folio f[55] order 3
+expect folio f[56] !cached
+expect pte a m[32..47] present
+expect pte a m[48] none`);
+  });
+
   it('expect faults PROC N major M counts major faults (a cold file read is major)', () => {
     ok(`kernel 6.12
 file f pages 64 cold
