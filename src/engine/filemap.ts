@@ -16,10 +16,29 @@ function readahead(k: Kernel, as: AddressSpace, start: number, size: number, asy
   const mark = end - asyncSize;
   for (let i = Math.max(0, start); i < end; i++) {
     if (as.folioAt(i)) continue;
+    // a filesystem with large folios (`file ... folio SIZE`) reads whole folios of that
+    // size where one fits the window and its range is empty (page_cache_ra_order)
+    const o = largeOrderAt(k, as, i, end);
+    if (o) {
+      k.addFolioToPageCache(as, i, PG_uptodate, o);
+      if (asyncSize > 0 && mark >= i && mark < i + (1 << o)) k.memmap.flags[as.folioAt(i)] |= PG_readahead;
+      i += (1 << o) - 1;
+      continue;
+    }
     const pfn = k.addToPageCache(as, i, PG_uptodate);
     if (i === mark && asyncSize > 0) k.memmap.flags[pfn] |= PG_readahead;
   }
   as.ra = { start, size, asyncSize };
+}
+
+// mm/readahead.c: page_cache_ra_order() — the folio order, lowered for the alignment of
+// the index and until the folio ends inside the window; an order whose range is already
+// (partly) cached is lowered too.
+function largeOrderAt(k: Kernel, as: AddressSpace, i: number, end: number): number {
+  let o = k.fileFolioOrderAt(as, i);
+  const busy = (n: number): boolean => { for (let j = i; j < i + n; j++) if (as.folioAt(j)) return true; return false; };
+  while (o > 0 && (i + (1 << o) > end || busy(1 << o))) o--;
+  return o;
 }
 
 // mm/filemap.c: do_sync_mmap_readahead() — mmap read-around: ra_pages centred on the

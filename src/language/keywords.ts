@@ -38,7 +38,7 @@ export const STATEMENTS: readonly KeywordDoc[] = [
   { keyword: 'mremap', syntax: 'mremap PROC LABEL | LABEL[I..J] | ADDR pages N  (to ADDR [pages N] | pages N)', doc: 'mremap(2) (v2): `to ADDR` moves with MREMAP_MAYMOVE|MREMAP_FIXED (`move_vma`: `copy_vma`, `move_page_tables`, the old range unmapped), `pages N` alone grows or shrinks in place (growing fails with ENOMEM where the next range is taken). The label moves with its pages.' },
   { keyword: 'wait', syntax: 'wait D', doc: 'Advance simulated time by D (`50ms`, `1s`); due deferred work runs in order.' },
   { keyword: 'split', syntax: 'split OBJ[I] | split PROC LABEL[I]', doc: '`split_folio()` on the large folio that holds the page: order-0 folios after it; refused with EBUSY for the huge zero page or a folio under writeback.' },
-  { keyword: 'madvise', syntax: 'madvise PROC LABEL | LABEL[I..J] | ADDR pages N hugepage|nohugepage|collapse', doc: 'madvise(2): `hugepage`/`nohugepage` set VM_HUGEPAGE/VM_NOHUGEPAGE on the range (splitting VMAs); `collapse` (MADV_COLLAPSE) is not modelled yet.' },
+  { keyword: 'madvise', syntax: 'madvise PROC LABEL | LABEL[I..J] | ADDR pages N hugepage|nohugepage|collapse', doc: 'madvise(2): `hugepage`/`nohugepage` set VM_HUGEPAGE/VM_NOHUGEPAGE on the range (splitting VMAs and merging them with neighbours that then match); `collapse` (MADV_COLLAPSE) collapses each 2 MiB range of anonymous memory into a PMD-mapped THP (file and shmem collapse are not modelled).' },
   { keyword: 'expect', syntax: 'expect pte|folio|result|walk|faults|signal|defio|oops|vma|vmas|i_mmap|error ...', doc: 'An expectation, checked at its place in the scenario.' },
 ];
 

@@ -279,6 +279,38 @@ expect folio p v[2] ${same ? 'large' : '!large'}`;
     ok(scen('6.15', true));
   });
 
+  it('madvise_collapse: MADV_COLLAPSE collapses a PTE-mapped range into one PMD THP whatever the knobs; unpopulated or read-only ranges fail with EINVAL', () => {
+    const r = ok(`kernel 6.12
+process p
+mmap p anon at ${A} pages 512 private rw as v
+write p v[0]
+write p v[7]
+read p v[9]
+madvise p v collapse
+expect pte p v[0..511] huge write dirty maps anon
+expect folio p v[100] order 9 folio_mapcount 1
+expect faults p 3`);
+    assert.equal(task(r, 'p').mm.vmas.length, 1);
+    assert.ok(errors(`kernel 6.12\nprocess p\nmmap p anon at ${A} pages 512 private rw as v\nmadvise p v collapse`).some((e) => e.includes('EINVAL') && e.includes('SCAN_PMD_NULL')));
+    assert.ok(errors(`kernel 6.12\nprocess p\nmmap p anon at ${A} pages 512 private rw as v\nwrite p v[0]\nfork p as c\nmadvise p v collapse`).some((e) => e.includes('SCAN_PAGE_RO')));
+    assert.ok(errors(`kernel 6.12\nsysctl thp enabled always\nprocess p\nmmap p anon at ${A} pages 512 private rw as v\nwrite p v[0]\nmadvise p v nohugepage\nmadvise p v collapse`).some((e) => e.includes('VM_NOHUGEPAGE')));
+  });
+
+  it('page_cache_ra_order: the mmap read-around of a cold file with 64K folios reads naturally aligned folios that fit the window (one major fault)', () => {
+    ok(`kernel 6.12
+file f pages 256 cold folio 64K
+process a
+mmap a f at ${A} pages 256 shared r as m
+read a m[40]
+expect faults a 1 major 1
+expect folio f[40] large order 4
+expect folio f[24] order 3
+expect folio f[55] order 3
+expect folio f[56] !cached
+expect pte a m[32..47] present
+expect pte a m[48] none`);
+  });
+
   it('expect faults PROC N major M counts major faults (a cold file read is major)', () => {
     ok(`kernel 6.12
 file f pages 64 cold
