@@ -6,6 +6,7 @@ import { AddressSpace, ObjKind } from './addressSpace';
 import { Memmap, OutOfSimulatedRam, PageKind, PG_uptodate, PG_lru } from './memmap';
 import { Mm } from './mm';
 import type { Tracer } from './trace';
+import type { SwapInfo } from './swap';
 import { ext4_file_operations, shmem_file_operations } from './filemap';
 import { Ids } from './ids';
 import { RULE_IDS, hasRule, releaseText, type KernelRelease, type RuleId } from './versions';
@@ -55,6 +56,8 @@ export class Kernel {
   faultAroundBytes = 65536;
   /** default read_ahead_kb 128 → 32 pages */
   raPages = 32;
+  /** the swap device `sysctl swap pages N` turned on (swap.ts); none by default */
+  swap: SwapInfo | undefined;
   constructor(readonly profile: KernelProfile, readonly tr: Tracer, expectedPages = 0) {
     this.memmap = new Memmap(tr, expectedPages);
   }

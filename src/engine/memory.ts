@@ -16,6 +16,10 @@ import {
 import { VM_EXEC, VM_MAYSHARE, VM_MIXEDMAP, VM_READ, VM_SHARED, VM_WRITE, Vma, linear_page_index } from './vma';
 import { anonVmaPrepare } from './anonVma';
 import { folio_add_file_rmap_pte, folio_add_new_anon_rmap, folio_remove_rmap_pte } from './rmapCounts';
+import { is_migration_pte, is_swap_slot_pte } from './swapEntry';
+import { do_swap_page } from './swapin';
+import { free_swap_and_cache } from './swap';
+import { MM_SWAPENTS } from './mm';
 
 export type AccessResult = 'ok' | 'SIGSEGV' | 'SIGBUS' | 'oops';
 
@@ -105,6 +109,26 @@ function access_error(errorCode: number, vma: Vma): boolean {
   return !vma.has(VM_READ | VM_WRITE | VM_EXEC); // !vma_is_accessible()
 }
 
+/**
+ * mm/gup.c: faultin_page() → handle_mm_fault() for get_user_pages (MADV_POPULATE_*): no
+ * FAULT_FLAG_USER, no signal; counted in the task's fault counters like any fault
+ * (mm_account_fault() counts before it looks at regs). Returns the VM_FAULT_* bits.
+ */
+export function gup_fault(k: Kernel, task: Task, vma: Vma, addr: number, write: boolean): number {
+  const tr = k.tr;
+  tr.faultBegin(task.pid, addr, write ? X86_PF_WRITE : 0);
+  tr.call('faultin_page');
+  let flags = write ? FAULT_FLAG_WRITE : 0;
+  for (;;) {
+    const ret = handle_mm_fault(k, task, vma, addr, flags);
+    mm_account_fault(k, task, flags, ret);
+    if (ret & VM_FAULT_RETRY) { flags |= FAULT_FLAG_TRIED; continue; }
+    tr.faultEnd(task.pid, addr, ret & VM_FAULT_SIGBUS ? 'sigbus' : ret & VM_FAULT_SIGSEGV ? 'sigsegv' : ret & VM_FAULT_OOPS ? 'oops'
+      : (ret & VM_FAULT_MAJOR) || (flags & FAULT_FLAG_TRIED) ? 'major' : 'minor');
+    return ret;
+  }
+}
+
 // mm/memory.c: mm_account_fault() — RETRY is accounted on completion, errors never;
 // major iff VM_FAULT_MAJOR or a FAULT_FLAG_TRIED retry.
 function mm_account_fault(k: Kernel, task: Task, flags: number, ret: number): void {
@@ -127,7 +151,21 @@ function handle_mm_fault(k: Kernel, task: Task, vma: Vma, addr: number, flags: n
     if (!vma.ops) return do_anonymous_page(k, vmf);
     return do_fault(k, vmf);
   }
-  if (!pte_present(vmf.origFlags)) return VM_FAULT_SIGBUS; // swap entries are not modelled
+  if (!pte_present(vmf.origFlags)) {
+    if (is_swap_slot_pte(vmf.origFlags)) {
+      const ret = do_swap_page(k, vmf);
+      if (ret & VM_FAULT_ERROR) return ret;
+      // a write fault do_swap_page() did not resolve: do_wp_page() on the new PTE
+      if (vmf.flags & FAULT_FLAG_WRITE) {
+        vmf.origFlags = mm.pteFlags(addr); vmf.origPfn = mm.ptePfn(addr);
+        if (!pte_write(vmf.origFlags)) return ret | do_wp_page(k, vmf);
+      }
+      return ret;
+    }
+    // a migration entry exists only inside `migrate` (migration_entry_wait); others are not modelled
+    k.tr.call(is_migration_pte(vmf.origFlags) ? 'handle_pte_fault: migration entry' : 'handle_pte_fault: non-present entry not modelled');
+    return VM_FAULT_SIGBUS;
+  }
   if (pte_protnone(vmf.origFlags)) return VM_FAULT_SIGSEGV; // do_numa_page: not modelled
   let entry = vmf.origFlags;
   if (flags & FAULT_FLAG_WRITE) {
@@ -443,6 +481,16 @@ export function zap_pte_range(k: Kernel, vma: Vma, start: number, end: number, e
     const i = (addr / 4096) % 512;
     const flags = t.flags[i], pfn = t.pfn[i];
     if (pte_none(flags, pfn)) continue;
+    if (!pte_present(flags)) {
+      // zap_nonpresent_ptes(): a swap entry is a COWed page too (should_zap_cows)
+      if (!evenCows || !is_swap_slot_pte(flags)) continue;
+      mm.setPte(addr, 0, 0, why);
+      mm.rss[MM_SWAPENTS]--;
+      free_swap_and_cache(k, pfn);
+      zapped++;
+      if (t.used === 0) mm.pt.freeIfEmpty(addr);
+      continue;
+    }
     const page = vm_normal_page(k, vma, flags, pfn);
     if (!evenCows && page && k.memmap.folioTestAnon(page)) continue;
     mm.setPte(addr, 0, 0, why);

@@ -9,6 +9,7 @@ import type { Vma } from './vma';
 
 export const MM_FILEPAGES = 0;
 export const MM_ANONPAGES = 1;
+export const MM_SWAPENTS = 2;
 export const MM_SHMEMPAGES = 3;
 
 export class Mm {

@@ -29,7 +29,8 @@ interface Base { range: Range; /** range of the leading keyword(s) */ kwRange: R
 
 /** `kernel 6.15` (mainline, patch 0) or `kernel 6.1.192` (that stable release). */
 export interface KernelStmt extends Base { kind: 'kernel'; version: { major: number; minor: number; patch: number; text: string; range: Range } }
-export interface SysctlStmt extends Base { kind: 'sysctl'; knob: Ident; value: Num }
+/** `sysctl fault_around_bytes N`, or `sysctl swap pages N [sync]` (value = N pages; `sync`: a SWP_SYNCHRONOUS_IO device) */
+export interface SysctlStmt extends Base { kind: 'sysctl'; knob: Ident; value: Num; sync?: boolean }
 export interface FileStmt extends Base { kind: 'file'; name: Ident; pages: Num; cold: boolean }
 export interface ShmemStmt extends Base { kind: 'shmem'; name: Ident; pages: Num }
 export type FbBacking = 'vmalloc' | 'contig' | 'carveout';
@@ -48,6 +49,11 @@ export interface MmapStmt extends Base {
 }
 export interface MunmapStmt extends Base { kind: 'munmap'; proc: Ident; spec: MapSpec }
 export interface MprotectStmt extends Base { kind: 'mprotect'; proc: Ident; spec: MapSpec; prot: Prot; protRange: Range }
+/** madvise(2) advices of language v2 (THP advices: the large-folio work adds theirs to the union) */
+export type MadviseAdvice = 'dontneed' | 'free' | 'cold' | 'pageout' | 'willneed' | 'populate_read' | 'populate_write';
+export interface MadviseStmt extends Base { kind: 'madvise'; proc: Ident; spec: MapSpec; advice: MadviseAdvice; adviceRange: Range }
+/** `migrate OBJ[I]` or `migrate PROC LABEL[I]` (proc set) */
+export interface MigrateStmt extends Base { kind: 'migrate'; proc?: Ident; page: PageSpec }
 export interface AccessStmt extends Base { kind: 'read' | 'write'; proc: Ident; pages: PageSpec }
 export interface MkcleanStmt extends Base { kind: 'mkclean'; page: PageSpec }
 export interface WrprotectStmt extends Base { kind: 'wrprotect'; pages: PageSpec }
@@ -59,12 +65,14 @@ export interface FlushStmt extends Base { kind: 'flush'; obj: Ident }
 export interface ClearRefsStmt extends Base { kind: 'clear_refs'; proc: Ident; mode: Ident }
 export interface WaitStmt extends Base { kind: 'wait'; duration: Duration }
 
-export type PteFlagName = 'none' | 'present' | 'write' | 'dirty' | 'young' | 'softdirty' | 'special';
+export type PteFlagName = 'none' | 'present' | 'write' | 'dirty' | 'young' | 'softdirty' | 'special' | 'swap' | 'migration';
 export type PteFlag =
   | { kind: PteFlagName; negated: boolean; range: Range }
   | { kind: 'maps'; negated: boolean; target: 'anon' | 'zero' | { obj: Ident; index: Num }; range: Range }
-  | { kind: 'pfn'; negated: boolean; pfn: Num; range: Range };
-export type FolioFlagName = 'dirty' | 'writeback' | 'cached';
+  | { kind: 'pfn'; negated: boolean; pfn: Num; range: Range }
+  /** `same OBJ[J]` (the page-cache/device page) or `same PROC LABEL[J]` (what PROC maps there): the same PFN */
+  | { kind: 'same'; negated: boolean; proc?: Ident; page: { target: Ident; index: Num }; range: Range };
+export type FolioFlagName = 'dirty' | 'writeback' | 'cached' | 'swapcache';
 export type FolioFlag =
   | { kind: FolioFlagName; negated: boolean; range: Range }
   | { kind: 'mapcount'; negated: boolean; value: Num; range: Range }
@@ -74,10 +82,11 @@ export type FolioFlag =
 export interface WalkEntry { proc: Ident; label: Ident; skipped: boolean; range: Range }
 
 export interface ExpectPte extends Base { kind: 'expect_pte'; proc: Ident; pages: PageSpec; flags: PteFlag[] }
-export interface ExpectFolio extends Base { kind: 'expect_folio'; page: PageSpec; flags: FolioFlag[] }
+/** `expect folio OBJ[I] ...`, or `expect folio PROC LABEL[I] ...` (proc set: the folio PROC maps there, or whose swap entry it holds) */
+export interface ExpectFolio extends Base { kind: 'expect_folio'; proc?: Ident; page: PageSpec; flags: FolioFlag[] }
 export interface ExpectResult extends Base { kind: 'expect_result'; value: Num }
 export interface ExpectWalk extends Base { kind: 'expect_walk'; entries: WalkEntry[] /* empty = `none` */ }
-export interface ExpectFaults extends Base { kind: 'expect_faults'; proc: Ident; value: Num }
+export interface ExpectFaults extends Base { kind: 'expect_faults'; proc: Ident; value: Num; major?: Num }
 export type SignalName = 'SIGSEGV' | 'SIGBUS' | 'none';
 export interface ExpectSignal extends Base { kind: 'expect_signal'; proc: Ident; signal: SignalName; signalRange: Range }
 export interface ExpectDefioPending extends Base { kind: 'expect_defio_pending'; obj: Ident; value: Num }
@@ -91,7 +100,7 @@ export type Expectation =
 export type Statement =
   | KernelStmt | SysctlStmt | FileStmt | ShmemStmt | FbdevStmt | PfnmapStmt
   | ProcessStmt | ForkStmt | ExitStmt | MmapStmt | MunmapStmt | MprotectStmt | AccessStmt
-  | MkcleanStmt | WrprotectStmt | PfnMkcleanStmt | WritebackStmt | MsyncStmt | UnmapRangeStmt
+  | MadviseStmt | MigrateStmt | MkcleanStmt | WrprotectStmt | PfnMkcleanStmt | WritebackStmt | MsyncStmt | UnmapRangeStmt
   | FlushStmt | ClearRefsStmt | WaitStmt | Expectation;
 
 export type StatementKind = Statement['kind'];

@@ -551,6 +551,17 @@ class Checker {
         this.addrSpec(s.spec, 'mprotect');
         return;
       }
+      case 'madvise': {
+        const p = this.useProc(s.proc);
+        this.labelSpec(p, s.spec);
+        this.addrSpec(s.spec, 'mprotect');
+        return;
+      }
+      case 'migrate': {
+        if (s.proc) this.procPages(this.useProc(s.proc), s.page);
+        else this.objPages(s.page, 'migrate', true);
+        return;
+      }
       case 'read':
       case 'write': {
         const p = this.useProc(s.proc);
@@ -630,6 +641,11 @@ class Checker {
         return;
       }
       const v = s.value.value;
+      if (s.knob.name === 'swap') {
+        // mm/swapfile.c: sys_swapon() refuses a device with no slot after its header page
+        if (v < 2) this.err(s.value.range, C.sysctlValue, `a swap device of ${s.value.text} page${v === 1 ? '' : 's'} has no slot after its header page: swapon refuses it (EINVAL)`);
+        return;
+      }
       // mm/memory.c: fault_around_bytes_set() — "if (val / PAGE_SIZE > PTRS_PER_PTE) return
       // -EINVAL"; otherwise any value is taken, rounded down to a power of two of pages, at
       // least one page ("rounddown_pow_of_two(0) is undefined": 0 becomes PAGE_SIZE).
@@ -693,6 +709,13 @@ class Checker {
           const obj = this.useObj(f.target.obj, `'maps'`);
           this.objRange(obj, f.target.index, undefined);
         }
+        if (f.kind === 'same') {
+          if (f.proc) {
+            const q = this.useProc(f.proc);
+            if (q) this.useLabel(q, f.page.target);
+          } else this.objRange(this.useObj(f.page.target, `'same'`), f.page.index, undefined);
+          continue;
+        }
         if (f.kind === 'maps' || f.kind === 'pfn') continue;
         this.flagConflict(seen, f.kind, f.negated, f.range);
       }
@@ -700,7 +723,8 @@ class Checker {
   }
 
   private expectFolio(s: Extract<Statement, { kind: 'expect_folio' }>): void {
-      this.objPages(s.page, 'expect folio', true);
+      if (s.proc) this.procPages(this.useProc(s.proc, true), s.page);
+      else this.objPages(s.page, 'expect folio', true);
       const seen = new FlagSeen();
       for (const f of s.flags) {
         if (f.kind === 'mapping') {

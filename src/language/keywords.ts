@@ -14,7 +14,7 @@ export interface KeywordDoc {
 /** Statement keywords, in the order of the spec. */
 export const STATEMENTS: readonly KeywordDoc[] = [
   { keyword: 'kernel', syntax: 'kernel MAJOR.MINOR[.PATCH]', doc: 'The kernel release the scenario models: `6.15` is mainline 6.15.0, `6.1.192` that stable release (mainline 6.1 plus the stable backports of modelled rules, docs/kernel-findings.md §14). Default 6.15. At most once, before any other statement.' },
-  { keyword: 'sysctl', syntax: 'sysctl fault_around_bytes N', doc: 'Set the fault-around window (debugfs `fault_around_bytes`); 4096 turns fault-around off. Applies to later faults.' },
+  { keyword: 'sysctl', syntax: 'sysctl fault_around_bytes N | sysctl swap pages N [sync]', doc: 'Set the fault-around window (debugfs `fault_around_bytes`; 4096 turns fault-around off), or `swapon` a swap device of N pages on a disk (`sync`: a synchronous device such as zram). Applies from that line on.' },
   { keyword: 'file', syntax: 'file NAME pages N [cold]', doc: 'A regular ext4 file with writeback; all pages cached and clean, or none cached with `cold`.' },
   { keyword: 'shmem', syntax: 'shmem NAME pages N', doc: 'A tmpfs/memfd file: page cache, no writeback, no write-notify; pages exist once faulted or written.' },
   { keyword: 'fbdev', syntax: 'fbdev NAME pages N [backing vmalloc|contig|carveout] [delay D] [sorted]', doc: 'A framebuffer with deferred I/O (fb_defio); default backing `vmalloc`, default delay `50ms`.' },
@@ -25,6 +25,8 @@ export const STATEMENTS: readonly KeywordDoc[] = [
   { keyword: 'mmap', syntax: 'mmap PROC OBJ|anon at ADDR pages N [offset K] shared|private r|rw|none [as LABEL]', doc: 'mmap(2) with MAP_FIXED_NOREPLACE semantics at a page-aligned address; LABEL names the mapping inside PROC.' },
   { keyword: 'munmap', syntax: 'munmap PROC LABEL | LABEL[I..J] | ADDR pages N', doc: 'munmap(2); partial unmaps split VMAs.' },
   { keyword: 'mprotect', syntax: 'mprotect PROC LABEL | LABEL[I..J] | ADDR pages N r|rw|none', doc: 'mprotect(2), splitting VMAs as needed.' },
+  { keyword: 'madvise', syntax: 'madvise PROC LABEL | LABEL[I..J] | ADDR pages N dontneed|free|cold|pageout|willneed|populate_read|populate_write', doc: 'madvise(2) as `mm/madvise.c` does it at that version; `pageout` reclaims what it isolates (`shrink_folio_list`: `folio_referenced`, `try_to_unmap`, swap-out). A refusal is an error diagnostic naming the errno.' },
+  { keyword: 'migrate', syntax: 'migrate OBJ[I] | migrate PROC LABEL[I]', doc: '`migrate_pages()` (MIGRATE_SYNC) of that folio to a new one: `try_to_migrate`, copy, `remove_migration_ptes`; result 0 or the errno.' },
   { keyword: 'read', syntax: 'read PROC LABEL[I] | LABEL[I..J] | ADDR', doc: 'A CPU read by PROC, one page at a time; faults as the kernel does.' },
   { keyword: 'write', syntax: 'write PROC LABEL[I] | LABEL[I..J] | ADDR', doc: 'A CPU write by PROC, one page at a time; faults as the kernel does.' },
   { keyword: 'mkclean', syntax: 'mkclean OBJ[I]', doc: '`folio_mkclean()` on the folio at page-cache index I (folio locked around it).' },
@@ -42,10 +44,10 @@ export const STATEMENTS: readonly KeywordDoc[] = [
 /** The word after `expect`, in the order of the spec. */
 export const EXPECTATIONS: readonly KeywordDoc[] = [
   { keyword: 'pte', syntax: 'expect pte PROC PAGES FLAG...', doc: 'The PTE of every page in PAGES has the flags (`!` negates).' },
-  { keyword: 'folio', syntax: 'expect folio OBJ[I] FLAG...', doc: 'The folio (struct page) at index I of OBJ has the flags (`!` negates).' },
+  { keyword: 'folio', syntax: 'expect folio OBJ[I] | PROC LABEL[I] FLAG...', doc: 'The folio (struct page) at index I of OBJ, or the one PROC maps (or whose swap slot its PTE holds) at LABEL[I], has the flags (`!` negates).' },
   { keyword: 'result', syntax: 'expect result N', doc: 'The value returned by the last kernel operation (mkclean, wrprotect, pfn_mkclean, writeback, msync, unmap_range).' },
   { keyword: 'walk', syntax: 'expect walk PROC:LABEL, ~PROC:LABEL, ... | none', doc: 'The VMAs the last rmap walk reached, in order; `~` marks one skipped by `invalid_vma`.' },
-  { keyword: 'faults', syntax: 'expect faults PROC N', doc: 'Page faults PROC has taken since it started, as getrusage counts them.' },
+  { keyword: 'faults', syntax: 'expect faults PROC N [major M]', doc: 'Page faults PROC has taken since it started, as getrusage counts them; `major M`: M of them major.' },
   { keyword: 'signal', syntax: 'expect signal PROC SIGSEGV|SIGBUS|none', doc: 'What PROC\'s last access raised.' },
   { keyword: 'defio', syntax: 'expect defio OBJ pending N | written I, J, ...', doc: 'Pages on the fbdev\'s deferred-I/O list, or the indexes handed to `deferred_io` by the last run.' },
   { keyword: 'oops', syntax: 'expect oops', doc: 'The last statement made the kernel oops or hit a BUG.' },
@@ -54,7 +56,7 @@ export const EXPECTATIONS: readonly KeywordDoc[] = [
 export const STATEMENT_KEYWORDS: readonly string[] = STATEMENTS.map(s => s.keyword);
 export const EXPECT_KEYWORDS: readonly string[] = EXPECTATIONS.map(s => s.keyword);
 
-export const PTE_FLAGS = ['none', 'present', 'write', 'dirty', 'young', 'softdirty', 'special', 'maps', 'pfn'] as const;
+export const PTE_FLAGS = ['none', 'present', 'write', 'dirty', 'young', 'softdirty', 'special', 'maps', 'pfn', 'swap', 'migration', 'same'] as const;
 export const PTE_FLAG_DOCS: Readonly<Record<(typeof PTE_FLAGS)[number], string>> = {
   none: 'no PTE at all (`pte_none`)',
   present: '`pte_present`',
@@ -65,9 +67,12 @@ export const PTE_FLAG_DOCS: Readonly<Record<(typeof PTE_FLAGS)[number], string>>
   special: 'special PTE (`pte_special`: no struct page to refcount, e.g. the zero page or VM_PFNMAP)',
   maps: '`maps OBJ[I]`, `maps anon` or `maps zero`: what the PTE points at',
   pfn: '`pfn N`: the PTE\'s page frame number',
+  swap: 'the PTE holds a swap entry (the page was swapped out)',
+  migration: 'the PTE holds a migration entry',
+  same: '`same OBJ[J]` or `same PROC LABEL[J]`: maps the same PFN as that page',
 };
 
-export const FOLIO_FLAGS = ['dirty', 'writeback', 'cached', 'mapcount', 'mapping', 'index'] as const;
+export const FOLIO_FLAGS = ['dirty', 'writeback', 'cached', 'mapcount', 'mapping', 'index', 'swapcache'] as const;
 export const FOLIO_FLAG_DOCS: Readonly<Record<(typeof FOLIO_FLAGS)[number], string>> = {
   dirty: 'PG_dirty',
   writeback: 'PG_writeback',
@@ -75,6 +80,19 @@ export const FOLIO_FLAG_DOCS: Readonly<Record<(typeof FOLIO_FLAGS)[number], stri
   mapcount: '`mapcount N`: the folio\'s map count',
   mapping: '`mapping OBJ` or `mapping none`: the struct page\'s own `mapping` field',
   index: '`index N`: the struct page\'s own `index` field',
+  swapcache: 'PG_swapcache: in the swap cache',
+};
+
+/** The madvise advices of language v2 this engine models (the THP advices come with large folios). */
+export const MADVISE_ADVICES = ['dontneed', 'free', 'cold', 'pageout', 'willneed', 'populate_read', 'populate_write'] as const;
+export const MADVISE_ADVICE_DOCS: Readonly<Record<(typeof MADVISE_ADVICES)[number], string>> = {
+  dontneed: 'MADV_DONTNEED: zap the range (`zap_page_range_single`); anonymous pages are gone, file pages refault',
+  free: 'MADV_FREE: anonymous folios become lazyfree (`madvise_free_pte_range`); reclaim discards them unless written again',
+  cold: 'MADV_COLD: deactivate folios mapped only here (`madvise_cold_or_pageout_pte_range`)',
+  pageout: 'MADV_PAGEOUT: reclaim folios mapped only here now (`reclaim_pages` → `shrink_folio_list`)',
+  willneed: 'MADV_WILLNEED: read ahead (file) or read swapped-out pages into the swap cache (anonymous)',
+  populate_read: 'MADV_POPULATE_READ: fault the range in readable (as get_user_pages)',
+  populate_write: 'MADV_POPULATE_WRITE: fault the range in writable (as get_user_pages with FOLL_WRITE)',
 };
 
 export const PROTS = ['r', 'rw', 'none'] as const;
@@ -82,7 +100,7 @@ export const FB_BACKINGS = ['vmalloc', 'contig', 'carveout'] as const;
 export const SIGNALS = ['SIGSEGV', 'SIGBUS', 'none'] as const;
 /** Object names that are not objects: `anon` (anonymous memory) and `zero` (the zero page). */
 export const RESERVED_OBJECT_NAMES = ['anon', 'zero'] as const;
-export const SYSCTL_KNOBS = ['fault_around_bytes'] as const;
+export const SYSCTL_KNOBS = ['fault_around_bytes', 'swap'] as const;
 export const CLEAR_REFS_MODES = ['softdirty'] as const;
 
 /** Words that appear inside statements (clause words, options, expectation words, flags). */

@@ -4,13 +4,13 @@
 // file is reported. Never throws for any input.
 
 import type {
-  Duration, ExpectPte, Expectation, FbBacking, FbdevStmt, FolioFlag, Ident, KernelStmt, MapSpec, MmapStmt, Num, WritebackStmt,
+  Duration, ExpectPte, Expectation, FbBacking, FbdevStmt, FolioFlag, Ident, KernelStmt, MadviseAdvice, MapSpec, MmapStmt, Num, WritebackStmt,
   PageSpec, Prot, PteFlag, PteFlagName, Range, RecoveredDecl, Scenario, SignalName, Statement,
   WalkEntry,
 } from './ast';
 import { type Diagnostic, rangeOf } from './diagnostics';
 import {
-  CLEAR_REFS_MODES, EXPECT_KEYWORDS, FB_BACKINGS, FOLIO_FLAGS, PTE_FLAGS, STATEMENT_KEYWORDS, closest,
+  CLEAR_REFS_MODES, EXPECT_KEYWORDS, FB_BACKINGS, FOLIO_FLAGS, MADVISE_ADVICES, PTE_FLAGS, STATEMENT_KEYWORDS, closest,
 } from './keywords';
 import { type Token, forEachLine, lexSpan, quote, tokenRange, tokenSpan } from './lexer';
 
@@ -34,7 +34,7 @@ class Fail {
 }
 
 const STATEMENT_SET: ReadonlySet<string> = new Set(STATEMENT_KEYWORDS);
-const SIMPLE_PTE_FLAGS: ReadonlySet<string> = new Set(['none', 'present', 'write', 'dirty', 'young', 'softdirty', 'special']);
+const SIMPLE_PTE_FLAGS: ReadonlySet<string> = new Set(['none', 'present', 'write', 'dirty', 'young', 'softdirty', 'special', 'swap', 'migration']);
 const OBJECT_KINDS: ReadonlySet<string> = new Set(['file', 'shmem', 'fbdev', 'pfnmap']);
 
 function describe(t: Token): string {
@@ -252,7 +252,13 @@ class LineParser {
         return { kind: 'kernel', kwRange, range: whole(), version: kernelVersion(t) };
       }
       case 'sysctl': {
-        const knob = this.ident('the sysctl name (fault_around_bytes)');
+        const knob = this.ident('the sysctl name (fault_around_bytes, swap)');
+        if (knob.name === 'swap') {
+          this.keyword('pages', ' after swap (sysctl swap pages N)');
+          const value = this.num('the swap device size in pages');
+          const sync = this.optKeyword('sync') !== undefined;
+          return { kind: 'sysctl', kwRange, range: whole(), knob, value, ...(sync ? { sync } : {}) };
+        }
         const value = this.num('the value in bytes');
         return { kind: 'sysctl', kwRange, range: whole(), knob, value };
       }
@@ -355,6 +361,26 @@ class LineParser {
         const { prot, protRange } = this.prot();
         return { kind: 'mprotect', kwRange, range: whole(), proc, spec, prot, protRange };
       }
+      case 'madvise': {
+        const proc = this.ident('the process');
+        const spec = this.mapSpec();
+        const a = this.word(`the advice (${MADVISE_ADVICES.join(', ')})`);
+        if (!(MADVISE_ADVICES as readonly string[]).includes(a.text)) {
+          const near = closest(a.text, MADVISE_ADVICES);
+          throw new Fail(tokenRange(a), PARSE_CODES.syntax, `unknown advice ${quote(a.text)} (${near ? `did you mean '${near}'? ` : ''}expected one of: ${MADVISE_ADVICES.join(', ')})`);
+        }
+        return { kind: 'madvise', kwRange, range: whole(), proc, spec, advice: a.text as MadviseAdvice, adviceRange: tokenRange(a) };
+      }
+      case 'migrate': {
+        // OBJ[I] or PROC LABEL[I]: a word followed by '[' is the object
+        if (this.t[this.i]?.kind === 'word' && this.t[this.i + 1]?.kind !== '[') {
+          const proc = this.ident('the process');
+          const page = this.pageSpec('the page (LABEL[I])');
+          return { kind: 'migrate', kwRange, range: whole(), proc, page };
+        }
+        const page = this.pageSpec('an object page');
+        return { kind: 'migrate', kwRange, range: whole(), page };
+      }
       case 'read':
       case 'write': {
         const proc = this.ident('the process');
@@ -437,6 +463,13 @@ class LineParser {
         return s;
       }
       case 'folio': {
+        // OBJ[I] or PROC LABEL[I]
+        if (this.t[this.i]?.kind === 'word' && this.t[this.i + 1]?.kind === 'word') {
+          const proc = this.ident('the process');
+          const page = this.pageSpec('the page (LABEL[I])');
+          const flags = this.folioFlags();
+          return { kind: 'expect_folio', kwRange, range: whole(), proc, page, flags };
+        }
         const page = this.pageSpec('an object page');
         const flags = this.folioFlags();
         return { kind: 'expect_folio', kwRange, range: whole(), page, flags };
@@ -464,6 +497,10 @@ class LineParser {
       case 'faults': {
         const proc = this.ident('the process');
         const value = this.num('the number of faults');
+        if (this.optKeyword('major')) {
+          const major = this.num('the number of major faults');
+          return { kind: 'expect_faults', kwRange, range: whole(), proc, value, major };
+        }
         return { kind: 'expect_faults', kwRange, range: whole(), proc, value };
       }
       case 'signal': {
@@ -530,6 +567,17 @@ class LineParser {
           const close = this.punct(']');
           flags.push({ kind: 'maps', negated, target: { obj: { name: o.text, range: tokenRange(o) }, index }, range: this.range(start, close) });
         }
+      } else if (w.text === 'same') {
+        // same OBJ[J] | same PROC LABEL[J]
+        let proc: Ident | undefined;
+        if (this.t[this.i]?.kind === 'word' && this.t[this.i + 1]?.kind === 'word') proc = this.ident('the process');
+        const o = this.word(proc ? 'the mapping label (same PROC LABEL[J])' : 'OBJ[J] or PROC LABEL[J]');
+        if (this.peek()?.kind !== '[') this.fail(`'[' after ${quote(o.text)} (same ${proc ? 'PROC LABEL[J]' : 'OBJ[J]'})`);
+        this.i++;
+        const index = this.num('a page index');
+        if (this.peek()?.kind === '..') this.fail(`']' (same names one page)`);
+        const close = this.punct(']');
+        flags.push({ kind: 'same', negated, ...(proc ? { proc } : {}), page: { target: { name: o.text, range: tokenRange(o) }, index }, range: this.range(start, close) });
       } else if (w.text === 'pfn') {
         const pfn = this.num('the page frame number');
         flags.push({ kind: 'pfn', negated, pfn, range: this.range(start, this.last()) });
@@ -553,7 +601,7 @@ class LineParser {
       if (!w || w.kind !== 'word') this.fail(`a folio flag (${FOLIO_FLAGS.join(', ')})`);
       this.i++;
       switch (w.text) {
-        case 'dirty': case 'writeback': case 'cached':
+        case 'dirty': case 'writeback': case 'cached': case 'swapcache':
           flags.push({ kind: w.text, negated, range: this.range(start, w) });
           break;
         case 'mapcount': case 'index': {

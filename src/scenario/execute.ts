@@ -12,6 +12,12 @@ import { folioMkcleanAt, mappingWrprotectRange, pfnMkcleanRange, unmapMappingRan
 import { filemap_write_and_wait_range, msyncRange } from '../engine/writeback';
 import { fbdev_create, fbDefioOf, flush_delayed_work } from '../engine/drivers/fbDefio';
 import { pfnmap_create } from '../engine/drivers/pfnmap';
+import { do_madvise } from '../engine/madvise';
+import { migrate_folio_sync } from '../engine/migrate';
+import { swapon } from '../engine/swap';
+import { is_swap_slot_pte } from '../engine/swapEntry';
+import { swap_cache_lookup } from '../engine/swap';
+import { pte_present, pte_special } from '../engine/pte';
 import type { Step } from './trace';
 import { mapSpecRange, missingLabel, pageRange, resolveAddrRange, RUN_CODES, task, type LabelInfo, type RunState } from './state';
 
@@ -22,7 +28,37 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
   switch (s.kind) {
     case 'kernel': return;
     case 'sysctl': {
-      fault_around_bytes_set(k, s.value.value);
+      if (s.knob.name === 'swap') swapon(k, s.value.value, !!s.sync);
+      else fault_around_bytes_set(k, s.value.value);
+      return;
+    }
+    case 'madvise': {
+      const t = task(st, s.proc.name);
+      if (!t) return deadProc(st, s.proc.name, s.range, out);
+      const r = mapSpecRange(st, s.proc.name, s.spec);
+      if (typeof r === 'string') { if (r) out(s.range, 'error', RUN_CODES.munmap, r); return; }
+      const err = do_madvise(k, t, r[0], r[1], s.advice);
+      st.lastResult = step.result = err ? ERRNO[err] : 0;
+      if (err) out(s.range, 'error', RUN_CODES.madvise, `madvise ${s.advice} fails with ${err}`);
+      return;
+    }
+    case 'migrate': {
+      let pfn = 0;
+      if (s.proc) {
+        const t = task(st, s.proc.name);
+        if (!t) return deadProc(st, s.proc.name, s.range, out);
+        const range = resolveAddrRange(st, s.proc.name, s.page);
+        if (typeof range === 'string') { if (range) out(s.range, 'error', RUN_CODES.munmap, range); return; }
+        const f = t.mm.pteFlags(range.first), p = t.mm.ptePfn(range.first);
+        pfn = is_swap_slot_pte(f) ? swap_cache_lookup(k, p) : pte_present(f) && !pte_special(f) ? p : 0;
+      } else {
+        const obj = st.objects.get(s.page.kind === 'named' ? s.page.target.name : '');
+        if (!obj) return;
+        pfn = k.pfnOf(obj, pageRange(s.page)[0]);
+      }
+      const r = migrate_folio_sync(k, pfn);
+      st.lastResult = step.result = r.errno ? ERRNO[r.errno] : 0;
+      if (r.errno) out(s.range, 'error', RUN_CODES.migrate, `migrate fails with ${r.errno}${r.errno === 'ENOENT' ? ': no folio there' : ': the folio cannot be isolated or unmapped'}`);
       return;
     }
     case 'file': st.objects.set(s.name.name, k.createFile(s.name.name, s.pages.value, s.cold)); return;
@@ -177,6 +213,9 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
     default: return;
   }
 }
+
+/** include/uapi/asm-generic/errno-base.h: the errnos madvise and migrate return */
+const ERRNO = { ENOENT: 2, ENOMEM: 12, EFAULT: 14, EBUSY: 16, EINVAL: 22 } as const;
 
 function deadProc(st: RunState, name: string, range: Range, out: Out): void {
   const t = st.tasksByName.get(name);

@@ -3,7 +3,9 @@
 
 import { fbDefioOf } from '../engine/drivers/fbDefio';
 import type { Expectation, FolioFlag, PteFlag } from '../language/ast';
-import { PG_dirty, PG_writeback, ZERO_PFN } from '../engine/memmap';
+import { PG_dirty, PG_swapcache, PG_writeback, ZERO_PFN } from '../engine/memmap';
+import { is_migration_pte, is_swap_pte, is_swap_slot_pte, pte_swp_soft_dirty } from '../engine/swapEntry';
+import { swap_cache_lookup } from '../engine/swap';
 import { formatPteFlags, pte_dirty, pte_none, pte_present, pte_soft_dirty, pte_special, pte_write, pte_young } from '../engine/pte';
 import { resolveAddrRange, type RunState } from './state';
 
@@ -23,9 +25,11 @@ export function evaluateExpectation(st: RunState, e: Expectation): ExpectOutcome
     case 'expect_faults': {
       const t = st.tasksByName.get(e.proc.name);
       const n = t ? t.minFlt + t.majFlt : 0;
+      const maj = t ? t.majFlt : 0;
       const detail = t && t.majFlt ? ` (${t.minFlt} minor + ${t.majFlt} major)` : '';
-      return n === e.value.value ? pass(`${e.proc.name} took ${n} faults${detail}`)
-        : fail(`expected ${e.proc.name} to have taken ${e.value.value} page faults, found ${n}${detail}`);
+      if (n !== e.value.value) return fail(`expected ${e.proc.name} to have taken ${e.value.value} page faults, found ${n}${detail}`);
+      if (e.major && maj !== e.major.value) return fail(`expected ${e.major.value} of ${e.proc.name}'s ${n} page faults to be major, found ${maj}`);
+      return pass(`${e.proc.name} took ${n} faults${detail}`);
     }
     case 'expect_signal': {
       const t = st.tasksByName.get(e.proc.name);
@@ -87,7 +91,23 @@ function expectPte(st: RunState, e: Extract<Expectation, { kind: 'expect_pte' }>
 // it without a separate check, except `pfn 0`.
 function pteFlagHolds(st: RunState, f: PteFlag, flags: number, pfn: number): [boolean, string] {
   const none = pte_none(flags, pfn);
+  if (is_swap_pte(flags)) {
+    // a swap or migration entry: no present-PTE bit holds; softdirty is the swap PTE's own bit
+    switch (f.kind) {
+      case 'swap': return [is_swap_slot_pte(flags), 'swap'];
+      case 'migration': return [is_migration_pte(flags), 'migration'];
+      case 'softdirty': return [pte_swp_soft_dirty(flags), 'softdirty'];
+      case 'maps': case 'pfn': case 'same': return [false, describePteFlag(f)];
+      default: return [false, f.kind];
+    }
+  }
   switch (f.kind) {
+    case 'swap': return [false, 'swap'];
+    case 'migration': return [false, 'migration'];
+    case 'same': {
+      const other = samePfn(st, f);
+      return [!none && pte_present(flags) && other !== 0 && pfn === other, describePteFlag(f)];
+    }
     case 'none': return [none, 'none'];
     case 'present': return [pte_present(flags), 'present'];
     case 'write': return [pte_write(flags), 'write'];
@@ -107,7 +127,81 @@ function pteFlagHolds(st: RunState, f: PteFlag, flags: number, pfn: number): [bo
   }
 }
 
+function describePteFlag(f: PteFlag): string {
+  switch (f.kind) {
+    case 'same': return `same ${f.proc ? f.proc.name + ' ' : ''}${f.page.target.name}[${f.page.index.value}]`;
+    case 'maps': return `maps ${typeof f.target === 'string' ? f.target : `${f.target.obj.name}[${f.target.index.value}]`}`;
+    case 'pfn': return `pfn ${f.pfn.value}`;
+    default: return f.kind;
+  }
+}
+
+/** The PFN `same` compares with: the object's page J, or what PROC maps at LABEL[J] (0: nothing there). */
+function samePfn(st: RunState, f: Extract<PteFlag, { kind: 'same' }>): number {
+  if (!f.proc) {
+    const obj = st.objects.get(f.page.target.name);
+    return obj ? st.k.pfnOf(obj, f.page.index.value) : 0;
+  }
+  const t = st.tasksByName.get(f.proc.name);
+  const lab = st.labels.get(f.proc.name)?.get(f.page.target.name);
+  if (!t || !lab) return 0;
+  const a = lab.start + f.page.index.value * 4096;
+  const flags = t.mm.pteFlags(a);
+  return pte_present(flags) ? t.mm.ptePfn(a) : 0;
+}
+
+/** The folio PROC maps at a page (or, for a swap PTE, the swap-cache folio of its slot); 0 if none. */
+function folioOfProcPage(st: RunState, proc: string, addr: number): number {
+  const t = st.tasksByName.get(proc);
+  if (!t) return 0;
+  const flags = t.mm.pteFlags(addr), pfn = t.mm.ptePfn(addr);
+  if (is_swap_slot_pte(flags)) return swap_cache_lookup(st.k, pfn);
+  if (!pte_present(flags) || pte_special(flags) || !st.k.memmap.pfnValid(pfn)) return 0;
+  return pfn;
+}
+
+function expectProcFolio(st: RunState, e: Extract<Expectation, { kind: 'expect_folio' }>, proc: string): ExpectOutcome {
+  const range = resolveAddrRange(st, proc, e.page);
+  if (typeof range === 'string') return fail(range || `the mapping of ${proc} was refused earlier in the scenario`);
+  for (let n = 0; n < range.count; n++) {
+    const a = range.first + n * 4096;
+    const where = e.page.kind === 'named' ? `${proc} ${e.page.target.name}[${e.page.first.value + n}]` : `${proc} ${hex(a)}`;
+    const r = folioFlagsHold(st, where, folioOfProcPage(st, proc, a), e.flags, false);
+    if (!r.ok) return r;
+  }
+  return pass('folio state holds');
+}
+
+function folioFlagsHold(st: RunState, where: string, pfn: number, flags: readonly FolioFlag[], cached: boolean): ExpectOutcome {
+  const mm = st.k.memmap;
+  for (const f of flags) {
+    let holds: boolean, what: string, found: string;
+    if (f.kind === 'cached') { holds = cached; what = 'cached'; found = cached ? 'in the page cache' : 'not in the page cache'; }
+    else if (!mm.pfnValid(pfn)) return fail(`expected ${where} to be ${f.negated ? '!' : ''}${describeFolioFlag(st, f)}, found no folio there`);
+    else {
+      switch (f.kind) {
+        case 'dirty': holds = mm.test(pfn, PG_dirty); what = 'dirty'; found = holds ? 'PG_dirty set' : 'PG_dirty clear'; break;
+        case 'writeback': holds = mm.test(pfn, PG_writeback); what = 'writeback'; found = holds ? 'under writeback' : 'not under writeback'; break;
+        case 'swapcache': holds = mm.test(pfn, PG_swapcache); what = 'swapcache'; found = holds ? 'in the swap cache' : 'not in the swap cache'; break;
+        case 'mapcount': holds = mm.mapcount[pfn] === f.value.value; what = `mapcount ${f.value.value}`; found = `mapcount ${mm.mapcount[pfn]}`; break;
+        case 'index': holds = mm.index[pfn] === f.value.value; what = `index ${f.value.value}`; found = `index ${mm.index[pfn]}`; break;
+        case 'mapping': {
+          const m = mm.mapping[pfn];
+          const want = f.obj ? st.objects.get(f.obj.name)?.id ?? -1 : 0;
+          holds = m === want;
+          what = `mapping ${f.obj ? f.obj.name : 'none'}`;
+          found = m === 0 ? 'page->mapping NULL' : m < 0 ? 'an anon_vma in page->mapping' : `page->mapping = ${[...st.objects.values()].find((o) => o.id === m)?.name ?? `mapping#${m}`}`;
+          break;
+        }
+      }
+    }
+    if (holds === f.negated) return fail(`expected ${where} to be ${f.negated ? '!' : ''}${what}, found ${found}`);
+  }
+  return pass('folio state holds');
+}
+
 function expectFolio(st: RunState, e: Extract<Expectation, { kind: 'expect_folio' }>): ExpectOutcome {
+  if (e.proc) return expectProcFolio(st, e, e.proc.name);
   if (e.page.kind !== 'named') return fail('expect folio needs OBJ[I]');
   const obj = st.objects.get(e.page.target.name);
   if (!obj) return fail(`no object ${e.page.target.name}`);
@@ -127,6 +221,7 @@ function expectFolio(st: RunState, e: Extract<Expectation, { kind: 'expect_folio
         switch (f.kind) {
           case 'dirty': holds = mm.test(pfn, PG_dirty); what = 'dirty'; found = holds ? 'PG_dirty set' : 'PG_dirty clear'; break;
           case 'writeback': holds = mm.test(pfn, PG_writeback); what = 'writeback'; found = holds ? 'under writeback' : 'not under writeback'; break;
+          case 'swapcache': holds = mm.test(pfn, PG_swapcache); what = 'swapcache'; found = holds ? 'in the swap cache' : 'not in the swap cache'; break;
           case 'mapcount': holds = mm.mapcount[pfn] === f.value.value; what = `mapcount ${f.value.value}`; found = `mapcount ${mm.mapcount[pfn]}`; break;
           case 'index': holds = mm.index[pfn] === f.value.value; what = `index ${f.value.value}`; found = `index ${mm.index[pfn]}`; break;
           case 'mapping': {

@@ -9,7 +9,7 @@ import type { TraceRecorder } from './trace';
 /** The diagnostic codes a run reports (docs/language.md). */
 export const RUN_CODES = {
   einval: 'MMS502', enomem: 'MMS501', eexist: 'MMS503', mprotect: 'MMS504', munmap: 'MMS505',
-  deadProcess: 'MMS506', tooManyEvents: 'MMS604', timeBudget: 'MMS605', outOfRam: 'MMS606',
+  deadProcess: 'MMS506', madvise: 'MMS507', migrate: 'MMS508', tooManyEvents: 'MMS604', timeBudget: 'MMS605', outOfRam: 'MMS606',
   expectation: 'MMS701',
   noFolio: 'MMS801', oops: 'MMS802', efault: 'MMS803', warn: 'MMS804', noStructPage: 'MMS805',
 } as const;
