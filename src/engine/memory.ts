@@ -7,7 +7,7 @@ import {
   pte_mkdirty, pte_mkspecial, pte_mkwrite, pte_mkyoung, pte_none, pte_present, pte_special, pte_write,
   pte_protnone,
 } from './pte';
-import { PageKind, PG_anon_exclusive, PG_dirty, PG_locked, PG_readahead, PG_uptodate, ZERO_PFN } from './memmap';
+import { PageKind, PG_anon_exclusive, PG_dirty, PG_locked, PG_readahead, PG_swapcache, PG_uptodate, ZERO_PFN } from './memmap';
 import {
   FAULT_FLAG_MKWRITE, FAULT_FLAG_TRIED, FAULT_FLAG_USER, FAULT_FLAG_WRITE, VM_FAULT_DONE_COW, VM_FAULT_ERROR,
   VM_FAULT_LOCKED, VM_FAULT_MAJOR, VM_FAULT_NOPAGE, VM_FAULT_OOPS, VM_FAULT_RETRY, VM_FAULT_SIGBUS,
@@ -18,7 +18,7 @@ import { anonVmaPrepare } from './anonVma';
 import { folio_add_file_rmap_pte, folio_add_new_anon_rmap, folio_remove_rmap_pte } from './rmapCounts';
 import { is_migration_pte, is_swap_slot_pte } from './swapEntry';
 import { do_swap_page } from './swapin';
-import { free_swap_and_cache } from './swap';
+import { folio_free_swap, free_swap_and_cache } from './swap';
 import { MM_SWAPENTS } from './mm';
 
 export type AccessResult = 'ok' | 'SIGSEGV' | 'SIGBUS' | 'oops';
@@ -401,9 +401,14 @@ function do_wp_page(k: Kernel, vmf: VmFault): number {
 }
 
 // mm/memory.c: wp_can_reuse_anon_folio() (6.5+; the same test was inline in do_wp_page
-// before): reuse iff this is the only reference; then folio_move_anon_rmap().
+// before): a folio in the swap cache may hold that one extra reference, and is dropped
+// from the swap cache (folio_free_swap) before the test; reuse iff this is then the only
+// reference; then folio_move_anon_rmap().
 function wp_can_reuse_anon_folio(k: Kernel, pfn: number, vma: Vma): boolean {
   k.tr.call('wp_can_reuse_anon_folio');
+  const swapcache = k.memmap.test(pfn, PG_swapcache) ? 1 : 0;
+  if (k.memmap.refcount[pfn] > 1 + swapcache) return false;
+  if (swapcache) folio_free_swap(k, pfn);
   if (k.memmap.refcount[pfn] !== 1) return false;
   k.tr.call('folio_move_anon_rmap');
   k.memmap.setMapping(pfn, -vma.anonVma!.id);
