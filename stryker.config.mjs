@@ -34,7 +34,7 @@ export default {
   mutate: [file],
   testRunner: 'mocha',
   mochaOptions: { config: '.mocharc.json' },
-  buildCommand: 'npx tsc -p tsconfig.test.json',
+  buildCommand: 'npx tsc -p tsconfig.test.json && node scripts/copy-guest.mjs out/src/oracle/guest',
   checkers: ['typescript'],
   tsconfigFile: 'tsconfig.test.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },

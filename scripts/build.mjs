@@ -2,6 +2,7 @@
 // webview, CLI. Type-checking is a separate step (`npm run typecheck`).
 import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, chmodSync } from 'node:fs';
+import { copyGuest } from './copy-guest.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -28,5 +29,6 @@ for (const t of targets) {
   const ctx = await esbuild.context({ ...common, ...opts });
   if (watch) { await ctx.watch(); ctxs.push(ctx); } else { await ctx.rebuild(); await ctx.dispose(); }
 }
+copyGuest();
 if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
 if (!watch) console.log('build: done');

@@ -46,7 +46,7 @@ check prints problems as FILE:LINE:COL: error|warning: MESSAGE [CODE], then one 
 Exit status: 0 all expectations hold, 1 an expectation failed, 2 a parse or semantic
 error (or a mapping the kernel refuses), or bad usage.
 kernel: 0 every observable outcome agrees, 1 some differ, 2 bad usage or the oracle is
-not set up (it needs \`bash scripts/oracle/setup.sh\`, run for you when root).
+not set up (it needs its setup.sh, run for you when root; see docs/real-kernel.md).
 `;
 
 function formatDiag(file: string, r: RunResult): string[] {

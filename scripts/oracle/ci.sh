@@ -3,7 +3,7 @@
 # 6.12 under QEMU/TCG, one boot each, with the kprobe events), compared step by step with
 # the engine run as each kernel.
 # Fails (exit 1) on any difference in an observable outcome, 2 on setup errors.
-#   scripts/oracle/ci.sh                 # needs root the first time (apt, see setup.sh)
+#   scripts/oracle/ci.sh                 # needs root the first time (apt, see src/oracle/guest/setup.sh)
 #   MMSCOPE_SCENARIOS=DIR scripts/oracle/ci.sh   # shared scenarios (default ../shared/scenarios)
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -11,7 +11,7 @@ REPO=$(cd "$HERE/../.." && pwd)
 cd "$REPO"
 SCN=${MMSCOPE_SCENARIOS:-$REPO/../shared/scenarios}
 start=$(date +%s)
-sh scripts/oracle/setup.sh all
+sh src/oracle/guest/setup.sh all
 node scripts/build.mjs >/dev/null
 files=$(ls examples/*.mms)
 if ls "$SCN"/*.mms >/dev/null 2>&1; then files="$files $(ls "$SCN"/*.mms)"; else echo "oracle-ci: no shared scenarios in $SCN" >&2; fi

@@ -6,8 +6,10 @@ set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 cd "$REPO"
-[ -f .cache/oracle/6.1/env.json ] || sh scripts/oracle/setup.sh
+sh src/oracle/guest/setup.sh 6.1
 OUT=${TMPDIR:-/tmp}/mmscope-oracle-cli.js
+# the bundle runs from $TMPDIR: tell it where the guest files are
+export MMSCOPE_ORACLE_RUNTIME="$REPO/src/oracle/guest"
 npx esbuild scripts/oracle/oracle-cli.ts --bundle --platform=node --target=node20 --log-level=warning --outfile="$OUT"
 has_file=0
 for a in "$@"; do case "$a" in *.mms) has_file=1;; esac; done

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parse } from '../language/parser';
 import { check } from '../language/checker';
-import { findRuntimeDir, loadOracleEnv, oracleCacheDir, ORACLE_KERNELS, OracleSetupError, runOracle, type OracleRunResult } from './run';
+import { guestDir, loadOracleEnv, oracleCacheDir, ORACLE_KERNELS, OracleSetupError, runOracle, type OracleRunResult } from './run';
 import type { ProbeStatus } from './kprobes';
 import { captureEngine, compareScenario, formatComparison, summaryLine, type ScenarioComparison } from './compare';
 import { bootedRelease } from './release';
@@ -33,19 +33,21 @@ export interface KernelReport {
 
 type W = (s: string) => void;
 
-/** Make sure .cache/oracle/<kernel> exists: run setup.sh when we are root, else say how. */
+/** Make sure <cache>/<kernel> exists: run setup.sh when we are root, else say how. */
 function ensureSetup(writeErr: W, kernels: readonly string[]): boolean {
   let cache: string;
   try { cache = oracleCacheDir(); } catch (e) { writeErr(`mmscope kernel: ${(e as Error).message}\n`); return false; }
   if (kernels.every((k) => fs.existsSync(path.join(cache, k, 'env.json')))) return true;
-  const setup = path.join(findRuntimeDir(), 'setup.sh');
+  const setup = path.join(guestDir(), 'setup.sh');
   if (process.getuid?.() !== 0) {
     writeErr(`mmscope kernel: the real-kernel oracle is not set up (${cache} is missing).\n` +
-      `Run:  sudo bash ${path.relative(process.cwd(), setup) || setup}\n`);
+      `Run:  sudo MMSCOPE_ORACLE_CACHE=${cache} sh ${setup}\n`);
     return false;
   }
   writeErr(`mmscope kernel: setting up the oracle (${setup}; about 1-2 min the first time: two kernels)\n`);
-  const r = spawnSync('sh', [setup, kernels.length === 1 ? kernels[0] : 'all'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const r = spawnSync('sh', [setup, kernels.length === 1 ? kernels[0] : 'all'], {
+    stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, MMSCOPE_ORACLE_CACHE: cache },
+  });
   if (r.status !== 0 || !kernels.every((k) => fs.existsSync(path.join(cache, k, 'env.json')))) {
     writeErr(`mmscope kernel: setup failed (exit ${r.status})\n`);
     return false;

@@ -1,6 +1,6 @@
 // The kprobe trace of a scenario (docs/real-kernel.md, "Observing the kernel from inside").
 //
-// /init registers the tracefs kprobe events that scripts/oracle/gen-probes.sh wrote from
+// /init registers the tracefs kprobe events that src/oracle/guest/gen-probes.sh wrote from
 // the kernel's own BTF (group `mms`); /oracle marks every step in the trace
 // ("mms st STEP") and copies the trace to the console as "ORACLE-K <line>". This file
 // turns those lines into what the comparison needs, per step: the rmap walks of

@@ -7,7 +7,7 @@
 // only for equality inside one scenario, through `pfnId`.
 
 import type { ExpectFolio, ExpectPte, Scenario, StatementKind } from '../language/ast';
-import type { Observability, OracleStep, OracleTranslation } from './translate';
+import type { Observability, OracleAccess, OracleStep, OracleTranslation } from './translate';
 import { type KEvent, type KStep, type ProbeStatus, assembleTrace, missingProbes, parseTraceLine, savedDirtyBit } from './kprobes';
 import { type KStepState, kernelStates } from './kstate';
 import { pteAt, pteFlagFromTrace, traceChecks } from './traceExpect';
@@ -72,13 +72,8 @@ export interface OracleVma {
 
 export type OracleSignal = 'SIGSEGV' | 'SIGBUS' | null;
 
-export interface OracleAccessResult {
-  proc: string;
-  mapping: number | null;
-  label: string | null;
-  page: number | null;
-  addr: number;
-  write: boolean;
+/** an access (as translated) and what the kernel made of it */
+export interface OracleAccessResult extends OracleAccess {
   /** ru_minflt + ru_majflt over the access */
   faults: number;
   minflt: number;

@@ -1,13 +1,13 @@
 // Run scenarios on a real Linux kernel under QEMU (TCG) and return what it showed.
 //
 //   translate (translate.ts) -> one C program for the whole batch
-//   gcc -O2 -static -I scripts/oracle          (oracle.h: the runtime)
+//   gcc -O2 -static -I guest/                  (oracle.h: the runtime, src/oracle/guest)
 //   initrd = base.cpio.gz + gzip(newc cpio of /oracle)   (cpio.ts)
 //   qemu-system-x86_64 -accel tcg ...  (one boot for the batch; /init runs /oracle)
 //   "ORACLE {json}" lines on the serial console -> results.ts
 //
-// Prerequisite: scripts/oracle/setup.sh (kernel, modules, base.cpio.gz, disk.img in
-// .cache/oracle/). See docs/real-kernel.md.
+// Prerequisite: guest/setup.sh (kernel, modules, base.cpio.gz, disk.img in
+// ~/.cache/mmscope/oracle/). See docs/real-kernel.md.
 
 import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -43,21 +43,17 @@ export interface OracleEnv {
 
 export class OracleSetupError extends Error {}
 
-/** The repository root: the directory holding scripts/oracle/oracle.h. */
-export function findRuntimeDir(): string {
-  const env = process.env.MMSCOPE_ORACLE_RUNTIME;
-  if (env && fs.existsSync(path.join(env, 'oracle.h'))) return env;
-  for (const start of [__dirname, process.cwd()]) {
-    let d = start;
-    for (;;) {
-      const cand = path.join(d, 'scripts', 'oracle');
-      if (fs.existsSync(path.join(cand, 'oracle.h'))) return cand;
-      const up = path.dirname(d);
-      if (up === d) break;
-      d = up;
-    }
+/**
+ * The guest files (oracle.h, init.sh, setup.sh, gen-probes.sh): src/oracle/guest/, copied
+ * beside the code that runs them by the build (dist/guest/) and the test compile
+ * (out/src/oracle/guest/), so this module finds them at one fixed place.
+ */
+export function guestDir(): string {
+  const dir = process.env.MMSCOPE_ORACLE_RUNTIME || path.join(__dirname, 'guest');
+  if (!fs.existsSync(path.join(dir, 'oracle.h'))) {
+    throw new OracleSetupError(`${path.join(dir, 'oracle.h')} not found: build first (npm run build), or set MMSCOPE_ORACLE_RUNTIME`);
   }
-  throw new OracleSetupError('scripts/oracle/oracle.h not found (set MMSCOPE_ORACLE_RUNTIME)');
+  return dir;
 }
 
 /** The kernels setup.sh prepared by default. */
@@ -76,17 +72,20 @@ export function availableKernels(cacheDir = oracleCacheDir()): string[] {
     .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 }
 
+/** Where setup.sh keeps the kernels: the user's cache (as setup.sh's own default). */
 export function oracleCacheDir(): string {
-  return process.env.MMSCOPE_ORACLE_CACHE ?? path.join(path.dirname(path.dirname(findRuntimeDir())), '.cache', 'oracle');
+  if (process.env.MMSCOPE_ORACLE_CACHE) return process.env.MMSCOPE_ORACLE_CACHE;
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'mmscope', 'oracle');
 }
 
-/** What scripts/oracle/setup.sh prepared for one kernel (<cache>/<kernel>/env.json). */
+/** What guest/setup.sh prepared for one kernel (<cache>/<kernel>/env.json). */
 export function loadOracleEnv(cacheDir = oracleCacheDir(), kernel: string = ORACLE_KERNELS[0]): OracleEnv {
   const f = path.join(cacheDir, kernel, 'env.json');
-  if (!fs.existsSync(f)) throw new OracleSetupError(`${f} missing: run scripts/oracle/setup.sh ${kernel} first`);
+  if (!fs.existsSync(f)) throw new OracleSetupError(`${f} missing: run src/oracle/guest/setup.sh ${kernel} first (or mmscope kernel as root)`);
   const j = { name: kernel, debianVersion: '', ...JSON.parse(fs.readFileSync(f, 'utf8')) } as Omit<OracleEnv, 'cacheDir' | 'hz'>;
   for (const k of ['kernel', 'base', 'disk'] as const) {
-    if (!fs.existsSync(j[k])) throw new OracleSetupError(`${j[k]} missing: run scripts/oracle/setup.sh again`);
+    if (!fs.existsSync(j[k])) throw new OracleSetupError(`${j[k]} missing: run src/oracle/guest/setup.sh again`);
   }
   let hz: number | null = null;
   const cfg = path.join(path.dirname(j.kernel), `config-${j.kernelVersion}`);
@@ -166,7 +165,7 @@ export async function compileOracle(cSource: string, outDir: string): Promise<st
   const src = path.join(outDir, 'gen.c');
   const bin = path.join(outDir, 'oracle');
   fs.writeFileSync(src, cSource);
-  await execFileP('gcc', ['-O2', '-static', '-Wall', '-Wno-unused-function', '-I', findRuntimeDir(), '-o', bin, src], { maxBuffer: 1 << 24 });
+  await execFileP('gcc', ['-O2', '-static', '-Wall', '-Wno-unused-function', '-I', guestDir(), '-o', bin, src], { maxBuffer: 1 << 24 });
   return bin;
 }
 

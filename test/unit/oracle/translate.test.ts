@@ -50,7 +50,7 @@ describe('oracle translator (scenario -> C)', () => {
     assert.match(caseOf(t, 2), /o_mmap\(2, 0x10000000UL, 0x4000UL, PROT_READ, MAP_PRIVATE, OBJ\[0\]\.fd, 0x2000UL\);/);
     assert.match(caseOf(t, 3), /o_mmap\(3, 0x20000000UL, 0x2000UL, PROT_READ\|PROT_WRITE, MAP_SHARED\|MAP_ANONYMOUS, -1, 0x0UL\);/);
     assert.match(caseOf(t, 4), /PROT_NONE, MAP_PRIVATE\|MAP_ANONYMOUS, -1/);
-    assert.match(fs.readFileSync(path.join(__dirname, '../../../../scripts/oracle/oracle.h'), 'utf8'), /flags \| MAP_FIXED_NOREPLACE/);
+    assert.match(fs.readFileSync(path.join(__dirname, '../../../../src/oracle/guest/oracle.h'), 'utf8'), /flags \| MAP_FIXED_NOREPLACE/);
   });
 
   it('each page of a read/write is one measured access in its process, and the touched mappings are snapshotted', () => {
@@ -280,7 +280,7 @@ describe('oracle translator (scenario -> C)', () => {
     const src = path.join(tmp, 'gen.c');
     fs.writeFileSync(src, buildProgram(ts));
     assert.ok(ts.length >= 10, `${ts.length} shared scenarios translated`);
-    const cc = spawnSync('gcc', ['-fsyntax-only', '-Wall', '-Werror', '-Wno-unused-function', '-I', path.join(__dirname, '../../../../scripts/oracle'), src], { encoding: 'utf8' });
+    const cc = spawnSync('gcc', ['-fsyntax-only', '-Wall', '-Werror', '-Wno-unused-function', '-I', path.join(__dirname, '../../../../src/oracle/guest'), src], { encoding: 'utf8' });
     assert.equal(cc.status, 0, `gcc: ${cc.stderr}`);
     fs.rmSync(tmp, { recursive: true, force: true });
   });

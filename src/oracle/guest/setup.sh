@@ -2,19 +2,18 @@
 # Prepare the real-kernel oracle (docs/real-kernel.md): Debian's 6.1 and 6.12 kernels
 # (downloaded with apt-get download and unpacked, never installed), their modules, the
 # kprobe definitions generated from each kernel's own BTF, a busybox initramfs per kernel,
-# and an empty ext4 disk, all in .cache/oracle/ (git-ignored). Idempotent: a second run
-# only checks.
+# and an empty ext4 disk, all in the user's cache (~/.cache/mmscope/oracle). Idempotent: a
+# second run only checks. `mmscope kernel` runs it (from dist/guest/) when root.
 #
-#   scripts/oracle/setup.sh [6.1|6.12|all]   # default all
+#   src/oracle/guest/setup.sh [6.1|6.12|all]   # default all
 #   MMSCOPE_KERNEL=/path/to/vmlinuz MMSCOPE_MODULES=/path/to/lib/modules/VERSION \
-#     scripts/oracle/setup.sh        # one user kernel instead (cache entry "user")
-#   MMSCOPE_ORACLE_CACHE=DIR         # cache directory (default: <repo>/.cache/oracle)
+#     src/oracle/guest/setup.sh      # one user kernel instead (cache entry "user")
+#   MMSCOPE_ORACLE_CACHE=DIR         # cache directory (default: ${XDG_CACHE_HOME:-~/.cache}/mmscope/oracle)
 #   MMSCOPE_KPKG_6_1=linux-image-...-unsigned, MMSCOPE_KPKG_6_12=...  # pin a package
 set -eu
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-CACHE=${MMSCOPE_ORACLE_CACHE:-$REPO/.cache/oracle}
+CACHE=${MMSCOPE_ORACLE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mmscope/oracle}
 WHICH=${1:-all}
 [ -n "${MMSCOPE_KERNEL:-}" ] && MMSCOPE_KERNEL=$(readlink -m "$MMSCOPE_KERNEL")
 [ -n "${MMSCOPE_MODULES:-}" ] && MMSCOPE_MODULES=$(readlink -m "$MMSCOPE_MODULES")

@@ -60,14 +60,18 @@ static size_t o_len;
 
 static void ob_reset(void) { memcpy(o_buf, "ORACLE ", 7); o_len = 7; }
 static void ob_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void ob_vprintf(const char *fmt, va_list ap)
+{
+  size_t room = sizeof(o_buf) - o_len - 2;
+  int n = vsnprintf(o_buf + o_len, room, fmt, ap);
+  if (n > 0) o_len += (size_t)n < room ? (size_t)n : room - 1;
+}
 static void ob_printf(const char *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
-  size_t room = sizeof(o_buf) - o_len - 2;
-  int n = vsnprintf(o_buf + o_len, room, fmt, ap);
+  ob_vprintf(fmt, ap);
   va_end(ap);
-  if (n > 0) o_len += (size_t)n < room ? (size_t)n : room - 1;
 }
 static void ob_flush(void)
 {
@@ -87,15 +91,13 @@ static void out(const char *fmt, ...)
   ob_reset();
   va_list ap;
   va_start(ap, fmt);
-  size_t room = sizeof(o_buf) - o_len - 2;
-  int n = vsnprintf(o_buf + o_len, room, fmt, ap);
+  ob_vprintf(fmt, ap);
   va_end(ap);
-  if (n > 0) o_len += (size_t)n < room ? (size_t)n : room - 1;
   ob_flush();
 }
 
 /* ------------------------------------------------------------------- kprobe trace
- * When /init registered the kprobe events (scripts/oracle/gen-probes.sh), the driver
+ * When /init registered the kprobe events (src/oracle/guest/gen-probes.sh), the driver
  * marks every step in the trace (trace_marker "mms st STEP"), turns the mms/vnp event
  * on only around the pagemap reads of an `expect pte`, and copies the trace
  * (trace_pipe, clock mono) to the console as "ORACLE-K <line>" lines: before each step

@@ -1,0 +1,24 @@
+// The translation of each statement kind to C. A kind with no user-space trigger on a real
+// kernel maps to noCounterpart: reported as not observable, its effect taints later steps.
+
+import type { EmitterTable } from '../context';
+import { access } from './accesses';
+import { expectFolio, expectPte, fromCounts, fromTrace } from './expectations';
+import { clearRefs, mkclean, msync, wait, writebackOrFlush } from './kernelOps';
+import { mmap, unmapOrProtect } from './mappings';
+import { exit, fork, newProcess } from './processes';
+import { noCounterpart } from './notObservable';
+import { kernel, object, sysctl } from './setup';
+
+export const EMITTERS: EmitterTable = {
+  kernel, sysctl,
+  file: object, shmem: object, fbdev: object, pfnmap: object,
+  process: newProcess, fork, exit,
+  mmap, munmap: unmapOrProtect, mprotect: unmapOrProtect,
+  read: access, write: access,
+  writeback: writebackOrFlush, flush: writebackOrFlush, msync, clear_refs: clearRefs, wait, mkclean,
+  expect_pte: expectPte, expect_folio: expectFolio,
+  expect_result: fromTrace, expect_walk: fromTrace, expect_defio_pending: fromTrace, expect_defio_written: fromTrace,
+  expect_faults: fromCounts, expect_signal: fromCounts,
+  wrprotect: noCounterpart, pfn_mkclean: noCounterpart, unmap_range: noCounterpart, expect_oops: noCounterpart,
+};

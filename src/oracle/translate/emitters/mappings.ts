@@ -1,0 +1,56 @@
+// `mmap`, `munmap`, `mprotect`: the system calls, made by the process, on the pages the
+// translator knows to be mapped.
+
+import type { Prot } from '../../../language/ast';
+import { cProt, hex } from '../cSyntax';
+import { OBSERVE, type Emitter } from '../context';
+import { PAGE_SIZE } from '../types';
+
+export const mmap: Emitter<'mmap'> = (st, cx) => {
+  const m = cx.model, k = cx.k;
+  const p = m.liveProc(st.proc.name);
+  if (!p) return cx.noProc(st.proc.name);
+  const isAnon = st.obj.name === 'anon';
+  const o = isAnon ? undefined : m.obj(st.obj.name);
+  if (!isAnon && !o) return cx.no(`no object ${st.obj.name}`);
+  const addr = st.addr.value, pages = st.pages.value, off = st.offset?.value ?? 0;
+  const objKey = isAnon ? (st.shared ? `shmem#${m.anonSeq++}` : `anon#${m.anonSeq++}`) : o!.name;
+  const realised = isAnon || o!.realisable;
+  const overlaps = m.mapsInRange(p, addr, pages).length > 0;
+  const label = st.label?.name ?? null;
+  if (!realised) {
+    cx.no(`${o!.name}: ${o!.reason}`);
+    if (!overlaps) m.addMapping(p, { proc: p.info.name, label, obj: st.obj.name, objKey, addr, pages, pgoff: off, shared: st.shared, prot: st.prot, line: cx.line, realised: false });
+    return undefined;
+  }
+  const flags = `${st.shared ? 'MAP_SHARED' : 'MAP_PRIVATE'}${isAnon ? '|MAP_ANONYMOUS' : ''}`;
+  const fd = isAnon ? '-1' : `OBJ[${o!.index}].fd`;
+  if (!cx.inProc(p.info.name, `o_mmap(${k}, ${hex(addr)}, ${hex(pages * PAGE_SIZE)}, ${cProt(st.prot)}, ${flags}, ${fd}, ${hex(isAnon ? 0 : off * PAGE_SIZE)});`)) return undefined;
+  if (overlaps) { cx.partly('overlaps a mapping of the process: the kernel refuses it (EEXIST with MAP_FIXED_NOREPLACE)'); return OBSERVE; }
+  const ms = m.addMapping(p, { proc: p.info.name, label, obj: st.obj.name, objKey, addr, pages, pgoff: isAnon ? (st.shared ? 0 : addr / PAGE_SIZE) : off, shared: st.shared, prot: st.prot, line: cx.line, realised: true });
+  cx.step.snapshots.push(...m.snapshotsOf([ms]));
+  return OBSERVE;
+};
+
+export const unmapOrProtect: Emitter<'munmap' | 'mprotect'> = (st, cx) => {
+  const m = cx.model, k = cx.k;
+  const p = m.liveProc(st.proc.name);
+  if (!p) return cx.noProc(st.proc.name);
+  const runs = m.resolveMapSpec(p, st.spec);
+  if (runs.length === 0) return cx.no(st.spec.kind === 'label' ? `no mapping labelled ${st.spec.label.name} in ${p.info.name}` : 'nothing to do');
+  const hit = runs.flatMap(r => (r.ms ? [{ ms: r.ms, first: r.first, last: r.last }] : m.mapsInRange(p, r.addr, r.pages)));
+  if (hit.some(h => !h.ms.m.realised)) return cx.no('covers a mapping of an object that is not realisable');
+  const code = runs.map(r => (st.kind === 'munmap'
+    ? `o_munmap(${k}, ${hex(r.addr)}, ${hex(r.pages * PAGE_SIZE)});`
+    : `o_mprotect(${k}, ${hex(r.addr)}, ${hex(r.pages * PAGE_SIZE)}, ${cProt((st as { prot: Prot }).prot)});`)).join(' ');
+  if (!cx.inProc(p.info.name, code)) return undefined;
+  const keys = new Set(hit.map(h => h.ms.m.objKey));
+  if (st.kind === 'munmap') {
+    for (const h of hit) for (let i = h.first; i <= h.last; i++) h.ms.mapped[i] = false;
+    m.dropEmpty(p);
+    cx.touch(keys);
+  } else {
+    cx.step.snapshots.push(...m.snapshotsOf([...new Set(hit.map(h => h.ms))]));
+  }
+  return OBSERVE;
+};
