@@ -20,5 +20,6 @@ export const EMITTERS: EmitterTable = {
   expect_pte: expectPte, expect_folio: expectFolio,
   expect_result: fromTrace, expect_walk: fromTrace, expect_defio_pending: fromTrace, expect_defio_written: fromTrace,
   expect_faults: fromCounts, expect_signal: fromCounts,
+  madvise: noCounterpart, migrate: noCounterpart,
   wrprotect: noCounterpart, pfn_mkclean: noCounterpart, unmap_range: noCounterpart, expect_oops: noCounterpart,
 };
