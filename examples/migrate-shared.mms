@@ -2,6 +2,8 @@
 # try_to_migrate() puts a migration entry in each PTE (an rmap walk over i_mmap),
 # the folio moves to a new PFN in the page cache, remove_migration_ptes() maps the
 # new folio where the entries were. Every process sees the new PFN: `same`.
+# (`migrate OBJ[I]` names the folio by its page-cache index; the real-kernel oracle
+# realises `migrate PROC LABEL[I]`, with MADV_SOFT_OFFLINE on that page.)
 file f pages 4
 process a
 process b
@@ -14,7 +16,7 @@ read b m[2]
 read c m[0]                      # f[2]
 expect pte a m[2] same b m[2]
 
-migrate f[2]
+migrate b m[2]                   # the folio f[2], named through b's mapping
 expect result 0
 expect walk a:m, b:m, c:m        # remove_migration_ptes() over i_mmap
 expect pte a m[2] present write dirty same f[2] !migration
@@ -22,5 +24,6 @@ expect pte b m[2] present !write same a m[2]
 expect pte c m[0] same f[2]
 expect folio f[2] dirty mapcount 3
 
-migrate a m[2]                   # the same folio, named through a's mapping
+migrate f[2]                     # again, by page-cache index
 expect pte c m[0] same a m[2]
+expect pte a m[2] same f[2] write dirty

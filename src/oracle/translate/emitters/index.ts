@@ -8,7 +8,7 @@ import { clearRefs, mkclean, msync, wait, writebackOrFlush } from './kernelOps';
 import { mmap, unmapOrProtect } from './mappings';
 import { exit, fork, newProcess } from './processes';
 import { noCounterpart } from './notObservable';
-import { madvise } from './madvise';
+import { madvise, migrate } from './madvise';
 import { kernel, object, sysctl } from './setup';
 
 export const EMITTERS: EmitterTable = {
@@ -21,6 +21,6 @@ export const EMITTERS: EmitterTable = {
   expect_pte: expectPte, expect_folio: expectFolio,
   expect_result: fromTrace, expect_walk: fromTrace, expect_defio_pending: fromTrace, expect_defio_written: fromTrace,
   expect_faults: fromCounts, expect_signal: fromCounts,
-  madvise, migrate: noCounterpart,
+  madvise, migrate,
   wrprotect: noCounterpart, pfn_mkclean: noCounterpart, unmap_range: noCounterpart, expect_oops: noCounterpart,
 };

@@ -39,3 +39,27 @@ export function swapon(pages: number, sync: boolean, cx: Parameters<Emitter<'sys
   cx.inDriver(`o_swapon(${cx.k}, ${pages}L);`);
   return undefined;
 }
+
+/**
+ * `migrate PROC LABEL[I]`: MADV_SOFT_OFFLINE on that page in the process — soft_offline_page()
+ * migrates an in-use LRU page with migrate_pages(MIGRATE_SYNC) and poisons the old one.
+ * `migrate OBJ[I]` has no process to name the page from (soft offline of an address faults
+ * it in first), so it is not realised.
+ */
+export const migrate: Emitter<'migrate'> = (st, cx) => {
+  const m = cx.model;
+  if (!st.proc) {
+    if (st.page.kind === 'named') m.taintObject(st.page.target.name, cx.line);
+    return cx.no('migrate OBJ[I]: MADV_SOFT_OFFLINE needs an address of a process that maps the page');
+  }
+  const p = m.liveProc(st.proc.name);
+  if (!p) return cx.noProc(st.proc.name);
+  const r = m.resolvePages(p, st.page);
+  if (r.error) return cx.no(r.error);
+  const pg = r.pages[0];
+  if (!pg || (pg.ms && !pg.ms.m.realised)) return cx.no('the mapping\'s object is not realisable');
+  if (!cx.inProc(p.info.name, `o_madvise(${cx.k}, ${hex(pg.addr)}, ${hex(PAGE_SIZE)}, MADV_SOFT_OFFLINE);`)) return undefined;
+  cx.step.snapshots.push(...m.snapshotsOf([...new Set(m.live.filter(x => x.m.objKey === pg.ms?.m.objKey))]));
+  if (pg.ms) cx.touch(new Set([pg.ms.m.objKey]));
+  return OBSERVE;
+};
