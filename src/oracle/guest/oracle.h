@@ -321,8 +321,18 @@ static void o_mprotect(int step, unsigned long addr, unsigned long len, int prot
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
 #endif
+/* madvise in the process; the faults it takes (MADV_POPULATE_*: get_user_pages faults are
+ * the task's own, counted by mm_account_fault) join the process's count */
 static void o_madvise(int step, unsigned long addr, unsigned long len, int advice)
-{ long r; int e; double us; O_TIMED(madvise((void *)addr, len, advice), r, e, us); o_op(step, "madvise", r, e, us); }
+{
+  long r; int e; double us;
+  struct rusage r0, r1;
+  getrusage(RUSAGE_SELF, &r0);
+  O_TIMED(madvise((void *)addr, len, advice), r, e, us);
+  getrusage(RUSAGE_SELF, &r1);
+  o_faults += (r1.ru_minflt - r0.ru_minflt) + (r1.ru_majflt - r0.ru_majflt);
+  o_op(step, "madvise", r, e, us);
+}
 static void o_msync(int step, unsigned long addr, unsigned long len)
 { long r; int e; double us; O_TIMED(msync((void *)addr, len, MS_SYNC), r, e, us); o_op(step, "msync", r, e, us); }
 static void clear_refs(const char *what)
