@@ -463,7 +463,8 @@ class Checker {
     return true;
   }
 
-  private addrSpec(spec: MapSpec, what: 'munmap' | 'mprotect'): void {
+  // madvise: madvise_walk_vmas()/do_madvise refuse as mprotect does (EINVAL unaligned, ENOMEM outside)
+  private addrSpec(spec: MapSpec, what: 'munmap' | 'mprotect' | 'madvise'): void {
     if (spec.kind !== 'addr') return;
     const addr = spec.addr.value;
     if (!pageAligned(addr)) {
@@ -554,7 +555,7 @@ class Checker {
       case 'madvise': {
         const p = this.useProc(s.proc);
         this.labelSpec(p, s.spec);
-        this.addrSpec(s.spec, 'mprotect');
+        this.addrSpec(s.spec, 'madvise');
         return;
       }
       case 'migrate': {
@@ -635,6 +636,9 @@ class Checker {
       return;
   }
 
+  /** the line of the scenario's `sysctl swap` */
+  private swapLine: number | undefined;
+
   private sysctl(s: Extract<Statement, { kind: 'sysctl' }>): void {
       if (!(SYSCTL_KNOBS as readonly string[]).includes(s.knob.name)) {
         this.err(s.knob.range, C.unknownSysctl, `unknown sysctl '${s.knob.name}' (expected ${SYSCTL_KNOBS.join(', ')})`);
@@ -642,6 +646,9 @@ class Checker {
       }
       const v = s.value.value;
       if (s.knob.name === 'swap') {
+        // the model has one swap device (type 0): a second swapon would need swap types
+        if (this.swapLine !== undefined) this.err(s.knob.range, C.sysctlValue, `a second swap device: mmscope models one (the first is at line ${this.swapLine + 1})`);
+        else this.swapLine = s.range.start.line;
         // mm/swapfile.c: sys_swapon() refuses a device with no slot after its header page
         if (v < 2) this.err(s.value.range, C.sysctlValue, `a swap device of ${s.value.text} page${v === 1 ? '' : 's'} has no slot after its header page: swapon refuses it (EINVAL)`);
         return;

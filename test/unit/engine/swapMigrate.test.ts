@@ -54,9 +54,11 @@ describe('swap', () => {
     const r = run(swapped('exit a'));
     assert.equal(r.engine.swap!.inuse, 0);
   });
-  it('sysctl swap pages 1 is refused (no slot after the header)', () => {
+  it('sysctl swap pages 1 is refused (no slot after the header); a second device is an error (one swap type)', () => {
     const r = runText('sysctl swap pages 1\n');
     assert.equal(r.exitStatus, 2);
+    const two = runText('sysctl swap pages 4\nsysctl swap pages 8\n');
+    assert.ok(two.diagnostics.some((d) => d.code === 'MMS306' && /second swap device/.test(d.message)));
   });
 });
 
