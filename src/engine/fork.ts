@@ -11,6 +11,10 @@ import { PG_anon_exclusive } from './memmap';
 import { MM_ANONPAGES } from './mm';
 import { mm_counter_file } from './rmapCounts';
 import { copy_huge_pmd } from './hugeMemory';
+import { is_swap_slot_pte, pte_swp_clear_exclusive, pte_swp_exclusive } from './swapEntry';
+import { swap_duplicate } from './swap';
+import { MM_SWAPENTS } from './mm';
+import { pte_present } from './pte';
 
 // kernel/fork.c (mm/mmap.c from 6.16): dup_mmap() — copy every VMA; a file VMA goes into
 // i_mmap right after its parent (vma_interval_tree_insert_after); copy_page_range() only
@@ -58,6 +62,20 @@ function copy_page_range(k: Kernel, dst: Vma, src: Vma): void {
     if (t.leaf) { copy_huge_pmd(k, dst, src, t.base); addr = t.base + 2 ** 21 - 4096; continue; }
     const flags = smm.pteFlags(addr), pfn = smm.ptePfn(addr);
     if (pte_none(flags, pfn)) continue;
+    if (!pte_present(flags)) {
+      // copy_nonpresent_pte(): a swap entry gains a user and is no longer exclusive, in
+      // the parent too (migration entries never outlive a statement here)
+      if (!is_swap_slot_pte(flags)) continue;
+      swap_duplicate(k, pfn);
+      let pte = flags;
+      if (pte_swp_exclusive(flags)) {
+        pte = pte_swp_clear_exclusive(flags);
+        smm.setPte(addr, pte, pfn, 'fork: copy_nonpresent_pte marks the swap entry shared');
+      }
+      dmm.rss[MM_SWAPENTS]++;
+      dmm.setPte(addr, pte, pfn, 'fork: copy_nonpresent_pte');
+      continue;
+    }
     const page = vm_normal_page(k, src, flags, pfn);
     // 6.9+: a run of PTEs of one large folio is one folio_pte_batch() batch
     if (page && mm.order[page] && k.profile.has('fork-pte-batch') && (addr === src.start || smm.ptePfn(addr - 4096) !== pfn - 1 || mm.head(pfn - 1) !== mm.head(pfn))) {

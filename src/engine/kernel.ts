@@ -6,6 +6,7 @@ import { AddressSpace, ObjKind } from './addressSpace';
 import { Memmap, OutOfSimulatedRam, PageKind, PG_uptodate, PG_lru } from './memmap';
 import { Mm } from './mm';
 import type { Tracer } from './trace';
+import type { SwapInfo } from './swap';
 import { ext4_file_operations, shmem_file_operations } from './filemap';
 import { Ids } from './ids';
 import { ThpSettings, type TmpfsHuge } from './thp';
@@ -60,6 +61,8 @@ export class Kernel {
   readonly thp = new ThpSettings();
   /** the deferred split queue (mm/huge_memory.c: deferred_split_folio): head PFNs */
   readonly deferredSplit = new Set<number>();
+  /** the swap device `sysctl swap pages N` turned on (swap.ts); none by default */
+  swap: SwapInfo | undefined;
   constructor(readonly profile: KernelProfile, readonly tr: Tracer, expectedPages = 0) {
     this.memmap = new Memmap(tr, expectedPages);
   }

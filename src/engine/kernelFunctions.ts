@@ -19,6 +19,7 @@ export interface KernelFunctionInfo {
 const MEMORY = 'mm/memory.c', FAULT = 'arch/x86/mm/fault.c', FILEMAP = 'mm/filemap.c', RMAP = 'mm/rmap.c';
 const FB_DEFIO = 'drivers/video/fbdev/core/fb_defio.c';
 const HUGE = 'mm/huge_memory.c';
+const MADVISE = 'mm/madvise.c', VMSCAN = 'mm/vmscan.c', SWAPFILE = 'mm/swapfile.c', PAGE_IO = 'mm/page_io.c', MIGRATE = 'mm/migrate.c';
 
 export const KERNEL_FUNCTIONS = {
   do_user_addr_fault: { file: FAULT }, bad_area: { file: FAULT }, bad_area_access_error: { file: FAULT }, do_sigbus: { file: FAULT },
@@ -75,6 +76,19 @@ export const KERNEL_FUNCTIONS = {
   copy_present_ptes: { file: MEMORY }, page_vma_mapped_walk: { file: 'mm/page_vma_mapped.c' },
   shmem_allowable_huge_orders: { file: 'mm/shmem.c', since: '6.11' }, shmem_is_huge: { file: 'mm/shmem.c' },
   hugepage_madvise: { file: HUGE }, madvise_collapse: { file: 'mm/khugepaged.c' }, vma_adjust_trans_huge: { file: HUGE },
+  // madvise, reclaim, swap, migration (madvise.ts, reclaim.ts, swap.ts, swapin.ts, migrate.ts)
+  do_madvise: { file: MADVISE }, madvise_cold: { file: MADVISE }, madvise_pageout: { file: MADVISE },
+  madvise_free_single_vma: { file: MADVISE }, madvise_free_pte_range: { file: MADVISE }, madvise_free_huge_pmd: { file: HUGE }, madvise_willneed: { file: MADVISE },
+  madvise_dontneed_single_vma: { file: MADVISE }, folio_deactivate: { file: 'mm/swap.c' },
+  folio_mark_lazyfree: { file: 'mm/swap.c' }, force_page_cache_ra: { file: 'mm/readahead.c' }, faultin_page: { file: 'mm/gup.c' },
+  reclaim_pages: { file: VMSCAN }, shrink_folio_list: { file: VMSCAN }, folio_check_references: { file: VMSCAN },
+  pageout: { file: VMSCAN }, __remove_mapping: { file: VMSCAN },
+  folio_referenced: { file: RMAP }, try_to_unmap: { file: RMAP }, try_to_migrate: { file: RMAP },
+  sys_swapon: { file: SWAPFILE }, folio_free_swap: { file: SWAPFILE }, free_swap_and_cache: { file: SWAPFILE },
+  add_to_swap: { file: 'mm/swap_state.c' }, swapin_readahead: { file: 'mm/swap_state.c' },
+  swap_writepage: { file: PAGE_IO }, end_swap_bio_write: { file: PAGE_IO }, swap_read_folio: { file: PAGE_IO },
+  folio_end_writeback: { file: FILEMAP }, do_swap_page: { file: MEMORY },
+  migrate_pages: { file: MIGRATE }, move_to_new_folio: { file: MIGRATE }, remove_migration_ptes: { file: MIGRATE },
 } as const satisfies Record<string, KernelFunctionInfo>;
 
 export type KernelFn = keyof typeof KERNEL_FUNCTIONS;

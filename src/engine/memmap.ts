@@ -18,15 +18,22 @@ export const PG_swapbacked = 1 << 5;
 export const PG_anon_exclusive = 1 << 6;
 export const PG_readahead = 1 << 7;
 export const PG_referenced = 1 << 8;
+/** the folio is in the swap cache (folio->swap holds its slot: swap.ts) */
+export const PG_swapcache = 1 << 9;
+export const PG_active = 1 << 10;
+/** folio_set_reclaim(): reclaim wants it back when writeback ends */
+export const PG_reclaim = 1 << 11;
 /** the flags a large folio keeps on its head page (everything but PG_anon_exclusive) */
-export const FOLIO_FLAG_BITS = PG_locked | PG_dirty | PG_writeback | PG_uptodate | PG_lru | PG_swapbacked | PG_readahead | PG_referenced;
+export const FOLIO_FLAG_BITS = PG_locked | PG_dirty | PG_writeback | PG_uptodate | PG_lru | PG_swapbacked | PG_readahead | PG_referenced
+  | PG_swapcache | PG_active | PG_reclaim;
 /** not a kernel flag: the PFN has a struct page in use (allocated) */
 export const PG_allocated = 1 << 15;
 
 export const PG_NAMES: [number, string][] = [
   [PG_locked, 'locked'], [PG_dirty, 'dirty'], [PG_writeback, 'writeback'], [PG_uptodate, 'uptodate'],
   [PG_lru, 'lru'], [PG_swapbacked, 'swapbacked'], [PG_anon_exclusive, 'anon_exclusive'],
-  [PG_readahead, 'readahead'], [PG_referenced, 'referenced'],
+  [PG_readahead, 'readahead'], [PG_referenced, 'referenced'], [PG_swapcache, 'swapcache'], [PG_active, 'active'],
+  [PG_reclaim, 'reclaim'],
 ];
 
 /** What kind of memory a PFN is (for display and for vmalloc/pfn_to_page rules). */

@@ -7,7 +7,7 @@ import {
   pte_mkdirty, pte_mkspecial, pte_mkwrite, pte_mkyoung, pte_none, pte_present, pte_special, pte_write,
   pte_protnone,
 } from './pte';
-import { HPAGE_PMD_ORDER, PageKind, PG_anon_exclusive, PG_dirty, PG_locked, PG_readahead, PG_uptodate, ZERO_PFN } from './memmap';
+import { HPAGE_PMD_ORDER, PageKind, PG_anon_exclusive, PG_dirty, PG_locked, PG_readahead, PG_swapcache, PG_uptodate, ZERO_PFN } from './memmap';
 import {
   FAULT_FLAG_MKWRITE, FAULT_FLAG_TRIED, FAULT_FLAG_USER, FAULT_FLAG_WRITE, VM_FAULT_DONE_COW, VM_FAULT_ERROR,
   VM_FAULT_LOCKED, VM_FAULT_MAJOR, VM_FAULT_NOPAGE, VM_FAULT_OOPS, VM_FAULT_RETRY, VM_FAULT_SIGBUS,
@@ -22,6 +22,10 @@ import {
 } from './hugeMemory';
 import { PMD_ORDER, ordersHighFirst, thpAnonAllowableOrders, thpVmaSuitableOrders, vmaIsAnonymous } from './thp';
 import { folio_mapcount } from './folio';
+import { is_migration_pte, is_swap_slot_pte } from './swapEntry';
+import { do_swap_page } from './swapin';
+import { folio_free_swap, free_swap_and_cache } from './swap';
+import { MM_SWAPENTS } from './mm';
 
 export type AccessResult = 'ok' | 'SIGSEGV' | 'SIGBUS' | 'oops';
 
@@ -111,6 +115,26 @@ function access_error(errorCode: number, vma: Vma): boolean {
   return !vma.has(VM_READ | VM_WRITE | VM_EXEC); // !vma_is_accessible()
 }
 
+/**
+ * mm/gup.c: faultin_page() → handle_mm_fault() for get_user_pages (MADV_POPULATE_*): no
+ * FAULT_FLAG_USER, no signal; counted in the task's fault counters like any fault
+ * (mm_account_fault() counts before it looks at regs). Returns the VM_FAULT_* bits.
+ */
+export function gup_fault(k: Kernel, task: Task, vma: Vma, addr: number, write: boolean): number {
+  const tr = k.tr;
+  tr.faultBegin(task.pid, addr, write ? X86_PF_WRITE : 0);
+  tr.call('faultin_page');
+  let flags = write ? FAULT_FLAG_WRITE : 0;
+  for (;;) {
+    const ret = handle_mm_fault(k, task, vma, addr, flags);
+    mm_account_fault(k, task, flags, ret);
+    if (ret & VM_FAULT_RETRY) { flags |= FAULT_FLAG_TRIED; continue; }
+    tr.faultEnd(task.pid, addr, ret & VM_FAULT_SIGBUS ? 'sigbus' : ret & VM_FAULT_SIGSEGV ? 'sigsegv' : ret & VM_FAULT_OOPS ? 'oops'
+      : (ret & VM_FAULT_MAJOR) || (flags & FAULT_FLAG_TRIED) ? 'major' : 'minor');
+    return ret;
+  }
+}
+
 // mm/memory.c: mm_account_fault() — RETRY is accounted on completion, errors never;
 // major iff VM_FAULT_MAJOR or a FAULT_FLAG_TRIED retry.
 function mm_account_fault(k: Kernel, task: Task, flags: number, ret: number): void {
@@ -155,7 +179,21 @@ function handle_mm_fault(k: Kernel, task: Task, vma: Vma, addr: number, flags: n
     if (!vma.ops) return do_anonymous_page(k, vmf);
     return do_fault(k, vmf);
   }
-  if (!pte_present(vmf.origFlags)) return VM_FAULT_SIGBUS; // swap entries are not modelled
+  if (!pte_present(vmf.origFlags)) {
+    if (is_swap_slot_pte(vmf.origFlags)) {
+      const ret = do_swap_page(k, vmf);
+      if (ret & VM_FAULT_ERROR) return ret;
+      // a write fault do_swap_page() did not resolve: do_wp_page() on the new PTE
+      if (vmf.flags & FAULT_FLAG_WRITE) {
+        vmf.origFlags = mm.pteFlags(addr); vmf.origPfn = mm.ptePfn(addr);
+        if (!pte_write(vmf.origFlags)) return ret | do_wp_page(k, vmf);
+      }
+      return ret;
+    }
+    // a migration entry exists only inside `migrate` (migration_entry_wait); others are not modelled
+    k.tr.call(is_migration_pte(vmf.origFlags) ? 'handle_pte_fault: migration entry' : 'handle_pte_fault: non-present entry not modelled');
+    return VM_FAULT_SIGBUS;
+  }
   if (pte_protnone(vmf.origFlags)) return VM_FAULT_SIGSEGV; // do_numa_page: not modelled
   let entry = vmf.origFlags;
   if (flags & FAULT_FLAG_WRITE) {
@@ -450,12 +488,15 @@ function do_wp_page(k: Kernel, vmf: VmFault): number {
 }
 
 // mm/memory.c: wp_can_reuse_anon_folio() (6.5+; the same test was inline in do_wp_page
-// before): reuse iff this is the only reference; then folio_move_anon_rmap().
+// before): reuse iff this is the only reference; then folio_move_anon_rmap(). An order-0
+// folio in the swap cache may hold that one extra reference, and is dropped from the swap
+// cache (folio_free_swap) before the test.
 // A large folio (a page of a PTE-mapped THP): until 6.14 the same refcount test (a large
 // folio has a reference per mapping, so it is reused only when this is its last
 // mapping); from 6.15 __wp_can_reuse_large_anon_folio(): more than one mapping, every
 // mapping in this mm, and no reference beyond the mappings (versions.ts
-// `cow-reuse-pte-mapped-thp`).
+// `cow-reuse-pte-mapped-thp`). (Large folios never enter the swap cache in the model:
+// reclaim splits them first.)
 function wp_can_reuse_anon_folio(k: Kernel, pfn: number, vma: Vma): boolean {
   k.tr.call('wp_can_reuse_anon_folio');
   const mm = k.memmap, head = mm.head(pfn);
@@ -463,7 +504,14 @@ function wp_can_reuse_anon_folio(k: Kernel, pfn: number, vma: Vma): boolean {
     const total = folio_mapcount(mm, pfn);
     if (total <= 1) return false;
     if (mappingsInMm(k, vma.mm, head) !== total || mm.refcount[head] !== total) return false;
-  } else if (mm.refcount[head] !== 1) return false;
+  } else if (mm.order[pfn]) {
+    if (mm.refcount[head] !== 1) return false;
+  } else {
+    const swapcache = mm.test(pfn, PG_swapcache) ? 1 : 0;
+    if (mm.refcount[pfn] > 1 + swapcache) return false;
+    if (swapcache) folio_free_swap(k, pfn);
+    if (mm.refcount[pfn] !== 1) return false;
+  }
   k.tr.call('folio_move_anon_rmap');
   for (let p = head; p < head + (1 << mm.order[pfn]); p++) mm.setMapping(p, -vma.anonVma!.id);
   return true;
@@ -568,6 +616,16 @@ export function zap_pte_range(k: Kernel, vma: Vma, start: number, end: number, e
     const i = (addr / 4096) % 512;
     const flags = t.flags[i], pfn = t.pfn[i];
     if (pte_none(flags, pfn)) continue;
+    if (!pte_present(flags)) {
+      // zap_nonpresent_ptes(): a swap entry is a COWed page too (should_zap_cows)
+      if (!evenCows || !is_swap_slot_pte(flags)) continue;
+      mm.setPte(addr, 0, 0, why);
+      mm.rss[MM_SWAPENTS]--;
+      free_swap_and_cache(k, pfn);
+      zapped++;
+      if (t.used === 0) mm.pt.freeIfEmpty(addr);
+      continue;
+    }
     const page = vm_normal_page(k, vma, flags, pfn);
     if (!evenCows && page && k.memmap.folioTestAnon(page)) continue;
     mm.setPte(addr, 0, 0, why);

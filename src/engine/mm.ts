@@ -10,6 +10,7 @@ import { PageLabels } from './pageLabels';
 
 export const MM_FILEPAGES = 0;
 export const MM_ANONPAGES = 1;
+export const MM_SWAPENTS = 2;
 export const MM_SHMEMPAGES = 3;
 
 export class Mm {

@@ -8,6 +8,7 @@ import type { Kernel, Task } from './kernel';
 import { anonVmaChainLink } from './anonVma';
 import { do_munmap, vma_link_file } from './mmap';
 import { __split_huge_pmd } from './hugeMemory';
+import { is_swap_pte, pte_swp_mksoft_dirty } from './swapEntry';
 import { PMD_SIZE } from './pageTable';
 import { pte_none, pte_present, _PAGE_SOFT_DIRTY } from './pte';
 import { TASK_SIZE } from './uapi';
@@ -179,7 +180,8 @@ export function move_page_tables(k: Kernel, vma: Vma, oldAddr: number, newAddr: 
         const f = mm.pteFlags(oldAddr + off), p = mm.ptePfn(oldAddr + off);
         if (pte_none(f, p)) continue;
         mm.setPte(oldAddr + off, 0, 0, pmdMove ? 'mremap: move_normal_pmd' : 'mremap: move_ptes');
-        const nf = !pmdMove && pte_present(f) ? f | _PAGE_SOFT_DIRTY : f;
+        // move_soft_dirty_pte(): a present PTE soft-dirty, a swap entry pte_swp_mksoft_dirty
+        const nf = pmdMove ? f : pte_present(f) ? f | _PAGE_SOFT_DIRTY : is_swap_pte(f) ? pte_swp_mksoft_dirty(f) : f;
         mm.setPte(newAddr + off, nf, p, pmdMove ? 'mremap: move_normal_pmd' : 'mremap: move_ptes');
       }
       if (t.used === 0) mm.pt.freeIfEmpty(oldAddr);

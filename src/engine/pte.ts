@@ -1,7 +1,9 @@
 // arch/x86/include/asm/pgtable_types.h: the bits of a 4 KiB x86-64 PTE that the engine
 // carries. A PTE is two 32-bit words: `flags` (the low 12 bits exactly as x86 lays them
 // out, plus NX kept in bit 31 instead of 63) and `pfn` (bits 12..51 shifted down).
-// A PTE with flags === 0 and pfn === 0 is pte_none().
+// A PTE with flags === 0 and pfn === 0 is pte_none(). Swap and migration entries: swapEntry.ts.
+
+import { formatSwapPte, is_swap_pte } from './swapEntry';
 
 export const _PAGE_PRESENT = 1 << 0;
 export const _PAGE_RW = 1 << 1;
@@ -60,15 +62,17 @@ export function pte_wrprotect(flags: number): number { return flags & ~_PAGE_RW;
 export function pte_mkwrite(flags: number): number { return flags | _PAGE_RW; }
 export function pte_mkspecial(flags: number): number { return flags | _PAGE_SPECIAL; }
 export function pte_clear_soft_dirty(flags: number): number { return flags & ~_PAGE_SOFT_DIRTY; }
+export function pte_mksoft_dirty(flags: number): number { return flags | _PAGE_SOFT_DIRTY; }
 // arch/x86/include/asm/pgtable.h: pte_modify() keeps _PAGE_CHG_MASK bits and the PFN,
 // takes the rest from the new protection.
 export function pte_modify(flags: number, newprot: PgProt): number {
   return (flags & _PAGE_CHG_MASK) | (newprot & ~_PAGE_CHG_MASK);
 }
 
-/** Short human form: `P RW U A D SD S`, or `none`. */
+/** Short human form: `P RW U A D SD S`, `none`, or a swap / migration entry (swapEntry.ts). */
 export function formatPteFlags(flags: number, pfn: number): string {
   if (pte_none(flags, pfn)) return 'none';
+  if (is_swap_pte(flags)) return formatSwapPte(flags, pfn);
   const parts: string[] = [];
   if (flags & _PAGE_PRESENT) parts.push('P'); else if (flags & _PAGE_PROTNONE) parts.push('PROTNONE');
   parts.push(flags & _PAGE_RW ? 'RW' : 'RO');

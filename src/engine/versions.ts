@@ -59,6 +59,8 @@ export const RULE_IDS = [
   'shmem-mthp',
   'finish-fault-large-folio',
   'cow-reuse-pte-mapped-thp',
+  'pageout-ignore-references',
+  'swapin-map-writable',
 ] as const;
 export type RuleId = typeof RULE_IDS[number];
 
@@ -134,6 +136,15 @@ export const VERSION_RULES: readonly VersionRule[] = mergeBySince([
     backports: [{ series: '6.1', release: '6.1.75' }, { series: '6.6', release: '6.6.14' }],
   },
   {
+    id: 'pageout-ignore-references',
+    change: 'MADV_PAGEOUT leaves the young bits alone and reclaims with ignore_references (no folio_referenced walk); before, it cleared them and shrink_folio_list checked references',
+    file: 'mm/madvise.c, mm/vmscan.c', fn: 'madvise_cold_or_pageout_pte_range, reclaim_folio_list',
+    since: '6.9',
+    commit: { subject: 'mm: madvise: pageout: ignore references rather than clearing young' },
+    backports: [],
+    note: '6.1 and 6.12 sources read (shrink_folio_list(..., false) / (..., true)); the 6.9 boundary is the merge of that patch',
+  },
+  {
     id: 'fb-defio-mkwrite-pgoff',
     change: 'page_mkwrite finds the pageref from vmf->pgoff; before, from the address relative to vm_start (vm_pgoff ignored)',
     file: 'drivers/video/fbdev/core/fb_defio.c', fn: 'fb_deferred_io_page_mkwrite',
@@ -148,6 +159,15 @@ export const VERSION_RULES: readonly VersionRule[] = mergeBySince([
     since: '6.11',
     commit: { subject: 'fbdev/deferred-io: Clean up pageref on lastclose' },
     backports: [],
+  },
+  {
+    id: 'swapin-map-writable',
+    change: 'do_swap_page maps an exclusive swapped-in folio writable on a read fault too (VM_WRITE, no uffd-wp, no soft-dirty tracking); before, only a write fault made it writable',
+    file: 'mm/memory.c', fn: 'do_swap_page',
+    since: '6.11',
+    commit: { id: 'c18160dba5ff', subject: 'mm: swap: entirely map large folios found in swapcache (with 20dfa5b7adc5, pte_needs_soft_dirty_wp)' },
+    backports: [],
+    note: '6.1 and 6.12 sources read; the boundary is the 2024-06 commits in the blame of do_swap_page',
   },
   {
     id: 'vma-merge-existing-range',

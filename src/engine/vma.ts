@@ -16,6 +16,8 @@ export const VM_MAYEXEC = 0x40;
 export const VM_MAYSHARE = 0x80;
 export const VM_PFNMAP = 0x400;
 export const VM_UFFD_WP = 0x1000;
+/** mlock(2); no statement sets it (madvise refuses or skips VM_LOCKED VMAs where the kernel does) */
+export const VM_LOCKED = 0x2000;
 export const VM_IO = 0x4000;
 export const VM_DONTCOPY = 0x20000;
 export const VM_DONTEXPAND = 0x40000;

@@ -29,7 +29,8 @@ interface Base { range: Range; /** range of the leading keyword(s) */ kwRange: R
 
 /** `kernel 6.15` (mainline, patch 0) or `kernel 6.1.192` (that stable release). */
 export interface KernelStmt extends Base { kind: 'kernel'; version: { major: number; minor: number; patch: number; text: string; range: Range } }
-export interface SysctlStmt extends Base { kind: 'sysctl'; knob: Ident; value: Num }
+/** `sysctl fault_around_bytes N`, or `sysctl swap pages N [sync]` (value = N pages; `sync`: a SWP_SYNCHRONOUS_IO device) */
+export interface SysctlStmt extends Base { kind: 'sysctl'; knob: Ident; value: Num; sync?: boolean }
 /** A size written `16K`, `2M` (bytes). */
 export interface Size { bytes: number; text: string; range: Range }
 export interface FileStmt extends Base { kind: 'file'; name: Ident; pages: Num; cold: boolean; /** `folio SIZE` (v2) */ folio?: Size }
@@ -40,9 +41,6 @@ export type ThpKnob = 'enabled' | 'anon' | 'shmem' | 'shmem_enabled' | 'use_zero
 export interface SysctlThpStmt extends Base { kind: 'sysctl_thp'; knob: ThpKnob; knobRange: Range; size?: Size; value: string; valueRange: Range }
 /** `split OBJ[I]` or `split PROC LABEL[I]` (v2): split_folio() on the folio holding that page. */
 export interface SplitStmt extends Base { kind: 'split'; proc?: Ident; page: PageSpec }
-/** madvise(2) advice; the large-folio ones (the others: the madvise/reclaim work). */
-export type MadviseAdvice = 'hugepage' | 'nohugepage' | 'collapse';
-export interface MadviseStmt extends Base { kind: 'madvise'; proc: Ident; spec: MapSpec; advice: MadviseAdvice }
 export type FbBacking = 'vmalloc' | 'contig' | 'carveout';
 export interface FbdevStmt extends Base {
   kind: 'fbdev'; name: Ident; pages: Num;
@@ -59,6 +57,12 @@ export interface MmapStmt extends Base {
 }
 export interface MunmapStmt extends Base { kind: 'munmap'; proc: Ident; spec: MapSpec }
 export interface MprotectStmt extends Base { kind: 'mprotect'; proc: Ident; spec: MapSpec; prot: Prot; protRange: Range }
+/** madvise(2) advice: reclaim and population (issue 16b) and the large-folio ones (issue 15). */
+export type MadviseAdvice = 'dontneed' | 'free' | 'cold' | 'pageout' | 'willneed' | 'populate_read' | 'populate_write'
+  | 'hugepage' | 'nohugepage' | 'collapse';
+export interface MadviseStmt extends Base { kind: 'madvise'; proc: Ident; spec: MapSpec; advice: MadviseAdvice; adviceRange: Range }
+/** `migrate OBJ[I]` or `migrate PROC LABEL[I]` (proc set) */
+export interface MigrateStmt extends Base { kind: 'migrate'; proc?: Ident; page: PageSpec }
 export interface AccessStmt extends Base { kind: 'read' | 'write'; proc: Ident; pages: PageSpec }
 export interface MkcleanStmt extends Base { kind: 'mkclean'; page: PageSpec }
 export interface WrprotectStmt extends Base { kind: 'wrprotect'; pages: PageSpec }
@@ -72,12 +76,14 @@ export interface WaitStmt extends Base { kind: 'wait'; duration: Duration }
 /** v2: `mremap PROC SPEC to ADDR [pages N]` (MREMAP_MAYMOVE|MREMAP_FIXED) or `mremap PROC SPEC pages N` (in place). */
 export interface MremapStmt extends Base { kind: 'mremap'; proc: Ident; spec: MapSpec; to?: Num; newPages?: Num }
 
-export type PteFlagName = 'none' | 'present' | 'write' | 'dirty' | 'young' | 'softdirty' | 'special' | 'huge';
+export type PteFlagName = 'none' | 'present' | 'write' | 'dirty' | 'young' | 'softdirty' | 'special' | 'huge' | 'swap' | 'migration';
 export type PteFlag =
   | { kind: PteFlagName; negated: boolean; range: Range }
   | { kind: 'maps'; negated: boolean; target: 'anon' | 'zero' | { obj: Ident; index: Num }; range: Range }
-  | { kind: 'pfn'; negated: boolean; pfn: Num; range: Range };
-export type FolioFlagName = 'dirty' | 'writeback' | 'cached' | 'large';
+  | { kind: 'pfn'; negated: boolean; pfn: Num; range: Range }
+  /** `same OBJ[J]` (the page-cache/device page) or `same PROC LABEL[J]` (what PROC maps there): the same PFN */
+  | { kind: 'same'; negated: boolean; proc?: Ident; page: { target: Ident; index: Num }; range: Range };
+export type FolioFlagName = 'dirty' | 'writeback' | 'cached' | 'large' | 'swapcache';
 export type FolioFlag =
   | { kind: FolioFlagName; negated: boolean; range: Range }
   | { kind: 'mapcount' | 'order' | 'folio_mapcount'; negated: boolean; value: Num; range: Range }
@@ -94,7 +100,7 @@ export type VmaFlag =
   | { kind: 'start' | 'end' | 'pages' | 'pgoff'; negated: boolean; value: Num; range: Range };
 
 export interface ExpectPte extends Base { kind: 'expect_pte'; proc: Ident; pages: PageSpec; flags: PteFlag[] }
-/** `expect folio OBJ[I] ...`, or (v2) `expect folio PROC LABEL[I] ...`: the folio mapped there. */
+/** `expect folio OBJ[I] ...`, or (v2) `expect folio PROC LABEL[I] ...` (proc set: the folio PROC maps there, or whose swap entry it holds) */
 export interface ExpectFolio extends Base { kind: 'expect_folio'; proc?: Ident; page: PageSpec; flags: FolioFlag[] }
 export interface ExpectResult extends Base { kind: 'expect_result'; value: Num }
 /** `api`: v2 `expect walk API ...`, the last walk of that rmap-walk API. */
@@ -120,8 +126,8 @@ export type Expectation =
 export type Statement =
   | KernelStmt | SysctlStmt | FileStmt | ShmemStmt | FbdevStmt | PfnmapStmt
   | ProcessStmt | ForkStmt | ExitStmt | MmapStmt | MunmapStmt | MprotectStmt | AccessStmt
-  | MkcleanStmt | WrprotectStmt | PfnMkcleanStmt | WritebackStmt | MsyncStmt | UnmapRangeStmt
-  | FlushStmt | ClearRefsStmt | WaitStmt | MremapStmt | SysctlThpStmt | SplitStmt | MadviseStmt | Expectation;
+  | MadviseStmt | MigrateStmt | MkcleanStmt | WrprotectStmt | PfnMkcleanStmt | WritebackStmt | MsyncStmt | UnmapRangeStmt
+  | FlushStmt | ClearRefsStmt | WaitStmt | MremapStmt | SysctlThpStmt | SplitStmt | Expectation;
 
 export type StatementKind = Statement['kind'];
 

@@ -476,6 +476,7 @@ class Checker {
     return true;
   }
 
+  // madvise: madvise_walk_vmas()/do_madvise refuse as mprotect does (EINVAL unaligned, ENOMEM outside)
   private addrSpec(spec: MapSpec, what: 'munmap' | 'mprotect' | 'madvise'): void {
     if (spec.kind !== 'addr') return;
     const addr = spec.addr.value;
@@ -564,6 +565,17 @@ class Checker {
         this.addrSpec(s.spec, 'mprotect');
         return;
       }
+      case 'madvise': {
+        const p = this.useProc(s.proc);
+        this.labelSpec(p, s.spec);
+        this.addrSpec(s.spec, 'madvise');
+        return;
+      }
+      case 'migrate': {
+        if (s.proc) this.procPages(this.useProc(s.proc), s.page);
+        else this.objPages(s.page, 'migrate', true);
+        return;
+      }
       case 'read':
       case 'write': {
         const p = this.useProc(s.proc);
@@ -598,12 +610,6 @@ class Checker {
       case 'split': {
         if (s.proc) { const p = this.useProc(s.proc); this.procPages(p, s.page); }
         else this.objPages(s.page, 'split', true);
-        return;
-      }
-      case 'madvise': {
-        const p = this.useProc(s.proc);
-        this.labelSpec(p, s.spec);
-        this.addrSpec(s.spec, 'madvise');
         return;
       }
       case 'expect_pte': return this.expectPte(s);
@@ -685,12 +691,23 @@ class Checker {
       return;
   }
 
+  /** the line of the scenario's `sysctl swap` */
+  private swapLine: number | undefined;
+
   private sysctl(s: Extract<Statement, { kind: 'sysctl' }>): void {
       if (!(SYSCTL_KNOBS as readonly string[]).includes(s.knob.name)) {
         this.err(s.knob.range, C.unknownSysctl, `unknown sysctl '${s.knob.name}' (expected ${SYSCTL_KNOBS.join(', ')})`);
         return;
       }
       const v = s.value.value;
+      if (s.knob.name === 'swap') {
+        // the model has one swap device (type 0): a second swapon would need swap types
+        if (this.swapLine !== undefined) this.err(s.knob.range, C.sysctlValue, `a second swap device: mmscope models one (the first is at line ${this.swapLine + 1})`);
+        else this.swapLine = s.range.start.line;
+        // mm/swapfile.c: sys_swapon() refuses a device with no slot after its header page
+        if (v < 2) this.err(s.value.range, C.sysctlValue, `a swap device of ${s.value.text} page${v === 1 ? '' : 's'} has no slot after its header page: swapon refuses it (EINVAL)`);
+        return;
+      }
       // mm/memory.c: fault_around_bytes_set() — "if (val / PAGE_SIZE > PTRS_PER_PTE) return
       // -EINVAL"; otherwise any value is taken, rounded down to a power of two of pages, at
       // least one page ("rounddown_pow_of_two(0) is undefined": 0 becomes PAGE_SIZE).
@@ -777,6 +794,13 @@ class Checker {
           const obj = this.useObj(f.target.obj, `'maps'`);
           this.objRange(obj, f.target.index, undefined);
         }
+        if (f.kind === 'same') {
+          if (f.proc) {
+            const q = this.useProc(f.proc);
+            if (q) this.useLabel(q, f.page.target);
+          } else this.objRange(this.useObj(f.page.target, `'same'`), f.page.index, undefined);
+          continue;
+        }
         if (f.kind === 'maps' || f.kind === 'pfn') continue;
         this.flagConflict(seen, f.kind, f.negated, f.range);
       }
@@ -784,7 +808,7 @@ class Checker {
   }
 
   private expectFolio(s: Extract<Statement, { kind: 'expect_folio' }>): void {
-      if (s.proc) this.procPages(this.useProc(s.proc), s.page);
+      if (s.proc) this.procPages(this.useProc(s.proc, true), s.page);
       else this.objPages(s.page, 'expect folio', true);
       const seen = new FlagSeen();
       for (const f of s.flags) {

@@ -5,8 +5,8 @@ import type { CheckResult, SymbolInfo } from './checker';
 import { lexLine, type Token } from './lexer';
 import { changesAt, offeredVersions } from '../engine/versions';
 import {
-  CLEAR_REFS_MODES, ERRNOS, EXPECTATIONS, FB_BACKINGS, FOLIO_FLAGS, FOLIO_FLAG_DOCS, PROTS, PTE_FLAGS, PTE_FLAG_DOCS,
-  SIGNALS, STATEMENTS, SYSCTL_KNOBS, THP_KNOBS, THP_KNOB_VALUES, THP_MADVISE, TMPFS_HUGE, VMA_FLAGS, VMA_FLAG_DOCS, WALK_APIS,
+  CLEAR_REFS_MODES, ERRNOS, EXPECTATIONS, FB_BACKINGS, FOLIO_FLAGS, FOLIO_FLAG_DOCS, MADVISE_ADVICES, MADVISE_ADVICE_DOCS, PROTS, PTE_FLAGS, PTE_FLAG_DOCS,
+  SIGNALS, STATEMENTS, SYSCTL_KNOBS, THP_KNOBS, THP_KNOB_VALUES, TMPFS_HUGE, VMA_FLAGS, VMA_FLAG_DOCS, WALK_APIS,
 } from './keywords';
 
 export type CompletionKind = 'keyword' | 'process' | 'object' | 'label' | 'flag' | 'value';
@@ -125,6 +125,7 @@ export function completionsAt(lineText: string, character: number, check?: Check
     case 'kernel': return n === 1 ? KERNEL_VERSIONS.map((v) => val(v, `kernel ${changesAt(v)}`)) : [];
     case 'sysctl': {
       if (n === 1) return SYSCTL_KNOBS.map((k) => kw(k));
+      if (w(1) === 'swap') return n === 2 ? [kw('pages', 'the swap device size in pages')] : n === 4 ? [kw('sync', 'a synchronous device (SWP_SYNCHRONOUS_IO, as zram)')] : [];
       if (w(1) !== 'thp') return [];
       if (n === 2) return THP_KNOBS.map((k) => kw(k, THP_KNOB_DOCS[k]));
       const knob = w(2) as (typeof THP_KNOBS)[number];
@@ -137,7 +138,13 @@ export function completionsAt(lineText: string, character: number, check?: Check
     case 'madvise':
       if (n === 1) return processes(check);
       if (n === 2) return labelsOf(check, w(1));
-      if (prev !== 'pages' && (pageSpecEnd(ts, 2) === n - 1 || (n === 3 && ts[2].kind === 'word'))) return THP_MADVISE.map((a) => val(a, `MADV_${a.toUpperCase()}`));
+      if (prev !== 'pages' && (pageSpecEnd(ts, 2) === n - 1 || (n === 3 && ts[2].kind === 'word'))) {
+        return MADVISE_ADVICES.map((a) => val(a, MADVISE_ADVICE_DOCS[a]));
+      }
+      return [];
+    case 'migrate':
+      if (n === 1) return [...objects(check), ...processes(check)];
+      if (n === 2 && ts[1].kind === 'word' && check?.symbols.some((x) => x.kind === 'process' && x.name === w(1))) return labelsOf(check, w(1));
       return [];
     case 'file': case 'shmem': case 'pfnmap': case 'fbdev': {
       if (n === 2) return [kw('pages')];
@@ -243,7 +250,7 @@ function expectCompletions(ts: Token[], check?: CheckResult): CompletionEntry[] 
       if (prev === 'mapcount' || prev === 'index' || prev === 'order' || prev === 'folio_mapcount') return [];
       return folioFlags();
     }
-    case 'faults': return n === 2 ? processes(check) : n === 4 ? [kw('major', 'how many of them were major')] : [];
+    case 'faults': return n === 2 ? processes(check) : n === 4 ? [kw('major', 'how many of them were major faults')] : [];
     case 'signal': return n === 2 ? processes(check) : n === 3 ? SIGNALS.map((s) => val(s)) : [];
     case 'defio':
       if (n === 2) return objects(check, 'fbdev');

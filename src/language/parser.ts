@@ -12,7 +12,7 @@ import type {
 import { type Diagnostic, rangeOf } from './diagnostics';
 import {
   CLEAR_REFS_MODES, ERRNOS, EXPECT_KEYWORDS, FB_BACKINGS, FOLIO_FLAGS, PTE_FLAGS, STATEMENT_KEYWORDS, VMA_FLAGS, closest,
-  THP_KNOBS, THP_KNOB_VALUES, THP_MADVISE, TMPFS_HUGE,
+  MADVISE_ADVICES, THP_KNOBS, THP_KNOB_VALUES, TMPFS_HUGE,
 } from './keywords';
 import { type Token, forEachLine, lexSpan, quote, tokenRange, tokenSpan } from './lexer';
 
@@ -37,7 +37,7 @@ class Fail {
 }
 
 const STATEMENT_SET: ReadonlySet<string> = new Set(STATEMENT_KEYWORDS);
-const SIMPLE_PTE_FLAGS: ReadonlySet<string> = new Set(['none', 'present', 'write', 'dirty', 'young', 'softdirty', 'special', 'huge']);
+const SIMPLE_PTE_FLAGS: ReadonlySet<string> = new Set(['none', 'present', 'write', 'dirty', 'young', 'softdirty', 'special', 'huge', 'swap', 'migration']);
 const OBJECT_KINDS: ReadonlySet<string> = new Set(['file', 'shmem', 'fbdev', 'pfnmap']);
 
 function describe(t: Token): string {
@@ -277,7 +277,13 @@ class LineParser {
       }
       case 'sysctl': {
         if (this.peekWord('thp')) { this.i++; return this.sysctlThp(kwRange, whole); }
-        const knob = this.ident('the sysctl name (fault_around_bytes or thp)');
+        const knob = this.ident('the sysctl name (fault_around_bytes, swap or thp)');
+        if (knob.name === 'swap') {
+          this.keyword('pages', ' after swap (sysctl swap pages N)');
+          const value = this.num('the swap device size in pages');
+          const sync = this.optKeyword('sync') !== undefined;
+          return { kind: 'sysctl', kwRange, range: whole(), knob, value, ...(sync ? { sync } : {}) };
+        }
         const value = this.num('the value in bytes');
         return { kind: 'sysctl', kwRange, range: whole(), knob, value };
       }
@@ -314,13 +320,6 @@ class LineParser {
         }
         const page = this.pageSpec('a page: OBJ[I] or PROC LABEL[I]');
         return { kind: 'split', kwRange, range: whole(), page };
-      }
-      case 'madvise': {
-        const proc = this.ident('the process');
-        const spec = this.mapSpec();
-        const a = this.word(`the advice (${THP_MADVISE.join(', ')})`);
-        if (!(THP_MADVISE as readonly string[]).includes(a.text)) { this.i--; this.fail(`the advice (${THP_MADVISE.join(', ')})`); }
-        return { kind: 'madvise', kwRange, range: whole(), proc, spec, advice: a.text as MadviseAdvice };
       }
       case 'fbdev': {
         const name = this.ident('the fbdev name');
@@ -406,6 +405,26 @@ class LineParser {
         const spec = this.mapSpec();
         const { prot, protRange } = this.prot();
         return { kind: 'mprotect', kwRange, range: whole(), proc, spec, prot, protRange };
+      }
+      case 'madvise': {
+        const proc = this.ident('the process');
+        const spec = this.mapSpec();
+        const a = this.word(`the advice (${MADVISE_ADVICES.join(', ')})`);
+        if (!(MADVISE_ADVICES as readonly string[]).includes(a.text)) {
+          const near = closest(a.text, MADVISE_ADVICES);
+          throw new Fail(tokenRange(a), PARSE_CODES.syntax, `unknown advice ${quote(a.text)} (${near ? `did you mean '${near}'? ` : ''}expected one of: ${MADVISE_ADVICES.join(', ')})`);
+        }
+        return { kind: 'madvise', kwRange, range: whole(), proc, spec, advice: a.text as MadviseAdvice, adviceRange: tokenRange(a) };
+      }
+      case 'migrate': {
+        // OBJ[I] or PROC LABEL[I]: a word followed by '[' is the object
+        if (this.t[this.i]?.kind === 'word' && this.t[this.i + 1]?.kind !== '[') {
+          const proc = this.ident('the process');
+          const page = this.pageSpec('the page (LABEL[I])');
+          return { kind: 'migrate', kwRange, range: whole(), proc, page };
+        }
+        const page = this.pageSpec('an object page');
+        return { kind: 'migrate', kwRange, range: whole(), page };
       }
       case 'read':
       case 'write': {
@@ -666,6 +685,17 @@ class LineParser {
           const close = this.punct(']');
           flags.push({ kind: 'maps', negated, target: { obj: { name: o.text, range: tokenRange(o) }, index }, range: this.range(start, close) });
         }
+      } else if (w.text === 'same') {
+        // same OBJ[J] | same PROC LABEL[J]
+        let proc: Ident | undefined;
+        if (this.t[this.i]?.kind === 'word' && this.t[this.i + 1]?.kind === 'word') proc = this.ident('the process');
+        const o = this.word(proc ? 'the mapping label (same PROC LABEL[J])' : 'OBJ[J] or PROC LABEL[J]');
+        if (this.peek()?.kind !== '[') this.fail(`'[' after ${quote(o.text)} (same ${proc ? 'PROC LABEL[J]' : 'OBJ[J]'})`);
+        this.i++;
+        const index = this.num('a page index');
+        if (this.peek()?.kind === '..') this.fail(`']' (same names one page)`);
+        const close = this.punct(']');
+        flags.push({ kind: 'same', negated, ...(proc ? { proc } : {}), page: { target: { name: o.text, range: tokenRange(o) }, index }, range: this.range(start, close) });
       } else if (w.text === 'pfn') {
         const pfn = this.num('the page frame number');
         flags.push({ kind: 'pfn', negated, pfn, range: this.range(start, this.last()) });
@@ -689,7 +719,7 @@ class LineParser {
       if (!w || w.kind !== 'word') this.fail(`a folio flag (${FOLIO_FLAGS.join(', ')})`);
       this.i++;
       switch (w.text) {
-        case 'dirty': case 'writeback': case 'cached': case 'large':
+        case 'dirty': case 'writeback': case 'cached': case 'large': case 'swapcache':
           flags.push({ kind: w.text, negated, range: this.range(start, w) });
           break;
         case 'mapcount': case 'order': case 'folio_mapcount': {

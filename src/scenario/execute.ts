@@ -18,8 +18,13 @@ import { split_folio } from '../engine/split';
 import { madvise_thp } from '../engine/thpMadvise';
 import { sizeToOrder, type ShmemSizeEnabled, type ThpSettings, type ThpSizeEnabled } from '../engine/thp';
 import { isHugeZeroPfn } from '../engine/memmap';
-import { pte_present } from '../engine/pte';
 import { vm_normal_page } from '../engine/memory';
+import { do_madvise } from '../engine/madvise';
+import { migrate_folio_sync } from '../engine/migrate';
+import { swapon } from '../engine/swap';
+import { is_swap_slot_pte } from '../engine/swapEntry';
+import { swap_cache_lookup } from '../engine/swap';
+import { pte_present, pte_special } from '../engine/pte';
 import type { Step } from './trace';
 import { addrAt, mapSpecRange, missingLabel, pageRange, resolveAddrRange, RUN_CODES, task, type LabelInfo, type RunState } from './state';
 import { do_mremap } from '../engine/mremap';
@@ -31,7 +36,44 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
   switch (s.kind) {
     case 'kernel': return;
     case 'sysctl': {
-      fault_around_bytes_set(k, s.value.value);
+      if (s.knob.name === 'swap') swapon(k, s.value.value, !!s.sync);
+      else fault_around_bytes_set(k, s.value.value);
+      return;
+    }
+    case 'madvise': {
+      const t = task(st, s.proc.name);
+      if (!t) return deadProc(st, s.proc.name, s.range, out);
+      const r = mapSpecRange(st, s.proc.name, s.spec);
+      if (typeof r === 'string') { if (r) out(s.range, 'error', RUN_CODES.munmap, r); return; }
+      // the THP advices (madvise_thp: hugepage_madvise, madvise_collapse) or the others
+      let err: keyof typeof ERRNO | 0, why = '';
+      if (s.advice === 'hugepage' || s.advice === 'nohugepage' || s.advice === 'collapse') {
+        const res = madvise_thp(k, t, r[0], r[1], s.advice);
+        err = res.ok ? 0 : res.errno;
+        if (!res.ok) why = `: ${res.why.replace(/^[A-Z]+: /, '')}`;
+      } else err = do_madvise(k, t, r[0], r[1], s.advice);
+      st.lastResult = step.result = err ? ERRNO[err] : 0;
+      if (err) { step.errno = err; out(s.range, 'error', RUN_CODES.madvise, `madvise ${s.advice} fails with ${err}${why}`); }
+      return;
+    }
+    case 'migrate': {
+      let pfn = 0;
+      if (s.proc) {
+        const t = task(st, s.proc.name);
+        if (!t) return deadProc(st, s.proc.name, s.range, out);
+        const range = resolveAddrRange(st, s.proc.name, s.page);
+        if (typeof range === 'string') { if (range) out(s.range, 'error', RUN_CODES.munmap, range); return; }
+        const f = t.mm.pteFlags(range.first), p = t.mm.ptePfn(range.first);
+        pfn = is_swap_slot_pte(f) ? swap_cache_lookup(k, p) : pte_present(f) && !pte_special(f) ? p : 0;
+      } else {
+        const obj = st.objects.get(s.page.kind === 'named' ? s.page.target.name : '');
+        if (!obj) return;
+        pfn = k.pfnOf(obj, pageRange(s.page)[0]);
+      }
+      const r = migrate_folio_sync(k, pfn);
+      st.lastResult = step.result = r.errno ? ERRNO[r.errno] : 0;
+      if (r.errno) step.errno = r.errno;
+      if (r.errno) out(s.range, 'error', RUN_CODES.migrate, `migrate fails with ${r.errno}${r.errno === 'ENOENT' ? ': no folio there' : ': the folio cannot be isolated or unmapped'}`);
       return;
     }
     case 'file': st.objects.set(s.name.name, k.createFile(s.name.name, s.pages.value, s.cold, s.folio ? Math.log2(s.folio.bytes / 4096) : 0)); return;
@@ -58,15 +100,6 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
       st.lastResult = step.result = r === 0 ? 0 : ERRNO[r];
       if (r !== 0) step.errno = r;
       if (r !== 0) out(s.range, 'error', RUN_CODES.split, `split fails with ${r}: ${r === 'EINVAL' ? 'not a large folio' : isHugeZeroPfn(pfn) ? 'the huge zero page cannot be split' : 'the folio is under writeback'}`);
-      return;
-    }
-    case 'madvise': {
-      const t = task(st, s.proc.name);
-      if (!t) return deadProc(st, s.proc.name, s.range, out);
-      const r = mapSpecRange(st, s.proc.name, s.spec);
-      if (typeof r === 'string') { if (r) out(s.range, 'error', RUN_CODES.munmap, r); return; }
-      const res = madvise_thp(k, t, r[0], r[1], s.advice);
-      if (!res.ok) { step.errno = res.errno; out(s.range, 'error', RUN_CODES.madvise, `madvise fails with ${res.why}`); }
       return;
     }
     case 'fbdev':
@@ -241,7 +274,8 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
   }
 }
 
-const ERRNO = { EBUSY: 16, EINVAL: 22 } as const;
+/** include/uapi/asm-generic/errno-base.h: the errnos madvise, migrate and split return */
+const ERRNO = { ENOENT: 2, ENOMEM: 12, EFAULT: 14, EBUSY: 16, EINVAL: 22 } as const;
 
 // /sys/kernel/mm/transparent_hugepage: the knob as the kernel's sysfs store sets it.
 function sysctlThp(k: Kernel, s: Extract<Statement, { kind: 'sysctl_thp' }>): void {

@@ -3,9 +3,11 @@
 
 import { fbDefioOf } from '../engine/drivers/fbDefio';
 import type { Expectation, FolioFlag, PteFlag } from '../language/ast';
-import { PG_dirty, PG_writeback, ZERO_PFN, isHugeZeroPfn } from '../engine/memmap';
+import { PG_dirty, PG_swapcache, PG_writeback, ZERO_PFN, isHugeZeroPfn } from '../engine/memmap';
 import { folio_mapcount, kpagecount } from '../engine/folio';
 import { vm_normal_page } from '../engine/memory';
+import { is_migration_pte, is_swap_pte, is_swap_slot_pte, pte_swp_soft_dirty } from '../engine/swapEntry';
+import { swap_cache_lookup } from '../engine/swap';
 import { formatPteFlags, pte_dirty, pte_none, pte_present, pte_soft_dirty, pte_special, pte_write, pte_young } from '../engine/pte';
 import { addrAt, resolveAddrRange, type RunState } from './state';
 import { expectError, expectIMmap, expectVma, expectVmas, expectWalkApi } from './expectVma';
@@ -98,7 +100,23 @@ function expectPte(st: RunState, e: Extract<Expectation, { kind: 'expect_pte' }>
 // it without a separate check, except `pfn 0`.
 function pteFlagHolds(st: RunState, f: PteFlag, flags: number, pfn: number): [boolean, string] {
   const none = pte_none(flags, pfn);
+  if (is_swap_pte(flags)) {
+    // a swap or migration entry: no present-PTE bit holds; softdirty is the swap PTE's own bit
+    switch (f.kind) {
+      case 'swap': return [is_swap_slot_pte(flags), 'swap'];
+      case 'migration': return [is_migration_pte(flags), 'migration'];
+      case 'softdirty': return [pte_swp_soft_dirty(flags), 'softdirty'];
+      case 'maps': case 'pfn': case 'same': return [false, describePteFlag(f)];
+      default: return [false, f.kind];
+    }
+  }
   switch (f.kind) {
+    case 'swap': return [false, 'swap'];
+    case 'migration': return [false, 'migration'];
+    case 'same': {
+      const other = samePfn(st, f);
+      return [!none && pte_present(flags) && other !== 0 && pfn === other, describePteFlag(f)];
+    }
     case 'none': return [none, 'none'];
     case 'present': return [pte_present(flags), 'present'];
     case 'write': return [pte_write(flags), 'write'];
@@ -119,7 +137,30 @@ function pteFlagHolds(st: RunState, f: PteFlag, flags: number, pfn: number): [bo
   }
 }
 
-/** The pages `expect folio PROC LABEL[I..J]` names: the PFN each present PTE maps (0 = none). */
+function describePteFlag(f: PteFlag): string {
+  switch (f.kind) {
+    case 'same': return `same ${f.proc ? f.proc.name + ' ' : ''}${f.page.target.name}[${f.page.index.value}]`;
+    case 'maps': return `maps ${typeof f.target === 'string' ? f.target : `${f.target.obj.name}[${f.target.index.value}]`}`;
+    case 'pfn': return `pfn ${f.pfn.value}`;
+    default: return f.kind;
+  }
+}
+
+/** The PFN `same` compares with: the object's page J, or what PROC maps at LABEL[J] (0: nothing there). */
+function samePfn(st: RunState, f: Extract<PteFlag, { kind: 'same' }>): number {
+  if (!f.proc) {
+    const obj = st.objects.get(f.page.target.name);
+    return obj ? st.k.pfnOf(obj, f.page.index.value) : 0;
+  }
+  const t = st.tasksByName.get(f.proc.name);
+  const lab = st.labels.get(f.proc.name)?.get(f.page.target.name);
+  if (!t || !lab) return 0;
+  const a = lab.start + f.page.index.value * 4096;
+  const flags = t.mm.pteFlags(a);
+  return pte_present(flags) ? t.mm.ptePfn(a) : 0;
+}
+
+/** The pages `expect folio PROC LABEL[I..J]` names: the PFN each present PTE maps, or the swap-cache folio of a swap PTE (0 = none). */
 function mappedPages(st: RunState, e: Extract<Expectation, { kind: 'expect_folio' }>): { where: string; pfn: number; cached: boolean }[] | string {
   const t = st.tasksByName.get(e.proc!.name);
   if (!t) return `process ${e.proc!.name} does not exist`;
@@ -130,7 +171,8 @@ function mappedPages(st: RunState, e: Extract<Expectation, { kind: 'expect_folio
     const a = range.first + n * 4096;
     const vma = t.mm.vma_lookup(a);
     const flags = t.mm.pteFlags(a), p = t.mm.ptePfn(a);
-    const page = vma && pte_present(flags) ? vm_normal_page(st.k, vma, flags, p) : 0;
+    // a swap PTE: the swap-cache folio of its slot (0 when the slot's folio left the cache)
+    const page = is_swap_slot_pte(flags) ? swap_cache_lookup(st.k, p) : vma && pte_present(flags) ? vm_normal_page(st.k, vma, flags, p) : 0;
     const where = `the folio ${e.proc!.name} maps at ${e.page.kind === 'named' ? `${e.page.target.name}[${e.page.first.value + n}]` : hex(a)}`;
     out.push({ where, pfn: page, cached: !!page && st.k.memmap.mapping[page] > 0 });
   }
@@ -163,6 +205,7 @@ function expectFolio(st: RunState, e: Extract<Expectation, { kind: 'expect_folio
         switch (f.kind) {
           case 'dirty': holds = mm.test(pfn, PG_dirty); what = 'dirty'; found = holds ? 'PG_dirty set' : 'PG_dirty clear'; break;
           case 'writeback': holds = mm.test(pfn, PG_writeback); what = 'writeback'; found = holds ? 'under writeback' : 'not under writeback'; break;
+          case 'swapcache': holds = mm.test(pfn, PG_swapcache); what = 'swapcache'; found = holds ? 'in the swap cache' : 'not in the swap cache'; break;
           case 'mapcount': { const c = kpagecount(mm, pfn); holds = c === f.value.value; what = `mapcount ${f.value.value}`; found = `mapcount ${c}`; break; }
           case 'folio_mapcount': { const c = folio_mapcount(mm, pfn); holds = c === f.value.value; what = `folio_mapcount ${f.value.value}`; found = `folio_mapcount ${c}`; break; }
           case 'order': holds = mm.order[pfn] === f.value.value; what = `order ${f.value.value}`; found = `order ${mm.order[pfn]}`; break;

@@ -16,6 +16,8 @@ export const RUN_CODES = {
   madvise: 'MMS508',
   /** split_folio() refused (EBUSY, EINVAL) */
   split: 'MMS509',
+  /** migrate_pages() refused (ENOENT, EBUSY) */
+  migrate: 'MMS510',
 } as const;
 
 export interface LabelInfo {

@@ -33,7 +33,8 @@ export interface InspectorRun {
 
 /** A PTE cell state, one letter per page: n none, r read-only, w writable clean,
  *  d dirty, s special (pfnmap/zero page), p PROT_NONE. */
-export type CellCode = 'n' | 'r' | 'w' | 'd' | 's' | 'p';
+/** n none, r/w/d present read-only/writable/dirty, s special, p PROT_NONE, x swap entry, m migration entry */
+export type CellCode = 'n' | 'r' | 'w' | 'd' | 's' | 'p' | 'x' | 'm';
 
 export interface VmaView {
   id: number; start: string; end: string; pgoff: number; flags: string; object: string; label: string | null;

@@ -3,6 +3,7 @@
 
 import { VM_SHARED } from '../engine/vma';
 import { formatPteFlags, _PAGE_PRESENT, _PAGE_PROTNONE } from '../engine/pte';
+import { is_migration_pte, is_swap_pte, is_swap_slot_pte } from '../engine/swapEntry';
 import { pgdIndex, pudIndex, pmdIndex, pteIndex } from '../engine/pageTable';
 import { ZERO_PFN, isHugeZeroPfn } from '../engine/memmap';
 import type { RunResult } from '../scenario/run';
@@ -119,8 +120,10 @@ export class TracePtePager {
       return {
         proc: this.procNames.get(pid) ?? String(pid), addr: hex(addr),
         idx: `${pgdIndex(addr)}/${pudIndex(addr)}/${pmdIndex(addr)}/${pteIndex(addr)}`,
-        pfn: hex(pfn), flags, text: formatPteFlags(flags, pfn),
-        maps: flags & (_PAGE_PRESENT | _PAGE_PROTNONE) ? snapMaps(this.run, this.ti, this.step, v, addr, pfn, this.names) : 'swap/none',
+        // a swap or migration entry's bits are not a present PTE's: its columns stay empty, the text says what it is
+        pfn: hex(pfn), flags: is_swap_pte(flags) ? 0 : flags, text: formatPteFlags(flags, pfn),
+        maps: flags & (_PAGE_PRESENT | _PAGE_PROTNONE) ? snapMaps(this.run, this.ti, this.step, v, addr, pfn, this.names)
+          : is_swap_slot_pte(flags) ? `swap slot ${pfn}` : is_migration_pte(flags) ? `migration entry → pfn ${hex(pfn)}` : 'swap/none',
         changed: changed.has(pteKey(pid, addr)),
       };
     });

@@ -13,6 +13,7 @@ import { smapsFlags, VM_SHARED } from '../engine/vma';
 import { pte_none, _PAGE_PRESENT, _PAGE_RW, _PAGE_DIRTY, _PAGE_SPECIAL, _PAGE_PROTNONE } from '../engine/pte';
 import { FOLIO_FLAG_BITS, PG_NAMES, ZERO_PFN, PG_allocated, isHugeZeroPfn } from '../engine/memmap';
 import { kpagecount } from '../engine/folio';
+import { is_migration_pte, is_swap_pte } from '../engine/swapEntry';
 import { runScenario, type RunOptions, type RunResult } from '../scenario/run';
 import {
   MAX_CELLS, MAX_FOLIOS, type CellCode, type FolioView, type IntervalView, type ObjectView, type ProcView, type StepDetail,
@@ -43,6 +44,7 @@ export class StateAtStep {
 
 export function cellOf(flags: number, pfn: number): CellCode {
   if (pte_none(flags, pfn)) return 'n';
+  if (is_swap_pte(flags)) return is_migration_pte(flags) ? 'm' : 'x';
   if (!(flags & _PAGE_PRESENT)) return flags & _PAGE_PROTNONE ? 'p' : 'n';
   if (flags & _PAGE_DIRTY) return 'd';
   if (flags & _PAGE_SPECIAL || pfn === ZERO_PFN || isHugeZeroPfn(pfn)) return 's';

@@ -160,6 +160,17 @@ const PROBES: Record<RuleId, Probe> = {
     },
     old: false, now: true,
   },
+  // MADV_PAGEOUT with no swap device: the anon folio stays mapped; before 6.9 madvise made
+  // its PTE old and reclaim ran folio_referenced over it
+  'pageout-ignore-references': {
+    text: `process a\nmmap a anon at ${A} pages 1 private rw as h\nwrite a h[0]\nmadvise a h[0] pageout`,
+    see: (r) => [pte(r, 'a', 'h', 0).A, walksOf(r).map((w) => w.api)], old: [false, ['folio_referenced']], now: [true, []],
+  },
+  // a read fault on a page swapped out while exclusive: mapped writable from 6.11
+  'swapin-map-writable': {
+    text: `sysctl swap pages 8\nprocess a\nmmap a anon at ${A} pages 1 private rw as h\nwrite a h[0]\nmadvise a h[0] pageout\nread a h[0]`,
+    see: (r) => [pte(r, 'a', 'h', 0).W, pte(r, 'a', 'h', 0).D], old: [false, false], now: [true, false],
+  },
 };
 
 const folioOrderAt = (r: RunResult, proc: string, addr: number): number => r.engine.memmap.order[task(r, proc).mm.ptePfn(addr)];

@@ -343,7 +343,7 @@ describe('language/parser: syntax errors (one per bad line, at the offending tok
     const d = parseError(t);
     assert.equal(d.code, 'MMS114');
     assert.deepEqual(d.range, R(t, 'shiny'));
-    assert.equal(d.message, `unknown PTE flag 'shiny' (expected none, present, write, dirty, young, softdirty, special, huge, maps, pfn)`);
+    assert.equal(d.message, `unknown PTE flag 'shiny' (expected none, present, write, dirty, young, softdirty, special, huge, maps, pfn, swap, migration, same)`);
   });
 
   it('a folio flag used on a PTE (and vice versa) says where it belongs', () => {

@@ -72,13 +72,13 @@ expect faults p 2 major 0
     assert.match(diags('sysctl thp enabled sometimes')[0], /the value: always, madvise, never/);
     assert.match(diags('sysctl thp anon 64K within_size')[0], /the value: always, madvise, inherit, never/);
     assert.match(diags('shmem s pages 4 huge force')[0], /the huge= option: always, within_size, advise, never/);
-    assert.match(diags(`${SRC}madvise p buf dontfork`)[0], /the advice \(hugepage, nohugepage, collapse\)/);
+    assert.match(diags(`${SRC}madvise p buf dontfork`)[0], /unknown advice 'dontfork' \(expected one of: .*hugepage, nohugepage, collapse\)/);
   });
 
   it('completion: thp knobs, sizes and values; file folio; shmem huge; madvise advices; expect faults major; the new flags', () => {
     const chk = check(parse(SRC).scenario);
     const l = (line: string) => completionsAt(line, line.length, chk).map((e) => e.label);
-    assert.deepEqual(l('sysctl '), ['fault_around_bytes', 'thp']);
+    assert.deepEqual(l('sysctl '), ['fault_around_bytes', 'swap', 'thp']);
     assert.deepEqual(l('sysctl thp '), ['enabled', 'anon', 'shmem', 'shmem_enabled', 'use_zero_page']);
     assert.ok(l('sysctl thp anon ').includes('64K'));
     assert.deepEqual(l('sysctl thp anon 64K '), ['always', 'madvise', 'inherit', 'never']);
@@ -87,7 +87,7 @@ expect faults p 2 major 0
     assert.ok(l('file g pages 4 folio ').includes('2M'));
     assert.deepEqual(l('shmem t pages 4 '), ['huge']);
     assert.deepEqual(l('shmem t pages 4 huge '), ['always', 'within_size', 'advise', 'never']);
-    assert.deepEqual(l('madvise p buf '), ['hugepage', 'nohugepage', 'collapse']);
+    assert.deepEqual(l('madvise p buf '), ['dontneed', 'free', 'cold', 'pageout', 'willneed', 'populate_read', 'populate_write', 'hugepage', 'nohugepage', 'collapse']);
     assert.deepEqual(l('expect faults p 3 '), ['major']);
     assert.ok(l('expect pte p buf[0] ').includes('huge'));
     const ff = l('expect folio p buf[0] ');

@@ -3,7 +3,8 @@
 // issued, and split_folio() of one chosen folio has no user-space trigger (debugfs
 // split_huge_pages is not used). The oracle reports them as not observable; what the engine
 // changed taints the later steps: a THP knob every later step (any fault may differ), a
-// split or a THP madvise the process (and for `split OBJ[I]` the object).
+// split or a THP madvise the process (and for `split OBJ[I]` the object). The `madvise`
+// emitter (emitters/madvise.ts) hands the THP advices here.
 
 import type { Statement } from '../../../language/ast';
 import type { EmitResult, StepContext } from '../context';
