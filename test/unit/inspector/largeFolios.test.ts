@@ -57,4 +57,21 @@ describe('inspector: large folios', () => {
     assert.equal(after.total, 513);
     assert.equal(after.rows[0].maps, 'anon');
   });
+
+  it('the walk diagram shows a PMD visit as one entry whose flags say PMD, before and after folio_mkclean', () => {
+    const text = `${SHMEM}process b\nmmap b s at 0x7e0000000000 pages 512 shared rw as m\nread b m[0]\nmkclean s[9]\n`;
+    const r = runText(text);
+    assert.equal(r.exitStatus, 0);
+    const s = r.steps.length - 1;
+    const d = buildStepDetail(r, text, s, new StateAtStep(r).engineAt(s));
+    assert.equal(d.walks.length, 1);
+    const w = d.walks[0];
+    assert.deepEqual([w.pgoffFirst, w.pgoffLast, w.result], [0, 511, 2]);
+    for (const v of w.visits) {
+      assert.equal(v.ptes.length, 1, `${v.proc}: one PMD entry`);
+      assert.match(v.ptes[0].before, /^P RW .*PMD$/);
+      assert.match(v.ptes[0].after, /^P RO .*PMD$/);
+      assert.ok(v.ptes[0].counted);
+    }
+  });
 });
