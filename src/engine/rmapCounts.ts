@@ -59,10 +59,14 @@ export function folio_add_new_anon_rmap_large(k: Kernel, head: number, vma: Vma,
   const mm = k.memmap;
   const nr = 1 << mm.order[head];
   const index = linear_page_index(vma, addr);
+  // __folio_set_anon(): folio->mapping and folio->index are the head's (traced); the
+  // model keeps each tail's own mapping and index too (for per-page readers) without a
+  // trace record: the kernel has no such fields on a tail page
+  mm.setMapping(head, -vma.anonVma!.id);
+  mm.setIndex(head, index);
   for (let i = 0; i < nr; i++) {
     const p = head + i;
-    mm.setMapping(p, -vma.anonVma!.id);
-    mm.setIndex(p, index + i);
+    if (i) { mm.mapping[p] = -vma.anonVma!.id; mm.index[p] = index + i; }
     mm.flags[p] |= PG_swapbacked;
     mm.setFlag(p, PG_anon_exclusive);
     mm.mapcount[p] = pmd ? 0 : 1;

@@ -53,6 +53,9 @@ export function split_folio(k: Kernel, page: number): SplitResult {
   }
   mm.entire.delete(head);
   k.deferredSplit.delete(head);
+  // __split_huge_page(): an anon page nobody maps any more (a partly unmapped folio from the
+  // deferred split queue) loses its last reference and is freed
+  if (anon) for (let p = head; p < head + nr; p++) if (mm.refcount[p] === 0) mm.freePage(p);
   return 0;
 }
 

@@ -168,6 +168,20 @@ munmap p v[0..9]
 expect folio p v[10] large folio_mapcount 502
 munmap p v[512..1023]`);
     assert.equal(r.engine.deferredSplit.size, 1);
+    const head = task(r, 'p').mm.ptePfn(0x7f000000a000) - 10;
+    const r2 = ok(`kernel 6.12
+sysctl thp enabled always
+process p
+mmap p anon at ${A} pages 512 private rw as v
+write p v[0]
+munmap p v[0..9]
+split p v[10]
+expect folio p v[10] !large mapcount 1`);
+    const mm2 = r2.engine.memmap, h2 = task(r2, 'p').mm.ptePfn(0x7f000000a000) - 10;
+    assert.equal(r2.engine.deferredSplit.size, 0, 'split takes the folio off the deferred split queue');
+    assert.ok(!mm2.pfnValid(h2) && !mm2.pfnValid(h2 + 9), 'the unmapped pages are freed by the split');
+    assert.ok(mm2.pfnValid(h2 + 10));
+    assert.ok(head > 0);
   });
 
   it('split_huge_page_to_list_to_order: an anon THP becomes 512 order-0 folios mapped as before; the huge zero page is EBUSY; an order-0 folio EINVAL', () => {

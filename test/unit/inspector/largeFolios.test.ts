@@ -8,6 +8,7 @@ import { runText } from '../../../src/scenario/run';
 import { buildStepDetail, StateAtStep, mapsOf } from '../../../src/views/stepDetail';
 import { formatPteFlags } from '../../../src/engine/pte';
 import { namesOf } from '../../../src/views/names';
+import { InspectorSession } from '../../../src/views/inspectorService';
 
 const SHMEM = `kernel 6.12
 shmem s pages 512 huge always
@@ -37,5 +38,40 @@ describe('inspector: large folios', () => {
     const r = runText(text);
     const mm = r.engine.tasks.get(r.pids.get('p')!)!.mm;
     assert.equal(mapsOf(r.engine, mm.vma_lookup(0x7f0000001000), 0x7f0000001000, mm.ptePfn(0x7f0000001000), namesOf(r)), 'huge zero');
+  });
+
+  it('the PTE table lists a PMD mapping as one row covering 512 pages; after a split, 512 rows', () => {
+    const text = 'kernel 6.12\nsysctl thp enabled always\nprocess p\nmmap p anon at 0x7f0000000000 pages 1024 private rw as v\nwrite p v[0]\nwrite p v[600]\nsplit p v[3]\n';
+    const r = runText(text);
+    assert.equal(r.exitStatus, 0);
+    const s = new InspectorSession(r, text);
+    const before = s.answer({ q: 'ptes', step: 5, filter: { proc: 'p' }, offset: 0, count: 100 });
+    assert.ok(before.q === 'ptes');
+    assert.equal(before.total, 2);
+    assert.deepEqual(before.rows.map((x) => [x.addr, x.idx, /PMD$/.test(x.text), x.maps]), [
+      ['0x7f0000000000', '254/0/0', true, 'anon, PMD: 512 pages to 0x7f00001ff000'],
+      ['0x7f0000200000', '254/0/1', true, 'anon, PMD: 512 pages to 0x7f00003ff000'],
+    ]);
+    const after = s.answer({ q: 'ptes', step: 6, filter: { proc: 'p' }, offset: 0, count: 2 });
+    assert.ok(after.q === 'ptes');
+    assert.equal(after.total, 513);
+    assert.equal(after.rows[0].maps, 'anon');
+  });
+
+  it('the walk diagram shows a PMD visit as one entry whose flags say PMD, before and after folio_mkclean', () => {
+    const text = `${SHMEM}process b\nmmap b s at 0x7e0000000000 pages 512 shared rw as m\nread b m[0]\nmkclean s[9]\n`;
+    const r = runText(text);
+    assert.equal(r.exitStatus, 0);
+    const s = r.steps.length - 1;
+    const d = buildStepDetail(r, text, s, new StateAtStep(r).engineAt(s));
+    assert.equal(d.walks.length, 1);
+    const w = d.walks[0];
+    assert.deepEqual([w.pgoffFirst, w.pgoffLast, w.result], [0, 511, 2]);
+    for (const v of w.visits) {
+      assert.equal(v.ptes.length, 1, `${v.proc}: one PMD entry`);
+      assert.match(v.ptes[0].before, /^P RW .*PMD$/);
+      assert.match(v.ptes[0].after, /^P RO .*PMD$/);
+      assert.ok(v.ptes[0].counted);
+    }
   });
 });
