@@ -198,7 +198,10 @@ export function shrink_folio_list(k: Kernel, pfns: number[], ignoreReferences: b
         if (!mm.test(pfn, PG_writeback)) mm.clearFlag(pfn, PG_reclaim);
         if (mm.test(pfn, PG_writeback) || mm.test(pfn, PG_dirty)) continue; // keep
       } else {
-        // a dirty shmem folio: shmem_writepage() (swap for shmem is not modelled) redirties it
+        // a dirty shmem folio: shmem_writepage() redirties it when there is no swap; with a
+        // swap device the kernel moves it to swap (a swap entry in the page cache), which the
+        // engine does not model: it keeps the folio and says so
+        if (k.swap) k.tr.warn('MADV_PAGEOUT of a dirty shmem folio with swap on: the kernel would swap it out (shmem_writepage); mmscope keeps it in memory');
         k.tr.call('pageout: shmem folio redirtied (AOP_WRITEPAGE_ACTIVATE)');
         activate(k, pfn);
         continue;
