@@ -3,6 +3,7 @@
 // property tests call it after every statement of generated scenarios.
 
 import type { Kernel } from './kernel';
+import { is_swap_pte, pte_swp_soft_dirty } from './swapEntry';
 import type { AddressSpace } from './addressSpace';
 import { PG_dirty, PageKind, isHugeZeroPfn } from './memmap';
 import { pte_dirty, pte_none, pte_present, pte_soft_dirty, pte_special, pte_write } from './pte';
@@ -148,14 +149,18 @@ export function checkWrprotected(mapping: AddressSpace, pgoff: number, pfn: numb
   return out;
 }
 
-/** Soft-dirty bits cleared between two snapshots (allowed only by clear_refs of that pid). */
+/** Soft-dirty bits cleared between two snapshots (allowed only by clear_refs of that pid); a
+ *  swap or migration entry's bit is _PAGE_SWP_SOFT_DIRTY. */
 export function softDirtyCleared(before: Map<string, { flags: number; pfn: number }>, after: Map<string, { flags: number; pfn: number }>,
   clearedPid?: number): string[] {
   const out: string[] = [];
+  // a swap or migration entry keeps the bit as _PAGE_SWP_SOFT_DIRTY (try_to_unmap_one,
+  // try_to_migrate_one, do_swap_page and remove_migration_pte carry it across)
+  const softDirty = (flags: number) => (is_swap_pte(flags) ? pte_swp_soft_dirty(flags) : pte_soft_dirty(flags));
   for (const [key, b] of before) {
-    if (!pte_soft_dirty(b.flags)) continue;
+    if (!softDirty(b.flags)) continue;
     const a = after.get(key);
-    if (!a || pte_soft_dirty(a.flags)) continue;
+    if (!a || softDirty(a.flags)) continue;
     if (clearedPid !== undefined && key.startsWith(`${clearedPid}:`)) continue;
     out.push(`${key}: soft-dirty cleared (flags ${hex(b.flags)} → ${hex(a.flags)})`);
   }
