@@ -153,9 +153,10 @@ function samePfn(st: RunState, f: Extract<PteFlag, { kind: 'same' }>): number {
     return obj ? st.k.pfnOf(obj, f.page.index.value) : 0;
   }
   const t = st.tasksByName.get(f.proc.name);
-  const lab = st.labels.get(f.proc.name)?.get(f.page.target.name);
-  if (!t || !lab) return 0;
-  const a = lab.start + f.page.index.value * 4096;
+  // LABEL[J] wherever mremap moved it (resolveAddrRange follows the page labels)
+  const r = resolveAddrRange(st, f.proc.name, { kind: 'named', target: f.page.target, first: f.page.index, range: f.range });
+  if (!t || typeof r === 'string') return 0;
+  const a = addrAt(r, 0);
   const flags = t.mm.pteFlags(a);
   return pte_present(flags) ? t.mm.ptePfn(a) : 0;
 }
@@ -168,7 +169,7 @@ function mappedPages(st: RunState, e: Extract<Expectation, { kind: 'expect_folio
   if (typeof range === 'string') return range || `the mapping of ${e.proc!.name} was refused earlier in the scenario`;
   const out: { where: string; pfn: number; cached: boolean }[] = [];
   for (let n = 0; n < range.count; n++) {
-    const a = range.first + n * 4096;
+    const a = addrAt(range, n);
     const vma = t.mm.vma_lookup(a);
     const flags = t.mm.pteFlags(a), p = t.mm.ptePfn(a);
     // a swap PTE: the swap-cache folio of its slot (0 when the slot's folio left the cache)

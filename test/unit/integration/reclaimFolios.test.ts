@@ -90,4 +90,12 @@ expect vma p buf[1] start 0x7e0000000000 pages 2`);
     assert.equal(r.failed, 0);
     assert.equal(task(r, 'p').mm.vmas.length, 1);
   });
+
+  it('after mremap, `same P LABEL[J]` and `expect folio P LABEL[I]` follow the label to its new address', () => {
+    const r = run(`kernel 6.12\nsysctl thp enabled always\nprocess p\nmmap p anon at ${BASE} pages 512 private rw as buf
+write p buf[0]\nfork p as c\nmremap p buf to 0x7e0000000000
+expect pte c buf[7] same p buf[7]
+expect folio p buf[7] large order 9 folio_mapcount 2`);
+    assert.equal(r.failed, 0);
+  });
 });
