@@ -28,6 +28,10 @@ export function renderAddressSpaces(el: HTMLElement, procs: ProcView[]): void {
   replace(el, renderLegend(), ...procs.map((p) => h('section', { class: `proc${p.alive ? '' : ' dead'}`, aria: { label: `process ${p.name}` } },
     h('h3', {}, p.name, h('span', { class: 'dim' }, ` pid ${p.pid} · faults ${p.minFlt + p.majFlt} (maj ${p.majFlt})${p.alive ? '' : ' · exited'}`),
       p.changedVmas ? h('span', { class: 'badge-changed' }, 'VMAs changed') : null),
+    p.vmaChanges?.length ? h('ul', { class: 'vma-changes', aria: { label: `VMA changes of ${p.name} at this step` } },
+      ...p.vmaChanges.map((c) => h('li', { class: `vma-change vma-${c.kind}` },
+        h('strong', {}, c.kind), ' ', h('span', { class: 'mono' }, `${p.name}:${c.label ?? '?'}`), ' ',
+        h('span', { class: 'mono dim' }, c.before && c.after ? `${c.before} → ${c.after}` : (c.before ?? c.after ?? ''))))) : null,
     p.vmas.length === 0 ? h('p', { class: 'empty' }, 'no VMAs') :
       h('table', { class: 'vmas' },
         h('thead', {}, h('tr', {}, h('th', {}, 'range'), h('th', {}, 'vm_pgoff'), h('th', {}, 'flags (smaps)'), h('th', {}, 'object'), h('th', {}, 'label'))),

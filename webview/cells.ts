@@ -5,6 +5,7 @@ import type { VmaView } from '../src/shared/inspectorView';
 
 export const CELL_NAMES: Record<string, string> = {
   n: 'no PTE', r: 'present, read-only', w: 'present, writable, clean', d: 'present, dirty', s: 'special / zero page', p: 'PROT_NONE',
+  x: 'swap entry', m: 'migration entry',
 };
 
 export const cellName = (c: string): string => CELL_NAMES[c] ?? c;

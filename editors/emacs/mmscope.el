@@ -9,7 +9,7 @@
   (modify-syntax-entry ?# "<" mmscope-mode-syntax-table)
   (modify-syntax-entry ?\n ">" mmscope-mode-syntax-table)
   (setq-local font-lock-defaults
-              '((("\\_<\\(kernel\\|sysctl\\|file\\|shmem\\|fbdev\\|pfnmap\\|process\\|fork\\|exit\\|mmap\\|munmap\\|mprotect\\|read\\|write\\|mkclean\\|wrprotect\\|pfn_mkclean\\|writeback\\|msync\\|unmap_range\\|flush\\|clear_refs\\|wait\\)\\_>" . font-lock-keyword-face)
+              '((("\\_<\\(kernel\\|sysctl\\|file\\|shmem\\|fbdev\\|pfnmap\\|process\\|fork\\|exit\\|mmap\\|munmap\\|mprotect\\|mremap\\|madvise\\|migrate\\|split\\|read\\|write\\|mkclean\\|wrprotect\\|pfn_mkclean\\|writeback\\|msync\\|unmap_range\\|flush\\|clear_refs\\|wait\\)\\_>" . font-lock-keyword-face)
                  ("\\_<expect\\_>" . font-lock-builtin-face)
                  ("\\_<0x[[:xdigit:]]+\\_>" . font-lock-constant-face)))))
 

@@ -25,6 +25,10 @@ export class AddressSpace {
   fops!: FileOperations;
   /** the driver's own state (fb_info / fb_deferred_io for an fbdev) */
   private_data: unknown;
+  /** a regular file: the order of the folios its filesystem caches it in (0 = order-0) */
+  folioOrder = 0;
+  /** a tmpfs file: its mount's huge= option (the internal shm mount: the global knob) */
+  tmpfsHuge: 'always' | 'within_size' | 'advise' | 'never' = 'never';
   /** physical PFN of each object page for fbdev/pfnmap (no page cache) */
   backing: Uint32Array | undefined;
 

@@ -2,7 +2,7 @@
 // keyed by their VMA's [vm_pgoff, last] (mm/interval_tree.c: avc_start_pgoff/avc_last_pgoff).
 
 import { IntervalTree } from './intervalTree';
-import type { Vma } from './vma';
+import { VM_EXEC, VM_READ, VM_SOFTDIRTY, VM_WRITE, type Vma } from './vma';
 
 export interface AnonVmaChain { vma: Vma; anonVma: AnonVma; start: number; last: number }
 
@@ -24,15 +24,36 @@ export function anonVmaChainLink(vma: Vma, anonVma: AnonVma): void {
   anonVma.rbRoot.insert(avc);
 }
 
-// mm/rmap.c: __anon_vma_prepare() — first anonymous fault in a VMA: allocate an anon_vma.
-// (The kernel may reuse a mergeable neighbour's anon_vma, find_mergeable_anon_vma(); the
-// model never merges VMAs, so it always allocates.)
+// mm/rmap.c: __anon_vma_prepare() — first anonymous fault in a VMA: reuse a neighbour's
+// anon_vma when find_mergeable_anon_vma() finds one (so a later mprotect can merge the two
+// again), else allocate one.
 export function anonVmaPrepare(vma: Vma): AnonVma {
   if (vma.anonVma) return vma.anonVma;
-  const av = new AnonVma(vma.mm.ids.anonVma++);
+  const av = find_mergeable_anon_vma(vma) ?? new AnonVma(vma.mm.ids.anonVma++);
   vma.anonVma = av;
   anonVmaChainLink(vma, av);
   return av;
+}
+
+// mm/vma.c (mm/mmap.c before 6.11): anon_vma_compatible() — adjacent, the same file, flags
+// that differ only in what mprotect changes, pgoff continuous.
+function anon_vma_compatible(a: Vma, b: Vma): boolean {
+  return a.end === b.start && a.file === b.file && a.filp === b.filp
+    && ((a.flags ^ b.flags) & ~(VM_READ | VM_WRITE | VM_EXEC | VM_SOFTDIRTY)) === 0
+    && b.pgoff === a.pgoff + (b.start - a.start) / 4096;
+}
+
+// reusable_anon_vma(): old's anon_vma, if a and b are compatible and old is no fork clone.
+function reusable_anon_vma(old: Vma, a: Vma, b: Vma): AnonVma | undefined {
+  return anon_vma_compatible(a, b) && old.anonVma && old.avcs.length === 1 ? old.anonVma : undefined;
+}
+
+// find_mergeable_anon_vma(): next first, then prev.
+export function find_mergeable_anon_vma(vma: Vma): AnonVma | undefined {
+  const mm = vma.mm;
+  const i = mm.findVmaIndex(vma.start);
+  const next = mm.vmas[i + 1], prev = i > 0 ? mm.vmas[i - 1] : undefined;
+  return (next && reusable_anon_vma(next, vma, next)) || (prev && reusable_anon_vma(prev, prev, vma)) || undefined;
 }
 
 // mm/rmap.c: anon_vma_fork() — clone the parent's chain (the child VMA goes into every

@@ -2,6 +2,7 @@
 
 import type { Kernel, Task } from './kernel';
 import { pte_clear_soft_dirty, pte_none, pte_present, pte_wrprotect } from './pte';
+import { is_swap_pte, pte_swp_clear_soft_dirty, pte_swp_soft_dirty } from './swapEntry';
 import { VM_PFNMAP, VM_SOFTDIRTY } from './vma';
 import { vma_set_page_prot } from './mmap';
 
@@ -19,7 +20,12 @@ export function clear_refs_soft_dirty(k: Kernel, task: Task): void {
       const t = mm.pt.lookup(addr);
       if (!t) { addr = (Math.floor(addr / 2 ** 21) + 1) * 2 ** 21 - 4096; continue; }
       const flags = mm.pteFlags(addr), pfn = mm.ptePfn(addr);
-      if (pte_none(flags, pfn) || !pte_present(flags)) continue;
+      if (pte_none(flags, pfn)) continue;
+      if (!pte_present(flags)) {
+        // clear_soft_dirty(): a swap PTE loses its soft-dirty bit
+        if (is_swap_pte(flags) && pte_swp_soft_dirty(flags)) mm.setPte(addr, pte_swp_clear_soft_dirty(flags), pfn, 'clear_refs: clear_soft_dirty (swap entry)');
+        continue;
+      }
       const n = pte_clear_soft_dirty(pte_wrprotect(flags));
       if (n !== flags) mm.setPte(addr, n, pfn, 'clear_refs: clear_soft_dirty');
     }

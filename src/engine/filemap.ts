@@ -4,6 +4,7 @@
 import type { Kernel } from './kernel';
 import type { AddressSpace } from './addressSpace';
 import type { FileOperations } from './fileOperations';
+import { ordersHighFirst, shmemAllowableOrders, thpVmaSuitableOrders } from './thp';
 import { PG_readahead, PG_uptodate, PG_dirty, PG_swapbacked } from './memmap';
 import { VM_FAULT_LOCKED, VM_FAULT_MAJOR, VM_FAULT_RETRY, VM_FAULT_SIGBUS, FAULT_FLAG_TRIED, VmFault, VmOps } from './vmOps';
 
@@ -15,10 +16,29 @@ function readahead(k: Kernel, as: AddressSpace, start: number, size: number, asy
   const mark = end - asyncSize;
   for (let i = Math.max(0, start); i < end; i++) {
     if (as.folioAt(i)) continue;
+    // a filesystem with large folios (`file ... folio SIZE`) reads whole folios of that
+    // size where one fits the window and its range is empty (page_cache_ra_order)
+    const o = largeOrderAt(k, as, i, end);
+    if (o) {
+      k.addFolioToPageCache(as, i, PG_uptodate, o);
+      if (asyncSize > 0 && mark >= i && mark < i + (1 << o)) k.memmap.flags[as.folioAt(i)] |= PG_readahead;
+      i += (1 << o) - 1;
+      continue;
+    }
     const pfn = k.addToPageCache(as, i, PG_uptodate);
     if (i === mark && asyncSize > 0) k.memmap.flags[pfn] |= PG_readahead;
   }
   as.ra = { start, size, asyncSize };
+}
+
+// mm/readahead.c: page_cache_ra_order() — the folio order, lowered for the alignment of
+// the index and until the folio ends inside the window; an order whose range is already
+// (partly) cached is lowered too.
+function largeOrderAt(k: Kernel, as: AddressSpace, i: number, end: number): number {
+  let o = k.fileFolioOrderAt(as, i);
+  const busy = (n: number): boolean => { for (let j = i; j < i + n; j++) if (as.folioAt(j)) return true; return false; };
+  while (o > 0 && (i + (1 << o) > end || busy(1 << o))) o--;
+  return o;
 }
 
 // mm/filemap.c: do_sync_mmap_readahead() — mmap read-around: ra_pages centred on the
@@ -88,10 +108,32 @@ function shmem_fault(k: Kernel, vmf: VmFault): number {
   let pfn = as.folioAt(index);
   if (!pfn) {
     k.tr.call('shmem_alloc_and_add_folio');
-    pfn = k.addToPageCache(as, index, PG_uptodate | PG_swapbacked);
+    const order = shmemFolioOrder(k, as, vmf, index);
+    const start = index - (index % (1 << order));
+    k.addFolioToPageCache(as, start, PG_uptodate | PG_swapbacked, order);
+    pfn = as.folioAt(index);
   }
   vmf.page = pfn;
   return VM_FAULT_LOCKED;
+}
+
+// mm/shmem.c: shmem_alloc_and_add_folio() with the orders shmem_allowable_huge_orders()
+// gives (thp.ts): for shared anonymous memory from 6.11 shmem_suitable_orders() keeps the
+// orders that fit the VMA around the address (thp_vma_suitable_orders); otherwise the PMD
+// order. The highest whose aligned index range holds no folio yet (xa_find) and lies
+// inside the file is allocated; else order 0.
+function shmemFolioOrder(k: Kernel, as: AddressSpace, vmf: VmFault, index: number): number {
+  let orders = shmemAllowableOrders(k, as, vmf.vma, index);
+  if (!orders) return 0;
+  if (as.anonShmem && k.profile.has('shmem-mthp')) orders = thpVmaSuitableOrders(vmf.vma, vmf.address, orders);
+  for (const o of ordersHighFirst(orders)) {
+    const nr = 1 << o, start = index - (index % nr);
+    if (start + nr > as.sizePages) continue;
+    let free = true;
+    for (let i = start; i < start + nr && free; i++) free = !as.folioAt(i);
+    if (free) return o;
+  }
+  return 0;
 }
 
 export const shmem_vm_ops: VmOps = {

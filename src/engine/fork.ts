@@ -10,14 +10,20 @@ import { vm_normal_page } from './memory';
 import { PG_anon_exclusive } from './memmap';
 import { MM_ANONPAGES } from './mm';
 import { mm_counter_file } from './rmapCounts';
+import { copy_huge_pmd } from './hugeMemory';
+import { is_swap_slot_pte, pte_swp_clear_exclusive, pte_swp_exclusive } from './swapEntry';
+import { swap_duplicate } from './swap';
+import { MM_SWAPENTS } from './mm';
+import { pte_present } from './pte';
 
 // kernel/fork.c (mm/mmap.c from 6.16): dup_mmap() — copy every VMA; a file VMA goes into
 // i_mmap right after its parent (vma_interval_tree_insert_after); copy_page_range() only
 // when vma_needs_copy().
 export function dup_mmap(k: Kernel, parent: Task, child: Task): void {
+  child.mm.labels.copyFrom(parent.mm.labels);
   for (const pv of parent.mm.vmas) {
     if (pv.has(VM_DONTCOPY)) continue;
-    const cv = new Vma(child.mm, pv.start, pv.end, pv.pgoff, pv.flags, pv.pageProt, pv.ops, pv.file, pv.label);
+    const cv = new Vma(child.mm, pv.start, pv.end, pv.pgoff, pv.flags, pv.pageProt, pv.ops, pv.file);
     cv.filp = pv.filp; // get_file()
     if (pv.has(VM_WIPEONFORK)) { child.mm.insertVma(cv); continue; }
     anonVmaFork(cv, pv);
@@ -39,28 +45,51 @@ function vma_needs_copy(dst: Vma, src: Vma): boolean {
   return !!src.anonVma;
 }
 
-// mm/memory.c: copy_page_range() → copy_present_ptes(): anon pages are shared
+// mm/memory.c: copy_page_range() → copy_pmd_range() (a PMD leaf: copy_huge_pmd) →
+// copy_present_ptes(): anon pages are shared
 // (PageAnonExclusive cleared, mapcount and refcount up); a COW mapping write-protects a
 // writable PTE in parent and child; a VM_SHARED source gives the child a clean copy;
-// the child's copy is always old.
+// the child's copy is always old. From 6.9 the PTEs of one large folio are copied as a
+// batch (folio_pte_batch, versions.ts `fork-pte-batch`): with the FPB flags of each
+// version the batch never joins PTEs whose kept bits differ, so the PTEs come out as the
+// per-page copy makes them; the trace names the batch.
 function copy_page_range(k: Kernel, dst: Vma, src: Vma): void {
   const cow = is_cow_mapping(src.flags);
   const smm = src.mm, dmm = dst.mm, mm = k.memmap;
   for (let addr = src.start; addr < src.end; addr += 4096) {
     const t = smm.pt.lookup(addr);
     if (!t) { addr = (Math.floor(addr / 2 ** 21) + 1) * 2 ** 21 - 4096; continue; }
+    if (t.leaf) { copy_huge_pmd(k, dst, src, t.base); addr = t.base + 2 ** 21 - 4096; continue; }
     const flags = smm.pteFlags(addr), pfn = smm.ptePfn(addr);
     if (pte_none(flags, pfn)) continue;
+    if (!pte_present(flags)) {
+      // copy_nonpresent_pte(): a swap entry gains a user and is no longer exclusive, in
+      // the parent too (migration entries never outlive a statement here)
+      if (!is_swap_slot_pte(flags)) continue;
+      swap_duplicate(k, pfn);
+      let pte = flags;
+      if (pte_swp_exclusive(flags)) {
+        pte = pte_swp_clear_exclusive(flags);
+        smm.setPte(addr, pte, pfn, 'fork: copy_nonpresent_pte marks the swap entry shared');
+      }
+      dmm.rss[MM_SWAPENTS]++;
+      dmm.setPte(addr, pte, pfn, 'fork: copy_nonpresent_pte');
+      continue;
+    }
     const page = vm_normal_page(k, src, flags, pfn);
+    // 6.9+: a run of PTEs of one large folio is one folio_pte_batch() batch
+    if (page && mm.order[page] && k.profile.has('fork-pte-batch') && (addr === src.start || smm.ptePfn(addr - 4096) !== pfn - 1 || mm.head(pfn - 1) !== mm.head(pfn))) {
+      k.tr.call('copy_present_ptes: folio_pte_batch');
+    }
     if (page) {
       if (mm.folioTestAnon(page)) {
         // folio_try_dup_anon_rmap_pte()
         mm.clearFlag(page, PG_anon_exclusive);
-        mm.mapcount[page]++; mm.refcount[page]++;
+        mm.mapcount[page]++; mm.refcount[mm.head(page)]++;
         dmm.rss[MM_ANONPAGES]++;
       } else {
         // folio_dup_file_rmap_pte()
-        mm.mapcount[page]++; mm.refcount[page]++;
+        mm.mapcount[page]++; mm.refcount[mm.head(page)]++;
         dmm.rss[mm_counter_file(k, page)]++;
       }
     }

@@ -3,13 +3,14 @@
 // property tests call it after every statement of generated scenarios.
 
 import type { Kernel } from './kernel';
+import { is_swap_pte, pte_swp_soft_dirty } from './swapEntry';
 import type { AddressSpace } from './addressSpace';
-import { PG_dirty, PageKind } from './memmap';
+import { PG_dirty, PageKind, isHugeZeroPfn } from './memmap';
 import { pte_dirty, pte_none, pte_present, pte_soft_dirty, pte_special, pte_write } from './pte';
 import { VM_SHARED, VM_WRITE, type Vma, linear_page_index } from './vma';
 import { vma_wants_writenotify } from './mmap';
 
-export interface PteRecord { pid: number; addr: number; flags: number; pfn: number; vma: Vma | undefined }
+export interface PteRecord { pid: number; addr: number; flags: number; pfn: number; vma: Vma | undefined; /** a page of a PMD leaf */ pmd?: boolean }
 
 /** Every non-none PTE of every live process, in pid then address order. */
 export function allPtes(k: Kernel): PteRecord[] {
@@ -21,7 +22,9 @@ export function allPtes(k: Kernel): PteRecord[] {
         const flags = table.flags[i], pfn = table.pfn[i];
         if (pte_none(flags, pfn)) continue;
         const addr = table.base + i * 4096;
-        out.push({ pid: t.pid, addr, flags, pfn, vma: mm.vma_lookup(addr) });
+        const r: PteRecord = { pid: t.pid, addr, flags, pfn, vma: mm.vma_lookup(addr) };
+        if (table.leaf) r.pmd = true;
+        out.push(r);
       }
     }
   }
@@ -62,19 +65,22 @@ export function checkInvariants(k: Kernel, opts: InvariantOptions = {}): string[
   const out: string[] = [];
   const mm = k.memmap;
   const counted = new Map<number, number>();
+  const pmdCounted = new Map<number, number>();
   for (const p of allPtes(k)) {
     const where = `pid ${p.pid} ${hex(p.addr)}`;
     const v = p.vma;
     if (!v) { out.push(`${where}: PTE outside every VMA`); continue; }
     if (!pte_present(p.flags)) continue;
-    if (!pte_special(p.flags) && mm.pfnValid(p.pfn)) counted.set(p.pfn, (counted.get(p.pfn) ?? 0) + 1);
+    // a PMD leaf counts once, in its folio's entire mapcount (checked below)
+    if (p.pmd) { if (p.addr % 2 ** 21 === 0 && !isHugeZeroPfn(p.pfn)) pmdCounted.set(p.pfn, (pmdCounted.get(p.pfn) ?? 0) + 1); }
+    else if (!pte_special(p.flags) && mm.pfnValid(p.pfn)) counted.set(p.pfn, (counted.get(p.pfn) ?? 0) + 1);
     if (pte_write(p.flags) && !v.has(VM_WRITE)) out.push(`${where}: writable PTE in a VMA without VM_WRITE`);
     const f = v.file;
     if (f) {
       if (!f.iMmap.has(v)) out.push(`${where}: file VMA ${v.id} (${f.name}) is not in i_mmap`);
       const pgoff = linear_page_index(v, p.addr);
       const isCache = mm.pfnValid(p.pfn) && mm.kind[p.pfn] === PageKind.PageCache && mm.mapping[p.pfn] === f.id;
-      if (isCache && mm.index[p.pfn] !== pgoff) {
+      if (isCache && mm.index[p.pfn] !== pgoff && !p.pmd) {
         out.push(`${where}: maps ${f.name} folio index ${mm.index[p.pfn]} at pgoff ${pgoff}`);
       }
       if (f.backing && pgoff < f.backing.length && f.backing[pgoff] !== p.pfn && !mm.folioTestAnon(p.pfn) && !pte_special(p.flags)) {
@@ -93,6 +99,13 @@ export function checkInvariants(k: Kernel, opts: InvariantOptions = {}): string[
   }
   for (let pfn = 0; pfn < mm.mapcount.length; pfn++) {
     if (mm.mapcount[pfn] !== 0 && !counted.has(pfn)) out.push(`pfn ${hex(pfn)}: mapcount ${mm.mapcount[pfn]} but no PTE maps it`);
+  }
+  // entire mapcount == number of PMD leaves mapping the folio
+  for (const [head, n] of pmdCounted) {
+    if (mm.entireOf(head) !== n) out.push(`pfn ${hex(head)}: entire mapcount ${mm.entireOf(head)} but ${n} PMD(s) map it`);
+  }
+  for (const [pfn, n] of mm.entire) {
+    if (n !== 0 && !pmdCounted.has(pfn)) out.push(`pfn ${hex(pfn)}: entire mapcount ${n} but no PMD maps it`);
   }
   // i_mmap: sorted by vm_pgoff, live VMAs of this mapping only
   const live = new Set<Vma>();
@@ -136,14 +149,18 @@ export function checkWrprotected(mapping: AddressSpace, pgoff: number, pfn: numb
   return out;
 }
 
-/** Soft-dirty bits cleared between two snapshots (allowed only by clear_refs of that pid). */
+/** Soft-dirty bits cleared between two snapshots (allowed only by clear_refs of that pid); a
+ *  swap or migration entry's bit is _PAGE_SWP_SOFT_DIRTY. */
 export function softDirtyCleared(before: Map<string, { flags: number; pfn: number }>, after: Map<string, { flags: number; pfn: number }>,
   clearedPid?: number): string[] {
   const out: string[] = [];
+  // a swap or migration entry keeps the bit as _PAGE_SWP_SOFT_DIRTY (try_to_unmap_one,
+  // try_to_migrate_one, do_swap_page and remove_migration_pte carry it across)
+  const softDirty = (flags: number) => (is_swap_pte(flags) ? pte_swp_soft_dirty(flags) : pte_soft_dirty(flags));
   for (const [key, b] of before) {
-    if (!pte_soft_dirty(b.flags)) continue;
+    if (!softDirty(b.flags)) continue;
     const a = after.get(key);
-    if (!a || pte_soft_dirty(a.flags)) continue;
+    if (!a || softDirty(a.flags)) continue;
     if (clearedPid !== undefined && key.startsWith(`${clearedPid}:`)) continue;
     out.push(`${key}: soft-dirty cleared (flags ${hex(b.flags)} → ${hex(a.flags)})`);
   }

@@ -6,8 +6,10 @@ import { AddressSpace, ObjKind } from './addressSpace';
 import { Memmap, OutOfSimulatedRam, PageKind, PG_uptodate, PG_lru } from './memmap';
 import { Mm } from './mm';
 import type { Tracer } from './trace';
+import type { SwapInfo } from './swap';
 import { ext4_file_operations, shmem_file_operations } from './filemap';
 import { Ids } from './ids';
+import { ThpSettings, type TmpfsHuge } from './thp';
 import { RULE_IDS, hasRule, releaseText, type KernelRelease, type RuleId } from './versions';
 
 /**
@@ -59,28 +61,39 @@ export class Kernel {
   faultAroundBytes = 65536;
   /** default read_ahead_kb 128 → 32 pages */
   raPages = 32;
+  /** /sys/kernel/mm/transparent_hugepage (thp.ts) */
+  readonly thp = new ThpSettings();
+  /** the deferred split queue (mm/huge_memory.c: deferred_split_folio): head PFNs */
+  readonly deferredSplit = new Set<number>();
+  /** the swap device `sysctl swap pages N` turned on (swap.ts); none by default */
+  swap: SwapInfo | undefined;
   constructor(readonly profile: KernelProfile, readonly tr: Tracer, expectedPages = 0) {
     this.memmap = new Memmap(tr, expectedPages);
   }
 
   // ---- objects -------------------------------------------------------------------
 
-  /** A regular ext4 file. By default every page is cached, clean and uptodate. */
-  createFile(name: string, pages: number, cold: boolean): AddressSpace {
+  /** A regular ext4 file. By default every page is cached, clean and uptodate. With
+   *  `folioOrder` the page cache holds folios of that order (naturally aligned, smaller
+   *  at the end of the file), as a filesystem with large folios would leave it. */
+  createFile(name: string, pages: number, cold: boolean, folioOrder = 0): AddressSpace {
     // fail before allocating anything when the cache cannot fit in the simulated RAM
     if (!cold && pages > this.memmap.framesLeft()) throw new OutOfSimulatedRam();
     const as = new AddressSpace(this.ids.mapping++, name, 'file', pages, true, 'ext4_dirty_folio');
     as.fops = ext4_file_operations;
-    if (!cold) for (let i = 0; i < pages; i++) this.addToPageCache(as, i, PG_uptodate);
+    as.folioOrder = folioOrder;
+    if (!cold) for (let i = 0; i < pages;) i += this.addFolioToPageCache(as, i, PG_uptodate, this.fileFolioOrderAt(as, i));
     this.objects.set(as.id, as);
     return as;
   }
 
-  /** A tmpfs/memfd file: pages exist only once faulted or written. */
-  createShmem(name: string, pages: number, anonShmem = false): AddressSpace {
+  /** A tmpfs/memfd file: pages exist only once faulted or written. `huge`: its mount's
+   *  huge= option. */
+  createShmem(name: string, pages: number, anonShmem = false, huge: TmpfsHuge = 'never'): AddressSpace {
     // mm/shmem.c: shmem_aops.dirty_folio = noop_dirty_folio (every modelled version)
     const as = new AddressSpace(this.ids.mapping++, name, 'shmem', pages, false, 'noop_dirty_folio', anonShmem);
     as.fops = shmem_file_operations;
+    as.tmpfsHuge = huge;
     this.objects.set(as.id, as);
     return as;
   }
@@ -102,6 +115,33 @@ export class Kernel {
     as.nrpages++;
     this.tr.folioSet(pfn, 'cached', 0, as.id);
     return pfn;
+  }
+
+  /** The order of the folio the file's page cache holds at `index`: the file's folio
+   *  order, lowered until the aligned folio starts at `index` and ends inside the file. */
+  fileFolioOrderAt(as: AddressSpace, index: number): number {
+    let o = as.folioOrder;
+    while (o > 0 && (index % (1 << o) !== 0 || index + (1 << o) > as.sizePages)) o--;
+    return o;
+  }
+
+  // mm/filemap.c: filemap_add_folio() of a folio of `order` at `index` (aligned): every
+  // page in i_pages, mapping and index per page; the folio flags on the head; the page
+  // cache holds one reference per page. Returns the pages added.
+  addFolioToPageCache(as: AddressSpace, index: number, flags: number, order: number): number {
+    if (order === 0) { this.addToPageCache(as, index, flags); return 1; }
+    const mm = this.memmap, nr = 1 << order;
+    const head = mm.allocFolio(order, PageKind.PageCache);
+    mm.flags[head] |= flags | PG_lru;
+    for (let i = 0; i < nr; i++) {
+      mm.mapping[head + i] = as.id;
+      mm.index[head + i] = index + i;
+      as.iPages[index + i] = head + i;
+      this.tr.folioSet(head + i, 'cached', 0, as.id);
+    }
+    mm.refcount[head] = nr;
+    as.nrpages += nr;
+    return nr;
   }
 
   /** The physical PFN behind page `index` of an object (page cache folio or device page); 0 if none. */

@@ -18,6 +18,8 @@ export interface KernelFunctionInfo {
 
 const MEMORY = 'mm/memory.c', FAULT = 'arch/x86/mm/fault.c', FILEMAP = 'mm/filemap.c', RMAP = 'mm/rmap.c';
 const FB_DEFIO = 'drivers/video/fbdev/core/fb_defio.c';
+const HUGE = 'mm/huge_memory.c';
+const MADVISE = 'mm/madvise.c', VMSCAN = 'mm/vmscan.c', SWAPFILE = 'mm/swapfile.c', PAGE_IO = 'mm/page_io.c', MIGRATE = 'mm/migrate.c';
 
 export const KERNEL_FUNCTIONS = {
   do_user_addr_fault: { file: FAULT }, bad_area: { file: FAULT }, bad_area_access_error: { file: FAULT }, do_sigbus: { file: FAULT },
@@ -43,6 +45,17 @@ export const KERNEL_FUNCTIONS = {
   ext4_dirty_folio: { file: 'fs/ext4/inode.c' }, ext4_page_mkwrite: { file: 'fs/ext4/inode.c' },
   // "mm: move dup_mmap() to mm" (6.16)
   dup_mmap: { file: [['6.1', 'kernel/fork.c'], ['6.16', 'mm/mmap.c']] },
+  // VMA merging and mremap (mm/vma.c split out of mm/mmap.c in 6.11)
+  mmap_region: { file: 'mm/mmap.c' }, mprotect_fixup: { file: 'mm/mprotect.c' },
+  vma_merge: { file: [['6.1', 'mm/mmap.c'], ['6.11', 'mm/vma.c']] },
+  vma_expand: { file: [['6.1', 'mm/mmap.c'], ['6.11', 'mm/vma.c']] },
+  __vma_adjust: { file: 'mm/mmap.c' },
+  vma_complete: { file: [['6.3', 'mm/mmap.c'], ['6.11', 'mm/vma.c']], since: '6.3' },
+  vma_merge_new_range: { file: 'mm/vma.c', since: '6.12' }, vma_merge_existing_range: { file: 'mm/vma.c', since: '6.12' },
+  commit_merge: { file: 'mm/vma.c', since: '6.12' },
+  copy_vma: { file: [['6.1', 'mm/mmap.c'], ['6.11', 'mm/vma.c']] },
+  move_vma: { file: 'mm/mremap.c' }, move_page_tables: { file: 'mm/mremap.c' }, move_ptes: { file: 'mm/mremap.c' },
+  move_normal_pmd: { file: 'mm/mremap.c' }, move_huge_pmd: { file: HUGE }, vma_to_resize: { file: 'mm/mremap.c' }, mremap_to: { file: 'mm/mremap.c' },
   vmalloc_to_page: { file: 'mm/vmalloc.c' }, pfn_to_page: { file: 'include/asm-generic/memory_model.h' },
   schedule_delayed_work: { file: 'include/linux/workqueue.h' }, flush_delayed_work: { file: 'kernel/workqueue.c' },
   cancel_delayed_work_sync: { file: 'kernel/workqueue.c' },
@@ -53,6 +66,29 @@ export const KERNEL_FUNCTIONS = {
   // fbmem.c or fb_chrdev.c depending on the release: found by name
   fb_release: {},
   pfnmap_fault: { model: true },
+  // large folios and THP (language v2): thp.ts, hugeMemory.ts, split.ts
+  alloc_anon_folio: { file: MEMORY, since: '6.8' }, thp_vma_allowable_orders: { file: 'include/linux/huge_mm.h', since: '6.8' },
+  hugepage_vma_check: { file: HUGE }, create_huge_pmd: { file: MEMORY }, wp_huge_pmd: { file: MEMORY },
+  do_huge_pmd_anonymous_page: { file: HUGE }, set_huge_zero_folio: { file: HUGE }, mm_get_huge_zero_folio: { file: HUGE },
+  do_huge_pmd_wp_page: { file: HUGE }, huge_pmd_set_accessed: { file: HUGE }, __split_huge_pmd: { file: HUGE },
+  copy_huge_pmd: { file: HUGE }, zap_huge_pmd: { file: HUGE }, change_huge_pmd: { file: HUGE }, do_set_pmd: { file: MEMORY },
+  split_huge_page_to_list_to_order: { file: HUGE }, deferred_split_folio: { file: HUGE }, folio_pte_batch: { file: 'mm/internal.h' },
+  copy_present_ptes: { file: MEMORY }, page_vma_mapped_walk: { file: 'mm/page_vma_mapped.c' },
+  shmem_allowable_huge_orders: { file: 'mm/shmem.c', since: '6.11' }, shmem_is_huge: { file: 'mm/shmem.c' },
+  hugepage_madvise: { file: HUGE }, madvise_collapse: { file: 'mm/khugepaged.c' }, vma_adjust_trans_huge: { file: HUGE },
+  // madvise, reclaim, swap, migration (madvise.ts, reclaim.ts, swap.ts, swapin.ts, migrate.ts)
+  do_madvise: { file: MADVISE }, madvise_cold: { file: MADVISE }, madvise_pageout: { file: MADVISE },
+  madvise_free_single_vma: { file: MADVISE }, madvise_free_pte_range: { file: MADVISE }, madvise_free_huge_pmd: { file: HUGE }, madvise_willneed: { file: MADVISE },
+  madvise_dontneed_single_vma: { file: MADVISE }, folio_deactivate: { file: 'mm/swap.c' },
+  folio_mark_lazyfree: { file: 'mm/swap.c' }, force_page_cache_ra: { file: 'mm/readahead.c' }, faultin_page: { file: 'mm/gup.c' },
+  reclaim_pages: { file: VMSCAN }, shrink_folio_list: { file: VMSCAN }, folio_check_references: { file: VMSCAN },
+  pageout: { file: VMSCAN }, __remove_mapping: { file: VMSCAN },
+  folio_referenced: { file: RMAP }, try_to_unmap: { file: RMAP }, try_to_migrate: { file: RMAP },
+  sys_swapon: { file: SWAPFILE }, folio_free_swap: { file: SWAPFILE }, free_swap_and_cache: { file: SWAPFILE },
+  add_to_swap: { file: 'mm/swap_state.c' }, swapin_readahead: { file: 'mm/swap_state.c' },
+  swap_writepage: { file: PAGE_IO }, end_swap_bio_write: { file: PAGE_IO }, swap_read_folio: { file: PAGE_IO },
+  folio_end_writeback: { file: FILEMAP }, do_swap_page: { file: MEMORY },
+  migrate_pages: { file: MIGRATE }, move_to_new_folio: { file: MIGRATE }, remove_migration_ptes: { file: MIGRATE },
 } as const satisfies Record<string, KernelFunctionInfo>;
 
 export type KernelFn = keyof typeof KERNEL_FUNCTIONS;

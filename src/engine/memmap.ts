@@ -1,5 +1,8 @@
 // The memmap: one struct page per PFN with a struct page, kept as struct-of-arrays so a
-// million pages cost ~25 bytes each. Order-0 folios only (language v1), so folio == page.
+// million pages cost ~25 bytes each. Folios of any order (language v2): a large folio is
+// 2^order naturally aligned PFNs (as the buddy allocator hands them out), every page
+// carrying the order, so the head is the PFN with the low `order` bits cleared
+// (folio.ts: folio_head, folio_nr_pages, the mapcounts).
 // Carveout and device PFNs live above MAX_MEMMAP_PFN and have no struct page
 // (pfn_valid() false).
 
@@ -15,13 +18,22 @@ export const PG_swapbacked = 1 << 5;
 export const PG_anon_exclusive = 1 << 6;
 export const PG_readahead = 1 << 7;
 export const PG_referenced = 1 << 8;
+/** the folio is in the swap cache (folio->swap holds its slot: swap.ts) */
+export const PG_swapcache = 1 << 9;
+export const PG_active = 1 << 10;
+/** folio_set_reclaim(): reclaim wants it back when writeback ends */
+export const PG_reclaim = 1 << 11;
+/** the flags a large folio keeps on its head page (everything but PG_anon_exclusive) */
+export const FOLIO_FLAG_BITS = PG_locked | PG_dirty | PG_writeback | PG_uptodate | PG_lru | PG_swapbacked | PG_readahead | PG_referenced
+  | PG_swapcache | PG_active | PG_reclaim;
 /** not a kernel flag: the PFN has a struct page in use (allocated) */
 export const PG_allocated = 1 << 15;
 
 export const PG_NAMES: [number, string][] = [
   [PG_locked, 'locked'], [PG_dirty, 'dirty'], [PG_writeback, 'writeback'], [PG_uptodate, 'uptodate'],
   [PG_lru, 'lru'], [PG_swapbacked, 'swapbacked'], [PG_anon_exclusive, 'anon_exclusive'],
-  [PG_readahead, 'readahead'], [PG_referenced, 'referenced'],
+  [PG_readahead, 'readahead'], [PG_referenced, 'referenced'], [PG_swapcache, 'swapcache'], [PG_active, 'active'],
+  [PG_reclaim, 'reclaim'],
 ];
 
 /** What kind of memory a PFN is (for display and for vmalloc/pfn_to_page rules). */
@@ -31,6 +43,12 @@ export const enum PageKind { Free = 0, PageCache = 1, Anon = 2, Vmalloc = 3, Kme
 export const MAX_MEMMAP_PFN = 0x100000; // 4 GiB of RAM with struct pages
 /** The shared zero page (ZERO_PAGE(0)); a fixed, recognisable PFN. */
 export const ZERO_PFN = 0x1000;
+/** The huge zero folio (mm/huge_memory.c: huge_zero_folio): order 9, PMD-aligned PFNs. */
+export const HUGE_ZERO_PFN = 0x1200;
+export const HPAGE_PMD_ORDER = 9;
+export const HPAGE_PMD_NR = 512;
+/** is_huge_zero_pfn(): a PFN of the huge zero folio */
+export function isHugeZeroPfn(pfn: number): boolean { return pfn >= HUGE_ZERO_PFN && pfn < HUGE_ZERO_PFN + HPAGE_PMD_NR; }
 
 /**
  * Thrown when the simulated RAM (PFNs below MAX_MEMMAP_PFN) is used up. A resource limit
@@ -55,6 +73,16 @@ export class Memmap {
   refcount = new Int32Array(0);
   mapping = new Int32Array(0);
   index = new Float64Array(0);
+  /** folio_order() of the folio each page belongs to (0: an order-0 folio) */
+  order = new Uint8Array(0);
+  /** at a large folio's head: the PMD mappings (_entire_mapcount + 1); only PMD-mapped
+   *  folios have an entry (a map, not an array: 4 bytes a page matter at a million pages) */
+  readonly entire = new Map<number, number>();
+  entireOf(head: number): number { return this.entire.get(head) ?? 0; }
+  addEntire(head: number, d: number): void {
+    const n = (this.entire.get(head) ?? 0) + d;
+    if (n) this.entire.set(head, n); else this.entire.delete(head);
+  }
   private nextPfn = 0x2000;    // first RAM PFN handed out (below: zero page, kernel)
   private carveoutNext = MAX_MEMMAP_PFN + 0x10000;
   /** deterministic scatter for vmalloc (xorshift) */
@@ -72,6 +100,16 @@ export class Memmap {
     this.kind[ZERO_PFN] = PageKind.Zero;
   }
 
+  /** mm_get_huge_zero_folio(): allocated on first use, never freed (the model keeps it). */
+  getHugeZeroFolio(): number {
+    if (!(this.flags[HUGE_ZERO_PFN] & PG_allocated)) {
+      for (let pfn = HUGE_ZERO_PFN; pfn < HUGE_ZERO_PFN + HPAGE_PMD_NR; pfn++) {
+        this.flags[pfn] = PG_allocated | PG_uptodate; this.kind[pfn] = PageKind.Zero; this.order[pfn] = HPAGE_PMD_ORDER;
+      }
+    }
+    return HUGE_ZERO_PFN;
+  }
+
   private grow(min: number): void {
     if (min <= this.cap) return;
     let cap = Math.max(this.cap * 2, 0x4000);
@@ -83,6 +121,7 @@ export class Memmap {
     this.refcount = g(this.refcount, new Int32Array(cap));
     this.mapping = g(this.mapping, new Int32Array(cap));
     this.index = g(this.index, new Float64Array(cap));
+    this.order = g(this.order, new Uint8Array(cap));
     this.cap = cap;
   }
 
@@ -101,6 +140,27 @@ export class Memmap {
     this.mapping[pfn] = 0;
     this.index[pfn] = 0;
     return pfn;
+  }
+
+  /**
+   * alloc_pages(order): a naturally aligned block of 2^order pages as one folio (the pages
+   * the alignment skips stay unused: the allocator never reuses frames). Refcount 1 on the
+   * head; every page carries the order. Order 0 is allocPage().
+   */
+  allocFolio(order: number, kind: PageKind): number {
+    if (order === 0) return this.allocPage(kind);
+    const nr = 1 << order;
+    const head = Math.ceil(this.nextPfn / nr) * nr;
+    if (head + nr > MAX_MEMMAP_PFN) { this.nextPfn = MAX_MEMMAP_PFN; throw new OutOfSimulatedRam(); }
+    this.grow(head + nr);
+    this.nextPfn = head + nr;
+    for (let pfn = head; pfn < head + nr; pfn++) {
+      this.flags[pfn] = PG_allocated; this.kind[pfn] = kind; this.mapcount[pfn] = 0;
+      this.refcount[pfn] = 0; this.mapping[pfn] = 0; this.index[pfn] = 0; this.order[pfn] = order;
+    }
+    this.refcount[head] = 1;
+    this.entire.delete(head);
+    return head;
   }
 
   /** Page frames with struct page never handed out yet (allocPage never reuses freed ones). */
@@ -132,24 +192,42 @@ export class Memmap {
   }
 
   freePage(pfn: number): void {
+    const o = this.order[pfn];
+    if (o) { this.freeFolio(pfn & ~((1 << o) - 1), o); return; }
     this.flags[pfn] = 0; this.kind[pfn] = PageKind.Free; this.mapcount[pfn] = 0;
     this.refcount[pfn] = 0; this.mapping[pfn] = 0; this.index[pfn] = 0;
   }
 
+  /** folio_put() of the last reference of a large folio: every page back to the allocator. */
+  private freeFolio(head: number, order: number): void {
+    for (let pfn = head; pfn < head + (1 << order); pfn++) {
+      this.flags[pfn] = 0; this.kind[pfn] = PageKind.Free; this.mapcount[pfn] = 0;
+      this.refcount[pfn] = 0; this.mapping[pfn] = 0; this.index[pfn] = 0; this.order[pfn] = 0;
+    }
+    this.entire.delete(head);
+  }
+
+  /** The head PFN of the folio `pfn` belongs to (page_folio()). */
+  head(pfn: number): number { const o = this.order[pfn]; return o ? pfn & ~((1 << o) - 1) : pfn; }
+
+  /** Folio flags live on the head page (PageAnonExclusive is per page). */
+  private at(pfn: number, bit: number): number { return bit & FOLIO_FLAG_BITS ? this.head(pfn) : pfn; }
   setFlag(pfn: number, bit: number): void {
+    pfn = this.at(pfn, bit);
     const b = this.flags[pfn];
     if (b & bit) return;
     this.flags[pfn] = b | bit;
     this.tr.folioSet(pfn, 'flags', b, b | bit);
   }
   clearFlag(pfn: number, bit: number): boolean {
+    pfn = this.at(pfn, bit);
     const b = this.flags[pfn];
     if (!(b & bit)) return false;
     this.flags[pfn] = b & ~bit;
     this.tr.folioSet(pfn, 'flags', b, b & ~bit);
     return true;
   }
-  test(pfn: number, bit: number): boolean { return (this.flags[pfn] & bit) !== 0; }
+  test(pfn: number, bit: number): boolean { return (this.flags[this.at(pfn, bit)] & bit) !== 0; }
   setMapping(pfn: number, mapping: number): void {
     const b = this.mapping[pfn];
     if (b === mapping) return;
@@ -163,4 +241,6 @@ export class Memmap {
     this.tr.folioSet(pfn, 'index', b, index);
   }
   folioTestAnon(pfn: number): boolean { return this.mapping[pfn] < 0; }
+  /** A folio-level flag (PG_dirty, PG_writeback, PG_locked, PG_uptodate...): kept on the head. */
+  folioTest(pfn: number, bit: number): boolean { return (this.flags[this.head(pfn)] & bit) !== 0; }
 }

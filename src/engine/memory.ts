@@ -7,15 +7,25 @@ import {
   pte_mkdirty, pte_mkspecial, pte_mkwrite, pte_mkyoung, pte_none, pte_present, pte_special, pte_write,
   pte_protnone,
 } from './pte';
-import { PageKind, PG_anon_exclusive, PG_dirty, PG_locked, PG_readahead, PG_uptodate, ZERO_PFN } from './memmap';
+import { HPAGE_PMD_ORDER, PageKind, PG_anon_exclusive, PG_dirty, PG_locked, PG_readahead, PG_swapcache, PG_uptodate, ZERO_PFN } from './memmap';
 import {
   FAULT_FLAG_MKWRITE, FAULT_FLAG_TRIED, FAULT_FLAG_USER, FAULT_FLAG_WRITE, VM_FAULT_DONE_COW, VM_FAULT_ERROR,
   VM_FAULT_LOCKED, VM_FAULT_MAJOR, VM_FAULT_NOPAGE, VM_FAULT_OOPS, VM_FAULT_RETRY, VM_FAULT_SIGBUS,
-  VM_FAULT_SIGSEGV, VmFault,
+  VM_FAULT_SIGSEGV, VM_FAULT_FALLBACK, VmFault,
 } from './vmOps';
 import { VM_EXEC, VM_MAYSHARE, VM_MIXEDMAP, VM_READ, VM_SHARED, VM_WRITE, Vma, linear_page_index } from './vma';
 import { anonVmaPrepare } from './anonVma';
-import { folio_add_file_rmap_pte, folio_add_new_anon_rmap, folio_remove_rmap_pte } from './rmapCounts';
+import { folio_add_file_rmap_pte, folio_add_new_anon_rmap, folio_add_new_anon_rmap_large, folio_remove_rmap_pte } from './rmapCounts';
+import {
+  __split_huge_pmd, do_huge_pmd_anonymous_page, do_huge_pmd_wp_page, do_set_pmd, huge_pmd_set_accessed,
+  pmdHugeFaultAllowed, zap_huge_pmd,
+} from './hugeMemory';
+import { PMD_ORDER, ordersHighFirst, thpAnonAllowableOrders, thpVmaSuitableOrders, vmaIsAnonymous } from './thp';
+import { folio_mapcount } from './folio';
+import { is_migration_pte, is_swap_slot_pte } from './swapEntry';
+import { do_swap_page } from './swapin';
+import { folio_free_swap, free_swap_and_cache } from './swap';
+import { MM_SWAPENTS } from './mm';
 
 export type AccessResult = 'ok' | 'SIGSEGV' | 'SIGBUS' | 'oops';
 
@@ -105,6 +115,26 @@ function access_error(errorCode: number, vma: Vma): boolean {
   return !vma.has(VM_READ | VM_WRITE | VM_EXEC); // !vma_is_accessible()
 }
 
+/**
+ * mm/gup.c: faultin_page() → handle_mm_fault() for get_user_pages (MADV_POPULATE_*): no
+ * FAULT_FLAG_USER, no signal; counted in the task's fault counters like any fault
+ * (mm_account_fault() counts before it looks at regs). Returns the VM_FAULT_* bits.
+ */
+export function gup_fault(k: Kernel, task: Task, vma: Vma, addr: number, write: boolean): number {
+  const tr = k.tr;
+  tr.faultBegin(task.pid, addr, write ? X86_PF_WRITE : 0);
+  tr.call('faultin_page');
+  let flags = write ? FAULT_FLAG_WRITE : 0;
+  for (;;) {
+    const ret = handle_mm_fault(k, task, vma, addr, flags);
+    mm_account_fault(k, task, flags, ret);
+    if (ret & VM_FAULT_RETRY) { flags |= FAULT_FLAG_TRIED; continue; }
+    tr.faultEnd(task.pid, addr, ret & VM_FAULT_SIGBUS ? 'sigbus' : ret & VM_FAULT_SIGSEGV ? 'sigsegv' : ret & VM_FAULT_OOPS ? 'oops'
+      : (ret & VM_FAULT_MAJOR) || (flags & FAULT_FLAG_TRIED) ? 'major' : 'minor');
+    return ret;
+  }
+}
+
 // mm/memory.c: mm_account_fault() — RETRY is accounted on completion, errors never;
 // major iff VM_FAULT_MAJOR or a FAULT_FLAG_TRIED retry.
 function mm_account_fault(k: Kernel, task: Task, flags: number, ret: number): void {
@@ -122,12 +152,48 @@ function handle_mm_fault(k: Kernel, task: Task, vma: Vma, addr: number, flags: n
     origFlags: mm.pteFlags(addr), origPfn: mm.ptePfn(addr), page: 0, cowPage: 0,
   };
   k.tr.call('handle_mm_fault');
+  // __handle_mm_fault(): the PMD level first. pmd_none (no PTE table): an anonymous VMA
+  // that may have a PMD THP tries create_huge_pmd(); a PMD leaf takes the huge paths.
+  if (!mm.pt.lookup(addr) && pmdHugeFaultAllowed(k, vma)) {
+    k.tr.call('create_huge_pmd');
+    const ret = do_huge_pmd_anonymous_page(k, vmf);
+    if (!(ret & VM_FAULT_FALLBACK)) return ret;
+  } else if (mm.isPmdMapped(addr)) {
+    if ((flags & FAULT_FLAG_WRITE) && !pte_write(vmf.origFlags)) {
+      // wp_huge_pmd(): anonymous → do_huge_pmd_wp_page(); a file/shmem PMD (no
+      // ->huge_fault in the model's filesystems) is split — zapped — and the PTE level
+      // handles the write (do_shared_fault → finish_fault → do_set_pmd again).
+      k.tr.call('wp_huge_pmd');
+      const ret = vmaIsAnonymous(vma) ? do_huge_pmd_wp_page(k, vmf)
+        : (__split_huge_pmd(k, vma, addr - (addr % 2 ** 21), 'wp_huge_pmd: write-notify or COW on the PTE level'), VM_FAULT_FALLBACK);
+      if (!(ret & VM_FAULT_FALLBACK)) return ret;
+      // split: handle_pte_fault() on the new PTE
+      vmf.origFlags = mm.pteFlags(addr); vmf.origPfn = mm.ptePfn(addr);
+    } else {
+      huge_pmd_set_accessed(k, vmf);
+      return 0;
+    }
+  }
   if (pte_none(vmf.origFlags, vmf.origPfn)) {
     // do_pte_missing()
     if (!vma.ops) return do_anonymous_page(k, vmf);
     return do_fault(k, vmf);
   }
-  if (!pte_present(vmf.origFlags)) return VM_FAULT_SIGBUS; // swap entries are not modelled
+  if (!pte_present(vmf.origFlags)) {
+    if (is_swap_slot_pte(vmf.origFlags)) {
+      const ret = do_swap_page(k, vmf);
+      if (ret & VM_FAULT_ERROR) return ret;
+      // a write fault do_swap_page() did not resolve: do_wp_page() on the new PTE
+      if (vmf.flags & FAULT_FLAG_WRITE) {
+        vmf.origFlags = mm.pteFlags(addr); vmf.origPfn = mm.ptePfn(addr);
+        if (!pte_write(vmf.origFlags)) return ret | do_wp_page(k, vmf);
+      }
+      return ret;
+    }
+    // a migration entry exists only inside `migrate` (migration_entry_wait); others are not modelled
+    k.tr.call(is_migration_pte(vmf.origFlags) ? 'handle_pte_fault: migration entry' : 'handle_pte_fault: non-present entry not modelled');
+    return VM_FAULT_SIGBUS;
+  }
   if (pte_protnone(vmf.origFlags)) return VM_FAULT_SIGSEGV; // do_numa_page: not modelled
   let entry = vmf.origFlags;
   if (flags & FAULT_FLAG_WRITE) {
@@ -154,11 +220,40 @@ function do_anonymous_page(k: Kernel, vmf: VmFault): number {
     return 0;
   }
   anonVmaPrepare(vma);
-  const pfn = k.memmap.allocPage(PageKind.Anon);
+  const order = alloc_anon_folio(k, vmf);
   let entry = vma.pageProt;
   if (vma.has(VM_WRITE)) entry = pte_mkwrite(pte_mkdirty(entry));
+  if (order) {
+    // folio_add_new_anon_rmap() + set_ptes() over the aligned range, nr_pages PTEs
+    const nr = 2 ** order, addr = Math.floor(address / (nr * 4096)) * nr * 4096;
+    const head = k.memmap.allocFolio(order, PageKind.Anon);
+    folio_add_new_anon_rmap_large(k, head, vma, addr, false);
+    for (let i = 0; i < nr; i++) vma.mm.setPte(addr + i * 4096, entry, head + i, `do_anonymous_page: new anon folio, order ${order}`);
+    return 0;
+  }
+  const pfn = k.memmap.allocPage(PageKind.Anon);
   folio_add_new_anon_rmap(k, pfn, vma, address);
   vma.mm.setPte(address, entry, pfn, 'do_anonymous_page: new anon folio');
+  return 0;
+}
+
+// mm/memory.c: alloc_anon_folio() (6.8+) — the large orders below PMD_ORDER enabled for
+// the VMA (thp_vma_allowable_orders) whose naturally aligned range lies inside it
+// (thp_vma_suitable_orders); the highest whose range in the PTE table is all pte_none;
+// else order 0. Returns the order.
+function alloc_anon_folio(k: Kernel, vmf: VmFault): number {
+  if (!k.profile.has('anon-mthp')) return 0;
+  const vma = vmf.vma, mm = vma.mm;
+  let orders = thpAnonAllowableOrders(k, vma, (1 << PMD_ORDER) - 1);
+  orders = thpVmaSuitableOrders(vma, vmf.address, orders);
+  if (!orders) return 0;
+  k.tr.call('alloc_anon_folio');
+  for (const o of ordersHighFirst(orders)) {
+    const nr = 2 ** o, addr = Math.floor(vmf.address / (nr * 4096)) * nr * 4096;
+    let none = true;
+    for (let i = 0; i < nr && none; i++) none = pte_none(mm.pteFlags(addr + i * 4096), mm.ptePfn(addr + i * 4096));
+    if (none) return o;
+  }
   return 0;
 }
 
@@ -209,10 +304,17 @@ function filemap_map_pages(k: Kernel, vmf: VmFault, start: number, end: number):
   if (end > fileEnd) end = fileEnd;
   k.tr.call('filemap_map_pages');
   let ret = 0;
+  // filemap_map_pmd(): the first folio, PMD-size, with pmd_none → do_set_pmd()
+  const first = as.folioAt(start);
+  if (first && mm.order[first] >= HPAGE_PMD_ORDER && !vma.mm.pt.lookup(vmf.address) &&
+    mm.folioTest(first, PG_uptodate) && !mm.folioTest(first, PG_locked)) {
+    if (!(do_set_pmd(k, vmf, mm.head(first), false) & VM_FAULT_FALLBACK)) return VM_FAULT_NOPAGE;
+  }
+  if (vma.mm.isPmdMapped(vmf.address)) return VM_FAULT_NOPAGE;
   for (let index = start; index <= end; index++) {
     const pfn = as.folioAt(index);
     if (!pfn) continue;
-    const f = mm.flags[pfn];
+    const f = mm.flags[mm.head(pfn)];
     if (f & PG_locked) continue;
     if (!(f & PG_uptodate) || (f & PG_readahead)) continue;
     const addr = vma.start + (index - vma.pgoff) * 4096;
@@ -234,8 +336,8 @@ function __do_fault(k: Kernel, vmf: VmFault): number {
   return ret;
 }
 
-function lockPage(k: Kernel, pfn: number): void { if (pfn && k.memmap.pfnValid(pfn)) k.memmap.flags[pfn] |= PG_locked; }
-function unlockPage(k: Kernel, pfn: number): void { if (pfn && k.memmap.pfnValid(pfn)) k.memmap.flags[pfn] &= ~PG_locked; }
+function lockPage(k: Kernel, pfn: number): void { if (pfn && k.memmap.pfnValid(pfn)) k.memmap.flags[k.memmap.head(pfn)] |= PG_locked; }
+function unlockPage(k: Kernel, pfn: number): void { if (pfn && k.memmap.pfnValid(pfn)) k.memmap.flags[k.memmap.head(pfn)] &= ~PG_locked; }
 
 // mm/memory.c: set_pte_range() (do_set_pte() before 6.5): mk_pte with vm_page_prot;
 // a write makes it dirty (and writable if VM_WRITE); from 6.16 ("mm: set the pte dirty
@@ -252,11 +354,34 @@ function set_pte_range(k: Kernel, vmf: VmFault, pfn: number, addr: number, write
 }
 
 // mm/memory.c: finish_fault() — install the PTE for vmf->page (or the COW page).
+//
+// Large folios: with pmd_none and a PMD-size page-cache folio, do_set_pmd() maps it by one
+// PMD (when aligned); under a PMD leaf there is nothing to do. From 6.11 (`finish-fault-
+// large-folio`) a shmem VMA maps every page of a large folio at once when the folio lies
+// inside the VMA and the PTE table and all its PTEs are none; otherwise one page.
 function finish_fault(k: Kernel, vmf: VmFault): number {
   const write = (vmf.flags & FAULT_FLAG_WRITE) !== 0;
-  const pfn = write && !vmf.vma.has(VM_SHARED) ? vmf.cowPage : vmf.page;
-  const mm = vmf.vma.mm;
+  const cow = write && !vmf.vma.has(VM_SHARED);
+  const pfn = cow ? vmf.cowPage : vmf.page;
+  const vma = vmf.vma, mm = vma.mm, memmap = k.memmap;
   k.tr.call('finish_fault');
+  if (!cow && pfn && memmap.order[pfn] >= HPAGE_PMD_ORDER && !mm.pt.lookup(vmf.address)) {
+    if (!(do_set_pmd(k, vmf, memmap.head(pfn), write) & VM_FAULT_FALLBACK)) return 0;
+  }
+  if (mm.isPmdMapped(vmf.address)) return VM_FAULT_NOPAGE;
+  if (!cow && pfn && memmap.order[pfn] && vma.file?.kind === 'shmem' && k.profile.has('finish-fault-large-folio')) {
+    const head = memmap.head(pfn), nr = 1 << memmap.order[pfn], idx = pfn - head;
+    const vmaOff = vmf.pgoff - vma.pgoff, pteOff = (vmf.address / 4096) % 512;
+    if (vmaOff >= idx && vmaOff + (nr - idx) <= vma.pages && pteOff >= idx && pteOff + (nr - idx) <= 512) {
+      const addr = vmf.address - idx * 4096;
+      let none = true;
+      for (let i = 0; i < nr && none; i++) none = pte_none(mm.pteFlags(addr + i * 4096), mm.ptePfn(addr + i * 4096));
+      if (none) {
+        for (let i = 0; i < nr; i++) set_pte_range(k, vmf, head + i, addr + i * 4096, write, `finish_fault: set_pte_range (${nr} pages)`);
+        return 0;
+      }
+    }
+  }
   if (!pte_none(mm.pteFlags(vmf.address), mm.ptePfn(vmf.address))) return VM_FAULT_NOPAGE;
   set_pte_range(k, vmf, pfn, vmf.address, write, 'finish_fault: set_pte_range');
   return 0;
@@ -363,13 +488,49 @@ function do_wp_page(k: Kernel, vmf: VmFault): number {
 }
 
 // mm/memory.c: wp_can_reuse_anon_folio() (6.5+; the same test was inline in do_wp_page
-// before): reuse iff this is the only reference; then folio_move_anon_rmap().
+// before): reuse iff this is the only reference; then folio_move_anon_rmap(). An order-0
+// folio in the swap cache may hold that one extra reference, and is dropped from the swap
+// cache (folio_free_swap) before the test.
+// A large folio (a page of a PTE-mapped THP): until 6.14 the same refcount test (a large
+// folio has a reference per mapping, so it is reused only when this is its last
+// mapping); from 6.15 __wp_can_reuse_large_anon_folio(): more than one mapping, every
+// mapping in this mm, and no reference beyond the mappings (versions.ts
+// `cow-reuse-pte-mapped-thp`). (Large folios never enter the swap cache in the model:
+// reclaim splits them first.)
 function wp_can_reuse_anon_folio(k: Kernel, pfn: number, vma: Vma): boolean {
   k.tr.call('wp_can_reuse_anon_folio');
-  if (k.memmap.refcount[pfn] !== 1) return false;
+  const mm = k.memmap, head = mm.head(pfn);
+  if (mm.order[pfn] && k.profile.has('cow-reuse-pte-mapped-thp')) {
+    const total = folio_mapcount(mm, pfn);
+    if (total <= 1) return false;
+    if (mappingsInMm(k, vma.mm, head) !== total || mm.refcount[head] !== total) return false;
+  } else if (mm.order[pfn]) {
+    if (mm.refcount[head] !== 1) return false;
+  } else {
+    const swapcache = mm.test(pfn, PG_swapcache) ? 1 : 0;
+    if (mm.refcount[pfn] > 1 + swapcache) return false;
+    if (swapcache) folio_free_swap(k, pfn);
+    if (mm.refcount[pfn] !== 1) return false;
+  }
   k.tr.call('folio_move_anon_rmap');
-  k.memmap.setMapping(pfn, -vma.anonVma!.id);
+  for (let p = head; p < head + (1 << mm.order[pfn]); p++) mm.setMapping(p, -vma.anonVma!.id);
   return true;
+}
+
+/** How many of a large folio's mappings (PTE and PMD) are in `mm` (folio_mm_id tracking). */
+function mappingsInMm(k: Kernel, mm: Vma['mm'], head: number): number {
+  const memmap = k.memmap, nr = 1 << memmap.order[head];
+  let n = 0;
+  for (const v of mm.vmas) {
+    if (!v.anonVma) continue;
+    for (let p = head; p < head + nr; p++) {
+      const addr = v.start + (memmap.index[p] - v.pgoff) * 4096;
+      if (addr < v.start || addr >= v.end) continue;
+      if (mm.isPmdMapped(addr)) { if (p === head && mm.ptePfn(addr) === head) n += 1; continue; }
+      if (mm.ptePfn(addr) === p && pte_present(mm.pteFlags(addr))) n++;
+    }
+  }
+  return n;
 }
 
 // mm/memory.c: wp_page_reuse() — young, dirty (+soft-dirty), writable if VM_WRITE.
@@ -438,11 +599,33 @@ export function zap_pte_range(k: Kernel, vma: Vma, start: number, end: number, e
   const mm = vma.mm;
   let zapped = 0;
   for (let addr = start; addr < end; addr += 4096) {
-    const t = mm.pt.lookup(addr);
+    let t = mm.pt.lookup(addr);
     if (!t) { addr = (Math.floor(addr / 2 ** 21) + 1) * 2 ** 21 - 4096; continue; }
+    if (t.leaf) {
+      // zap_pmd_range(): a whole PMD in the range is zapped as one; part of it splits first
+      if (addr === t.base && end - addr >= 2 ** 21) {
+        const page = t.pfn[0];
+        if (evenCows || !k.memmap.folioTestAnon(page)) { zap_huge_pmd(k, vma, addr, why); zapped++; }
+        addr = t.base + 2 ** 21 - 4096;
+        continue;
+      }
+      __split_huge_pmd(k, vma, t.base, `${why}: __split_huge_pmd`);
+      t = mm.pt.lookup(addr);
+      if (!t) { addr = (Math.floor(addr / 2 ** 21) + 1) * 2 ** 21 - 4096; continue; }
+    }
     const i = (addr / 4096) % 512;
     const flags = t.flags[i], pfn = t.pfn[i];
     if (pte_none(flags, pfn)) continue;
+    if (!pte_present(flags)) {
+      // zap_nonpresent_ptes(): a swap entry is a COWed page too (should_zap_cows)
+      if (!evenCows || !is_swap_slot_pte(flags)) continue;
+      mm.setPte(addr, 0, 0, why);
+      mm.rss[MM_SWAPENTS]--;
+      free_swap_and_cache(k, pfn);
+      zapped++;
+      if (t.used === 0) mm.pt.freeIfEmpty(addr);
+      continue;
+    }
     const page = vm_normal_page(k, vma, flags, pfn);
     if (!evenCows && page && k.memmap.folioTestAnon(page)) continue;
     mm.setPte(addr, 0, 0, why);

@@ -3,12 +3,14 @@
 
 import type { Ids } from './ids';
 import { PageTables, PteTable } from './pageTable';
-import { pte_none } from './pte';
+import { _PAGE_PSE, pte_none } from './pte';
 import type { Tracer } from './trace';
 import type { Vma } from './vma';
+import { PageLabels } from './pageLabels';
 
 export const MM_FILEPAGES = 0;
 export const MM_ANONPAGES = 1;
+export const MM_SWAPENTS = 2;
 export const MM_SHMEMPAGES = 3;
 
 export class Mm {
@@ -16,6 +18,8 @@ export class Mm {
   /** VMAs sorted by vm_start */
   vmas: Vma[] = [];
   readonly rss = [0, 0, 0, 0];
+  /** the scenario's names for its pages (not a kernel structure: see pageLabels.ts) */
+  readonly labels = new PageLabels();
 
   constructor(readonly pid: number, private readonly tr: Tracer, readonly ids: Ids) {}
 
@@ -77,11 +81,13 @@ export class Mm {
     return t ? t.pfn[(addr / 4096) % 512] : 0;
   }
 
-  /** set_pte_at() with a trace record of the change and why it happened. */
+  /** set_pte_at() with a trace record of the change and why it happened. On a PMD leaf
+   *  it is set_pmd_at() of that leaf (the same flags for all 512 pages, PFN head + i). */
   setPte(addr: number, flags: number, pfn: number, why: string): void {
     const t: PteTable = flags === 0 && pfn === 0 ? this.pt.lookup(addr)! : this.pt.alloc(addr);
     if (!t) return;
     const i = (addr / 4096) % 512;
+    if (t.leaf) { this.setPmd(t.base, flags, flags === 0 && pfn === 0 ? 0 : pfn - i, why); return; }
     const bf = t.flags[i], bp = t.pfn[i];
     if (bf === flags >>> 0 && bp === pfn) return; // the tables hold uint32, callers may pass int32
     const wasNone = pte_none(bf, bp), isNone = pte_none(flags, pfn);
@@ -90,4 +96,30 @@ export class Mm {
     else if (!wasNone && isNone) t.used--;
     this.tr.pteSet(this.pid, addr, bf, bp, flags, pfn, why);
   }
+
+  /**
+   * set_pmd_at() of a PMD leaf at haddr (2 MiB aligned) mapping head..head+511, or
+   * pmd_clear() when flags and head are 0. The PTE table slot must be empty (pmd_none) or
+   * already a leaf. Traced as the 512 per-page entries it changes.
+   */
+  setPmd(haddr: number, flags: number, head: number, why: string): void {
+    const clear = flags === 0 && head === 0;
+    const t = clear ? this.pt.lookup(haddr) : this.pt.alloc(haddr);
+    if (!t) return;
+    if (!clear && !t.leaf && t.used) throw new Error('engine BUG: set_pmd_at over a PTE table that maps pages');
+    t.leaf = !clear;
+    for (let i = 0; i < 512; i++) {
+      const bf = t.flags[i], bp = t.pfn[i];
+      const nf = clear ? 0 : (flags | _PAGE_PSE) >>> 0, np = clear ? 0 : head + i;
+      if (bf === nf && bp === np) continue;
+      const wasNone = pte_none(bf, bp);
+      t.flags[i] = nf; t.pfn[i] = np;
+      if (wasNone && !clear) t.used++; else if (!wasNone && clear) t.used--;
+      this.tr.pteSet(this.pid, haddr + i * 4096, bf, bp, nf, np, why);
+    }
+    if (clear) this.pt.freeIfEmpty(haddr);
+  }
+
+  /** pmd_trans_huge() at addr: a PMD leaf maps it */
+  isPmdMapped(addr: number): boolean { return this.pt.isLeaf(addr); }
 }

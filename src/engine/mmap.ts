@@ -11,7 +11,9 @@ import {
 import { vm_ops_needs_writenotify } from './vmOps';
 import { anonVmaPostUpdate, anonVmaPreUpdate, unlinkAnonVmas } from './anonVma';
 import { zap_pte_range } from './memory';
+import { split_huge_pmd_address } from './hugeMemory';
 import { deviceMmapRefusals, mmapArgRefusals } from './uapi';
+import { neighbours, vma_merge_existing_range, vma_merge_new_range } from './vmaMerge';
 
 export type Prot = 'r' | 'rw' | 'none';
 export type MmapResult = { ok: true; vma: Vma } | { ok: false; errno: 'EINVAL' | 'ENOMEM' | 'EEXIST'; why: string };
@@ -76,12 +78,33 @@ export function do_mmap(k: Kernel, task: Task, obj: AddressSpace | 'anon', addr:
     }
     if (!shared && (flags & VM_WRITE) && obj.kind !== 'fbdev') flags |= VM_ACCOUNT;
   }
-  // the open(2) that precedes the mmap, then f_op->mmap: it installs the vm_ops and its flags
-  const filp = file?.fops.open?.(k, file) ?? 0;
+  // one struct file per process and object (language v2): the process's open of OBJ, made
+  // by its first mmap of it and held by every VMA of it (fork's copies included)
+  const held = file && !(obj === 'anon') ? task.mm.vmas.find((v) => v.file === file) : undefined;
+  const filp = held ? held.filp : file?.fops.open?.(k, file) ?? 0;
+  const mm = task.mm;
+  // __mmap_region(): try to expand a neighbour before ->mmap (vma_merge_new_range; 6.1:
+  // next then prev and vma_expand). Shared anonymous memory has no file yet at this point
+  // (shmem_zero_setup comes later), so it never merges.
+  if (!(obj === 'anon' && shared)) {
+    const { prev, next } = neighbours(mm, addr, addr + len);
+    const merged = vma_merge_new_range(k, {
+      mm, prev, next, vma: undefined, start: addr, end: addr + len, pgoff, flags, file, filp, anonVma: undefined,
+    }, !k.profile.has('vma-merge-new-range-prev-first'));
+    if (merged) {
+      if (label) mm.labels.add(label, addr, pages);
+      merged.flags |= VM_SOFTDIRTY;
+      vma_set_page_prot(merged);
+      k.tr.vmasChanged(task.pid);
+      return { ok: true, vma: merged };
+    }
+  }
+  // f_op->mmap: it installs the vm_ops and its flags
   const mapped = file?.fops.mmap(k, file, flags);
-  const vma = new Vma(task.mm, addr, addr + len, pgoff, flags | (mapped?.flags ?? 0), vm_get_page_prot(flags), mapped?.ops, file, label);
+  const vma = new Vma(mm, addr, addr + len, pgoff, flags | (mapped?.flags ?? 0), vm_get_page_prot(flags), mapped?.ops, file);
   vma.filp = filp;
-  task.mm.insertVma(vma);
+  if (label) mm.labels.add(label, addr, pages);
+  mm.insertVma(vma);
   if (file) vma_link_file(vma);
   // __mmap_complete()
   vma.flags |= VM_SOFTDIRTY;
@@ -91,7 +114,7 @@ export function do_mmap(k: Kernel, task: Task, obj: AddressSpace | 'anon', addr:
 }
 
 // mm/vma.c: vma_link_file() → __vma_link_file(): insert into i_mmap (after equal starts).
-function vma_link_file(vma: Vma): void {
+export function vma_link_file(vma: Vma): void {
   const f = vma.file!;
   if (vma.has(VM_SHARED) && vma.has(VM_MAYWRITE)) f.iMmapWritable++;
   f.iMmap.insert(vma);
@@ -108,12 +131,14 @@ function unlink_file_vma(vma: Vma): void {
 // mm/vma.c: __split_vma(vma, addr, new_below): the new piece is linked into i_mmap in
 // vma_prepare() while the original is removed, and the original is re-inserted with its
 // new bounds in vma_complete() — so both land after VMAs with an equal vm_pgoff.
-export function split_vma(vma: Vma, addr: number, newBelow: boolean): Vma {
+export function split_vma(vma: Vma, addr: number, newBelow: boolean, k?: Kernel): Vma {
   const mm = vma.mm;
+  // vma_adjust_trans_huge(): a PMD leaf straddling the new boundary is split first
+  if (k) split_huge_pmd_address(k, vma, addr);
   const pgoffAt = vma.pgoff + (addr - vma.start) / 4096;
   const piece = newBelow
-    ? new Vma(mm, vma.start, addr, vma.pgoff, vma.flags, vma.pageProt, vma.ops, vma.file, vma.label)
-    : new Vma(mm, addr, vma.end, pgoffAt, vma.flags, vma.pageProt, vma.ops, vma.file, vma.label);
+    ? new Vma(mm, vma.start, addr, vma.pgoff, vma.flags, vma.pageProt, vma.ops, vma.file)
+    : new Vma(mm, addr, vma.end, pgoffAt, vma.flags, vma.pageProt, vma.ops, vma.file);
   piece.filp = vma.filp; // get_file()
   // anon_vma_clone(): the new piece joins every anon_vma of the original
   if (vma.anonVma) {
@@ -139,25 +164,43 @@ export function split_vma(vma: Vma, addr: number, newBelow: boolean): Vma {
 }
 
 /** The VMAs exactly covering [start, end), splitting at the edges (vma_modify / munmap). */
-export function isolate(mm: Mm, start: number, end: number): Vma[] {
+export function isolate(mm: Mm, start: number, end: number, k?: Kernel): Vma[] {
   let vmas = mm.overlapping(start, end);
-  if (vmas.length && vmas[0].start < start) split_vma(vmas[0], start, true);
+  if (vmas.length && vmas[0].start < start) split_vma(vmas[0], start, true, k);
   vmas = mm.overlapping(start, end);
   const lastV = vmas[vmas.length - 1];
-  if (lastV && lastV.end > end) split_vma(lastV, end, false);
+  if (lastV && lastV.end > end) split_vma(lastV, end, false, k);
   return mm.overlapping(start, end);
+}
+
+/**
+ * mm/vma.c: vma_modify_flags() (6.12; vma_merge() then split_vma() in 6.1) — [start, end)
+ * of vma is to get newflags: merged into prev and/or next when they then match
+ * (vma_merge_existing_range), else split out at its edges. Returns the VMA that now holds
+ * [start, end); the caller sets the flags on it (mprotect_fixup, madvise_update_vma).
+ */
+export function vma_modify_flags(k: Kernel, vma: Vma, prev: Vma | undefined, start: number, end: number, newflags: number): Vma {
+  const pgoff = vma.pgoff + (start - vma.start) / 4096;
+  const merged = vma_merge_existing_range(k, {
+    mm: vma.mm, prev, next: undefined, vma, start, end, pgoff, flags: newflags, file: vma.file, filp: vma.filp, anonVma: vma.anonVma,
+  });
+  if (merged) return merged;
+  if (start > vma.start) split_vma(vma, start, true, k);
+  if (end < vma.end) split_vma(vma, end, false, k);
+  return vma;
 }
 
 // mm/vma.c: do_vmi_align_munmap() — split at the edges, zap, unlink from i_mmap and the
 // anon_vma trees, free.
 export function do_munmap(k: Kernel, task: Task, start: number, end: number): number {
-  const vmas = isolate(task.mm, start, end);
+  const vmas = isolate(task.mm, start, end, k);
+  task.mm.labels.clear(start, end);
   for (const vma of vmas) removeVma(k, vma, 'munmap: zap_pte_range');
   k.tr.vmasChanged(task.pid);
   return vmas.length;
 }
 
-function removeVma(k: Kernel, vma: Vma, why: string, detach = true): void {
+export function removeVma(k: Kernel, vma: Vma, why: string, detach = true): void {
   zap_pte_range(k, vma, vma.start, vma.end, true, why);
   unlink_file_vma(vma);
   unlinkAnonVmas(vma);

@@ -4,39 +4,55 @@ import type { Kernel, Task } from './kernel';
 import {
   pte_dirty, pte_mkwrite, pte_modify, pte_none, pte_present, pte_protnone, pte_soft_dirty, pte_write,
 } from './pte';
-import { VM_MAYWRITE, VM_READ, VM_SHARED, VM_SOFTDIRTY, VM_WRITE, Vma } from './vma';
+import { VM_ACCESS_FLAGS, VM_ACCOUNT, VM_MAYWRITE, VM_SHARED, VM_SOFTDIRTY, VM_WRITE, Vma } from './vma';
 import { vm_normal_page } from './memory';
 import { PG_anon_exclusive } from './memmap';
-import { isolate, protFlags, vma_set_page_prot, vma_wants_writenotify, type Prot } from './mmap';
+import { protFlags, vma_modify_flags, vma_set_page_prot, vma_wants_writenotify, type Prot } from './mmap';
 
-// mm/mprotect.c: do_mprotect_pkey() → mprotect_fixup() + change_pte_range(): new vm_flags,
-// vma_set_page_prot(), then pte_modify() on every present PTE; where the VMA wants a manual
-// write upgrade, can_change_pte_writable() may make a PTE writable at once.
-// do_mprotect_pkey() fails with ENOMEM, changing nothing, only when no VMA covers `start`;
-// otherwise it walks the VMAs in address order (for_each_vma_range) and applies
-// mprotect_fixup() to each one before checking the next: a hole (`vma->vm_start != tmp`),
-// a VMA without VM_MAYWRITE (EACCES) or a gap at the end (`tmp < end` → ENOMEM) stops it
-// with the VMAs before it already changed.
+// mm/mprotect.c: do_mprotect_pkey() fails with ENOMEM, changing nothing, only when no VMA
+// covers `start`; otherwise it walks the VMAs in address order and applies mprotect_fixup()
+// to each one before checking the next: a hole (`vma->vm_start != nstart`), a VMA without
+// VM_MAYWRITE (EACCES) or a gap at the end (ENOMEM) stops it with the VMAs before it
+// already changed. `prev` is the VMA before `start` (or the VMA itself when `start` is
+// inside it), then whatever mprotect_fixup() returned: a merge may have grown it past the
+// next VMA's start (`if (nstart < prev->vm_end) nstart = prev->vm_end`).
 export function do_mprotect(k: Kernel, task: Task, start: number, end: number, prot: Prot): { ok: boolean; why?: string } {
-  const vmas = task.mm.overlapping(start, end);
-  if (!vmas.length || vmas[0].start > start) return { ok: false, why: 'ENOMEM: range not fully mapped' };
+  const mm = task.mm;
+  let vma = mm.find_vma(start);
+  if (!vma || vma.start > start) return { ok: false, why: 'ENOMEM: range not fully mapped' };
+  let prev: Vma | undefined = start > vma.start ? vma : mm.vmas[mm.findVmaIndex(vma.start) - 1];
   const want = protFlags(prot);
-  let tmp = start;
+  let nstart = start;
   let why: string | undefined;
-  for (const v of vmas) {
-    if (v.start > tmp) { why = 'ENOMEM: range not fully mapped'; break; }
-    if ((want & VM_WRITE) && !v.has(VM_MAYWRITE)) { why = 'EACCES: no VM_MAYWRITE'; break; }
-    const nstart = tmp, nend = Math.min(v.end, end);
-    for (const vma of isolate(task.mm, nstart, nend)) {
-      vma.flags = (vma.flags & ~(VM_READ | VM_WRITE)) | want;
-      vma_set_page_prot(vma);
-      change_protection(k, vma);
-    }
-    tmp = nend;
+  k.tr.call('mprotect_fixup');
+  for (;;) {
+    // newflags = calc_vm_prot_bits(prot) | (vma->vm_flags & ~mask_off_old_flags)
+    const newflags = want | (vma.flags & ~VM_ACCESS_FLAGS);
+    if ((want & VM_WRITE) && !vma.has(VM_MAYWRITE)) { why = 'EACCES: no VM_MAYWRITE'; break; }
+    const tmp = Math.min(vma.end, end);
+    prev = mprotect_fixup(k, vma, prev, nstart, tmp, newflags);
+    nstart = Math.max(tmp, prev.end);
+    if (nstart >= end) break;
+    vma = mm.find_vma(prev.end);
+    if (!vma || vma.start !== nstart) { why = 'ENOMEM: range not fully mapped'; break; }
   }
-  if (!why && tmp < end) why = 'ENOMEM: range not fully mapped';
   k.tr.vmasChanged(task.pid);
   return why ? { ok: false, why } : { ok: true };
+}
+
+// mm/mprotect.c: mprotect_fixup() — nothing when the flags do not change; a private VMA
+// that becomes writable is charged (VM_ACCOUNT, never dropped again); then vma_modify_flags()
+// (6.12: vma_merge_existing_range(), else split at start and end; 6.1: vma_merge() then
+// split_vma()), the new flags on the resulting VMA, and change_protection() over
+// [start, end) only.
+function mprotect_fixup(k: Kernel, vma: Vma, prev: Vma | undefined, start: number, end: number, newflags: number): Vma {
+  if (newflags === vma.flags) return vma;
+  if ((newflags & VM_WRITE) && !(vma.flags & (VM_ACCOUNT | VM_WRITE | VM_SHARED))) newflags |= VM_ACCOUNT;
+  const v = vma_modify_flags(k, vma, prev, start, end, newflags);
+  v.flags = newflags;
+  vma_set_page_prot(v);
+  change_protection(k, v, start, end);
+  return v;
 }
 
 // mm/mprotect.c: vma_wants_manual_pte_write_upgrade()
@@ -62,10 +78,10 @@ function can_change_pte_writable(k: Kernel, vma: Vma, flags: number, pfn: number
   return pte_dirty(flags); // shared: the filesystem was notified only if the PTE is dirty
 }
 
-function change_protection(k: Kernel, vma: Vma): void {
+function change_protection(k: Kernel, vma: Vma, start: number, end: number): void {
   const mm = vma.mm;
   const tryWritable = vma_wants_manual_pte_write_upgrade(vma);
-  for (let addr = vma.start; addr < vma.end; addr += 4096) {
+  for (let addr = start; addr < end; addr += 4096) {
     const flags = mm.pteFlags(addr), pfn = mm.ptePfn(addr);
     if (pte_none(flags, pfn) || !pte_present(flags)) continue;
     let n = pte_modify(flags, vma.pageProt);

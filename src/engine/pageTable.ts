@@ -9,6 +9,13 @@ export class PteTable {
   readonly pfn = new Uint32Array(PTRS_PER_TABLE);
   /** number of non-none entries, so empty tables can be freed (free_pte_range) */
   used = 0;
+  /**
+   * A PMD leaf (pmd_trans_huge): the PMD entry maps 512 pages itself. The model keeps the
+   * table's arrays as the per-page view of that one entry (every slot the PMD's flags,
+   * PFN head + i), so a reader of one page sees what the MMU would; Mm.setPte on a slot of
+   * a leaf rewrites the PMD entry (all 512 slots) and Mm.setPmd installs or clears it.
+   */
+  leaf = false;
   constructor(readonly base: number) {}
 }
 
@@ -68,6 +75,9 @@ export class PageTables {
     const t = pmd?.[pmdIndex(addr)];
     if (pmd && t && t.used === 0) { pmd[pmdIndex(addr)] = undefined; this.tableCount--; }
   }
+
+  /** pmd_trans_huge(*pmd) at addr */
+  isLeaf(addr: number): boolean { return !!this.lookup(addr)?.leaf; }
 
   /** Every PTE table, in address order. */
   *tables(): IterableIterator<PteTable> {

@@ -7,6 +7,7 @@ import { PG_locked } from './memmap';
 import { pte_dirty, pte_mkclean, pte_none, pte_present, pte_write, pte_wrprotect } from './pte';
 import { VM_SHARED, Vma } from './vma';
 import { zap_pte_range } from './memory';
+import { folio_mapped } from './folio';
 
 const EFAULT = -14;
 
@@ -37,15 +38,26 @@ function vma_address_end(pvmw: Pvmw): number {
 // [address, vma_address_end) whose PFN lies in [pfn, pfn + nr_pages). It never asks for
 // a struct page and never checks that the PFN sits at the "right" offset. Missing
 // upper levels are skipped a whole level at a time.
-export function page_vma_mapped_walk(pvmw: Pvmw, fn: (addr: number) => void): void {
+//
+// A PMD leaf (pmd_trans_huge) is one match when its 512 PFNs overlap the range
+// (check_pmd), reported once at its PMD-aligned address with `pmd` set; the walk then
+// goes on after it.
+export function page_vma_mapped_walk(pvmw: Pvmw, fn: (addr: number, pmd: boolean) => void): void {
   const end = vma_address_end(pvmw);
   const mm = pvmw.vma.mm;
   let addr = pvmw.address;
   while (addr < end) {
     const hole = mm.pt.missingLevelSize(addr);
     if (hole) { addr = (Math.floor(addr / hole) + 1) * hole; continue; }
+    const t = mm.pt.lookup(addr)!;
+    if (t.leaf) {
+      const head = t.pfn[0];
+      if (head < pvmw.pfn + pvmw.nrPages && head + 512 > pvmw.pfn) fn(t.base, true);
+      addr = t.base + 2 ** 21;
+      continue;
+    }
     const flags = mm.pteFlags(addr), pfn = mm.ptePfn(addr);
-    if (!pte_none(flags, pfn) && pte_present(flags) && pfn >= pvmw.pfn && pfn < pvmw.pfn + pvmw.nrPages) fn(addr);
+    if (!pte_none(flags, pfn) && pte_present(flags) && pfn >= pvmw.pfn && pfn < pvmw.pfn + pvmw.nrPages) fn(addr, false);
     addr += 4096;
   }
 }
@@ -57,11 +69,12 @@ export function page_vma_mapped_walk(pvmw: Pvmw, fn: (addr: number) => void): vo
 function page_vma_mkclean_one(k: Kernel, pvmw: Pvmw): number {
   let cleaned = 0;
   const mm = pvmw.vma.mm;
-  page_vma_mapped_walk(pvmw, (addr) => {
+  page_vma_mapped_walk(pvmw, (addr, pmd) => {
     const flags = mm.pteFlags(addr);
     const counted = pte_dirty(flags) || pte_write(flags);
     if (counted) {
-      mm.setPte(addr, pte_mkclean(pte_wrprotect(flags)), mm.ptePfn(addr), 'page_vma_mkclean_one: wrprotect + clean (TLB flushed)');
+      // a PMD: pmdp_invalidate, pmd_wrprotect, pmd_mkclean, set_pmd_at — one count
+      mm.setPte(addr, pte_mkclean(pte_wrprotect(flags)), mm.ptePfn(addr), pmd ? 'page_vma_mkclean_one: PMD wrprotect + clean (TLB flushed)' : 'page_vma_mkclean_one: wrprotect + clean (TLB flushed)');
       cleaned++;
     }
     k.tr.walkPte(mm.pid, addr, counted);
@@ -96,33 +109,37 @@ function __rmap_walk_file(k: Kernel, mapping: AddressSpace, pgoff: number, nrPag
 // mm/rmap.c: folio_mkclean() — BUG unless locked; 0 if not mapped or folio_mapping() is
 // NULL (anon, or a kernel page with no mapping); else rmap_walk_file() with
 // page_mkclean_one, skipping non-VM_SHARED VMAs; returns the PTEs cleaned.
-export function folioMkclean(k: Kernel, pfn: number, api: 'folio_mkclean' | 'page_mkclean' = 'folio_mkclean'): number {
+// A large folio: the walk covers folio->index .. + folio_nr_pages() - 1 and every PFN of
+// the folio (PMD and PTE mappings alike).
+export function folioMkclean(k: Kernel, page: number, api: 'folio_mkclean' | 'page_mkclean' = 'folio_mkclean'): number {
   const mm = k.memmap;
+  const pfn = mm.head(page);
+  const nr = 1 << mm.order[pfn];
   const mapId = mm.mapping[pfn];
-  k.tr.walkBegin('folio_mkclean', mapId > 0 ? mapId : 0, mm.index[pfn], 1, pfn);
+  k.tr.walkBegin('folio_mkclean', mapId > 0 ? mapId : 0, mm.index[pfn], nr, pfn);
   if (api === 'page_mkclean') k.tr.call('page_mkclean');
   const wasLocked = mm.test(pfn, PG_locked);
-  mm.flags[pfn] |= PG_locked; // folio_lock() around it, as every caller does
+  mm.flags[mm.head(pfn)] |= PG_locked; // folio_lock() around it, as every caller does
   let cleaned = 0;
   try {
-    if (mm.mapcount[pfn] <= 0) { k.tr.call('folio_mkclean: !folio_mapped(), no walk'); return 0; }
+    if (!folio_mapped(mm, pfn)) { k.tr.call('folio_mkclean: !folio_mapped(), no walk'); return 0; }
     // folio_mapping(): NULL for anon (page->mapping < 0, an anon_vma) and for none (0): no object has such an id
     const mapping = k.objects.get(mapId);
     if (!mapping) { k.tr.call('folio_mkclean: folio_mapping() == NULL, no walk'); return 0; }
     // rmap_walk() → rmap_walk_file(): pgoff = folio->index, nr = folio_nr_pages() = 1
     k.tr.call('rmap_walk_file');
     const pgoff = mm.index[pfn];
-    __rmap_walk_file(k, mapping, pgoff, 1, {
+    __rmap_walk_file(k, mapping, pgoff, nr, {
       invalidVma: invalid_mkclean_vma, skipReason: 'invalid_mkclean_vma: no VM_SHARED',
       rmapOne(vma, address) {
         // page_mkclean_one(): DEFINE_FOLIO_VMA_WALK(..., PVMW_SYNC)
-        cleaned += page_vma_mkclean_one(k, { pfn, nrPages: 1, pgoff, vma, address });
+        cleaned += page_vma_mkclean_one(k, { pfn, nrPages: nr, pgoff, vma, address });
         return true;
       },
     });
     return cleaned;
   } finally {
-    if (!wasLocked) mm.flags[pfn] &= ~PG_locked;
+    if (!wasLocked) mm.flags[mm.head(pfn)] &= ~PG_locked;
     k.tr.walkEnd(cleaned);
   }
 }

@@ -22,7 +22,7 @@ export function folio_add_new_anon_rmap(k: Kernel, pfn: number, vma: Vma, addres
 // hands out (fb_defio's vmalloc pages). RSS: mm_counter_file().
 export function folio_add_file_rmap_pte(k: Kernel, pfn: number, vma: Vma): void {
   k.memmap.mapcount[pfn]++;
-  k.memmap.refcount[pfn]++;
+  k.memmap.refcount[k.memmap.head(pfn)]++;
   vma.mm.rss[mm_counter_file(k, pfn)]++;
 }
 
@@ -31,16 +31,69 @@ export function mm_counter_file(k: Kernel, pfn: number): number {
   return k.memmap.flags[pfn] & PG_swapbacked ? MM_SHMEMPAGES : MM_FILEPAGES;
 }
 
-// mm/rmap.c: folio_remove_rmap_pte(); an anon page whose last reference goes is freed.
+// mm/rmap.c: folio_remove_rmap_pte(); an anon folio whose last reference goes is freed.
+// A large anon folio left partly mapped goes on the deferred split queue
+// (__folio_remove_rmap → deferred_split_folio).
 export function folio_remove_rmap_pte(k: Kernel, pfn: number, vma: Vma): void {
   const mm = k.memmap;
+  const head = mm.head(pfn);
   mm.mapcount[pfn]--;
-  mm.refcount[pfn]--;
+  mm.refcount[head]--;
   if (mm.folioTestAnon(pfn)) {
     vma.mm.rss[MM_ANONPAGES]--;
-    if (mm.refcount[pfn] <= 0) mm.freePage(pfn);
+    if (mm.refcount[head] <= 0) { k.deferredSplit.delete(head); mm.freePage(head); return; }
+    if (mm.order[pfn] && mm.mapcount[pfn] === 0 && !k.deferredSplit.has(head)) {
+      k.tr.call('deferred_split_folio');
+      k.deferredSplit.add(head);
+    }
   } else {
     vma.mm.rss[mm_counter_file(k, pfn)]--;
   }
+}
+
+// mm/rmap.c: folio_add_new_anon_rmap(folio, vma, addr, RMAP_EXCLUSIVE) for a large folio:
+// every page exclusive, mapping = the anon_vma, index = linear_page_index() of each page;
+// PTE-mapped (do_anonymous_page with alloc_anon_folio): each page mapped once and the
+// folio holds nr references; PMD-mapped (__do_huge_pmd_anonymous_page): one entire mapping.
+export function folio_add_new_anon_rmap_large(k: Kernel, head: number, vma: Vma, addr: number, pmd: boolean): void {
+  const mm = k.memmap;
+  const nr = 1 << mm.order[head];
+  const index = linear_page_index(vma, addr);
+  // __folio_set_anon(): folio->mapping and folio->index are the head's (traced); the
+  // model keeps each tail's own mapping and index too (for per-page readers) without a
+  // trace record: the kernel has no such fields on a tail page
+  mm.setMapping(head, -vma.anonVma!.id);
+  mm.setIndex(head, index);
+  for (let i = 0; i < nr; i++) {
+    const p = head + i;
+    if (i) { mm.mapping[p] = -vma.anonVma!.id; mm.index[p] = index + i; }
+    mm.flags[p] |= PG_swapbacked;
+    mm.setFlag(p, PG_anon_exclusive);
+    mm.mapcount[p] = pmd ? 0 : 1;
+  }
+  if (pmd) mm.entire.set(head, 1); else mm.entire.delete(head);
+  mm.refcount[head] = pmd ? 1 : nr;
+  vma.mm.rss[MM_ANONPAGES] += nr;
+}
+
+// mm/rmap.c: folio_add_file_rmap_pmd() / folio_add_anon_rmap_pmd() (fork): one more
+// entire mapping and one reference.
+export function folio_add_rmap_pmd(k: Kernel, head: number, vma: Vma): void {
+  const mm = k.memmap;
+  mm.addEntire(head, 1);
+  mm.refcount[head]++;
+  vma.mm.rss[mm.folioTestAnon(head) ? MM_ANONPAGES : mm_counter_file(k, head)] += 512;
+}
+
+// mm/rmap.c: folio_remove_rmap_pmd(); the last reference frees an anon folio; a large
+// anon folio still PTE-mapped in part goes on the deferred split queue.
+export function folio_remove_rmap_pmd(k: Kernel, head: number, vma: Vma): void {
+  const mm = k.memmap;
+  mm.addEntire(head, -1);
+  mm.refcount[head]--;
+  if (mm.folioTestAnon(head)) {
+    vma.mm.rss[MM_ANONPAGES] -= 512;
+    if (mm.refcount[head] <= 0) { k.deferredSplit.delete(head); mm.freePage(head); }
+  } else vma.mm.rss[mm_counter_file(k, head)] -= 512;
 }
 

@@ -51,11 +51,21 @@ export const RULE_IDS = [
   'mprotect-clean-anon-writable',
   'vma-lock-retry-minor',
   'set-pte-dirty-if-folio-dirty',
+  'vma-prepare-complete',
+  'vma-merge-existing-range',
+  'vma-merge-new-range-prev-first',
+  'anon-mthp',
+  'fork-pte-batch',
+  'shmem-mthp',
+  'finish-fault-large-folio',
+  'cow-reuse-pte-mapped-thp',
+  'pageout-ignore-references',
+  'swapin-map-writable',
 ] as const;
 export type RuleId = typeof RULE_IDS[number];
 
-/** The table, in mainline order. */
-export const VERSION_RULES: readonly VersionRule[] = [
+/** The table, in mainline order (the large-folio rows, thpRules below, merged in by `since`). */
+export const VERSION_RULES: readonly VersionRule[] = mergeBySince([
   {
     id: 'fb-defio-folio-api',
     change: 'the deferred work locks and write-protects with folio_lock()/folio_mkclean() (6.1: lock_page()/page_mkclean())',
@@ -81,6 +91,15 @@ export const VERSION_RULES: readonly VersionRule[] = [
     since: '6.2',
     commit: { subject: 'mm/mprotect: allow clean exclusive anon pages to be writable' },
     backports: [],
+  },
+  {
+    id: 'vma-prepare-complete',
+    change: 'VMA merges and splits lock and update i_mmap/anon_vma through vma_prepare()/vma_complete(); 6.1: __vma_adjust() (and vma_expand() for mmap)',
+    file: 'mm/mmap.c', fn: 'vma_prepare, vma_complete (was __vma_adjust)',
+    since: '6.3',
+    commit: { subject: 'mm/mmap: remove __vma_adjust() (Liam R. Howlett; the 6.3 boundary is not verified in source: 6.1 and 6.12 read)' },
+    backports: [],
+    note: 'the same i_mmap removal and re-insertion order in 6.1 and 6.12 (docs/kernel-findings.md, "VMA merging"): only the trace differs',
   },
   {
     id: 'fb-defio-lastclose-only',
@@ -117,6 +136,15 @@ export const VERSION_RULES: readonly VersionRule[] = [
     backports: [{ series: '6.1', release: '6.1.75' }, { series: '6.6', release: '6.6.14' }],
   },
   {
+    id: 'pageout-ignore-references',
+    change: 'MADV_PAGEOUT leaves the young bits alone and reclaims with ignore_references (no folio_referenced walk); before, it cleared them and shrink_folio_list checked references',
+    file: 'mm/madvise.c, mm/vmscan.c', fn: 'madvise_cold_or_pageout_pte_range, reclaim_folio_list',
+    since: '6.9',
+    commit: { subject: 'mm: madvise: pageout: ignore references rather than clearing young' },
+    backports: [],
+    note: '6.1 and 6.12 sources read (shrink_folio_list(..., false) / (..., true)); the 6.9 boundary is the merge of that patch',
+  },
+  {
     id: 'fb-defio-mkwrite-pgoff',
     change: 'page_mkwrite finds the pageref from vmf->pgoff; before, from the address relative to vm_start (vm_pgoff ignored)',
     file: 'drivers/video/fbdev/core/fb_defio.c', fn: 'fb_deferred_io_page_mkwrite',
@@ -131,6 +159,33 @@ export const VERSION_RULES: readonly VersionRule[] = [
     since: '6.11',
     commit: { subject: 'fbdev/deferred-io: Clean up pageref on lastclose' },
     backports: [],
+  },
+  {
+    id: 'swapin-map-writable',
+    change: 'do_swap_page maps an exclusive swapped-in folio writable on a read fault too (VM_WRITE, no uffd-wp, no soft-dirty tracking); before, only a write fault made it writable',
+    file: 'mm/memory.c', fn: 'do_swap_page',
+    since: '6.11',
+    commit: { id: 'c18160dba5ff', subject: 'mm: swap: entirely map large folios found in swapcache (with 20dfa5b7adc5, pte_needs_soft_dirty_wp)' },
+    backports: [],
+    note: '6.1 and 6.12 sources read; the boundary is the 2024-06 commits in the blame of do_swap_page',
+  },
+  {
+    id: 'vma-merge-existing-range',
+    change: 'mprotect and mremap merge through vma_modify() → vma_merge_existing_range() → commit_merge(); before, vma_merge() (cases 1-8)',
+    file: 'mm/vma.c', fn: 'vma_merge_existing_range, commit_merge',
+    since: '6.12',
+    commit: { subject: 'mm: refactor vma_merge() into modify-only vma_merge_existing_range() (Lorenzo Stoakes)' },
+    backports: [],
+    note: 'the same decisions and i_mmap order as 6.1 vma_merge() for every case the engine models (6.1.192 and 6.12.118 sources read): only the trace differs',
+  },
+  {
+    id: 'vma-merge-new-range-prev-first',
+    change: 'mmap merges a new range by vma_merge_new_range(): prev is checked with no anon_vma, next joins only when prev\'s and next\'s anon_vmas are compatible; before, mmap_region checked next first and passed next\'s anon_vma to the prev check (so a prev without anon_vma never joined a next with one)',
+    file: 'mm/vma.c, mm/mmap.c', fn: 'vma_merge_new_range (was mmap_region → vma_expand)',
+    since: '6.12',
+    commit: { subject: 'mm: avoid using vma_merge() for new VMAs (Lorenzo Stoakes)' },
+    backports: [],
+    note: '6.1.192 and 6.12.118 sources read; releases 6.2 to 6.11 are taken to keep the 6.1 order',
   },
   {
     id: 'mapping-wrprotect-range',
@@ -148,7 +203,62 @@ export const VERSION_RULES: readonly VersionRule[] = [
     commit: { id: '4e92030c05dc', subject: 'mm: set the pte dirty if the folio is already dirty' },
     backports: [],
   },
-];
+], thpRulesTable);
+
+/** Large folios and THP (language v2): mm/memory.c, mm/huge_memory.c, mm/shmem.c, mm/rmap.c. */
+function thpRulesTable(): VersionRule[] {
+  return [
+  {
+    id: 'anon-mthp',
+    change: 'multi-size anonymous THP: a write fault allocates the highest enabled order whose aligned range fits the VMA with only none PTEs; hugepages-<size>/enabled exists',
+    file: 'mm/memory.c, mm/huge_memory.c', fn: 'alloc_anon_folio, thp_vma_allowable_orders',
+    since: '6.8',
+    commit: { id: '19eaf44954df', subject: 'mm: thp: support allocation of anonymous multi-size THP' },
+    backports: [],
+    note: 'before: only PMD-size anonymous THP (hugepage_vma_check); `sysctl thp anon` is an error diagnostic',
+  },
+  {
+    id: 'fork-pte-batch',
+    change: 'fork copies the PTEs of one large folio as a batch (folio_pte_batch, one rmap and refcount update per batch)',
+    file: 'mm/memory.c', fn: 'copy_present_ptes',
+    since: '6.9',
+    commit: { id: 'f8d937761d65', subject: 'mm/memory: optimize fork() with PTE-mapped THP' },
+    backports: [],
+    note: 'the batch respects dirty and soft-dirty where they matter (FPB_IGNORE_DIRTY only for VM_SHARED, FPB_IGNORE_SOFT_DIRTY only without soft-dirty tracking) and write-protects the whole batch: the resulting PTEs equal the per-page copy, only the trace differs',
+  },
+  {
+    id: 'shmem-mthp',
+    change: 'shared anonymous memory allocates any size hugepages-<size>/shmem_enabled allows (shmem_allowable_huge_orders); before, PMD size only',
+    file: 'mm/shmem.c', fn: 'shmem_allowable_huge_orders',
+    since: '6.11',
+    commit: { subject: 'mm: shmem: add multi-size THP sysfs interface for anonymous shmem' },
+    backports: [],
+    note: 'before: `sysctl thp shmem SIZE` is an error diagnostic',
+  },
+  {
+    id: 'finish-fault-large-folio',
+    change: 'finish_fault maps every page of a large folio that fits the VMA and the PTE table (only none PTEs), not just the faulting page',
+    file: 'mm/memory.c', fn: 'finish_fault',
+    since: '6.11',
+    commit: { subject: 'mm: memory: extend finish_fault() to support large folio' },
+    backports: [],
+  },
+  {
+    id: 'cow-reuse-pte-mapped-thp',
+    change: 'a write fault on a PTE-mapped large anon folio reuses the page when the folio is mapped by this mm only and has no other references; before, a large folio was always copied',
+    file: 'mm/memory.c', fn: 'wp_can_reuse_anon_folio → __wp_can_reuse_large_anon_folio',
+    since: '6.15',
+    commit: { id: '1da190f4d0a6', subject: 'mm: Copy-on-Write (COW) reuse support for PTE-mapped THP' },
+    backports: [],
+    note: 'folio_large_mapcount() <= 1 still copies ("free up a large folio")',
+  },
+  ];
+}
+
+function mergeBySince(base: VersionRule[], more: () => VersionRule[]): VersionRule[] {
+  const key = (r: VersionRule): number => { const [a, b] = r.since.split('.').map(Number); return a * 1000 + b; };
+  return [...base, ...more()].map((r, i) => ({ r, i })).sort((x, y) => key(x.r) - key(y.r) || x.i - y.i).map((x) => x.r);
+}
 
 /** The oldest release the engine models. */
 export const OLDEST_MODELLED = '6.1';

@@ -14,6 +14,7 @@ export const VM_FAULT_LOCKED = 0x200;
 export const VM_FAULT_RETRY = 0x400;
 export const VM_FAULT_DONE_COW = 0x1000;
 export const VM_FAULT_COMPLETED = 0x4000;
+export const VM_FAULT_FALLBACK = 0x800;
 /** engine-only: the handler oopsed (BUG / bad paging request in kernel mode) */
 export const VM_FAULT_OOPS = 0x100000;
 export const VM_FAULT_ERROR = VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV | VM_FAULT_OOPS;

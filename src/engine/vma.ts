@@ -16,6 +16,8 @@ export const VM_MAYEXEC = 0x40;
 export const VM_MAYSHARE = 0x80;
 export const VM_PFNMAP = 0x400;
 export const VM_UFFD_WP = 0x1000;
+/** mlock(2); no statement sets it (madvise refuses or skips VM_LOCKED VMAs where the kernel does) */
+export const VM_LOCKED = 0x2000;
 export const VM_IO = 0x4000;
 export const VM_DONTCOPY = 0x20000;
 export const VM_DONTEXPAND = 0x40000;
@@ -24,14 +26,17 @@ export const VM_WIPEONFORK = 0x2000000;
 export const VM_DONTDUMP = 0x4000000;
 export const VM_SOFTDIRTY = 0x8000000;
 export const VM_MIXEDMAP = 0x10000000;
+export const VM_HUGEPAGE = 0x20000000;
+export const VM_NOHUGEPAGE = 0x40000000;
 export const VM_SPECIAL = VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP;
+export const VM_ACCESS_FLAGS = VM_READ | VM_WRITE | VM_EXEC;
 
 // fs/proc/task_mmu.c: show_smap_vma_flags() mnemonics, in bit order.
 const SMAPS_NAMES: [number, string][] = [
   [VM_READ, 'rd'], [VM_WRITE, 'wr'], [VM_EXEC, 'ex'], [VM_SHARED, 'sh'], [VM_MAYREAD, 'mr'],
   [VM_MAYWRITE, 'mw'], [VM_MAYEXEC, 'me'], [VM_MAYSHARE, 'ms'], [VM_PFNMAP, 'pf'], [VM_UFFD_WP, 'uw'],
   [VM_IO, 'io'], [VM_DONTCOPY, 'dc'], [VM_DONTEXPAND, 'de'], [VM_ACCOUNT, 'ac'], [VM_WIPEONFORK, 'wf'],
-  [VM_DONTDUMP, 'dd'], [VM_SOFTDIRTY, 'sd'], [VM_MIXEDMAP, 'mm'],
+  [VM_DONTDUMP, 'dd'], [VM_SOFTDIRTY, 'sd'], [VM_MIXEDMAP, 'mm'], [VM_HUGEPAGE, 'hg'], [VM_NOHUGEPAGE, 'nh'],
 ];
 export function smapsFlags(flags: number): string {
   return SMAPS_NAMES.filter(([b]) => flags & b).map(([, n]) => n).join(' ');
@@ -54,10 +59,14 @@ export class Vma {
     public pageProt: number,
     readonly ops: VmOps | undefined,
     readonly file: AddressSpace | undefined,
-    /** the scenario's name for the mapping this VMA came from (kept across splits and fork) */
-    public label: string | undefined,
     id?: number,
   ) { this.id = id ?? mm.ids.vma++; }
+
+  /**
+   * The scenario's name for this VMA: the label of its lowest page (language v2), which
+   * follows the pages through splits, merges and mremap (pageLabels.ts).
+   */
+  get label(): string | undefined { return this.mm.labels.at(this.start)?.label; }
 
   get pages(): number { return (this.end - this.start) / 4096; }
   /** mm/interval_tree.c: vma_last_pgoff() */

@@ -35,8 +35,12 @@ export function writebackRange(k: Kernel, as: AddressSpace, first: number, last:
   const mm = k.memmap;
   let written = 0;
   for (let i = Math.max(0, first); i <= last && i < as.sizePages; i++) {
-    const pfn = as.folioAt(i);
-    if (!pfn || !mm.test(pfn, PG_dirty)) continue;
+    const page = as.folioAt(i);
+    if (!page) continue;
+    // a large folio is written once, as one folio (index of its head)
+    const pfn = mm.head(page);
+    i += (1 << mm.order[page]) - 1 - (page - pfn);
+    if (!mm.test(pfn, PG_dirty)) continue;
     mm.flags[pfn] |= PG_locked;
     const dirty = folio_clear_dirty_for_io(k, as, pfn);
     if (dirty) {

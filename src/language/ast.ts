@@ -29,9 +29,18 @@ interface Base { range: Range; /** range of the leading keyword(s) */ kwRange: R
 
 /** `kernel 6.15` (mainline, patch 0) or `kernel 6.1.192` (that stable release). */
 export interface KernelStmt extends Base { kind: 'kernel'; version: { major: number; minor: number; patch: number; text: string; range: Range } }
-export interface SysctlStmt extends Base { kind: 'sysctl'; knob: Ident; value: Num }
-export interface FileStmt extends Base { kind: 'file'; name: Ident; pages: Num; cold: boolean }
-export interface ShmemStmt extends Base { kind: 'shmem'; name: Ident; pages: Num }
+/** `sysctl fault_around_bytes N`, or `sysctl swap pages N [sync]` (value = N pages; `sync`: a SWP_SYNCHRONOUS_IO device) */
+export interface SysctlStmt extends Base { kind: 'sysctl'; knob: Ident; value: Num; sync?: boolean }
+/** A size written `16K`, `2M` (bytes). */
+export interface Size { bytes: number; text: string; range: Range }
+export interface FileStmt extends Base { kind: 'file'; name: Ident; pages: Num; cold: boolean; /** `folio SIZE` (v2) */ folio?: Size }
+export type TmpfsHuge = 'always' | 'within_size' | 'advise' | 'never';
+export interface ShmemStmt extends Base { kind: 'shmem'; name: Ident; pages: Num; /** `huge ...` (v2): the tmpfs mount's huge= */ huge?: TmpfsHuge; hugeRange?: Range }
+/** `sysctl thp KNOB [SIZE] VALUE` (language v2): /sys/kernel/mm/transparent_hugepage. */
+export type ThpKnob = 'enabled' | 'anon' | 'shmem' | 'shmem_enabled' | 'use_zero_page';
+export interface SysctlThpStmt extends Base { kind: 'sysctl_thp'; knob: ThpKnob; knobRange: Range; size?: Size; value: string; valueRange: Range }
+/** `split OBJ[I]` or `split PROC LABEL[I]` (v2): split_folio() on the folio holding that page. */
+export interface SplitStmt extends Base { kind: 'split'; proc?: Ident; page: PageSpec }
 export type FbBacking = 'vmalloc' | 'contig' | 'carveout';
 export interface FbdevStmt extends Base {
   kind: 'fbdev'; name: Ident; pages: Num;
@@ -48,6 +57,12 @@ export interface MmapStmt extends Base {
 }
 export interface MunmapStmt extends Base { kind: 'munmap'; proc: Ident; spec: MapSpec }
 export interface MprotectStmt extends Base { kind: 'mprotect'; proc: Ident; spec: MapSpec; prot: Prot; protRange: Range }
+/** madvise(2) advice: reclaim and population (issue 16b) and the large-folio ones (issue 15). */
+export type MadviseAdvice = 'dontneed' | 'free' | 'cold' | 'pageout' | 'willneed' | 'populate_read' | 'populate_write'
+  | 'hugepage' | 'nohugepage' | 'collapse';
+export interface MadviseStmt extends Base { kind: 'madvise'; proc: Ident; spec: MapSpec; advice: MadviseAdvice; adviceRange: Range }
+/** `migrate OBJ[I]` or `migrate PROC LABEL[I]` (proc set) */
+export interface MigrateStmt extends Base { kind: 'migrate'; proc?: Ident; page: PageSpec }
 export interface AccessStmt extends Base { kind: 'read' | 'write'; proc: Ident; pages: PageSpec }
 export interface MkcleanStmt extends Base { kind: 'mkclean'; page: PageSpec }
 export interface WrprotectStmt extends Base { kind: 'wrprotect'; pages: PageSpec }
@@ -58,26 +73,45 @@ export interface UnmapRangeStmt extends Base { kind: 'unmap_range'; pages: PageS
 export interface FlushStmt extends Base { kind: 'flush'; obj: Ident }
 export interface ClearRefsStmt extends Base { kind: 'clear_refs'; proc: Ident; mode: Ident }
 export interface WaitStmt extends Base { kind: 'wait'; duration: Duration }
+/** v2: `mremap PROC SPEC to ADDR [pages N]` (MREMAP_MAYMOVE|MREMAP_FIXED) or `mremap PROC SPEC pages N` (in place). */
+export interface MremapStmt extends Base { kind: 'mremap'; proc: Ident; spec: MapSpec; to?: Num; newPages?: Num }
 
-export type PteFlagName = 'none' | 'present' | 'write' | 'dirty' | 'young' | 'softdirty' | 'special';
+export type PteFlagName = 'none' | 'present' | 'write' | 'dirty' | 'young' | 'softdirty' | 'special' | 'huge' | 'swap' | 'migration';
 export type PteFlag =
   | { kind: PteFlagName; negated: boolean; range: Range }
   | { kind: 'maps'; negated: boolean; target: 'anon' | 'zero' | { obj: Ident; index: Num }; range: Range }
-  | { kind: 'pfn'; negated: boolean; pfn: Num; range: Range };
-export type FolioFlagName = 'dirty' | 'writeback' | 'cached';
+  | { kind: 'pfn'; negated: boolean; pfn: Num; range: Range }
+  /** `same OBJ[J]` (the page-cache/device page) or `same PROC LABEL[J]` (what PROC maps there): the same PFN */
+  | { kind: 'same'; negated: boolean; proc?: Ident; page: { target: Ident; index: Num }; range: Range };
+export type FolioFlagName = 'dirty' | 'writeback' | 'cached' | 'large' | 'swapcache';
 export type FolioFlag =
   | { kind: FolioFlagName; negated: boolean; range: Range }
-  | { kind: 'mapcount'; negated: boolean; value: Num; range: Range }
+  | { kind: 'mapcount' | 'order' | 'folio_mapcount'; negated: boolean; value: Num; range: Range }
   | { kind: 'mapping'; negated: boolean; obj: Ident | null /* `none` */; range: Range }
   | { kind: 'index'; negated: boolean; value: Num; range: Range };
 
-export interface WalkEntry { proc: Ident; label: Ident; skipped: boolean; range: Range }
+/** `PROC:LABEL`, `~PROC:LABEL`, or `PROC:LABEL[I]` (the VMA of LABEL whose first page is I, v2). */
+export interface WalkEntry { proc: Ident; label: Ident; index?: Num; skipped: boolean; range: Range }
+
+/** v2 `expect vma` flags. */
+export type VmaFlagName = 'shared' | 'private' | 'read' | 'write' | 'none' | 'softdirty' | 'anon_vma';
+export type VmaFlag =
+  | { kind: VmaFlagName; negated: boolean; range: Range }
+  | { kind: 'start' | 'end' | 'pages' | 'pgoff'; negated: boolean; value: Num; range: Range };
 
 export interface ExpectPte extends Base { kind: 'expect_pte'; proc: Ident; pages: PageSpec; flags: PteFlag[] }
-export interface ExpectFolio extends Base { kind: 'expect_folio'; page: PageSpec; flags: FolioFlag[] }
+/** `expect folio OBJ[I] ...`, or (v2) `expect folio PROC LABEL[I] ...` (proc set: the folio PROC maps there, or whose swap entry it holds) */
+export interface ExpectFolio extends Base { kind: 'expect_folio'; proc?: Ident; page: PageSpec; flags: FolioFlag[] }
 export interface ExpectResult extends Base { kind: 'expect_result'; value: Num }
-export interface ExpectWalk extends Base { kind: 'expect_walk'; entries: WalkEntry[] /* empty = `none` */ }
-export interface ExpectFaults extends Base { kind: 'expect_faults'; proc: Ident; value: Num }
+/** `api`: v2 `expect walk API ...`, the last walk of that rmap-walk API. */
+export interface ExpectWalk extends Base { kind: 'expect_walk'; api?: Ident; entries: WalkEntry[] /* empty = `none` */ }
+export interface ExpectVma extends Base { kind: 'expect_vma'; proc: Ident; pages: PageSpec; flags: VmaFlag[] }
+export interface ExpectVmas extends Base { kind: 'expect_vmas'; proc: Ident; value: Num }
+/** `expect i_mmap OBJ PROC:LABEL, ...` (entries empty = `none`). */
+export interface ExpectIMmap extends Base { kind: 'expect_i_mmap'; obj: Ident; entries: WalkEntry[] }
+/** `expect error ERRNO`: the statement before it was refused with ERRNO. */
+export interface ExpectError extends Base { kind: 'expect_error'; errno: Ident }
+export interface ExpectFaults extends Base { kind: 'expect_faults'; proc: Ident; value: Num; /** `major M` (v2) */ major?: Num }
 export type SignalName = 'SIGSEGV' | 'SIGBUS' | 'none';
 export interface ExpectSignal extends Base { kind: 'expect_signal'; proc: Ident; signal: SignalName; signalRange: Range }
 export interface ExpectDefioPending extends Base { kind: 'expect_defio_pending'; obj: Ident; value: Num }
@@ -86,13 +120,14 @@ export interface ExpectOops extends Base { kind: 'expect_oops' }
 
 export type Expectation =
   | ExpectPte | ExpectFolio | ExpectResult | ExpectWalk | ExpectFaults | ExpectSignal
-  | ExpectDefioPending | ExpectDefioWritten | ExpectOops;
+  | ExpectDefioPending | ExpectDefioWritten | ExpectOops
+  | ExpectVma | ExpectVmas | ExpectIMmap | ExpectError;
 
 export type Statement =
   | KernelStmt | SysctlStmt | FileStmt | ShmemStmt | FbdevStmt | PfnmapStmt
   | ProcessStmt | ForkStmt | ExitStmt | MmapStmt | MunmapStmt | MprotectStmt | AccessStmt
-  | MkcleanStmt | WrprotectStmt | PfnMkcleanStmt | WritebackStmt | MsyncStmt | UnmapRangeStmt
-  | FlushStmt | ClearRefsStmt | WaitStmt | Expectation;
+  | MadviseStmt | MigrateStmt | MkcleanStmt | WrprotectStmt | PfnMkcleanStmt | WritebackStmt | MsyncStmt | UnmapRangeStmt
+  | FlushStmt | ClearRefsStmt | WaitStmt | MremapStmt | SysctlThpStmt | SplitStmt | Expectation;
 
 export type StatementKind = Statement['kind'];
 

@@ -4,10 +4,10 @@
 // Never throws for any scenario the parser produced.
 
 import type {
-  Ident, KernelStmt, MapSpec, MmapStmt, Num, PageSpec, Range, RecoveredDecl, Scenario, Statement,
+  Ident, KernelStmt, MapSpec, MmapStmt, Num, PageSpec, Range, RecoveredDecl, Scenario, Statement, WalkEntry,
 } from './ast';
 import { type Diagnostic, type RelatedInfo, type Severity, compareDiagnostics } from './diagnostics';
-import { CLEAR_REFS_MODES, KEYWORDS, SYSCTL_KNOBS, closest } from './keywords';
+import { CLEAR_REFS_MODES, ERRNOS, KEYWORDS, SYSCTL_KNOBS, WALK_APIS, closest } from './keywords';
 import { type Limits, resolveLimits } from './limits';
 import { PAGE_SIZE, TASK_SIZE, deviceMmapRefusals, mmapArgRefusals, mprotectArgRefusal, munmapArgRefusal, pageAligned } from '../engine/uapi';
 import {
@@ -79,6 +79,9 @@ export const CHECK_CODES = {
   unknownSysctl: 'MMS212',
   unknownClearRefsMode: 'MMS213',
   labelOtherObject: 'MMS214',
+  unknownWalkApi: 'MMS215',
+  unknownErrno: 'MMS216',
+  errorPlacement: 'MMS217',
   unaligned: 'MMS301',
   zeroPages: 'MMS302',
   reversedRange: 'MMS303',
@@ -89,6 +92,10 @@ export const CHECK_CODES = {
   flagConflict: 'MMS308',
   anonOffset: 'MMS309',
   wrprotectVersion: 'MMS401',
+  /** a large-folio construct the selected kernel lacks (mTHP before 6.8, shmem mTHP before 6.11) */
+  thpVersion: 'MMS404',
+  /** a THP size that is not a power of two from 16K to 2M (a folio size: 8K to 2M) */
+  thpSize: 'MMS310',
   oldKernel: 'MMS402',
   uncheckedStable: 'MMS403',
   enomem: 'MMS501',
@@ -104,6 +111,12 @@ export const FAULT_AROUND_MAX = 512 * PAGE_SIZE;
 const MIN_KERNEL = parseRelease(OLDEST_MODELLED)!;
 
 function hex(n: number): string { return '0x' + n.toString(16); }
+/** 8K → 1 … 2M → 9; undefined unless a power of two of pages in that range */
+function thpSizeOrder(bytes: number): number | undefined {
+  const pages = bytes / PAGE_SIZE;
+  if (!Number.isInteger(pages) || pages < 2 || pages > 512 || (pages & (pages - 1)) !== 0) return undefined;
+  return Math.log2(pages);
+}
 function span(a: Range, b: Range): Range { return { start: a.start, end: b.end }; }
 /** What a declared name is (the names in `globals`: processes and objects, which always have a kind). */
 function kindName(s: SymbolInfo): string {
@@ -467,7 +480,8 @@ class Checker {
     return true;
   }
 
-  private addrSpec(spec: MapSpec, what: 'munmap' | 'mprotect'): void {
+  // madvise: madvise_walk_vmas()/do_madvise refuse as mprotect does (EINVAL unaligned, ENOMEM outside)
+  private addrSpec(spec: MapSpec, what: 'munmap' | 'mprotect' | 'madvise'): void {
     if (spec.kind !== 'addr') return;
     const addr = spec.addr.value;
     if (!pageAligned(addr)) {
@@ -555,6 +569,17 @@ class Checker {
         this.addrSpec(s.spec, 'mprotect');
         return;
       }
+      case 'madvise': {
+        const p = this.useProc(s.proc);
+        this.labelSpec(p, s.spec);
+        this.addrSpec(s.spec, 'madvise');
+        return;
+      }
+      case 'migrate': {
+        if (s.proc) this.procPages(this.useProc(s.proc), s.page);
+        else this.objPages(s.page, 'migrate', true);
+        return;
+      }
       case 'read':
       case 'write': {
         const p = this.useProc(s.proc);
@@ -585,17 +610,59 @@ class Checker {
       case 'clear_refs': return this.clearRefs(s);
       case 'wait':
         return;
+      case 'sysctl_thp': return this.sysctlThp(s);
+      case 'split': {
+        if (s.proc) { const p = this.useProc(s.proc); this.procPages(p, s.page); }
+        else this.objPages(s.page, 'split', true);
+        return;
+      }
       case 'expect_pte': return this.expectPte(s);
       case 'expect_folio': return this.expectFolio(s);
       case 'expect_result':
       case 'expect_oops':
         return;
       case 'expect_walk':
-        for (const e of s.entries) {
-          const p = this.useProc(e.proc);
-          if (p) this.useLabel(p, e.label);
+        if (s.api && !(WALK_APIS as readonly string[]).includes(s.api.name)) {
+          const near = closest(s.api.name, WALK_APIS);
+          this.err(s.api.range, C.unknownWalkApi, `unknown rmap-walk API '${s.api.name}' (${near ? `did you mean '${near}'? ` : ''}expected ${WALK_APIS.join(', ')})`);
+        }
+        this.vmaEntries(s.entries);
+        return;
+      case 'mremap': {
+        const p = this.useProc(s.proc);
+        this.labelSpec(p, s.spec);
+        if (s.spec.kind === 'addr') this.pagesAtLeastOne(s.spec.pages, 'mremap');
+        if (s.newPages && this.pagesAtLeastOne(s.newPages, 'mremap') && p && s.spec.kind === 'label' && !s.spec.first) {
+          // the label names the pages a grown mapping gains (pageLabels.ts extend)
+          const label = p.labels.get(s.spec.label.name);
+          if (label && label.pages !== undefined && s.newPages.value > label.pages) label.pages = s.newPages.value;
         }
         return;
+      }
+      case 'expect_vma': {
+        const p = this.useProc(s.proc);
+        this.procPages(p, s.pages);
+        const seen = new FlagSeen();
+        for (const f of s.flags) if (!('value' in f)) this.flagConflict(seen, f.kind, f.negated, f.range);
+        return;
+      }
+      case 'expect_vmas':
+        this.useProc(s.proc, true);
+        return;
+      case 'expect_i_mmap':
+        this.useObj(s.obj, 'expect i_mmap');
+        this.vmaEntries(s.entries);
+        return;
+      case 'expect_error': {
+        if (!(ERRNOS as readonly string[]).includes(s.errno.name)) {
+          this.err(s.errno.range, C.unknownErrno, `unknown errno '${s.errno.name}' (expected ${ERRNOS.join(', ')})`);
+        }
+        const prev = index > 0 ? this.scn.statements[index - 1] : undefined;
+        if (!prev || prev.kind.startsWith('expect_') || prev.kind === 'kernel') {
+          this.err(s.kwRange, C.errorPlacement, `'expect error' goes right after the statement it expects to fail (mmap, mremap, mprotect, ...)`);
+        }
+        return;
+      }
       case 'expect_faults':
       case 'expect_signal':
         // what the process took or raised while it lived stays defined after `exit` (its
@@ -628,12 +695,23 @@ class Checker {
       return;
   }
 
+  /** the line of the scenario's `sysctl swap` */
+  private swapLine: number | undefined;
+
   private sysctl(s: Extract<Statement, { kind: 'sysctl' }>): void {
       if (!(SYSCTL_KNOBS as readonly string[]).includes(s.knob.name)) {
         this.err(s.knob.range, C.unknownSysctl, `unknown sysctl '${s.knob.name}' (expected ${SYSCTL_KNOBS.join(', ')})`);
         return;
       }
       const v = s.value.value;
+      if (s.knob.name === 'swap') {
+        // the model has one swap device (type 0): a second swapon would need swap types
+        if (this.swapLine !== undefined) this.err(s.knob.range, C.sysctlValue, `a second swap device: mmscope models one (the first is at line ${this.swapLine + 1})`);
+        else this.swapLine = s.range.start.line;
+        // mm/swapfile.c: sys_swapon() refuses a device with no slot after its header page
+        if (v < 2) this.err(s.value.range, C.sysctlValue, `a swap device of ${s.value.text} page${v === 1 ? '' : 's'} has no slot after its header page: swapon refuses it (EINVAL)`);
+        return;
+      }
       // mm/memory.c: fault_around_bytes_set() — "if (val / PAGE_SIZE > PTRS_PER_PTE) return
       // -EINVAL"; otherwise any value is taken, rounded down to a power of two of pages, at
       // least one page ("rounddown_pow_of_two(0) is undefined": 0 becomes PAGE_SIZE).
@@ -646,7 +724,30 @@ class Checker {
       return;
   }
 
+  // mm/huge_memory.c: the sysfs files exist from the release that added them:
+  // hugepages-<size>/enabled from 6.8 (versions.ts `anon-mthp`), hugepages-<size>/
+  // shmem_enabled from 6.11 (`shmem-mthp`). Sizes: 16K to 2M, powers of two.
+  private sysctlThp(s: Extract<Statement, { kind: 'sysctl_thp' }>): void {
+    if (s.size) {
+      const order = thpSizeOrder(s.size.bytes);
+      if (order === undefined || order < 2) {
+        this.err(s.size.range, C.thpSize, `no hugepages-${s.size.text} directory: a THP size is a power of two from 16K to 2M`);
+      }
+      const id = s.knob === 'anon' ? 'anon-mthp' : 'shmem-mthp';
+      if (!hasRule(this.kernel, id)) {
+        const v = releaseText(this.kernel);
+        this.err(s.kwRange, C.thpVersion,
+          `sysctl thp ${s.knob} ${s.size.text}: /sys/kernel/mm/transparent_hugepage/hugepages-<size>/${s.knob === 'anon' ? 'enabled' : 'shmem_enabled'} exists only from Linux ${rule(id).since} (${s.knob === 'anon' ? 'multi-size anonymous THP' : 'shmem mTHP'}); this scenario is for ${v}`,
+          this.kernelStmt ? [{ range: this.kernelStmt.range, message: `kernel ${v} selected here` }] : undefined);
+      }
+    }
+  }
+
   private objectDecl(s: Extract<Statement, { kind: 'file' | 'shmem' | 'fbdev' | 'pfnmap' }>): void {
+      if (s.kind === 'file' && s.folio) {
+        const order = thpSizeOrder(s.folio.bytes);
+        if (order === undefined) this.err(s.folio.range, C.thpSize, `folio ${s.folio.text}: a folio size is a power of two from 8K to 2M`);
+      }
       const nameOk = this.nameOk(s.name, `an object`, s.kind);
       const pagesOk = this.pagesAtLeastOne(s.pages, s.kind);
       if (pagesOk && s.pages.value > this.limits.maxPagesPerObject) {
@@ -697,6 +798,13 @@ class Checker {
           const obj = this.useObj(f.target.obj, `'maps'`);
           this.objRange(obj, f.target.index, undefined);
         }
+        if (f.kind === 'same') {
+          if (f.proc) {
+            const q = this.useProc(f.proc);
+            if (q) this.useLabel(q, f.page.target);
+          } else this.objRange(this.useObj(f.page.target, `'same'`), f.page.index, undefined);
+          continue;
+        }
         if (f.kind === 'maps' || f.kind === 'pfn') continue;
         this.flagConflict(seen, f.kind, f.negated, f.range);
       }
@@ -704,17 +812,27 @@ class Checker {
   }
 
   private expectFolio(s: Extract<Statement, { kind: 'expect_folio' }>): void {
-      this.objPages(s.page, 'expect folio', true);
+      if (s.proc) this.procPages(this.useProc(s.proc, true), s.page);
+      else this.objPages(s.page, 'expect folio', true);
       const seen = new FlagSeen();
       for (const f of s.flags) {
         if (f.kind === 'mapping') {
           if (f.obj) this.useObj(f.obj, `'mapping'`);
           continue;
         }
-        if (f.kind === 'mapcount' || f.kind === 'index') continue;
+        if (f.kind === 'mapcount' || f.kind === 'index' || f.kind === 'order' || f.kind === 'folio_mapcount') continue;
         this.flagConflict(seen, f.kind, f.negated, f.range);
       }
       return;
+  }
+
+  /** `PROC:LABEL[I]` lists of expect walk / expect i_mmap. */
+  private vmaEntries(entries: readonly WalkEntry[]): void {
+    for (const e of entries) {
+      const p = this.useProc(e.proc, true);
+      const label = p ? this.useLabel(p, e.label) : undefined;
+      if (p && e.index) this.labelRange(label, p, e.index, undefined);
+    }
   }
 
   private flagConflict(seen: FlagSeen, kind: string, negated: boolean, range: Range): void {

@@ -5,8 +5,8 @@ import type { CheckResult, SymbolInfo } from './checker';
 import { lexLine, type Token } from './lexer';
 import { changesAt, offeredVersions } from '../engine/versions';
 import {
-  CLEAR_REFS_MODES, EXPECTATIONS, FB_BACKINGS, FOLIO_FLAGS, FOLIO_FLAG_DOCS, PROTS, PTE_FLAGS, PTE_FLAG_DOCS,
-  SIGNALS, STATEMENTS, SYSCTL_KNOBS,
+  CLEAR_REFS_MODES, ERRNOS, EXPECTATIONS, FB_BACKINGS, FOLIO_FLAGS, FOLIO_FLAG_DOCS, MADVISE_ADVICES, MADVISE_ADVICE_DOCS, PROTS, PTE_FLAGS, PTE_FLAG_DOCS,
+  SIGNALS, STATEMENTS, SYSCTL_KNOBS, THP_KNOBS, THP_KNOB_VALUES, TMPFS_HUGE, VMA_FLAGS, VMA_FLAG_DOCS, WALK_APIS,
 } from './keywords';
 
 export type CompletionKind = 'keyword' | 'process' | 'object' | 'label' | 'flag' | 'value';
@@ -66,6 +66,23 @@ function pteFlags(): CompletionEntry[] {
   }
   return out;
 }
+function vmaFlags(): CompletionEntry[] {
+  const out: CompletionEntry[] = [];
+  for (const f of VMA_FLAGS) {
+    out.push({ label: f, kind: 'flag', detail: 'VMA flag', documentation: VMA_FLAG_DOCS[f] });
+    out.push({ label: '!' + f, kind: 'flag', detail: 'VMA flag, negated', documentation: 'not: ' + VMA_FLAG_DOCS[f] });
+  }
+  return out;
+}
+/** `PROC:LABEL` for every process and the labels it may use. */
+function vmaNames(check?: CheckResult): CompletionEntry[] {
+  const out: CompletionEntry[] = [];
+  for (const p of check?.symbols ?? []) {
+    if (p.kind !== 'process') continue;
+    for (const l of labelsOf(check, p.name)) out.push({ label: `${p.name}:${l.label}`, kind: 'label', detail: `VMA labelled ${l.label} in ${p.name}` });
+  }
+  return out;
+}
 function folioFlags(): CompletionEntry[] {
   const out: CompletionEntry[] = [];
   for (const f of FOLIO_FLAGS) {
@@ -106,11 +123,40 @@ export function completionsAt(lineText: string, character: number, check?: Check
   const prev = w(n - 1);
   switch (w(0)) {
     case 'kernel': return n === 1 ? KERNEL_VERSIONS.map((v) => val(v, `kernel ${changesAt(v)}`)) : [];
-    case 'sysctl': return n === 1 ? SYSCTL_KNOBS.map((k) => kw(k)) : [];
+    case 'sysctl': {
+      if (n === 1) return SYSCTL_KNOBS.map((k) => kw(k));
+      if (w(1) === 'swap') return n === 2 ? [kw('pages', 'the swap device size in pages')] : n === 4 ? [kw('sync', 'a synchronous device (SWP_SYNCHRONOUS_IO, as zram)')] : [];
+      if (w(1) !== 'thp') return [];
+      if (n === 2) return THP_KNOBS.map((k) => kw(k, THP_KNOB_DOCS[k]));
+      const knob = w(2) as (typeof THP_KNOBS)[number];
+      const sized = knob === 'anon' || knob === 'shmem';
+      if (sized && n === 3) return THP_SIZES.map((z) => val(z, `hugepages-${z.replace('K', 'kB').replace('2M', '2048kB')}`));
+      if (n === (sized ? 4 : 3) && THP_KNOB_VALUES[knob]) return THP_KNOB_VALUES[knob].map((v) => val(v));
+      return [];
+    }
+    case 'split': return n === 1 ? [...objects(check), ...processes(check)] : n === 2 && ts[1].kind === 'word' && processes(check).some((p) => p.label === w(1)) ? labelsOf(check, w(1)) : [];
+    case 'madvise':
+      if (n === 1) return processes(check);
+      if (n === 2) return labelsOf(check, w(1));
+      if (prev !== 'pages' && (pageSpecEnd(ts, 2) === n - 1 || (n === 3 && ts[2].kind === 'word'))) {
+        return MADVISE_ADVICES.map((a) => val(a, MADVISE_ADVICE_DOCS[a]));
+      }
+      return [];
+    case 'migrate':
+      if (n === 1) return [...objects(check), ...processes(check)];
+      if (n === 2 && ts[1].kind === 'word' && check?.symbols.some((x) => x.kind === 'process' && x.name === w(1))) return labelsOf(check, w(1));
+      return [];
     case 'file': case 'shmem': case 'pfnmap': case 'fbdev': {
       if (n === 2) return [kw('pages')];
       if (n < 4) return [];
-      if (w(0) === 'file') return n === 4 ? [kw('cold', 'nothing in the page cache')] : [];
+      if (w(0) === 'file') {
+        if (prev === 'folio') return THP_SIZES.map((z) => val(z, 'folio size'));
+        const out: CompletionEntry[] = [];
+        if (!ts.some((t) => t.text === 'cold') && n === 4) out.push(kw('cold', 'nothing in the page cache'));
+        if (!ts.some((t) => t.text === 'folio')) out.push(kw('folio', 'the page cache holds folios of SIZE'));
+        return out;
+      }
+      if (w(0) === 'shmem') return n === 4 ? [kw('huge', 'the tmpfs mount\'s huge= option')] : prev === 'huge' ? TMPFS_HUGE.map((h) => val(h)) : [];
       if (w(0) !== 'fbdev') return [];
       if (prev === 'backing') return FB_BACKINGS.map((b) => val(b, 'fbdev backing'));
       if (prev === 'delay') return ['50ms', '100ms', '1s'].map((d) => val(d, 'deferred-work delay'));
@@ -155,10 +201,28 @@ export function completionsAt(lineText: string, character: number, check?: Check
       return [];
     }
     case 'wait': return n === 1 ? ['50ms', '100ms', '1s'].map((d) => val(d, 'duration')) : [];
+    case 'mremap': {
+      if (n === 1) return processes(check);
+      if (n === 2) return labelsOf(check, w(1));
+      if (prev === 'to' || prev === 'pages') return [];
+      const e = ts[2]?.kind === 'int' ? 4 : pageSpecEnd(ts, 2) >= 0 ? pageSpecEnd(ts, 2) : 2;
+      if (n === e + 1) return [kw('to', 'MREMAP_MAYMOVE|MREMAP_FIXED to an address'), kw('pages', 'grow or shrink in place')];
+      if (w(e + 1) === 'to' && n === e + 3) return [kw('pages', 'the new size')];
+      return [];
+    }
     case 'expect': return expectCompletions(ts, check);
     default: return [];
   }
 }
+
+const THP_SIZES = ['16K', '32K', '64K', '128K', '256K', '512K', '1M', '2M'] as const;
+const THP_KNOB_DOCS: Record<(typeof THP_KNOBS)[number], string> = {
+  enabled: '/sys/kernel/mm/transparent_hugepage/enabled (PMD-size anonymous THP)',
+  anon: 'hugepages-<size>/enabled (multi-size anonymous THP, Linux 6.8+)',
+  shmem: 'hugepages-<size>/shmem_enabled (shared anonymous memory, Linux 6.11+)',
+  shmem_enabled: 'shmem_enabled (the internal shm mount)',
+  use_zero_page: 'use_zero_page: a read fault maps the huge zero page',
+};
 
 function expectCompletions(ts: Token[], check?: CheckResult): CompletionEntry[] {
   const n = ts.length;
@@ -177,22 +241,38 @@ function expectCompletions(ts: Token[], check?: CheckResult): CompletionEntry[] 
       return pteFlags();
     }
     case 'folio': {
-      if (n === 2) return objects(check);
-      const e = pageSpecEnd(ts, 2);
+      if (n === 2) return [...objects(check), ...processes(check)];
+      const byProc = n >= 3 && ts[2].kind === 'word' && ts[3]?.kind !== '[';
+      if (byProc && n === 3) return labelsOf(check, w(2));
+      const e = pageSpecEnd(ts, byProc ? 3 : 2);
       if (e < 0 || n <= e) return [];
       if (prev === 'mapping') return [...objects(check), val('none', 'no mapping')];
-      if (prev === 'mapcount' || prev === 'index') return [];
+      if (prev === 'mapcount' || prev === 'index' || prev === 'order' || prev === 'folio_mapcount') return [];
       return folioFlags();
     }
-    case 'faults': return n === 2 ? processes(check) : [];
+    case 'faults': return n === 2 ? processes(check) : n === 4 ? [kw('major', 'how many of them were major faults')] : [];
     case 'signal': return n === 2 ? processes(check) : n === 3 ? SIGNALS.map((s) => val(s)) : [];
     case 'defio':
       if (n === 2) return objects(check, 'fbdev');
       if (n === 3) return [kw('pending', 'pages on the deferred-I/O list'), kw('written', 'indexes passed to deferred_io')];
       return [];
+    case 'vma': {
+      if (n === 2) return processes(check);
+      if (n === 3) return labelsOf(check, w(2));
+      const e = pageSpecEnd(ts, 3);
+      if (e < 0 || n <= e) return [];
+      if (prev === 'start' || prev === 'end' || prev === 'pages' || prev === 'pgoff') return [];
+      return vmaFlags();
+    }
+    case 'vmas': return n === 2 ? processes(check) : [];
+    case 'error': return n === 2 ? ERRNOS.map((e) => val(e, 'errno')) : [];
+    case 'i_mmap':
+      if (n === 2) return objects(check);
+      return prev === ',' || n === 3 ? [...(n === 3 ? [val('none', 'no VMA maps it')] : []), ...vmaNames(check)] : [];
     case 'walk': {
-      if (prev !== 'walk' && prev !== ',') return [];
-      const out: CompletionEntry[] = n === 2 ? [val('none', 'the walk reached no VMA')] : [];
+      if (prev !== 'walk' && prev !== ',' && !(n === 3 && (WALK_APIS as readonly string[]).includes(prev!))) return [];
+      const out: CompletionEntry[] = n === 2 || n === 3 ? [val('none', 'the walk reached no VMA')] : [];
+      if (n === 2) for (const a of WALK_APIS) out.push(val(a, 'the last walk of this rmap-walk API'));
       for (const l of check?.symbols ?? []) {
         if (l.kind !== 'label') continue;
         for (const p of check!.symbols) {

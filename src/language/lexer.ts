@@ -10,6 +10,7 @@ export type TokenKind =
   | 'word'      // [A-Za-z_][A-Za-z0-9_-]*  (keywords and names)
   | 'int'       // 4096, 0x7f00_0000_0000
   | 'duration'  // 50ms, 1s
+  | 'size'      // 16K, 2M (bytes; language v2: THP sizes)
   | 'version'   // 6.15 (only meaningful after `kernel`)
   | '[' | ']' | '..' | ',' | ':' | '~' | '!'
   | 'error';
@@ -22,7 +23,7 @@ export interface Token {
   line: number;
   start: number;
   end: number;
-  /** int: its value; duration: milliseconds; otherwise 0 */
+  /** int: its value; duration: milliseconds; size: bytes; otherwise 0 */
   value: number;
   /** word: it is one of KEYWORDS */
   keyword: boolean;
@@ -208,6 +209,13 @@ function lexNumber(text: string, line: number, from: number, i: number, limit: n
   }
   if (!separatorsOk(digits)) {
     return bad(LEX_BAD_NUMBER, `misplaced '_' in ${quote(raw)} ('_' may only separate two digits)`);
+  }
+  if (base === 10 && (suffix === 'K' || suffix === 'M')) {
+    const v = digitsValue(digits, 10) * (suffix === 'K' ? 1024 : 1024 * 1024);
+    if (!Number.isSafeInteger(v)) return bad(LEX_INT_TOO_LARGE, `size ${quote(raw)} is too large`);
+    t.kind = 'size';
+    t.value = v;
+    return t;
   }
   if (suffix !== '' && suffix !== 'ms' && suffix !== 's') {
     return bad(LEX_BAD_NUMBER, base === 16

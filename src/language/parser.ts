@@ -4,13 +4,15 @@
 // file is reported. Never throws for any input.
 
 import type {
-  Duration, ExpectPte, Expectation, FbBacking, FbdevStmt, FolioFlag, Ident, KernelStmt, MapSpec, MmapStmt, Num, WritebackStmt,
+  Duration, ExpectPte, ExpectWalk, Expectation, MremapStmt, VmaFlag, VmaFlagName, FbBacking, FbdevStmt, FileStmt, FolioFlag, Ident, KernelStmt, MapSpec, MmapStmt, Num, WritebackStmt,
+  MadviseAdvice, ShmemStmt, Size, ThpKnob, TmpfsHuge, ExpectFaults,
   PageSpec, Prot, PteFlag, PteFlagName, Range, RecoveredDecl, Scenario, SignalName, Statement,
   WalkEntry,
 } from './ast';
 import { type Diagnostic, rangeOf } from './diagnostics';
 import {
-  CLEAR_REFS_MODES, EXPECT_KEYWORDS, FB_BACKINGS, FOLIO_FLAGS, PTE_FLAGS, STATEMENT_KEYWORDS, closest,
+  CLEAR_REFS_MODES, ERRNOS, EXPECT_KEYWORDS, FB_BACKINGS, FOLIO_FLAGS, PTE_FLAGS, STATEMENT_KEYWORDS, VMA_FLAGS, closest,
+  MADVISE_ADVICES, THP_KNOBS, THP_KNOB_VALUES, TMPFS_HUGE,
 } from './keywords';
 import { type Token, forEachLine, lexSpan, quote, tokenRange, tokenSpan } from './lexer';
 
@@ -26,6 +28,7 @@ export const PARSE_CODES = {
   repeatedOption: 'MMS117',
   kernelNotFirst: 'MMS118',
   kernelRepeated: 'MMS119',
+  unknownVmaFlag: 'MMS120',
   internal: 'MMS199',
 } as const;
 
@@ -34,7 +37,7 @@ class Fail {
 }
 
 const STATEMENT_SET: ReadonlySet<string> = new Set(STATEMENT_KEYWORDS);
-const SIMPLE_PTE_FLAGS: ReadonlySet<string> = new Set(['none', 'present', 'write', 'dirty', 'young', 'softdirty', 'special']);
+const SIMPLE_PTE_FLAGS: ReadonlySet<string> = new Set(['none', 'present', 'write', 'dirty', 'young', 'softdirty', 'special', 'huge', 'swap', 'migration']);
 const OBJECT_KINDS: ReadonlySet<string> = new Set(['file', 'shmem', 'fbdev', 'pfnmap']);
 
 function describe(t: Token): string {
@@ -42,6 +45,7 @@ function describe(t: Token): string {
     case 'word': return quote(t.text);
     case 'int': return `the number ${quote(t.text)}`;
     case 'duration': return `the duration ${quote(t.text)}`;
+    case 'size': return `the size ${quote(t.text)}`;
     case 'version': return quote(t.text);
     default: return quote(t.text);
   }
@@ -184,6 +188,26 @@ class LineParser {
   }
 
   /** `X[I]`, `X[I..J]` or an absolute address */
+  private size(expected: string): Size {
+    const t = this.peek();
+    if (!t || t.kind !== 'size') this.fail(expected);
+    this.i++;
+    return { bytes: t.value, text: t.text, range: tokenRange(t) };
+  }
+
+  /** `sysctl thp KNOB [SIZE] VALUE` after `thp` */
+  private sysctlThp(kwRange: Range, whole: () => Range): Statement {
+    const k = this.word(`the THP knob (${THP_KNOBS.join(', ')})`);
+    if (!(THP_KNOBS as readonly string[]).includes(k.text)) { this.i--; this.fail(`the THP knob (${THP_KNOBS.join(', ')})`); }
+    const knob = k.text as ThpKnob;
+    const size = knob === 'anon' || knob === 'shmem' ? this.size('the folio size, e.g. 64K or 2M (hugepages-<size>)') : undefined;
+    const allowed = THP_KNOB_VALUES[knob];
+    const v = this.peek();
+    if (!v || (v.kind !== 'word' && v.kind !== 'int') || !allowed.includes(v.text)) this.fail(`the value: ${allowed.join(', ')}`);
+    this.i++;
+    return { kind: 'sysctl_thp', kwRange, range: whole(), knob, knobRange: tokenRange(k), ...(size ? { size } : {}), value: v.text, valueRange: tokenRange(v) };
+  }
+
   private pageSpec(what: string): PageSpec {
     const t = this.peek();
     if (t && t.kind === 'int') {
@@ -252,7 +276,14 @@ class LineParser {
         return { kind: 'kernel', kwRange, range: whole(), version: kernelVersion(t) };
       }
       case 'sysctl': {
-        const knob = this.ident('the sysctl name (fault_around_bytes)');
+        if (this.peekWord('thp')) { this.i++; return this.sysctlThp(kwRange, whole); }
+        const knob = this.ident('the sysctl name (fault_around_bytes, swap or thp)');
+        if (knob.name === 'swap') {
+          this.keyword('pages', ' after swap (sysctl swap pages N)');
+          const value = this.num('the swap device size in pages');
+          const sync = this.optKeyword('sync') !== undefined;
+          return { kind: 'sysctl', kwRange, range: whole(), knob, value, ...(sync ? { sync } : {}) };
+        }
         const value = this.num('the value in bytes');
         return { kind: 'sysctl', kwRange, range: whole(), knob, value };
       }
@@ -261,14 +292,34 @@ class LineParser {
         this.keyword('pages', ' after the file name');
         const pages = this.num('the number of pages');
         const cold = this.optKeyword('cold') !== undefined;
-        return { kind: 'file', kwRange, range: whole(), name, pages, cold };
+        const f: FileStmt = { kind: 'file', kwRange, range: whole(), name, pages, cold };
+        if (this.optKeyword('folio')) f.folio = this.size('the folio size, e.g. 64K or 2M');
+        f.range = whole();
+        return f;
       }
       case 'shmem':
       case 'pfnmap': {
         const name = this.ident(`the ${kw.text} name`);
         this.keyword('pages', ` after the ${kw.text} name`);
         const pages = this.num('the number of pages');
+        if (kw.text === 'shmem' && this.peekWord('huge')) {
+          this.i++;
+          const h = this.word(`the huge= option: ${TMPFS_HUGE.join(', ')}`);
+          if (!(TMPFS_HUGE as readonly string[]).includes(h.text)) { this.i--; this.fail(`the huge= option: ${TMPFS_HUGE.join(', ')}`); }
+          const st: ShmemStmt = { kind: 'shmem', kwRange, range: whole(), name, pages, huge: h.text as TmpfsHuge, hugeRange: tokenRange(h) };
+          return st;
+        }
         return { kind: kw.text as 'shmem' | 'pfnmap', kwRange, range: whole(), name, pages };
+      }
+      case 'split': {
+        const first = this.peek();
+        if (first && first.kind === 'word' && this.t[this.i + 1]?.kind === 'word') {
+          const proc = this.ident('the process');
+          const page = this.pageSpec('a page of the mapping: LABEL[I]');
+          return { kind: 'split', kwRange, range: whole(), proc, page };
+        }
+        const page = this.pageSpec('a page: OBJ[I] or PROC LABEL[I]');
+        return { kind: 'split', kwRange, range: whole(), page };
       }
       case 'fbdev': {
         const name = this.ident('the fbdev name');
@@ -355,6 +406,26 @@ class LineParser {
         const { prot, protRange } = this.prot();
         return { kind: 'mprotect', kwRange, range: whole(), proc, spec, prot, protRange };
       }
+      case 'madvise': {
+        const proc = this.ident('the process');
+        const spec = this.mapSpec();
+        const a = this.word(`the advice (${MADVISE_ADVICES.join(', ')})`);
+        if (!(MADVISE_ADVICES as readonly string[]).includes(a.text)) {
+          const near = closest(a.text, MADVISE_ADVICES);
+          throw new Fail(tokenRange(a), PARSE_CODES.syntax, `unknown advice ${quote(a.text)} (${near ? `did you mean '${near}'? ` : ''}expected one of: ${MADVISE_ADVICES.join(', ')})`);
+        }
+        return { kind: 'madvise', kwRange, range: whole(), proc, spec, advice: a.text as MadviseAdvice, adviceRange: tokenRange(a) };
+      }
+      case 'migrate': {
+        // OBJ[I] or PROC LABEL[I]: a word followed by '[' is the object
+        if (this.t[this.i]?.kind === 'word' && this.t[this.i + 1]?.kind !== '[') {
+          const proc = this.ident('the process');
+          const page = this.pageSpec('the page (LABEL[I])');
+          return { kind: 'migrate', kwRange, range: whole(), proc, page };
+        }
+        const page = this.pageSpec('an object page');
+        return { kind: 'migrate', kwRange, range: whole(), page };
+      }
       case 'read':
       case 'write': {
         const proc = this.ident('the process');
@@ -403,6 +474,20 @@ class LineParser {
         const mode = this.ident(`the mode (${CLEAR_REFS_MODES.join(', ')})`);
         return { kind: 'clear_refs', kwRange, range: whole(), proc, mode };
       }
+      case 'mremap': {
+        const proc = this.ident('the process');
+        const spec = this.mapSpec();
+        const s: MremapStmt = { kind: 'mremap', kwRange, range: kwRange, proc, spec };
+        if (this.optKeyword('to')) {
+          s.to = this.num('the new address (mremap PROC SPEC to ADDR [pages N])');
+          if (this.optKeyword('pages')) s.newPages = this.num('the new number of pages');
+        } else {
+          this.keyword('pages', ` or 'to' (mremap PROC SPEC to ADDR [pages N] | mremap PROC SPEC pages N)`);
+          s.newPages = this.num('the new number of pages');
+        }
+        s.range = whole();
+        return s;
+      }
       case 'wait': {
         const duration = this.duration('a duration, e.g. 50ms or 1s');
         return { kind: 'wait', kwRange, range: whole(), duration };
@@ -437,6 +522,13 @@ class LineParser {
         return s;
       }
       case 'folio': {
+        const first = this.peek();
+        if (first && first.kind === 'word' && this.t[this.i + 1]?.kind === 'word') {
+          const proc = this.ident('the process');
+          const page = this.pageSpec('a page of the mapping: LABEL[I]');
+          const flags = this.folioFlags();
+          return { kind: 'expect_folio', kwRange, range: whole(), proc, page, flags };
+        }
         const page = this.pageSpec('an object page');
         const flags = this.folioFlags();
         return { kind: 'expect_folio', kwRange, range: whole(), page, flags };
@@ -446,25 +538,42 @@ class LineParser {
         return { kind: 'expect_result', kwRange, range: whole(), value };
       }
       case 'walk': {
-        const entries: WalkEntry[] = [];
-        if (this.optKeyword('none')) return { kind: 'expect_walk', kwRange, range: whole(), entries };
-        for (;;) {
-          const first = this.peek();
-          let skipped = false;
-          if (first && first.kind === '~') { skipped = true; this.i++; }
-          const proc = this.ident(entries.length || skipped ? 'PROC:LABEL' : `PROC:LABEL entries or 'none'`);
-          this.punct(':', `':' after the process (PROC:LABEL)`);
-          const label = this.ident('the mapping label (PROC:LABEL)');
-          entries.push({ proc, label, skipped, range: this.range(first!, this.last()) });
-          if (this.peek()?.kind === ',') { this.i++; continue; }
-          break;
+        let api: Ident | undefined;
+        const t0 = this.peek(), t1 = this.t[this.i + 1];
+        if (t0 && t0.kind === 'word' && t0.text !== 'none' && (!t1 || t1.kind !== ':')) {
+          api = this.ident('the rmap-walk API');
         }
-        return { kind: 'expect_walk', kwRange, range: whole(), entries };
+        const entries = this.optKeyword('none') ? [] : this.vmaEntries(`PROC:LABEL entries or 'none'`);
+        const s: ExpectWalk = { kind: 'expect_walk', kwRange, range: whole(), entries };
+        if (api) s.api = api;
+        return s;
+      }
+      case 'vma': {
+        const proc = this.ident('the process');
+        const pages = this.pageSpec('the page');
+        const flags = this.vmaFlags();
+        return { kind: 'expect_vma', kwRange, range: whole(), proc, pages, flags };
+      }
+      case 'vmas': {
+        const proc = this.ident('the process');
+        const value = this.num('the number of VMAs');
+        return { kind: 'expect_vmas', kwRange, range: whole(), proc, value };
+      }
+      case 'i_mmap': {
+        const obj = this.ident('the object');
+        const entries = this.optKeyword('none') ? [] : this.vmaEntries(`PROC:LABEL entries or 'none'`);
+        return { kind: 'expect_i_mmap', kwRange, range: whole(), obj, entries };
+      }
+      case 'error': {
+        const errno = this.ident(`the errno (${ERRNOS.join(', ')})`);
+        return { kind: 'expect_error', kwRange, range: whole(), errno };
       }
       case 'faults': {
         const proc = this.ident('the process');
         const value = this.num('the number of faults');
-        return { kind: 'expect_faults', kwRange, range: whole(), proc, value };
+        const e: ExpectFaults = { kind: 'expect_faults', kwRange, range: whole(), proc, value };
+        if (this.optKeyword('major')) { e.major = this.num('the number of major faults'); e.range = whole(); }
+        return e;
       }
       case 'signal': {
         const proc = this.ident('the process');
@@ -504,6 +613,52 @@ class LineParser {
     throw new Fail(tokenRange(sub), PARSE_CODES.internal, `expectation ${quote(sub.text)} is not implemented`);
   }
 
+  /** `[~]PROC:LABEL[[I]], ...` (walk and i_mmap lists). */
+  private vmaEntries(firstExpected: string): WalkEntry[] {
+    const entries: WalkEntry[] = [];
+    for (;;) {
+      const first = this.peek();
+      let skipped = false;
+      if (first && first.kind === '~') { skipped = true; this.i++; }
+      const proc = this.ident(entries.length || skipped ? 'PROC:LABEL' : firstExpected);
+      this.punct(':', `':' after the process (PROC:LABEL)`);
+      const label = this.ident('the mapping label (PROC:LABEL)');
+      const e: WalkEntry = { proc, label, skipped, range: this.range(first!, this.last()) };
+      if (this.peek()?.kind === '[') {
+        this.i++;
+        e.index = this.num('the first page index of that VMA (PROC:LABEL[I])');
+        this.punct(']');
+        e.range = this.range(first!, this.last());
+      }
+      entries.push(e);
+      if (this.peek()?.kind === ',') { this.i++; continue; }
+      break;
+    }
+    return entries;
+  }
+
+  private vmaFlags(): VmaFlag[] {
+    const flags: VmaFlag[] = [];
+    while (!this.done) {
+      const start = this.peek()!;
+      let negated = false;
+      if (start.kind === '!') { negated = true; this.i++; }
+      const w = this.peek();
+      if (!w || w.kind !== 'word') this.fail(`a VMA flag (${VMA_FLAGS.join(', ')})`);
+      this.i++;
+      if (w.text === 'start' || w.text === 'end' || w.text === 'pages' || w.text === 'pgoff') {
+        const value = this.num(w.text === 'pgoff' ? 'the page offset' : w.text === 'pages' ? 'the number of pages' : 'the address');
+        flags.push({ kind: w.text, negated, value, range: this.range(start, this.last()) });
+      } else if ((VMA_FLAGS as readonly string[]).includes(w.text)) {
+        flags.push({ kind: w.text as VmaFlagName, negated, range: this.range(start, w) });
+      } else {
+        throw new Fail(tokenRange(w), PARSE_CODES.unknownVmaFlag, `unknown VMA flag ${quote(w.text)} (expected ${VMA_FLAGS.join(', ')})`);
+      }
+    }
+    if (flags.length === 0) this.fail(`at least one VMA flag (${VMA_FLAGS.join(', ')})`);
+    return flags;
+  }
+
   private pteFlags(): PteFlag[] {
     const flags: PteFlag[] = [];
     while (!this.done) {
@@ -530,6 +685,17 @@ class LineParser {
           const close = this.punct(']');
           flags.push({ kind: 'maps', negated, target: { obj: { name: o.text, range: tokenRange(o) }, index }, range: this.range(start, close) });
         }
+      } else if (w.text === 'same') {
+        // same OBJ[J] | same PROC LABEL[J]
+        let proc: Ident | undefined;
+        if (this.t[this.i]?.kind === 'word' && this.t[this.i + 1]?.kind === 'word') proc = this.ident('the process');
+        const o = this.word(proc ? 'the mapping label (same PROC LABEL[J])' : 'OBJ[J] or PROC LABEL[J]');
+        if (this.peek()?.kind !== '[') this.fail(`'[' after ${quote(o.text)} (same ${proc ? 'PROC LABEL[J]' : 'OBJ[J]'})`);
+        this.i++;
+        const index = this.num('a page index');
+        if (this.peek()?.kind === '..') this.fail(`']' (same names one page)`);
+        const close = this.punct(']');
+        flags.push({ kind: 'same', negated, ...(proc ? { proc } : {}), page: { target: { name: o.text, range: tokenRange(o) }, index }, range: this.range(start, close) });
       } else if (w.text === 'pfn') {
         const pfn = this.num('the page frame number');
         flags.push({ kind: 'pfn', negated, pfn, range: this.range(start, this.last()) });
@@ -553,10 +719,15 @@ class LineParser {
       if (!w || w.kind !== 'word') this.fail(`a folio flag (${FOLIO_FLAGS.join(', ')})`);
       this.i++;
       switch (w.text) {
-        case 'dirty': case 'writeback': case 'cached':
+        case 'dirty': case 'writeback': case 'cached': case 'large': case 'swapcache':
           flags.push({ kind: w.text, negated, range: this.range(start, w) });
           break;
-        case 'mapcount': case 'index': {
+        case 'mapcount': case 'order': case 'folio_mapcount': {
+          const value = this.num(w.text === 'order' ? 'the folio order' : 'the map count');
+          flags.push({ kind: w.text, negated, value, range: this.range(start, this.last()) });
+          break;
+        }
+        case 'index': {
           const value = this.num(w.text === 'index' ? 'the page index' : 'the map count');
           flags.push({ kind: w.text, negated, value, range: this.range(start, this.last()) });
           break;

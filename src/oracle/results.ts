@@ -374,6 +374,11 @@ export function evaluateExpectations(res: OracleScenarioResult, t: OracleTransla
         checks = [n === undefined
           ? na(st.proc.name, `faults ${st.value.value}`, 'no such process')
           : { subject: st.proc.name, flag: `faults ${st.value.value}`, verdict: n === st.value.value ? 'pass' : 'fail', observed: String(n) }];
+        if (st.major && n !== undefined) {
+          // the major faults of the accesses so far (the only faults a step measures one by one)
+          const maj = res.steps.filter(x => x.index <= sr.index).flatMap(x => x.accesses).filter(a => a.proc === st.proc.name).reduce((s, a) => s + a.majflt, 0);
+          checks.push({ subject: st.proc.name, flag: `major ${st.major.value}`, verdict: maj === st.major.value ? 'pass' : 'fail', observed: String(maj) });
+        }
         break;
       }
       case 'expect_signal': {
@@ -434,6 +439,7 @@ function ptechecks(st: ExpectPte, sr: OracleStepResult, run: OracleRunInfo | nul
       switch (f.kind) {
         case 'none': return !pg.present && !pg.swapped;
         case 'present': return pg.present;
+        case 'swap': return pg.swapped;
         case 'softdirty': {
           const vma = sr.vmas.find(v => v.proc === pg.proc && pg.addr >= v.start && pg.addr < v.end);
           if (vma?.vmFlags.includes('sd')) { reason = 'the VMA has VM_SOFTDIRTY, so pagemap reports soft-dirty for every page'; return null; }

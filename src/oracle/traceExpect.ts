@@ -14,7 +14,9 @@ export const RESULT_KINDS = new Set(['mkclean', 'wrprotect', 'pfn_mkclean', 'wri
 /** Statements whose result the kprobe trace gives (mkclean: where writeback stands in for it). */
 export const TRACED_RESULT_KINDS = new Set(['mkclean', 'writeback', 'msync', 'flush']);
 /** Statements that make an rmap walk in the engine. */
-export const WALK_KINDS = new Set(['mkclean', 'wrprotect', 'unmap_range', 'writeback', 'msync', 'flush']);
+export const WALK_KINDS = new Set(['mkclean', 'wrprotect', 'unmap_range', 'writeback', 'msync', 'flush', 'madvise', 'migrate']);
+/** Statements whose engine walks (folio_referenced, try_to_unmap, try_to_migrate, remove_migration_ptes) the kprobes do not place. */
+const UNPROBED_WALK_KINDS = new Set(['madvise', 'migrate']);
 
 const na = (subject: string, flag: string, reason: string): OracleCheck => ({ subject, flag, verdict: 'not-observable', reason });
 
@@ -73,6 +75,9 @@ export function traceChecks(e: Expectation, sr: OracleStepResult, c: TraceExpect
       // the engine's last walk may come from an operation the oracle cannot trigger
       if (lastOp > walkStep && t.steps[lastOp].observable === 'no') {
         return [na('walk', flag, `the last walk would be L${scn.statements[lastOp].range.start.line + 1}'s ${scn.statements[lastOp].kind}, which has no user-space trigger`)];
+      }
+      if (lastOp >= 0 && UNPROBED_WALK_KINDS.has(scn.statements[lastOp].kind)) {
+        return [na('walk', flag, `L${scn.statements[lastOp].range.start.line + 1}'s ${scn.statements[lastOp].kind}: its walks (try_to_unmap, folio_referenced, try_to_migrate, remove_migration_ptes) are not among the kprobe events`)];
       }
       if (lastOp > walkStep && scn.statements[lastOp].kind === 'mkclean') {
         return [na('walk', flag, `L${scn.statements[lastOp].range.start.line + 1}'s mkclean: the folio was clean on the kernel, so the writeback that stands in for it made no folio_mkclean call`)];

@@ -4,6 +4,7 @@
 import type { Range, Statement } from '../language/ast';
 import type { Severity } from '../language/diagnostics';
 import { fault_around_bytes_set, userAccess } from '../engine/memory';
+
 import { clear_refs_soft_dirty } from '../engine/clearRefs';
 import { do_fork } from '../engine/fork';
 import { do_mmap, do_munmap, exit_mmap } from '../engine/mmap';
@@ -12,8 +13,21 @@ import { folioMkcleanAt, mappingWrprotectRange, pfnMkcleanRange, unmapMappingRan
 import { filemap_write_and_wait_range, msyncRange } from '../engine/writeback';
 import { fbdev_create, fbDefioOf, flush_delayed_work } from '../engine/drivers/fbDefio';
 import { pfnmap_create } from '../engine/drivers/pfnmap';
+import type { Kernel } from '../engine/kernel';
+import { split_folio } from '../engine/split';
+import { madvise_thp } from '../engine/thpMadvise';
+import { sizeToOrder, type ShmemSizeEnabled, type ThpSettings, type ThpSizeEnabled } from '../engine/thp';
+import { isHugeZeroPfn } from '../engine/memmap';
+import { vm_normal_page } from '../engine/memory';
+import { do_madvise } from '../engine/madvise';
+import { migrate_folio_sync } from '../engine/migrate';
+import { swapon } from '../engine/swap';
+import { is_swap_slot_pte } from '../engine/swapEntry';
+import { swap_cache_lookup } from '../engine/swap';
+import { pte_present, pte_special } from '../engine/pte';
 import type { Step } from './trace';
-import { mapSpecRange, missingLabel, pageRange, resolveAddrRange, RUN_CODES, task, type LabelInfo, type RunState } from './state';
+import { addrAt, mapSpecRange, missingLabel, pageRange, resolveAddrRange, RUN_CODES, task, type LabelInfo, type RunState } from './state';
+import { do_mremap } from '../engine/mremap';
 
 export type Out = (range: Range, severity: Severity, code: string, message: string) => void;
 
@@ -22,11 +36,72 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
   switch (s.kind) {
     case 'kernel': return;
     case 'sysctl': {
-      fault_around_bytes_set(k, s.value.value);
+      if (s.knob.name === 'swap') swapon(k, s.value.value, !!s.sync);
+      else fault_around_bytes_set(k, s.value.value);
       return;
     }
-    case 'file': st.objects.set(s.name.name, k.createFile(s.name.name, s.pages.value, s.cold)); return;
-    case 'shmem': st.objects.set(s.name.name, k.createShmem(s.name.name, s.pages.value)); return;
+    case 'madvise': {
+      const t = task(st, s.proc.name);
+      if (!t) return deadProc(st, s.proc.name, s.range, out);
+      const r = mapSpecRange(st, s.proc.name, s.spec);
+      if (typeof r === 'string') { if (r) out(s.range, 'error', RUN_CODES.munmap, r); return; }
+      // the THP advices (madvise_thp: hugepage_madvise, madvise_collapse) or the others
+      let err: keyof typeof ERRNO | 0, why = '';
+      if (s.advice === 'hugepage' || s.advice === 'nohugepage' || s.advice === 'collapse') {
+        const res = madvise_thp(k, t, r[0], r[1], s.advice);
+        err = res.ok ? 0 : res.errno;
+        if (!res.ok) why = `: ${res.why.replace(/^[A-Z]+: /, '')}`;
+      } else err = do_madvise(k, t, r[0], r[1], s.advice);
+      st.lastResult = step.result = err ? ERRNO[err] : 0;
+      if (err) { step.errno = err; out(s.range, 'error', RUN_CODES.madvise, `madvise ${s.advice} fails with ${err}${why}`); }
+      return;
+    }
+    case 'migrate': {
+      let pfn = 0;
+      if (s.proc) {
+        const t = task(st, s.proc.name);
+        if (!t) return deadProc(st, s.proc.name, s.range, out);
+        const range = resolveAddrRange(st, s.proc.name, s.page);
+        if (typeof range === 'string') { if (range) out(s.range, 'error', RUN_CODES.munmap, range); return; }
+        const f = t.mm.pteFlags(range.first), p = t.mm.ptePfn(range.first);
+        pfn = is_swap_slot_pte(f) ? swap_cache_lookup(k, p) : pte_present(f) && !pte_special(f) ? p : 0;
+      } else {
+        const obj = st.objects.get(s.page.kind === 'named' ? s.page.target.name : '');
+        if (!obj) return;
+        pfn = k.pfnOf(obj, pageRange(s.page)[0]);
+      }
+      const r = migrate_folio_sync(k, pfn);
+      st.lastResult = step.result = r.errno ? ERRNO[r.errno] : 0;
+      if (r.errno) step.errno = r.errno;
+      if (r.errno) out(s.range, 'error', RUN_CODES.migrate, `migrate fails with ${r.errno}${r.errno === 'ENOENT' ? ': no folio there' : ': the folio cannot be isolated or unmapped'}`);
+      return;
+    }
+    case 'file': st.objects.set(s.name.name, k.createFile(s.name.name, s.pages.value, s.cold, s.folio ? Math.log2(s.folio.bytes / 4096) : 0)); return;
+    case 'shmem': st.objects.set(s.name.name, k.createShmem(s.name.name, s.pages.value, false, s.huge ?? 'never')); return;
+    case 'sysctl_thp': return sysctlThp(k, s);
+    case 'split': {
+      let pfn = 0;
+      if (s.proc) {
+        const t = task(st, s.proc.name);
+        if (!t) return deadProc(st, s.proc.name, s.range, out);
+        const r = resolveAddrRange(st, s.proc.name, s.page);
+        if (typeof r === 'string') { if (r) out(s.range, 'error', RUN_CODES.munmap, r); return; }
+        const vma = t.mm.vma_lookup(r.first);
+        const flags = t.mm.pteFlags(r.first);
+        pfn = vma && pte_present(flags) ? vm_normal_page(k, vma, flags, t.mm.ptePfn(r.first)) : 0;
+        if (!pfn && vma && pte_present(flags) && isHugeZeroPfn(t.mm.ptePfn(r.first))) pfn = t.mm.ptePfn(r.first);
+      } else {
+        const obj = st.objects.get(s.page.kind === 'named' ? s.page.target.name : '');
+        if (!obj) return;
+        pfn = obj.folioAt(pageRange(s.page)[0]);
+      }
+      if (!pfn) { out(s.range, 'warning', RUN_CODES.noFolio, 'no folio there: split_folio() not called'); st.lastResult = step.result = 0; return; }
+      const r = split_folio(k, pfn);
+      st.lastResult = step.result = r === 0 ? 0 : ERRNO[r];
+      if (r !== 0) step.errno = r;
+      if (r !== 0) out(s.range, 'error', RUN_CODES.split, `split fails with ${r}: ${r === 'EINVAL' ? 'not a large folio' : isHugeZeroPfn(pfn) ? 'the huge zero page cannot be split' : 'the folio is under writeback'}`);
+      return;
+    }
     case 'fbdev':
       st.objects.set(s.name.name, fbdev_create(k, s.name.name, s.pages.value, s.backing, s.delay?.ms ?? 50, s.sorted));
       return;
@@ -59,6 +134,7 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
       if (!obj) return;
       const r = do_mmap(k, t, obj, s.addr.value, s.pages.value, s.offset?.value ?? 0, s.shared, s.prot, s.label?.name);
       if (!r.ok) {
+        step.errno = r.errno;
         if (s.label) st.failedLabels.add(`${s.proc.name}\0${s.label.name}`);
         const code = r.errno === 'EINVAL' ? RUN_CODES.einval : r.errno === 'ENOMEM' ? RUN_CODES.enomem : RUN_CODES.eexist;
         out(s.range, 'error', code, r.errno === 'EEXIST'
@@ -82,7 +158,10 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
       if (s.kind === 'munmap') do_munmap(k, t, r[0], r[1]);
       else {
         const res = do_mprotect(k, t, r[0], r[1], s.prot);
-        if (!res.ok) out(s.range, 'error', RUN_CODES.mprotect, `mprotect fails with ${res.why}`);
+        if (!res.ok) {
+          step.errno = res.why?.split(':')[0];
+          out(s.range, 'error', RUN_CODES.mprotect, `mprotect fails with ${res.why}`);
+        }
       }
       return;
     }
@@ -93,7 +172,7 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
       if (typeof range === 'string') { if (range) out(s.range, 'error', RUN_CODES.munmap, range); return; }
       const write = s.kind === 'write';
       for (let i = 0; i < range.count; i++) {
-        const r = userAccess(k, t, range.first + i * 4096, write);
+        const r = userAccess(k, t, addrAt(range, i), write);
         if (r === 'oops') { t.killedByOops = true; exit_mmap(k, t); break; }
         if (!t.alive) break;
       }
@@ -174,7 +253,44 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
       return;
     }
     case 'wait': k.advance(s.duration.ms); return;
+    case 'mremap': {
+      const t = task(st, s.proc.name);
+      if (!t) return deadProc(st, s.proc.name, s.range, out);
+      const r = mapSpecRange(st, s.proc.name, s.spec);
+      if (typeof r === 'string') { if (r) out(s.range, 'error', RUN_CODES.munmap, r); return; }
+      const oldLen = r[1] - r[0];
+      const newLen = s.newPages ? s.newPages.value * 4096 : oldLen;
+      const res = do_mremap(k, t, r[0], oldLen, newLen, s.to?.value);
+      if (!res.ok) {
+        step.errno = res.errno;
+        out(s.range, 'error', RUN_CODES.mremap, `mremap fails with ${res.errno}: ${res.why}`);
+        return;
+      }
+      // labels resolve through the engine's page labels from now on (they move with their pages)
+      for (const lab of st.labels.get(s.proc.name)?.values() ?? []) lab.moved = true;
+      return;
+    }
     default: return;
+  }
+}
+
+/** include/uapi/asm-generic/errno-base.h: the errnos madvise, migrate and split return */
+const ERRNO = { ENOENT: 2, ENOMEM: 12, EFAULT: 14, EBUSY: 16, EINVAL: 22 } as const;
+
+// /sys/kernel/mm/transparent_hugepage: the knob as the kernel's sysfs store sets it.
+function sysctlThp(k: Kernel, s: Extract<Statement, { kind: 'sysctl_thp' }>): void {
+  const t = k.thp;
+  switch (s.knob) {
+    case 'enabled': t.enabled = s.value as ThpSettings['enabled']; return;
+    case 'shmem_enabled': t.shmemEnabled = s.value as ThpSettings['shmemEnabled']; return;
+    case 'use_zero_page': t.useZeroPage = s.value === '1'; return;
+    case 'anon': case 'shmem': {
+      const order = sizeToOrder(s.size!.bytes);
+      if (order === undefined) return;
+      if (s.knob === 'anon') t.anon.set(order, s.value as ThpSizeEnabled);
+      else t.shmem.set(order, s.value as ShmemSizeEnabled);
+      return;
+    }
   }
 }
 

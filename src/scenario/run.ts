@@ -89,7 +89,12 @@ export function runScenario(scenario: Scenario, parseDiags: Diagnostic[], opts: 
     const c = mm.takeVmaChanges();
     return { changed: c.changed.map(snap), removed: c.removed };
   };
-  const diags: Diagnostic[] = [...parseDiags, ...chk.diagnostics];
+  // `expect error ERRNO` right after a statement: its refusal is expected, so it is not an
+  // error of the file (the errno is recorded in the statement's step for the expectation)
+  const expectsError = new Set<Statement>();
+  scenario.statements.forEach((s, i) => { if (scenario.statements[i + 1]?.kind === 'expect_error') expectsError.add(s); });
+  const staticErrno = new Map<Statement, string>();
+  const diags: Diagnostic[] = expectsError.size ? expectedRefusals(chk, expectsError, staticErrno, parseDiags) : [...parseDiags, ...chk.diagnostics];
   // Language errors (syntax, names, kinds, values, limits) leave nothing meaningful to check,
   // so expectations are not evaluated after one. A call the kernel refuses (ENOMEM/EINVAL,
   // MMS501/MMS502, which the checker finds before the run) is the kernel's answer, not a
@@ -126,6 +131,8 @@ export function runScenario(scenario: Scenario, parseDiags: Diagnostic[], opts: 
     statements.push(s);
     if (chk.invalid.has(s)) {
       if (s.kind === 'mmap' && s.label) st.failedLabels.add(`${s.proc.name}\0${s.label.name}`);
+      const errno = staticErrno.get(s);
+      if (errno) step.errno = errno;
       step.skipped = true; step.time = k.now; continue;
     }
     if (s.kind.startsWith('expect_')) {
@@ -137,8 +144,13 @@ export function runScenario(scenario: Scenario, parseDiags: Diagnostic[], opts: 
       step.time = k.now;
       continue;
     }
+    // a statement `expect error` follows: its diagnostics wait until we know whether the
+    // kernel refused it (step.errno, set by any statement that fails: mmap, mremap,
+    // mprotect, madvise, migrate, split, ...); a refusal's errors are then dropped
+    const held: Diagnostic[] = [];
+    const stepOut = expectsError.has(s) ? holdOut(held) : out;
     try {
-      execute(st, s, step, out);
+      execute(st, s, step, stepOut);
     } catch (e) {
       if (e instanceof TraceBudgetExceeded) {
         out(s.range, 'error', e.which === 'events' ? RUN_CODES.tooManyEvents : RUN_CODES.timeBudget, e.which === 'events'
@@ -155,6 +167,7 @@ export function runScenario(scenario: Scenario, parseDiags: Diagnostic[], opts: 
         out(s.range, 'error', 'MMS900', `internal engine error: ${(e as Error).message}`);
       }
     }
+    if (held.length) diags.push(...held.filter((d) => !(step.errno && d.severity === 'error' && !NOT_REFUSALS.has(d.code))));
     if (rec.oopsInStep) {
       st.lastOopsStep = step.index;
       out(s.range, 'warning', RUN_CODES.oops, `kernel oops: ${rec.lastOopsMessage}`);
@@ -174,6 +187,29 @@ export function runScenario(scenario: Scenario, parseDiags: Diagnostic[], opts: 
   };
 }
 
+
+/** Errors a statement's refusal never explains (kept even when `expect error` follows). */
+const NOT_REFUSALS = new Set<string>([RUN_CODES.tooManyEvents, RUN_CODES.timeBudget, RUN_CODES.outOfRam, RUN_CODES.deadProcess, RUN_CODES.munmap, 'MMS900']);
+function holdOut(held: Diagnostic[]) {
+  return (range: Range, severity: Severity, code: string, message: string): void => { held.push({ range, severity, code, message }); };
+}
+
+/**
+ * The parse and checker diagnostics without the refusals an `expect error` expects: a
+ * statement whose only errors are the checker's kernel refusals (ENOMEM, EINVAL, an
+ * unaligned address: EINVAL) records that errno instead.
+ */
+function expectedRefusals(chk: CheckResult, expects: Set<Statement>, errnoOf: Map<Statement, string>, parseDiags: Diagnostic[]): Diagnostic[] {
+  const errnoOfCode: Record<string, string> = { [CHECK_CODES.enomem]: 'ENOMEM', [CHECK_CODES.einval]: 'EINVAL', [CHECK_CODES.unaligned]: 'EINVAL' };
+  const dropped = new Set<Diagnostic>();
+  for (const s of expects) {
+    const mine = chk.diagnostics.filter((d) => d.severity === 'error' && d.range.start.line === s.range.start.line);
+    if (!mine.length || !mine.every((d) => errnoOfCode[d.code])) continue;
+    errnoOf.set(s, errnoOfCode[mine[0].code]);
+    for (const d of mine) dropped.add(d);
+  }
+  return [...parseDiags, ...chk.diagnostics.filter((d) => !dropped.has(d))];
+}
 
 /** Checker errors that are the kernel refusing a call (errno), not errors in the scenario. */
 const KERNEL_REFUSALS = new Set<string>([CHECK_CODES.enomem, CHECK_CODES.einval]);

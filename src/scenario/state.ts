@@ -8,13 +8,23 @@ import type { TraceRecorder } from './trace';
 
 /** The diagnostic codes a run reports (docs/language.md). */
 export const RUN_CODES = {
-  einval: 'MMS502', enomem: 'MMS501', eexist: 'MMS503', mprotect: 'MMS504', munmap: 'MMS505',
+  einval: 'MMS502', enomem: 'MMS501', eexist: 'MMS503', mprotect: 'MMS504', munmap: 'MMS505', mremap: 'MMS507',
   deadProcess: 'MMS506', tooManyEvents: 'MMS604', timeBudget: 'MMS605', outOfRam: 'MMS606',
   expectation: 'MMS701',
   noFolio: 'MMS801', oops: 'MMS802', efault: 'MMS803', warn: 'MMS804', noStructPage: 'MMS805',
+  /** madvise(2) refused */
+  madvise: 'MMS508',
+  /** split_folio() refused (EBUSY, EINVAL) */
+  split: 'MMS509',
+  /** migrate_pages() refused (ENOENT, EBUSY) */
+  migrate: 'MMS510',
 } as const;
 
-export interface LabelInfo { proc: string; start: number; pages: number; obj: string; pgoff: number; shared: boolean }
+export interface LabelInfo {
+  proc: string; start: number; pages: number; obj: string; pgoff: number; shared: boolean;
+  /** an mremap moved pages of this process: resolve through the engine's page labels (pageLabels.ts) */
+  moved?: boolean;
+}
 
 export interface RunState {
   k: Kernel;
@@ -35,13 +45,26 @@ export function task(st: RunState, name: string): Task | undefined {
 }
 
 /** The pages named by a PAGES spec in proc as (first address, page count), without an array. */
-export function resolveAddrRange(st: RunState, proc: string, spec: PageSpec): { first: number; count: number } | string {
+export function resolveAddrRange(st: RunState, proc: string, spec: PageSpec): AddrRange | string {
   if (spec.kind === 'addr') return { first: spec.addr.value - (spec.addr.value % 4096), count: 1 };
   const lab = st.labels.get(proc)?.get(spec.target.name);
   if (!lab) return missingLabel(st, proc, spec.target.name);
   const first = spec.first.value, last = spec.last?.value ?? first;
-  return { first: lab.start + first * 4096, count: Math.max(0, last - first + 1) };
+  const r: AddrRange = { first: lab.start + first * 4096, count: Math.max(0, last - first + 1) };
+  if (lab.moved) {
+    // a label keeps naming its pages wherever mremap moved them; a page it no longer
+    // names (unmapped) is at its original address, as in v1
+    const mm = st.tasksByName.get(proc)?.mm;
+    const name = spec.target.name;
+    r.at = (n) => mm?.labels.addrOf(name, first + n) ?? lab.start + (first + n) * 4096;
+    r.first = r.at(0);
+  }
+  return r;
 }
+
+/** Pages of a spec: `at(n)` gives page n's address when they are not contiguous. */
+export interface AddrRange { first: number; count: number; at?: (n: number) => number }
+export function addrAt(r: AddrRange, n: number): number { return r.at ? r.at(n) : r.first + n * 4096; }
 
 export function pageRange(spec: PageSpec): [number, number] {
   if (spec.kind === 'addr') return [0, 0];
@@ -53,6 +76,12 @@ export function mapSpecRange(st: RunState, proc: string, spec: MapSpec): [number
   const lab = st.labels.get(proc)?.get(spec.label.name);
   if (!lab) return missingLabel(st, proc, spec.label.name);
   const first = spec.first?.value ?? 0, last = spec.last?.value ?? (spec.first ? first : lab.pages - 1);
+  if (lab.moved) {
+    // where mremap moved the label: the span from its first to its last page still named
+    const mm = st.tasksByName.get(proc)?.mm;
+    const a = mm?.labels.addrOf(spec.label.name, first), b = mm?.labels.addrOf(spec.label.name, last);
+    if (a !== undefined && b !== undefined && b >= a) return [a, b + 4096];
+  }
   return [lab.start + first * 4096, lab.start + (last + 1) * 4096];
 }
 

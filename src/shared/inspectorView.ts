@@ -33,7 +33,8 @@ export interface InspectorRun {
 
 /** A PTE cell state, one letter per page: n none, r read-only, w writable clean,
  *  d dirty, s special (pfnmap/zero page), p PROT_NONE. */
-export type CellCode = 'n' | 'r' | 'w' | 'd' | 's' | 'p';
+/** n none, r/w/d present read-only/writable/dirty, s special, p PROT_NONE, x swap entry, m migration entry */
+export type CellCode = 'n' | 'r' | 'w' | 'd' | 's' | 'p' | 'x' | 'm';
 
 export interface VmaView {
   id: number; start: string; end: string; pgoff: number; flags: string; object: string; label: string | null;
@@ -43,7 +44,13 @@ export interface VmaView {
   changed: number[];
   pages: number;
 }
-export interface ProcView { name: string; pid: number; alive: boolean; minFlt: number; majFlt: number; vmas: VmaView[]; changedVmas: boolean }
+/** What a step did to one VMA (v2 VMA history): made, removed (unmapped or merged away), resized or moved. */
+export interface VmaChangeView { kind: 'new' | 'removed' | 'grew' | 'shrank' | 'moved'; label: string | null; before: string | null; after: string | null }
+export interface ProcView {
+  name: string; pid: number; alive: boolean; minFlt: number; majFlt: number; vmas: VmaView[]; changedVmas: boolean;
+  /** the step's VMA changes (replayed step details only) */
+  vmaChanges?: VmaChangeView[];
+}
 
 export interface FolioView {
   index: number; pfn: string; cached: boolean; flags: string[]; mapcount: number; mapping: string; pageIndex: number | null; changed: boolean;
@@ -52,6 +59,8 @@ export interface IntervalView { proc: string; label: string | null; vmaStart: st
 export interface DefioView { pending: number[]; due: number | null; delay: number; lastWritten: number[]; workRuns: number; sorted: boolean }
 export interface ObjectView {
   name: string; kind: string; pages: number; nrpages: number; folios: FolioView[]; iMmap: IntervalView[]; defio: DefioView | null;
+  /** i_mmap before the step, when the step changed it (a merge, split or move) */
+  iMmapBefore?: IntervalView[];
 }
 
 export interface WalkPteView { addr: string; indices: [number, number, number, number]; before: string; after: string; counted: boolean }

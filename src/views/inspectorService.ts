@@ -12,6 +12,8 @@
 import { runText, type RunOptions, type RunResult } from '../scenario/run';
 import type { CompareRow, InspectorRun, PteFilter, PteRow, StepDetail } from '../shared/inspectorView';
 import { buildStepDetail, StateAtStep } from './stepDetail';
+import { addVmaHistory } from './vmaHistory';
+import { namesOf } from './names';
 import { buildStepDetailFromTrace } from './stepDetailFromTrace';
 import { TracePtePager } from './ptePager';
 import { buildRun, compareRuns } from './timeline';
@@ -56,7 +58,13 @@ export class InspectorSession {
         if (!Number.isInteger(query.step) || query.step < 0 || query.step >= this.rowCount()) return { q: 'none', reason: 'no such step' };
         if (this.replays) {
           this.states ??= new StateAtStep(this.run, this.opts);
-          return { q: 'step', detail: buildStepDetail(this.run, this.text, query.step, this.states.engineAt(query.step)), source: 'replay' };
+          const after = this.states.engineAt(query.step);
+          const detail = buildStepDetail(this.run, this.text, query.step, after);
+          if (query.step > 0 && detail.procs.some((p) => p.changedVmas)) {
+            const objIds = new Map([...this.run.objects].map(([n, o]) => [n, o.id]));
+            addVmaHistory(detail.procs, detail.objects, this.states.engineAt(query.step - 1), after, objIds, namesOf(this.run));
+          }
+          return { q: 'step', detail, source: 'replay' };
         }
         return { q: 'step', detail: buildStepDetailFromTrace(this.run, this.text, query.step, this.index()), source: 'trace' };
       }

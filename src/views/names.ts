@@ -14,7 +14,7 @@ export function namesOf(run: RunResult): Names {
   const p = new Map<number, string>(), o = new Map<number, string>();
   for (const [n, pid] of run.pids) p.set(pid, n);
   for (const [n, as] of run.objects) o.set(as.id, n);
-  return { proc: (pid) => p.get(pid) ?? `pid ${pid}`, obj: (id) => o.get(id) ?? `mapping ${id}` };
+  return { proc: (pid) => p.get(pid) ?? `pid ${pid}`, obj: (id) => o.get(id) ?? (id < 0 ? `anon_vma ${-id}` : `mapping ${id}`) };
 }
 
 /** The statement on a source line as written (trimmed, comment removed). */

@@ -2,9 +2,10 @@
 // object, changed at this step) and sorted (address, PFN; either way).
 
 import { VM_SHARED } from '../engine/vma';
-import { formatPteFlags, _PAGE_PRESENT, _PAGE_PROTNONE } from '../engine/pte';
-import { pgdIndex, pudIndex, pmdIndex, pteIndex } from '../engine/pageTable';
-import { ZERO_PFN } from '../engine/memmap';
+import { formatPteFlags, _PAGE_PRESENT, _PAGE_PROTNONE, _PAGE_PSE } from '../engine/pte';
+import { is_migration_pte, is_swap_pte, is_swap_slot_pte } from '../engine/swapEntry';
+import { PMD_SIZE, pgdIndex, pudIndex, pmdIndex, pteIndex } from '../engine/pageTable';
+import { ZERO_PFN, isHugeZeroPfn } from '../engine/memmap';
 import type { RunResult } from '../scenario/run';
 import type { VmaSnapshot } from '../scenario/trace';
 import type { TraceIndex } from '../scenario/timeTravel';
@@ -16,6 +17,7 @@ const sameVmaList = (vs: VmaSnapshot[], addr: number) => vs.find((v) => addr >= 
 
 function snapMaps(run: RunResult, ti: TraceIndex, step: number, v: VmaSnapshot | undefined, addr: number, pfn: number, names: Names): string {
   if (pfn === ZERO_PFN) return 'zero';
+  if (isHugeZeroPfn(pfn)) return 'huge zero';
   if (!v) return '?';
   if (!v.file) return 'anon';
   const idx = v.pgoff + (addr - v.start) / 4096;
@@ -35,13 +37,18 @@ export class TracePtePager {
   private readonly procNames: Map<number, string>;
   private readonly pids: number[];
   private changedSet: Set<number> | undefined;
+  /** the run may have PMD leaves (a THP knob, madvise, large page-cache folios, tmpfs
+   *  huge=): the table then lists a PMD as one row, so it takes the materialised path */
+  private readonly mayHavePmds: boolean;
   constructor(private readonly ti: TraceIndex, private readonly run: RunResult, readonly step: number) {
     this.names = namesOf(run);
+    this.mayHavePmds = run.steps.some((s) => s.kind === 'sysctl_thp' || s.kind === 'madvise') ||
+      [...run.engine.objects.values()].some((o) => o.folioOrder > 0 || o.tmpfsHuge !== 'never');
     this.procNames = new Map([...run.pids].map(([name, pid]) => [pid, name]));
     this.pids = [...run.pids.values()].sort((a, b) => a - b);
   }
   private changed(): Set<number> { return (this.changedSet ??= this.run.steps[this.step] ? changedPtes(this.run, this.run.steps[this.step]) : new Set()); }
-  private fast(f: PteFilter): boolean { return !f.object && !f.changed && f.sort !== 'pfn'; }
+  private fast(f: PteFilter): boolean { return !this.mayHavePmds && !f.object && !f.changed && f.sort !== 'pfn'; }
   private pidsOf(f: PteFilter): number[] {
     if (!f.proc) return this.pids;
     const p = this.run.pids.get(f.proc);
@@ -64,6 +71,7 @@ export class TracePtePager {
       for (let off = 0; off < c; off += 65536) {
         for (const p of this.ti.ptesAt(this.step, { pid }, off, 65536)) {
           if (changed && !changed.has(pteKey(pid, p.addr))) continue;
+          if ((p.flags & _PAGE_PSE) && p.addr % PMD_SIZE !== 0) continue; // a PMD is one row, at its first page
           if (objId !== undefined) { const v = sameVmaList(vs, p.addr); if ((v?.file ?? 0) !== objId) continue; }
           const i = L.n++;
           L.pid[i] = pid; L.addr[i] = p.addr; L.pfn[i] = p.pfn; L.flags[i] = p.flags;
@@ -115,11 +123,16 @@ export class TracePtePager {
       let vs = vmas.get(pid);
       if (!vs) { vs = this.ti.vmasAt(this.step, pid); vmas.set(pid, vs); }
       const v = sameVmaList(vs, addr);
+      // a PMD leaf (_PAGE_PSE; a swap or migration entry is never one here)
+      const pmd = !is_swap_pte(flags) && (flags & _PAGE_PSE) !== 0;
+      const maps = flags & (_PAGE_PRESENT | _PAGE_PROTNONE) ? snapMaps(this.run, this.ti, this.step, v, addr, pfn, this.names)
+        : is_swap_slot_pte(flags) ? `swap slot ${pfn}` : is_migration_pte(flags) ? `migration entry → pfn ${hex(pfn)}` : 'swap/none';
       return {
         proc: this.procNames.get(pid) ?? String(pid), addr: hex(addr),
-        idx: `${pgdIndex(addr)}/${pudIndex(addr)}/${pmdIndex(addr)}/${pteIndex(addr)}`,
-        pfn: hex(pfn), flags, text: formatPteFlags(flags, pfn),
-        maps: flags & (_PAGE_PRESENT | _PAGE_PROTNONE) ? snapMaps(this.run, this.ti, this.step, v, addr, pfn, this.names) : 'swap/none',
+        idx: pmd ? `${pgdIndex(addr)}/${pudIndex(addr)}/${pmdIndex(addr)}` : `${pgdIndex(addr)}/${pudIndex(addr)}/${pmdIndex(addr)}/${pteIndex(addr)}`,
+        // a swap or migration entry's bits are not a present PTE's: its columns stay empty, the text says what it is
+        pfn: hex(pfn), flags: is_swap_pte(flags) ? 0 : flags, text: formatPteFlags(flags, pfn),
+        maps: pmd ? `${maps}, PMD: 512 pages to ${hex(addr + PMD_SIZE - 4096)}` : maps,
         changed: changed.has(pteKey(pid, addr)),
       };
     });

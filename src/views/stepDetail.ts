@@ -11,7 +11,9 @@ import type { AddressSpace } from '../engine/addressSpace';
 import type { Vma } from '../engine/vma';
 import { smapsFlags, VM_SHARED } from '../engine/vma';
 import { pte_none, _PAGE_PRESENT, _PAGE_RW, _PAGE_DIRTY, _PAGE_SPECIAL, _PAGE_PROTNONE } from '../engine/pte';
-import { PG_NAMES, ZERO_PFN, PG_allocated } from '../engine/memmap';
+import { FOLIO_FLAG_BITS, PG_NAMES, ZERO_PFN, PG_allocated, isHugeZeroPfn } from '../engine/memmap';
+import { kpagecount } from '../engine/folio';
+import { is_migration_pte, is_swap_pte } from '../engine/swapEntry';
 import { runScenario, type RunOptions, type RunResult } from '../scenario/run';
 import {
   MAX_CELLS, MAX_FOLIOS, type CellCode, type FolioView, type IntervalView, type ObjectView, type ProcView, type StepDetail,
@@ -42,9 +44,10 @@ export class StateAtStep {
 
 export function cellOf(flags: number, pfn: number): CellCode {
   if (pte_none(flags, pfn)) return 'n';
+  if (is_swap_pte(flags)) return is_migration_pte(flags) ? 'm' : 'x';
   if (!(flags & _PAGE_PRESENT)) return flags & _PAGE_PROTNONE ? 'p' : 'n';
   if (flags & _PAGE_DIRTY) return 'd';
-  if (flags & _PAGE_SPECIAL || pfn === ZERO_PFN) return 's';
+  if (flags & _PAGE_SPECIAL || pfn === ZERO_PFN || isHugeZeroPfn(pfn)) return 's';
   return flags & _PAGE_RW ? 'w' : 'r';
 }
 
@@ -57,6 +60,7 @@ function objectName(v: Vma, names: Names): string {
 /** What a present PTE maps: object[index], anon, zero. */
 export function mapsOf(k: Kernel, v: Vma | undefined, addr: number, pfn: number, names: Names): string {
   if (pfn === ZERO_PFN) return 'zero';
+  if (isHugeZeroPfn(pfn)) return 'huge zero';
   if (!v) return '?';
   if (!v.file) return 'anon';
   const idx = v.pgoff + (addr - v.start) / 4096;
@@ -68,11 +72,16 @@ export function mapsOf(k: Kernel, v: Vma | undefined, addr: number, pfn: number,
 function folioView(k: Kernel, as: AddressSpace, index: number, pfn: number, changed: Set<number>, names: Names): FolioView {
   const mm = k.memmap;
   const valid = pfn !== 0 && mm.pfnValid(pfn);
-  const flags = valid ? PG_NAMES.filter(([b]) => mm.flags[pfn] & b).map(([, n]) => n) : [];
+  // folio flags are the head's; a large folio's page also says head/tail and the order
+  // (as /proc/kpageflags: COMPOUND_HEAD / COMPOUND_TAIL, THP), and its mapcount is
+  // kpagecount's (its PTE mappings plus the folio's PMD mappings)
+  const head = valid ? mm.head(pfn) : pfn;
+  const flags = valid ? PG_NAMES.filter(([b]) => mm.flags[b & FOLIO_FLAG_BITS ? head : pfn] & b).map(([, n]) => n) : [];
+  if (valid && mm.order[pfn]) flags.push(head === pfn ? `head, order ${mm.order[pfn]}` : `tail ${pfn - head} of ${hex(head)}`);
   const mp = valid ? mm.mapping[pfn] : 0;
   return {
     index, pfn: pfn ? hex(pfn) : '—', cached: as.backing ? pfn !== 0 : as.folioAt(index) !== 0, flags,
-    mapcount: valid ? mm.mapcount[pfn] : 0,
+    mapcount: valid ? kpagecount(mm, pfn) : 0,
     mapping: !valid ? (pfn ? 'no struct page' : '—') : mp === 0 ? 'NULL' : mp > 0 ? names.obj(mp) : `anon_vma ${-mp}`,
     pageIndex: valid && mp !== 0 ? mm.index[pfn] : null, changed: changed.has(pfn),
   };

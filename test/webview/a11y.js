@@ -200,8 +200,8 @@ module.exports = async function a11yTests({ test, assert, eq, open, server, fb, 
       // the shape without its colours: the gradient geometry, and whether the cell is filled
       return `${s.backgroundImage.replace(/rgba?\([^)]*\)/g, 'C')} ${/rgba\(0, 0, 0, 0\)|transparent/.test(s.backgroundColor) ? 'empty' : 'filled'}`;
     }));
-    eq(shapes.length, 6, 'six states in the legend');
-    eq(new Set(shapes).size, 6, `six different patterns (${shapes.join(' | ')})`);
+    eq(shapes.length, 8, 'eight states in the legend (with swap and migration entries)');
+    eq(new Set(shapes).size, 8, `eight different patterns (${shapes.join(' | ')})`);
     const marker = await p.locator('.vma-row.has-changed td').first().evaluate((td) => getComputedStyle(td, '::before').content);
     assert(marker.includes('changed'), `a changed row's marker has a spoken text: ${marker}`);
     await p.close();

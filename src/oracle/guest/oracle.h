@@ -306,6 +306,33 @@ static void o_munmap(int step, unsigned long addr, unsigned long len)
 { long r; int e; double us; O_TIMED(munmap((void *)addr, len), r, e, us); o_op(step, "munmap", r, e, us); }
 static void o_mprotect(int step, unsigned long addr, unsigned long len, int prot)
 { long r; int e; double us; O_TIMED(mprotect((void *)addr, len, prot), r, e, us); o_op(step, "mprotect", r, e, us); }
+#ifndef MADV_COLD
+#define MADV_COLD 20
+#endif
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#endif
+#ifndef MADV_SOFT_OFFLINE
+#define MADV_SOFT_OFFLINE 101
+#endif
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+/* madvise in the process; the faults it takes (MADV_POPULATE_*: get_user_pages faults are
+ * the task's own, counted by mm_account_fault) join the process's count */
+static void o_madvise(int step, unsigned long addr, unsigned long len, int advice)
+{
+  long r; int e; double us;
+  struct rusage r0, r1;
+  getrusage(RUSAGE_SELF, &r0);
+  O_TIMED(madvise((void *)addr, len, advice), r, e, us);
+  getrusage(RUSAGE_SELF, &r1);
+  o_faults += (r1.ru_minflt - r0.ru_minflt) + (r1.ru_majflt - r0.ru_majflt);
+  o_op(step, "madvise", r, e, us);
+}
 static void o_msync(int step, unsigned long addr, unsigned long len)
 { long r; int e; double us; O_TIMED(msync((void *)addr, len, MS_SYNC), r, e, us); o_op(step, "msync", r, e, us); }
 static void clear_refs(const char *what)
@@ -321,6 +348,42 @@ static void o_clear_refs(int step, const char *what)
   if (fd >= 0) close(fd);
   warm();                               /* runtime pages were write-protected too */
   o_op(step, "clear_refs", r, e, us);
+}
+
+/* ---------------------------------------- `sysctl swap pages N`: a swap file on /mnt */
+static char o_swapfile[64];
+static void o_swapoff(void)
+{
+  if (!o_swapfile[0]) return;
+  if (syscall(SYS_swapoff, o_swapfile) < 0) o_op(-1, "swapoff", -1, errno, 0);
+  unlink(o_swapfile);
+  o_swapfile[0] = 0;
+}
+/* mkswap: version 1, last_page = pages - 1, "SWAPSPACE2" at the end of page 0; every
+ * block written (a swap file may have no holes) */
+static void o_swapon(int step, long pages)
+{
+  static unsigned char pg[PAGE];
+  long r = -1; int e = 0; double us = 0;
+  o_tr_mark("mms teardown");            /* writing the swap file is the oracle's set-up, no step's */
+  o_swapoff();
+  snprintf(o_swapfile, sizeof o_swapfile, "/mnt/mms%d-swap", o_scn);
+  int fd = open(o_swapfile, O_RDWR | O_CREAT | O_TRUNC, 0600);
+  if (fd < 0) { o_op(step, "swapon", -1, errno, 0); o_swapfile[0] = 0; return; }
+  for (long i = 0; i < pages; i++) {
+    memset(pg, 0, sizeof pg);
+    if (i == 0) {
+      uint32_t *info = (uint32_t *)(pg + 1024);
+      info[0] = 1; info[1] = (uint32_t)(pages - 1); info[2] = 0;
+      memcpy(pg + PAGE - 10, "SWAPSPACE2", 10);
+    }
+    if (write(fd, pg, PAGE) != PAGE) { e = errno ? errno : EIO; break; }
+  }
+  fsync(fd); close(fd);
+  o_tr_mark("mms st %d", step);
+  if (!e) O_TIMED(syscall(SYS_swapon, o_swapfile, 0), r, e, us);
+  o_op(step, "swapon", r, e, us);
+  if (r < 0) { unlink(o_swapfile); o_swapfile[0] = 0; }
 }
 
 /* ------------------------------------------------------------- process life cycle */
@@ -771,6 +834,7 @@ static void o_scenario_end(int scn)
     close(OBJ[o].fd);
     if (OBJ[o].kind != OBJ_FB) unlink(OBJ[o].path);
   }
+  o_swapoff();
   o_tr_drain(1);
   out("{\"t\":\"scn_end\",\"n\":%d,\"ms\":%.3f,\"failed\":%d}", scn, o_ms(), o_failed);
 }

@@ -28,10 +28,13 @@ export interface ResolvedPage { addr: number; ms?: MapState; page: number | null
 export class Taint {
   private byKey = new Map<string, Set<number>>();
   private byProc = new Map<string, Set<number>>();
+  /** lines that changed state every later step may depend on (a THP knob) */
+  private all = new Set<number>();
   key(k: string, line: number): void { add(this.byKey, k, line); }
   proc(p: string, line: number): void { add(this.byProc, p, line); }
-  forKey(k: string): number[] { return [...(this.byKey.get(k) ?? [])]; }
-  forProc(p: string): number[] { return [...(this.byProc.get(p) ?? [])]; }
+  everywhere(line: number): void { this.all.add(line); }
+  forKey(k: string): number[] { return [...new Set([...(this.byKey.get(k) ?? []), ...this.all])]; }
+  forProc(p: string): number[] { return [...new Set([...(this.byProc.get(p) ?? []), ...this.all])]; }
   inheritProc(parent: string, child: string): void {
     for (const l of this.byProc.get(parent) ?? []) this.proc(child, l);
   }
@@ -60,6 +63,8 @@ export class OracleModel {
   /** every mapping of every live process */
   readonly live: MapState[] = [];
   readonly taint = new Taint();
+  /** the line of a `sysctl swap pages N sync` the guest could not set up (no zram) */
+  unrealisedSwapLine: number | undefined;
   /** OBJ[I] -> line of the mkclean that writeback stood in for (PG_dirty differs until both dirty it again) */
   readonly dirtyTaint = new Map<string, { obj: string; index: number; line: number }>();
   /** numbers anonymous memory: `anon#N`, `shmem#N` */

@@ -8,7 +8,7 @@ import type { OracleObjKind } from './types';
  */
 export function pteFlagObservable(kind: string, probes = true): boolean {
   if (probes && (kind === 'write' || kind === 'dirty' || kind === 'young')) return true;
-  return kind === 'none' || kind === 'present' || kind === 'softdirty' || kind === 'special' || kind === 'maps';
+  return kind === 'none' || kind === 'present' || kind === 'softdirty' || kind === 'special' || kind === 'maps' || kind === 'swap';
 }
 /**
  * Folio flags the oracle can see: mincore, kpageflags, kpagecount; with the kprobe events

@@ -32,6 +32,8 @@ export class Step {
   result?: number;
   /** for expectations */
   expect?: { ok: boolean; message: string };
+  /** the errno the kernel refused the statement with (mmap, mremap, mprotect, ...; `expect error`) */
+  errno?: string;
   skipped?: boolean;
   /** log position of the step's first record and one past its last (chunk * 2^20 + offset) */
   logStart = 0;
@@ -75,6 +77,8 @@ export class TraceRecorder implements Tracer {
   /** message of the last oops (for the runner's diagnostic) */
   lastOopsMessage = '';
   lastWalk: Extract<TraceEvent, { t: 'walk' }> | undefined;
+  /** the last walk of each API (`expect walk API ...`) */
+  readonly lastWalkOf = new Map<string, Extract<TraceEvent, { t: 'walk' }>>();
   /** Called every 65,536 events; returns false to stop the run (budget exceeded). */
   budget: (() => 'events' | 'time' | undefined) | undefined;
   /** Set by the runner: the PG_* flags of a pfn (recorded when a folio enters the page cache). */
@@ -396,7 +400,7 @@ export class TraceRecorder implements Tracer {
   }
   walkPte(_pid: number, addr: number, counted: boolean): void { this.visit?.ptes.push({ addr, counted }); }
   walkEnd(result: number): void {
-    if (this.walk) { this.walk.result = result; this.lastWalk = this.walk; }
+    if (this.walk) { this.walk.result = result; this.lastWalk = this.walk; this.lastWalkOf.set(this.walk.api, this.walk); }
     this.walk = undefined; this.visit = undefined;
   }
   defio(obj: number, ev: DefioEvent, page: number, time: number): void { this.pushRare({ t: 'defio', obj, ev, page, time }); }

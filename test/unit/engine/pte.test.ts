@@ -79,15 +79,16 @@ describe('PTE helpers (arch/x86/include/asm/pgtable.h)', () => {
 });
 
 describe('formatPteFlags: the short form every message and the inspector show', () => {
-  it('none; present or PROTNONE; RW or RO; then U A D SD S in that order', () => {
+  it('none; present or PROTNONE; RW or RO; then U A D SD S PMD (bit 7, _PAGE_PSE of a PMD leaf) in that order', () => {
     assert.equal(P.formatPteFlags(0, 0), 'none');
     assert.equal(P.formatPteFlags(0, 7), 'RO');
-    assert.equal(P.formatPteFlags(all(), 1), 'P RW U A D SD S');
+    assert.equal(P.formatPteFlags(all(), 1), 'P RW U A D SD S PMD');
     assert.equal(P.formatPteFlags(P._PAGE_PROTNONE | P._PAGE_ACCESSED, 1), 'PROTNONE RO A');
     assert.equal(P.formatPteFlags(P._PAGE_PRESENT | P._PAGE_PROTNONE, 1), 'P RO');
     assert.equal(P.formatPteFlags(P._PAGE_PRESENT | P._PAGE_USER | P._PAGE_DIRTY, 1), 'P RO U D');
     assert.equal(P.formatPteFlags(P._PAGE_SOFT_DIRTY, 1), 'RO SD');
     assert.equal(P.formatPteFlags(P._PAGE_SPECIAL, 0), 'RO S');
+    assert.equal(P.formatPteFlags(P._PAGE_PRESENT | P._PAGE_PSE, 0x2000), 'P RO PMD');
     function all() { return 0xfff; }
   });
 });

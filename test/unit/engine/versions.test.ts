@@ -13,7 +13,10 @@ import type { RunResult } from '../../../src/scenario/run';
 import { PG_dirty } from '../../../src/engine/memmap';
 import { _PAGE_DIRTY } from '../../../src/engine/pte';
 import { do_mprotect } from '../../../src/engine/mprotect';
-import { pte, run, task, walksOf, BASE } from './helpers';
+import { allEvents, pte, pteAt, run, task, walksOf, BASE } from './helpers';
+import { userAccess } from '../../../src/engine/memory';
+import { do_fork } from '../../../src/engine/fork';
+import { exit_mmap } from '../../../src/engine/mmap';
 
 const A = BASE, B = 0x7e0000000000;
 const rel = (t: string) => parseRelease(t)!;
@@ -24,6 +27,7 @@ interface Probe { text: string; see: (r: RunResult) => unknown; old: unknown; no
 const fb = (body: string) => `fbdev fb pages 4 delay 50ms\nprocess a\nmmap a fb at ${A} pages 4 shared rw as p\n${body}`;
 const folioMapping = (r: RunResult, i: number): number => r.engine.memmap.mapping[r.engine.pfnOf(r.objects.get('fb')!, i)];
 const fbState = (r: RunResult) => fbDefioOf(r.objects.get('fb'))!;
+const calls = (r: RunResult): string[] => allEvents(r).flatMap((e) => (e.t === 'call' ? [e.fn] : []));
 
 const PROBES: Record<RuleId, Probe> = {
   'fb-defio-folio-api': {
@@ -79,6 +83,23 @@ const PROBES: Record<RuleId, Probe> = {
     text: `file f pages 100 cold\nprocess a\nmmap a f at ${A} pages 100 shared r as m\nread a m[40]\nread a m[48]`,
     see: (r) => task(r, 'a').majFlt, old: 2, now: 1,
   },
+  // an mprotect that merges two VMAs: the trace names 6.1's __vma_adjust(), then vma_complete()
+  'vma-prepare-complete': {
+    text: 'process a\nmmap a anon at 0x1000000 pages 2 private rw as h\nwrite a h[0]\nmprotect a h[1..1] r\nmprotect a h[1..1] rw',
+    see: (r) => calls(r).includes('__vma_adjust'), old: true, now: false,
+  },
+  'vma-merge-existing-range': {
+    text: 'process a\nmmap a anon at 0x1000000 pages 2 private rw as h\nwrite a h[0]\nmprotect a h[1..1] r\nmprotect a h[1..1] rw',
+    see: (r) => [calls(r).includes('vma_merge_existing_range'), calls(r).includes('vma_merge'), task(r, 'a').mm.vmas.length], old: [false, true, 1], now: [true, false, 1],
+  },
+  // a new range between a prev without anon_vma and a next with one: 6.1-6.11 mmap_region
+  // checks next first and passes next's anon_vma to the prev check (which an empty
+  // anon_vma_chain fails), so only next grows; 6.12 merges all three
+  'vma-merge-new-range-prev-first': {
+    text: 'process a\nmmap a anon at 0x1000000 pages 1 private rw as p\nmmap a anon at 0x1002000 pages 1 private rw as n\nwrite a n[0]\n' +
+      'mmap a anon at 0x1001000 pages 1 private rw as m',
+    see: (r) => task(r, 'a').mm.vmas.map((v) => v.pages), old: [1, 2], now: [3],
+  },
   // a read fault of a dirty shmem folio through a writable shared mapping
   'set-pte-dirty-if-folio-dirty': {
     text: `shmem s pages 1\nprocess w\nprocess a\nmmap w s at ${A} pages 1 shared rw as m\nmmap a s at ${B} pages 1 shared rw as m\n` +
@@ -89,7 +110,70 @@ const PROBES: Record<RuleId, Probe> = {
     },
     old: false, now: true,
   },
+  // 64K anonymous mTHP switched on by hand (before 6.8 the knob does not exist): a write
+  // fault in a 16-page VMA maps one order-4 folio, or one page
+  'anon-mthp': {
+    text: 'process a\nmmap a anon at 0x1000000 pages 16 private rw as h',
+    see: (r) => { r.engine.thp.anon.set(4, 'always'); userAccess(r.engine, task(r, 'a'), 0x1000000, true); return folioOrderAt(r, 'a', 0x1000000); },
+    old: 0, now: 4,
+  },
+  // fork of a PTE-mapped large folio: the same PTEs, one folio_pte_batch() in the trace
+  'fork-pte-batch': {
+    text: 'process a\nmmap a anon at 0x1000000 pages 16 private rw as h',
+    see: (r) => {
+      r.engine.thp.anon.set(4, 'always'); userAccess(r.engine, task(r, 'a'), 0x1000000, true);
+      const calls: string[] = [];
+      const k = r.engine, orig = k.tr.call.bind(k.tr);
+      k.tr.call = (fn) => { calls.push(String(fn)); orig(fn); };
+      do_fork(k, task(r, 'a'), 'b');
+      k.tr.call = orig;
+      return calls.filter((c) => c.startsWith('copy_present_ptes: folio_pte_batch')).length;
+    },
+    old: 0, now: 1,
+  },
+  // shared anonymous memory with hugepages-64kB/shmem_enabled always
+  'shmem-mthp': {
+    text: 'process a\nmmap a anon at 0x1000000 pages 16 shared rw as h',
+    see: (r) => { r.engine.thp.shmem.set(4, 'always'); userAccess(r.engine, task(r, 'a'), 0x1000000, true); return folioOrderAt(r, 'a', 0x1000000); },
+    old: 0, now: 4,
+  },
+  // the same write fault: PTEs mapped by it (the whole 64K folio from 6.11)
+  'finish-fault-large-folio': {
+    text: 'process a\nmmap a anon at 0x1000000 pages 16 shared rw as h',
+    see: (r) => {
+      r.engine.thp.shmem.set(4, 'always'); userAccess(r.engine, task(r, 'a'), 0x1000000, true);
+      let n = 0; for (let i = 0; i < 16; i++) if (!pteAt(r, 'a', 0x1000000 + i * 4096).none) n++;
+      return n;
+    },
+    old: 1, now: 16,
+  },
+  // a 64K folio whose child exited: the parent's write reuses the page (6.15) or copies it
+  'cow-reuse-pte-mapped-thp': {
+    text: 'process a\nmmap a anon at 0x1000000 pages 16 private rw as h',
+    see: (r) => {
+      const k = r.engine, a = task(r, 'a');
+      k.thp.anon.set(4, 'always'); userAccess(k, a, 0x1000000, true);
+      const before = a.mm.ptePfn(0x1001000);
+      exit_mmap(k, do_fork(k, a, 'b'));
+      userAccess(k, a, 0x1001000, true);
+      return a.mm.ptePfn(0x1001000) === before;
+    },
+    old: false, now: true,
+  },
+  // MADV_PAGEOUT with no swap device: the anon folio stays mapped; before 6.9 madvise made
+  // its PTE old and reclaim ran folio_referenced over it
+  'pageout-ignore-references': {
+    text: `process a\nmmap a anon at ${A} pages 1 private rw as h\nwrite a h[0]\nmadvise a h[0] pageout`,
+    see: (r) => [pte(r, 'a', 'h', 0).A, walksOf(r).map((w) => w.api)], old: [false, ['folio_referenced']], now: [true, []],
+  },
+  // a read fault on a page swapped out while exclusive: mapped writable from 6.11
+  'swapin-map-writable': {
+    text: `sysctl swap pages 8\nprocess a\nmmap a anon at ${A} pages 1 private rw as h\nwrite a h[0]\nmadvise a h[0] pageout\nread a h[0]`,
+    see: (r) => [pte(r, 'a', 'h', 0).W, pte(r, 'a', 'h', 0).D], old: [false, false], now: [true, false],
+  },
 };
+
+const folioOrderAt = (r: RunResult, proc: string, addr: number): number => r.engine.memmap.order[task(r, proc).mm.ptePfn(addr)];
 
 /** The mainline release before `since` (6.15 → 6.14; x.0 has none in this table). */
 function before(since: string): string {

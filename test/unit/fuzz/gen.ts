@@ -74,6 +74,10 @@ export const bodyStatement: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: procName.map((p) => `exit ${p}`) },
   { weight: 2, arbitrary: fc.tuple(procName, fc.oneof(label, pagesSpec(label))).map(([p, s]) => `munmap ${p} ${s}`) },
   { weight: 2, arbitrary: fc.tuple(procName, fc.oneof(label, pagesSpec(label)), prot).map(([p, s, pr]) => `mprotect ${p} ${s} ${pr}`) },
+  // v2: mremap to another slot (moves, merges, replaces what is there) or in place
+  { weight: 2, arbitrary: fc.tuple(procName, fc.oneof(label, pagesSpec(label)), addr, fc.option(smallPages, { nil: undefined }))
+    .map(([p, s, a, n]) => `mremap ${p} ${s} to ${a}${n ? ` pages ${n}` : ''}`) },
+  { weight: 1, arbitrary: fc.tuple(procName, fc.oneof(label, pagesSpec(label)), smallPages).map(([p, s, n]) => `mremap ${p} ${s} pages ${n}`) },
   { weight: 2, arbitrary: fc.tuple(objName, page).map(([o, i]) => `mkclean ${o}[${i}]`) },
   { weight: 2, arbitrary: pagesSpec(objName).map((s) => `wrprotect ${s}`) },
   { weight: 1, arbitrary: fc.tuple(pagesSpec(objName), procName, label).map(([s, p, l]) => `pfn_mkclean ${s} ${p} ${l}`) },
@@ -84,6 +88,13 @@ export const bodyStatement: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: procName.map((p) => `clear_refs ${p} softdirty`) },
   { weight: 2, arbitrary: duration.map((d) => `wait ${d}`) },
   { weight: 1, arbitrary: fc.constantFrom(4096, 8192, 16384, 65536).map((n) => `sysctl fault_around_bytes ${n}`) },
+  // language v2: madvise, swap, migrate
+  { weight: 3, arbitrary: fc.tuple(procName, fc.oneof(label, pagesSpec(label)),
+    fc.constantFrom('dontneed', 'free', 'cold', 'pageout', 'willneed', 'populate_read', 'populate_write'))
+    .map(([p, s, a]) => `madvise ${p} ${s} ${a}`) },
+  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 2, max: 12 }), fc.boolean()).map(([n, sync]) => `sysctl swap pages ${n}${sync ? ' sync' : ''}`) },
+  { weight: 1, arbitrary: fc.oneof(fc.tuple(objName, page).map(([o, i]) => `migrate ${o}[${i}]`),
+    fc.tuple(procName, label, page).map(([p, l, i]) => `migrate ${p} ${l}[${i}]`)) },
   { weight: 3, arbitrary: expectation },
 );
 

@@ -61,7 +61,7 @@ const CASES: [string, string[]][] = [
     "1:9-15 error MMS211 mkclean takes an object's page-cache index (OBJ[I]), not an address",
   ]],
   ["sysctl nosuch 1", [
-    "1:8-14 error MMS212 unknown sysctl 'nosuch' (expected fault_around_bytes)",
+    "1:8-14 error MMS212 unknown sysctl 'nosuch' (expected fault_around_bytes, swap, thp)",
   ]],
   ["process p\nclear_refs p all", [
     "2:14-17 error MMS213 clear_refs mode 'all' is not in language v1 (expected softdirty: writing 4 to /proc/PID/clear_refs)",

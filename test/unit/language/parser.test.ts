@@ -343,7 +343,7 @@ describe('language/parser: syntax errors (one per bad line, at the offending tok
     const d = parseError(t);
     assert.equal(d.code, 'MMS114');
     assert.deepEqual(d.range, R(t, 'shiny'));
-    assert.equal(d.message, `unknown PTE flag 'shiny' (expected none, present, write, dirty, young, softdirty, special, maps, pfn)`);
+    assert.equal(d.message, `unknown PTE flag 'shiny' (expected none, present, write, dirty, young, softdirty, special, huge, maps, pfn, swap, migration, same)`);
   });
 
   it('a folio flag used on a PTE (and vice versa) says where it belongs', () => {
@@ -354,7 +354,7 @@ describe('language/parser: syntax errors (one per bad line, at the offending tok
   it('an unknown expectation lists the expectations', () => {
     const d = parseError('expect ptes a m[0] present');
     assert.equal(d.code, 'MMS111');
-    assert.match(d.message, /unknown expectation 'ptes' \(did you mean 'pte'\? expected one of: pte, folio, result, walk, faults, signal, defio, oops\)/);
+    assert.match(d.message, /unknown expectation 'ptes' \(did you mean 'pte'\? expected one of: pte, folio, result, walk, faults, signal, defio, oops, vma, vmas, i_mmap, error\)/);
   });
 
   it('a missing clause is reported where it is expected, naming what was found', () => {

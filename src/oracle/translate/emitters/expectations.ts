@@ -3,6 +3,7 @@
 // values); walks, results and deferred I/O come from the kprobe trace; faults and signals
 // from what every step already records.
 
+import { walkTaint } from './vmas';
 import { OBSERVE, type Emitter } from '../context';
 import { folioFlagObservable, pteFlagObservable } from '../observable';
 import { PAGE_SIZE } from '../types';
@@ -66,8 +67,12 @@ export const expectFolio: Emitter<'expect_folio'> = (e, cx) => {
 };
 
 /** answered from the kprobe trace (kprobes.ts): the step only marks its place in it */
-export const fromTrace: Emitter<'expect_result' | 'expect_walk' | 'expect_defio_pending' | 'expect_defio_written'> = (_e, cx) => {
+export const fromTrace: Emitter<'expect_result' | 'expect_walk' | 'expect_defio_pending' | 'expect_defio_written'> = (e, cx) => {
   cx.inDriver('');
+  if (e.kind === 'expect_walk') {
+    const moved = walkTaint(e, cx);
+    if (moved.length) cx.step.taintedBy = moved;
+  }
   return undefined;
 };
 

@@ -8,7 +8,10 @@ import { clearRefs, mkclean, msync, wait, writebackOrFlush } from './kernelOps';
 import { mmap, unmapOrProtect } from './mappings';
 import { exit, fork, newProcess } from './processes';
 import { noCounterpart } from './notObservable';
+import { madvise, migrate } from './madvise';
 import { kernel, object, sysctl } from './setup';
+import { vmaNotObserved } from './vmas';
+import { largeFolioNotObserved } from './largeFolios';
 
 export const EMITTERS: EmitterTable = {
   kernel, sysctl,
@@ -20,5 +23,8 @@ export const EMITTERS: EmitterTable = {
   expect_pte: expectPte, expect_folio: expectFolio,
   expect_result: fromTrace, expect_walk: fromTrace, expect_defio_pending: fromTrace, expect_defio_written: fromTrace,
   expect_faults: fromCounts, expect_signal: fromCounts,
+  madvise, migrate,
   wrprotect: noCounterpart, pfn_mkclean: noCounterpart, unmap_range: noCounterpart, expect_oops: noCounterpart,
+  mremap: vmaNotObserved, expect_vma: vmaNotObserved, expect_vmas: vmaNotObserved, expect_i_mmap: vmaNotObserved, expect_error: vmaNotObserved,
+  sysctl_thp: largeFolioNotObserved, split: largeFolioNotObserved,
 };

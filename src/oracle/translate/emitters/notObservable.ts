@@ -11,6 +11,7 @@ export const NOT_OBSERVABLE_KINDS: Partial<Record<StatementKind, string>> = {
   pfn_mkclean: 'pfn_mkclean_range() is only reached from fs/dax; no user-space trigger',
   unmap_range: 'unmap_mapping_range() on a chosen range has no user-space trigger',
   expect_oops: 'an oops is only reachable through statements that are not realisable',
+  migrate: 'migrate_pages() of one chosen folio: MADV_SOFT_OFFLINE would also poison the old page; not realised yet',
 };
 
 /** the translation of a statement kind without an emitter */
@@ -23,5 +24,9 @@ export function noCounterpart(st: Statement, cx: StepContext): EmitResult {
   const targetObj = ranged?.pages.kind === 'named' ? ranged.pages.target.name : null;
   if (targetObj) cx.model.taintObject(targetObj, cx.line);
   if (st.kind === 'pfn_mkclean') cx.model.taint.proc(st.proc.name, cx.line);
+  if (st.kind === 'migrate') {
+    if (st.proc) cx.model.taint.proc(st.proc.name, cx.line);
+    else if (st.page.kind === 'named') cx.model.taintObject(st.page.target.name, cx.line);
+  }
   return undefined;
 }

@@ -3,6 +3,7 @@
 
 import type { FbdevStmt } from '../../../language/ast';
 import type { Emitter } from '../context';
+import { swapon } from './madvise';
 
 export const kernel: Emitter<'kernel'> = (st, cx) => {
   cx.model.scenarioKernel = st.version.text;
@@ -11,6 +12,7 @@ export const kernel: Emitter<'kernel'> = (st, cx) => {
 };
 
 export const sysctl: Emitter<'sysctl'> = (st, cx) => {
+  if (st.knob.name === 'swap') return swapon(st.value.value, !!st.sync, cx);
   if (st.knob.name !== 'fault_around_bytes') return cx.no(`sysctl ${st.knob.name} has no debugfs/sysctl counterpart`);
   cx.inDriver(`o_set_fab(${cx.k}, ${st.value.value}L);`);
   return undefined;

@@ -1,0 +1,266 @@
+// mm/madvise.c: madvise(2) for the advices the engine models (order-0 folios): DONTNEED,
+// FREE, COLD, PAGEOUT, WILLNEED, POPULATE_READ, POPULATE_WRITE. Each walks the PTEs of
+// the range as its madvise_* function does at the scenario's version and skips what it
+// skips: non-present and special PTEs, non-LRU folios, folios mapped more than once
+// (COLD/PAGEOUT), VM_PFNMAP (and VM_LOCKED, which no statement sets) with EINVAL.
+
+import type { Kernel, Task } from './kernel';
+import { PG_active, PG_dirty, PG_referenced, PG_swapbacked, PG_swapcache, PG_uptodate, isHugeZeroPfn } from './memmap';
+import { kpagecount } from './folio';
+import { split_folio } from './split';
+import { PMD_SIZE } from './pageTable';
+import { MM_SWAPENTS } from './mm';
+import { pte_dirty, pte_mkclean, pte_mkold, pte_none, pte_present, pte_write, pte_young } from './pte';
+import { gup_fault, vm_normal_page, zap_pte_range } from './memory';
+import { folio_test_lru, shrink_folio_list } from './reclaim';
+import { is_swap_slot_pte } from './swapEntry';
+import { folio_free_swap, free_swap_and_cache, read_swap_cache_async, swap_cache_lookup, swap_io_complete } from './swap';
+import { VM_FAULT_ERROR, VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV } from './vmOps';
+import { VM_IO, VM_LOCKED, VM_PFNMAP, VM_READ, VM_WRITE, type Vma } from './vma';
+
+export const MADVISE_ADVICES = ['dontneed', 'free', 'cold', 'pageout', 'willneed', 'populate_read', 'populate_write'] as const;
+export type MadviseAdvice = typeof MADVISE_ADVICES[number];
+
+/** 0, or the errno madvise(2) returns. */
+export type MadviseErrno = 0 | 'EINVAL' | 'ENOMEM' | 'EFAULT';
+
+// mm/madvise.c: can_madv_lru_vma() — no VM_LOCKED, VM_PFNMAP or VM_HUGETLB.
+function can_madv_lru_vma(vma: Vma): boolean { return !vma.has(VM_PFNMAP | VM_LOCKED); }
+
+/** vma_is_anonymous(): no vm_ops. */
+function vma_is_anonymous(vma: Vma): boolean { return !vma.ops; }
+
+/** The PTEs of [start, end) in vma, one PTE table (PMD) at a time, as walk_page_range() does. */
+function forEachPmd(start: number, end: number, fn: (from: number, to: number) => void): void {
+  const PMD = 2 ** 21;
+  for (let a = start; a < end;) {
+    const next = Math.min(end, (Math.floor(a / PMD) + 1) * PMD);
+    fn(a, next);
+    a = next;
+  }
+}
+
+/**
+ * The PMD level of madvise_cold_or_pageout_pte_range() / madvise_free_huge_pmd() for the
+ * PMD that holds [start, end): nothing to do for no PMD leaf (false: walk the PTEs). The huge
+ * zero page and a THP mapped elsewhere too (page_mapcount != 1) are left alone (true). A
+ * range covering the whole PMD gets `whole` when given (true); otherwise the THP is split
+ * (split_huge_page) and, if that worked, the walk goes on with its PTEs (false).
+ */
+function thpPmd(k: Kernel, vma: Vma, start: number, end: number, why: 'madvise_cold' | 'madvise_pageout' | 'madvise_free_huge_pmd', whole?: (head: number, flags: number, haddr: number) => void): boolean {
+  const mm = vma.mm;
+  if (!mm.pt.isLeaf(start)) return false;
+  const haddr = start - (start % PMD_SIZE), flags = mm.pteFlags(haddr), head = mm.ptePfn(haddr);
+  if (isHugeZeroPfn(head) || kpagecount(k.memmap, head) !== 1) return true;
+  if (whole && start === haddr && end - start === PMD_SIZE) { whole(head, flags, haddr); return true; }
+  k.tr.call(`${why}: split_huge_page`);
+  return split_folio(k, head) !== 0;
+}
+
+/**
+ * A PTE-mapped large folio met by the cold/pageout/free PTE walk: 6.1-6.9 split it when this
+ * page is mapped only here (page_mapcount 1; then the PTE is read again: 'again'), and end the
+ * walk of this PTE table otherwise ('stop'). (6.10+ keep a large folio the range covers
+ * whole — "mm: madvise: avoid split during MADV_PAGEOUT and MADV_COLD" — not modelled: the
+ * engine splits in every version.)
+ */
+function splitLargeFolio(k: Kernel, page: number, why: 'madvise_cold' | 'madvise_pageout' | 'madvise_free_pte_range'): 'again' | 'stop' {
+  if (kpagecount(k.memmap, page) !== 1) return 'stop';
+  k.tr.call(`${why}: split_folio`);
+  return split_folio(k, page) === 0 ? 'again' : 'stop';
+}
+
+// mm/madvise.c: madvise_cold_or_pageout_pte_range() for one PTE table, then reclaim_pages().
+// A PMD-mapped THP the range covers whole is made old and deactivated by MADV_COLD; for
+// MADV_PAGEOUT the engine splits it first (it has no THP swap-out: the PTEs end as swap
+// entries as with the kernel's THP_SWAP, but the swap-cache folios are order 0).
+function cold_or_pageout_pte_range(k: Kernel, vma: Vma, start: number, end: number, pageout: boolean): void {
+  const mm = vma.mm, mem = k.memmap;
+  const list: number[] = [];
+  const clearYoung = !pageout || !k.profile.has('pageout-ignore-references');
+  const cold = (head: number, flags: number, haddr: number) => {
+    if (pte_young(flags)) mm.setPmd(haddr, pte_mkold(flags), head, 'madvise_cold: pmd_mkold');
+    mem.clearFlag(head, PG_referenced);
+    k.tr.call('folio_deactivate');
+    mem.clearFlag(head, PG_active);
+  };
+  if (thpPmd(k, vma, start, end, pageout ? 'madvise_pageout' : 'madvise_cold', pageout ? undefined : cold)) return;
+  for (let addr = start; addr < end; addr += 4096) {
+    const flags = mm.pteFlags(addr), pfn = mm.ptePfn(addr);
+    if (pte_none(flags, pfn) || !pte_present(flags)) continue;
+    const page = vm_normal_page(k, vma, flags, pfn);
+    if (!page) continue;
+    if (mem.order[page]) {
+      if (splitLargeFolio(k, page, pageout ? 'madvise_pageout' : 'madvise_cold') === 'stop') break;
+      addr -= 4096;
+      continue;
+    }
+    // "Do not interfere with other mappings of this folio and non-LRU folio"
+    if (!folio_test_lru(k, page) || mem.mapcount[page] !== 1) continue;
+    if (clearYoung && pte_young(flags)) mm.setPte(addr, pte_mkold(flags), pfn, pageout ? 'madvise_pageout: pte_mkold' : 'madvise_cold: pte_mkold');
+    mem.clearFlag(page, PG_referenced);
+    if (pageout) list.push(page);
+    else {
+      // folio_deactivate(): to the inactive list
+      k.tr.call('folio_deactivate');
+      mem.clearFlag(page, PG_active);
+    }
+  }
+  if (pageout && list.length) {
+    k.tr.call('reclaim_pages');
+    shrink_folio_list(k, list, k.profile.has('pageout-ignore-references'));
+  }
+}
+
+// mm/madvise.c: madvise_free_pte_range(); a PMD-mapped THP the range covers whole is
+// madvise_free_huge_pmd(): clean, old, lazyfree as one folio.
+function free_pte_range(k: Kernel, vma: Vma, start: number, end: number): void {
+  const mm = vma.mm, mem = k.memmap;
+  const wholeThp = (head: number, flags: number, haddr: number) => {
+    k.tr.call('madvise_free_huge_pmd');
+    mem.clearFlag(head, PG_dirty);
+    if (pte_young(flags) || pte_dirty(flags)) mm.setPmd(haddr, pte_mkclean(pte_mkold(flags)), head, 'madvise_free_huge_pmd: old + clean');
+    markLazyfree(k, head);
+  };
+  if (thpPmd(k, vma, start, end, 'madvise_free_huge_pmd', wholeThp)) return;
+  for (let addr = start; addr < end; addr += 4096) {
+    const flags = mm.pteFlags(addr), pfn = mm.ptePfn(addr);
+    if (pte_none(flags, pfn)) continue;
+    if (!pte_present(flags)) {
+      // a swap entry: cheaper to drop it than to swap it in later
+      if (is_swap_slot_pte(flags)) {
+        mm.setPte(addr, 0, 0, 'madvise_free_pte_range: free_swap_and_cache');
+        mm.rss[MM_SWAPENTS]--;
+        free_swap_and_cache(k, pfn);
+      }
+      continue;
+    }
+    const page = vm_normal_page(k, vma, flags, pfn);
+    if (!page) continue;
+    if (mem.order[page]) {
+      if (splitLargeFolio(k, page, 'madvise_free_pte_range') === 'stop') break;
+      addr -= 4096;
+      continue;
+    }
+    if (mem.test(page, PG_swapcache) || mem.test(page, PG_dirty)) {
+      // "If folio is shared with others, we mustn't clear the folio's dirty flag."
+      if (mem.mapcount[page] !== 1) continue;
+      if (mem.test(page, PG_swapcache) && !folio_free_swap(k, page)) continue;
+      mem.clearFlag(page, PG_dirty);
+    }
+    if (pte_young(flags) || pte_dirty(flags)) mm.setPte(addr, pte_mkclean(pte_mkold(flags)), pfn, 'madvise_free_pte_range: old + clean');
+    markLazyfree(k, page);
+  }
+}
+
+// mm/swap.c: folio_mark_lazyfree(): an anonymous swap-backed folio not in the swap cache
+function markLazyfree(k: Kernel, page: number): void {
+  const mem = k.memmap;
+  if (mem.folioTestAnon(page) && mem.test(page, PG_swapbacked) && !mem.test(page, PG_swapcache) && folio_test_lru(k, page)) {
+    k.tr.call('folio_mark_lazyfree');
+    mem.clearFlag(page, PG_active);
+    mem.clearFlag(page, PG_referenced);
+    mem.clearFlag(page, PG_swapbacked);
+  }
+}
+
+// mm/madvise.c: madvise_willneed()
+function willneed(k: Kernel, vma: Vma, start: number, end: number): void {
+  if (vma_is_anonymous(vma) || !vma.file) {
+    // swapin_walk_pmd_entry(): every swap entry read into the swap cache, nothing mapped
+    k.tr.call('madvise_willneed: swapin_walk_pmd_entry');
+    for (let addr = start; addr < end; addr += 4096) {
+      const flags = vma.mm.pteFlags(addr), off = vma.mm.ptePfn(addr);
+      if (!is_swap_slot_pte(flags) || !k.swap || swap_cache_lookup(k, off)) continue;
+      read_swap_cache_async(k, off);
+    }
+    return;
+  }
+  const as = vma.file;
+  if (as.kind !== 'file') return; // tmpfs: shmem_swapin_range (no shmem swap here); a device: fadvise is a no-op
+  // vfs_fadvise(POSIX_FADV_WILLNEED) → force_page_cache_ra(): read what is not cached, clipped to i_size
+  k.tr.call('force_page_cache_ra');
+  const first = vma.pgoff + (start - vma.start) / 4096;
+  const last = Math.min(as.sizePages - 1, first + (end - start) / 4096 - 1);
+  for (let i = first; i <= last; i++) if (!as.folioAt(i)) k.addToPageCache(as, i, PG_uptodate);
+}
+
+// mm/gup.c: check_vma_flags() as MADV_POPULATE_* sees it (any refusal is EINVAL).
+function populate_vma_ok(vma: Vma, write: boolean): boolean {
+  if (vma.has(VM_IO | VM_PFNMAP)) return false;
+  if (write) return vma.has(VM_WRITE);
+  return vma.has(VM_READ);
+}
+
+// mm/madvise.c: madvise_populate() → faultin_page_range() / faultin_vma_page_range():
+// get_user_pages over the range: a page whose PTE does not allow the access faults in
+// (counted as a fault of the task, no signal); SIGBUS/SIGSEGV → EFAULT.
+function populate(k: Kernel, task: Task, start: number, end: number, write: boolean): MadviseErrno {
+  const mm = task.mm;
+  for (let addr = start; addr < end; addr += 4096) {
+    const vma = mm.vma_lookup(addr);
+    if (!vma) return 'ENOMEM';
+    if (!populate_vma_ok(vma, write)) return 'EINVAL';
+    for (let n = 0; n < 4; n++) {
+      const f = mm.pteFlags(addr);
+      if (pte_present(f) && (!write || pte_write(f))) break; // follow_page_mask() found it
+      const ret = gup_fault(k, task, vma, addr, write);
+      if (ret & (VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV)) return 'EFAULT';
+      if (ret & VM_FAULT_ERROR) return 'EFAULT';
+    }
+  }
+  return 0;
+}
+
+/**
+ * madvise(start, end - start, advice) by task. The range is walked VMA by VMA; a hole gives
+ * ENOMEM after the mapped parts were advised (madvise_walk_vmas), an advice a VMA refuses
+ * stops with its errno.
+ */
+export function do_madvise(k: Kernel, task: Task, start: number, end: number, advice: MadviseAdvice): MadviseErrno {
+  k.tr.call('do_madvise');
+  try {
+    if (advice === 'populate_read' || advice === 'populate_write') return populate(k, task, start, end, advice === 'populate_write');
+    let err: MadviseErrno = 0;
+    let at = start;
+    for (const vma of task.mm.overlapping(start, end)) {
+      if (vma.start > at) err = 'ENOMEM';
+      const s = Math.max(start, vma.start), e = Math.min(end, vma.end);
+      at = e;
+      const r = advise(k, vma, s, e, advice);
+      if (r) return r;
+    }
+    if (at < end) err = 'ENOMEM';
+    return err;
+  } finally {
+    swap_io_complete(k);
+  }
+}
+
+function advise(k: Kernel, vma: Vma, s: number, e: number, advice: MadviseAdvice): MadviseErrno {
+  switch (advice) {
+    case 'dontneed':
+      // madvise_dontneed_free_valid_vma(): no VM_LOCKED / VM_PFNMAP / hugetlb
+      if (!can_madv_lru_vma(vma)) return 'EINVAL';
+      k.tr.call('madvise_dontneed_single_vma → zap_page_range_single');
+      zap_pte_range(k, vma, s, e, true, 'madvise_dontneed: zap_page_range_single');
+      return 0;
+    case 'free':
+      if (!can_madv_lru_vma(vma)) return 'EINVAL';
+      if (!vma_is_anonymous(vma)) return 'EINVAL'; // madvise_free_single_vma()
+      k.tr.call('madvise_free_single_vma');
+      forEachPmd(s, e, (a, b) => free_pte_range(k, vma, a, b));
+      return 0;
+    case 'cold':
+    case 'pageout':
+      if (!can_madv_lru_vma(vma)) return 'EINVAL';
+      k.tr.call(advice === 'cold' ? 'madvise_cold' : 'madvise_pageout');
+      forEachPmd(s, e, (a, b) => cold_or_pageout_pte_range(k, vma, a, b, advice === 'pageout'));
+      return 0;
+    case 'willneed':
+      willneed(k, vma, s, e);
+      return 0;
+    default:
+      return 0;
+  }
+}

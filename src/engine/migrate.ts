@@ -1,0 +1,150 @@
+// mm/migrate.c: migrate_pages() of one order-0 folio (a large one is split first) in MIGRATE_SYNC mode (as
+// MADV_SOFT_OFFLINE or move_pages() start it): isolate it from the LRU, wait for writeback
+// (MIGRATE_SYNC waits), try_to_migrate() (mm/rmap.c: an rmap walk that replaces every PTE
+// mapping it with a migration entry), move the mapping (page cache or swap cache slot,
+// flags, dirty) to a new folio, and remove_migration_ptes() (an rmap walk over the new
+// folio that maps it where the entries are). Refusals: no folio (ENOENT), a folio not on
+// the LRU (a driver's page, the zero page: isolation fails, EBUSY), a folio still mapped
+// after try_to_migrate or with references it cannot account for (EBUSY after the
+// retries, as a pinned folio).
+
+import type { Kernel } from './kernel';
+import {
+  PG_active, PG_anon_exclusive, PG_dirty, PG_lru, PG_referenced, PG_swapbacked, PG_swapcache, PG_uptodate, PG_writeback,
+  isHugeZeroPfn,
+} from './memmap';
+import { split_folio } from './split';
+import { pte_dirty, pte_mkdirty, pte_mkold, pte_mksoft_dirty, pte_mkwrite, pte_present, pte_soft_dirty, pte_write, pte_wrprotect, pte_young } from './pte';
+import { folio_mark_dirty } from './memory';
+import { folio_test_lru } from './reclaim';
+import { rmap_walk } from './rmapWalk';
+import {
+  is_migration_entry_dirty, is_migration_entry_young, is_migration_pte, is_readable_migration_entry,
+  is_writable_migration_entry, make_migration_entry_dirty, make_migration_entry_young, pte_swp_mksoft_dirty,
+  pte_swp_soft_dirty, swp_entry_flags, SwpType,
+} from './swapEntry';
+import { VM_WRITE, type Vma } from './vma';
+
+export type MigrateErrno = 0 | 'ENOENT' | 'EBUSY';
+
+/** The flags migrate_folio() carries to the new folio (folio_migrate_flags, folio_migrate_mapping). */
+const MIGRATED_FLAGS = PG_uptodate | PG_dirty | PG_referenced | PG_active | PG_swapbacked | PG_swapcache | PG_lru;
+
+// mm/rmap.c: try_to_migrate() with try_to_migrate_one().
+function try_to_migrate(k: Kernel, pfn: number): void {
+  const mm = k.memmap;
+  rmap_walk(k, pfn, {
+    api: 'try_to_migrate',
+    rmapOne(vma, address) {
+      const vmm = vma.mm;
+      const pteval = vmm.pteFlags(address);
+      if (!pte_present(pteval) || vmm.ptePfn(address) !== pfn) return true;
+      const anonExclusive = mm.folioTestAnon(pfn) && mm.test(pfn, PG_anon_exclusive);
+      vmm.setPte(address, 0, 0, 'try_to_migrate_one: ptep_clear_flush');
+      if (pte_dirty(pteval)) folio_mark_dirty(k, pfn);
+      if (anonExclusive) mm.clearFlag(pfn, PG_anon_exclusive); // page_try_share_anon_rmap()
+      let entry = swp_entry_flags(pte_write(pteval) ? SwpType.MigrationWrite
+        : anonExclusive ? SwpType.MigrationReadExclusive : SwpType.MigrationRead);
+      if (pte_young(pteval)) entry = make_migration_entry_young(entry);
+      if (pte_dirty(pteval)) entry = make_migration_entry_dirty(entry);
+      if (pte_soft_dirty(pteval)) entry = pte_swp_mksoft_dirty(entry);
+      vmm.setPte(address, entry >>> 0, pfn, 'try_to_migrate_one: migration entry');
+      k.tr.walkPte(vmm.pid, address, true);
+      mm.mapcount[pfn]--; // page_remove_rmap()
+      mm.refcount[pfn]--; // folio_put()
+      return true;
+    },
+    done: () => mm.mapcount[pfn] <= 0, // folio_not_mapped()
+  }, () => mm.mapcount[pfn]);
+}
+
+// mm/migrate.c: remove_migration_ptes(src, dst, false) with remove_migration_pte().
+function remove_migration_ptes(k: Kernel, src: number, dst: number): number {
+  const mm = k.memmap;
+  let restored = 0;
+  rmap_walk(k, dst, {
+    api: 'remove_migration_ptes',
+    rmapOne(vma: Vma, address: number) {
+      const vmm = vma.mm;
+      const swp = vmm.pteFlags(address);
+      if (!is_migration_pte(swp) || vmm.ptePfn(address) !== src) return true;
+      let pte = vma.pageProt;
+      if (pte_swp_soft_dirty(swp)) pte = pte_mksoft_dirty(pte);
+      if (!is_migration_entry_young(swp)) pte = pte_mkold(pte);
+      if (mm.test(dst, PG_dirty) && is_migration_entry_dirty(swp)) pte = pte_mkdirty(pte);
+      if (is_writable_migration_entry(swp)) { if (vma.has(VM_WRITE)) pte = pte_mkwrite(pte); } else pte = pte_wrprotect(pte);
+      if (mm.folioTestAnon(dst) && !is_readable_migration_entry(swp)) mm.setFlag(dst, PG_anon_exclusive); // RMAP_EXCLUSIVE
+      mm.mapcount[dst]++;
+      mm.refcount[dst]++;
+      vmm.setPte(address, pte, dst, 'remove_migration_pte');
+      k.tr.walkPte(vmm.pid, address, true);
+      restored++;
+      return true;
+    },
+  }, () => restored);
+  return restored;
+}
+
+/** migrate_pages(MIGRATE_SYNC) of the folio at pfn (0: none). Returns 0 or the errno, and the new PFN. */
+export function migrate_folio_sync(k: Kernel, pfn: number): { errno: MigrateErrno; newPfn: number } {
+  const mm = k.memmap;
+  if (pfn && mm.pfnValid(pfn) && mm.order[pfn] && !isHugeZeroPfn(pfn)) return migrateLarge(k, pfn);
+  return migrate_one(k, pfn);
+}
+
+/**
+ * A page of a large folio: the model migrates order-0 folios only, so the folio is split
+ * first (split_folio; as migrate_pages_batch does where it cannot migrate the large folio)
+ * and every page it had is migrated. (x86-64 migrates a THP or an mTHP whole: the PTEs end
+ * the same — every page at a new PFN — but the new folios are order 0 here.) The named
+ * page's new PFN is returned; the first refusal is the result.
+ */
+function migrateLarge(k: Kernel, pfn: number): { errno: MigrateErrno; newPfn: number } {
+  const mm = k.memmap, head = mm.head(pfn), nr = 1 << mm.order[pfn];
+  k.tr.call('migrate_pages: split_folio (large folio)');
+  if (split_folio(k, head) !== 0) return { errno: 'EBUSY', newPfn: 0 };
+  let errno: MigrateErrno = 0, newPfn = 0;
+  for (let p = head; p < head + nr; p++) {
+    const r = migrate_one(k, p);
+    if (p === pfn) newPfn = r.newPfn;
+    if (r.errno && !errno) errno = r.errno;
+  }
+  return { errno, newPfn };
+}
+
+function migrate_one(k: Kernel, pfn: number): { errno: MigrateErrno; newPfn: number } {
+  const mm = k.memmap;
+  k.tr.call('migrate_pages: MIGRATE_SYNC');
+  if (!pfn || !mm.pfnValid(pfn)) return { errno: 'ENOENT', newPfn: 0 };
+  if (!folio_test_lru(k, pfn)) { k.tr.call('migrate_pages: folio_isolate_lru failed (not on an LRU list)'); return { errno: 'EBUSY', newPfn: 0 }; }
+  // migrate_folio_unmap(): MIGRATE_SYNC waits for writeback (none outlives a statement here)
+  if (mm.test(pfn, PG_writeback)) { k.tr.call('migrate_pages: folio_wait_writeback'); mm.clearFlag(pfn, PG_writeback); }
+  const wasMapped = mm.mapcount[pfn] > 0;
+  if (wasMapped) { k.tr.call('try_to_migrate'); try_to_migrate(k, pfn); }
+  if (mm.mapcount[pfn] > 0) {
+    // still mapped: undo (remove_migration_ptes(src, src)) and give up
+    remove_migration_ptes(k, pfn, pfn);
+    return { errno: 'EBUSY', newPfn: 0 };
+  }
+  // move_to_new_folio() → migrate_folio(): folio_migrate_mapping() + folio_migrate_flags()
+  k.tr.call('move_to_new_folio');
+  const dst = mm.allocPage(mm.kind[pfn]);
+  mm.refcount[dst] = mm.refcount[pfn]; // the page cache's / swap cache's reference moves
+  mm.flags[dst] |= mm.flags[pfn] & MIGRATED_FLAGS;
+  mm.setMapping(dst, mm.mapping[pfn]);
+  mm.setIndex(dst, mm.index[pfn]);
+  const mapId = mm.mapping[pfn];
+  if (mapId > 0) {
+    const as = k.objects.get(mapId);
+    if (as && as.iPages[mm.index[pfn]] === pfn) {
+      as.iPages[mm.index[pfn]] = dst;
+      k.tr.folioSet(pfn, 'cached', as.id, 0);
+      k.tr.folioSet(dst, 'cached', 0, as.id);
+    }
+  }
+  const si = k.swap, slot = si?.slotOf.get(pfn);
+  if (si && slot !== undefined) { si.slotOf.delete(pfn); si.slotOf.set(dst, slot); si.cache.set(slot, dst); }
+  if (wasMapped) { k.tr.call('remove_migration_ptes'); remove_migration_ptes(k, pfn, dst); }
+  mm.freePage(pfn);
+  return { errno: 0, newPfn: dst };
+}

@@ -1,0 +1,75 @@
+// mm/huge_memory.c: split_folio() → split_huge_page_to_list_to_order(folio, NULL, 0): a
+// large folio becomes order-0 folios. The refusals the model can meet: the huge zero
+// folio and a folio under writeback (-EBUSY); there are no extra pins in the model, so
+// can_split_folio() always holds. An anon folio is unmapped with try_to_migrate
+// (TTU_SPLIT_HUGE_PMD: each PMD mapping first becomes PTEs) and remapped by remove_
+// migration_ptes with the same bits, so its mappings end as the PTEs __split_huge_pmd
+// makes; a page-cache folio is unmapped with try_to_unmap (PTE dirt moves into the folio)
+// and not remapped (remap_page() only serves anon folios): its mappers fault again.
+
+import type { Kernel } from './kernel';
+import type { Vma } from './vma';
+import { FOLIO_FLAG_BITS, PG_dirty, PG_writeback, isHugeZeroPfn } from './memmap';
+import { _PAGE_DIRTY } from './pte';
+import { __split_huge_pmd, zap_huge_pmd, HPAGE_PMD_SIZE } from './hugeMemory';
+import { folio_remove_rmap_pte } from './rmapCounts';
+
+export type SplitResult = 0 | 'EBUSY' | 'EINVAL';
+
+export function split_folio(k: Kernel, page: number): SplitResult {
+  const mm = k.memmap;
+  k.tr.call('split_huge_page_to_list_to_order');
+  if (isHugeZeroPfn(page)) return 'EBUSY';
+  const head = mm.head(page), order = mm.order[page], nr = 1 << order;
+  if (!order) return 'EINVAL';
+  if (mm.folioTest(head, PG_writeback)) return 'EBUSY';
+  const anon = mm.folioTestAnon(head);
+  for (const vma of mappersOf(k, head)) {
+    const m = vma.mm;
+    for (let p = head; p < head + nr; p++) {
+      const addr = vma.start + (mm.index[p] - vma.pgoff) * 4096;
+      if (addr < vma.start || addr >= vma.end) continue;
+      if (m.isPmdMapped(addr)) {
+        if (m.ptePfn(addr) - ((addr / 4096) % 512) !== head) continue;
+        if (anon) __split_huge_pmd(k, vma, addr - (addr % HPAGE_PMD_SIZE), 'split_folio: try_to_migrate (TTU_SPLIT_HUGE_PMD)');
+        else zap_huge_pmd(k, vma, addr - (addr % HPAGE_PMD_SIZE), 'split_folio: try_to_unmap');
+        continue;
+      }
+      if (!anon && m.ptePfn(addr) === p && m.pteFlags(addr)) {
+        if (m.pteFlags(addr) & _PAGE_DIRTY) mm.setFlag(head, PG_dirty);
+        m.setPte(addr, 0, 0, 'split_folio: try_to_unmap');
+        folio_remove_rmap_pte(k, p, vma);
+        if (m.pt.lookup(addr)?.used === 0) m.pt.freeIfEmpty(addr);
+      }
+    }
+  }
+  // __split_folio_to_order(): each page its own folio with the head's flags
+  const folioFlags = mm.flags[head] & FOLIO_FLAG_BITS;
+  const cacheRefs = anon ? 0 : 1;
+  for (let p = head; p < head + nr; p++) {
+    mm.order[p] = 0;
+    if (p !== head) mm.flags[p] = (mm.flags[p] & ~FOLIO_FLAG_BITS) | folioFlags;
+    mm.refcount[p] = mm.mapcount[p] + cacheRefs;
+  }
+  mm.entire.delete(head);
+  k.deferredSplit.delete(head);
+  // __split_huge_page(): an anon page nobody maps any more (a partly unmapped folio from the
+  // deferred split queue) loses its last reference and is freed
+  if (anon) for (let p = head; p < head + nr; p++) if (mm.refcount[p] === 0) mm.freePage(p);
+  return 0;
+}
+
+/** Every VMA that may map the folio: its anon_vma's VMAs, or its mapping's i_mmap. */
+function mappersOf(k: Kernel, head: number): Vma[] {
+  const mm = k.memmap, out: Vma[] = [];
+  const mapId = mm.mapping[head];
+  if (mapId < 0) {
+    for (const t of k.tasks.values()) for (const v of t.mm.vmas) if (v.anonVma && v.avcs.some((c) => c.anonVma.root.id === -mapId || c.anonVma.id === -mapId)) out.push(v);
+    return out;
+  }
+  const as = k.objects.get(mapId);
+  if (!as) return out;
+  const first = mm.index[head], last = first + (1 << mm.order[head]) - 1;
+  as.iMmap.forEachOverlap(first, last, (v) => { out.push(v); });
+  return out;
+}

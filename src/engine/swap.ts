@@ -1,0 +1,193 @@
+// mm/swapfile.c, mm/swap_state.c, mm/page_io.c: one swap device (swapon), its swap_map,
+// and the swap cache. Order-0 folios. The device is a disk (asynchronous writes: a folio
+// written out stays in the swap cache under writeback until the I/O completes, and after
+// that until something removes it) unless `sync` (SWP_SYNCHRONOUS_IO, as zram): then the
+// write completes inside swap_writepage() and a swap-in of an entry with one user skips
+// the swap cache.
+
+import type { Kernel } from './kernel';
+import { PG_dirty, PG_lru, PG_reclaim, PG_swapbacked, PG_swapcache, PG_uptodate, PG_writeback, PageKind } from './memmap';
+
+export class SwapInfo {
+  /** swap_map[]: the PTE (and shmem) references of each slot; slot 0 is the swap header */
+  readonly count: Int32Array;
+  /** SWAP_HAS_CACHE: the slot has a folio in the swap cache */
+  readonly cache = new Map<number, number>();
+  /** folio->swap of the folios in the swap cache */
+  readonly slotOf = new Map<number, number>();
+  /** folios whose write is in flight (completed by swap_io_complete) */
+  readonly inFlight: number[] = [];
+  /** si->max - 1: usable slots (offsets 1..pages-1) */
+  readonly totalSwapPages: number;
+  inuse = 0;
+  constructor(readonly pages: number, readonly sync: boolean) {
+    this.count = new Int32Array(Math.max(1, pages));
+    this.totalSwapPages = Math.max(0, pages - 1);
+  }
+  slotUsed(off: number): boolean { return this.count[off] > 0 || this.cache.has(off); }
+}
+
+// mm/swapfile.c: sys_swapon() of a device of `pages` pages (page 0 holds the header).
+export function swapon(k: Kernel, pages: number, sync: boolean): void {
+  k.swap = new SwapInfo(pages, sync);
+  k.tr.call('sys_swapon');
+}
+
+// include/linux/swap.h: vm_swap_full() — more than half the swap space in use
+// (mem_cgroup_swap_full() without a memcg limit).
+export function vm_swap_full(k: Kernel): boolean {
+  const si = k.swap;
+  if (!si) return false;
+  return (si.totalSwapPages - si.inuse) * 2 < si.totalSwapPages;
+}
+
+// mm/swapfile.c: folio_alloc_swap() → scan_swap_map_slots(): the lowest free slot (the
+// cluster allocator's choice on a real device may differ; only the slot number does).
+function folio_alloc_swap(k: Kernel): number {
+  const si = k.swap;
+  if (!si) return 0;
+  for (let off = 1; off < si.pages; off++) {
+    if (!si.slotUsed(off)) { si.inuse++; return off; }
+  }
+  return 0;
+}
+
+/** The slot a swap-cache folio holds (folio->swap), 0 if none. */
+export function folio_swap_slot(k: Kernel, pfn: number): number { return k.swap?.slotOf.get(pfn) ?? 0; }
+
+/** swap_cache_get_folio() without the readahead statistics: the folio at that slot, or 0. */
+export function swap_cache_lookup(k: Kernel, off: number): number { return k.swap?.cache.get(off) ?? 0; }
+
+// mm/swap_state.c: add_to_swap_cache() — PG_swapcache, folio->swap, one reference for the cache.
+function add_to_swap_cache(k: Kernel, pfn: number, off: number): void {
+  const si = k.swap!;
+  si.cache.set(off, pfn);
+  si.slotOf.set(pfn, off);
+  k.memmap.refcount[pfn]++;
+  k.memmap.setFlag(pfn, PG_swapcache);
+}
+
+// mm/swap_state.c: add_to_swap() — a slot for the folio, the folio in the swap cache and
+// marked dirty (so reclaim writes it out even if no PTE was dirty). False without a slot.
+export function add_to_swap(k: Kernel, pfn: number): boolean {
+  k.tr.call('add_to_swap');
+  const off = folio_alloc_swap(k);
+  if (!off) { k.tr.call('add_to_swap: no free swap slot'); return false; }
+  add_to_swap_cache(k, pfn, off);
+  k.tr.call('add_to_swap → folio_mark_dirty');
+  k.memmap.setFlag(pfn, PG_dirty);
+  return true;
+}
+
+function freeSlotIfUnused(si: SwapInfo, off: number): void {
+  if (!si.slotUsed(off)) si.inuse--;
+}
+
+// mm/swap_state.c: delete_from_swap_cache() — drops the cache's reference (the folio is
+// freed when that was the last one).
+export function delete_from_swap_cache(k: Kernel, pfn: number): void {
+  const si = k.swap;
+  const off = si?.slotOf.get(pfn);
+  if (!si || off === undefined) return;
+  si.cache.delete(off);
+  si.slotOf.delete(pfn);
+  k.memmap.clearFlag(pfn, PG_swapcache);
+  freeSlotIfUnused(si, off);
+  folio_put(k, pfn);
+}
+
+/** folio_put(): the last reference frees the folio. */
+export function folio_put(k: Kernel, pfn: number): void {
+  const mm = k.memmap;
+  mm.refcount[pfn]--;
+  if (mm.refcount[pfn] <= 0 && mm.mapcount[pfn] <= 0) mm.freePage(pfn);
+}
+
+// mm/swapfile.c: swap_duplicate() — one more PTE refers to the slot.
+export function swap_duplicate(k: Kernel, off: number): void {
+  const si = k.swap;
+  if (si) si.count[off]++;
+}
+
+// mm/swapfile.c: swap_free() — one PTE reference fewer.
+export function swap_free(k: Kernel, off: number): void {
+  const si = k.swap;
+  if (!si || si.count[off] <= 0) return;
+  si.count[off]--;
+  freeSlotIfUnused(si, off);
+}
+
+export function swap_count(k: Kernel, off: number): number { return k.swap?.count[off] ?? 0; }
+
+// mm/swapfile.c: folio_free_swap() (try_to_free_swap() in 6.1) — drop a swap-cache folio
+// from the cache when no PTE refers to its slot any more and it is not under writeback;
+// the folio is marked dirty, as its only copy is now in memory.
+export function folio_free_swap(k: Kernel, pfn: number): boolean {
+  const mm = k.memmap;
+  if (!mm.test(pfn, PG_swapcache)) return false;
+  if (mm.test(pfn, PG_writeback)) return false;
+  if (swap_count(k, folio_swap_slot(k, pfn)) > 0) return false;
+  k.tr.call('folio_free_swap');
+  delete_from_swap_cache(k, pfn);
+  if (mm.pfnValid(pfn)) mm.setFlag(pfn, PG_dirty);
+  return true;
+}
+
+// mm/swapfile.c: free_swap_and_cache() — a PTE holding the slot goes (zap, MADV_FREE): one
+// reference fewer; when only the cache holds the slot, __try_to_reclaim_swap() with
+// TTRS_UNMAPPED | TTRS_FULL drops an unmapped folio from the cache.
+export function free_swap_and_cache(k: Kernel, off: number): void {
+  const si = k.swap;
+  if (!si) return;
+  swap_free(k, off);
+  if (si.count[off] > 0) return;
+  const pfn = si.cache.get(off);
+  if (!pfn) return;
+  const mm = k.memmap;
+  const needReclaim = mm.mapcount[pfn] <= 0 || vm_swap_full(k);
+  if (needReclaim && !mm.test(pfn, PG_writeback)) {
+    k.tr.call('free_swap_and_cache → __try_to_reclaim_swap');
+    delete_from_swap_cache(k, pfn);
+    if (mm.pfnValid(pfn)) mm.setFlag(pfn, PG_dirty);
+  }
+}
+
+// mm/page_io.c: swap_writepage() → __swap_writepage(): the write starts (PG_writeback);
+// a synchronous device completes it at once, a disk when the I/O completes
+// (swap_io_complete, at the end of the statement that started it).
+export function swap_writepage(k: Kernel, pfn: number): void {
+  const mm = k.memmap, si = k.swap!;
+  k.tr.call(si.sync ? 'swap_writepage: synchronous device' : 'swap_writepage: bio submitted');
+  mm.setFlag(pfn, PG_writeback);
+  if (si.sync) folio_end_writeback(k, pfn);
+  else si.inFlight.push(pfn);
+}
+
+// mm/filemap.c: folio_end_writeback() — PG_writeback cleared; a folio reclaim marked
+// PG_reclaim is rotated to the tail of the inactive list (it stays in the swap cache).
+function folio_end_writeback(k: Kernel, pfn: number): void {
+  const mm = k.memmap;
+  if (mm.clearFlag(pfn, PG_reclaim)) k.tr.call('folio_end_writeback → folio_rotate_reclaimable');
+  mm.clearFlag(pfn, PG_writeback);
+}
+
+/** end_swap_bio_write() for every write in flight (the disk has completed them). */
+export function swap_io_complete(k: Kernel): void {
+  const si = k.swap;
+  if (!si || !si.inFlight.length) return;
+  k.tr.call('end_swap_bio_write');
+  for (const pfn of si.inFlight.splice(0)) if (k.memmap.pfnValid(pfn)) folio_end_writeback(k, pfn);
+}
+
+// mm/swap_state.c: read_swap_cache_async() / __read_swap_cache_async(): a new folio in the
+// swap cache, read from the device (the fault waits for it: folio_lock).
+export function read_swap_cache_async(k: Kernel, off: number): number {
+  const mm = k.memmap;
+  const pfn = mm.allocPage(PageKind.Anon);
+  mm.flags[pfn] |= PG_swapbacked | PG_lru;
+  add_to_swap_cache(k, pfn, off);
+  mm.refcount[pfn]--; // allocPage's reference becomes the cache's
+  k.tr.call('swap_read_folio');
+  mm.setFlag(pfn, PG_uptodate);
+  return pfn;
+}

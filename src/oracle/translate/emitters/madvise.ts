@@ -1,0 +1,72 @@
+// `madvise` and `sysctl swap pages N`: madvise(2) by the process over the pages the
+// translator knows to be mapped, and a swap file on the guest's ext4 disk (swapon; swapoff
+// at the end of the scenario). A synchronous device (`sync`, zram) is not set up.
+
+import type { MadviseAdvice } from '../../../language/ast';
+import { hex } from '../cSyntax';
+import { OBSERVE, type Emitter } from '../context';
+import { PAGE_SIZE } from '../types';
+import { largeFolioNotObserved } from './largeFolios';
+
+type ThpAdvice = 'hugepage' | 'nohugepage' | 'collapse';
+const isThpAdvice = (a: MadviseAdvice): a is ThpAdvice => a === 'hugepage' || a === 'nohugepage' || a === 'collapse';
+
+const MADV: Record<Exclude<MadviseAdvice, ThpAdvice>, string> = {
+  dontneed: 'MADV_DONTNEED', free: 'MADV_FREE', cold: 'MADV_COLD', pageout: 'MADV_PAGEOUT', willneed: 'MADV_WILLNEED',
+  populate_read: 'MADV_POPULATE_READ', populate_write: 'MADV_POPULATE_WRITE',
+};
+
+export const madvise: Emitter<'madvise'> = (st, cx) => {
+  // MADV_HUGEPAGE/NOHUGEPAGE/COLLAPSE: not issued on the guest yet (emitters/largeFolios.ts)
+  if (isThpAdvice(st.advice)) return largeFolioNotObserved(st, cx);
+  const advice = st.advice;
+  const m = cx.model;
+  const p = m.liveProc(st.proc.name);
+  if (!p) return cx.noProc(st.proc.name);
+  const runs = m.resolveMapSpec(p, st.spec);
+  if (runs.length === 0) return cx.no(st.spec.kind === 'label' ? `no mapping labelled ${st.spec.label.name} in ${p.info.name}` : 'nothing to do');
+  const hit = runs.flatMap(r => (r.ms ? [{ ms: r.ms, first: r.first, last: r.last }] : m.mapsInRange(p, r.addr, r.pages)));
+  if (hit.some(h => !h.ms.m.realised)) return cx.no('covers a mapping of an object that is not realisable');
+  if (m.unrealisedSwapLine !== undefined && (st.advice === 'pageout' || st.advice === 'willneed')) {
+    // the engine swaps to a device the guest does not have: what follows in this process diverges
+    m.taint.proc(p.info.name, m.unrealisedSwapLine);
+    m.taint.proc(p.info.name, cx.line);
+    return cx.no(`the swap device of L${m.unrealisedSwapLine + 1} (sync, as zram) is not set up on the guest`);
+  }
+  const code = runs.map(r => `o_madvise(${cx.k}, ${hex(r.addr)}, ${hex(r.pages * PAGE_SIZE)}, ${MADV[advice]});`).join(' ');
+  if (!cx.inProc(p.info.name, code)) return undefined;
+  cx.step.snapshots.push(...m.snapshotsOf([...new Set(hit.map(h => h.ms))]));
+  cx.touch(new Set(hit.map(h => h.ms.m.objKey)));
+  return OBSERVE;
+};
+
+/** `sysctl swap pages N`: the driver makes and enables the swap file */
+export function swapon(pages: number, sync: boolean, cx: Parameters<Emitter<'sysctl'>>[1]): undefined {
+  if (sync) { cx.model.unrealisedSwapLine = cx.line; cx.no('a synchronous swap device (zram) is not set up on the guest'); return undefined; }
+  cx.inDriver(`o_swapon(${cx.k}, ${pages}L);`);
+  return undefined;
+}
+
+/**
+ * `migrate PROC LABEL[I]`: MADV_SOFT_OFFLINE on that page in the process — soft_offline_page()
+ * migrates an in-use LRU page with migrate_pages(MIGRATE_SYNC) and poisons the old one.
+ * `migrate OBJ[I]` has no process to name the page from (soft offline of an address faults
+ * it in first), so it is not realised.
+ */
+export const migrate: Emitter<'migrate'> = (st, cx) => {
+  const m = cx.model;
+  if (!st.proc) {
+    if (st.page.kind === 'named') m.taintObject(st.page.target.name, cx.line);
+    return cx.no('migrate OBJ[I]: MADV_SOFT_OFFLINE needs an address of a process that maps the page');
+  }
+  const p = m.liveProc(st.proc.name);
+  if (!p) return cx.noProc(st.proc.name);
+  const r = m.resolvePages(p, st.page);
+  if (r.error) return cx.no(r.error);
+  const pg = r.pages[0];
+  if (!pg || (pg.ms && !pg.ms.m.realised)) return cx.no('the mapping\'s object is not realisable');
+  if (!cx.inProc(p.info.name, `o_madvise(${cx.k}, ${hex(pg.addr)}, ${hex(PAGE_SIZE)}, MADV_SOFT_OFFLINE);`)) return undefined;
+  cx.step.snapshots.push(...m.snapshotsOf([...new Set(m.live.filter(x => x.m.objKey === pg.ms?.m.objKey))]));
+  if (pg.ms) cx.touch(new Set([pg.ms.m.objKey]));
+  return OBSERVE;
+};
