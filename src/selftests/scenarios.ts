@@ -8,9 +8,10 @@
 // passes the case when there is at least one and every one holds, and the file has no
 // error (parse, check, or a mapping the kernel refuses). `# selftest-end` ends a section
 // early (the steps after it belong to no case until the next marker).
-// Scenarios that need language v2 constructs live in test/selftests/v2/ and are listed,
-// not run, until the lead enables them (`awaits` in the marker's file header:
-//   # awaits: v2 mremap).
+// A scenario that needs constructs the language does not have yet lives in
+// test/selftests/v2/ (the name is historical: language v2 is merged and that folder is
+// empty) and is listed, not run, until it can be (`awaits` in its header:
+//   # awaits: v3 userfaultfd).
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -1,4 +1,3 @@
-# awaits: v2 expect vma softdirty; THP (sysctl thp, madvise hugepage, expect pte huge)
 # tools/testing/selftests/mm/soft-dirty.c (selftests/vm/ in 6.1): the same functions in Linux
 # 6.1.192 and 6.12.118 (6.12 skips test_hugepage when THP is off). pagemap's soft-dirty bit is
 # the PTE's bit OR the VMA's VM_SOFTDIRTY (pagemap_pte_range()), so a "clear" check needs both.

@@ -1,4 +1,3 @@
-# awaits: v2 madvise (populate_read, populate_write), expect error, expect vma softdirty
 # tools/testing/selftests/mm/madv_populate.c (selftests/vm/ in 6.1): the same test functions
 # in Linux 6.1.192 and 6.12.118. SIZE is 2 MiB (512 pages); mmap(0, SIZE, ...) of private
 # anonymous memory. The guest boots with THP `enabled` = always (Debian's default), so the

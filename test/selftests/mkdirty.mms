@@ -1,4 +1,3 @@
-# awaits: v2 migrate, large folios/THP (sysctl thp, madvise hugepage), expect pte huge
 # tools/testing/selftests/mm/mkdirty.c, Linux 6.12.118 (not in 6.1's tree; its 6.12 file was
 # run on the 6.1 kernel too): test_page_migration(), test_page_migration_thp(),
 # test_pte_mapped_thp(). Each maps private anonymous memory, dirties it, makes it read-only,

@@ -1,4 +1,3 @@
-# awaits: v2 swap (sysctl swap, madvise pageout, expect pte swap), THP (huge zero page,
 # madvise hugepage/collapse, expect pte huge), expect pte same
 # tools/testing/selftests/mm/cow.c, Linux 6.12.118 (not in 6.1's tree; its 6.12 file was run
 # on the 6.1 kernel too):

@@ -1,4 +1,3 @@
-# awaits: v2 mremap, expect vma, expect error
 # tools/testing/selftests/mm/mremap_test.c (selftests/vm/ in 6.1): remap_region() via
 # run_mremap_test_case() and mremap_expand_merge(), read in Linux 6.1.192 and 6.12.118.
 # remap_region(): a MAP_SHARED anonymous source at an address with exactly the named alignment
