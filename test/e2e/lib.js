@@ -732,6 +732,21 @@ async function notifications(page) {
   return msgs;
 }
 
+/**
+ * Waits (up to ms) until a notification matching `re` is shown, then returns all messages:
+ * a command's message can come after the workbench's own ("Activating Extensions...").
+ * The caller asserts on what it returns; this only waits.
+ */
+async function notificationsUntil(page, re, ms = 30_000) {
+  const end = Date.now() + ms;
+  let msgs = await notifications(page);
+  while (!msgs.some((m) => re.test(m)) && Date.now() < end) {
+    await page.waitForTimeout(250);
+    msgs = await notifications(page);
+  }
+  return msgs;
+}
+
 /** Switches the color theme through 'Preferences: Color Theme' (label as in the picker). */
 async function setColorTheme(page, label) {
   await runCommand(page, 'Preferences: Color Theme');
@@ -806,7 +821,7 @@ module.exports = {
   focusWorkbench, resetUi, openFile, activeTab, tab, runCommand, dismiss, webviewFrame, screenshot,
   problemCounts, waitForProblems, problemMessages, gotoLine, focusEditor, typeInEditor, editorText,
   saveEditor, statusBarLanguage, waitForLanguage, hoverAt, completionLabels, codeLensTitles,
-  notifications, setColorTheme, reloadWindow,
+  notifications, notificationsUntil, setColorTheme, reloadWindow,
   // extension host
   extHostLogs, extensionActivation, waitForActivation,
   // utilities

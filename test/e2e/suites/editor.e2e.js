@@ -157,7 +157,7 @@ describe('editor: language features in code-server', function () {
     await s.page.locator('.editor-group-container.active .codelens-decoration a', { hasText: 'Check' }).first().click();
     await s.page.locator('.editor-group-container.active .codelens-decoration a', { hasText: /1 passed, 1 failed/ }).first().waitFor();
     await e2e.screenshot(s.page, 'editor-codelens');
-    const msgs = await e2e.notifications(s.page);
+    const msgs = await e2e.notificationsUntil(s.page, /failing\.mms: \d+ passed/);
     assert.ok(msgs.some((m) => /failing\.mms: 1 passed, 1 failed/.test(m)), `notifications: ${msgs.join(' | ')}`);
   });
 

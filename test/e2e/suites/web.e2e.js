@@ -22,7 +22,7 @@ describe('web: the browser build in the web worker extension host', function () 
   it('runs in the web worker: "Run on a Real Kernel" says it needs the desktop extension host', async () => {
     await e2e.openFile(s.page, 'failing.mms');
     await e2e.runCommand(s.page, 'MM Scope: Run on a Real Kernel');
-    const msgs = await e2e.notifications(s.page);
+    const msgs = await e2e.notificationsUntil(s.page, /needs the desktop extension host/);
     assert.ok(msgs.some((m) => /needs the desktop extension host/.test(m)), `notifications: ${msgs.join(' | ')}`);
   });
 
@@ -30,7 +30,7 @@ describe('web: the browser build in the web worker extension host', function () 
     await e2e.openFile(s.page, 'failing.mms');
     await e2e.waitForProblems(s.page, { errors: 1 });
     await e2e.runCommand(s.page, 'MM Scope: Check This Scenario');
-    const msgs = await e2e.notifications(s.page);
+    const msgs = await e2e.notificationsUntil(s.page, /failing\.mms: \d+ passed/);
     assert.ok(msgs.some((m) => /failing\.mms: 1 passed, 1 failed/.test(m)), `notifications: ${msgs.join(' | ')}`);
   });
 
