@@ -4,12 +4,19 @@
 // reports them as not observable, and what the engine's mremap changed taints the later
 // steps that look at that process or its objects.
 
-import type { ExpectWalk, Statement } from '../../../language/ast';
+import type { ExpectVma, ExpectVmas, ExpectWalk, Statement } from '../../../language/ast';
+import { hex } from '../cSyntax';
+import { PAGE_SIZE } from '../types';
 import type { EmitResult, StepContext } from '../context';
 import type { OracleModel } from '../model';
 
 /** per translation: the lines of the mremaps (not realised) that moved each process's VMAs */
 const MOVED = new WeakMap<OracleModel, Map<string, number[]>>();
+/** per translation: ranges a process's mremaps mapped (beyond its mmaps) */
+const EXTRA = new WeakMap<OracleModel, Map<string, { addr: number; pages: number }[]>>();
+function extraRanges(m: OracleModel, proc: string): { addr: number; pages: number }[] {
+  return EXTRA.get(m)?.get(proc) ?? [];
+}
 
 /**
  * An `expect walk` naming a VMA of a process whose VMAs an unrealised mremap moved: the
@@ -43,4 +50,46 @@ export function vmaNotObserved(st: Statement, cx: StepContext): EmitResult {
     if (p) for (const r of m.resolveMapSpec(p, st.spec)) if (r.ms) m.taintObject(r.ms.m.objKey, cx.line);
   }
   return undefined;
+}
+
+/**
+ * `expect vma` / `expect vmas`: the driver reads /proc/PID/smaps (header: range, permissions,
+ * offset; VmFlags) over every range the scenario ever mapped in the process — the process's
+ * own VMAs (program, stack, vdso) lie elsewhere and are not counted.
+ */
+export function expectVmaOrVmas(st: ExpectVma | ExpectVmas, cx: StepContext): EmitResult {
+  const m = cx.model;
+  const p = m.liveProc(st.proc.name);
+  if (!p) return cx.noProc(st.proc.name);
+  const mine = m.mappings.filter(x => x.proc === p.info.name);
+  if (mine.some(x => !x.realised)) return cx.no('the process maps an object that is not realisable');
+  let at: number | null = null;
+  if (st.kind === 'expect_vma') {
+    const r = m.resolvePages(p, st.pages);
+    if (r.error) return cx.no(r.error);
+    at = r.pages[0]?.addr ?? null;
+  }
+  const ranges = scenarioRanges(mine.map(x => ({ addr: x.addr, pages: x.pages })).concat(extraRanges(m, p.info.name)));
+  if (at !== null && !ranges.some(r => at! >= r.addr && at! < r.addr + r.pages * PAGE_SIZE)) ranges.push({ addr: at, pages: 1 });
+  cx.step.vma = { at, ranges };
+  const pi = m.procIndex(p.info.name);
+  cx.inDriver(ranges.map(r => `smaps(${cx.k}, ${pi}, ${hex(r.addr)}, ${r.pages}, -1);`).join(' '));
+  const tainted = new Set(m.taint.forProc(p.info.name));
+  for (const x of mine) for (const l of m.taint.forKey(x.objKey)) tainted.add(l);
+  cx.step.taintedBy = [...tainted].sort((a, b) => a - b);
+  return undefined;
+}
+
+/** ranges (page-aligned) merged where they overlap or touch */
+export function scenarioRanges(list: { addr: number; pages: number }[]): { addr: number; pages: number }[] {
+  const sorted = [...list].sort((a, b) => a.addr - b.addr);
+  const out: { addr: number; pages: number }[] = [];
+  for (const r of sorted) {
+    const prev = out[out.length - 1];
+    if (prev && r.addr <= prev.addr + prev.pages * PAGE_SIZE) {
+      const end = Math.max(prev.addr + prev.pages * PAGE_SIZE, r.addr + r.pages * PAGE_SIZE);
+      prev.pages = (end - prev.addr) / PAGE_SIZE;
+    } else out.push({ ...r });
+  }
+  return out;
 }
