@@ -6,7 +6,7 @@
 // `pageAt()`. PFNs differ from boot to boot (page allocator shuffling): compare them
 // only for equality inside one scenario, through `pfnId`.
 
-import { vmaChecks } from './vmaChecks';
+import { errorCheck, vmaChecks } from './vmaChecks';
 import type { ExpectFolio, ExpectPte, Scenario, StatementKind } from '../language/ast';
 import type { Observability, OracleAccess, OracleStep, OracleTranslation } from './translate';
 import { type KEvent, type KStep, type ProbeStatus, assembleTrace, missingProbes, parseTraceLine, savedDirtyBit } from './kprobes';
@@ -398,6 +398,7 @@ export function evaluateExpectations(res: OracleScenarioResult, t: OracleTransla
       case 'expect_pte': checks = ptechecks(st, sr, run, res); break;
       case 'expect_folio': checks = foliochecks(st, sr, t, res, run); break;
       case 'expect_vma': case 'expect_vmas': checks = vmaChecks(st, sr, t.steps[sr.index]); break;
+      case 'expect_error': checks = errorCheck(st, sr, res.steps); break;
       case 'expect_walk': case 'expect_result': case 'expect_defio_pending': case 'expect_defio_written':
         checks = traceChecks(st, sr, { res, t, scn, probes: run?.probes ?? null });
         break;

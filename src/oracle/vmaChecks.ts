@@ -2,9 +2,11 @@
 // (emitters/vmas.ts): a VMA's range, permissions, shared/private, file offset and VmFlags.
 // What smaps does not show is not observable: whether a VMA has an anon_vma (Anonymous
 // counts pages, not the anon_vma), and vm_pgoff of a private anonymous VMA (show_map_vma
-// prints offset 0 when the VMA has no file).
+// prints offset 0 when the VMA has no file). `expect error` against the errno of the
+// statement before it.
 
-import type { ExpectVma, ExpectVmas, VmaFlag } from '../language/ast';
+import { constants as osConstants } from 'os';
+import type { ExpectError, ExpectVma, ExpectVmas, VmaFlag } from '../language/ast';
 import type { OracleCheck, OracleStepResult, OracleVma } from './results';
 import type { OracleStep } from './translate/types';
 
@@ -63,3 +65,18 @@ export function vmaFlagCheck(f: VmaFlag, v: OracleVma | undefined, subject: stri
   }
   return { subject, flag, verdict: holds !== f.negated ? 'pass' : 'fail', observed };
 }
+
+/**
+ * `expect error ERRNO`: the statement before it (the nearest step that is not an
+ * expectation) failed with ERRNO — the errno of its failing system call as the guest
+ * recorded it; no failing call: it did not fail.
+ */
+export function errorCheck(st: ExpectError, sr: OracleStepResult, steps: OracleStepResult[]): OracleCheck[] {
+  const flag = `error ${st.errno.name}`;
+  const prev = [...steps].reverse().find(x => x.index < sr.index && !x.kind.startsWith('expect_'));
+  if (!prev || prev.status !== 'observed') return [{ subject: '', flag, verdict: 'not-observable', reason: 'the statement before it was not run on the real kernel' }];
+  const failed = prev.ops.find(o => o.errno !== 0);
+  const observed = failed ? (ERRNO_NAMES.get(failed.errno) ?? `errno ${failed.errno}`) : 'no error';
+  return [{ subject: `L${prev.line + 1}`, flag, verdict: observed === st.errno.name ? 'pass' : 'fail', observed }];
+}
+const ERRNO_NAMES = new Map(Object.entries(osConstants.errno).map(([k, v]) => [v, k]));

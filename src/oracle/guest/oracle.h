@@ -306,6 +306,20 @@ static void o_munmap(int step, unsigned long addr, unsigned long len)
 { long r; int e; double us; O_TIMED(munmap((void *)addr, len), r, e, us); o_op(step, "munmap", r, e, us); }
 static void o_mprotect(int step, unsigned long addr, unsigned long len, int prot)
 { long r; int e; double us; O_TIMED(mprotect((void *)addr, len, prot), r, e, us); o_op(step, "mprotect", r, e, us); }
+#ifndef MREMAP_MAYMOVE
+#define MREMAP_MAYMOVE 1
+#endif
+#ifndef MREMAP_FIXED
+#define MREMAP_FIXED 2
+#endif
+/* mremap(2) in the process: to != 0 moves (MREMAP_MAYMOVE|MREMAP_FIXED), else in place
+ * (flags 0: growing fails with ENOMEM where the next range is taken) */
+static void o_mremap(int step, unsigned long addr, unsigned long len, unsigned long newlen, unsigned long to)
+{
+  long r; int e; double us;
+  O_TIMED(syscall(SYS_mremap, addr, len, newlen, to ? MREMAP_MAYMOVE | MREMAP_FIXED : 0, to), r, e, us);
+  o_op(step, "mremap", r < 0 ? -1 : 0, e, us);
+}
 #ifndef MADV_COLD
 #define MADV_COLD 20
 #endif

@@ -11,7 +11,7 @@ process a
 process b
 mmap a f at 0x10000000 pages 4 shared rw as m
 mmap b f at 0x20000000 pages 4 shared rw as m
-mremap a m to 0x30000000
+mremap a m[0..1] to 0x30000000
 write a m[0]
 mkclean f[0]
 expect walk b:m, a:m

@@ -7,17 +7,12 @@
 import type { ExpectVma, ExpectVmas, ExpectWalk, Statement } from '../../../language/ast';
 import { hex } from '../cSyntax';
 import { PAGE_SIZE } from '../types';
+import { mremap as realMremap } from './mremap';
 import type { EmitResult, StepContext } from '../context';
 import type { OracleModel } from '../model';
 
 /** per translation: the lines of the mremaps (not realised) that moved each process's VMAs */
 const MOVED = new WeakMap<OracleModel, Map<string, number[]>>();
-/** per translation: ranges a process's mremaps mapped (beyond its mmaps) */
-const EXTRA = new WeakMap<OracleModel, Map<string, { addr: number; pages: number }[]>>();
-function extraRanges(m: OracleModel, proc: string): { addr: number; pages: number }[] {
-  return EXTRA.get(m)?.get(proc) ?? [];
-}
-
 /**
  * An `expect walk` naming a VMA of a process whose VMAs an unrealised mremap moved: the
  * walk's order on the real kernel is that of the unmoved VMAs, so the step is tainted by it.
@@ -35,6 +30,17 @@ export const VMA_NOT_OBSERVED: Record<'mremap' | 'expect_vma' | 'expect_vmas' | 
   expect_i_mmap: 'i_mmap order has no user-space view (only through the walks kprobes observe)',
   expect_error: 'the errno of a refused statement is not compared yet',
 };
+
+/** `mremap`: realised (emitters/mremap.ts) where the translator can follow it, else reported and tainting */
+export function mremapOrNot(st: Extract<Statement, { kind: 'mremap' }>, cx: StepContext): EmitResult {
+  return realMremap(st, cx, () => vmaNotObserved(st, cx));
+}
+
+/** `expect error`: answered from the errno the guest recorded for the statement before it */
+export function expectError(_st: Statement, cx: StepContext): EmitResult {
+  cx.inDriver('');
+  return undefined;
+}
 
 export function vmaNotObserved(st: Statement, cx: StepContext): EmitResult {
   const why = (VMA_NOT_OBSERVED as Record<string, string>)[st.kind];
@@ -69,7 +75,7 @@ export function expectVmaOrVmas(st: ExpectVma | ExpectVmas, cx: StepContext): Em
     if (r.error) return cx.no(r.error);
     at = r.pages[0]?.addr ?? null;
   }
-  const ranges = scenarioRanges(mine.map(x => ({ addr: x.addr, pages: x.pages })).concat(extraRanges(m, p.info.name)));
+  const ranges = scenarioRanges(mine.map(x => ({ addr: x.addr, pages: x.pages })));
   if (at !== null && !ranges.some(r => at! >= r.addr && at! < r.addr + r.pages * PAGE_SIZE)) ranges.push({ addr: at, pages: 1 });
   cx.step.vma = { at, ranges };
   const pi = m.procIndex(p.info.name);
