@@ -77,7 +77,13 @@ export function mremap(st: MremapStmt, cx: StepContext, notRealised: () => EmitR
   const newPages = plan.kind === 'refused' ? (st.newPages?.value ?? plan.oldPages) : plan.newPages;
   const code = `o_mremap(${cx.k}, ${hex(plan.addr)}, ${hex(plan.oldPages * PAGE_SIZE)}, ${hex(newPages * PAGE_SIZE)}, ${hex(st.to?.value ?? 0)});`;
   if (!cx.inProc(p.info.name, code)) return undefined;
-  if (plan.kind === 'refused') { cx.step.reason = `the kernel refuses it (${plan.errno})`; return OBSERVE; }
+  if (plan.kind === 'refused') {
+    // nothing changes: the mapping the refused call named, if any, is recorded unchanged
+    cx.step.reason = `the kernel refuses it (${plan.errno})`;
+    const at = m.mappingAt(p, plan.addr);
+    if (at) cx.touch(new Set([at.ms.m.objKey]));
+    return OBSERVE;
+  }
   const key = plan.ms.m.objKey;
   applyMremap(m, p, plan, cx.line);
   cx.touch(new Set([key]));
