@@ -49,14 +49,29 @@ mremap a 0x20000000 pages 1 pages 2
     assert.equal(t.steps[2].runsIn, 'a');
   });
 
-  it('moving part of a label is not realised: reported, and the process is tainted', () => {
+  it('moving part of a label: its pages live in two mappings, each page at its own address', () => {
     const t = tr(`process a
 mmap a anon at 0x10000000 pages 4 private rw as m
 mremap a m[0..1] to 0x30000000
 write a m[0]
+write a m[2]
+munmap a m
+`);
+    assert.equal(t.notObservable.length, 0);
+    assert.equal(t.steps[3].accesses[0].addr, 0x30000000);
+    assert.equal(t.steps[4].accesses[0].addr, 0x10002000);
+    assert.deepEqual(cLines(t.c, 'o_munmap(5').map((l) => (l.match(/o_munmap\(5, (0x[0-9a-f]+)UL/g) ?? []).length), [2], 'munmap of the label covers both parts');
+  });
+
+  it('an mremap over two mappings is not realised: reported, and the process is tainted', () => {
+    const t = tr(`process a
+mmap a anon at 0x10000000 pages 2 private rw as m
+mmap a anon at 0x10002000 pages 2 private r as n
+mremap a 0x10000000 pages 4 to 0x30000000
+write a m[0]
 `);
     assert.equal(t.notObservable[0].kind, 'mremap');
-    assert.deepEqual(t.steps[3].taintedBy, [2]);
+    assert.deepEqual(t.steps[4].taintedBy, [3]);
   });
 });
 

@@ -4,8 +4,9 @@
 // vma_to_resize's EFAULT where no VMA holds the range, ENOMEM for an in-place grow that does
 // not end the VMA or runs into the next mapping) and moves, grows or shrinks the mapping so
 // later accesses and snapshots use the new addresses; the errno the guest records is what
-// `expect error` compares (vmaChecks.ts). A move of part of a label (its pages then live at
-// two addresses) is not realised: vmas.ts reports it and taints the process.
+// `expect error` compares (vmaChecks.ts). A move of part of a label leaves its pages in two
+// mappings, each indexed by the label's page numbers. A range over several mappings is not
+// realised: vmas.ts reports it and taints the process.
 
 import type { MremapStmt } from '../../../language/ast';
 import { hex } from '../cSyntax';
@@ -36,8 +37,6 @@ export function planMremap(m: OracleModel, p: ProcState, st: MremapStmt): Mremap
     if (!endsMapping || m.mapsInRange(p, end, newPages - r.pages).length) return { kind: 'refused', errno: 'ENOMEM', addr: r.addr, oldPages: r.pages };
     return { kind: 'resize', ms, addr: r.addr, oldPages: r.pages, newPages, to };
   }
-  // a move realised only for a whole mapping: its label then names the new pages alone
-  if (hit[0].first !== 0 || !endsMapping || !ms.mapped.every(Boolean)) return null;
   return { kind: 'move', ms, addr: r.addr, oldPages: r.pages, newPages, to };
 }
 
@@ -52,15 +51,23 @@ export function applyMremap(m: OracleModel, p: ProcState, plan: MremapPlan, line
     m.dropEmpty(p);
     return p.maps.includes(old) ? old : null;
   }
+  const first = (plan.addr - old.m.addr) / PAGE_SIZE;
+  let addr: number, pages: number, mapped: boolean[];
   if (plan.to !== null) {
     // MREMAP_FIXED: whatever the process mapped at the target is unmapped first
     for (const h of m.mapsInRange(p, plan.to, plan.newPages)) for (let i = h.first; i <= h.last; i++) h.ms.mapped[i] = false;
+    // the moved pages keep their label indexes: the new mapping's page i is LABEL[i], the
+    // pages before `first` (not moved) are not mapped in it
+    addr = plan.to - first * PAGE_SIZE;
+    pages = first + plan.newPages;
+    mapped = Array.from({ length: pages }, (_, i) => i >= first && (i >= first + plan.oldPages || old.mapped[i]));
+    for (let i = first; i < first + plan.oldPages; i++) old.mapped[i] = false;
+  } else {
+    addr = old.m.addr;
+    pages = old.m.pages - plan.oldPages + plan.newPages;
+    mapped = [...old.mapped, ...new Array(Math.max(0, pages - old.m.pages)).fill(true)].slice(0, pages);
+    old.mapped.fill(false);
   }
-  const addr = plan.to ?? old.m.addr;
-  const pages = plan.to === null ? old.m.pages - plan.oldPages + plan.newPages : plan.newPages;
-  const mapped = [...old.mapped, ...new Array(Math.max(0, pages - old.m.pages)).fill(true)].slice(0, pages);
-  old.mapped.fill(false);
-  if (old.m.label && p.labels.get(old.m.label) === old) p.labels.delete(old.m.label);
   m.dropEmpty(p);
   const { index: _index, ...rest } = old.m;
   const ms = m.addMapping(p, { ...rest, addr, pages, line, realised: true });
