@@ -49,6 +49,16 @@ mremap a 0x20000000 pages 1 pages 2
     assert.equal(t.steps[2].runsIn, 'a');
   });
 
+  it('a target overlapping the old range is refused (EINVAL, mremap_to) and changes nothing', () => {
+    const t = tr(`process a
+mmap a anon at 0x10000000 pages 4 private rw as m
+mremap a m to 0x10002000
+write a m[0]
+`);
+    assert.match(t.steps[2].reason ?? '', /EINVAL/);
+    assert.equal(t.steps[3].accesses[0].addr, 0x10000000);
+  });
+
   it('moving part of a label: its pages live in two mappings, each page at its own address', () => {
     const t = tr(`process a
 mmap a anon at 0x10000000 pages 4 private rw as m

@@ -1,6 +1,7 @@
 // `mremap` on the real kernel: mremap(2) by the process — MREMAP_MAYMOVE|MREMAP_FIXED for
 // `to ADDR`, flags 0 in place — over a range that lies in one mapping the translator knows.
 // The translator predicts the kernel's answer from its mapping model (mm/mremap.c:
+// mremap_to's EINVAL for a target that is not page-aligned or overlaps the old range,
 // vma_to_resize's EFAULT where no VMA holds the range, ENOMEM for an in-place grow that does
 // not end the VMA or runs into the next mapping) and moves, grows or shrinks the mapping so
 // later accesses and snapshots use the new addresses; the errno the guest records is what
@@ -15,7 +16,7 @@ import type { MapState, OracleModel, ProcState } from '../model';
 import { PAGE_SIZE } from '../types';
 
 export type MremapPlan =
-  | { kind: 'refused'; errno: 'EFAULT' | 'ENOMEM'; addr: number; oldPages: number }
+  | { kind: 'refused'; errno: 'EFAULT' | 'ENOMEM' | 'EINVAL'; addr: number; oldPages: number }
   | { kind: 'resize' | 'move'; ms: MapState; addr: number; oldPages: number; newPages: number; to: number | null };
 
 /** what the kernel does with this mremap, from the translator's model; null: not realised */
@@ -25,6 +26,10 @@ export function planMremap(m: OracleModel, p: ProcState, st: MremapStmt): Mremap
   const r = runs[0];
   const to = st.to?.value ?? null;
   const newPages = st.newPages?.value ?? r.pages;
+  // mremap_to() checks the target before it looks up the old VMA: page-aligned, no overlap
+  if (to !== null && (to % PAGE_SIZE !== 0 || (r.addr + r.pages * PAGE_SIZE > to && to + newPages * PAGE_SIZE > r.addr))) {
+    return { kind: 'refused', errno: 'EINVAL', addr: r.addr, oldPages: r.pages };
+  }
   const hit = r.ms ? [{ ms: r.ms, first: r.first, last: r.last }] : m.mapsInRange(p, r.addr, r.pages);
   const first = m.mappingAt(p, r.addr);
   if (!first) return { kind: 'refused', errno: 'EFAULT', addr: r.addr, oldPages: r.pages };
