@@ -6,6 +6,7 @@
 // `pageAt()`. PFNs differ from boot to boot (page allocator shuffling): compare them
 // only for equality inside one scenario, through `pfnId`.
 
+import { errorCheck, vmaChecks } from './vmaChecks';
 import type { ExpectFolio, ExpectPte, Scenario, StatementKind } from '../language/ast';
 import type { Observability, OracleAccess, OracleStep, OracleTranslation } from './translate';
 import { type KEvent, type KStep, type ProbeStatus, assembleTrace, missingProbes, parseTraceLine, savedDirtyBit } from './kprobes';
@@ -68,6 +69,11 @@ export interface OracleVma {
   sharedClean: number; sharedDirty: number; privateClean: number; privateDirty: number;
   referenced: number; anonymous: number;
   vmFlags: string[];
+  /** the permissions column of the header (`rw-s`) and its offset in bytes (0 for private anon) */
+  perms?: string;
+  offset?: number;
+  /** the header's inode (0: no file, so the offset column is 0 whatever vm_pgoff is) */
+  inode?: number;
 }
 
 export type OracleSignal = 'SIGSEGV' | 'SIGBUS' | null;
@@ -302,6 +308,7 @@ export function scenarioResult(t: OracleTranslation, recs: Rec[], run: OracleRun
               proc, mapping: r.m, start: v.a, end: v.e, rss: v.rss, pss: v.pss,
               sharedClean: v.sc, sharedDirty: v.sd, privateClean: v.pc, privateDirty: v.pd,
               referenced: v.ref, anonymous: v.anon, vmFlags: String(v.vf).split(' ').filter(Boolean),
+              ...(typeof v.pr === 'string' ? { perms: v.pr, offset: Number(v.off), inode: Number(v.ino) } : {}),
             });
           }
           break;
@@ -390,6 +397,8 @@ export function evaluateExpectations(res: OracleScenarioResult, t: OracleTransla
       }
       case 'expect_pte': checks = ptechecks(st, sr, run, res); break;
       case 'expect_folio': checks = foliochecks(st, sr, t, res, run); break;
+      case 'expect_vma': case 'expect_vmas': checks = vmaChecks(st, sr, t.steps[sr.index]); break;
+      case 'expect_error': checks = errorCheck(st, sr, res.steps); break;
       case 'expect_walk': case 'expect_result': case 'expect_defio_pending': case 'expect_defio_written':
         checks = traceChecks(st, sr, { res, t, scn, probes: run?.probes ?? null });
         break;

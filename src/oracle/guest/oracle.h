@@ -299,13 +299,27 @@ static void o_mmap(int step, unsigned long addr, unsigned long len, int prot, in
     e = p == MAP_FAILED ? errno : 0; us = (o_ms() - _t) * 1e3; }
   if (p != MAP_FAILED && (unsigned long)p != addr) { munmap(p, len); e = EEXIST; p = MAP_FAILED; }
   r = p == MAP_FAILED ? -1 : 0;
-  if (p != MAP_FAILED && !(flags & MAP_SHARED) && fd < 0) madvise(p, len, MADV_NOHUGEPAGE);
+  /* no MADV_NOHUGEPAGE: the THP knobs are the engine's (o_thp_defaults), VM_NOHUGEPAGE is not */
   o_op(step, "mmap", r, e, us);
 }
 static void o_munmap(int step, unsigned long addr, unsigned long len)
 { long r; int e; double us; O_TIMED(munmap((void *)addr, len), r, e, us); o_op(step, "munmap", r, e, us); }
 static void o_mprotect(int step, unsigned long addr, unsigned long len, int prot)
 { long r; int e; double us; O_TIMED(mprotect((void *)addr, len, prot), r, e, us); o_op(step, "mprotect", r, e, us); }
+#ifndef MREMAP_MAYMOVE
+#define MREMAP_MAYMOVE 1
+#endif
+#ifndef MREMAP_FIXED
+#define MREMAP_FIXED 2
+#endif
+/* mremap(2) in the process: to != 0 moves (MREMAP_MAYMOVE|MREMAP_FIXED), else in place
+ * (flags 0: growing fails with ENOMEM where the next range is taken) */
+static void o_mremap(int step, unsigned long addr, unsigned long len, unsigned long newlen, unsigned long to)
+{
+  long r; int e; double us;
+  O_TIMED(syscall(SYS_mremap, addr, len, newlen, to ? MREMAP_MAYMOVE | MREMAP_FIXED : 0, to), r, e, us);
+  o_op(step, "mremap", r < 0 ? -1 : 0, e, us);
+}
 #ifndef MADV_COLD
 #define MADV_COLD 20
 #endif
@@ -625,8 +639,9 @@ static void smaps(int step, int p, unsigned long addr, int n, int m)
       char *q = memchr(next, '\n', (size_t)(end - next));
       next = q ? q + 1 : end;
     }
-    unsigned long a = 0, b = 0;
-    if (smaps_is_header(s) && sscanf(s, "%lx-%lx", &a, &b) == 2 && a < hi && b > lo) {
+    unsigned long a = 0, b = 0, off = 0, ino = 0;
+    char pr[8] = "";
+    if (smaps_is_header(s) && sscanf(s, "%lx-%lx %7s %lx %*s %lu", &a, &b, pr, &off, &ino) >= 2 && a < hi && b > lo) {
       char vf[160] = "";
       for (char *l = body; l < next; ) {
         char *q = memchr(l, '\n', (size_t)(next - l));
@@ -640,12 +655,12 @@ static void smaps(int step, int p, unsigned long addr, int n, int m)
         }
         l = q ? q + 1 : next;
       }
-      ob_printf("%s{\"a\":%lu,\"e\":%lu,\"rss\":%ld,\"pss\":%ld,\"sc\":%ld,\"sd\":%ld,\"pc\":%ld,\"pd\":%ld,\"ref\":%ld,\"anon\":%ld,\"vf\":\"%s\"}",
+      ob_printf("%s{\"a\":%lu,\"e\":%lu,\"rss\":%ld,\"pss\":%ld,\"sc\":%ld,\"sd\":%ld,\"pc\":%ld,\"pd\":%ld,\"ref\":%ld,\"anon\":%ld,\"vf\":\"%s\",\"pr\":\"%s\",\"off\":%lu,\"ino\":%lu}",
                 first ? "" : ",", a, b,
                 smaps_field(body, next, "Rss"), smaps_field(body, next, "Pss"),
                 smaps_field(body, next, "Shared_Clean"), smaps_field(body, next, "Shared_Dirty"),
                 smaps_field(body, next, "Private_Clean"), smaps_field(body, next, "Private_Dirty"),
-                smaps_field(body, next, "Referenced"), smaps_field(body, next, "Anonymous"), vf);
+                smaps_field(body, next, "Referenced"), smaps_field(body, next, "Anonymous"), vf, pr, off, ino);
       first = 0;
     }
     s = next;

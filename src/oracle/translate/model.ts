@@ -117,20 +117,31 @@ export class OracleModel {
       return { pages: [{ addr: a, ms: hit?.ms, page: hit?.page ?? null }] };
     }
     const ms = p.labels.get(spec.target.name);
-    if (!ms) return { pages: [], error: `no mapping labelled ${spec.target.name} in ${p.info.name}` };
+    const parts = this.labelled(p, spec.target.name);
+    if (!ms && !parts.length) return { pages: [], error: `no mapping labelled ${spec.target.name} in ${p.info.name}` };
     const first = spec.first.value, last = spec.last?.value ?? first;
     const pages: ResolvedPage[] = [];
-    for (let i = first; i <= last; i++) pages.push({ addr: ms.m.addr + i * PAGE_SIZE, ms, page: i });
+    for (let i = first; i <= last; i++) {
+      // after an mremap of part of it, a label's pages live in more than one mapping
+      const at = parts.find(x => x.mapped[i]) ?? ms ?? parts[0];
+      pages.push({ addr: at.m.addr + i * PAGE_SIZE, ms: at, page: i });
+    }
     return { pages };
+  }
+
+  /** the live mappings that hold pages of a label (more than one after a partial mremap) */
+  labelled(p: ProcState, label: string): MapState[] {
+    return p.maps.filter(x => x.m.label === label);
   }
 
   /** runs of (mapping, pages) covered by a munmap/mprotect spec */
   resolveMapSpec(p: ProcState, spec: MapSpec): { ms?: MapState; first: number; last: number; addr: number; pages: number }[] {
     if (spec.kind === 'label') {
-      const ms = p.labels.get(spec.label.name);
-      if (!ms) return [];
-      const first = spec.first?.value ?? 0, last = spec.last?.value ?? spec.first?.value ?? ms.m.pages - 1;
-      return mappedRuns(ms, first, last).map(r => ({ ms, first: r.page, last: r.page + r.pages - 1, addr: ms.m.addr + r.page * PAGE_SIZE, pages: r.pages }));
+      const parts = this.labelled(p, spec.label.name);
+      return parts.flatMap(ms => {
+        const first = spec.first?.value ?? 0, last = spec.last?.value ?? spec.first?.value ?? ms.m.pages - 1;
+        return mappedRuns(ms, first, last).map(r => ({ ms, first: r.page, last: r.page + r.pages - 1, addr: ms.m.addr + r.page * PAGE_SIZE, pages: r.pages }));
+      }).sort((a, b) => a.addr - b.addr);
     }
     return [{ first: -1, last: -1, addr: Math.floor(spec.addr.value / PAGE_SIZE) * PAGE_SIZE, pages: spec.pages.value }];
   }

@@ -112,6 +112,8 @@ export interface OracleStep {
   folioPtes?: { obj: string; index: number; proc: string; addr: number }[];
   /** lines of earlier not-observable statements that changed state this step looks at */
   taintedBy: number[];
+  /** expect vma: the address of the page it names; expect vma/vmas: the ranges whose smaps it reads */
+  vma?: { at: number | null; ranges: { addr: number; pages: number }[] };
   /**
    * object pages whose PG_dirty / PG_writeback differ from the engine's because a `mkclean`
    * was stood in by writeback (the kernel wrote the folio back, the engine keeps it dirty):

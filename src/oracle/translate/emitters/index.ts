@@ -10,7 +10,7 @@ import { exit, fork, newProcess } from './processes';
 import { noCounterpart } from './notObservable';
 import { madvise, migrate } from './madvise';
 import { kernel, object, sysctl } from './setup';
-import { vmaNotObserved } from './vmas';
+import { expectError, expectVmaOrVmas, mremapOrNot, vmaNotObserved } from './vmas';
 import { largeFolioNotObserved } from './largeFolios';
 
 export const EMITTERS: EmitterTable = {
@@ -25,6 +25,6 @@ export const EMITTERS: EmitterTable = {
   expect_faults: fromCounts, expect_signal: fromCounts,
   madvise, migrate,
   wrprotect: noCounterpart, pfn_mkclean: noCounterpart, unmap_range: noCounterpart, expect_oops: noCounterpart,
-  mremap: vmaNotObserved, expect_vma: vmaNotObserved, expect_vmas: vmaNotObserved, expect_i_mmap: vmaNotObserved, expect_error: vmaNotObserved,
+  mremap: mremapOrNot, expect_vma: expectVmaOrVmas, expect_vmas: expectVmaOrVmas, expect_i_mmap: vmaNotObserved, expect_error: expectError,
   sysctl_thp: largeFolioNotObserved, split: largeFolioNotObserved,
 };
