@@ -35,6 +35,7 @@
 #include <linux/fb.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -741,9 +742,16 @@ static void obj_file(int o, const char *name, long pages, int cold)
   out("{\"t\":\"objinit\",\"o\":%d,\"kind\":\"file\",\"pages\":%ld,\"cold\":%d,\"resident\":%d}", o, pages, cold,
       resident_pages(OBJ[o].fd, pages));
 }
-static void obj_shmem(int o, const char *name, long pages)
+/* huge: a tmpfs mount option huge=HUGE, on a mount of its own (/tmp/huge-HUGE, mounted once) */
+static void obj_shmem(int o, const char *name, long pages, const char *huge)
 {
-  snprintf(OBJ[o].path, sizeof OBJ[o].path, "/tmp/mms%d-%s", o_scn, name);
+  if (huge[0]) {
+    char dir[64], opt[64];
+    snprintf(dir, sizeof dir, "/tmp/huge-%s", huge);
+    snprintf(opt, sizeof opt, "huge=%s", huge);
+    if (mkdir(dir, 0755) == 0 && mount("tmpfs", dir, "tmpfs", 0, opt) < 0) { o_err(-1, -1, "mount tmpfs huge=", errno); o_failed = 1; }
+    snprintf(OBJ[o].path, sizeof OBJ[o].path, "%s/mms%d-%s", dir, o_scn, name);
+  } else snprintf(OBJ[o].path, sizeof OBJ[o].path, "/tmp/mms%d-%s", o_scn, name);
   OBJ[o].kind = OBJ_SHMEM; OBJ[o].pages = pages;
   unlink(OBJ[o].path);
   OBJ[o].fd = open(OBJ[o].path, O_RDWR | O_CREAT | O_TRUNC, 0644);
