@@ -30,7 +30,7 @@ export interface EnginePage {
   present: boolean; zeroPage: boolean; file: boolean; exclusive: boolean; softDirty: boolean;
   /** engine PFN (0 when not present); only compared for identity */
   pfn: number;
-  folio: { dirty: boolean; writeback: boolean; mapcount: number } | null;
+  folio: { dirty: boolean; writeback: boolean; mapcount: number; /** the page in a large folio (kpageflags COMPOUND_HEAD/TAIL) */ compound?: 'head' | 'tail' | null } | null;
   /** the page lies in an fbdev mapping (timing-sensitive) */
   fb: boolean;
   /** the PTE's write / dirty / young bits (false when not present) */
@@ -101,6 +101,14 @@ export function kpfFolioFlag(k: Kernel, pfn: number, bit: number): boolean {
   return mm.test(pfn, bit);
 }
 
+/** kpageflags COMPOUND_HEAD (15) / COMPOUND_TAIL (16) of a page: its place in a large folio */
+export function compoundOf(mm: Kernel['memmap'], pfn: number): 'head' | 'tail' | null {
+  return mm.order[pfn] ? (mm.head(pfn) === pfn ? 'head' : 'tail') : null;
+}
+export function kpfCompound(flags: number): 'head' | 'tail' | null {
+  return flags & (1 << 15) ? 'head' : flags & (1 << 16) ? 'tail' : null;
+}
+
 function engineSignal(t: Task): OracleSignal { return t.lastSignal === 'none' ? null : t.lastSignal; }
 
 function enginePage(k: Kernel, t: Task | undefined, proc: string, label: string | null, page: number, addr: number): EnginePage | null {
@@ -122,7 +130,7 @@ function enginePage(k: Kernel, t: Task | undefined, proc: string, label: string 
     // pagemap reports VM_SOFTDIRTY of the VMA for every page, holes included
     softDirty: (!!vma && (vma.flags & VM_SOFTDIRTY) !== 0) || (present && pte_soft_dirty(flags)),
     pfn: present ? pfn : 0,
-    folio: normal ? { dirty: kpfFolioFlag(k, pfn, PG_dirty), writeback: kpfFolioFlag(k, pfn, PG_writeback), mapcount } : null,
+    folio: normal ? { dirty: kpfFolioFlag(k, pfn, PG_dirty), writeback: kpfFolioFlag(k, pfn, PG_writeback), mapcount, compound: compoundOf(mm, pfn) } : null,
     fb: vma?.file?.kind === 'fbdev',
     pte: { write: present && pte_write(flags), dirty: present && pte_dirty(flags), young: present && pte_young(flags) },
   };
@@ -449,6 +457,8 @@ export function compareScenario(oracle: OracleScenarioResult, engine: EngineCapt
             if (!ep.fb && !dtainted) cmp('folio dirty', ep.folio.dirty, kp.folio.dirty);
             if (!dtainted) cmp('folio writeback', ep.folio.writeback, kp.folio.writeback);
             cmp('mapcount', ep.folio.mapcount, kp.folio.mapcount);
+            const ec = ep.folio.compound ?? null, kc = kpfCompound(kp.folio.flags);
+            if (ep.folio.compound !== undefined && ec !== kc) diffs.push(`[${kp.page}] compound: engine ${ec ?? 'none'}, kernel ${kc ?? 'none'}`);
           }
           const kpte = noPte ? undefined : pteAt(os, oracle.pids[kp.proc], kp.addr);
           if (kpte && !(ep.fb && fbReason)) {

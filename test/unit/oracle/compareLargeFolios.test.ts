@@ -6,7 +6,7 @@ import { strict as assert } from 'assert';
 import { parse } from '../../../src/language/parser';
 import { translateScenario } from '../../../src/oracle/translate';
 import type { OraclePage, OracleScenarioResult, OracleStepResult } from '../../../src/oracle/results';
-import { captureEngine, pageCode } from '../../../src/oracle/compare';
+import { captureEngine, kpfCompound, pageCode } from '../../../src/oracle/compare';
 
 const THP = `sysctl thp enabled always
 process p
@@ -54,6 +54,7 @@ describe('oracle comparison: large folios on the engine side', () => {
       const wrote = at(4)[2]!;
       assert.equal(wrote.exclusive, true, 'page_mapcount() == 1 counts the PMD mapping');
       assert.equal(wrote.folio!.mapcount, 1);
+      assert.equal(wrote.folio!.compound, 'tail', 'page 600 is a tail of the THP at 512 (kpageflags COMPOUND_TAIL)');
       // __split_huge_pmd_locked: `if (pmd_dirty(old_pmd)) folio_set_dirty(folio)` in both;
       // pte_mkdirty on the PTEs from 6.2 (split-pmd-pte-dirty); kpageflags of a tail page
       // shows the folio's PG_dirty from 6.9 (before: the tail's own flags, never dirty)
@@ -63,6 +64,12 @@ describe('oracle comparison: large folios on the engine side', () => {
       assert.equal(at(5)[2]!.pte.dirty, v612);
     });
   }
+
+  it('kpageflags bits 15/16 are the compound head/tail the engine\'s order is compared with', () => {
+    assert.equal(kpfCompound((1 << 15) | (1 << 22)), 'head');
+    assert.equal(kpfCompound(1 << 16), 'tail');
+    assert.equal(kpfCompound(1 << 4), null);
+  });
 
   it('a shmem object with huge= lives on a tmpfs mounted with that option', () => {
     const { scenario } = parse('shmem s pages 512 huge always\nshmem t pages 4\n');
