@@ -6,6 +6,7 @@
 // `pageAt()`. PFNs differ from boot to boot (page allocator shuffling): compare them
 // only for equality inside one scenario, through `pfnId`.
 
+import { procFolioChecks } from './procFolioChecks';
 import type { ExpectFolio, ExpectPte, Scenario, StatementKind } from '../language/ast';
 import type { Observability, OracleAccess, OracleStep, OracleTranslation } from './translate';
 import { type KEvent, type KStep, type ProbeStatus, assembleTrace, missingProbes, parseTraceLine, savedDirtyBit } from './kprobes';
@@ -474,6 +475,7 @@ function ptechecks(st: ExpectPte, sr: OracleStepResult, run: OracleRunInfo | nul
 }
 
 function foliochecks(st: ExpectFolio, sr: OracleStepResult, t: OracleTranslation, res: OracleScenarioResult, run: OracleRunInfo | null): OracleCheck[] {
+  if (st.proc) return procFolioChecks(st, sr);
   const checks: OracleCheck[] = [];
   const plan = t.steps[sr.index]?.folioPtes ?? [];
   const noFolio = missingProbes(run?.probes ?? null, 'folio');
