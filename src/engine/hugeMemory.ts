@@ -100,7 +100,7 @@ export function do_huge_pmd_wp_page(k: Kernel, vmf: VmFault): number {
 // table. A file/shmem PMD is simply zapped (its pages are refaulted by PTEs, the dirty
 // bit moved into the folio); the huge zero folio becomes 512 special PTEs of the small
 // zero page; an anon THP becomes 512 PTEs of its pages carrying the PMD's write, young,
-// dirty and soft-dirty bits (the folio's entire mapping becomes 512 PTE mappings, each
+// dirty and soft-dirty bits, the folio dirty if the PMD was (the folio's entire mapping becomes 512 PTE mappings, each
 // page exclusive iff the head was).
 export function __split_huge_pmd(k: Kernel, vma: Vma, haddr: number, why: string): void {
   const mm = vma.mm, memmap = k.memmap;
@@ -120,6 +120,9 @@ export function __split_huge_pmd(k: Kernel, vma: Vma, haddr: number, why: string
     return;
   }
   const exclusive = memmap.test(head, PG_anon_exclusive);
+  // the anon branch: `if (pmd_dirty(old_pmd)) { dirty = true; folio_set_dirty(folio); }`
+  // (6.12; SetPageDirty(page) on the head in 6.1)
+  if (pte_dirty(flags)) memmap.setFlag(head, PG_dirty);
   t.leaf = false;
   // folio_ref_add(folio, HPAGE_PMD_NR - 1); folio_add_anon_rmap_ptes(); folio_remove_rmap_pmd()
   memmap.refcount[head] += HPAGE_PMD_NR - 1;
@@ -130,7 +133,7 @@ export function __split_huge_pmd(k: Kernel, vma: Vma, haddr: number, why: string
     let e = vma.pageProt;
     if (pte_write(flags)) e = pte_mkwrite(e);
     if (!pte_young(flags)) e = pte_mkold(e);
-    if (pte_dirty(flags)) e = pte_mkdirty(e);
+    if (pte_dirty(flags) && k.profile.has('split-pmd-pte-dirty')) e = pte_mkdirty(e);
     e = pte_soft_dirty(flags) ? e | _PAGE_SOFT_DIRTY : e & ~_PAGE_SOFT_DIRTY;
     mm.setPte(haddr + i * 4096, e, head + i, why);
   }

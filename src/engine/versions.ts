@@ -59,6 +59,7 @@ export const RULE_IDS = [
   'shmem-mthp',
   'finish-fault-large-folio',
   'cow-reuse-pte-mapped-thp',
+  'split-pmd-pte-dirty',
   'pageout-ignore-references',
   'swapin-map-writable',
 ] as const;
@@ -251,6 +252,15 @@ function thpRulesTable(): VersionRule[] {
     commit: { id: '1da190f4d0a6', subject: 'mm: Copy-on-Write (COW) reuse support for PTE-mapped THP' },
     backports: [],
     note: 'folio_large_mapcount() <= 1 still copies ("free up a large folio")',
+  },
+  {
+    id: 'split-pmd-pte-dirty',
+    change: 'splitting a dirty anon PMD gives dirty PTEs; before, only the folio became dirty (pte_mkdirty was left out for sparc64)',
+    file: 'mm/huge_memory.c', fn: '__split_huge_pmd_locked',
+    since: '6.2',
+    commit: { subject: 'mm/thp: re-apply mkdirty for small pages after split' },
+    backports: [],
+    note: 'measured on the oracle: 6.1.192 leaves the 512 PTEs clean, 6.12.118 dirty',
   },
   ];
 }

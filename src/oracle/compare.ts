@@ -14,7 +14,7 @@ import type { Scenario, Statement } from '../language/ast';
 import { runScenario, type RunResult } from '../scenario/run';
 import { check } from '../language/checker';
 import type { Kernel, Task } from '../engine/kernel';
-import { PG_dirty, PG_writeback, ZERO_PFN } from '../engine/memmap';
+import { PG_dirty, PG_writeback, ZERO_PFN, isHugeZeroPfn } from '../engine/memmap';
 import { pte_dirty, pte_none, pte_present, pte_soft_dirty, pte_special, pte_write, pte_young } from '../engine/pte';
 import { VM_SOFTDIRTY } from '../engine/vma';
 import type { RuleId } from '../engine/versions';
@@ -30,7 +30,7 @@ export interface EnginePage {
   present: boolean; zeroPage: boolean; file: boolean; exclusive: boolean; softDirty: boolean;
   /** engine PFN (0 when not present); only compared for identity */
   pfn: number;
-  folio: { dirty: boolean; writeback: boolean; mapcount: number } | null;
+  folio: { dirty: boolean; writeback: boolean; mapcount: number; /** the page in a large folio (kpageflags COMPOUND_HEAD/TAIL) */ compound?: 'head' | 'tail' | null } | null;
   /** the page lies in an fbdev mapping (timing-sensitive) */
   fb: boolean;
   /** the PTE's write / dirty / young bits (false when not present) */
@@ -84,6 +84,31 @@ export interface CaptureOptions {
   fbDelayMs?: number;
 }
 
+/** /proc/kpagecount of a page (CONFIG_PAGE_MAPCOUNT): its PTE mappings + its folio's PMD mappings */
+export function kpagecount(mm: Kernel['memmap'], pfn: number): number {
+  return mm.mapcount[pfn] + mm.entireOf(mm.head(pfn));
+}
+
+/**
+ * kpageflags' PG_dirty / PG_writeback of one page: from 6.9 ("proc: rewrite
+ * stable_page_flags()") the folio's flags, so every page of a large folio shows them;
+ * before (6.1 measured), page->flags of the page itself, where a tail never has them.
+ */
+export function kpfFolioFlag(k: Kernel, pfn: number, bit: number): boolean {
+  const mm = k.memmap;
+  const v = k.profile.version;
+  if (v.major < 6 || (v.major === 6 && v.minor < 9)) return mm.head(pfn) === pfn && mm.test(pfn, bit);
+  return mm.test(pfn, bit);
+}
+
+/** kpageflags COMPOUND_HEAD (15) / COMPOUND_TAIL (16) of a page: its place in a large folio */
+export function compoundOf(mm: Kernel['memmap'], pfn: number): 'head' | 'tail' | null {
+  return mm.order[pfn] ? (mm.head(pfn) === pfn ? 'head' : 'tail') : null;
+}
+export function kpfCompound(flags: number): 'head' | 'tail' | null {
+  return flags & (1 << 15) ? 'head' : flags & (1 << 16) ? 'tail' : null;
+}
+
 function engineSignal(t: Task): OracleSignal { return t.lastSignal === 'none' ? null : t.lastSignal; }
 
 function enginePage(k: Kernel, t: Task | undefined, proc: string, label: string | null, page: number, addr: number): EnginePage | null {
@@ -95,14 +120,17 @@ function enginePage(k: Kernel, t: Task | undefined, proc: string, label: string 
   const mm = k.memmap;
   // pagemap_pmd_range → pte_to_pagemap_entry: page = vm_normal_page() (NULL for special PTEs)
   const normal = present && !pte_special(flags) && mm.pfnValid(pfn);
+  // page_mapcount() (kpagecount, pagemap's PM_MMAP_EXCLUSIVE): the page's PTE mappings plus
+  // its large folio's PMD mappings
+  const mapcount = normal ? kpagecount(mm, pfn) : 0;
   return {
-    proc, label, page, addr, present, zeroPage: present && pfn === ZERO_PFN,
+    proc, label, page, addr, present, zeroPage: present && (pfn === ZERO_PFN || isHugeZeroPfn(pfn)),
     file: normal && !mm.folioTestAnon(pfn),
-    exclusive: normal && mm.mapcount[pfn] === 1,
+    exclusive: normal && mapcount === 1,
     // pagemap reports VM_SOFTDIRTY of the VMA for every page, holes included
     softDirty: (!!vma && (vma.flags & VM_SOFTDIRTY) !== 0) || (present && pte_soft_dirty(flags)),
     pfn: present ? pfn : 0,
-    folio: normal ? { dirty: mm.test(pfn, PG_dirty), writeback: mm.test(pfn, PG_writeback), mapcount: mm.mapcount[pfn] } : null,
+    folio: normal ? { dirty: kpfFolioFlag(k, pfn, PG_dirty), writeback: kpfFolioFlag(k, pfn, PG_writeback), mapcount, compound: compoundOf(mm, pfn) } : null,
     fb: vma?.file?.kind === 'fbdev',
     pte: { write: present && pte_write(flags), dirty: present && pte_dirty(flags), young: present && pte_young(flags) },
   };
@@ -117,7 +145,7 @@ function engineObjPage(k: Kernel, name: string, index: number): EngineObjPage | 
   const has = pfn !== 0 && mm.pfnValid(pfn);
   return {
     obj: name, index, fb, resident: fb ? has : as.folioAt(index) !== 0, pfn: has ? pfn : 0,
-    folio: has ? { dirty: mm.test(pfn, PG_dirty), writeback: mm.test(pfn, PG_writeback), mapcount: mm.mapcount[pfn] } : null,
+    folio: has ? { dirty: kpfFolioFlag(k, pfn, PG_dirty), writeback: kpfFolioFlag(k, pfn, PG_writeback), mapcount: kpagecount(mm, pfn) } : null,
   };
 }
 
@@ -429,6 +457,8 @@ export function compareScenario(oracle: OracleScenarioResult, engine: EngineCapt
             if (!ep.fb && !dtainted) cmp('folio dirty', ep.folio.dirty, kp.folio.dirty);
             if (!dtainted) cmp('folio writeback', ep.folio.writeback, kp.folio.writeback);
             cmp('mapcount', ep.folio.mapcount, kp.folio.mapcount);
+            const ec = ep.folio.compound ?? null, kc = kpfCompound(kp.folio.flags);
+            if (ep.folio.compound !== undefined && ec !== kc) diffs.push(`[${kp.page}] compound: engine ${ec ?? 'none'}, kernel ${kc ?? 'none'}`);
           }
           const kpte = noPte ? undefined : pteAt(os, oracle.pids[kp.proc], kp.addr);
           if (kpte && !(ep.fb && fbReason)) {

@@ -7,6 +7,7 @@
 // only for equality inside one scenario, through `pfnId`.
 
 import { errorCheck, vmaChecks } from './vmaChecks';
+import { procFolioChecks } from './procFolioChecks';
 import type { ExpectFolio, ExpectPte, Scenario, StatementKind } from '../language/ast';
 import type { Observability, OracleAccess, OracleStep, OracleTranslation } from './translate';
 import { type KEvent, type KStep, type ProbeStatus, assembleTrace, missingProbes, parseTraceLine, savedDirtyBit } from './kprobes';
@@ -483,6 +484,7 @@ function ptechecks(st: ExpectPte, sr: OracleStepResult, run: OracleRunInfo | nul
 }
 
 function foliochecks(st: ExpectFolio, sr: OracleStepResult, t: OracleTranslation, res: OracleScenarioResult, run: OracleRunInfo | null): OracleCheck[] {
+  if (st.proc) return procFolioChecks(st, sr);
   const checks: OracleCheck[] = [];
   const plan = t.steps[sr.index]?.folioPtes ?? [];
   const noFolio = missingProbes(run?.probes ?? null, 'folio');

@@ -30,10 +30,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <dirent.h>
 #include <unistd.h>
 #include <linux/fb.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -755,9 +757,16 @@ static void obj_file(int o, const char *name, long pages, int cold)
   out("{\"t\":\"objinit\",\"o\":%d,\"kind\":\"file\",\"pages\":%ld,\"cold\":%d,\"resident\":%d}", o, pages, cold,
       resident_pages(OBJ[o].fd, pages));
 }
-static void obj_shmem(int o, const char *name, long pages)
+/* huge: a tmpfs mount option huge=HUGE, on a mount of its own (/tmp/huge-HUGE, mounted once) */
+static void obj_shmem(int o, const char *name, long pages, const char *huge)
 {
-  snprintf(OBJ[o].path, sizeof OBJ[o].path, "/tmp/mms%d-%s", o_scn, name);
+  if (huge[0]) {
+    char dir[64], opt[64];
+    snprintf(dir, sizeof dir, "/tmp/huge-%s", huge);
+    snprintf(opt, sizeof opt, "huge=%s", huge);
+    if (mkdir(dir, 0755) == 0 && mount("tmpfs", dir, "tmpfs", 0, opt) < 0) { o_err(-1, -1, "mount tmpfs huge=", errno); o_failed = 1; }
+    snprintf(OBJ[o].path, sizeof OBJ[o].path, "%s/mms%d-%s", dir, o_scn, name);
+  } else snprintf(OBJ[o].path, sizeof OBJ[o].path, "/tmp/mms%d-%s", o_scn, name);
   OBJ[o].kind = OBJ_SHMEM; OBJ[o].pages = pages;
   unlink(OBJ[o].path);
   OBJ[o].fd = open(OBJ[o].path, O_RDWR | O_CREAT | O_TRUNC, 0644);
@@ -814,6 +823,41 @@ static void o_set_fab(int step, long v)
       o_read_long("/sys/kernel/debug/fault_around_bytes"), r < 0 ? -r : 0);
 }
 
+/* THP knobs (/sys/kernel/mm/transparent_hugepage). o_thp_defaults() writes the engine's
+ * defaults (src/engine/thp.ts) at each scenario's start and end: a guest below 512 MiB boots
+ * with every THP flag zeroed (hugepage_init), use_zero_page 0 included, and a batched
+ * scenario must not inherit another's knobs. khugepaged (not modelled) is put to sleep. */
+#define O_THP "/sys/kernel/mm/transparent_hugepage/"
+static void o_thp_defaults(void)
+{
+  o_write_str(O_THP "enabled", "never");
+  o_write_str(O_THP "defrag", "madvise");
+  o_write_str(O_THP "use_zero_page", "1");
+  o_write_str(O_THP "shmem_enabled", "never");
+  o_write_str(O_THP "khugepaged/scan_sleep_millisecs", "3600000");
+  o_write_str(O_THP "khugepaged/alloc_sleep_millisecs", "3600000");
+  DIR *d = opendir(O_THP);
+  struct dirent *e;
+  while (d && (e = readdir(d))) {
+    if (strncmp(e->d_name, "hugepages-", 10)) continue;
+    char path[320];
+    const char *v = strcmp(e->d_name, "hugepages-2048kB") ? "never" : "inherit";
+    snprintf(path, sizeof path, O_THP "%s/enabled", e->d_name);
+    o_write_str(path, v);
+    snprintf(path, sizeof path, O_THP "%s/shmem_enabled", e->d_name);
+    o_write_str(path, v);
+  }
+  if (d) closedir(d);
+}
+/* `sysctl thp ...`: one knob; ENOENT where the kernel has no such file (per-size knobs before 6.8/6.11) */
+static void o_thp(int step, const char *knob, const char *v)
+{
+  char path[320];
+  snprintf(path, sizeof path, O_THP "%s", knob);
+  int r = o_write_str(path, v);
+  out("{\"t\":\"op\",\"s\":%d,\"p\":-1,\"op\":\"thp\",\"ret\":%d,\"errno\":%d,\"us\":0}", step, r, r < 0 ? -r : 0);
+}
+
 /* ------------------------------------------------------------- scenario frame */
 static void o_scenario_begin(int scn, const char *name, int nprocs)
 {
@@ -824,6 +868,7 @@ static void o_scenario_begin(int scn, const char *name, int nprocs)
   char b[32];
   snprintf(b, sizeof b, "%ld", o_fab_default);
   o_write_str("/sys/kernel/debug/fault_around_bytes", b);
+  o_thp_defaults();
   for (int p = 0; p < nprocs; p++) {
     P[p].pid = 0; P[p].pidfd = -1; P[p].pagemap = -1; P[p].alive = 0;
     if (pipe(P[p].cmd) < 0 || pipe(P[p].ack) < 0) { o_err(-1, p, "pipe", errno); o_failed = 1; }
@@ -850,6 +895,7 @@ static void o_scenario_end(int scn)
     if (OBJ[o].kind != OBJ_FB) unlink(OBJ[o].path);
   }
   o_swapoff();
+  o_thp_defaults();
   o_tr_drain(1);
   out("{\"t\":\"scn_end\",\"n\":%d,\"ms\":%.3f,\"failed\":%d}", scn, o_ms(), o_failed);
 }

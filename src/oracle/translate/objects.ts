@@ -54,6 +54,9 @@ export function collectObjects(scn: Scenario, opts: TranslateOptions): OracleObj
       o.reason = `a shmem object of ${o.pages} pages does not fit the guest's memory (at most ${ORACLE_LIMITS.shmemPages})`;
     } else if (st.kind === 'file') {
       o.realisedAs = `/mnt/mms${sIdx}-${cString(o.name)} (ext4 on virtio-blk)${o.cold ? ', dropped from the page cache' : ', written and fsynced'}`;
+    } else if (st.kind === 'shmem' && st.huge && st.huge !== 'never') {
+      o.huge = st.huge;
+      o.realisedAs = `/tmp/huge-${st.huge}/mms${sIdx}-${cString(o.name)} (tmpfs huge=${st.huge})`;
     } else {
       o.realisedAs = `/tmp/mms${sIdx}-${cString(o.name)} (tmpfs)`;
     }

@@ -12,7 +12,7 @@ export function scenarioFragment(
   const fn = `${pre}run`;
   const objInit = objects.filter(o => o.realisable).map(o => {
     if (o.kind === 'file') return `  obj_file(${o.index}, "${cString(o.name)}", ${o.pages}L, ${o.cold ? 1 : 0});`;
-    if (o.kind === 'shmem') return `  obj_shmem(${o.index}, "${cString(o.name)}", ${o.pages}L);`;
+    if (o.kind === 'shmem') return `  obj_shmem(${o.index}, "${cString(o.name)}", ${o.pages}L, "${o.huge ?? ''}");`;
     return `  obj_fb(${o.index}, ${o.pages}L);`;
   });
   const fragment = [

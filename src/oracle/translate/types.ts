@@ -38,6 +38,8 @@ export interface OracleObject {
   reason?: string;
   /** what realises it: a path on the guest, or a description */
   realisedAs?: string;
+  /** shmem: the tmpfs mount's huge= (a mount of its own under /tmp); absent: /tmp itself */
+  huge?: 'always' | 'within_size' | 'advise';
   /** fbdev: the scenario's `delay` (default 50 ms) and the oracle kernel's own */
   scenarioDelayMs?: number;
   kernelDelayMs?: number;

@@ -160,6 +160,12 @@ const PROBES: Record<RuleId, Probe> = {
     },
     old: false, now: true,
   },
+  // a dirty anon PMD split by mprotect: the PTEs are dirty from 6.2 (the folio is in both)
+  'split-pmd-pte-dirty': {
+    text: 'sysctl thp enabled always\nprocess a\nmmap a anon at 0x7f0000000000 pages 512 private rw as h\nwrite a h[0]\nmprotect a h[0] r',
+    see: (r) => (task(r, 'a').mm.pteFlags(0x7f0000001000) & _PAGE_DIRTY) !== 0,
+    old: false, now: true,
+  },
   // MADV_PAGEOUT with no swap device: the anon folio stays mapped; before 6.9 madvise made
   // its PTE old and reclaim ran folio_referenced over it
   'pageout-ignore-references': {

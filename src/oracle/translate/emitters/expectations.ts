@@ -4,6 +4,7 @@
 // from what every step already records.
 
 import { walkTaint } from './vmas';
+import { expectFolioOfProc } from './folioOfProc';
 import { OBSERVE, type Emitter } from '../context';
 import { folioFlagObservable, pteFlagObservable } from '../observable';
 import { PAGE_SIZE } from '../types';
@@ -37,6 +38,7 @@ export const expectPte: Emitter<'expect_pte'> = (e, cx) => {
 };
 
 export const expectFolio: Emitter<'expect_folio'> = (e, cx) => {
+  if (e.proc) return expectFolioOfProc(e, cx);
   const m = cx.model, step = cx.step;
   if (e.page.kind !== 'named') return cx.no('expect folio needs OBJ[I]');
   const o = m.obj(e.page.target.name);

@@ -12,6 +12,7 @@ import { madvise, migrate } from './madvise';
 import { kernel, object, sysctl } from './setup';
 import { expectError, expectVmaOrVmas, mremapOrNot, vmaNotObserved } from './vmas';
 import { largeFolioNotObserved } from './largeFolios';
+import { sysctlThp } from './thpKnobs';
 
 export const EMITTERS: EmitterTable = {
   kernel, sysctl,
@@ -26,5 +27,5 @@ export const EMITTERS: EmitterTable = {
   madvise, migrate,
   wrprotect: noCounterpart, pfn_mkclean: noCounterpart, unmap_range: noCounterpart, expect_oops: noCounterpart,
   mremap: mremapOrNot, expect_vma: expectVmaOrVmas, expect_vmas: expectVmaOrVmas, expect_i_mmap: vmaNotObserved, expect_error: expectError,
-  sysctl_thp: largeFolioNotObserved, split: largeFolioNotObserved,
+  sysctl_thp: sysctlThp, split: largeFolioNotObserved,
 };

@@ -1,7 +1,7 @@
-// Language v2 large-folio statements on the real kernel: not realised yet. The guest's THP
-// knobs are not set (its own defaults stand), MADV_HUGEPAGE/NOHUGEPAGE/COLLAPSE are not
-// issued, and split_folio() of one chosen folio has no user-space trigger (debugfs
-// split_huge_pages is not used). The oracle reports them as not observable; what the engine
+// Language v2 large-folio statements with no counterpart on the real kernel yet:
+// MADV_COLLAPSE is not issued, and split_folio() of one chosen folio has no user-space
+// trigger (debugfs split_huge_pages is not used). THP knobs: emitters/thpKnobs.ts;
+// MADV_HUGEPAGE/NOHUGEPAGE: emitters/madvise.ts. The oracle reports them as not observable; what the engine
 // changed taints the later steps: a THP knob every later step (any fault may differ), a
 // split or a THP madvise the process (and for `split OBJ[I]` the object). The `madvise`
 // emitter (emitters/madvise.ts) hands the THP advices here.
@@ -12,7 +12,7 @@ import type { EmitResult, StepContext } from '../context';
 export const LARGE_FOLIO_NOT_OBSERVED: Record<'sysctl_thp' | 'split' | 'madvise', string> = {
   sysctl_thp: 'the THP knobs (/sys/kernel/mm/transparent_hugepage) are not set on the guest yet',
   split: 'split_folio() of one chosen folio has no user-space trigger (debugfs split_huge_pages is not used)',
-  madvise: 'MADV_HUGEPAGE, MADV_NOHUGEPAGE and MADV_COLLAPSE are not issued on the guest yet (its THP knobs are not set)',
+  madvise: 'MADV_COLLAPSE is not issued on the guest yet',
 };
 
 export function largeFolioNotObserved(st: Statement, cx: StepContext): EmitResult {

@@ -8,16 +8,17 @@ import { OBSERVE, type Emitter } from '../context';
 import { PAGE_SIZE } from '../types';
 import { largeFolioNotObserved } from './largeFolios';
 
-type ThpAdvice = 'hugepage' | 'nohugepage' | 'collapse';
-const isThpAdvice = (a: MadviseAdvice): a is ThpAdvice => a === 'hugepage' || a === 'nohugepage' || a === 'collapse';
+type ThpAdvice = 'collapse';
+const isThpAdvice = (a: MadviseAdvice): a is ThpAdvice => a === 'collapse';
 
 const MADV: Record<Exclude<MadviseAdvice, ThpAdvice>, string> = {
   dontneed: 'MADV_DONTNEED', free: 'MADV_FREE', cold: 'MADV_COLD', pageout: 'MADV_PAGEOUT', willneed: 'MADV_WILLNEED',
   populate_read: 'MADV_POPULATE_READ', populate_write: 'MADV_POPULATE_WRITE',
+  hugepage: 'MADV_HUGEPAGE', nohugepage: 'MADV_NOHUGEPAGE',
 };
 
 export const madvise: Emitter<'madvise'> = (st, cx) => {
-  // MADV_HUGEPAGE/NOHUGEPAGE/COLLAPSE: not issued on the guest yet (emitters/largeFolios.ts)
+  // MADV_COLLAPSE: not issued on the guest yet (emitters/largeFolios.ts)
   if (isThpAdvice(st.advice)) return largeFolioNotObserved(st, cx);
   const advice = st.advice;
   const m = cx.model;

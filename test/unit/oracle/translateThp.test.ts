@@ -1,0 +1,36 @@
+// The oracle's translation of the THP knobs and the THP advices: writes to
+// /sys/kernel/mm/transparent_hugepage by the driver, madvise(2) by the process.
+
+import { strict as assert } from 'assert';
+import { parse } from '../../../src/language/parser';
+import { translateScenario, type OracleTranslation } from '../../../src/oracle/translate';
+import { thpKnobPath } from '../../../src/oracle/translate/emitters/thpKnobs';
+
+function tr(text: string): OracleTranslation {
+  const { scenario } = parse(text);
+  return translateScenario(scenario, { name: 'test' });
+}
+const stepAt = (t: OracleTranslation, kind: string, nth = 0) => t.steps.filter(s => s.kind === kind)[nth];
+const ANON = 'process p\nmmap p anon at 0x7f0000000000 pages 1024 private rw as h\n';
+
+describe('oracle translator: THP knobs and advices', () => {
+  it('sysctl thp enabled is a write of the top-level knob by the driver, and does not taint later steps', () => {
+    const t = tr('sysctl thp enabled always\n' + ANON + 'write p h[0]');
+    assert.match(t.c, /o_thp\(\d+, "enabled", "always"\);/);
+    assert.equal(stepAt(t, 'write').observable, 'yes');
+  });
+  it('per-size knobs are the hugepages-<size>kB files (anon: enabled, shmem: shmem_enabled)', () => {
+    const t = tr('sysctl thp anon 64K always\nsysctl thp shmem 2M inherit\nsysctl thp use_zero_page 0\n' + ANON);
+    assert.match(t.c, /o_thp\(\d+, "hugepages-64kB\/enabled", "always"\);/);
+    assert.match(t.c, /o_thp\(\d+, "hugepages-2048kB\/shmem_enabled", "inherit"\);/);
+    assert.match(t.c, /o_thp\(\d+, "use_zero_page", "0"\);/);
+    assert.equal(thpKnobPath({ knob: 'shmem_enabled' }), 'shmem_enabled');
+  });
+  it('madvise hugepage/nohugepage are MADV_HUGEPAGE/MADV_NOHUGEPAGE; collapse is not issued', () => {
+    const t = tr(ANON + 'write p h[0]\nmadvise p h[0..511] hugepage\nmadvise p h[0..511] nohugepage\nmadvise p h[0..511] collapse');
+    assert.match(t.c, /o_madvise\(\d+, 0x7f0000000000UL, 0x200000UL, MADV_HUGEPAGE\);/);
+    assert.match(t.c, /MADV_NOHUGEPAGE\);/);
+    assert.doesNotMatch(t.c, /MADV_COLLAPSE/);
+    assert.equal(stepAt(t, 'madvise', 2).observable, 'no');
+  });
+});
