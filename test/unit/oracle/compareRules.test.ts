@@ -365,6 +365,14 @@ describe('oracle comparison: each rule where it switches', () => {
     assert.equal(val(run(b), 11, 'pte'), 'expect | pass | not-observable !write:n/o | not-observable | not observable');
   });
 
+  it('a tainted expectation: a different verdict is not observable (a statement the kernel did not run changed it); the same verdict agrees', () => {
+    const b = blank(PAGES);
+    b.res.steps[11].taintedBy = [3];
+    const at = (v: 'pass' | 'fail') => { b.res.steps[11].expectation = { verdict: v, checks: [{ subject: 'p', flag: '!write', verdict: v }] }; return run(b); };
+    assert.equal(val(at('fail'), 11, 'pte'), 'expect | pass | fail !write:FAIL() | not-observable | tainted: L4 did not run on the real kernel');
+    assert.equal(val(at('pass'), 11, 'pte'), 'expect | pass | pass !write:ok | agree');
+  });
+
   it('fb_defio: the expect faults of a process that went through a timing window is not compared; of another process it is', () => {
     const text = 'fbdev fb pages 1 backing vmalloc\nprocess p\nprocess q\nmmap p fb at 0x3000000 pages 1 shared rw as v\n' +
       'write p v[0]\nwait 1ms\nread p v[0]\nexpect faults p 1\nexpect faults q 0\n';
