@@ -227,9 +227,10 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
     case 'msync': {
       const t = task(st, s.proc.name);
       if (!t) return deadProc(st, s.proc.name, s.range, out);
-      const lab = st.labels.get(s.proc.name)?.get(s.label.name);
-      if (!lab) { const m = missingLabel(st, s.proc.name, s.label.name); if (m) out(s.range, 'error', RUN_CODES.munmap, m); return; }
-      st.lastResult = step.result = msyncRange(k, t, lab.start, lab.start + lab.pages * 4096);
+      // the label's pages wherever mremap moved them (mapSpecRange follows the page labels)
+      const r = mapSpecRange(st, s.proc.name, { kind: 'label', label: s.label, range: s.range });
+      if (typeof r === 'string') { if (r) out(s.range, 'error', RUN_CODES.munmap, r); return; }
+      st.lastResult = step.result = msyncRange(k, t, r[0], r[1]);
       return;
     }
     case 'unmap_range': {

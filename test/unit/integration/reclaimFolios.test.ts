@@ -60,9 +60,11 @@ expect pte c buf[3] same p buf[3]`);
     assert.equal(r.failed, 0);
   });
 
-  it('migrate a page of a PMD-mapped THP: split, every page moves to a new folio, mapped by PTEs', () => {
+  it('migrate a page of a PMD-mapped THP: split, every page moves to a new folio, mapped by PTEs; expect walk API sees both walks', () => {
     const r = run(`${THP}write p buf[0]\nfork p as c\nmigrate p buf[3]
 expect result 0
+expect walk try_to_migrate p:buf, c:buf
+expect walk remove_migration_ptes p:buf, c:buf
 expect pte p buf[3] present !huge !migration same c buf[3]
 expect folio p buf[3] !large mapcount 2`);
     assert.equal(r.failed, 0);

@@ -71,4 +71,12 @@ expect folio p buf[3] large order 9 folio_mapcount 512
 expect faults p 1`);
     assert.equal(r.failed, 0);
   });
+
+  it('msync PROC LABEL after mremap writes back the pages where the label now is (msync over the moved range)', () => {
+    const r = run(`file f pages 4\nprocess p\nmmap p f at ${BASE} pages 4 shared rw as m\nwrite p m[0..3]\nmremap p m to 0x7e0000000000
+msync p m
+expect result 4
+expect folio f[2] !dirty`);
+    assert.equal(r.failed, 0);
+  });
 });
