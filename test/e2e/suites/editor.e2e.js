@@ -168,9 +168,14 @@ describe('editor: language features in code-server', function () {
     await rows.filter({ hasText: 'failing.mms' }).first().waitFor();
     await rows.filter({ hasText: 'writeback.mms' }).first().waitFor();
     // expand failing.mms and find its failed child
-    const failing = rows.filter({ hasText: 'failing.mms' }).first();
-    if ((await failing.getAttribute('aria-expanded')) === 'false') await failing.locator('.monaco-tl-twistie').click();
+    // the tree re-renders while results arrive: a click can land on a row that moved, so
+    // expand until the child shows (a wait for the UI, not a retried check)
     const child = rows.filter({ hasText: 'expect faults p 5' }).first();
+    for (let i = 0; i < 10 && !(await child.isVisible()); i++) {
+      const failing = rows.filter({ hasText: 'failing.mms' }).first();
+      if ((await failing.getAttribute('aria-expanded')) === 'false') await failing.locator('.monaco-tl-twistie').click();
+      await s.page.waitForTimeout(500);
+    }
     await child.waitFor();
     await child.locator('.codicon-testing-failed-icon, .codicon-testing-error-icon').first().waitFor();
     const ok = rows.filter({ hasText: 'expect pte p heap[0] present write dirty' }).first();
