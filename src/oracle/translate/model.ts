@@ -146,6 +146,18 @@ export class OracleModel {
     return [{ first: -1, last: -1, addr: Math.floor(spec.addr.value / PAGE_SIZE) * PAGE_SIZE, pages: spec.pages.value }];
   }
 
+  /**
+   * What a munmap/mprotect/madvise spec covers: the runs to name in the C and the mappings
+   * they hit; or why the step is not observable (nothing named, an unrealisable object).
+   */
+  specHits(p: ProcState, spec: MapSpec): { runs: ReturnType<OracleModel['resolveMapSpec']>; hit: { ms: MapState; first: number; last: number }[] } | string {
+    const runs = this.resolveMapSpec(p, spec);
+    if (runs.length === 0) return spec.kind === 'label' ? `no mapping labelled ${spec.label.name} in ${p.info.name}` : 'nothing to do';
+    const hit = runs.flatMap(r => (r.ms ? [{ ms: r.ms, first: r.first, last: r.last }] : this.mapsInRange(p, r.addr, r.pages)));
+    if (hit.some(h => !h.ms.m.realised)) return 'covers a mapping of an object that is not realisable';
+    return { runs, hit };
+  }
+
   /** mappings of p hit by [addr, addr+pages) */
   mapsInRange(p: ProcState, addr: number, pages: number): { ms: MapState; first: number; last: number }[] {
     const out = [];

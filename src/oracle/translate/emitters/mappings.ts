@@ -36,10 +36,9 @@ export const unmapOrProtect: Emitter<'munmap' | 'mprotect'> = (st, cx) => {
   const m = cx.model, k = cx.k;
   const p = m.liveProc(st.proc.name);
   if (!p) return cx.noProc(st.proc.name);
-  const runs = m.resolveMapSpec(p, st.spec);
-  if (runs.length === 0) return cx.no(st.spec.kind === 'label' ? `no mapping labelled ${st.spec.label.name} in ${p.info.name}` : 'nothing to do');
-  const hit = runs.flatMap(r => (r.ms ? [{ ms: r.ms, first: r.first, last: r.last }] : m.mapsInRange(p, r.addr, r.pages)));
-  if (hit.some(h => !h.ms.m.realised)) return cx.no('covers a mapping of an object that is not realisable');
+  const spec = m.specHits(p, st.spec);
+  if (typeof spec === 'string') return cx.no(spec);
+  const { runs, hit } = spec;
   const code = runs.map(r => (st.kind === 'munmap'
     ? `o_munmap(${k}, ${hex(r.addr)}, ${hex(r.pages * PAGE_SIZE)});`
     : `o_mprotect(${k}, ${hex(r.addr)}, ${hex(r.pages * PAGE_SIZE)}, ${cProt((st as { prot: Prot }).prot)});`)).join(' ');
