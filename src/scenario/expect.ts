@@ -9,7 +9,7 @@ import { vm_normal_page } from '../engine/memory';
 import { is_migration_pte, is_swap_pte, is_swap_slot_pte, pte_swp_soft_dirty } from '../engine/swapEntry';
 import { swap_cache_lookup } from '../engine/swap';
 import { formatPteFlags, pte_dirty, pte_none, pte_present, pte_soft_dirty, pte_special, pte_write, pte_young } from '../engine/pte';
-import { addrAt, resolveAddrRange, type RunState } from './state';
+import { addrAt, expectedPages, resolveAddrRange, type RunState } from './state';
 import { expectError, expectIMmap, expectVma, expectVmas, expectWalkApi } from './expectVma';
 
 export interface ExpectOutcome { ok: boolean; message: string }
@@ -75,10 +75,9 @@ function pass(message: string): ExpectOutcome { return { ok: true, message }; }
 function fail(message: string): ExpectOutcome { return { ok: false, message }; }
 
 function expectPte(st: RunState, e: Extract<Expectation, { kind: 'expect_pte' }>): ExpectOutcome {
-  const t = st.tasksByName.get(e.proc.name);
-  if (!t) return fail(`process ${e.proc.name} does not exist`);
-  const range = resolveAddrRange(st, e.proc.name, e.pages);
-  if (typeof range === 'string') return fail(range || `the mapping ${e.pages.kind === 'named' ? e.pages.target.name : ''} of ${e.proc.name} was refused earlier in the scenario`);
+  const at = expectedPages(st, e.proc.name, e.pages);
+  if (typeof at === 'string') return fail(at);
+  const { t, range } = at;
   for (let n = 0; n < range.count; n++) {
     const a = addrAt(range, n);
     const flags = t.mm.pteFlags(a), pfn = t.mm.ptePfn(a);

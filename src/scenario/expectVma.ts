@@ -5,7 +5,7 @@
 
 import type { ExpectError, ExpectIMmap, ExpectVma, ExpectVmas, ExpectWalk, WalkEntry } from '../language/ast';
 import { VM_READ, VM_SHARED, VM_SOFTDIRTY, VM_WRITE, type Vma } from '../engine/vma';
-import { addrAt, resolveAddrRange, type RunState } from './state';
+import { addrAt, expectedPages, type RunState } from './state';
 import type { ExpectOutcome } from './expect';
 
 const hex = (n: number) => '0x' + n.toString(16);
@@ -71,10 +71,9 @@ export function expectVmas(st: RunState, e: ExpectVmas): ExpectOutcome {
 }
 
 export function expectVma(st: RunState, e: ExpectVma): ExpectOutcome {
-  const t = st.tasksByName.get(e.proc.name);
-  if (!t) return fail(`process ${e.proc.name} does not exist`);
-  const range = resolveAddrRange(st, e.proc.name, e.pages);
-  if (typeof range === 'string') return fail(range || `the mapping ${e.pages.kind === 'named' ? e.pages.target.name : ''} of ${e.proc.name} was refused earlier in the scenario`);
+  const at = expectedPages(st, e.proc.name, e.pages);
+  if (typeof at === 'string') return fail(at);
+  const { t, range } = at;
   for (let n = 0; n < range.count; n++) {
     const a = addrAt(range, n);
     const v = t.alive ? t.mm.vma_lookup(a) : undefined;

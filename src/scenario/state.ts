@@ -62,6 +62,18 @@ export function resolveAddrRange(st: RunState, proc: string, spec: PageSpec): Ad
   return r;
 }
 
+/**
+ * The process and the pages an expectation names (`expect pte|vma PROC PAGES`), or why it
+ * fails: no such process, or a mapping refused earlier.
+ */
+export function expectedPages(st: RunState, proc: string, spec: PageSpec): { t: Task; range: AddrRange } | string {
+  const t = st.tasksByName.get(proc);
+  if (!t) return `process ${proc} does not exist`;
+  const range = resolveAddrRange(st, proc, spec);
+  if (typeof range === 'string') return range || `the mapping ${spec.kind === 'named' ? spec.target.name : ''} of ${proc} was refused earlier in the scenario`;
+  return { t, range };
+}
+
 /** Pages of a spec: `at(n)` gives page n's address when they are not contiguous. */
 export interface AddrRange { first: number; count: number; at?: (n: number) => number }
 export function addrAt(r: AddrRange, n: number): number { return r.at ? r.at(n) : r.first + n * 4096; }
