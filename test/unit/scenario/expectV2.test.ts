@@ -1,0 +1,70 @@
+// Language v2 expectation flags, where they hold and where they must fail, with the message
+// (spec: "Language v2: additions": `expect pte ... swap|migration|huge|same`, `expect folio
+// PROC LABEL[I] order|large|folio_mapcount|swapcache|cached`, `expect faults P N major M`).
+// What the kernel does here is in docs/kernel-findings.md §16 and docs/large-folios.md:
+// a swap-in after a pageout to a disk is minor (the folio is still in the swap cache); after
+// fork a PMD-mapped THP is shared read-only by both, folio_mapcount 2.
+
+import { strict as assert } from 'assert';
+import { runText, type RunResult } from '../../../src/scenario/run';
+
+function outcomes(text: string): string[] {
+  const r: RunResult = runText(text);
+  const lang = r.diagnostics.filter((d) => d.severity === 'error' && d.code !== 'MMS701');
+  assert.deepEqual(lang.map((d) => `${d.range.start.line + 1}: ${d.code} ${d.message}`), [], 'the scenario itself is valid');
+  return r.steps.filter((s) => s.expect).map((s) => `${s.line + 1} ${s.expect!.ok ? 'pass' : 'FAIL'}: ${s.expect!.message}`);
+}
+
+describe('v2 expectations: swap entries, the swap cache and major faults', () => {
+  it('a page MADV_PAGEOUT swapped to a disk: swap PTE (soft-dirty kept), swapcache; the swap-in is minor', () => {
+    const got = outcomes([
+      'kernel 6.12', 'sysctl swap pages 16', 'process p', 'mmap p anon at 0x10000000 pages 2 private rw as a',
+      'write p a[0]', 'write p a[1]', 'madvise p a[0] pageout',
+      'expect pte p a[0] swap !present softdirty', 'expect pte p a[0] !swap', 'expect pte p a[0] migration',
+      'expect pte p a[1] swap', 'expect pte p a[0] !softdirty', 'expect folio p a[0] swapcache', 'expect folio p a[0] !swapcache',
+      'read p a[0]', 'expect faults p 3 major 0', 'expect faults p 3 major 1', 'expect pte p a[1] !migration', 'expect pte p 0x10000000 huge',
+    ].join('\n') + '\n');
+    assert.deepEqual(got, [
+      '8 pass: PTE flags hold',
+      '9 FAIL: expected the PTE of p a[0] (0x10000000) to be !swap, found PTE {swap 0:1 X SD} pfn 0x1',
+      '10 FAIL: expected the PTE of p a[0] (0x10000000) to be migration, found PTE {swap 0:1 X SD} pfn 0x1',
+      '11 FAIL: expected the PTE of p a[1] (0x10001000) to be swap, found PTE {P RW U A D SD} pfn 0x2001',
+      '12 FAIL: expected the PTE of p a[0] (0x10000000) to be !softdirty, found PTE {swap 0:1 X SD} pfn 0x1',
+      '13 pass: folio state holds',
+      '14 FAIL: expected the folio p maps at a[0] to be !swapcache, found in the swap cache',
+      '16 pass: p took 3 faults',
+      '17 FAIL: expected 1 of p\'s 3 page faults to be major, found 0',
+      '18 pass: PTE flags hold',
+      // the read swapped the page in (minor: still in the swap cache), writable from 6.11 (swapin-map-writable), clean
+      '19 FAIL: expected the PTE of p 0x10000000 (0x10000000) to be huge (mapped by a PMD), found PTE {P RW U A SD} pfn 0x2000',
+    ]);
+  });
+});
+
+describe('v2 expectations: a PMD-mapped THP after fork', () => {
+  it('huge, same, and the folio\'s order, large and folio_mapcount, for the folio a process maps', () => {
+    const got = outcomes([
+      'kernel 6.12', 'sysctl thp enabled always', 'process p', 'mmap p anon at 0x40000000 pages 512 private rw as t',
+      'write p t[0]', 'fork p as c',
+      'expect pte p t[0] huge', 'expect pte p t[0] !huge', 'expect pte c t[0] same p t[0]', 'expect pte c t[0] !same p t[0]',
+      'expect pte c t[1] same p t[0]', 'expect folio p t[0] large order 9 folio_mapcount 2', 'expect folio p t[0] !large',
+      'expect folio p t[0] order 4', 'expect folio p t[0] folio_mapcount 1', 'expect folio c t[1] large',
+      'expect folio p t[0..1] order 9', 'expect folio p t[0] cached', 'expect folio p t[0] !cached',
+    ].join('\n') + '\n');
+    assert.deepEqual(got, [
+      '7 pass: PTE flags hold',
+      '8 FAIL: expected the PTE of p t[0] (0x40000000) to be !huge (mapped by a PMD), found PMD {P RO U A D SD PMD} pfn 0x2000',
+      '9 pass: PTE flags hold',
+      '10 FAIL: expected the PTE of c t[0] (0x40000000) to be !same p t[0], found PMD {P RO U D SD PMD} pfn 0x2000',
+      '11 FAIL: expected the PTE of c t[1] (0x40001000) to be same p t[0], found PMD {P RO U D SD PMD} pfn 0x2001',
+      '12 pass: folio state holds',
+      '13 FAIL: expected the folio p maps at t[0] to be !large, found a large folio (order 9)',
+      '14 FAIL: expected the folio p maps at t[0] to be order 4, found order 9',
+      '15 FAIL: expected the folio p maps at t[0] to be folio_mapcount 1, found folio_mapcount 2',
+      '16 pass: folio state holds',
+      '17 pass: folio state holds',
+      '18 FAIL: expected the folio p maps at t[0] to be cached, found not in the page cache',
+      '19 pass: folio state holds',
+    ]);
+  });
+});
