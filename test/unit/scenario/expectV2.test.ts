@@ -68,3 +68,25 @@ describe('v2 expectations: a PMD-mapped THP after fork', () => {
     ]);
   });
 });
+
+describe('v2 expectations: the folio a process maps, and walks naming VMAs by LABEL[I]', () => {
+  it('cached and mapping of the folio at PROC LABEL[I]; a walk over a split mapping reaches only the VMA of that page', () => {
+    const got = outcomes([
+      'kernel 6.12', 'file f pages 4', 'process p', 'mmap p f at 0x10000000 pages 4 shared rw as m',
+      'mmap p anon at 0x20000000 pages 1 private rw as h', 'write p m[0]', 'write p h[0]',
+      'expect folio p m[0] cached', 'expect folio p m[0] !cached', 'expect folio p h[0] mapping none', 'expect folio p h[0] !cached',
+      // m becomes three VMAs: [0], [1] read-only, [2..3]; f[0]'s i_mmap query hits only the first
+      'mprotect p m[1] r', 'mkclean f[0]',
+      'expect walk p:m, p:m[2]', 'expect walk folio_mkclean p:m[0]', 'expect walk p:m[0], p:m[1], p:m[2]',
+    ].join('\n') + '\n');
+    assert.deepEqual(got, [
+      '8 pass: folio state holds',
+      '9 FAIL: expected the folio p maps at m[0] to be !cached, found in the page cache',
+      '10 FAIL: expected the folio p maps at h[0] to be mapping none, found an anon_vma in page->mapping',
+      '11 pass: folio state holds',
+      '14 FAIL: expected the last rmap walk to reach p:m, p:m[2], found p:m',
+      '15 pass: the last folio_mkclean walk: p:m',
+      '16 FAIL: expected the last rmap walk to reach p:m[0], p:m[1], p:m[2], found p:m',
+    ]);
+  });
+});
