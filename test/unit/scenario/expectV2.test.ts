@@ -90,3 +90,27 @@ describe('v2 expectations: the folio a process maps, and walks naming VMAs by LA
     ]);
   });
 });
+
+describe('v2 expectations on a page with no PTE, and folio flags that do not hold', () => {
+  it('migration, huge, same, maps, pfn and swap all fail on a page never touched (no PTE); swapcache, large, writeback, cached fail naming what was found', () => {
+    const got = outcomes([
+      'kernel 6.12', 'file f pages 2', 'process p', 'mmap p anon at 0x10000000 pages 2 private rw as a',
+      'mmap p f at 0x20000000 pages 2 shared rw as m', 'write p a[0]', 'write p m[0]',
+      'expect pte p a[1] migration', 'expect pte p a[1] huge', 'expect pte p a[1] same p a[0]', 'expect pte p a[1] maps anon',
+      'expect pte p a[1] pfn 5', 'expect pte p a[1] swap', 'expect folio p a[0] swapcache', 'expect folio p a[0] large',
+      'expect folio p m[0] writeback', 'expect folio p m[1] cached',
+    ].join('\n') + '\n');
+    assert.deepEqual(got, [
+      '8 FAIL: expected the PTE of p a[1] (0x10001000) to be migration, found no PTE',
+      '9 FAIL: expected the PTE of p a[1] (0x10001000) to be huge (mapped by a PMD), found no PTE',
+      '10 FAIL: expected the PTE of p a[1] (0x10001000) to be same p a[0], found no PTE',
+      '11 FAIL: expected the PTE of p a[1] (0x10001000) to be maps anon, found no PTE',
+      '12 FAIL: expected the PTE of p a[1] (0x10001000) to be pfn 5, found no PTE',
+      '13 FAIL: expected the PTE of p a[1] (0x10001000) to be swap, found no PTE',
+      '14 FAIL: expected the folio p maps at a[0] to be swapcache, found not in the swap cache',
+      '15 FAIL: expected the folio p maps at a[0] to be large, found an order-0 folio',
+      '16 FAIL: expected the folio p maps at m[0] to be writeback, found not under writeback',
+      '17 FAIL: expected the folio p maps at m[1] to be cached, found not in the page cache',
+    ]);
+  });
+});
