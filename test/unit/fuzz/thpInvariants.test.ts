@@ -8,6 +8,7 @@ import { strict as assert } from 'assert';
 import fc from 'fast-check';
 import { runText } from '../../../src/scenario/run';
 import { SEED, invariantViolations } from './harness';
+import { addr, prefix } from './largeFolioPrefix';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
 const PROCS = ['p0', 'p1', 'c0'];
@@ -21,7 +22,6 @@ const label = fc.constantFrom(...LABELS);
 const idx = fc.oneof(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 490, max: idxMax }), fc.integer({ min: 0, max: idxMax }));
 const span = fc.tuple(idx, fc.integer({ min: 0, max: 40 })).map(([i, n]) => `[${i}..${Math.min(idxMax, i + n)}]`);
 /** 2 MiB-aligned slots, and one off by a page */
-const addr = fc.constantFrom('0x7f0000000000', '0x7f0000400000', '0x7f0000801000', '0x7f0000c00000');
 
 const stmt: fc.Arbitrary<string> = fc.oneof(
   { weight: 10, arbitrary: fc.tuple(fc.constantFrom('read', 'write'), proc, label, span).map(([k, p, l, s]) => `${k} ${p} ${l}${s}`) },
@@ -42,16 +42,6 @@ const stmt: fc.Arbitrary<string> = fc.oneof(
   ) },
 );
 
-/** Every process maps m0 (anon private), m1 (f0), m2 (s0 shared) once: labels are unique,
- *  so the checker accepts every generated scenario and the engine runs all of it. */
-const prefix = fc.tuple(addr, addr, addr, fc.constantFrom(512, 1024), fc.boolean(), fc.boolean()).map(([a0, a1, a2, n, sh0, sh1]) => {
-  const [x, y, z] = [...new Set([a0, a1, a2, '0x7f0000000000', '0x7f0000400000', '0x7f0000801000', '0x7f0000c00000'])];
-  return (p: string) => [
-    `mmap ${p} anon at ${x} pages ${n} ${sh0 ? 'shared' : 'private'} rw as m0`,
-    `mmap ${p} f0 at ${y} pages 1024 ${sh1 ? 'shared' : 'private'} rw as m1`,
-    `mmap ${p} s0 at ${z} pages 1024 shared rw as m2`,
-  ];
-});
 
 const scenario = fc.tuple(fc.integer({ min: 8, max: 16 }), fc.constantFrom('64K', '2M', '16K'), fc.constantFrom('always', 'within_size', 'never'),
   prefix, prefix, fc.array(stmt, { maxLength: 14 }), fc.array(stmt, { maxLength: 14 }), fc.boolean())

@@ -7,6 +7,7 @@ import { strict as assert } from 'assert';
 import fc from 'fast-check';
 import { runText } from '../../../src/scenario/run';
 import { SEED, invariantViolations } from './harness';
+import { addr, prefix } from './largeFolioPrefix';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
 const PROCS = ['p0', 'p1', 'c0'];
@@ -20,7 +21,6 @@ const label = fc.constantFrom(...LABELS);
 const idx = fc.oneof(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 490, max: idxMax }), fc.integer({ min: 0, max: idxMax }));
 const span = fc.tuple(idx, fc.integer({ min: 0, max: 40 })).map(([i, n]) => `[${i}..${Math.min(idxMax, i + n)}]`);
 /** 2 MiB-aligned slots, one off by a page, and free slots mremap can move to */
-const addr = fc.constantFrom('0x7f0000000000', '0x7f0000400000', '0x7f0000801000', '0x7f0000c00000');
 const moveTo = fc.constantFrom('0x7e0000000000', '0x7e0000201000', '0x7e0000400000');
 
 const stmt: fc.Arbitrary<string> = fc.oneof(
@@ -37,15 +37,6 @@ const stmt: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('always', 'madvise', 'never').map((v) => `sysctl thp enabled ${v}`) },
 );
 
-/** Every process maps m0 (anon), m1 (f0), m2 (s0 shared) once: labels are unique. */
-const prefix = fc.tuple(addr, addr, addr, fc.constantFrom(512, 1024), fc.boolean(), fc.boolean()).map(([a0, a1, a2, n, sh0, sh1]) => {
-  const [x, y, z] = [...new Set([a0, a1, a2, '0x7f0000000000', '0x7f0000400000', '0x7f0000801000', '0x7f0000c00000'])];
-  return (p: string) => [
-    `mmap ${p} anon at ${x} pages ${n} ${sh0 ? 'shared' : 'private'} rw as m0`,
-    `mmap ${p} f0 at ${y} pages 1024 ${sh1 ? 'shared' : 'private'} rw as m1`,
-    `mmap ${p} s0 at ${z} pages 1024 shared rw as m2`,
-  ];
-});
 
 const scenario = fc.tuple(fc.constantFrom(1, 8, 9, 11, 12, 15, 16), fc.option(fc.tuple(fc.integer({ min: 16, max: 4096 }), fc.boolean()), { nil: undefined }),
   prefix, prefix, fc.array(stmt, { maxLength: 14 }), fc.array(stmt, { maxLength: 14 }), fc.boolean())
