@@ -8,7 +8,7 @@ import { strict as assert } from 'assert';
 import fc from 'fast-check';
 import { runText } from '../../../src/scenario/run';
 import { SEED, invariantViolations } from './harness';
-import { addr, prefix } from './largeFolioPrefix';
+import { prefix } from './largeFolioPrefix';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
 const PROCS = ['p0', 'p1', 'c0'];
