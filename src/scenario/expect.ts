@@ -83,7 +83,7 @@ function expectPte(st: RunState, e: Extract<Expectation, { kind: 'expect_pte' }>
     const flags = t.mm.pteFlags(a), pfn = t.mm.ptePfn(a);
     const huge = t.mm.isPmdMapped(a);
     for (const f of e.flags) {
-      const [holds, what] = f.kind === 'huge' ? [huge, 'huge (mapped by a PMD)'] as [boolean, string] : pteFlagHolds(st, f, flags, pfn);
+      const [holds, what] = pteFlagHolds(st, f, flags, pfn, huge);
       if (holds === f.negated) {
         const where = e.pages.kind === 'named' ? `${e.pages.target.name}[${(e.pages.first.value + n)}]` : hex(a);
         const desc = pte_none(flags, pfn) ? 'no PTE' : `${huge ? 'PMD' : 'PTE'} {${formatPteFlags(flags, pfn)}} pfn ${hex(pfn)}`;
@@ -97,7 +97,9 @@ function expectPte(st: RunState, e: Extract<Expectation, { kind: 'expect_pte' }>
 // A none PTE has no flag set and PFN 0, which is no page's PFN (pfn_valid(0) is false in the
 // model, and no object page has PFN 0): the bit tests and the PFN comparisons are false for
 // it without a separate check, except `pfn 0`.
-function pteFlagHolds(st: RunState, f: PteFlag, flags: number, pfn: number): [boolean, string] {
+function pteFlagHolds(st: RunState, f: PteFlag, flags: number, pfn: number, huge: boolean): [boolean, string] {
+  // a PMD leaf (do_huge_pmd_anonymous_page, collapse): whatever the entry, only a PMD is huge
+  if (f.kind === 'huge') return [huge, 'huge (mapped by a PMD)'];
   const none = pte_none(flags, pfn);
   if (is_swap_pte(flags)) {
     // a swap or migration entry: no present-PTE bit holds; softdirty is the swap PTE's own bit
@@ -105,8 +107,7 @@ function pteFlagHolds(st: RunState, f: PteFlag, flags: number, pfn: number): [bo
       case 'swap': return [is_swap_slot_pte(flags), 'swap'];
       case 'migration': return [is_migration_pte(flags), 'migration'];
       case 'softdirty': return [pte_swp_soft_dirty(flags), 'softdirty'];
-      case 'maps': case 'pfn': case 'same': return [false, describePteFlag(f)];
-      default: return [false, f.kind];
+      default: return [false, describePteFlag(f)];
     }
   }
   switch (f.kind) {
@@ -123,7 +124,6 @@ function pteFlagHolds(st: RunState, f: PteFlag, flags: number, pfn: number): [bo
     case 'young': return [pte_young(flags), 'young'];
     case 'softdirty': return [pte_soft_dirty(flags), 'softdirty'];
     case 'special': return [pte_special(flags), 'special'];
-    case 'huge': return [false, 'huge'];
     case 'pfn': return [!none && pfn === f.pfn.value, `pfn ${f.pfn.value}`];
     case 'maps': {
       if (f.target === 'zero') return [!none && (pfn === ZERO_PFN || isHugeZeroPfn(pfn)), 'maps zero'];
@@ -162,10 +162,9 @@ function samePfn(st: RunState, f: Extract<PteFlag, { kind: 'same' }>): number {
 
 /** The pages `expect folio PROC LABEL[I..J]` names: the PFN each present PTE maps, or the swap-cache folio of a swap PTE (0 = none). */
 function mappedPages(st: RunState, e: Extract<Expectation, { kind: 'expect_folio' }>): { where: string; pfn: number; cached: boolean }[] | string {
-  const t = st.tasksByName.get(e.proc!.name);
-  if (!t) return `process ${e.proc!.name} does not exist`;
-  const range = resolveAddrRange(st, e.proc!.name, e.page);
-  if (typeof range === 'string') return range || `the mapping of ${e.proc!.name} was refused earlier in the scenario`;
+  const at = expectedPages(st, e.proc!.name, e.page);
+  if (typeof at === 'string') return at;
+  const { t, range } = at;
   const out: { where: string; pfn: number; cached: boolean }[] = [];
   for (let n = 0; n < range.count; n++) {
     const a = addrAt(range, n);

@@ -114,3 +114,56 @@ describe('v2 expectations on a page with no PTE, and folio flags that do not hol
     ]);
   });
 });
+
+describe('v2 expectations: what a swap PTE, the zero page and an empty PTE never are', () => {
+  it('a swap PTE maps no page and has no PFN to compare (its slot is not a PFN); the zero page is special, never anon', () => {
+    const got = outcomes([
+      'kernel 6.12', 'sysctl swap pages 16', 'process p', 'mmap p anon at 0x10000000 pages 2 private rw as a',
+      'read p a[0]', 'expect pte p a[0] maps anon', 'expect pte p a[0] !maps anon special maps zero',
+      'write p a[1]', 'madvise p a[1] pageout', 'shmem s pages 2', 'write p a[0]',
+      'expect pte p a[1] maps s[1]', 'expect pte p a[1] pfn 1', 'expect pte p a[1] same s[0]', 'expect pte p a[1] !maps s[1] !pfn 1 !same s[0] !write',
+      'expect pte p a[1] write',
+    ].join('\n') + '\n');
+    assert.deepEqual(got, [
+      '6 FAIL: expected the PTE of p a[0] (0x10000000) to be maps anon, found PTE {P RO U A S} pfn 0x1000',
+      '7 pass: PTE flags hold',
+      '12 FAIL: expected the PTE of p a[1] (0x10001000) to be maps s[1], found PTE {swap 0:1 X SD} pfn 0x1',
+      '13 FAIL: expected the PTE of p a[1] (0x10001000) to be pfn 1, found PTE {swap 0:1 X SD} pfn 0x1',
+      '14 FAIL: expected the PTE of p a[1] (0x10001000) to be same s[0], found PTE {swap 0:1 X SD} pfn 0x1',
+      '15 pass: PTE flags hold',
+      '16 FAIL: expected the PTE of p a[1] (0x10001000) to be write, found PTE {swap 0:1 X SD} pfn 0x1',
+    ]);
+  });
+
+  it('same: two empty PTEs are not the same page; two private anon pages are not either', () => {
+    const got = outcomes([
+      'process r', 'mmap r anon at 0x10000000 pages 1 private rw as c', 'mmap r anon at 0x30000000 pages 1 private rw as d',
+      'expect pte r c[0] same r d[0]', 'expect pte r c[0] !same r d[0]',
+      'write r c[0]', 'write r d[0]', 'expect pte r c[0] same r d[0]', 'expect pte r c[0] !same r d[0]',
+    ].join('\n') + '\n');
+    assert.deepEqual(got, [
+      '4 FAIL: expected the PTE of r c[0] (0x10000000) to be same r d[0], found no PTE',
+      '5 pass: PTE flags hold',
+      '8 FAIL: expected the PTE of r c[0] (0x10000000) to be same r d[0], found PTE {P RW U A D SD} pfn 0x2000',
+      '9 pass: PTE flags hold',
+    ]);
+  });
+
+  it('faults ... major: the message counts the major faults a cold file read took', () => {
+    const got = outcomes([
+      'file f pages 4 cold', 'process p', 'mmap p f at 0x20000000 pages 4 shared rw as m', 'read p m[0]',
+      'expect faults p 1 major 0', 'expect faults p 1 major 1', 'expect faults p 2 major 1',
+    ].join('\n') + '\n');
+    assert.deepEqual(got, [
+      '5 FAIL: expected 0 of p\'s 1 page faults to be major, found 1 (0 minor + 1 major)',
+      '6 pass: p took 1 faults (0 minor + 1 major)',
+      '7 FAIL: expected p to have taken 2 page faults, found 1 (0 minor + 1 major)',
+    ]);
+  });
+
+  it('folio of a mapping the kernel refused: fails saying which mapping', () => {
+    const r = runText('fbdev fb pages 2\nprocess p\nmmap p fb at 0x10000000 pages 4 shared rw as m\nexpect folio p m[0] order 0\n');
+    assert.deepEqual(r.steps.filter((s) => s.expect).map((s) => `${s.line + 1} ${s.expect!.ok}: ${s.expect!.message}`),
+      ['4 false: the mapping m of p was refused earlier in the scenario']);
+  });
+});
