@@ -85,6 +85,8 @@ export class Memmap {
   }
   private nextPfn = 0x2000;    // first RAM PFN handed out (below: zero page, kernel)
   private carveoutNext = MAX_MEMMAP_PFN + 0x10000;
+  /** pages given back to the allocator so far (vmstat's pgfree, counted by free_unref_page / __free_pages) */
+  pgfree = 0;
   /** deterministic scatter for vmalloc (xorshift) */
   private rng = 0x9e3779b9;
 
@@ -194,12 +196,14 @@ export class Memmap {
   freePage(pfn: number): void {
     const o = this.order[pfn];
     if (o) { this.freeFolio(pfn & ~((1 << o) - 1), o); return; }
+    this.pgfree++;
     this.flags[pfn] = 0; this.kind[pfn] = PageKind.Free; this.mapcount[pfn] = 0;
     this.refcount[pfn] = 0; this.mapping[pfn] = 0; this.index[pfn] = 0;
   }
 
   /** folio_put() of the last reference of a large folio: every page back to the allocator. */
   private freeFolio(head: number, order: number): void {
+    this.pgfree += 1 << order;
     for (let pfn = head; pfn < head + (1 << order); pfn++) {
       this.flags[pfn] = 0; this.kind[pfn] = PageKind.Free; this.mapcount[pfn] = 0;
       this.refcount[pfn] = 0; this.mapping[pfn] = 0; this.index[pfn] = 0; this.order[pfn] = 0;

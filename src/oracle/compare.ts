@@ -65,6 +65,8 @@ export interface EngineStep {
   cached?: { obj: string; pages: number };
   /** sysctl fault_around_bytes: the value now */
   faultAroundBytes?: number;
+  /** the engine gave pages back to the allocator during this statement (vmstat pgfree grew) */
+  freed?: boolean;
 }
 
 export interface EngineCapture {
@@ -184,6 +186,7 @@ export function captureEngine(scenario: Scenario, oracle: OracleScenarioResult, 
   }));
   const invalid = check(scn).invalid;
   let prev: Record<string, number> = {};
+  let pgfree = 0;
   const fbName = oracle.fbObject;
   const snap = (k: Kernel, i: number, delta: Record<string, number>, trace?: EngineTraceStep) => {
     const byName = new Map<string, Task>();
@@ -218,6 +221,7 @@ export function captureEngine(scenario: Scenario, oracle: OracleScenarioResult, 
       prev = now;
       const tr = engineTraceStep(k, step, fbName);
       snap(k, i, delta, tr);
+      if (k.memmap.pgfree !== pgfree) { steps[i].freed = true; pgfree = k.memmap.pgfree; }
       // statements the engine does not execute (expectations, refused lines) see this state
       for (let j = i + 1; j < n; j++) {
         const sj = scn.statements[j];
@@ -336,11 +340,13 @@ export function compareScenario(oracle: OracleScenarioResult, engine: EngineCapt
     const es = engine.steps[os.index];
     const row: StepComparison = { index: os.index, line: os.line + 1, text: text(os.line), kind: os.kind, verdict: 'not-observable', values: [] };
     rows.push(row);
-    // page identity is by PFN, and a freed PFN is handed out again (at once on a small
-    // build's LIFO free lists: found by the fuzz on the series kernel, an exited process's
-    // shmem page came back as another's anon page). After a statement that can free pages
-    // (exit, munmap) a PFN seen before identifies nothing: both sides start afresh.
-    if (os.kind === 'exit' || os.kind === 'munmap') { firstK.clear(); firstE.clear(); }
+    // page identity is by PFN, and a freed PFN is handed out again (at once from the per-CPU
+    // free lists, LIFO: found by the fuzz on the series kernel, an exited process's shmem page
+    // came back as another's anon page; on 6.1 a page reclaimed to zram by MADV_PAGEOUT came
+    // back as the folio its own swap-in allocated). After a statement that frees pages (exit,
+    // munmap, or any the engine freed a page in) a PFN seen before identifies nothing: both
+    // sides start afresh.
+    if (os.kind === 'exit' || os.kind === 'munmap' || es?.freed) { firstK.clear(); firstE.clear(); }
     if (os.status === 'not-run') { row.reason = 'not run on the real kernel'; continue; }
     if (os.observable === 'no') { row.reason = `no user-space trigger: ${os.reason ?? 'not observable'}`; continue; }
     if (os.kind === 'kernel') { row.reason = `directive: ${os.reason ?? 'picks the model'}`; row.directive = true; continue; }

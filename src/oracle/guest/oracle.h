@@ -366,27 +366,53 @@ static void o_clear_refs(int step, const char *what)
   o_op(step, "clear_refs", r, e, us);
 }
 
-/* ---------------------------------------- `sysctl swap pages N`: a swap file on /mnt */
+/* ---------------------------------------- `sysctl swap pages N [sync]`: a swap file on /mnt,
+ * or (sync) the zram device /dev/zram0, which swapon() marks SWP_SYNCHRONOUS_IO */
 static char o_swapfile[64];
+static int o_swapzram;
+static int o_sysfs_write(const char *path, const char *v)
+{
+  int fd = open(path, O_WRONLY);
+  if (fd < 0) return -1;
+  long n = write(fd, v, strlen(v));
+  int e = errno;
+  close(fd);
+  errno = e;
+  return n == (long)strlen(v) ? 0 : -1;
+}
 static void o_swapoff(void)
 {
   if (!o_swapfile[0]) return;
   if (syscall(SYS_swapoff, o_swapfile) < 0) o_op(-1, "swapoff", -1, errno, 0);
-  unlink(o_swapfile);
-  o_swapfile[0] = 0;
+  if (o_swapzram) o_sysfs_write("/sys/block/zram0/reset", "1");   /* frees what it stored */
+  else unlink(o_swapfile);
+  o_swapfile[0] = 0; o_swapzram = 0;
 }
 /* mkswap: version 1, last_page = pages - 1, "SWAPSPACE2" at the end of page 0; every
- * block written (a swap file may have no holes) */
-static void o_swapon(int step, long pages)
+ * block written (a swap file may have no holes). zram: disksize pages * PAGE, the header
+ * page only (a zram page never written reads as zeroes). */
+static void o_swapon(int step, long pages, int zram)
 {
   static unsigned char pg[PAGE];
   long r = -1; int e = 0; double us = 0;
-  o_tr_mark("mms teardown");            /* writing the swap file is the oracle's set-up, no step's */
+  o_tr_mark("mms teardown");            /* writing the swap space is the oracle's set-up, no step's */
   o_swapoff();
-  snprintf(o_swapfile, sizeof o_swapfile, "/mnt/mms%d-swap", o_scn);
-  int fd = open(o_swapfile, O_RDWR | O_CREAT | O_TRUNC, 0600);
-  if (fd < 0) { o_op(step, "swapon", -1, errno, 0); o_swapfile[0] = 0; return; }
-  for (long i = 0; i < pages; i++) {
+  int fd;
+  if (zram) {
+    char size[32];
+    snprintf(size, sizeof size, "%ld", pages * PAGE);
+    snprintf(o_swapfile, sizeof o_swapfile, "/dev/zram0");
+    if (access("/sys/block/zram0", F_OK) < 0) { o_tr_mark("mms st %d", step); o_op(step, "swapon", -1, ENODEV, 0); o_swapfile[0] = 0; return; }
+    o_sysfs_write("/sys/block/zram0/reset", "1");
+    if (o_sysfs_write("/sys/block/zram0/disksize", size) < 0) { e = errno; o_tr_mark("mms st %d", step); o_op(step, "swapon", -1, e, 0); o_swapfile[0] = 0; return; }
+    o_swapzram = 1;
+    fd = open(o_swapfile, O_RDWR);
+  } else {
+    snprintf(o_swapfile, sizeof o_swapfile, "/mnt/mms%d-swap", o_scn);
+    fd = open(o_swapfile, O_RDWR | O_CREAT | O_TRUNC, 0600);
+  }
+  if (fd < 0) { e = errno; o_tr_mark("mms st %d", step); o_op(step, "swapon", -1, e, 0); o_swapfile[0] = 0; o_swapzram = 0; return; }
+  for (long i = 0; i < (zram ? 1 : pages); i++) {
     memset(pg, 0, sizeof pg);
     if (i == 0) {
       uint32_t *info = (uint32_t *)(pg + 1024);
@@ -399,7 +425,10 @@ static void o_swapon(int step, long pages)
   o_tr_mark("mms st %d", step);
   if (!e) O_TIMED(syscall(SYS_swapon, o_swapfile, 0), r, e, us);
   o_op(step, "swapon", r, e, us);
-  if (r < 0) { unlink(o_swapfile); o_swapfile[0] = 0; }
+  if (r < 0) {
+    if (o_swapzram) o_sysfs_write("/sys/block/zram0/reset", "1"); else unlink(o_swapfile);
+    o_swapfile[0] = 0; o_swapzram = 0;
+  }
 }
 
 /* ------------------------------------------------------------- process life cycle */

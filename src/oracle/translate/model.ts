@@ -63,8 +63,6 @@ export class OracleModel {
   /** every mapping of every live process */
   readonly live: MapState[] = [];
   readonly taint = new Taint();
-  /** the line of a `sysctl swap pages N sync` the guest could not set up (no zram) */
-  unrealisedSwapLine: number | undefined;
   /** OBJ[I] -> line of the mkclean that writeback stood in for (PG_dirty differs until both dirty it again) */
   readonly dirtyTaint = new Map<string, { obj: string; index: number; line: number }>();
   /** numbers anonymous memory: `anon#N`, `shmem#N` */

@@ -57,6 +57,26 @@ describe('oracle comparison: more rules at their edges', () => {
     assert.equal(run(b).steps[1].values.find((x) => x.subject === 'expect')!.reason, 'why');
   });
 
+  it('page identity after a statement that freed pages in the engine: a PFN the kernel hands out again is a new page on both sides', () => {
+    // MADV_DONTNEED frees the folio (zap_pte_range -> free_pages_and_swap_cache); the next
+    // write fault's alloc_anon_folio may get the same PFN back from the per-CPU free list
+    const b = blank('process p\nmmap p anon at 0x1000000 pages 2 private rw as m\nwrite p m[1]\nmadvise p m[1] dontneed\nwrite p m[1]\n');
+    b.res.steps[2].pages = [anon(50)];
+    b.res.steps[4].pages = [anon(50)];
+    const e = captureEngine(b.scenario, b.res, { kernel: '6.1.192' });
+    assert.deepEqual(e.steps.map((s) => !!s.freed), [false, false, false, true, false]);
+    const v = run(b).steps[4].values.find((x) => x.field === 'pages')!;
+    assert.equal(v.verdict, 'agree');
+    // without a free in between (a read instead) identity still holds: the engine kept its
+    // page, so a kernel PFN seen for the first time is a difference
+    const c = blank('process p\nmmap p anon at 0x1000000 pages 2 private rw as m\nwrite p m[1]\nread p m[0]\nwrite p m[1]\n');
+    c.res.steps[2].pages = [anon(50)];
+    c.res.steps[4].pages = [anon(51)];
+    assert.equal(run(c).steps[4].values.find((x) => x.field === 'pages')!.verdict, 'differ');
+    c.res.steps[4].pages = [anon(50)];
+    assert.equal(run(c).steps[4].values.find((x) => x.field === 'pages')!.verdict, 'agree');
+  });
+
   it('page identity the other way round: the engine kept the page, the kernel has a new one', () => {
     const b = blank('process p\nmmap p anon at 0x1000000 pages 2 private rw as m\nwrite p m[1]\nread p m[1]\n');
     b.res.steps[2].pages = [anon(50)];

@@ -1,6 +1,6 @@
 // `madvise` and `sysctl swap pages N`: madvise(2) by the process over the pages the
-// translator knows to be mapped, and a swap file on the guest's ext4 disk (swapon; swapoff
-// at the end of the scenario). A synchronous device (`sync`, zram) is not set up.
+// translator knows to be mapped, and a swap file on the guest's ext4 disk or (`sync`) the
+// zram device (swapon; swapoff at the end of the scenario).
 
 import type { MadviseAdvice } from '../../../language/ast';
 import { hex } from '../cSyntax';
@@ -27,12 +27,6 @@ export const madvise: Emitter<'madvise'> = (st, cx) => {
   const spec = m.specHits(p, st.spec);
   if (typeof spec === 'string') return cx.no(spec);
   const { runs, hit } = spec;
-  if (m.unrealisedSwapLine !== undefined && (st.advice === 'pageout' || st.advice === 'willneed')) {
-    // the engine swaps to a device the guest does not have: what follows in this process diverges
-    m.taint.proc(p.info.name, m.unrealisedSwapLine);
-    m.taint.proc(p.info.name, cx.line);
-    return cx.no(`the swap device of L${m.unrealisedSwapLine + 1} (sync, as zram) is not set up on the guest`);
-  }
   const code = runs.map(r => `o_madvise(${cx.k}, ${hex(r.addr)}, ${hex(r.pages * PAGE_SIZE)}, ${MADV[advice]});`).join(' ');
   if (!cx.inProc(p.info.name, code)) return undefined;
   cx.step.snapshots.push(...m.snapshotsOf([...new Set(hit.map(h => h.ms))]));
@@ -40,10 +34,13 @@ export const madvise: Emitter<'madvise'> = (st, cx) => {
   return OBSERVE;
 };
 
-/** `sysctl swap pages N`: the driver makes and enables the swap file */
+/**
+ * `sysctl swap pages N [sync]`: the driver makes and enables a swap file of N pages on the
+ * guest's ext4 disk, or with `sync` the zram device (zram_add(): BLK_FEAT_SYNCHRONOUS, so
+ * swapon() sets SWP_SYNCHRONOUS_IO, as the engine's synchronous device)
+ */
 export function swapon(pages: number, sync: boolean, cx: Parameters<Emitter<'sysctl'>>[1]): undefined {
-  if (sync) { cx.model.unrealisedSwapLine = cx.line; cx.no('a synchronous swap device (zram) is not set up on the guest'); return undefined; }
-  cx.inDriver(`o_swapon(${cx.k}, ${pages}L);`);
+  cx.inDriver(`o_swapon(${cx.k}, ${pages}L, ${sync ? 1 : 0});`);
   return undefined;
 }
 
