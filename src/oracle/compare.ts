@@ -65,6 +65,8 @@ export interface EngineStep {
   cached?: { obj: string; pages: number };
   /** sysctl fault_around_bytes: the value now */
   faultAroundBytes?: number;
+  /** the swap device: usable slots (si->pages) and whether it is synchronous (zram) */
+  swap?: { pages: number; sync: boolean };
   /** the engine gave pages back to the allocator during this statement (vmstat pgfree grew) */
   freed?: boolean;
 }
@@ -200,6 +202,7 @@ export function captureEngine(scenario: Scenario, oracle: OracleScenarioResult, 
       pages: (os?.pages ?? []).map((p) => enginePage(k, byName.get(p.proc), p.proc, p.label, p.page, p.addr)),
       objPages: (os?.objPages ?? []).map((o) => engineObjPage(k, o.obj, o.index)),
       trace, faultAroundBytes: k.faultAroundBytes,
+      swap: k.swap ? { pages: k.swap.totalSwapPages, sync: k.swap.sync } : undefined,
     };
     const st = scn.statements[i];
     if (st.kind === 'file' || st.kind === 'shmem') {
@@ -380,6 +383,15 @@ export function compareScenario(oracle: OracleScenarioResult, engine: EngineCapt
     if (os.kind === 'sysctl' && es.faultAroundBytes !== undefined) {
       const op = os.ops.find((o) => o.op === 'fault_around_bytes');
       if (op) vals.push({ subject: 'fault_around_bytes', field: 'sysctl', engine: String(es.faultAroundBytes), kernel: String(op.ret), verdict: es.faultAroundBytes === op.ret ? 'agree' : 'differ' });
+    }
+    // sysctl swap pages N [sync]: the device swapon made, as /proc/swaps lists it (si->pages:
+    // the header page is not a slot), on a disk or on zram
+    const swapOp = os.kind === 'sysctl' ? os.ops.find((o) => o.op.startsWith('swap_pages_')) : undefined;
+    if (swapOp) {
+      const dev = (sync: boolean) => (sync ? 'zram' : 'file');
+      const e = es.swap ? `${es.swap.pages} slots on ${dev(es.swap.sync)}` : 'none';
+      const kn = swapOp.ret < 0 ? 'not listed' : `${swapOp.ret} slots on ${swapOp.op.slice('swap_pages_'.length)}`;
+      vals.push({ subject: 'swap', field: 'sysctl', engine: e, kernel: kn, verdict: e === kn ? 'agree' : 'differ' });
     }
 
     // --- accesses: faults of this statement, and the signal

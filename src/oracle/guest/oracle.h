@@ -425,6 +425,22 @@ static void o_swapon(int step, long pages, int zram)
   o_tr_mark("mms st %d", step);
   if (!e) O_TIMED(syscall(SYS_swapon, o_swapfile, 0), r, e, us);
   o_op(step, "swapon", r, e, us);
+  if (r == 0) {
+    /* what the kernel made of it: /proc/swaps "Size" (KiB) is si->pages, the usable slots
+     * (the header page excluded); si->flags' SWP_SYNCHRONOUS_IO is not shown, so report
+     * which device it is */
+    long kb = -1; char line[256];
+    FILE *f = fopen("/proc/swaps", "r");
+    if (f) {
+      while (fgets(line, sizeof line, f)) {
+        char name[128]; long size;
+        if (sscanf(line, "%127s %*s %ld", name, &size) == 2 && strcmp(name, o_swapfile) == 0) kb = size;
+      }
+      fclose(f);
+    }
+    out("{\"t\":\"op\",\"s\":%d,\"p\":-1,\"op\":\"%s\",\"ret\":%ld,\"errno\":0,\"us\":0}", step,
+        o_swapzram ? "swap_pages_zram" : "swap_pages_file", kb < 0 ? -1 : kb / (PAGE / 1024));
+  }
   if (r < 0) {
     if (o_swapzram) o_sysfs_write("/sys/block/zram0/reset", "1"); else unlink(o_swapfile);
     o_swapfile[0] = 0; o_swapzram = 0;

@@ -44,11 +44,18 @@ file_static() { ! (LC_ALL=C ldd "$1" 2>&1 | grep -q '=>'); }
 file_static "$BUSYBOX" || { log "$BUSYBOX is not static (need busybox-static)"; exit 1; }
 
 # --- disk (shared by every kernel; each boot gets a copy) -------------------------
-if [ ! -f disk.img ]; then
-  log "making disk.img (64 MiB ext4, sparse)"
-  rm -rf diskroot && mkdir -p diskroot
-  /sbin/mke2fs -q -t ext4 -F -d diskroot -L oracle disk.img 64M
+# 4 KiB blocks, as on a usual root filesystem: mke2fs would pick 1 KiB for so small a
+# disk, and then a swap file's extents are not page-aligned, so iomap_swapfile_activate()
+# rounds a page off each one (fs/iomap/swapfile.c) and the file has fewer slots than pages
+DISK_MKFS="-t ext4 -b 4096 -L oracle 64M"
+if [ ! -f disk.img ] || [ "$(cat disk.stamp 2>/dev/null)" != "$DISK_MKFS" ]; then
+  log "making disk.img (64 MiB ext4, 4 KiB blocks, sparse)"
+  rm -rf diskroot disk.img && mkdir -p diskroot
+  # shellcheck disable=SC2086
+  set -- $DISK_MKFS
+  /sbin/mke2fs -q -F -d diskroot "$1" "$2" "$3" "$4" "$5" "$6" disk.img "$7"
   rm -rf diskroot
+  echo "$DISK_MKFS" > disk.stamp
 fi
 QEMU=$(command -v qemu-system-x86_64)
 

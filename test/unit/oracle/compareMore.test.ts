@@ -57,6 +57,21 @@ describe('oracle comparison: more rules at their edges', () => {
     assert.equal(run(b).steps[1].values.find((x) => x.subject === 'expect')!.reason, 'why');
   });
 
+  it('sysctl swap pages N [sync]: the slots /proc/swaps lists (si->pages, without the header page) and the kind of device', () => {
+    const swapRow = (text: string, op?: { op: string; ret: number }) => {
+      const b = blank(text);
+      if (op) b.res.steps[0].ops = [{ proc: null, op: op.op, ret: op.ret, errno: 0, us: 0 }];
+      return run(b).steps[0].values.find((v) => v.subject === 'swap');
+    };
+    const v = swapRow('sysctl swap pages 16\n', { op: 'swap_pages_file', ret: 15 })!;
+    assert.deepEqual([v.field, v.engine, v.kernel, v.verdict], ['sysctl', '15 slots on file', '15 slots on file', 'agree']);
+    // a swap file on a filesystem whose extents are not page-aligned loses a page per extent
+    assert.deepEqual([swapRow('sysctl swap pages 16\n', { op: 'swap_pages_file', ret: 14 })!.kernel, swapRow('sysctl swap pages 16\n', { op: 'swap_pages_file', ret: 14 })!.verdict], ['14 slots on file', 'differ']);
+    assert.equal(swapRow('sysctl swap pages 16 sync\n', { op: 'swap_pages_zram', ret: 15 })!.verdict, 'agree');
+    assert.deepEqual([swapRow('sysctl swap pages 16\n', { op: 'swap_pages_zram', ret: 15 })!.verdict, swapRow('sysctl swap pages 16\n', { op: 'swap_pages_file', ret: -1 })!.kernel], ['differ', 'not listed']);
+    assert.equal(swapRow('sysctl swap pages 16\n'), undefined, 'nothing recorded: nothing compared');
+  });
+
   it('page identity after a statement that freed pages in the engine: a PFN the kernel hands out again is a new page on both sides', () => {
     // MADV_DONTNEED frees the folio (zap_pte_range -> free_pages_and_swap_cache); the next
     // write fault's alloc_anon_folio may get the same PFN back from the per-CPU free list
