@@ -102,7 +102,7 @@ export function do_huge_pmd_wp_page(k: Kernel, vmf: VmFault): number {
 // zero page; an anon THP becomes 512 PTEs of its pages carrying the PMD's write, young,
 // dirty and soft-dirty bits, the folio dirty if the PMD was (the folio's entire mapping becomes 512 PTE mappings, each
 // page exclusive iff the head was).
-export function __split_huge_pmd(k: Kernel, vma: Vma, haddr: number, why: string): void {
+export function __split_huge_pmd(k: Kernel, vma: Vma, haddr: number, why: string, freeze = false): void {
   const mm = vma.mm, memmap = k.memmap;
   const t = mm.pt.lookup(haddr);
   if (!t?.leaf) return;
@@ -133,7 +133,9 @@ export function __split_huge_pmd(k: Kernel, vma: Vma, haddr: number, why: string
     let e = vma.pageProt;
     if (pte_write(flags)) e = pte_mkwrite(e);
     if (!pte_young(flags)) e = pte_mkold(e);
-    if (pte_dirty(flags) && k.profile.has('split-pmd-pte-dirty')) e = pte_mkdirty(e);
+    // freeze (a folio split): migration entries carry young and dirty (make_migration_entry_dirty,
+    // 6.1: "mm: remember young/dirty bit for page migrations") back into the PTEs at every release
+    if (pte_dirty(flags) && (freeze || k.profile.has('split-pmd-pte-dirty'))) e = pte_mkdirty(e);
     e = pte_soft_dirty(flags) ? e | _PAGE_SOFT_DIRTY : e & ~_PAGE_SOFT_DIRTY;
     mm.setPte(haddr + i * 4096, e, head + i, why);
   }

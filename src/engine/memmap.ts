@@ -85,6 +85,13 @@ export class Memmap {
   }
   private nextPfn = 0x2000;    // first RAM PFN handed out (below: zero page, kernel)
   private carveoutNext = MAX_MEMMAP_PFN + 0x10000;
+  /**
+   * The page's data holds a user store: what the kernel finds when it compares a page with
+   * the zero page (pages_identical(), memchr_inv()). A frame is zeroed when handed out
+   * (frames are never reused), so this is 0 until a store lands on it or data is copied in
+   * (migration, collapse, swap-in).
+   */
+  written = new Uint8Array(0);
   /** pages given back to the allocator so far (vmstat's pgfree, counted by free_unref_page / __free_pages) */
   pgfree = 0;
   /** deterministic scatter for vmalloc (xorshift) */
@@ -124,6 +131,7 @@ export class Memmap {
     this.mapping = g(this.mapping, new Int32Array(cap));
     this.index = g(this.index, new Float64Array(cap));
     this.order = g(this.order, new Uint8Array(cap));
+    this.written = g(this.written, new Uint8Array(cap));
     this.cap = cap;
   }
 

@@ -49,6 +49,7 @@ export function userAccess(k: Kernel, task: Task, addr: number, write: boolean):
       const want = flags | _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0);
       if (want >>> 0 !== flags) mm.setPte(addr, want, mm.ptePfn(addr), write ? 'hardware write (A, D)' : 'hardware access (A)');
       k.tr.hwAccess(task.pid, addr, write);
+      if (write && k.memmap.pfnValid(mm.ptePfn(addr))) k.memmap.written[mm.ptePfn(addr)] = 1;
       task.lastSignal = 'none';
       return 'ok';
     }

@@ -96,13 +96,14 @@ export function migrate_folio_sync(k: Kernel, pfn: number): { errno: MigrateErrn
  * A page of a large folio: the model migrates order-0 folios only, so the folio is split
  * first (split_folio; as migrate_pages_batch does where it cannot migrate the large folio)
  * and every page it had is migrated. (x86-64 migrates a THP or an mTHP whole: the PTEs end
- * the same — every page at a new PFN — but the new folios are order 0 here.) The named
+ * the same — every page at a new PFN — but the new folios are order 0 here; so this split
+ * does not map zero-filled pages to the zero page as a real split does from 6.12.) The named
  * page's new PFN is returned; the first refusal is the result.
  */
 function migrateLarge(k: Kernel, pfn: number): { errno: MigrateErrno; newPfn: number } {
   const mm = k.memmap, head = mm.head(pfn), nr = 1 << mm.order[pfn];
   k.tr.call('migrate_pages: split_folio (large folio)');
-  if (split_folio(k, head) !== 0) return { errno: 'EBUSY', newPfn: 0 };
+  if (split_folio(k, head, false) !== 0) return { errno: 'EBUSY', newPfn: 0 };
   let errno: MigrateErrno = 0, newPfn = 0;
   for (let p = head; p < head + nr; p++) {
     const r = migrate_one(k, p);
@@ -131,6 +132,7 @@ function migrate_one(k: Kernel, pfn: number): { errno: MigrateErrno; newPfn: num
   const dst = mm.allocPage(mm.kind[pfn]);
   mm.refcount[dst] = mm.refcount[pfn]; // the page cache's / swap cache's reference moves
   mm.flags[dst] |= mm.flags[pfn] & MIGRATED_FLAGS;
+  mm.written[dst] = mm.written[pfn]; // folio_migrate_copy / folio_mc_copy
   mm.setMapping(dst, mm.mapping[pfn]);
   mm.setIndex(dst, mm.index[pfn]);
   const mapId = mm.mapping[pfn];

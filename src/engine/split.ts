@@ -6,17 +6,25 @@
 // migration_ptes with the same bits, so its mappings end as the PTEs __split_huge_pmd
 // makes; a page-cache folio is unmapped with try_to_unmap (PTE dirt moves into the folio)
 // and not remapped (remap_page() only serves anon folios): its mappers fault again.
+// From 6.12 the anon remap maps never-written subpages as the zero page instead
+// (split-remap-zeropage).
 
 import type { Kernel } from './kernel';
 import type { Vma } from './vma';
-import { FOLIO_FLAG_BITS, PG_dirty, PG_writeback, isHugeZeroPfn } from './memmap';
-import { _PAGE_DIRTY } from './pte';
+import { FOLIO_FLAG_BITS, PG_dirty, PG_writeback, ZERO_PFN, isHugeZeroPfn } from './memmap';
+import { MM_ANONPAGES } from './mm';
+import { _PAGE_DIRTY, _PAGE_SOFT_DIRTY, pte_mkspecial, pte_present, pte_soft_dirty } from './pte';
+import { VM_LOCKED } from './vma';
 import { __split_huge_pmd, zap_huge_pmd, HPAGE_PMD_SIZE } from './hugeMemory';
 import { folio_remove_rmap_pte } from './rmapCounts';
 
 export type SplitResult = 0 | 'EBUSY' | 'EINVAL';
 
-export function split_folio(k: Kernel, page: number): SplitResult {
+/**
+ * `zeroRemap` false: the split stands in for a kernel path that does not split (migration of
+ * a whole THP, see migrate.ts), so every page stays mapped as it was.
+ */
+export function split_folio(k: Kernel, page: number, zeroRemap = true): SplitResult {
   const mm = k.memmap;
   k.tr.call('split_huge_page_to_list_to_order');
   if (isHugeZeroPfn(page)) return 'EBUSY';
@@ -31,7 +39,7 @@ export function split_folio(k: Kernel, page: number): SplitResult {
       if (addr < vma.start || addr >= vma.end) continue;
       if (m.isPmdMapped(addr)) {
         if (m.ptePfn(addr) - ((addr / 4096) % 512) !== head) continue;
-        if (anon) __split_huge_pmd(k, vma, addr - (addr % HPAGE_PMD_SIZE), 'split_folio: try_to_migrate (TTU_SPLIT_HUGE_PMD)');
+        if (anon) __split_huge_pmd(k, vma, addr - (addr % HPAGE_PMD_SIZE), 'split_folio: try_to_migrate (TTU_SPLIT_HUGE_PMD)', true);
         else zap_huge_pmd(k, vma, addr - (addr % HPAGE_PMD_SIZE), 'split_folio: try_to_unmap');
         continue;
       }
@@ -43,6 +51,7 @@ export function split_folio(k: Kernel, page: number): SplitResult {
       }
     }
   }
+  if (anon && zeroRemap && k.profile.has('split-remap-zeropage')) remapUnusedToZeropage(k, head, nr);
   // __split_folio_to_order(): each page its own folio with the head's flags
   const folioFlags = mm.flags[head] & FOLIO_FLAG_BITS;
   const cacheRefs = anon ? 0 : 1;
@@ -57,6 +66,30 @@ export function split_folio(k: Kernel, page: number): SplitResult {
   // deferred split queue) loses its last reference and is freed
   if (anon) for (let p = head; p < head + nr; p++) if (mm.refcount[p] === 0) mm.freePage(p);
   return 0;
+}
+
+// mm/migrate.c (6.12): remap_page(folio, nr, RMP_USE_SHARED_ZEROPAGE) → remove_migration_pte()
+// → try_to_map_unused_to_zeropage(): a subpage whose data is all zeroes (pages_identical()
+// with the zero page: never stored to) is mapped as the shared zero page, a special PTE
+// from vm_page_prot keeping only the entry's soft-dirty bit, unless the VMA is VM_LOCKED;
+// the subpage is then unmapped everywhere and freed with the split.
+function remapUnusedToZeropage(k: Kernel, head: number, nr: number): void {
+  const mm = k.memmap;
+  for (const vma of mappersOf(k, head)) {
+    if (vma.has(VM_LOCKED)) continue;
+    const m = vma.mm;
+    for (let p = head; p < head + nr; p++) {
+      if (mm.written[p]) continue;
+      const addr = vma.start + (mm.index[p] - vma.pgoff) * 4096;
+      if (addr < vma.start || addr >= vma.end) continue;
+      const old = m.pteFlags(addr);
+      if (m.ptePfn(addr) !== p || !pte_present(old) || m.isPmdMapped(addr)) continue;
+      const e = pte_soft_dirty(old) ? pte_mkspecial(vma.pageProt) | _PAGE_SOFT_DIRTY : pte_mkspecial(vma.pageProt) & ~_PAGE_SOFT_DIRTY;
+      m.setPte(addr, e, ZERO_PFN, 'split_folio: remove_migration_pte → try_to_map_unused_to_zeropage');
+      mm.mapcount[p]--;
+      m.rss[MM_ANONPAGES]--;
+    }
+  }
 }
 
 /** Every VMA that may map the folio: its anon_vma's VMAs, or its mapping's i_mmap. */

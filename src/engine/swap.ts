@@ -17,11 +17,14 @@ export class SwapInfo {
   readonly slotOf = new Map<number, number>();
   /** folios whose write is in flight (completed by swap_io_complete) */
   readonly inFlight: number[] = [];
+  /** per slot: the data written there holds a user store (memmap.written of the folio written out) */
+  readonly written: Uint8Array;
   /** si->max - 1: usable slots (offsets 1..pages-1) */
   readonly totalSwapPages: number;
   inuse = 0;
   constructor(readonly pages: number, readonly sync: boolean) {
     this.count = new Int32Array(Math.max(1, pages));
+    this.written = new Uint8Array(Math.max(1, pages));
     this.totalSwapPages = Math.max(0, pages - 1);
   }
   slotUsed(off: number): boolean { return this.count[off] > 0 || this.cache.has(off); }
@@ -159,6 +162,8 @@ export function swap_writepage(k: Kernel, pfn: number): void {
   const mm = k.memmap, si = k.swap!;
   k.tr.call(si.sync ? 'swap_writepage: synchronous device' : 'swap_writepage: bio submitted');
   mm.setFlag(pfn, PG_writeback);
+  const slot = si.slotOf.get(pfn);
+  if (slot !== undefined) si.written[slot] = mm.written[pfn];
   if (si.sync) folio_end_writeback(k, pfn);
   else si.inFlight.push(pfn);
 }
@@ -188,6 +193,7 @@ export function read_swap_cache_async(k: Kernel, off: number): number {
   add_to_swap_cache(k, pfn, off);
   mm.refcount[pfn]--; // allocPage's reference becomes the cache's
   k.tr.call('swap_read_folio');
+  mm.written[pfn] = k.swap?.written[off] ?? 0;
   mm.setFlag(pfn, PG_uptodate);
   return pfn;
 }

@@ -42,6 +42,7 @@ export function do_swap_page(k: Kernel, vmf: VmFault): number {
       pfn = mm.allocPage(PageKind.Anon);
       mm.flags[pfn] |= PG_swapbacked | PG_lru;
       k.tr.call('swap_read_folio');
+      mm.written[pfn] = si.written[off];
       mm.setFlag(pfn, PG_uptodate);
       fresh = true;
     } else {

@@ -123,7 +123,7 @@ function collapseHugePage(k: Kernel, vma: Vma, haddr: number): void {
     if (pte_none(flags, pfn)) continue;
     const page = pte_special(flags) ? 0 : vm_normal_page(k, vma, flags, pfn);
     mm.setPte(a, 0, 0, 'collapse_huge_page: __collapse_huge_page_copy');
-    if (page) folio_remove_rmap_pte(k, page, vma);
+    if (page) { k.memmap.written[head + i] = k.memmap.written[page]; folio_remove_rmap_pte(k, page, vma); }
   }
   folio_add_new_anon_rmap_large(k, head, vma, haddr, true);
   let entry = pte_mkdirty(vma.pageProt);

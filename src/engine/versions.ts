@@ -60,6 +60,7 @@ export const RULE_IDS = [
   'finish-fault-large-folio',
   'cow-reuse-pte-mapped-thp',
   'split-pmd-pte-dirty',
+  'split-remap-zeropage',
   'pageout-ignore-references',
   'swapin-map-writable',
 ] as const;
@@ -260,7 +261,16 @@ function thpRulesTable(): VersionRule[] {
     since: '6.2',
     commit: { subject: 'mm/thp: re-apply mkdirty for small pages after split' },
     backports: [],
-    note: 'measured on the oracle: 6.1.192 leaves the 512 PTEs clean, 6.12.118 dirty',
+    note: 'measured on the oracle: 6.1.192 leaves the 512 PTEs clean, 6.12.118 dirty (a folio split freezes the PMD into migration entries, which keep dirty at every release)',
+  },
+  {
+    id: 'split-remap-zeropage',
+    change: 'splitting an anon folio maps each subpage that holds only zeroes to the shared zero page (special PTE, soft-dirty kept) instead of remapping it, and frees it',
+    file: 'mm/migrate.c', fn: 'remove_migration_pte → try_to_map_unused_to_zeropage (remap_page(RMP_USE_SHARED_ZEROPAGE) from __split_huge_page)',
+    since: '6.12',
+    commit: { id: 'b1f202060afe', subject: 'mm: remap unused subpages to shared zeropage when splitting isolated thp' },
+    backports: [],
+    note: 'measured on the oracle: 6.12.118 maps the never-written subpages of a split THP to the zero page in every process that mapped them; 6.1.192 remaps them all',
   },
   ];
 }

@@ -171,7 +171,10 @@ function mappedPages(st: RunState, e: Extract<Expectation, { kind: 'expect_folio
     const vma = t.mm.vma_lookup(a);
     const flags = t.mm.pteFlags(a), p = t.mm.ptePfn(a);
     // a swap PTE: the swap-cache folio of its slot (0 when the slot's folio left the cache)
-    const page = is_swap_slot_pte(flags) ? swap_cache_lookup(st.k, p) : vma && pte_present(flags) ? vm_normal_page(st.k, vma, flags, p) : 0;
+    // the zero page (and the huge zero folio) is a folio too, order 0 (9), though
+    // vm_normal_page() gives no page for its special PTE: what kpageflags shows of it
+    const zero = pte_present(flags) && (p === ZERO_PFN || isHugeZeroPfn(p));
+    const page = is_swap_slot_pte(flags) ? swap_cache_lookup(st.k, p) : zero ? p : vma && pte_present(flags) ? vm_normal_page(st.k, vma, flags, p) : 0;
     const where = `the folio ${e.proc!.name} maps at ${e.page.kind === 'named' ? `${e.page.target.name}[${e.page.first.value + n}]` : hex(a)}`;
     out.push({ where, pfn: page, cached: !!page && st.k.memmap.mapping[page] > 0 });
   }

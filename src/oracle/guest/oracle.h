@@ -331,6 +331,9 @@ static void o_mremap(int step, unsigned long addr, unsigned long len, unsigned l
 #ifndef MADV_POPULATE_READ
 #define MADV_POPULATE_READ 22
 #endif
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25
+#endif
 #ifndef MADV_SOFT_OFFLINE
 #define MADV_SOFT_OFFLINE 101
 #endif
@@ -348,6 +351,30 @@ static void o_madvise(int step, unsigned long addr, unsigned long len, int advic
   getrusage(RUSAGE_SELF, &r1);
   o_faults += (r1.ru_minflt - r0.ru_minflt) + (r1.ru_majflt - r0.ru_majflt);
   o_op(step, "madvise", r, e, us);
+}
+/* `split PROC LABEL[I]`: split_folio() of the folio that maps addr, through debugfs
+ * (mm/huge_memory.c split_huge_pages_pid(): every THP the range [addr, addr + PAGE)
+ * reaches is split with split_huge_page() / split_folio_to_order(folio, 0)); the process
+ * names itself. `split OBJ[I]`: split_huge_pages_in_file() over page-cache index I. */
+static void o_split_write(int step, const char *what)
+{
+  long r; int e; double us;
+  int fd = open("/sys/kernel/debug/split_huge_pages", O_WRONLY);
+  O_TIMED(fd < 0 ? -1 : write(fd, what, strlen(what)), r, e, us);
+  if (fd >= 0) close(fd);
+  o_op(step, "split", r < 0 ? r : 0, e, us);
+}
+static void o_split(int step, unsigned long addr)
+{
+  char b[96];
+  snprintf(b, sizeof b, "%d,0x%lx,0x%lx", (int)getpid(), addr, addr + PAGE);
+  o_split_write(step, b);
+}
+static void o_split_file(int step, int o, long index)
+{
+  char b[160];
+  snprintf(b, sizeof b, "%s,0x%lx,0x%lx", OBJ[o].path, index, index + 1);
+  o_split_write(step, b);
 }
 static void o_msync(int step, unsigned long addr, unsigned long len)
 { long r; int e; double us; O_TIMED(msync((void *)addr, len, MS_SYNC), r, e, us); o_op(step, "msync", r, e, us); }

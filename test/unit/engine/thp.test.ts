@@ -174,26 +174,60 @@ sysctl thp enabled always
 process p
 mmap p anon at ${A} pages 512 private rw as v
 write p v[0]
+write p v[10]
 munmap p v[0..9]
 split p v[10]
-expect folio p v[10] !large mapcount 1`);
+expect folio p v[10] !large mapcount 1
+expect pte p v[11] maps zero`);
+    // v[11] was never written: from 6.12 the split maps it as the zero page (try_to_map_unused_to_zeropage)
     const mm2 = r2.engine.memmap, h2 = task(r2, 'p').mm.ptePfn(0x7f000000a000) - 10;
     assert.equal(r2.engine.deferredSplit.size, 0, 'split takes the folio off the deferred split queue');
     assert.ok(!mm2.pfnValid(h2) && !mm2.pfnValid(h2 + 9), 'the unmapped pages are freed by the split');
     assert.ok(mm2.pfnValid(h2 + 10));
+    assert.ok(!mm2.pfnValid(h2 + 11), 'the zero-filled page the split mapped as the zero page is freed');
     assert.ok(head > 0);
   });
 
-  it('split_huge_page_to_list_to_order: an anon THP becomes 512 order-0 folios mapped as before; the huge zero page is EBUSY; an order-0 folio EINVAL', () => {
+  it('a page\'s data follows it through swap, migration and collapse: the 6.12 split keeps what was written and maps only zero-filled pages as the zero page', () => {
+    // written at t[0] (then swapped out and in) and t[1] (then migrated); collapse_huge_page
+    // copies both into the THP; the split keeps them (measured on Debian 6.12.118: the same)
     ok(`kernel 6.12
+sysctl swap pages 64
+process p
+mmap p anon at ${A} pages 512 private rw as t
+write p t[0]
+write p t[1]
+madvise p t[0] pageout
+expect pte p t[0] swap
+read p t[0]
+migrate p t[1]
+madvise p t[0..511] collapse
+expect pte p t[0] huge
+split p t[0]
+expect pte p t[0] maps anon
+expect pte p t[1] maps anon
+expect pte p t[2] maps zero`);
+  });
+
+  it('split_huge_page_to_list_to_order: an anon THP becomes 512 order-0 folios mapped as before (6.12: the never-written ones as the zero page); the huge zero page is EBUSY; an order-0 folio EINVAL', () => {
+    // measured on Debian 6.1.192 and 6.12.118 (docs/large-folios.md): 6.1 remaps every page
+    // (the PMD was dirty, so are the PTEs: migration entries keep dirty); 6.12 maps the
+    // zero-filled ones as the zero page (remap_page(RMP_USE_SHARED_ZEROPAGE))
+    const text = (v: string) => `kernel ${v}
 sysctl thp enabled always
 process p
 mmap p anon at ${A} pages 512 private rw as v
 write p v[0]
+write p v[77]
 split p v[77]
 expect result 0
-expect pte p v[0..511] !huge write dirty maps anon
-expect folio p v[77] !large mapcount 1 folio_mapcount 1`);
+expect pte p v[0] !huge write dirty maps anon
+expect pte p v[77] !huge write dirty maps anon
+expect folio p v[77] !large mapcount 1 folio_mapcount 1
+`;
+    ok(text('6.12') + 'expect pte p v[1..76] !huge !write !dirty maps zero\nexpect pte p v[78..511] maps zero');
+    ok(text('6.11') + 'expect pte p v[1..76] !huge write dirty maps anon\nexpect pte p v[78..511] maps anon');
+    ok(text('6.1') + 'expect pte p v[1..511] !huge write dirty maps anon');
     assert.ok(errors(`kernel 6.12\nsysctl thp enabled always\nprocess p\nmmap p anon at ${A} pages 512 private rw as v\nread p v[0]\nsplit p v[0]`).some((e) => e.includes('EBUSY')));
     assert.ok(errors(`kernel 6.12\nprocess p\nmmap p anon at ${A} pages 1 private rw as v\nwrite p v[0]\nsplit p v[0]`).some((e) => e.includes('EINVAL')));
   });

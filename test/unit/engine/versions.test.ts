@@ -10,7 +10,7 @@ import {
 } from '../../../src/engine/versions';
 import { KernelProfile } from '../../../src/engine/kernel';
 import type { RunResult } from '../../../src/scenario/run';
-import { PG_dirty } from '../../../src/engine/memmap';
+import { PG_dirty, ZERO_PFN } from '../../../src/engine/memmap';
 import { _PAGE_DIRTY } from '../../../src/engine/pte';
 import { do_mprotect } from '../../../src/engine/mprotect';
 import { allEvents, pte, pteAt, run, task, walksOf, BASE } from './helpers';
@@ -165,6 +165,14 @@ const PROBES: Record<RuleId, Probe> = {
     text: 'sysctl thp enabled always\nprocess a\nmmap a anon at 0x7f0000000000 pages 512 private rw as h\nwrite a h[0]\nmprotect a h[0] r',
     see: (r) => (task(r, 'a').mm.pteFlags(0x7f0000001000) & _PAGE_DIRTY) !== 0,
     old: false, now: true,
+  },
+  // split_folio() of a PMD THP with one page written (mm/migrate.c try_to_map_unused_to_zeropage):
+  // from 6.12 a never-written subpage is mapped as the zero page and freed; the written one
+  // stays; before, every subpage is remapped (its own PFN)
+  'split-remap-zeropage': {
+    text: `sysctl thp enabled always\nprocess a\nmmap a anon at ${A} pages 512 private rw as h\nwrite a h[0]\nsplit a h[0]`,
+    see: (r) => [task(r, 'a').mm.ptePfn(A + 0x1000) === ZERO_PFN, task(r, 'a').mm.ptePfn(A) === ZERO_PFN, pte(r, 'a', 'h', 1).D],
+    old: [false, false, true], now: [true, false, false],
   },
   // MADV_PAGEOUT with no swap device: the anon folio stays mapped; before 6.9 madvise made
   // its PTE old and reclaim ran folio_referenced over it

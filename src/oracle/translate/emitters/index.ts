@@ -11,7 +11,7 @@ import { noCounterpart } from './notObservable';
 import { madvise, migrate } from './madvise';
 import { kernel, object, sysctl } from './setup';
 import { expectError, expectVmaOrVmas, mremapOrNot, vmaNotObserved } from './vmas';
-import { largeFolioNotObserved } from './largeFolios';
+import { split } from './largeFolios';
 import { sysctlThp } from './thpKnobs';
 
 export const EMITTERS: EmitterTable = {
@@ -27,5 +27,5 @@ export const EMITTERS: EmitterTable = {
   madvise, migrate,
   wrprotect: noCounterpart, pfn_mkclean: noCounterpart, unmap_range: noCounterpart, expect_oops: noCounterpart,
   mremap: mremapOrNot, expect_vma: expectVmaOrVmas, expect_vmas: expectVmaOrVmas, expect_i_mmap: vmaNotObserved, expect_error: expectError,
-  sysctl_thp: sysctlThp, split: largeFolioNotObserved,
+  sysctl_thp: sysctlThp, split,
 };

@@ -1,29 +1,35 @@
-// Language v2 large-folio statements with no counterpart on the real kernel yet:
-// MADV_COLLAPSE is not issued, and split_folio() of one chosen folio has no user-space
-// trigger (debugfs split_huge_pages is not used). THP knobs: emitters/thpKnobs.ts;
-// MADV_HUGEPAGE/NOHUGEPAGE: emitters/madvise.ts. The oracle reports them as not observable; what the engine
-// changed taints the later steps: a THP knob every later step (any fault may differ), a
-// split or a THP madvise the process (and for `split OBJ[I]` the object). The `madvise`
-// emitter (emitters/madvise.ts) hands the THP advices here.
+// Language v2 large-folio statements on the real kernel. `split` is a write to debugfs's
+// split_huge_pages (mm/huge_memory.c, 5.13+): `split PROC LABEL[I]` by the process itself
+// ("pid,start,end": split_huge_pages_pid() splits the THP that maps that page with
+// split_huge_page(), 6.12 split_folio_to_order(folio, 0), as the engine's split_folio()),
+// `split OBJ[I]` over page-cache index I ("path,I,I+1": split_huge_pages_in_file()).
+// MADV_COLLAPSE is in emitters/madvise.ts; THP knobs in emitters/thpKnobs.ts.
 
-import type { Statement } from '../../../language/ast';
-import type { EmitResult, StepContext } from '../context';
+import { hex } from '../cSyntax';
+import { OBSERVE, type Emitter } from '../context';
 
-export const LARGE_FOLIO_NOT_OBSERVED: Record<'sysctl_thp' | 'split' | 'madvise', string> = {
-  sysctl_thp: 'the THP knobs (/sys/kernel/mm/transparent_hugepage) are not set on the guest yet',
-  split: 'split_folio() of one chosen folio has no user-space trigger (debugfs split_huge_pages is not used)',
-  madvise: 'MADV_COLLAPSE is not issued on the guest yet',
-};
-
-export function largeFolioNotObserved(st: Statement, cx: StepContext): EmitResult {
-  const why = (LARGE_FOLIO_NOT_OBSERVED as Record<string, string>)[st.kind];
-  if (!why) return cx.no('unknown statement');
-  cx.no(why);
+export const split: Emitter<'split'> = (st, cx) => {
   const m = cx.model;
-  if (st.kind === 'sysctl_thp') m.taint.everywhere(cx.line);
-  else if (st.kind === 'split') {
-    if (st.proc) m.taint.proc(st.proc.name, cx.line);
-    else if (st.page.kind === 'named') m.taintObject(st.page.target.name, cx.line);
-  } else if (st.kind === 'madvise') m.taint.proc(st.proc.name, cx.line);
-  return undefined;
-}
+  if (!st.proc) {
+    if (st.page.kind !== 'named') return cx.no('split OBJ[I] needs a named object');
+    const o = m.obj(st.page.target.name);
+    if (!o || !o.realisable) return cx.no(`the object ${st.page.target.name} is not realisable`);
+    if (o.kind === 'fbdev') {
+      m.taintObject(o.name, cx.line);
+      return cx.no('an fbdev page is no page-cache folio: split_huge_pages_in_file() does not reach it');
+    }
+    cx.inDriver(`o_split_file(${cx.k}, ${o.index}, ${st.page.first.value}L);`);
+    cx.touch(new Set([o.name]));
+    return OBSERVE;
+  }
+  const p = m.liveProc(st.proc.name);
+  if (!p) return cx.noProc(st.proc.name);
+  const r = m.resolvePages(p, st.page);
+  if (r.error) return cx.no(r.error);
+  const pg = r.pages[0];
+  if (!pg || (pg.ms && !pg.ms.m.realised)) return cx.no('the mapping\'s object is not realisable');
+  if (!cx.inProc(p.info.name, `o_split(${cx.k}, ${hex(pg.addr)});`)) return undefined;
+  // every mapping of the folio's object may change (the split remaps each one)
+  if (pg.ms) cx.touch(new Set([pg.ms.m.objKey]));
+  return OBSERVE;
+};

@@ -6,20 +6,15 @@ import type { MadviseAdvice } from '../../../language/ast';
 import { hex } from '../cSyntax';
 import { OBSERVE, type Emitter } from '../context';
 import { PAGE_SIZE } from '../types';
-import { largeFolioNotObserved } from './largeFolios';
 
-type ThpAdvice = 'collapse';
-const isThpAdvice = (a: MadviseAdvice): a is ThpAdvice => a === 'collapse';
-
-const MADV: Record<Exclude<MadviseAdvice, ThpAdvice>, string> = {
+// MADV_COLLAPSE (6.1+): madvise_collapse(), synchronous, whatever the sysfs knobs say
+const MADV: Record<MadviseAdvice, string> = {
   dontneed: 'MADV_DONTNEED', free: 'MADV_FREE', cold: 'MADV_COLD', pageout: 'MADV_PAGEOUT', willneed: 'MADV_WILLNEED',
   populate_read: 'MADV_POPULATE_READ', populate_write: 'MADV_POPULATE_WRITE',
-  hugepage: 'MADV_HUGEPAGE', nohugepage: 'MADV_NOHUGEPAGE',
+  hugepage: 'MADV_HUGEPAGE', nohugepage: 'MADV_NOHUGEPAGE', collapse: 'MADV_COLLAPSE',
 };
 
 export const madvise: Emitter<'madvise'> = (st, cx) => {
-  // MADV_COLLAPSE: not issued on the guest yet (emitters/largeFolios.ts)
-  if (isThpAdvice(st.advice)) return largeFolioNotObserved(st, cx);
   const advice = st.advice;
   const m = cx.model;
   const p = m.liveProc(st.proc.name);
