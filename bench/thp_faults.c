@@ -1,9 +1,10 @@
 // Kernel side of mmscope's large-folio figure (scripts/bench.mjs): write every page of a
 // 2 MiB-aligned private anonymous mapping of N pages with MADV_HUGEPAGE (so a machine with
 // transparent_hugepage/enabled = madvise or always maps PMD THPs: one fault per 2 MiB), and
-// print "<wall ns> <CPU ns> <faults>" (faults: minor + major from getrusage). It writes no
-// sysfs knob: the figure is measured with the machine's own THP settings, which the bench
-// prints beside it.
+// print "<wall ns> <CPU ns> <faults>" (faults: minor + major from getrusage). Mode "64k"
+// (second argument) leaves out MADV_HUGEPAGE, so with enabled = madvise and
+// hugepages-64kB/enabled = always the faults map 64 KiB anon folios (6.8+). It writes no
+// sysfs knob itself: the bench prints the machine's settings beside the figure.
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
@@ -26,7 +27,8 @@ int main(int argc, char **argv) {
   char *raw = mmap(NULL, len + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (raw == MAP_FAILED) { perror("mmap"); return 1; }
   volatile char *p = (volatile char *)(((uintptr_t)raw + huge - 1) & ~(uintptr_t)(huge - 1));
-  if (madvise((void *)p, len, MADV_HUGEPAGE) < 0) { perror("madvise"); return 1; }
+  int pmd = !(argc > 2 && argv[2][0] == '6');
+  if (pmd && madvise((void *)p, len, MADV_HUGEPAGE) < 0) { perror("madvise"); return 1; }
   struct rusage r0, r1;
   getrusage(RUSAGE_SELF, &r0);
   long long t0 = clock_ns(CLOCK_MONOTONIC), c0 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
