@@ -25,9 +25,21 @@ export function pageAddr(v: VmaView, i: number): string {
 export function stripText(v: VmaView, proc: string): string {
   const ch = new Set(v.changed);
   const parts: string[] = [];
+  const groupAt = new Map((v.groups ?? []).map((g) => [g.first, g]));
+  // a run of equal cells is read once, but never across a group's edge
+  const edges = new Set((v.groups ?? []).flatMap((g) => [g.first, g.first + g.count]));
   for (let i = 0; i < v.cells.length;) {
+    const g = groupAt.get(i);
+    if (g?.kind === 'pmd') {
+      const last = Math.min(g.first + g.count, v.cells.length) - 1;
+      const changed = [...ch].some((x) => x >= i && x <= last);
+      parts.push(`[${i}..${last}] one PMD entry, ${cellName(v.cells[i])}${changed ? ', changed at this step' : ''}`);
+      i = last + 1;
+      continue;
+    }
+    if (g) parts.push(`large folio of order ${g.order}, pages [${i}..${Math.min(g.first + g.count, v.cells.length) - 1}]`);
     let j = i;
-    if (!ch.has(i)) while (j + 1 < v.cells.length && v.cells[j + 1] === v.cells[i] && !ch.has(j + 1)) j++;
+    if (!ch.has(i)) while (j + 1 < v.cells.length && v.cells[j + 1] === v.cells[i] && !ch.has(j + 1) && !edges.has(j + 1)) j++;
     parts.push(`[${i === j ? i : `${i}..${j}`}] ${cellName(v.cells[i])}${ch.has(i) ? ', changed at this step' : ''}`);
     i = j + 1;
   }

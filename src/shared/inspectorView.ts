@@ -38,12 +38,16 @@ export type CellCode = 'n' | 'r' | 'w' | 'd' | 's' | 'p' | 'x' | 'm';
 
 export interface VmaView {
   id: number; start: string; end: string; pgoff: number; flags: string; object: string; label: string | null;
-  /** one CellCode per page (at most MAX_CELLS) */
+  /** one CellCode per page: the first pages of the VMA that make at most MAX_CELLS drawn cells (a PMD entry is one), at most MAX_STRIP_PAGES */
   cells: string;
   /** page indexes (within the VMA) whose PTE changed at this step */
   changed: number[];
   pages: number;
+  /** pages that are one thing: a PMD entry (512 pages) or the PTE-mapped pages of one large folio */
+  groups?: PageGroupView[];
 }
+/** A run of a strip's pages: one PMD entry (`pmd`), or one large folio mapped by PTEs (`folio`, its order). */
+export interface PageGroupView { first: number; count: number; kind: 'pmd' | 'folio'; order: number }
 /** What a step did to one VMA (v2 VMA history): made, removed (unmapped or merged away), resized or moved. */
 export interface VmaChangeView { kind: 'new' | 'removed' | 'grew' | 'shrank' | 'moved'; label: string | null; before: string | null; after: string | null }
 export interface ProcView {
@@ -88,4 +92,6 @@ export interface PteRow {
 export interface CompareRow { step: number; line: number; source: string; base: string; other: string; baseStatus: RowStatus; otherStatus: RowStatus; differs: boolean }
 
 export const MAX_CELLS = 512;
+/** pages a strip covers at most, however many of them PMD entries draw as one cell */
+export const MAX_STRIP_PAGES = 8192;
 export const MAX_FOLIOS = 512;

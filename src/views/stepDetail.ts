@@ -10,7 +10,7 @@ import type { Kernel } from '../engine/kernel';
 import type { AddressSpace } from '../engine/addressSpace';
 import type { Vma } from '../engine/vma';
 import { smapsFlags, VM_SHARED } from '../engine/vma';
-import { pte_none, _PAGE_PRESENT, _PAGE_RW, _PAGE_DIRTY, _PAGE_SPECIAL, _PAGE_PROTNONE } from '../engine/pte';
+import { pte_none, pte_present, _PAGE_PRESENT, _PAGE_RW, _PAGE_DIRTY, _PAGE_SPECIAL, _PAGE_PROTNONE } from '../engine/pte';
 import { FOLIO_FLAG_BITS, PG_NAMES, ZERO_PFN, PG_allocated, isHugeZeroPfn } from '../engine/memmap';
 import { kpagecount } from '../engine/folio';
 import { is_migration_pte, is_swap_pte } from '../engine/swapEntry';
@@ -23,6 +23,7 @@ import { hex, namesOf, pteKey, sourceLine, type Names } from './names';
 import { describeStep } from './narrate';
 import { changedPtes, scanStep } from './stepScan';
 import { kernelLookups, walkView } from './walkView';
+import { pageGroups, stripPages } from './pageGroups';
 
 /** The engine state after each step, by replaying a prefix of the statements (LRU cached). */
 export class StateAtStep {
@@ -107,7 +108,7 @@ export function buildStepDetail(run: RunResult, text: string, stepIndex: number,
   const procs: ProcView[] = [];
   for (const t of k.tasks.values()) {
     const vmas: VmaView[] = t.mm.vmas.map((v) => {
-      const n = Math.min(v.pages, MAX_CELLS);
+      const n = stripPages(v.pages, v.start, (i) => t.mm.pteFlags(v.start + i * 4096));
       let cells = '';
       const ch: number[] = [];
       for (let i = 0; i < n; i++) {
@@ -115,9 +116,15 @@ export function buildStepDetail(run: RunResult, text: string, stepIndex: number,
         cells += cellOf(t.mm.pteFlags(a), t.mm.ptePfn(a));
         if (changed.has(pteKey(t.pid, a))) ch.push(i);
       }
+      const groups = pageGroups(n, v.start, (i) => {
+        const a = v.start + i * 4096, flags = t.mm.pteFlags(a), pfn = t.mm.ptePfn(a);
+        const folio = pte_present(flags) && k.memmap.pfnValid(pfn);
+        return { flags, pfn, head: folio ? k.memmap.head(pfn) : undefined, order: folio ? k.memmap.order[pfn] : undefined };
+      });
       return {
         id: v.id, start: hex(v.start), end: hex(v.end), pgoff: v.pgoff, flags: smapsFlags(v.flags),
         object: objectName(v, names), label: v.label ?? null, cells, changed: ch, pages: v.pages,
+        ...(groups.length ? { groups } : {}),
       };
     });
     for (const tb of t.mm.pt.tables()) pteCount += tb.used;

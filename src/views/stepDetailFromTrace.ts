@@ -23,6 +23,7 @@ import { hex, pteKey, sourceLine, type Names } from './names';
 import { describeStep } from './narrate';
 import { buildStepDetail, cellOf, stepChanges } from './stepDetail';
 import { walkView, type WalkLookups } from './walkView';
+import { pageGroups, stripPages } from './pageGroups';
 
 function snapObjectName(run: RunResult, file: number, names: Names): string {
   if (!file) return 'anon';
@@ -63,7 +64,7 @@ export function buildStepDetailFromTrace(run: RunResult, text: string, stepIndex
     const vs = vmasOf.get(pid)!;
     const vmas: VmaView[] = vs.map((v) => {
       const pages = (v.end - v.start) / 4096;
-      const n = Math.min(pages, MAX_CELLS);
+      const n = stripPages(pages, v.start, (i) => ti.pteAt(stepIndex, pid, v.start + i * 4096).flags >>> 0);
       let cells = '';
       const ch: number[] = [];
       for (let i = 0; i < n; i++) {
@@ -72,9 +73,12 @@ export function buildStepDetailFromTrace(run: RunResult, text: string, stepIndex
         cells += cellOf(p.flags >>> 0, p.pfn);
         if (changed.has(pteKey(pid, a))) ch.push(i);
       }
+      // the trace has no folio order: PMD entries only
+      const groups = pageGroups(n, v.start, (i) => { const p = ti.pteAt(stepIndex, pid, v.start + i * 4096); return { flags: p.flags >>> 0, pfn: p.pfn }; });
       return {
         id: v.id, start: hex(v.start), end: hex(v.end), pgoff: v.pgoff, flags: smapsFlags(v.flags),
         object: snapObjectName(run, v.file, names), label: v.label ?? null, cells, changed: ch, pages,
+        ...(groups.length ? { groups } : {}),
       };
     });
     pteCount += ti.pteCount(stepIndex, { pid });

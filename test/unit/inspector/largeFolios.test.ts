@@ -9,6 +9,9 @@ import { buildStepDetail, StateAtStep, mapsOf } from '../../../src/views/stepDet
 import { formatPteFlags } from '../../../src/engine/pte';
 import { namesOf } from '../../../src/views/names';
 import { InspectorSession } from '../../../src/views/inspectorService';
+import { buildStepDetailFromTrace } from '../../../src/views/stepDetailFromTrace';
+import { stripText } from '../../../webview/cells';
+import { TraceIndex } from '../../../src/scenario/timeTravel';
 
 const SHMEM = `kernel 6.12
 shmem s pages 512 huge always
@@ -73,5 +76,42 @@ describe('inspector: large folios', () => {
       assert.match(v.ptes[0].after, /^P RO .*PMD$/);
       assert.ok(v.ptes[0].counted);
     }
+  });
+
+  it('the PTE strip groups a PMD entry as one (512 pages) and a PTE-mapped large folio with its order; the text alternative says so', () => {
+    const text = `kernel 6.12
+sysctl thp enabled always
+sysctl thp anon 64K always
+process p
+mmap p anon at 0x7f0000000000 pages 512 private rw as buf
+write p buf[0]
+mprotect p buf[0..3] r
+mmap p anon at 0x7e0000000000 pages 32 private rw as small
+write p small[0]
+`;
+    const r = runText(text);
+    assert.equal(r.exitStatus, 0, r.diagnostics.map((d) => d.message).join('; '));
+    const at = (line: string) => r.steps.findIndex((x) => text.split('\n')[x.line] === line);
+    const vmasAt = (s: number) => buildStepDetail(r, text, s, new StateAtStep(r).engineAt(s)).procs[0].vmas;
+    // one PMD: the write's THP, a single group of 512 pages
+    const big = vmasAt(at('write p buf[0]'))[0];
+    assert.deepEqual(big.groups, [{ first: 0, count: 512, kind: 'pmd', order: 9 }]);
+    assert.equal(stripText(big, 'p'), 'PTEs of p buf, 512 pages: [0..511] one PMD entry, present, dirty, changed at this step');
+    // mprotect split the PMD: the order-9 folio is now PTE-mapped across two VMAs
+    const split = vmasAt(at('mprotect p buf[0..3] r'));
+    assert.deepEqual(split.map((v) => v.groups), [[{ first: 0, count: 4, kind: 'folio', order: 9 }], [{ first: 0, count: 508, kind: 'folio', order: 9 }]]);
+    assert.match(stripText(split[0], 'p'), /^PTEs of p buf, 4 pages: large folio of order 9, pages \[0\.\.3\]; \[0\] present, dirty, changed at this step; /);
+    // a 64K anon mTHP: 16 pages of one order-4 folio, the rest of the VMA none
+    const small = vmasAt(at('write p small[0]')).find((v) => v.label === 'small')!;
+    assert.deepEqual(small.groups, [{ first: 0, count: 16, kind: 'folio', order: 4 }]);
+    // PMD entries count as one cell each toward the strip's MAX_CELLS: two PMDs of a 1024-page VMA are both drawn
+    const two = 'kernel 6.12\nsysctl thp enabled always\nprocess p\nmmap p anon at 0x7f0000000000 pages 1536 private rw as b\nread p b[0]\nwrite p b[512]\n';
+    const r2 = runText(two);
+    const v2 = buildStepDetail(r2, two, r2.steps.length - 1, new StateAtStep(r2).engineAt(r2.steps.length - 1)).procs[0].vmas[0];
+    // two PMD cells and 510 page cells: 512 drawn cells, 1534 pages
+    assert.deepEqual([v2.cells.length, v2.groups], [1534, [{ first: 0, count: 512, kind: 'pmd', order: 9 }, { first: 512, count: 512, kind: 'pmd', order: 9 }]]);
+    // the step detail built from the trace knows PMD entries (the trace has no folio order)
+    const fromTrace = buildStepDetailFromTrace(r, text, at('write p buf[0]'), new TraceIndex(r));
+    assert.deepEqual(fromTrace.procs[0].vmas[0].groups, [{ first: 0, count: 512, kind: 'pmd', order: 9 }]);
   });
 });
