@@ -5,8 +5,8 @@
 // `split OBJ[I]` over page-cache index I ("path,I,I+1": split_huge_pages_in_file()).
 // MADV_COLLAPSE is in emitters/madvise.ts; THP knobs in emitters/thpKnobs.ts.
 
-import { hex } from '../cSyntax';
 import { OBSERVE, type Emitter } from '../context';
+import { inProcAtPage } from './onePage';
 
 export const split: Emitter<'split'> = (st, cx) => {
   const m = cx.model;
@@ -22,14 +22,6 @@ export const split: Emitter<'split'> = (st, cx) => {
     cx.touch(new Set([o.name]));
     return OBSERVE;
   }
-  const p = m.liveProc(st.proc.name);
-  if (!p) return cx.noProc(st.proc.name);
-  const r = m.resolvePages(p, st.page);
-  if (r.error) return cx.no(r.error);
-  const pg = r.pages[0];
-  if (!pg || (pg.ms && !pg.ms.m.realised)) return cx.no('the mapping\'s object is not realisable');
-  if (!cx.inProc(p.info.name, `o_split(${cx.k}, ${hex(pg.addr)});`)) return undefined;
   // every mapping of the folio's object may change (the split remaps each one)
-  if (pg.ms) cx.touch(new Set([pg.ms.m.objKey]));
-  return OBSERVE;
+  return inProcAtPage(st.proc, st.page, cx, (addr) => `o_split(${cx.k}, ${addr});`);
 };

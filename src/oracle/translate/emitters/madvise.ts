@@ -6,6 +6,7 @@ import type { MadviseAdvice } from '../../../language/ast';
 import { hex } from '../cSyntax';
 import { OBSERVE, type Emitter } from '../context';
 import { PAGE_SIZE } from '../types';
+import { inProcAtPage } from './onePage';
 
 // MADV_COLLAPSE (6.1+): madvise_collapse(), synchronous, whatever the sysfs knobs say
 const MADV: Record<MadviseAdvice, string> = {
@@ -51,14 +52,5 @@ export const migrate: Emitter<'migrate'> = (st, cx) => {
     if (st.page.kind === 'named') m.taintObject(st.page.target.name, cx.line);
     return cx.no('migrate OBJ[I]: MADV_SOFT_OFFLINE needs an address of a process that maps the page');
   }
-  const p = m.liveProc(st.proc.name);
-  if (!p) return cx.noProc(st.proc.name);
-  const r = m.resolvePages(p, st.page);
-  if (r.error) return cx.no(r.error);
-  const pg = r.pages[0];
-  if (!pg || (pg.ms && !pg.ms.m.realised)) return cx.no('the mapping\'s object is not realisable');
-  if (!cx.inProc(p.info.name, `o_madvise(${cx.k}, ${hex(pg.addr)}, ${hex(PAGE_SIZE)}, MADV_SOFT_OFFLINE);`)) return undefined;
-  cx.step.snapshots.push(...m.snapshotsOf([...new Set(m.live.filter(x => x.m.objKey === pg.ms?.m.objKey))]));
-  if (pg.ms) cx.touch(new Set([pg.ms.m.objKey]));
-  return OBSERVE;
+  return inProcAtPage(st.proc, st.page, cx, (addr) => `o_madvise(${cx.k}, ${addr}, ${hex(PAGE_SIZE)}, MADV_SOFT_OFFLINE);`);
 };
