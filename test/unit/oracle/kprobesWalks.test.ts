@@ -18,6 +18,8 @@ import { compareTraceStep, type EngineTraceStep, type TraceCompareCtx } from '..
 import { assembleTrace, missingProbes, parseTraceLine, probeStatus, type KStep, type KWalk } from '../../../src/oracle/kprobes';
 import { kernelStates, kernelVisitNames } from '../../../src/oracle/kstate';
 import type { OracleScenarioResult, OracleStepResult } from '../../../src/oracle/results';
+import { traceChecks } from '../../../src/oracle/traceExpect';
+import type { Expectation } from '../../../src/language/ast';
 
 const ROOT = path.join(__dirname, '../../../..');
 const T0 = 2; // scenario start, CLOCK_MONOTONIC seconds
@@ -182,6 +184,56 @@ describe('oracle: reclaim and migration walks against the engine', () => {
     // folio_mkclean's comparison does not take reclaim / migration walks
     const mk = compareTraceStep(o.steps[5], { walks: [{ api: 'folio_mkclean', idx: 0, visits: ['p:h*'], result: 1, fb: false }], fb: null }, ctxOf(o), 0);
     assert.deepEqual(mk.map((x) => [x.field, x.kernel, x.verdict]), [['walks', 'none', 'differ'], ['reclaim/migration walks', 'try_to_migrate: p:h, c:h; remove_migration_ptes: p:h, c:h', 'differ']]);
+  });
+});
+
+describe('oracle: expect walk [API] answered from the reclaim and migration walks', () => {
+  const text = `${TEXT}
+expect walk try_to_migrate p:h, c:h
+expect walk remove_migration_ptes c:h
+expect walk p:h, c:h
+expect walk rmap_walk_anon p:h
+expect walk p:h[0]`;
+  const placed = probeStatus(['fmk', 'fmkret', 'inval', 'invalret', 'mkone', 'ptecf',
+    'fref', 'frefret', 'frefinv', 'frefinvret', 'frefone', 'ttu', 'tturet', 'ttuone',
+    'ttm', 'ttmret', 'ttminv', 'ttminvret', 'ttmone', 'rmp', 'rmpret', 'rmpone', 'rwalk', 'rwalkl'].map((ev) => ({ t: 'probe', ev, ok: 1 })));
+  function checks(probes = placed) {
+    const scn = parse(text).scenario;
+    const t = translateScenario(scn, { name: 't.mms' });
+    const kernel = kstep([
+      kwalk('try_to_migrate', [[11, 0x7f0000000000, false], [12, 0x7f0000000000, false]]),
+      kwalk('remove_migration_ptes', [[11, 0x7f0000000000, false], [12, 0x7f0000000000, false]]),
+    ]);
+    const steps: OracleStepResult[] = t.steps.map((st, i) => ({
+      index: st.index, line: st.line, kind: st.kind, observable: st.observable, reason: st.reason, taintedBy: st.taintedBy,
+      status: 'observed', tMs: i * 10, accesses: [], pages: [], vmas: [], objPages: [], ops: [], faults: {}, lastSignal: {}, errors: [],
+      kernel: i === 5 ? kernel : kstep([]),
+    }));
+    const res: OracleScenarioResult = {
+      name: 't.mms', index: 0, status: 'ok', scenarioKernel: '6.1', steps, errors: [], calibration: [], objects: [], ms: 1000,
+      summary: { pass: 0, fail: 0, notObservable: 0 }, mappings: t.mappings, pids: { p: 11, c: 12 },
+      kstates: kernelStates(steps.map((x) => x.kernel)), release: '6.1.0-57-amd64', fbObject: null,
+    };
+    return [6, 7, 8, 9, 10].map((i) => traceChecks(scn.statements[i] as Expectation, steps[i], { res, t, scn, probes })[0]);
+  }
+
+  it('the last walk of that API, or the last walk of any; pass or fail with what the kernel walked', () => {
+    const [ttm, rmp, last] = checks();
+    assert.deepEqual([ttm.verdict, ttm.observed], ['pass', 'p:h, c:h']);
+    assert.deepEqual([rmp.flag, rmp.verdict, rmp.observed], ['remove_migration_ptes c:h', 'fail', 'p:h, c:h']);
+    assert.deepEqual([last.verdict, last.observed], ['pass', 'p:h, c:h']);
+  });
+
+  it('not observable: an API no event sees, a VMA index, the migration probes not placed', () => {
+    const [, , , anon, idx] = checks();
+    assert.equal(anon.verdict, 'not-observable');
+    assert.match(anon.reason!, /rmap_walk_anon: no kprobe event observes this walk/);
+    assert.equal(idx.verdict, 'not-observable');
+    assert.match(idx.reason!, /VMA index/);
+    const noMig = checks(placed.map((p) => (p.ev === 'rmpone' ? { ev: 'rmpone', ok: false, why: 'remove_migration_pte: refused' } : p)));
+    // migration's events are one set: a migration walk, or any walk after a migrate, needs them all
+    assert.deepEqual(noMig.slice(0, 3).map((c) => c.verdict), ['not-observable', 'not-observable', 'not-observable']);
+    assert.match(noMig[1].reason!, /rmpone: remove_migration_pte: refused/);
   });
 });
 
