@@ -19,6 +19,7 @@ import { type KFbState, kernelVisitNames } from './kstate';
 import type { OracleScenarioResult, OracleStepResult } from './results';
 import type { ValueComparison, Verdict } from './compare';
 import type { OracleMapping } from './translate';
+import { migrateResult } from './traceExpect';
 
 export interface EngineWalk { api: string; idx: number; visits: string[]; result: number; fb: boolean }
 export interface EngineFb { runs: number; pending: number[]; lastWritten: number[] | null }
@@ -161,6 +162,12 @@ export function compareTraceStep(os: OracleStepResult, es: EngineTraceStep | und
       reason = 'timing window: the deferred work ran in another statement on the kernel than in the engine';
     }
     vals.push({ subject: 'op', field: 'result', engine: String(es.result), kernel: String(kr ?? '-'), verdict, reason });
+  }
+  if (es.result !== undefined && os.kind === 'migrate') {
+    // MADV_SOFT_OFFLINE's return (0 or the errno) against migrate_pages()'s in the engine
+    const kr = migrateResult(os);
+    vals.push({ subject: 'op', field: 'result', engine: String(es.result), kernel: String(kr ?? '-'),
+      verdict: kr === null ? 'not-observable' : kr === es.result ? 'agree' : 'differ', reason: kr === null ? 'no MADV_SOFT_OFFLINE recorded' : undefined });
   }
   vals.push(...compareRmWalks(os, es, ctx));
   return vals;

@@ -10,7 +10,7 @@ import type { OracleCheck, OracleScenarioResult, OracleStepResult } from './resu
 import type { OracleTranslation } from './translate';
 
 /** Statements whose value `expect result` reads (spec: the last kernel operation above). */
-export const RESULT_KINDS = new Set(['mkclean', 'wrprotect', 'pfn_mkclean', 'writeback', 'msync', 'unmap_range', 'flush']);
+export const RESULT_KINDS = new Set(['mkclean', 'wrprotect', 'pfn_mkclean', 'writeback', 'msync', 'unmap_range', 'flush', 'migrate']);
 /** Statements whose result the kprobe trace gives (mkclean: where writeback stands in for it). */
 export const TRACED_RESULT_KINDS = new Set(['mkclean', 'writeback', 'msync', 'flush']);
 /** Statements that make an rmap walk in the engine. */
@@ -58,6 +58,12 @@ export function kernelResult(sr: OracleStepResult, st: Statement, t: OracleTrans
   if (!o) return null;
   if (o.kind === 'fbdev') return sr.kernel.workRuns.reduce((n, r) => n + r.pages.length, 0);
   return sr.kernel.written;   // tmpfs: shmem's fsync writes nothing back, so 0
+}
+
+/** A `migrate` step's result on the kernel: its madvise(MADV_SOFT_OFFLINE)'s errno, 0 when it succeeded. */
+export function migrateResult(sr: OracleStepResult): number | null {
+  const op = sr.ops.find((o) => o.op === 'madvise');
+  return op ? op.errno : null;
 }
 
 /** The scenario-order index of the last statement before `i` whose kind is in `kinds`. */
@@ -108,6 +114,12 @@ export function traceChecks(e: Expectation, sr: OracleStepResult, c: TraceExpect
       if (j < 0) return [na('result', flag, 'no kernel operation before this line')];
       const op = scn.statements[j];
       if (t.steps[j].observable === 'no') return [na('result', flag, `L${op.range.start.line + 1} ${op.kind} has no user-space trigger`)];
+      if (op.kind === 'migrate') {
+        // MADV_SOFT_OFFLINE's own return: 0, or the errno migrate_pages() gave (no kprobe needed)
+        const v = migrateResult(res.steps[j]);
+        if (v === null) return [na('result', flag, `L${op.range.start.line + 1}: no MADV_SOFT_OFFLINE recorded`)];
+        return [{ subject: 'result', flag, verdict: v === e.value.value ? 'pass' : 'fail', observed: String(v) }];
+      }
       const o = stepObject(op, t);
       const miss = missingProbes(c.probes, 'result');
       if (miss) return [na('result', flag, miss)];
