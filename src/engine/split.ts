@@ -7,7 +7,9 @@
 // makes; a page-cache folio is unmapped with try_to_unmap (PTE dirt moves into the folio)
 // and not remapped (remap_page() only serves anon folios): its mappers fault again.
 // From 6.12 the anon remap maps never-written subpages as the zero page instead
-// (split-remap-zeropage).
+// (split-remap-zeropage). Both are rmap walks, recorded as the kernel makes them:
+// unmap_folio()'s one walk over the large folio, then remap_page()'s
+// remove_migration_ptes() over each new folio (anon).
 
 import type { Kernel } from './kernel';
 import type { Vma } from './vma';
@@ -17,6 +19,7 @@ import { _PAGE_DIRTY, _PAGE_SOFT_DIRTY, pte_mkspecial, pte_present, pte_soft_dir
 import { VM_LOCKED } from './vma';
 import { __split_huge_pmd, zap_huge_pmd, HPAGE_PMD_SIZE } from './hugeMemory';
 import { folio_remove_rmap_pte } from './rmapCounts';
+import { anonVmaById } from './rmapWalk';
 
 export type SplitResult = 0 | 'EBUSY' | 'EINVAL';
 
@@ -32,6 +35,8 @@ export function split_folio(k: Kernel, page: number, zeroRemap = true): SplitRes
   if (!order) return 'EINVAL';
   if (mm.folioTest(head, PG_writeback)) return 'EBUSY';
   const anon = mm.folioTestAnon(head);
+  const mapId = mm.mapping[head], first = mm.index[head];
+  unmapFolioWalk(k, head, nr, anon);
   for (const vma of mappersOf(k, head)) {
     const m = vma.mm;
     for (let p = head; p < head + nr; p++) {
@@ -64,6 +69,7 @@ export function split_folio(k: Kernel, page: number, zeroRemap = true): SplitRes
   k.deferredSplit.delete(head);
   // __split_huge_page(): an anon page nobody maps any more (a partly unmapped folio from the
   // deferred split queue) loses its last reference and is freed
+  if (anon) remapPageWalks(k, head, nr, mapId, first);
   if (anon) for (let p = head; p < head + nr; p++) if (mm.refcount[p] === 0) mm.freePage(p);
   return 0;
 }
@@ -89,6 +95,70 @@ function remapUnusedToZeropage(k: Kernel, head: number, nr: number): void {
       mm.mapcount[p]--;
       m.rss[MM_ANONPAGES]--;
     }
+  }
+}
+
+/** The VMAs rmap_walk() meets for pgoffs [first, last] of mapId: anon_vma or i_mmap interval tree order. */
+function treeOrder(k: Kernel, mapId: number, first: number, last: number): Vma[] {
+  const out: Vma[] = [];
+  if (mapId < 0) anonVmaById(k, -mapId)?.rbRoot.forEachOverlap(first, last, (avc) => { out.push(avc.vma); });
+  else k.objects.get(mapId)?.iMmap.forEachOverlap(first, last, (v) => { out.push(v); });
+  return out;
+}
+
+/** The addresses in vma where a PTE or a PMD maps a page of the folio [head, head + nr). */
+function mappedIn(k: Kernel, vma: Vma, head: number, nr: number): number[] {
+  const mm = k.memmap, m = vma.mm, out: number[] = [];
+  for (let p = head; p < head + nr; p++) {
+    const addr = vma.start + (mm.index[p] - vma.pgoff) * 4096;
+    if (addr < vma.start || addr >= vma.end || !m.pteFlags(addr)) continue;
+    if (m.isPmdMapped(addr)) {
+      const haddr = addr - (addr % HPAGE_PMD_SIZE);
+      if (m.ptePfn(haddr) === head && !out.includes(haddr)) out.push(haddr);
+    } else if (m.ptePfn(addr) === p) out.push(addr);
+  }
+  return out;
+}
+
+// unmap_folio(): try_to_migrate (anon; TTU_RMAP_LOCKED | TTU_SYNC, + TTU_SPLIT_HUGE_PMD for a
+// PMD-mappable folio) or try_to_unmap (file) of the large folio: rmap_walk over its pgoffs
+// [index, index + nr - 1]; rmap_one each VMA in tree order, done (folio_not_mapped) once the
+// folio has no mapping left — after the first VMA when it had none (invalid_migration_vma only
+// skips exec's temporary stack, which the model does not have)
+function unmapFolioWalk(k: Kernel, head: number, nr: number, anon: boolean): void {
+  const mm = k.memmap, mapId = mm.mapping[head], first = mm.index[head];
+  if (!mapId) return;
+  k.tr.call(anon ? 'try_to_migrate' : 'try_to_unmap');
+  k.tr.walkBegin(anon ? 'try_to_migrate' : 'try_to_unmap', mapId, first, nr, head);
+  const vmas = treeOrder(k, mapId, first, first + nr - 1);
+  const maps = vmas.map((v) => mappedIn(k, v, head, nr));
+  let left = maps.reduce((n, a) => n + a.length, 0);
+  let unmapped = 0;
+  for (let i = 0; i < vmas.length; i++) {
+    const v = vmas[i];
+    k.tr.walkVisit(v.mm.pid, v.id, v.label, Math.max(v.start, v.start + (first - v.pgoff) * 4096));
+    for (const a of maps[i]) k.tr.walkPte(v.mm.pid, a, true);
+    left -= maps[i].length;
+    unmapped += maps[i].length;
+    if (left <= 0) break;
+  }
+  k.tr.walkEnd(unmapped);
+}
+
+// remap_page(folio, nr, ...): remove_migration_ptes(folio, folio, RMP_LOCKED) for each new
+// order-0 folio, an rmap walk of its pgoff over the anon_vma (no done: every VMA there)
+function remapPageWalks(k: Kernel, head: number, nr: number, mapId: number, first: number): void {
+  k.tr.call('remove_migration_ptes');
+  for (let p = head; p < head + nr; p++) {
+    const pgoff = first + (p - head);
+    k.tr.walkBegin('remove_migration_ptes', mapId, pgoff, 1, p);
+    let restored = 0;
+    for (const v of treeOrder(k, mapId, pgoff, pgoff)) {
+      const addr = v.start + (pgoff - v.pgoff) * 4096;
+      k.tr.walkVisit(v.mm.pid, v.id, v.label, addr);
+      if (addr >= v.start && addr < v.end && v.mm.pteFlags(addr) && v.mm.ptePfn(addr) === p) { k.tr.walkPte(v.mm.pid, addr, true); restored++; }
+    }
+    k.tr.walkEnd(restored);
   }
 }
 

@@ -327,6 +327,7 @@ export function compareScenario(oracle: OracleScenarioResult, engine: EngineCapt
   const tctx: TraceCompareCtx = {
     oracle, mappings: oracle.mappings, quiet, again,
     noWalk: missingProbes(probes, 'walk'), noResult: missingProbes(probes, 'result'), noDefio: missingProbes(probes, 'defio'),
+    noRmWalk: missingProbes(probes, 'reclaimWalk') ?? missingProbes(probes, 'migrateWalk'),
   };
   const noPte = missingProbes(probes, 'pte');
   // fb writes on the kernel (ms), and the deferred-work runs compared by their number

@@ -14,11 +14,12 @@
 import { fbDefioOf } from '../engine/drivers/fbDefio';
 import type { Kernel } from '../engine/kernel';
 import type { Step } from '../scenario/trace';
-import type { KWalk } from './kprobes';
+import { RECLAIM_MIGRATE_APIS, type KWalk } from './kprobes';
 import { type KFbState, kernelVisitNames } from './kstate';
 import type { OracleScenarioResult, OracleStepResult } from './results';
 import type { ValueComparison, Verdict } from './compare';
 import type { OracleMapping } from './translate';
+import { migrateResult } from './traceExpect';
 
 export interface EngineWalk { api: string; idx: number; visits: string[]; result: number; fb: boolean }
 export interface EngineFb { runs: number; pending: number[]; lastWritten: number[] | null }
@@ -56,6 +57,8 @@ export interface TraceCompareCtx {
   mappings: readonly OracleMapping[];
   /** why walks / results / defio cannot be compared on this kernel (probes), or null */
   noWalk: string | null;
+  /** why the walks of reclaim and migration cannot be compared (their probes), or null */
+  noRmWalk?: string | null;
   noResult: string | null;
   noDefio: string | null;
   quiet: number;
@@ -110,12 +113,29 @@ export function engineRuns(steps: readonly (EngineTraceStep | undefined)[]): { s
   return out;
 }
 
+const MKCLEAN_APIS: readonly string[] = ['folio_mkclean', 'mapping_wrprotect_range'];
+const isRm = (api: string): boolean => (RECLAIM_MIGRATE_APIS as readonly string[]).includes(api);
+/** A reclaim / migration walk as text: API: visits in order (`~` skipped); no PTE counts (no probe counts them). */
+const rmWalkStr = (api: string, visits: readonly string[]): string => `${api}: ${visits.map((v) => v.replace(/\*+$/, '')).join(', ') || 'none'}`;
+
+/** The reclaim / migration walks of one statement, kernel against engine, in order. */
+function compareRmWalks(os: OracleStepResult, es: EngineTraceStep, ctx: TraceCompareCtx): ValueComparison[] {
+  const kw = (os.kernel?.walks ?? []).filter((w) => !w.byWork && isRm(w.api));
+  const ew = es.walks.filter((w) => isRm(w.api));
+  if (!kw.length && !ew.length) return [];
+  const procOf = (tgid: number) => Object.entries(ctx.oracle.pids).find(([, p]) => p === tgid)?.[0];
+  const k = kw.map((w) => rmWalkStr(w.api, kernelVisitNames(w, procOf, ctx.mappings))).join('; ') || 'none';
+  const e = ew.map((w) => rmWalkStr(w.api, w.visits)).join('; ') || 'none';
+  const v: ValueComparison = { subject: 'rmap', field: 'reclaim/migration walks', engine: e, kernel: k, verdict: e === k ? 'agree' : 'differ', reason: e === k ? undefined : 'the rmap walks differ' };
+  return [ctx.noRmWalk ? { ...v, kernel: '?', verdict: 'not-observable', reason: ctx.noRmWalk } : v];
+}
+
 /** Walk / result values of one statement (not fb-work walks: those are compared per run). */
 export function compareTraceStep(os: OracleStepResult, es: EngineTraceStep | undefined, ctx: TraceCompareCtx,
   prevEngineRuns: number): ValueComparison[] {
   const vals: ValueComparison[] = [];
   if (!os.kernel || !es) return vals;
-  const kw = os.kernel.walks.filter((w) => !w.byWork);
+  const kw = os.kernel.walks.filter((w) => !w.byWork && MKCLEAN_APIS.includes(w.api));
   const ew = es.walks.filter((w) => !w.fb && w.api === 'folio_mkclean');
   // a mkclean stood in by writeback earlier: the engine keeps folios dirty that the kernel wrote back
   const dt = os.dirtyTaint?.find((d) => d.line !== os.line);
@@ -130,7 +150,7 @@ export function compareTraceStep(os: OracleStepResult, es: EngineTraceStep | und
     vals.push(v);
   }
   if (es.result !== undefined && ['writeback', 'msync', 'flush', 'mkclean'].includes(os.kind)) {
-    const kw2 = os.kernel.walks.filter((w) => !w.byWork);
+    const kw2 = os.kernel.walks.filter((w) => !w.byWork && MKCLEAN_APIS.includes(w.api));
     const kr = standIn ? kw2[kw2.length - 1]?.ret ?? null : os.kernel.workRuns.reduce((n, r) => n + r.pages.length, 0) + os.kernel.written;
     let verdict: Verdict = kr === es.result ? 'agree' : 'differ';
     let reason: string | undefined;
@@ -143,6 +163,13 @@ export function compareTraceStep(os: OracleStepResult, es: EngineTraceStep | und
     }
     vals.push({ subject: 'op', field: 'result', engine: String(es.result), kernel: String(kr ?? '-'), verdict, reason });
   }
+  if (es.result !== undefined && os.kind === 'migrate') {
+    // MADV_SOFT_OFFLINE's return (0 or the errno) against migrate_pages()'s in the engine
+    const kr = migrateResult(os);
+    vals.push({ subject: 'op', field: 'result', engine: String(es.result), kernel: String(kr ?? '-'),
+      verdict: kr === null ? 'not-observable' : kr === es.result ? 'agree' : 'differ', reason: kr === null ? 'no MADV_SOFT_OFFLINE recorded' : undefined });
+  }
+  vals.push(...compareRmWalks(os, es, ctx));
   return vals;
 }
 

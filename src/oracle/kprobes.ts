@@ -5,7 +5,8 @@
 // ("mms st STEP") and copies the trace to the console as "ORACLE-K <line>". This file
 // turns those lines into what the comparison needs, per step: the rmap walks of
 // folio_mkclean (VMAs visited in order, VMAs invalid_mkclean_vma skipped, PTEs
-// cleaned, result), the folios writeback wrote, fb_defio's faults / page_mkwrite /
+// cleaned, result) and of reclaim and migration (folio_referenced, try_to_unmap,
+// try_to_migrate, remove_migration_ptes: VMAs visited, VMAs their invalid_vma skipped), the folios writeback wrote, fb_defio's faults / page_mkwrite /
 // deferred work, and the PTE values (and struct pages) a pagemap read looked at.
 // Pure: no I/O.
 
@@ -45,9 +46,14 @@ export interface KVisit {
   cleaned: number;
 }
 
+/** The walks of reclaim (shrink_folio_list) and migration (migrate_pages, split_folio). */
+export const RECLAIM_MIGRATE_APIS = ['folio_referenced', 'try_to_unmap', 'try_to_migrate', 'remove_migration_ptes'] as const;
+export type ReclaimMigrateApi = typeof RECLAIM_MIGRATE_APIS[number];
+
 export interface KWalk {
-  /** folio_mkclean; mapping_wrprotect_range from 6.15 (the series kernel): fb_defio's work */
-  api: 'folio_mkclean' | 'mapping_wrprotect_range';
+  /** folio_mkclean; mapping_wrprotect_range from 6.15 (the series kernel): fb_defio's work;
+   * the walks of reclaim and migration */
+  api: 'folio_mkclean' | 'mapping_wrprotect_range' | ReclaimMigrateApi;
   /** the folio's index; for mapping_wrprotect_range its pgoff argument */
   idx: number;
   mapping: string;
@@ -55,8 +61,11 @@ export interface KWalk {
   /** run by fb_deferred_io_work (a kworker), not by a scenario task */
   byWork: boolean;
   visits: KVisit[];
-  /** folio_mkclean's return value (null: the return was not seen) */
+  /** folio_mkclean's (folio_referenced's) return value (null: the return was not seen;
+   * the other walks return nothing) */
   ret: number | null;
+  /** the struct folio walked (reclaim and migration walks; remove_migration_ptes: dst) */
+  folio?: string;
 }
 
 export interface KWorkRun { startMs: number; endMs: number | null; pages: number[] }
@@ -88,6 +97,29 @@ export interface KTrace {
   /** events of the scenario's tasks that were recorded at all */
   events: number;
 }
+
+/**
+ * The events of the reclaim / migration walks (gen-probes.sh): `begin` at the walk's entry
+ * (folio, index, mapping), `end` at its return, `inv` / `invret` around its invalid_vma,
+ * `one` at each rmap_one call (a VMA visited).
+ */
+const RM_EVENTS: Record<string, { api: ReclaimMigrateApi; role: 'begin' | 'end' | 'inv' | 'invret' | 'one' }> = {
+  fref: { api: 'folio_referenced', role: 'begin' }, frefret: { api: 'folio_referenced', role: 'end' },
+  frefinv: { api: 'folio_referenced', role: 'inv' }, frefinvret: { api: 'folio_referenced', role: 'invret' },
+  frefone: { api: 'folio_referenced', role: 'one' },
+  ttu: { api: 'try_to_unmap', role: 'begin' }, tturet: { api: 'try_to_unmap', role: 'end' }, ttuone: { api: 'try_to_unmap', role: 'one' },
+  ttm: { api: 'try_to_migrate', role: 'begin' }, ttmret: { api: 'try_to_migrate', role: 'end' },
+  ttminv: { api: 'try_to_migrate', role: 'inv' }, ttminvret: { api: 'try_to_migrate', role: 'invret' },
+  ttmone: { api: 'try_to_migrate', role: 'one' },
+  rmp: { api: 'remove_migration_ptes', role: 'begin' }, rmpret: { api: 'remove_migration_ptes', role: 'end' },
+  rmpone: { api: 'remove_migration_ptes', role: 'one' },
+};
+
+/** rmap_walk / rmap_walk_locked: the API a walk belongs to, from its rwc->rmap_one (`symbol`: "NAME+0x0/0x650"). */
+const API_OF_RMAP_ONE: Record<string, ReclaimMigrateApi> = {
+  folio_referenced_one: 'folio_referenced', try_to_unmap_one: 'try_to_unmap',
+  try_to_migrate_one: 'try_to_migrate', remove_migration_pte: 'remove_migration_ptes',
+};
 
 const emptyStep = (): KStep => ({ walks: [], written: 0, workRuns: [], mkwrites: [], faults: [], ptes: [] });
 const num = (s: string | undefined): number => (s === undefined ? NaN : s.startsWith('0x') ? Number.parseInt(s, 16) : Number(s));
@@ -121,6 +153,51 @@ export function assembleTrace(events: readonly KEvent[], pids: ReadonlySet<numbe
     const run = work.get(e.pid);
     if (!ours && !run && e.ev !== 'dwork') continue;
     n++;
+    if (e.ev === 'rwalk' || e.ev === 'rwalkl') {
+      // rmap_walk(folio, rwc): a walk begins, unless its API's own entry event began it just now
+      // (the same folio, no VMA yet); remove_migration_ptes reaches it inlined, without its entry
+      const api = ours ? API_OF_RMAP_ONE[(e.f.one ?? '').replace(/[+.].*$/, '')] : undefined;
+      const w = open.get(e.pid);
+      if (api && !(w && w.api === api && w.folio === e.f.folio && !w.visits.length)) {
+        const nw: KWalk = { api, idx: num(e.f.idx), mapping: e.f.mapping ?? '', ms: e.ms, byWork: false, visits: [], ret: null, folio: e.f.folio };
+        open.set(e.pid, nw);
+        pendingInval.delete(e.pid);
+        cur.walks.push(nw);
+      }
+      continue;
+    }
+    const rm = RM_EVENTS[e.ev];
+    if (rm) {
+      // a reclaim / migration walk: only a scenario task's (kswapd's, kcompactd's are not the scenario's)
+      if (!ours) continue;
+      const w = open.get(e.pid);
+      const mine = w?.api === rm.api ? w : undefined;
+      switch (rm.role) {
+        case 'begin': {
+          const nw: KWalk = { api: rm.api, idx: num(e.f.idx), mapping: e.f.mapping ?? '', ms: e.ms, byWork: false, visits: [], ret: null, folio: e.f.folio };
+          open.set(e.pid, nw);
+          pendingInval.delete(e.pid);
+          cur.walks.push(nw);
+          break;
+        }
+        case 'end':
+          if (mine) { if (e.f.ret !== undefined) mine.ret = num(e.f.ret); open.delete(e.pid); pendingInval.delete(e.pid); }
+          break;
+        case 'inv':
+          if (mine) pendingInval.set(e.pid, { owner: num(e.f.owner), start: num(e.f.start), pgoff: num(e.f.pgoff), skipped: true, cleaned: 0 });
+          break;
+        case 'invret': {
+          const v = pendingInval.get(e.pid);
+          pendingInval.delete(e.pid);
+          if (v && mine && num(e.f.skip) !== 0) mine.visits.push(v);
+          break;
+        }
+        case 'one':
+          if (mine) mine.visits.push({ owner: num(e.f.owner), start: num(e.f.start), pgoff: num(e.f.pgoff), skipped: false, cleaned: 0 });
+          break;
+      }
+      continue;
+    }
     switch (e.ev) {
       case 'dwork': {
         if (!e.task.startsWith('kworker') && !ours) break;
@@ -168,7 +245,13 @@ export function assembleTrace(events: readonly KEvent[], pids: ReadonlySet<numbe
         lastVisit.set(e.pid, v);
         break;
       }
-      case 'ptecf': { const v = lastVisit.get(e.pid); if (v && open.has(e.pid)) v.cleaned++; break; }
+      case 'ptecf': {
+        // page_vma_mkclean_one's clear; try_to_unmap_one / try_to_migrate_one clear with it too
+        const w = open.get(e.pid);
+        const v = lastVisit.get(e.pid);
+        if (v && w && (w.api === 'folio_mkclean' || w.api === 'mapping_wrprotect_range')) v.cleaned++;
+        break;
+      }
       case 'fcdioret': if (ours && num(e.f.ret) !== 0) cur.written++; break;
       case 'dmkw': if (ours) cur.mkwrites.push({ pgoff: num(e.f.pgoff), ms: e.ms }); break;
       case 'dfault': if (ours) cur.faults.push({ pgoff: num(e.f.pgoff), ms: e.ms, fmapping: e.f.fmapping ?? '' }); break;
@@ -237,6 +320,9 @@ export const PROBE_NEEDS: Record<string, readonly string[]> = {
   // (a kernel with mapping_wrprotect_range has fb_defio's walks there: mwr, mwrret, mwrone;
   // missingProbes() asks for them only when the kernel defines them)
   walk: ['fmk', 'fmkret', 'inval', 'invalret', 'mkone', 'ptecf'],
+  // shrink_folio_list's walks (madvise pageout) and migrate_pages' (migrate, split_folio)
+  reclaimWalk: ['fref', 'frefret', 'frefinv', 'frefinvret', 'frefone', 'ttu', 'tturet', 'ttuone'],
+  migrateWalk: ['ttm', 'ttmret', 'ttminv', 'ttminvret', 'ttmone', 'rmp', 'rmpret', 'rmpone', 'rwalk', 'rwalkl'],
   result: ['fcdio', 'fcdioret', 'fmk', 'dwork', 'dworkret'],
   defio: ['dmkw', 'dwork', 'dworkret', 'fmk'],
   pte: ['vnp'],
@@ -270,7 +356,7 @@ export function missingProbes(probes: readonly ProbeStatus[] | null, what: keyof
   if (!probes) return 'the kernel ran without the kprobe events';
   // a kernel that defines mapping_wrprotect_range's events (6.15+, the series kernel) needs them
   // placed for walks, results and fb_defio: its fb work walks there instead of folio_mkclean
-  const extra = what !== 'pte' && what !== 'folio' && probes.some((x) => x.ev === 'mwr') ? ['mwr', 'mwrret', 'mwrone'] : [];
+  const extra = (what === 'walk' || what === 'result' || what === 'defio') && probes.some((x) => x.ev === 'mwr') ? ['mwr', 'mwrret', 'mwrone'] : [];
   const miss = [...PROBE_NEEDS[what], ...extra].map((ev) => {
     const p = probes.find((x) => x.ev === ev);
     return !p ? `${ev}: not defined for this kernel` : p.ok ? null : `${ev}: ${p.why ?? 'not placed'}`;

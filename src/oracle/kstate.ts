@@ -24,6 +24,8 @@ export interface KStepState {
   after: KFbState;
   /** the last walk of a scenario task or of the deferred work, before the step */
   lastWalk: { walk: KWalk; step: number } | null;
+  /** the last walk of each API before the step (`expect walk API …`) */
+  lastWalkOf: Record<string, { walk: KWalk; step: number }>;
 }
 
 const copy = (s: KFbState): KFbState => ({ runs: s.runs, pending: [...s.pending], lastWritten: s.lastWritten ? [...s.lastWritten] : null, arms: [...s.arms] });
@@ -32,10 +34,12 @@ const copy = (s: KFbState): KFbState => ({ runs: s.runs, pending: [...s.pending]
 export function kernelStates(steps: readonly (KStep | undefined)[]): KStepState[] {
   const st: KFbState = { runs: 0, pending: [], lastWritten: null, arms: [] };
   let lastWalk: KStepState['lastWalk'] = null;
+  const lastWalkOf: KStepState['lastWalkOf'] = {};
   let armed = false;
   return steps.map((k, i) => {
     const before = copy(st);
     const walkBefore = lastWalk;
+    const walkOfBefore = { ...lastWalkOf };
     if (k) {
       type Ev = { ms: number; o: 0 | 1 | 2; pgoff?: number; run?: KWorkRun };
       const evs: Ev[] = [
@@ -55,8 +59,9 @@ export function kernelStates(steps: readonly (KStep | undefined)[]): KStepState[
         }
       }
       if (k.walks.length) lastWalk = { walk: k.walks[k.walks.length - 1], step: i };
+      for (const w of k.walks) lastWalkOf[w.api] = { walk: w, step: i };
     }
-    return { before, after: copy(st), lastWalk: walkBefore };
+    return { before, after: copy(st), lastWalk: walkBefore, lastWalkOf: walkOfBefore };
   });
 }
 

@@ -4,19 +4,32 @@
 // cannot (a probe not placed on this kernel, the operation has no user-space trigger).
 
 import type { Expectation, Scenario, Statement } from '../language/ast';
-import { missingProbes, pteBits, type KPte, type ProbeStatus } from './kprobes';
+import { missingProbes, pteBits, RECLAIM_MIGRATE_APIS, type KPte, type ProbeStatus } from './kprobes';
 import { kernelVisitNames } from './kstate';
 import type { OracleCheck, OracleScenarioResult, OracleStepResult } from './results';
 import type { OracleTranslation } from './translate';
 
 /** Statements whose value `expect result` reads (spec: the last kernel operation above). */
-export const RESULT_KINDS = new Set(['mkclean', 'wrprotect', 'pfn_mkclean', 'writeback', 'msync', 'unmap_range', 'flush']);
+export const RESULT_KINDS = new Set(['mkclean', 'wrprotect', 'pfn_mkclean', 'writeback', 'msync', 'unmap_range', 'flush', 'migrate']);
 /** Statements whose result the kprobe trace gives (mkclean: where writeback stands in for it). */
 export const TRACED_RESULT_KINDS = new Set(['mkclean', 'writeback', 'msync', 'flush']);
 /** Statements that make an rmap walk in the engine. */
 export const WALK_KINDS = new Set(['mkclean', 'wrprotect', 'unmap_range', 'writeback', 'msync', 'flush', 'madvise', 'migrate']);
-/** Statements whose engine walks (folio_referenced, try_to_unmap, try_to_migrate, remove_migration_ptes) the kprobes do not place. */
-const UNPROBED_WALK_KINDS = new Set(['madvise', 'migrate']);
+/** Statements whose walks are reclaim's and migration's (folio_referenced, try_to_unmap, try_to_migrate, remove_migration_ptes). */
+const RECLAIM_MIGRATE_KINDS = new Set(['madvise', 'migrate']);
+const RECLAIM_APIS: readonly string[] = ['folio_referenced', 'try_to_unmap'];
+const MIGRATE_APIS: readonly string[] = ['try_to_migrate', 'remove_migration_ptes'];
+/** The walk APIs the kprobe events observe (mapping_wrprotect_range where the kernel has it). */
+const OBSERVED_APIS: readonly string[] = ['folio_mkclean', 'mapping_wrprotect_range', ...RECLAIM_MIGRATE_APIS];
+
+/** Why the probes of that walk API (or, without one, of every walk the scenario may make) are missing, or null. */
+function missingWalkProbes(probes: ProbeStatus[] | null, api: string | undefined, reclaimOrMigrate: boolean): string | null {
+  if (api && RECLAIM_APIS.includes(api)) return missingProbes(probes, 'reclaimWalk');
+  if (api && MIGRATE_APIS.includes(api)) return missingProbes(probes, 'migrateWalk');
+  const m = missingProbes(probes, 'walk');
+  if (m || api || !reclaimOrMigrate) return m;
+  return missingProbes(probes, 'reclaimWalk') ?? missingProbes(probes, 'migrateWalk');
+}
 
 const na = (subject: string, flag: string, reason: string): OracleCheck => ({ subject, flag, verdict: 'not-observable', reason });
 
@@ -37,7 +50,7 @@ function stepObject(st: Statement, t: OracleTranslation): { name: string; kind: 
 export function kernelResult(sr: OracleStepResult, st: Statement, t: OracleTranslation): number | null {
   if (sr.kernel && st.kind === 'mkclean') {
     // stood in by writeback: folio_mkclean's own return, if the folio was dirty (else no walk)
-    const w = sr.kernel.walks.filter((x) => !x.byWork);
+    const w = sr.kernel.walks.filter((x) => !x.byWork && x.api === 'folio_mkclean');
     return w.length ? w[w.length - 1].ret : null;
   }
   if (!sr.kernel || !['writeback', 'msync', 'flush'].includes(st.kind)) return null;
@@ -45,6 +58,12 @@ export function kernelResult(sr: OracleStepResult, st: Statement, t: OracleTrans
   if (!o) return null;
   if (o.kind === 'fbdev') return sr.kernel.workRuns.reduce((n, r) => n + r.pages.length, 0);
   return sr.kernel.written;   // tmpfs: shmem's fsync writes nothing back, so 0
+}
+
+/** A `migrate` step's result on the kernel: its madvise(MADV_SOFT_OFFLINE)'s errno, 0 when it succeeded. */
+export function migrateResult(sr: OracleStepResult): number | null {
+  const op = sr.ops.find((o) => o.op === 'madvise');
+  return op ? op.errno : null;
 }
 
 /** The scenario-order index of the last statement before `i` whose kind is in `kinds`. */
@@ -67,23 +86,25 @@ export function traceChecks(e: Expectation, sr: OracleStepResult, c: TraceExpect
   switch (e.kind) {
     case 'expect_walk': {
       const want = e.entries.map((x) => (x.skipped ? '~' : '') + `${x.proc.name}:${x.label.name}`);
-      const flag = want.length ? want.join(', ') : 'none';
-      const miss = missingProbes(c.probes, 'walk');
+      const api = e.api?.name;
+      const flag = `${api ? `${api} ` : ''}${want.length ? want.join(', ') : 'none'}`;
+      if (api && !OBSERVED_APIS.includes(api)) return [na('walk', flag, `${api}: no kprobe event observes this walk (the events cover ${OBSERVED_APIS.join(', ')})`)];
+      if (e.entries.some((x) => x.index)) return [na('walk', flag, 'a VMA index (LABEL[I]) is the engine\'s numbering of a label\'s VMAs; the kprobe events name a VMA by its owner and start address')];
+      const reclaimOrMigrate = scn.statements.slice(0, sr.index).some((s) => RECLAIM_MIGRATE_KINDS.has(s.kind));
+      const miss = missingWalkProbes(c.probes, api, reclaimOrMigrate);
       if (miss || !ks) return [na('walk', flag, miss ?? (res.traceLost ? 'the kprobe trace lost events (ring buffer overflow)' : 'no kprobe trace for this scenario'))];
       const lastOp = lastBefore(scn, sr.index, WALK_KINDS);
-      const walkStep = ks.lastWalk?.step ?? -1;
+      const last = api ? ks.lastWalkOf[api] ?? null : ks.lastWalk;
+      const walkStep = last?.step ?? -1;
       // the engine's last walk may come from an operation the oracle cannot trigger
       if (lastOp > walkStep && t.steps[lastOp].observable === 'no') {
         return [na('walk', flag, `the last walk would be L${scn.statements[lastOp].range.start.line + 1}'s ${scn.statements[lastOp].kind}, which has no user-space trigger`)];
       }
-      if (lastOp >= 0 && UNPROBED_WALK_KINDS.has(scn.statements[lastOp].kind)) {
-        return [na('walk', flag, `L${scn.statements[lastOp].range.start.line + 1}'s ${scn.statements[lastOp].kind}: its walks (try_to_unmap, folio_referenced, try_to_migrate, remove_migration_ptes) are not among the kprobe events`)];
-      }
-      if (lastOp > walkStep && scn.statements[lastOp].kind === 'mkclean') {
+      if (lastOp > walkStep && scn.statements[lastOp].kind === 'mkclean' && (!api || api === 'folio_mkclean')) {
         return [na('walk', flag, `L${scn.statements[lastOp].range.start.line + 1}'s mkclean: the folio was clean on the kernel, so the writeback that stands in for it made no folio_mkclean call`)];
       }
       const procOf = (tgid: number) => Object.entries(res.pids).find(([, p]) => p === tgid)?.[0];
-      const got = ks.lastWalk ? kernelVisitNames(ks.lastWalk.walk, procOf, t.mappings) : [];
+      const got = last ? kernelVisitNames(last.walk, procOf, t.mappings) : [];
       const ok = got.length === want.length && got.every((g, i) => g === want[i]);
       return [{ subject: 'walk', flag, verdict: ok ? 'pass' : 'fail', observed: got.length ? got.join(', ') : 'none' }];
     }
@@ -93,6 +114,12 @@ export function traceChecks(e: Expectation, sr: OracleStepResult, c: TraceExpect
       if (j < 0) return [na('result', flag, 'no kernel operation before this line')];
       const op = scn.statements[j];
       if (t.steps[j].observable === 'no') return [na('result', flag, `L${op.range.start.line + 1} ${op.kind} has no user-space trigger`)];
+      if (op.kind === 'migrate') {
+        // MADV_SOFT_OFFLINE's own return: 0, or the errno migrate_pages() gave (no kprobe needed)
+        const v = migrateResult(res.steps[j]);
+        if (v === null) return [na('result', flag, `L${op.range.start.line + 1}: no MADV_SOFT_OFFLINE recorded`)];
+        return [{ subject: 'result', flag, verdict: v === e.value.value ? 'pass' : 'fail', observed: String(v) }];
+      }
       const o = stepObject(op, t);
       const miss = missingProbes(c.probes, 'result');
       if (miss) return [na('result', flag, miss)];

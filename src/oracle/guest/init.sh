@@ -52,7 +52,7 @@ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 FAB=$(opt fab)
 [ -n "$FAB" ] && echo "$FAB" > /sys/kernel/debug/fault_around_bytes
 if has kallsyms; then
-  grep -E ' (folio_mkclean|pfn_mkclean_range|mapping_wrprotect_range|fb_deferred_io_work|fb_deferred_io_mkwrite|fb_deferred_io_fsync)$' /proc/kallsyms |
+  grep -E ' (folio_mkclean|pfn_mkclean_range|mapping_wrprotect_range|fb_deferred_io_work|fb_deferred_io_mkwrite|fb_deferred_io_fsync|folio_referenced|try_to_unmap|try_to_migrate|remove_migration_ptes|rmap_walk|rmap_walk_locked)$' /proc/kallsyms |
     while read -r a t s; do echo "ORACLE {\"t\":\"kallsyms\",\"sym\":\"$s\"}"; done
 fi
 # kprobe events (/probes.txt, made by gen-probes.sh from this kernel's BTF): each one is

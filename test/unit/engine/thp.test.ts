@@ -6,7 +6,7 @@
 import { strict as assert } from 'assert';
 import { runText } from '../../../src/scenario/run';
 import { checkInvariants } from '../../../src/engine/invariants';
-import { run, task } from './helpers';
+import { run, task, visits } from './helpers';
 
 const A = '0x7f0000000000';
 
@@ -230,6 +230,40 @@ expect folio p v[77] !large mapcount 1 folio_mapcount 1
     ok(text('6.1') + 'expect pte p v[1..511] !huge write dirty maps anon');
     assert.ok(errors(`kernel 6.12\nsysctl thp enabled always\nprocess p\nmmap p anon at ${A} pages 512 private rw as v\nread p v[0]\nsplit p v[0]`).some((e) => e.includes('EBUSY')));
     assert.ok(errors(`kernel 6.12\nprocess p\nmmap p anon at ${A} pages 1 private rw as v\nwrite p v[0]\nsplit p v[0]`).some((e) => e.includes('EINVAL')));
+  });
+
+  it('unmap_folio + remap_page: an anon split is one try_to_migrate walk over the whole folio (every VMA mapping it, in anon_vma order), then remove_migration_ptes per new folio (6.1.192 and 6.12.118 made these 1 + 512 walks when MADV_PAGEOUT split a THP)', () => {
+    const r = ok(`kernel 6.12
+sysctl thp enabled always
+process p
+mmap p anon at ${A} pages 512 private rw as v
+write p v[0]
+fork p as c
+split p v[77]
+expect result 0
+expect walk try_to_migrate p:v, c:v
+expect walk remove_migration_ptes p:v, c:v
+expect pte p v[0] !huge !write maps anon
+expect pte c v[1..511] !huge maps zero`);
+    const split = r.steps.find((s) => s.line === 6)!.events.filter((e) => e.t === 'walk');
+    assert.equal(split.length, 513);
+    assert.deepEqual(split.slice(0, 2).map((w) => [w.api, visits(r, w), w.pgoff - split[0].pgoff, w.visits.map((x) => x.ptes.length)]), [
+      ['try_to_migrate', ['p:v', 'c:v'], 0, [1, 1]],   // one PMD in each
+      ['remove_migration_ptes', ['p:v', 'c:v'], 0, [1, 1]],
+    ]);
+    assert.deepEqual(split.slice(1).map((w) => w.pgoff - split[0].pgoff), Array.from({ length: 512 }, (_, i) => i));
+    // the never-written pages were mapped as the zero page (6.12): their walks visit both, restore nothing
+    assert.deepEqual(split.slice(2, 4).map((w) => [visits(r, w), w.visits.map((x) => x.ptes.length)]), [[['p:v', 'c:v'], [0, 0]], [['p:v', 'c:v'], [0, 0]]]);
+    // a page-cache folio: try_to_unmap (its mappers fault again), no remap
+    const f = ok(`kernel 6.12
+shmem s pages 512 huge always
+process p
+mmap p s at ${A} pages 512 shared rw as m
+write p m[0]
+split s[3]
+expect pte p m[0] none`);
+    const fw = f.steps.find((s) => s.line === 5)!.events.filter((e) => e.t === 'walk');
+    assert.deepEqual(fw.map((w) => [w.api, visits(f, w)]), [['try_to_unmap', ['p:m']]]);
   });
 
   it('shmem_allowable_huge_orders: a tmpfs mount with huge=always gets a PMD folio mapped by do_set_pmd; huge=never order 0', () => {
