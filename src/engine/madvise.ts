@@ -71,20 +71,26 @@ function splitLargeFolio(k: Kernel, page: number, why: 'madvise_cold' | 'madvise
 }
 
 // mm/madvise.c: madvise_cold_or_pageout_pte_range() for one PTE table, then reclaim_pages().
-// A PMD-mapped THP the range covers whole is made old and deactivated by MADV_COLD; for
-// MADV_PAGEOUT the engine splits it first (it has no THP swap-out: the PTEs end as swap
-// entries as with the kernel's THP_SWAP, but the swap-cache folios are order 0).
+// A PMD-mapped THP the range covers whole is made old (pmd_mkold, ClearPageReferenced) and
+// deactivated by MADV_COLD, or isolated whole for reclaim by MADV_PAGEOUT: shrink_folio_list()
+// checks its references as one folio, then splits it (the model has no THP swap-out, so
+// add_to_swap() of a large folio fails and split_folio_to_list() follows, as measured on
+// Debian 6.1.192 and 6.12.118) and reclaims the pages.
 function cold_or_pageout_pte_range(k: Kernel, vma: Vma, start: number, end: number, pageout: boolean): void {
   const mm = vma.mm, mem = k.memmap;
   const list: number[] = [];
   const clearYoung = !pageout || !k.profile.has('pageout-ignore-references');
-  const cold = (head: number, flags: number, haddr: number) => {
-    if (pte_young(flags)) mm.setPmd(haddr, pte_mkold(flags), head, 'madvise_cold: pmd_mkold');
+  const whole = (head: number, flags: number, haddr: number) => {
+    if (pte_young(flags)) mm.setPmd(haddr, pte_mkold(flags), head, `${pageout ? 'madvise_pageout' : 'madvise_cold'}: pmd_mkold`);
     mem.clearFlag(head, PG_referenced);
+    if (pageout) { if (folio_test_lru(k, head)) list.push(head); return; }
     k.tr.call('folio_deactivate');
     mem.clearFlag(head, PG_active);
   };
-  if (thpPmd(k, vma, start, end, pageout ? 'madvise_pageout' : 'madvise_cold', pageout ? undefined : cold)) return;
+  if (thpPmd(k, vma, start, end, pageout ? 'madvise_pageout' : 'madvise_cold', whole)) {
+    if (list.length) { k.tr.call('reclaim_pages'); shrink_folio_list(k, list, k.profile.has('pageout-ignore-references')); }
+    return;
+  }
   for (let addr = start; addr < end; addr += 4096) {
     const flags = mm.pteFlags(addr), pfn = mm.ptePfn(addr);
     if (pte_none(flags, pfn) || !pte_present(flags)) continue;

@@ -16,6 +16,9 @@ import { pte_dirty, pte_mkold, pte_present, pte_soft_dirty, pte_young } from './
 import { folio_mark_dirty } from './memory';
 import { mm_counter_file } from './rmapCounts';
 import { rmap_walk } from './rmapWalk';
+import { split_folio } from './split';
+import { folio_mapcount } from './folio';
+import { HPAGE_PMD_SIZE as PMD_SIZE } from './hugeMemory';
 import { pte_swp_mkexclusive, pte_swp_mksoft_dirty, swp_entry_flags, SwpType } from './swapEntry';
 import {
   add_to_swap, delete_from_swap_cache, folio_free_swap, folio_swap_slot, swap_duplicate, swap_writepage,
@@ -41,7 +44,8 @@ function mappedAt(vma: Vma, address: number, pfn: number): boolean {
 // was seen. Returns the number of VMAs that referenced it and their vm_flags.
 export function folio_referenced(k: Kernel, pfn: number): { referenced: number; vmFlags: number } {
   const mm = k.memmap;
-  let mapcount = mm.mapcount[pfn];
+  // pra.mapcount = folio_mapcount(): a PMD-mapped THP is one mapping, seen at its head
+  let mapcount = mm.order[pfn] ? folio_mapcount(mm, pfn) : mm.mapcount[pfn];
   let referenced = 0, vmFlags = 0;
   if (!mapcount || !mm.mapping[pfn]) return { referenced, vmFlags };
   rmap_walk(k, pfn, {
@@ -51,7 +55,8 @@ export function folio_referenced(k: Kernel, pfn: number): { referenced: number; 
       if (mappedAt(vma, address, pfn)) {
         const f = vma.mm.pteFlags(address);
         const young = pte_young(f);
-        if (young) { vma.mm.setPte(address, pte_mkold(f), pfn, 'folio_referenced_one: ptep_clear_flush_young'); ref++; }
+        if (young && vma.mm.isPmdMapped(address)) { vma.mm.setPmd(address - (address % PMD_SIZE), pte_mkold(f), pfn, 'folio_referenced_one: pmdp_clear_flush_young'); ref++; }
+        else if (young) { vma.mm.setPte(address, pte_mkold(f), pfn, 'folio_referenced_one: ptep_clear_flush_young'); ref++; }
         k.tr.walkPte(vma.mm.pid, address, young);
         mapcount--;
       }
@@ -173,7 +178,18 @@ export function shrink_folio_list(k: Kernel, pfns: number[], ignoreReferences: b
     if (refs === 'activate') { activate(k, pfn); continue; }
     if (refs === 'keep') continue;
     if (mm.folioTestAnon(pfn) && mm.test(pfn, PG_swapbacked) && !mm.test(pfn, PG_swapcache)) {
-      if (!k.swap || !add_to_swap(k, pfn)) { activate(k, pfn); continue; }
+      if (!k.swap) { activate(k, pfn); continue; }
+      if (mm.order[pfn]) {
+        // add_to_swap() of a large folio fails (no THP swap-out in the model): "Fallback to
+        // swap normal pages" — split_folio_to_list(folio, folio_list); the head goes on, the
+        // other pages join the list (those the split freed, zero-filled at 6.12, are gone)
+        const head = mm.head(pfn), nr = 1 << mm.order[pfn];
+        k.tr.call('shrink_folio_list: split_folio_to_list');
+        if (split_folio(k, head) !== 0) { activate(k, pfn); continue; }
+        for (let p = head + 1; p < head + nr; p++) if (mm.pfnValid(p)) pfns.push(p);
+        if (!mm.pfnValid(pfn)) continue;
+      }
+      if (!add_to_swap(k, pfn)) { activate(k, pfn); continue; }
     }
     if (mm.mapcount[pfn] > 0) {
       k.tr.call('try_to_unmap');

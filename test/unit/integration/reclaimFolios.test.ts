@@ -4,7 +4,7 @@
 
 import { strict as assert } from 'assert';
 import { runText } from '../../../src/scenario/run';
-import { run, task } from '../engine/helpers';
+import { run, task, walksOf } from '../engine/helpers';
 
 const BASE = '0x7f0000000000';
 // one PMD-mapped THP (buf[0..511]) and, past the last aligned 2 MiB, order-0 pages (buf[512..])
@@ -42,6 +42,23 @@ expect faults p 2 major 0`);
     assert.equal(r.failed, 0, diag(r));
     const r61 = run(`${THP.replace('kernel 6.12', 'kernel 6.1')}write p buf[0]\nmadvise p buf[0..511] pageout\nexpect pte p buf[0..511] swap !present !huge`);
     assert.equal(r61.failed, 0, diag(r61));
+  });
+
+  it('MADV_PAGEOUT isolates a PMD-mapped THP whole: reclaim checks its references as one folio (before 6.9), then splits it (measured walk order on 6.1.192 and 6.12.118)', () => {
+    // madvise_cold_or_pageout_pte_range(): pmd_mkold, the THP to the list; shrink_folio_list():
+    // folio_check_references → folio_referenced over the PMD (6.1; ignored for MADV_PAGEOUT from
+    // 6.9), add_to_swap() of the large folio fails → split_folio_to_list(): try_to_migrate, then
+    // remove_migration_ptes per page; the head goes on (try_to_unmap), each tail is checked and unmapped
+    const text = (v: string) => `kernel ${v}\nsysctl swap pages 1024\nsysctl thp enabled always\nprocess p\nmmap p anon at ${BASE} pages 512 private rw as buf\nwrite p buf[0]\nmadvise p buf[0..511] pageout\n`;
+    const apis = (v: string) => walksOf(run(text(v))).map((w) => w.api);
+    const a61 = apis('6.1');
+    assert.deepEqual(a61.slice(0, 3), ['folio_referenced', 'try_to_migrate', 'remove_migration_ptes']);
+    assert.deepEqual(a61.slice(514, 518), ['try_to_unmap', 'folio_referenced', 'try_to_unmap', 'folio_referenced']);
+    assert.equal(a61.length, 1 + 1 + 512 + 1 + 511 * 2);
+    const a612 = apis('6.12');
+    assert.deepEqual(a612.slice(0, 2), ['try_to_migrate', 'remove_migration_ptes']);
+    // 6.12: the 511 never-written pages became the zero page at the split; only buf[0] is unmapped
+    assert.deepEqual(a612.slice(513), ['try_to_unmap']);
   });
 
   it('MADV_FREE over a whole PMD-mapped THP: madvise_free_huge_pmd — still one PMD, clean and old, the folio lazyfree', () => {
