@@ -5,6 +5,8 @@
 
 import { strict as assert } from 'assert';
 import { formatComparison } from '../../../src/oracle/compare';
+import { PROBE_NEEDS, type KStep } from '../../../src/oracle/kprobes';
+import { kernelStates } from '../../../src/oracle/kstate';
 import { blank, compared, kanon, kfolio, kpage } from './oracleBlank';
 
 const show = (c: ReturnType<typeof compared>, i: number) =>
@@ -70,5 +72,20 @@ describe('oracle comparison: more edges of the join', () => {
   it('the table: a row with no values shows its reason', () => {
     const b = blank('process p\nmmap p anon at 0x1000000 pages 1 private rw as m\n');
     assert.match(formatComparison(compared(b))[2], / not-observable \(nothing user space can see changes at this statement\)$/);
+  });
+
+  it('a tainted step with the kprobe events: a walk that differs is not observable, a result that agrees still agrees', () => {
+    const b = blank('file f pages 1\nprocess p\nmmap p f at 0x2000000 pages 1 shared rw as s\nwrite p s[0]\nwriteback f\n');
+    const kstep = (o: Partial<KStep> = {}): KStep => ({ walks: [], written: 0, workRuns: [], mkwrites: [], faults: [], ptes: [], ...o });
+    b.res.steps.forEach((x) => { x.kernel = kstep(); });
+    // the kernel wrote the one dirty folio back, with no folio_mkclean walk recorded
+    b.res.steps[4].kernel = kstep({ written: 1 });
+    b.res.steps[4].taintedBy = [1];
+    b.res.kstates = kernelStates(b.res.steps.map((x) => x.kernel));
+    const probes = [...new Set(Object.values(PROBE_NEEDS).flat())].map((ev) => ({ ev, ok: true }));
+    assert.deepEqual(show(compared(b, { probes }), 4), [
+      'walks rmap | [0] p:s* =1 | none | not-observable | tainted: L2 did not run on the real kernel (the rmap walks differ)',
+      'result op | 1 | 1 | agree',
+    ]);
   });
 });
