@@ -145,7 +145,8 @@ function engineObjPage(k: Kernel, name: string, index: number): EngineObjPage | 
   const fb = as.kind === 'fbdev';
   const pfn = k.pfnOf(as, index);
   const mm = k.memmap;
-  const has = pfn !== 0 && mm.pfnValid(pfn);
+  // pfnOf() is 0 for no page, and PFN 0 is never a valid page (pfn_valid(0) is false)
+  const has = mm.pfnValid(pfn);
   return {
     obj: name, index, fb, resident: fb ? has : as.folioAt(index) !== 0, pfn: has ? pfn : 0,
     folio: has ? { dirty: kpfFolioFlag(k, pfn, PG_dirty), writeback: kpfFolioFlag(k, pfn, PG_writeback), mapcount: kpagecount(mm, pfn) } : null,
