@@ -230,9 +230,9 @@ export function captureEngine(scenario: Scenario, oracle: OracleScenarioResult, 
       }
     },
   });
+  // one run step per statement of scn, as steps has
   for (const s of r.steps) {
     const st = steps[s.index];
-    if (!st) continue;
     if (s.expect) st.expect = { ok: s.expect.ok, message: s.expect.message };
     if (s.skipped) st.skipped = true;
   }
