@@ -1,9 +1,10 @@
 // Engine vs real kernel, the engine side (src/oracle/compare.ts captureEngine): what
 // pagemap (fs/proc/task_mmu.c pte_to_pagemap_entry) and wait4's rusage would show of the
-// engine after a soft-dirty write, a swap-out and a major fault.
+// engine after a soft-dirty write, a swap-out and a major fault; and the statements after
+// the engine's run stopped, which have no state.
 
 import { strict as assert } from 'assert';
-import { type EnginePage, pageCode } from '../../../src/oracle/compare';
+import { type EnginePage, compareScenario, pageCode } from '../../../src/oracle/compare';
 import { blank, capture, kpage } from './oracleBlank';
 
 const eview = (p: EnginePage | null) => p && `${pageCode(p)} pfn=${p.pfn} pte=${p.pte.write ? 'w' : ''}${p.pte.dirty ? 'd' : ''}${p.pte.young ? 'y' : ''}`;
@@ -48,5 +49,19 @@ madvise p m[0..1] pageout`;
     assert.deepEqual([e.steps[3].faults, e.steps[3].delta], [{ p: 1 }, { p: 1 }]);
     assert.deepEqual(e.steps[4].expect, { ok: true, message: 'p took 1 faults (0 minor + 1 major)' });
     assert.deepEqual(e.steps[4].faults, { p: 1 }, 'an expectation sees the count of the statement before it');
+  });
+});
+
+describe('oracle capture: a run the engine stopped', () => {
+  it('the statements after the one that ran the simulated machine out of RAM have no state: not captured, no page, no count; the comparison says so', () => {
+    // 4 GiB of PMD THPs populated: every page frame of the model (MMS606 stops the run there)
+    const b = blank('sysctl thp enabled always\nprocess p\nmmap p anon at 0x200000000 pages 1048576 private rw as m\nmadvise p m populate_write\nexpect faults p 1\nwrite p m[0]\n');
+    for (const s of b.res.steps.slice(2)) s.pages = [kpage('p', 'm', 0, 0, 0x200000000)];
+    const e = capture(b);
+    assert.equal(e.exitStatus, 2);
+    assert.deepEqual(e.steps.map((s) => s.captured), [true, true, true, false, false, false]);
+    assert.deepEqual(e.steps.slice(3).map((s) => [s.pages, s.faults, s.expect]), [[[null], {}, undefined], [[null], {}, undefined], [[null], {}, undefined]]);
+    const c = compareScenario(b.res, e);
+    assert.deepEqual(c.steps.slice(3).map((r) => [r.verdict, r.reason, r.values]), Array(3).fill(['not-observable', 'the engine did not run this statement', []]));
   });
 });
