@@ -88,4 +88,28 @@ describe('oracle comparison: more edges of the join', () => {
       'result op | 1 | 1 | agree',
     ]);
   });
+
+  it('an access in an fb timing window is one of the accessing process\'s fb pages: another process\'s anon page at the same address is compared', () => {
+    const b = blank('fbdev fb pages 1 backing vmalloc\nprocess x\nprocess y\nmmap x fb at 0x3000000 pages 1 shared rw as v\nmmap y anon at 0x3000000 pages 1 private rw as w\nwrite x v[0]\nwrite y w[0]\n', { x: 11, y: 12 });
+    const access = (proc: string, label: string, ms: number) => ({ proc, mapping: 0, label, page: 0, addr: 0x3000000, write: true, faults: 1, minflt: 1, majflt: 0, signal: null, us: 1, ms });
+    const fb = kpage('x', 'v', 0, 0, 0x3000000, { present: true, file: true, exclusive: true, softDirty: true, pfn: 9, pfnId: 9 });
+    // x's write at 10 ms faulted: it may have armed the deferred work; y writes 50 ms later
+    b.res.steps[5].accesses = [access('x', 'v', 10)];
+    b.res.steps[5].pages = [fb];
+    b.res.steps[6].accesses = [access('y', 'w', 60)];
+    b.res.steps[6].pages = [fb, kanon('y', 'w', 1, 0, 0x3000000, 10)];
+    b.res.steps[6].faults = { x: 1, y: 1 };
+    assert.deepEqual(show(compared(b), 6).filter((v) => v.startsWith('faults')), ['faults y | +1 (=1) | +1 (=1) | agree']);
+    // x's own fb access 50 ms after its arming write is in the window
+    b.res.steps[6].accesses = [{ ...access('x', 'v', 60), faults: 0, minflt: 0 }];
+    assert.match(show(compared(b), 6).find((v) => v.startsWith('faults'))!, /^faults x \| .* \| not-observable \| timing window: 50 ms after an arming write/);
+  });
+
+  it('a stood-in mkclean\'s dirty taint names object and index: the same index of another object is compared', () => {
+    const b = blank('file f pages 2\nfile g pages 2\nprocess p\nmmap p f at 0x2000000 pages 2 shared rw as s\nwrite p s[1]\n');
+    const clean = kfolio({ dirty: false, writeback: true });
+    b.res.steps[4].objPages = [{ obj: 'f', index: 1, resident: true, pfn: 60, pfnId: 60, folio: clean }];
+    b.res.steps[4].dirtyTaint = [{ obj: 'g', index: 1, line: 2 }];
+    assert.deepEqual(show(compared(b), 4).filter((v) => v.startsWith('folio')), ['folio f[1] | cached Dm1 | cached Wm1 | differ | dirty: engine 1, kernel 0; writeback: engine 0, kernel 1']);
+  });
 });
