@@ -71,9 +71,38 @@ const CASES: [string, string[]][] = [
     "5:11-12 MMS305 page 8 is past the end of mapping 'm' of 'p' (8 pages: 0..7, counted from the mapping's original start)",
   ]],
   [`${PM}mremap p m pages 2\nwrite p m[3]`, []],
+  // mremap: an empty range or new size is named mremap
+  [`${PM}mremap p 0x1000000 pages 0 to 0x5000000\nmremap p m pages 0`, [
+    "3:26-27 MMS302 mremap: 'pages 0' is empty; give at least 1 page", "4:18-19 MMS302 mremap: 'pages 0' is empty; give at least 1 page",
+  ]],
+  // expect vma: flags with a value (pages, pgoff, start, end) are not checked for conflicts
+  [`${PM}expect vma p m[0] pages 2 pages 3 pgoff 0 pgoff 1`, []],
+  // the statement named where an object is needed
+  [`${PM}expect i_mmap anon p:m\nexpect defio zero written 0`, [
+    "3:15-19 MMS210 expect i_mmap needs an object (file, shmem, fbdev or pfnmap); 'anon' is anonymous memory, not an object",
+    "4:14-18 MMS210 expect defio needs an fbdev; 'zero' is the zero page, not an object",
+  ]],
+  // expect pte same PROC LABEL[I]: the other process's label is checked
+  ['file f pages 2\nprocess p\nprocess q\nmmap p f at 0x1000000 pages 2 shared rw as m\nmmap q f at 0x2000000 pages 2 shared rw as n\n' +
+    'expect pte p m[0] same q n[0]\nexpect pte p m[0] same q zz[0]\nexpect pte p m[0] same zz n[0]', [
+    "7:26-28 MMS203 process 'q' has no mapping labelled 'zz'",
+    "8:24-26 MMS201 unknown process 'zz'",
+  ]],
+  // the walks, VMAs and i_mmap an exited process had stay nameable (as its faults and signal)
+  [`file f pages 2\n${PM}mmap p f at 0x2000000 pages 2 shared rw as s\nexit p\nexpect vmas p 0\nexpect walk p:m\nexpect i_mmap f p:s`, []],
+  // mTHP knobs before their release: the file each lacks, with the kernel line as related information
+  ['kernel 6.1\nsysctl thp anon 64K always\nsysctl thp shmem 64K always', [
+    '2:1-7 MMS404 sysctl thp anon 64K: /sys/kernel/mm/transparent_hugepage/hugepages-<size>/enabled exists only from Linux 6.8 (multi-size anonymous THP); this scenario is for 6.1',
+    '3:1-7 MMS404 sysctl thp shmem 64K: /sys/kernel/mm/transparent_hugepage/hugepages-<size>/shmem_enabled exists only from Linux 6.11 (shmem mTHP); this scenario is for 6.1',
+  ]],
 ];
 
 describe('checker: language v2 rules with their messages', () => {
+  it('an mTHP knob before its release points at the kernel line that selected the release', () => {
+    const d = check(parse('kernel 6.1\nsysctl thp anon 64K always\n').scenario).diagnostics;
+    assert.deepEqual(d.map((x) => x.related?.map((r) => `${r.message}@${r.range.start.line + 1}`)), [['kernel 6.1 selected here@1']]);
+  });
+
   for (const [text, want] of CASES) {
     it(text.replace(/\n/g, ' ⏎ '), () => { assert.deepEqual(diags(text), want); });
   }
