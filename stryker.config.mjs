@@ -29,15 +29,21 @@ const which = process.env.MMSCOPE_MUTATE || 'expect';
 const file = modules[which] ?? which;
 const name = Object.keys(modules).find((k) => modules[k] === file) ?? file.replace(/[^A-Za-z0-9]+/g, '-');
 
+// A quicker set-up for a loaded machine (docs/testing.md, footnote of the Scores table):
+// MMSCOPE_MUTATE_TSCONFIG=<tsconfig> type-checks each mutant against that tsconfig only (one
+// whose only root is the module: its import closure), MMSCOPE_MUTATE_TESTS=<folder> runs only
+// out/test/unit/<folder>/** (a lower bound of the suite's score).
+const tests = process.env.MMSCOPE_MUTATE_TESTS;
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   mutate: [file],
   testRunner: 'mocha',
-  mochaOptions: { config: '.mocharc.json' },
+  mochaOptions: { config: '.mocharc.json', ...(tests ? { spec: [`out/test/unit/${tests}/**/*.test.js`] } : {}) },
   // one command: Stryker runs it without a shell (an `&&` would reach tsc as an argument); npm's script has the shell
   buildCommand: 'npm run compile-tests',
   checkers: ['typescript'],
-  tsconfigFile: 'tsconfig.test.json',
+  tsconfigFile: process.env.MMSCOPE_MUTATE_TSCONFIG || 'tsconfig.test.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   coverageAnalysis: 'perTest',
   // 2 cores shared with other work

@@ -64,8 +64,8 @@ export function page_vma_mapped_walk(pvmw: Pvmw, fn: (addr: number, pmd: boolean
 
 // mm/rmap.c: page_vma_mkclean_one() — for each match: skip a PTE that is neither dirty
 // nor writable (not counted); otherwise ptep_clear_flush, wrprotect + clean, count 1.
-// ACCESSED, SOFT_DIRTY, SPECIAL and the PFN survive. (6.1–6.17; the ≥6.15 !pte_present
-// skip is moot here: the model has no swap/migration/device entries.)
+// ACCESSED, SOFT_DIRTY, SPECIAL and the PFN survive. (6.1–6.17; the ≥6.15 !pte_present skip
+// is moot: the walk yields present PTEs and PMDs only, as check_pte without PVMW_MIGRATION.)
 function page_vma_mkclean_one(k: Kernel, pvmw: Pvmw): number {
   let cleaned = 0;
   const mm = pvmw.vma.mm;

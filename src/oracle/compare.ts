@@ -15,8 +15,9 @@ import { runScenario, type RunResult } from '../scenario/run';
 import { check } from '../language/checker';
 import type { Kernel, Task } from '../engine/kernel';
 import { PG_dirty, PG_writeback, ZERO_PFN, isHugeZeroPfn } from '../engine/memmap';
-import { pte_dirty, pte_none, pte_present, pte_soft_dirty, pte_special, pte_write, pte_young } from '../engine/pte';
+import { pte_dirty, pte_present, pte_soft_dirty, pte_special, pte_write, pte_young } from '../engine/pte';
 import { VM_SOFTDIRTY } from '../engine/vma';
+import { pte_swp_soft_dirty } from '../engine/swapEntry';
 import type { RuleId } from '../engine/versions';
 import type { OracleScenarioResult, OracleSignal } from './results';
 import { missingProbes, pteBits, savedDirtyBit, type ProbeStatus } from './kprobes';
@@ -119,8 +120,8 @@ function enginePage(k: Kernel, t: Task | undefined, proc: string, label: string 
   if (!t || !t.alive) return null;
   const flags = t.mm.pteFlags(addr), pfn = t.mm.ptePfn(addr);
   const vma = t.mm.vma_lookup(addr);
-  const none = pte_none(flags, pfn);
-  const present = !none && pte_present(flags);
+  // a none PTE has no bits, so it is not present either
+  const present = pte_present(flags);
   const mm = k.memmap;
   // pagemap_pmd_range → pte_to_pagemap_entry: page = vm_normal_page() (NULL for special PTEs)
   const normal = present && !pte_special(flags) && mm.pfnValid(pfn);
@@ -131,8 +132,10 @@ function enginePage(k: Kernel, t: Task | undefined, proc: string, label: string 
     proc, label, page, addr, present, zeroPage: present && (pfn === ZERO_PFN || isHugeZeroPfn(pfn)),
     file: normal && !mm.folioTestAnon(pfn),
     exclusive: normal && mapcount === 1,
-    // pagemap reports VM_SOFTDIRTY of the VMA for every page, holes included
-    softDirty: (!!vma && (vma.flags & VM_SOFTDIRTY) !== 0) || (present && pte_soft_dirty(flags)),
+    // pagemap reports VM_SOFTDIRTY of the VMA for every page, holes included; a present
+    // PTE's soft-dirty bit, and a swap or migration entry's (pte_swp_soft_dirty; a none
+    // PTE has no bits)
+    softDirty: (!!vma && (vma.flags & VM_SOFTDIRTY) !== 0) || (present ? pte_soft_dirty(flags) : pte_swp_soft_dirty(flags)),
     pfn: present ? pfn : 0,
     folio: normal ? { dirty: kpfFolioFlag(k, pfn, PG_dirty), writeback: kpfFolioFlag(k, pfn, PG_writeback), mapcount, compound: compoundOf(mm, pfn) } : null,
     fb: vma?.file?.kind === 'fbdev',
@@ -146,7 +149,8 @@ function engineObjPage(k: Kernel, name: string, index: number): EngineObjPage | 
   const fb = as.kind === 'fbdev';
   const pfn = k.pfnOf(as, index);
   const mm = k.memmap;
-  const has = pfn !== 0 && mm.pfnValid(pfn);
+  // pfnOf() is 0 for no page, and PFN 0 is never a valid page (pfn_valid(0) is false)
+  const has = mm.pfnValid(pfn);
   return {
     obj: name, index, fb, resident: fb ? has : as.folioAt(index) !== 0, pfn: has ? pfn : 0,
     folio: has ? { dirty: kpfFolioFlag(k, pfn, PG_dirty), writeback: kpfFolioFlag(k, pfn, PG_writeback), mapcount: kpagecount(mm, pfn) } : null,
@@ -233,9 +237,9 @@ export function captureEngine(scenario: Scenario, oracle: OracleScenarioResult, 
       }
     },
   });
+  // one run step per statement of scn, as steps has
   for (const s of r.steps) {
     const st = steps[s.index];
-    if (!st) continue;
     if (s.expect) st.expect = { ok: s.expect.ok, message: s.expect.message };
     if (s.skipped) st.skipped = true;
   }

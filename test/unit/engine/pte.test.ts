@@ -13,6 +13,7 @@ describe('PTE bits (arch/x86/include/asm/pgtable_types.h)', () => {
       ['_PAGE_PRESENT', 0], ['_PAGE_RW', 1], ['_PAGE_USER', 2], ['_PAGE_PWT', 3], ['_PAGE_PCD', 4], ['_PAGE_ACCESSED', 5],
       ['_PAGE_DIRTY', 6], ['_PAGE_PAT', 7], ['_PAGE_PROTNONE', 8] /* = GLOBAL */, ['_PAGE_SPECIAL', 9] /* SOFTW1 */,
       ['_PAGE_UFFD_WP', 10] /* SOFTW2 */, ['_PAGE_SOFT_DIRTY', 11] /* SOFTW3 */, ['_PAGE_NX', 31],
+      ['_PAGE_PSE', 7] /* in a PMD entry (the PAT bit of a PTE) */,
     ];
     for (const [name, bit] of bits) assert.equal((P as unknown as Record<string, number>)[name] >>> 0, 2 ** bit, name);
   });
@@ -47,6 +48,8 @@ describe('PTE helpers (arch/x86/include/asm/pgtable.h)', () => {
     const tests: [(f: number) => boolean, number][] = [
       [P.pte_write, P._PAGE_RW], [P.pte_dirty, P._PAGE_DIRTY], [P.pte_young, P._PAGE_ACCESSED],
       [P.pte_special, P._PAGE_SPECIAL], [P.pte_soft_dirty, P._PAGE_SOFT_DIRTY],
+      // pmd_trans_huge(): _PAGE_PSE (bit 7) of a PMD entry, carried on the model's per-page view
+      [P.pmd_trans_huge, P._PAGE_PSE],
     ];
     for (const [t, bit] of tests) {
       assert.equal(t(bit), true, `${t.name} of its bit`);
@@ -57,11 +60,12 @@ describe('PTE helpers (arch/x86/include/asm/pgtable.h)', () => {
     assert.equal(P.pte_mkdirty(P._PAGE_PRESENT), P._PAGE_PRESENT | P._PAGE_DIRTY | P._PAGE_SOFT_DIRTY);
     assert.equal(P.pte_mkclean(all), all & ~P._PAGE_DIRTY);
   });
-  it('mkyoung/mkold, wrprotect/mkwrite, mkspecial, clear_soft_dirty set or clear exactly their bit', () => {
+  it('mkyoung/mkold, wrprotect/mkwrite, mkspecial, mksoft_dirty/clear_soft_dirty set or clear exactly their bit', () => {
     const cases: [(f: number) => number, number, boolean][] = [
       [P.pte_mkyoung, P._PAGE_ACCESSED, true], [P.pte_mkold, P._PAGE_ACCESSED, false],
       [P.pte_mkwrite, P._PAGE_RW, true], [P.pte_wrprotect, P._PAGE_RW, false],
       [P.pte_mkspecial, P._PAGE_SPECIAL, true], [P.pte_clear_soft_dirty, P._PAGE_SOFT_DIRTY, false],
+      [P.pte_mksoft_dirty, P._PAGE_SOFT_DIRTY, true],
     ];
     for (const [f, bit, set] of cases) {
       if (set) { assert.equal(f(0), bit, f.name); assert.equal(f(all), all, f.name); }

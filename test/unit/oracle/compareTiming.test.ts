@@ -16,7 +16,7 @@ const kstep = (o: Partial<KStep> = {}): KStep => ({ walks: [], written: 0, workR
 const bit = (...b: number[]) => b.reduce((v, x) => v | (1n << BigInt(x)), 0n);
 
 /** The fb page's value at `wait` when the scenario's later timestamps are `after` (ms from its start; the arming write is at 10 ms). */
-function pagesAtWait(text: string, after: { next?: number; end: number | null; own?: number | null }): string {
+function pagesAtWait(text: string, after: { next?: number; later?: number; end: number | null; own?: number | null }): string {
   const { scenario } = parse(text);
   const t = translateScenario(scenario, { name: 't.mms' });
   const steps: OracleStepResult[] = t.steps.map((s) => ({
@@ -26,6 +26,7 @@ function pagesAtWait(text: string, after: { next?: number; end: number | null; o
   steps[3].kernel = kstep({ mkwrites: [{ pgoff: 0, ms: 10 }] }); steps[3].tMs = 10;
   steps[4].tMs = after.own === undefined ? 11 : after.own;
   if (steps[5]) steps[5].tMs = after.next ?? null;
+  if (steps[6]) steps[6].tMs = after.later ?? null;
   steps[4].pages = [{ proc: 'x', mapping: 0, label: 'v', page: 0, addr: 0x3000000, present: true, swapped: false, file: true, exclusive: true, softDirty: true, uffdWp: false,
     pfn: 9, pfnId: 9, zeroPage: false, folio: { flags: 0, dirty: true, writeback: false, uptodate: true, lru: false, anon: false, referenced: false, mapcount: 1 } }];
   // the kernel's PTE still writable and dirty: its deferred work has not cleaned it
@@ -57,5 +58,8 @@ describe('oracle comparison: where a statement\'s fb timing window ends', () => 
   it('a later statement without a timestamp is skipped for the next one that has one', () => {
     assert.equal(pagesAtWait(HEAD + 'read x v[0]\n', { next: undefined, end: 70 }), 'agree');
     assert.equal(pagesAtWait(HEAD + 'read x v[0]\n', { next: undefined, end: 500 }), FOUND);
+    // ... the one after it, not the end of the scenario
+    assert.equal(pagesAtWait(HEAD + 'read x v[0]\nread x v[0]\n', { next: undefined, later: 110, end: 70 }), FOUND);
+    assert.equal(pagesAtWait(HEAD + 'read x v[0]\nread x v[0]\n', { next: undefined, later: 70, end: 500 }), 'agree');
   });
 });
