@@ -707,7 +707,7 @@ class Checker {
       if (s.knob.name === 'swap') {
         // the model has one swap device (type 0): a second swapon would need swap types
         if (this.swapLine !== undefined) this.err(s.knob.range, C.sysctlValue, `a second swap device: mmscope models one (the first is at line ${this.swapLine + 1})`);
-        else this.swapLine = s.range.start.line;
+        else if (v >= 2) this.swapLine = s.range.start.line; // a refused one is no device
         // mm/swapfile.c: sys_swapon() refuses a device with no slot after its header page
         if (v < 2) this.err(s.value.range, C.sysctlValue, `a swap device of ${s.value.text} page${v === 1 ? '' : 's'} has no slot after its header page: swapon refuses it (EINVAL)`);
         return;
@@ -812,7 +812,8 @@ class Checker {
   }
 
   private expectFolio(s: Extract<Statement, { kind: 'expect_folio' }>): void {
-      if (s.proc) this.procPages(this.useProc(s.proc, true), s.page);
+      // the folio a process maps: an exited process maps none (as `expect pte`, MMS209)
+      if (s.proc) this.procPages(this.useProc(s.proc), s.page);
       else this.objPages(s.page, 'expect folio', true);
       const seen = new FlagSeen();
       for (const f of s.flags) {

@@ -23,6 +23,8 @@ const CASES: [string, string[]][] = [
   ['sysctl swap pages 0', ['1:19-20 MMS306 a swap device of 0 pages has no slot after its header page: swapon refuses it (EINVAL)']],
   ['sysctl swap pages 2', []],
   ['sysctl swap pages 8\nprocess p\nsysctl swap pages 8', ['3:8-12 MMS306 a second swap device: mmscope models one (the first is at line 1)']],
+  // a refused device is none: the next sysctl swap is the first
+  ['sysctl swap pages 1\nsysctl swap pages 8', ['1:19-20 MMS306 a swap device of 1 page has no slot after its header page: swapon refuses it (EINVAL)']],
   // expect error: right after the statement it expects to fail
   ['expect error EINVAL', ["1:1-13 MMS217 'expect error' goes right after the statement it expects to fail (mmap, mremap, mprotect, ...)"]],
   ['kernel 6.15\nexpect error EINVAL', ["2:1-13 MMS217 'expect error' goes right after the statement it expects to fail (mmap, mremap, mprotect, ...)"]],
@@ -90,6 +92,8 @@ const CASES: [string, string[]][] = [
   ]],
   // the walks, VMAs and i_mmap an exited process had stay nameable (as its faults and signal)
   [`file f pages 2\n${PM}mmap p f at 0x2000000 pages 2 shared rw as s\nexit p\nexpect vmas p 0\nexpect walk p:m\nexpect i_mmap f p:s`, []],
+  // the folio an exited process maps: it maps none (MMS209, as expect pte)
+  [`${PM}write p m[0]\nexit p\nexpect folio p m[0] !large`, ["5:14-15 MMS209 process 'p' has exited"]],
   // mTHP knobs before their release: the file each lacks, with the kernel line as related information
   ['kernel 6.1\nsysctl thp anon 64K always\nsysctl thp shmem 64K always', [
     '2:1-7 MMS404 sysctl thp anon 64K: /sys/kernel/mm/transparent_hugepage/hugepages-<size>/enabled exists only from Linux 6.8 (multi-size anonymous THP); this scenario is for 6.1',
