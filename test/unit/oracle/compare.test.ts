@@ -2,9 +2,9 @@
 // oracle results, and the verdicts (agree / differ / not observable, with reasons).
 
 import { strict as assert } from 'assert';
+import { blank as oracleBlank, type Blank } from './oracleBlank';
 import { parse } from '../../../src/language/parser';
-import { translateScenario } from '../../../src/oracle/translate';
-import type { OraclePage, OracleScenarioResult, OracleStepResult } from '../../../src/oracle/results';
+import type { OraclePage } from '../../../src/oracle/results';
 import { captureEngine, compareScenario, formatComparison, pageCode, stepVerdicts, summaryLine, withFbDelay } from '../../../src/oracle/compare';
 
 const FORK = `process p
@@ -27,21 +27,8 @@ const anon = (pfn: number, mapcount: number, o: Partial<OraclePage> = {}): Parti
   folio: { flags: 0, dirty: false, writeback: false, uptodate: true, lru: true, anon: true, referenced: false, mapcount }, ...o,
 });
 
-/** An oracle result with every step observed and empty, to be filled by the test. */
-function blank(text: string): { res: OracleScenarioResult; lines: string[]; scenario: ReturnType<typeof parse>['scenario'] } {
-  const { scenario } = parse(text);
-  const t = translateScenario(scenario, { name: 't.mms' });
-  const steps: OracleStepResult[] = t.steps.map((s) => ({
-    index: s.index, line: s.line, kind: s.kind, observable: s.observable, reason: s.reason, taintedBy: s.taintedBy,
-    status: s.observable === 'no' ? 'not-observable' : 'observed', tMs: 0, accesses: [], pages: [], vmas: [], objPages: [], ops: [],
-    faults: {}, lastSignal: {}, errors: [],
-  }));
-  return {
-    scenario, lines: text.split('\n'),
-    res: { name: 't.mms', index: 0, status: 'ok', scenarioKernel: '6.15', steps, errors: [], calibration: [], objects: [], ms: 1, summary: { pass: 0, fail: 0, notObservable: 0 },
-      mappings: t.mappings, pids: {}, kstates: null, release: '6.1.0-57-amd64', fbObject: null },
-  };
-}
+/** An oracle result with every step observed and empty, to be filled by the test (oracleBlank.ts). */
+const blank = (text: string): Blank => oracleBlank(text, {}, { scenarioKernel: '6.15' });
 const acc = (proc: string, pageIdx: number, write: boolean, faults: number, ms = 0) => ({
   proc, mapping: 0, label: 'heap', page: pageIdx, addr: 0x1000000 + pageIdx * 4096, write, faults, minflt: faults, majflt: 0, signal: null, us: 1, ms,
 });

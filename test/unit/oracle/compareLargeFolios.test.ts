@@ -3,9 +3,10 @@
 // mappings; kpageflags marks the huge zero folio ZERO_PAGE), and a tmpfs huge= object.
 
 import { strict as assert } from 'assert';
+import { blank as oracleBlank, type Blank } from './oracleBlank';
 import { parse } from '../../../src/language/parser';
 import { translateScenario } from '../../../src/oracle/translate';
-import type { OraclePage, OracleScenarioResult, OracleStepResult } from '../../../src/oracle/results';
+import type { OraclePage } from '../../../src/oracle/results';
 import { captureEngine, kpfCompound, pageCode } from '../../../src/oracle/compare';
 
 const THP = `sysctl thp enabled always
@@ -16,20 +17,7 @@ write p buf[512]
 mprotect p buf[512..515] r
 `;
 
-function blank(text: string): { res: OracleScenarioResult; scenario: ReturnType<typeof parse>['scenario'] } {
-  const { scenario } = parse(text);
-  const t = translateScenario(scenario, { name: 't.mms' });
-  const steps: OracleStepResult[] = t.steps.map((s) => ({
-    index: s.index, line: s.line, kind: s.kind, observable: s.observable, reason: s.reason, taintedBy: s.taintedBy,
-    status: s.observable === 'no' ? 'not-observable' : 'observed', tMs: 0, accesses: [], pages: [], vmas: [], objPages: [], ops: [],
-    faults: {}, lastSignal: {}, errors: [],
-  }));
-  return {
-    scenario,
-    res: { name: 't.mms', index: 0, status: 'ok', scenarioKernel: '6.12', steps, errors: [], calibration: [], objects: [], ms: 1, summary: { pass: 0, fail: 0, notObservable: 0 },
-      mappings: t.mappings, pids: {}, kstates: null, release: '6.12.118', fbObject: null },
-  };
-}
+const blank = (text: string): Blank => oracleBlank(text, {}, { scenarioKernel: '6.12', release: '6.12.118' });
 
 /** the oracle's record of page i of buf (its content does not matter: the engine's side is looked at) */
 function page(i: number): OraclePage {

@@ -4,9 +4,9 @@
 // reason). Hand-made oracle results; the engine side is the engine's own run.
 
 import { strict as assert } from 'assert';
+import { blank as oracleBlank, type Blank } from './oracleBlank';
 import { parse } from '../../../src/language/parser';
-import { translateScenario } from '../../../src/oracle/translate';
-import type { OracleFolio, OracleObjPage, OraclePage, OracleScenarioResult, OracleStepResult } from '../../../src/oracle/results';
+import type { OracleFolio, OracleObjPage, OraclePage } from '../../../src/oracle/results';
 import type { KPte, KStep, ProbeStatus } from '../../../src/oracle/kprobes';
 import { PROBE_NEEDS, PTE } from '../../../src/oracle/kprobes';
 import { kernelStates } from '../../../src/oracle/kstate';
@@ -14,23 +14,9 @@ import {
   type EngineCapture, type EnginePage, captureEngine, compareScenario, formatComparison, pageCode, withFbDelay,
 } from '../../../src/oracle/compare';
 
-type Blank = { res: OracleScenarioResult; lines: string[]; scenario: ReturnType<typeof parse>['scenario'] };
 
-/** An oracle result with every step observed and empty, to be filled by the test. */
-function blank(text: string): Blank {
-  const { scenario } = parse(text);
-  const t = translateScenario(scenario, { name: 't.mms' });
-  const steps: OracleStepResult[] = t.steps.map((s) => ({
-    index: s.index, line: s.line, kind: s.kind, observable: s.observable, reason: s.reason, taintedBy: s.taintedBy,
-    status: s.observable === 'no' ? 'not-observable' : 'observed', tMs: 0, accesses: [], pages: [], vmas: [], objPages: [], ops: [],
-    faults: {}, lastSignal: {}, errors: [],
-  }));
-  return {
-    scenario, lines: text.split('\n'),
-    res: { name: 't.mms', index: 0, status: 'ok', scenarioKernel: '6.15', steps, errors: [], calibration: [], objects: [], ms: 1,
-      summary: { pass: 0, fail: 0, notObservable: 0 }, mappings: t.mappings, pids: { p: 101, q: 102 }, kstates: null, release: '6.1.0-57-amd64', fbObject: null },
-  };
-}
+/** An oracle result with every step observed and empty, to be filled by the test (oracleBlank.ts). */
+const blank = (text: string): Blank => oracleBlank(text, { p: 101, q: 102 }, { scenarioKernel: '6.15' });
 
 const BASE = { m: 0x1000000, s: 0x2000000, v: 0x3000000 } as const;
 /** A page as the oracle read it: a hole unless `o` says otherwise. */

@@ -8,7 +8,7 @@ import { type CompareOptions, type EngineCapture, captureEngine, compareScenario
 
 export type Blank = { res: OracleScenarioResult; lines: string[]; scenario: ReturnType<typeof parse>['scenario'] };
 
-export function blank(text: string, pids: Record<string, number> = { p: 101, q: 102 }): Blank {
+export function blank(text: string, pids: Record<string, number> = { p: 101, q: 102 }, at: { scenarioKernel?: string; release?: string } = {}): Blank {
   const { scenario } = parse(text);
   const t = translateScenario(scenario, { name: 't.mms' });
   const steps: OracleStepResult[] = t.steps.map((s) => ({
@@ -18,8 +18,8 @@ export function blank(text: string, pids: Record<string, number> = { p: 101, q: 
   }));
   return {
     scenario, lines: text.split('\n'),
-    res: { name: 't.mms', index: 0, status: 'ok', scenarioKernel: '6.1', steps, errors: [], calibration: [], objects: [], ms: 1,
-      summary: { pass: 0, fail: 0, notObservable: 0 }, mappings: t.mappings, pids, kstates: null, release: '6.1.0-57-amd64', fbObject: null },
+    res: { name: 't.mms', index: 0, status: 'ok', scenarioKernel: at.scenarioKernel ?? '6.1', steps, errors: [], calibration: [], objects: [], ms: 1,
+      summary: { pass: 0, fail: 0, notObservable: 0 }, mappings: t.mappings, pids, kstates: null, release: at.release ?? '6.1.0-57-amd64', fbObject: null },
   };
 }
 
