@@ -47,9 +47,10 @@ export function userAccess(k: Kernel, task: Task, addr: number, write: boolean):
     const ok = (flags & _PAGE_PRESENT) !== 0 && (flags & _PAGE_USER) !== 0 && (!write || (flags & _PAGE_RW) !== 0);
     if (ok) {
       const want = flags | _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0);
-      if (want >>> 0 !== flags) mm.setPte(addr, want, mm.ptePfn(addr), write ? 'hardware write (A, D)' : 'hardware access (A)');
+      const pfn = mm.ptePfn(addr);
+      if (want >>> 0 !== flags) mm.setPte(addr, want, pfn, write ? 'hardware write (A, D)' : 'hardware access (A)');
       k.tr.hwAccess(task.pid, addr, write);
-      if (write && k.memmap.pfnValid(mm.ptePfn(addr))) k.memmap.written[mm.ptePfn(addr)] = 1;
+      if (write && k.memmap.pfnValid(pfn)) k.memmap.written[pfn] = 1;
       task.lastSignal = 'none';
       return 'ok';
     }

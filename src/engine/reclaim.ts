@@ -18,7 +18,7 @@ import { mm_counter_file } from './rmapCounts';
 import { rmap_walk } from './rmapWalk';
 import { split_folio } from './split';
 import { folio_mapcount } from './folio';
-import { HPAGE_PMD_SIZE as PMD_SIZE } from './hugeMemory';
+import { haddrOf } from './hugeMemory';
 import { pte_swp_mkexclusive, pte_swp_mksoft_dirty, swp_entry_flags, SwpType } from './swapEntry';
 import {
   add_to_swap, delete_from_swap_cache, folio_free_swap, folio_swap_slot, swap_duplicate, swap_writepage,
@@ -55,7 +55,7 @@ export function folio_referenced(k: Kernel, pfn: number): { referenced: number; 
       if (mappedAt(vma, address, pfn)) {
         const f = vma.mm.pteFlags(address);
         const young = pte_young(f);
-        if (young && vma.mm.isPmdMapped(address)) { vma.mm.setPmd(address - (address % PMD_SIZE), pte_mkold(f), pfn, 'folio_referenced_one: pmdp_clear_flush_young'); ref++; }
+        if (young && vma.mm.isPmdMapped(address)) { vma.mm.setPmd(haddrOf(address), pte_mkold(f), pfn, 'folio_referenced_one: pmdp_clear_flush_young'); ref++; }
         else if (young) { vma.mm.setPte(address, pte_mkold(f), pfn, 'folio_referenced_one: ptep_clear_flush_young'); ref++; }
         k.tr.walkPte(vma.mm.pid, address, young);
         mapcount--;

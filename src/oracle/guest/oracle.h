@@ -418,6 +418,13 @@ static void o_swapoff(void)
 /* mkswap: version 1, last_page = pages - 1, "SWAPSPACE2" at the end of page 0; every
  * block written (a swap file may have no holes). zram: disksize pages * PAGE, the header
  * page only (a zram page never written reads as zeroes). */
+/* a swapon that failed before the syscall: the step's op with the errno, no device */
+static void o_swapon_failed(int step, int e)
+{
+  o_tr_mark("mms st %d", step);
+  o_op(step, "swapon", -1, e, 0);
+  o_swapfile[0] = 0; o_swapzram = 0;
+}
 static void o_swapon(int step, long pages, int zram)
 {
   static unsigned char pg[PAGE];
@@ -429,16 +436,16 @@ static void o_swapon(int step, long pages, int zram)
     char size[32];
     snprintf(size, sizeof size, "%ld", pages * PAGE);
     snprintf(o_swapfile, sizeof o_swapfile, "/dev/zram0");
-    if (access("/sys/block/zram0", F_OK) < 0) { o_tr_mark("mms st %d", step); o_op(step, "swapon", -1, ENODEV, 0); o_swapfile[0] = 0; return; }
+    if (access("/sys/block/zram0", F_OK) < 0) { o_swapon_failed(step, ENODEV); return; }
     o_sysfs_write("/sys/block/zram0/reset", "1");
-    if (o_sysfs_write("/sys/block/zram0/disksize", size) < 0) { e = errno; o_tr_mark("mms st %d", step); o_op(step, "swapon", -1, e, 0); o_swapfile[0] = 0; return; }
+    if (o_sysfs_write("/sys/block/zram0/disksize", size) < 0) { o_swapon_failed(step, errno); return; }
     o_swapzram = 1;
     fd = open(o_swapfile, O_RDWR);
   } else {
     snprintf(o_swapfile, sizeof o_swapfile, "/mnt/mms%d-swap", o_scn);
     fd = open(o_swapfile, O_RDWR | O_CREAT | O_TRUNC, 0600);
   }
-  if (fd < 0) { e = errno; o_tr_mark("mms st %d", step); o_op(step, "swapon", -1, e, 0); o_swapfile[0] = 0; o_swapzram = 0; return; }
+  if (fd < 0) { o_swapon_failed(step, errno); return; }
   for (long i = 0; i < (zram ? 1 : pages); i++) {
     memset(pg, 0, sizeof pg);
     if (i == 0) {
