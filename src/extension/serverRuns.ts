@@ -13,6 +13,7 @@ import {
 import type { InspectorAnswer, InspectorQuery } from '../views/inspectorService';
 import type { EditorRunOptions, RunSummary, StaticInfo } from '../views/summary';
 import { isScenario } from './convert';
+import { hostMarks } from './stats';
 
 export interface DocumentRun {
   readonly uri: vscode.Uri;
@@ -38,6 +39,7 @@ export class ServerRuns implements vscode.Disposable {
     const toRun = (p: DidRunParams): DocumentRun => ({ uri: vscode.Uri.parse(p.uri, true), version: p.version, runId: p.runId, opts: p.opts, summary: p.summary });
     this.subs.push(this.didRun, this.didStart, this.didClose,
       client.onNotification(DidRun, (p: DidRunParams) => {
+        hostMarks.mark(1);
         const r = toRun(p);
         this.latestRuns.set(p.uri, r);
         this.didRun.fire(r);

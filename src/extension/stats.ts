@@ -15,14 +15,19 @@ class HostStats {
   stalls: [number, number][] = [];
   /** the inspector's pipeline of recent edits, wall-clock ms: [change seen, run asked, Run posted, Step posted] (last 200) */
   panelEdits: number[][] = [];
+  /** the extension host's side of the diagnostics pipeline, wall-clock ms: [change seen, run's news received] (last 200) */
+  hostEdits: number[][] = [];
   enabled = false;
-  reset(): void { this.maxBlockMs = 0; this.stalls = []; this.panelEdits = []; }
+  reset(): void { this.maxBlockMs = 0; this.stalls = []; this.panelEdits = []; this.hostEdits = []; }
 }
 
 export const hostStats = new HostStats();
 
 /** keystroke → inspector: 0 change seen, 1 run asked, 2 Run posted, 3 Step posted */
 export const panelMarks = new PipelineLog(() => hostStats.panelEdits, 3, () => hostStats.enabled);
+
+/** keystroke → the server's run, as the extension host sees it: 0 change seen, 1 mmscope/didRun received */
+export const hostMarks = new PipelineLog(() => hostStats.hostEdits, 1, () => hostStats.enabled);
 
 /** The stats file, when the e2e test asks for one. */
 export function statsFile(): string | undefined {
@@ -43,6 +48,7 @@ export function startStats(client: BaseLanguageClient): vscode.Disposable {
     if (stall >= 16) { hostStats.stalls.push([now, stall]); if (hostStats.stalls.length > 500) hostStats.stalls.shift(); }
     last = now;
   }, tick);
+  const changes = vscode.workspace.onDidChangeTextDocument((e) => { if (e.document.languageId === 'mmscope' && e.contentChanges.length) hostMarks.mark(0); });
   let writing = false;
   const write = setInterval(() => {
     if (writing || !client.isRunning()) return;
@@ -51,12 +57,12 @@ export function startStats(client: BaseLanguageClient): vscode.Disposable {
     const tmp = vscode.Uri.file(`${file}.tmp`);
     void client.sendRequest<StatsResult>(StatsRequest, {} satisfies StatsParams)
       .then((server) => vscode.workspace.fs.writeFile(tmp, new TextEncoder().encode(JSON.stringify({
-        ...server, maxBlockMs: hostStats.maxBlockMs, stalls: hostStats.stalls, panelEdits: hostStats.panelEdits, at: Date.now(),
+        ...server, maxBlockMs: hostStats.maxBlockMs, stalls: hostStats.stalls, panelEdits: hostStats.panelEdits, hostEdits: hostStats.hostEdits, at: Date.now(),
       }))))
       .then(() => vscode.workspace.fs.rename(tmp, vscode.Uri.file(file), { overwrite: true }))
       .then(() => { writing = false; }, () => { writing = false; /* best effort */ });
   }, 250);
-  return new vscode.Disposable(() => { clearInterval(lag); clearInterval(write); });
+  return new vscode.Disposable(() => { clearInterval(lag); clearInterval(write); changes.dispose(); });
 }
 
 /** Resets the maxima, here and in the server (command mmscope.internal.resetStats). */

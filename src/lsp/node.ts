@@ -1,19 +1,22 @@
 // The language server's node entry point (dist/lsp.js): `mmscope lsp --stdio` calls
 // startStdioServer(); the VS Code extension starts this file as a child process with
-// `--node-ipc`, and it then serves that channel at once. Scenarios run on one worker thread
-// per document (dist/worker.js, next to this bundle) so that a long run can be cancelled and
-// never holds up the answers; without that file (the tests' compiled sources) they run inline.
+// `--node-ipc`, and it then serves that channel at once. A document whose runs are cheap runs
+// inline; a big or slow one on a worker thread of its own (dist/worker.js, next to this
+// bundle), so that a long run can be cancelled and never holds up the answers
+// (routedBackend.ts); without that file (the tests' compiled sources) all run inline.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createConnection, ProposedFeatures, type Connection } from 'vscode-languageserver/node';
 import { InlineBackend, type Backend } from '../service/backend';
+import { RoutedBackend } from '../service/routedBackend';
 import { WorkerBackend } from '../service/workerBackend';
 import { serve } from './server';
 
 function backend(): Backend {
   const worker = path.join(__dirname, 'worker.js');
-  return fs.existsSync(worker) ? new WorkerBackend(worker) : new InlineBackend();
+  const inline = new InlineBackend(() => new Promise((r) => setImmediate(r)));
+  return fs.existsSync(worker) ? new RoutedBackend(new WorkerBackend(worker), inline) : inline;
 }
 
 export function startServer(connection: Connection): void { serve(connection, backend()); }

@@ -28,7 +28,7 @@ export interface Settings { kernel?: { defaultVersion?: string }; updateDelay?: 
 export const DidRun = 'mmscope/didRun';
 export interface DidRunParams { uri: string; version: number; runId: number; opts: EditorRunOptions; summary: RunSummary }
 
-/** server → client: a run started (the panel says "Running…" for a big document). */
+/** server → client: a run of a big document started (the panel says "Running…"); a cheap run, one per keystroke, is not announced. */
 export const DidStart = 'mmscope/didStart';
 export interface DidStartParams { uri: string; big: boolean }
 

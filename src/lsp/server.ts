@@ -80,7 +80,7 @@ export function serve(connection: Connection, backend: Backend): void {
       if (init.vscode) void connection.sendNotification(DidRun, { uri: r.uri, version: r.version, runId: r.runId, opts: r.opts, summary: r.summary } satisfies DidRunParams);
       if (shown.get(r.uri) !== checkTitle(r.summary, !!init.vscode)) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
     },
-    didStart(uri, big) { if (init.vscode) void connection.sendNotification(DidStart, { uri, big } satisfies DidStartParams); },
+    didStart(uri, big) { if (init.vscode && big) void connection.sendNotification(DidStart, { uri, big } satisfies DidStartParams); },
   });
 
   function checked(doc: TextDocument): CheckResult {

@@ -37,15 +37,22 @@ export const fromReply = {
   static: (r: ServiceReply | undefined): StaticInfo | undefined => (r?.type === 'static' ? r.info : undefined),
 };
 
-/** The browser extension host has no worker threads: the service runs inline, after a yield. */
+/**
+ * The service runs inline, after a yield (so that a change that came meanwhile can cancel
+ * it): the browser's server, which has no threads of its own, and the node server's
+ * documents whose runs are cheap (routedBackend.ts). `yieldNow`: the yield (node passes
+ * setImmediate, which does not wait for a timer's minimum delay).
+ */
 export class InlineBackend implements Backend {
   private readonly services = new Map<string, ScenarioService>();
   private nextId = 1;
   private readonly cancelled = new Set<string>();
 
+  constructor(private readonly yieldNow: () => Promise<void> = () => new Promise((r) => setTimeout(r, 0))) {}
+
   private async ask(key: string, req: Req): Promise<ServiceReply | undefined> {
     this.cancelled.delete(key);
-    await new Promise((r) => setTimeout(r, 0));
+    await this.yieldNow();
     if (this.cancelled.has(key)) return undefined;
     let s = this.services.get(key);
     if (!s) { s = new ScenarioService(); this.services.set(key, s); }
