@@ -17,7 +17,7 @@ import type { Kernel, Task } from '../engine/kernel';
 import { PG_dirty, PG_writeback, ZERO_PFN, isHugeZeroPfn } from '../engine/memmap';
 import { pte_dirty, pte_present, pte_soft_dirty, pte_special, pte_write, pte_young } from '../engine/pte';
 import { VM_SOFTDIRTY } from '../engine/vma';
-import { pte_swp_soft_dirty } from '../engine/swapEntry';
+import { is_swap_pte, pte_swp_soft_dirty } from '../engine/swapEntry';
 import type { RuleId } from '../engine/versions';
 import type { OracleScenarioResult, OracleSignal } from './results';
 import { missingProbes, pteBits, savedDirtyBit, type ProbeStatus } from './kprobes';
@@ -29,6 +29,8 @@ import { pteAt } from './traceExpect';
 export interface EnginePage {
   proc: string; label: string | null; page: number; addr: number;
   present: boolean; zeroPage: boolean; file: boolean; exclusive: boolean; softDirty: boolean;
+  /** pagemap PM_SWAP: the PTE holds a swap-type entry (a swap slot or a migration entry) */
+  swapped: boolean;
   /** engine PFN (0 when not present); only compared for identity */
   pfn: number;
   folio: { dirty: boolean; writeback: boolean; mapcount: number; /** the page in a large folio (kpageflags COMPOUND_HEAD/TAIL) */ compound?: 'head' | 'tail' | null } | null;
@@ -129,7 +131,9 @@ function enginePage(k: Kernel, t: Task | undefined, proc: string, label: string 
   // its large folio's PMD mappings
   const mapcount = normal ? kpagecount(mm, pfn) : 0;
   return {
-    proc, label, page, addr, present, zeroPage: present && (pfn === ZERO_PFN || isHugeZeroPfn(pfn)),
+    // pte_to_pagemap_entry: PM_SWAP for every non-present swap-type PTE (is_swap_pte), a
+    // migration entry included
+    proc, label, page, addr, present, swapped: !present && is_swap_pte(flags), zeroPage: present && (pfn === ZERO_PFN || isHugeZeroPfn(pfn)),
     file: normal && !mm.folioTestAnon(pfn),
     exclusive: normal && mapcount === 1,
     // pagemap reports VM_SOFTDIRTY of the VMA for every page, holes included; a present
@@ -300,10 +304,10 @@ export interface CompareOptions {
 
 const b = (v: boolean): string => (v ? '1' : '0');
 
-/** Per-page code: '-' not present ('-s' soft-dirty hole); Z zero page, F file/shmem, A anon; x exclusive, s soft-dirty; D dirty, W writeback, mN mapcount. */
-export function pageCode(p: { present: boolean; zeroPage: boolean; file: boolean; exclusive: boolean; softDirty: boolean;
+/** Per-page code: '-' not present ('-s' soft-dirty hole), S a swap entry (pagemap PM_SWAP; 'Ss' soft-dirty); Z zero page, F file/shmem, A anon; x exclusive, s soft-dirty; D dirty, W writeback, mN mapcount. */
+export function pageCode(p: { present: boolean; swapped: boolean; zeroPage: boolean; file: boolean; exclusive: boolean; softDirty: boolean;
   folio: { dirty: boolean; writeback: boolean; mapcount: number } | null }): string {
-  if (!p.present) return p.softDirty ? '-s' : '-';
+  if (!p.present) return `${p.swapped ? 'S' : '-'}${p.softDirty ? 's' : ''}`;
   let c = p.zeroPage ? 'Z' : p.file ? 'F' : 'A';
   if (p.exclusive) c += 'x';
   if (p.softDirty) c += 's';

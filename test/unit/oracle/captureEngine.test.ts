@@ -30,17 +30,18 @@ madvise p m[0..1] pageout`;
     assert.deepEqual(e.steps[5].delta, { p: 1 }, 'the write-protected PTE faults once');
   });
 
-  it('a page swapped out (madvise pageout: try_to_unmap_one leaves a swap entry) is not present: no PFN, no folio, no PTE bits', () => {
+  it('a page swapped out (madvise pageout: try_to_unmap_one leaves a swap entry) is not present but swapped (pagemap PM_SWAP): no PFN, no folio, no PTE bits', () => {
     const e = captured();
     const [m0, m1] = e.steps[6].pages;
-    assert.equal(eview(m0), '- pfn=0 pte=');
-    assert.equal(m1!.present, false);
+    assert.equal(eview(m0), 'S pfn=0 pte=');
+    assert.deepEqual([m1!.present, m1!.swapped], [false, true]);
+    assert.deepEqual(e.steps[5].pages.map((p) => p!.swapped), [false, false], 'a present page is not swapped');
     assert.deepEqual([m1!.pfn, m1!.folio, m1!.pte], [0, null, { write: false, dirty: false, young: false }]);
   });
 
   it('a swap entry keeps the PTE\'s soft-dirty bit (try_to_unmap_one: pte_swp_mksoft_dirty), and pagemap reports it (pte_swp_soft_dirty → PM_SOFT_DIRTY)', () => {
     const e = captured();
-    assert.deepEqual(e.steps[6].pages.map(eview), ['- pfn=0 pte=', '-s pfn=0 pte=']);
+    assert.deepEqual(e.steps[6].pages.map(eview), ['S pfn=0 pte=', 'Ss pfn=0 pte=']);
   });
 
   it('faults are minor + major (wait4 ru_minflt + ru_majflt): a read of a cold file page is one major fault', () => {

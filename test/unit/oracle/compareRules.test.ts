@@ -465,12 +465,12 @@ expect pte x m[0] dirty`;
 });
 
 describe('oracle comparison: page codes (docs/real-kernel.md)', () => {
-  it('every letter: -, -s, Z, F, A, x, s, D, W, mN; the zero page shows no folio', () => {
-    const p = (o: Partial<EnginePage>) => ({ present: true, zeroPage: false, file: false, exclusive: false, softDirty: false, folio: null, ...o });
+  it('every letter: -, -s, S, Ss, Z, F, A, x, s, D, W, mN; the zero page shows no folio', () => {
+    const p = (o: Partial<EnginePage>) => ({ present: true, swapped: false, zeroPage: false, file: false, exclusive: false, softDirty: false, folio: null, ...o });
     assert.deepEqual([
-      p({ present: false }), p({ present: false, softDirty: true }), p({ zeroPage: true, folio: { dirty: true, writeback: true, mapcount: 3 } }),
+      p({ present: false }), p({ present: false, softDirty: true }), p({ present: false, swapped: true }), p({ present: false, swapped: true, softDirty: true }), p({ zeroPage: true, folio: { dirty: true, writeback: true, mapcount: 3 } }),
       p({ file: true }), p({}), p({ exclusive: true }), p({ softDirty: true }), p({ file: true, folio: { dirty: true, writeback: false, mapcount: 2 } }),
       p({ file: true, exclusive: true, softDirty: true, folio: { dirty: false, writeback: true, mapcount: 1 } }), p({ zeroPage: true, file: true }),
-    ].map(pageCode), ['-', '-s', 'Z', 'F', 'A', 'Ax', 'As', 'FDm2', 'FxsWm1', 'Z']);
+    ].map(pageCode), ['-', '-s', 'S', 'Ss', 'Z', 'F', 'A', 'Ax', 'As', 'FDm2', 'FxsWm1', 'Z']);
   });
 });
