@@ -3,8 +3,8 @@
 // do_run_with_thp() variant, as tools/testing/selftests/mm/cow.c of Linux 6.12.118 does
 // them. They need language v2 (THP knobs, madvise, mremap, swap, `same`).
 //   node scripts/selftests/gen-cow-v2.mjs
-// Not generated (not expressible): "partially shared THP" (MADV_DONTFORK/MADV_DOFORK), the
-// hugetlb runs, and every vmsplice / io_uring / R/O GUP-pin test.
+// Not generated (not expressible): the hugetlb runs, and every vmsplice / io_uring / R/O
+// GUP-pin test.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,7 @@ const VARIANTS = [
   { title: (kb) => `single PTE of THP (${kb} kB)`, run: 'THP_RUN_SINGLE_PTE', swap: false, kind: 'single' },
   { title: (kb) => `single PTE of swapped-out THP (${kb} kB)`, run: 'THP_RUN_SINGLE_PTE_SWAPOUT', swap: true, kind: 'single' },
   { title: (kb) => `partially mremap()'ed THP (${kb} kB)`, run: 'THP_RUN_PARTIAL_MREMAP', swap: false, kind: 'mremap' },
+  { title: (kb) => `partially shared THP (${kb} kB)`, run: 'THP_RUN_PARTIAL_SHARED', swap: false, kind: 'shared' },
 ];
 
 const hex = (n) => '0x' + n.toString(16);
@@ -72,6 +73,11 @@ for (const kb of SIZES_KB) {
       } else if (v.kind === 'single') {
         lines.push(`madvise ${P} m[${first + 1}..${2 * n - 1}] dontneed   # keep a single PTE`);
         size = 1;
+      } else if (v.kind === 'shared') {
+        const S = `s${sec - 1}`;
+        lines.push(`madvise ${P} m[${first + 1}..${2 * n - 1}] dontfork   # share only the first page with a child`);
+        lines.push(`fork ${P} as ${S}`, `exit ${S}                        # the child quits; the parent wait()s`);
+        lines.push(`madvise ${P} m[${first + 1}..${2 * n - 1}] dofork     # allow sharing all pages again`);
       } else if (v.kind === 'mremap') {
         const half = n / 2;
         lines.push(`mremap ${P} m[${first + half}..${2 * n - 1}] to ${hex(base + 0x800000)}   # remap the upper half`);

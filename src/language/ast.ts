@@ -59,7 +59,7 @@ export interface MunmapStmt extends Base { kind: 'munmap'; proc: Ident; spec: Ma
 export interface MprotectStmt extends Base { kind: 'mprotect'; proc: Ident; spec: MapSpec; prot: Prot; protRange: Range }
 /** madvise(2) advice: reclaim and population (issue 16b) and the large-folio ones (issue 15). */
 export type MadviseAdvice = 'dontneed' | 'free' | 'cold' | 'pageout' | 'willneed' | 'populate_read' | 'populate_write'
-  | 'hugepage' | 'nohugepage' | 'collapse';
+  | 'hugepage' | 'nohugepage' | 'collapse' | 'dontfork' | 'dofork';
 export interface MadviseStmt extends Base { kind: 'madvise'; proc: Ident; spec: MapSpec; advice: MadviseAdvice; adviceRange: Range }
 /** `migrate OBJ[I]` or `migrate PROC LABEL[I]` (proc set) */
 export interface MigrateStmt extends Base { kind: 'migrate'; proc?: Ident; page: PageSpec }

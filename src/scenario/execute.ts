@@ -16,6 +16,7 @@ import { pfnmap_create } from '../engine/drivers/pfnmap';
 import type { Kernel } from '../engine/kernel';
 import { split_folio } from '../engine/split';
 import { madvise_thp } from '../engine/thpMadvise';
+import { madvise_flags } from '../engine/madviseFlags';
 import { sizeToOrder, type ShmemSizeEnabled, type ThpSettings, type ThpSizeEnabled } from '../engine/thp';
 import { isHugeZeroPfn } from '../engine/memmap';
 import { vm_normal_page } from '../engine/memory';
@@ -45,10 +46,11 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
       if (!t) return deadProc(st, s.proc.name, s.range, out);
       const r = mapSpecRange(st, s.proc.name, s.spec);
       if (typeof r === 'string') { if (r) out(s.range, 'error', RUN_CODES.munmap, r); return; }
-      // the THP advices (madvise_thp: hugepage_madvise, madvise_collapse) or the others
+      // the THP advices (madvise_thp: hugepage_madvise, madvise_collapse), the fork ones
+      // (madvise_flags: VM_DONTCOPY) or the others
       let err: keyof typeof ERRNO | 0, why = '';
-      if (s.advice === 'hugepage' || s.advice === 'nohugepage' || s.advice === 'collapse') {
-        const res = madvise_thp(k, t, r[0], r[1], s.advice);
+      if (s.advice === 'hugepage' || s.advice === 'nohugepage' || s.advice === 'collapse' || s.advice === 'dontfork' || s.advice === 'dofork') {
+        const res = s.advice === 'dontfork' || s.advice === 'dofork' ? madvise_flags(k, t, r[0], r[1], s.advice) : madvise_thp(k, t, r[0], r[1], s.advice);
         err = res.ok ? 0 : res.errno;
         if (!res.ok) why = `: ${res.why.replace(/^[A-Z]+: /, '')}`;
       } else err = do_madvise(k, t, r[0], r[1], s.advice);

@@ -5,7 +5,8 @@
 #  - run_with_huge_zeropage() with test_cow() ("Basic COW ... with huge zeropage");
 #  - run_anon_thp_test_cases(): do_test_anon_thp_collapse() ANON_THP_COLLAPSE_UNSHARED and
 #    ANON_THP_COLLAPSE_FULLY_SHARED on a PMD THP (PTE-mapped first by an mprotect of one page).
-# Not expressible: the LOWER_SHARED / UPPER_SHARED collapse tests (MADV_DONTFORK/MADV_DOFORK).
+#  - ANON_THP_COLLAPSE_LOWER_SHARED / UPPER_SHARED: half of the THP under MADV_DONTFORK at the
+#    fork, MADV_DOFORK after it (the VMAs merge again), then MADV_COLLAPSE in the parent.
 # "No leak from parent into child" is stated as "parent and child no longer map the same
 # page" (first and last page of the range).
 
@@ -90,3 +91,51 @@ fork d as dc
 # EINVAL (mm/khugepaged.c). The scenario states that refusal.
 madvise d mem[512..1023] collapse
 expect error EINVAL
+
+# selftest: cow Basic COW after fork() when collapsing after fork() (lower shared)
+process e
+mmap e anon at 0x7e0000000000 pages 1024 private rw as mem
+madvise e mem[512..1023] hugepage
+write e mem[512]
+expect pte e mem[1023] present
+write e mem[512..1023]
+mprotect e mem[513..513] r
+mprotect e mem[513..513] rw
+madvise e mem[768..1023] dontfork        # do not COW-share this half
+fork e as ec
+madvise e mem[512..1023] dofork         # the VMAs merge again, so the range can collapse
+# One half of the range is COW-shared (read-only PTEs), the other half writable: the scan
+# finds a writable PTE, and MADV_COLLAPSE ignores max_ptes_shared (hpage_collapse_scan_pmd),
+# so the collapse succeeds (the selftest would SKIP otherwise) and the parent maps a new THP.
+madvise e mem[512..1023] collapse
+expect pte e mem[512] present huge
+write e mem[512..1023]                  # memset(mem, 0xff, size)
+read ec mem[512..767]                   # the child's memcmp() of the half it shares
+expect pte e mem[512] present write !same ec mem[512]
+expect pte e mem[767] present write !same ec mem[767]
+exit ec
+exit e
+
+# selftest: cow Basic COW after fork() when collapsing after fork() (upper shared)
+process f
+mmap f anon at 0x7e0000000000 pages 1024 private rw as mem
+madvise f mem[512..1023] hugepage
+write f mem[512]
+expect pte f mem[1023] present
+write f mem[512..1023]
+mprotect f mem[513..513] r
+mprotect f mem[513..513] rw
+madvise f mem[512..767] dontfork        # do not COW-share this half
+fork f as fc
+madvise f mem[512..1023] dofork         # the VMAs merge again, so the range can collapse
+# One half of the range is COW-shared (read-only PTEs), the other half writable: the scan
+# finds a writable PTE, and MADV_COLLAPSE ignores max_ptes_shared (hpage_collapse_scan_pmd),
+# so the collapse succeeds (the selftest would SKIP otherwise) and the parent maps a new THP.
+madvise f mem[512..1023] collapse
+expect pte f mem[512] present huge
+write f mem[512..1023]                  # memset(mem, 0xff, size)
+read fc mem[768..1023]                   # the child's memcmp() of the half it shares
+expect pte f mem[768] present write !same fc mem[768]
+expect pte f mem[1023] present write !same fc mem[1023]
+exit fc
+exit f

@@ -98,18 +98,18 @@ expect pte p4 m[47] present write !same c4 m[47]
 exit c4
 exit p4
 
-# selftest: cow Basic COW after fork() with mprotect() optimization ... with PTE-mapped THP (128 kB)
+# selftest: cow Basic COW after fork() ... with partially shared THP (128 kB)
 process p5
 mmap p5 anon at 0x7e0005000000 pages 64 private rw as m
 madvise p5 m[32..63] hugepage
 write p5 m[32]                     # mem[0] = 1
 expect pte p5 m[63] present        # a THP was populated
 write p5 m[32..63]             # memset(mem, 1, thpsize)
-mprotect p5 m[33..33] r          # PTE-map the THP
-mprotect p5 m[33..33] rw
+madvise p5 m[33..63] dontfork   # share only the first page with a child
+fork p5 as s5
+exit s5                        # the child quits; the parent wait()s
+madvise p5 m[33..63] dofork     # allow sharing all pages again
 fork p5 as c5
-mprotect p5 m[32..63] r
-mprotect p5 m[32..63] rw
 write p5 m[32..63]               # memset(mem, 0xff, size)
 read c5 m[32..63]                # the child's memcmp()
 expect pte p5 m[32] present write !same c5 m[32]
@@ -117,7 +117,7 @@ expect pte p5 m[63] present write !same c5 m[63]
 exit c5
 exit p5
 
-# selftest: cow Basic COW after fork() with mprotect() optimization ... with swapped-out, PTE-mapped THP (128 kB)
+# selftest: cow Basic COW after fork() with mprotect() optimization ... with PTE-mapped THP (128 kB)
 process p6
 mmap p6 anon at 0x7e0006000000 pages 64 private rw as m
 madvise p6 m[32..63] hugepage
@@ -126,8 +126,6 @@ expect pte p6 m[63] present        # a THP was populated
 write p6 m[32..63]             # memset(mem, 1, thpsize)
 mprotect p6 m[33..33] r          # PTE-map the THP
 mprotect p6 m[33..33] rw
-madvise p6 m[32..63] pageout
-expect pte p6 m[32..63] swap          # range_is_swapped()
 fork p6 as c6
 mprotect p6 m[32..63] r
 mprotect p6 m[32..63] rw
@@ -138,24 +136,28 @@ expect pte p6 m[63] present write !same c6 m[63]
 exit c6
 exit p6
 
-# selftest: cow Basic COW after fork() with mprotect() optimization ... with single PTE of THP (128 kB)
+# selftest: cow Basic COW after fork() with mprotect() optimization ... with swapped-out, PTE-mapped THP (128 kB)
 process p7
 mmap p7 anon at 0x7e0007000000 pages 64 private rw as m
 madvise p7 m[32..63] hugepage
 write p7 m[32]                     # mem[0] = 1
 expect pte p7 m[63] present        # a THP was populated
 write p7 m[32..63]             # memset(mem, 1, thpsize)
-madvise p7 m[33..63] dontneed   # keep a single PTE
+mprotect p7 m[33..33] r          # PTE-map the THP
+mprotect p7 m[33..33] rw
+madvise p7 m[32..63] pageout
+expect pte p7 m[32..63] swap          # range_is_swapped()
 fork p7 as c7
-mprotect p7 m[32..32] r
-mprotect p7 m[32..32] rw
-write p7 m[32..32]               # memset(mem, 0xff, size)
-read c7 m[32..32]                # the child's memcmp()
+mprotect p7 m[32..63] r
+mprotect p7 m[32..63] rw
+write p7 m[32..63]               # memset(mem, 0xff, size)
+read c7 m[32..63]                # the child's memcmp()
 expect pte p7 m[32] present write !same c7 m[32]
+expect pte p7 m[63] present write !same c7 m[63]
 exit c7
 exit p7
 
-# selftest: cow Basic COW after fork() with mprotect() optimization ... with single PTE of swapped-out THP (128 kB)
+# selftest: cow Basic COW after fork() with mprotect() optimization ... with single PTE of THP (128 kB)
 process p8
 mmap p8 anon at 0x7e0008000000 pages 64 private rw as m
 madvise p8 m[32..63] hugepage
@@ -163,8 +165,6 @@ write p8 m[32]                     # mem[0] = 1
 expect pte p8 m[63] present        # a THP was populated
 write p8 m[32..63]             # memset(mem, 1, thpsize)
 madvise p8 m[33..63] dontneed   # keep a single PTE
-madvise p8 m[32..32] pageout
-expect pte p8 m[32..32] swap          # range_is_swapped()
 fork p8 as c8
 mprotect p8 m[32..32] r
 mprotect p8 m[32..32] rw
@@ -174,20 +174,60 @@ expect pte p8 m[32] present write !same c8 m[32]
 exit c8
 exit p8
 
-# selftest: cow Basic COW after fork() with mprotect() optimization ... with partially mremap()'ed THP (128 kB)
+# selftest: cow Basic COW after fork() with mprotect() optimization ... with single PTE of swapped-out THP (128 kB)
 process p9
 mmap p9 anon at 0x7e0009000000 pages 64 private rw as m
 madvise p9 m[32..63] hugepage
 write p9 m[32]                     # mem[0] = 1
 expect pte p9 m[63] present        # a THP was populated
 write p9 m[32..63]             # memset(mem, 1, thpsize)
-mremap p9 m[48..63] to 0x7e0009800000   # remap the upper half
+madvise p9 m[33..63] dontneed   # keep a single PTE
+madvise p9 m[32..32] pageout
+expect pte p9 m[32..32] swap          # range_is_swapped()
 fork p9 as c9
-mprotect p9 m[32..47] r
-mprotect p9 m[32..47] rw
-write p9 m[32..47]               # memset(mem, 0xff, size)
-read c9 m[32..47]                # the child's memcmp()
+mprotect p9 m[32..32] r
+mprotect p9 m[32..32] rw
+write p9 m[32..32]               # memset(mem, 0xff, size)
+read c9 m[32..32]                # the child's memcmp()
 expect pte p9 m[32] present write !same c9 m[32]
-expect pte p9 m[47] present write !same c9 m[47]
 exit c9
 exit p9
+
+# selftest: cow Basic COW after fork() with mprotect() optimization ... with partially mremap()'ed THP (128 kB)
+process p10
+mmap p10 anon at 0x7e000a000000 pages 64 private rw as m
+madvise p10 m[32..63] hugepage
+write p10 m[32]                     # mem[0] = 1
+expect pte p10 m[63] present        # a THP was populated
+write p10 m[32..63]             # memset(mem, 1, thpsize)
+mremap p10 m[48..63] to 0x7e000a800000   # remap the upper half
+fork p10 as c10
+mprotect p10 m[32..47] r
+mprotect p10 m[32..47] rw
+write p10 m[32..47]               # memset(mem, 0xff, size)
+read c10 m[32..47]                # the child's memcmp()
+expect pte p10 m[32] present write !same c10 m[32]
+expect pte p10 m[47] present write !same c10 m[47]
+exit c10
+exit p10
+
+# selftest: cow Basic COW after fork() with mprotect() optimization ... with partially shared THP (128 kB)
+process p11
+mmap p11 anon at 0x7e000b000000 pages 64 private rw as m
+madvise p11 m[32..63] hugepage
+write p11 m[32]                     # mem[0] = 1
+expect pte p11 m[63] present        # a THP was populated
+write p11 m[32..63]             # memset(mem, 1, thpsize)
+madvise p11 m[33..63] dontfork   # share only the first page with a child
+fork p11 as s11
+exit s11                        # the child quits; the parent wait()s
+madvise p11 m[33..63] dofork     # allow sharing all pages again
+fork p11 as c11
+mprotect p11 m[32..63] r
+mprotect p11 m[32..63] rw
+write p11 m[32..63]               # memset(mem, 0xff, size)
+read c11 m[32..63]                # the child's memcmp()
+expect pte p11 m[32] present write !same c11 m[32]
+expect pte p11 m[63] present write !same c11 m[63]
+exit c11
+exit p11

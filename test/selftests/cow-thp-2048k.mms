@@ -128,16 +128,18 @@ expect pte p6 m[767] present write !same c6 m[767]
 exit c6
 exit p6
 
-# selftest: cow Basic COW after fork() with mprotect() optimization ... with THP (2048 kB)
+# selftest: cow Basic COW after fork() ... with partially shared THP (2048 kB)
 process p7
 mmap p7 anon at 0x7e0007000000 pages 1024 private rw as m
 madvise p7 m[512..1023] hugepage
 write p7 m[512]                     # mem[0] = 1
 expect pte p7 m[1023] present        # a THP was populated
 write p7 m[512..1023]             # memset(mem, 1, thpsize)
+madvise p7 m[513..1023] dontfork   # share only the first page with a child
+fork p7 as s7
+exit s7                        # the child quits; the parent wait()s
+madvise p7 m[513..1023] dofork     # allow sharing all pages again
 fork p7 as c7
-mprotect p7 m[512..1023] r
-mprotect p7 m[512..1023] rw
 write p7 m[512..1023]               # memset(mem, 0xff, size)
 read c7 m[512..1023]                # the child's memcmp()
 expect pte p7 m[512] present write !same c7 m[512]
@@ -145,15 +147,13 @@ expect pte p7 m[1023] present write !same c7 m[1023]
 exit c7
 exit p7
 
-# selftest: cow Basic COW after fork() with mprotect() optimization ... with swapped-out THP (2048 kB)
+# selftest: cow Basic COW after fork() with mprotect() optimization ... with THP (2048 kB)
 process p8
 mmap p8 anon at 0x7e0008000000 pages 1024 private rw as m
 madvise p8 m[512..1023] hugepage
 write p8 m[512]                     # mem[0] = 1
 expect pte p8 m[1023] present        # a THP was populated
 write p8 m[512..1023]             # memset(mem, 1, thpsize)
-madvise p8 m[512..1023] pageout
-expect pte p8 m[512..1023] swap          # range_is_swapped()
 fork p8 as c8
 mprotect p8 m[512..1023] r
 mprotect p8 m[512..1023] rw
@@ -164,15 +164,15 @@ expect pte p8 m[1023] present write !same c8 m[1023]
 exit c8
 exit p8
 
-# selftest: cow Basic COW after fork() with mprotect() optimization ... with PTE-mapped THP (2048 kB)
+# selftest: cow Basic COW after fork() with mprotect() optimization ... with swapped-out THP (2048 kB)
 process p9
 mmap p9 anon at 0x7e0009000000 pages 1024 private rw as m
 madvise p9 m[512..1023] hugepage
 write p9 m[512]                     # mem[0] = 1
 expect pte p9 m[1023] present        # a THP was populated
 write p9 m[512..1023]             # memset(mem, 1, thpsize)
-mprotect p9 m[513..513] r          # PTE-map the THP
-mprotect p9 m[513..513] rw
+madvise p9 m[512..1023] pageout
+expect pte p9 m[512..1023] swap          # range_is_swapped()
 fork p9 as c9
 mprotect p9 m[512..1023] r
 mprotect p9 m[512..1023] rw
@@ -183,7 +183,7 @@ expect pte p9 m[1023] present write !same c9 m[1023]
 exit c9
 exit p9
 
-# selftest: cow Basic COW after fork() with mprotect() optimization ... with swapped-out, PTE-mapped THP (2048 kB)
+# selftest: cow Basic COW after fork() with mprotect() optimization ... with PTE-mapped THP (2048 kB)
 process p10
 mmap p10 anon at 0x7e000a000000 pages 1024 private rw as m
 madvise p10 m[512..1023] hugepage
@@ -192,8 +192,6 @@ expect pte p10 m[1023] present        # a THP was populated
 write p10 m[512..1023]             # memset(mem, 1, thpsize)
 mprotect p10 m[513..513] r          # PTE-map the THP
 mprotect p10 m[513..513] rw
-madvise p10 m[512..1023] pageout
-expect pte p10 m[512..1023] swap          # range_is_swapped()
 fork p10 as c10
 mprotect p10 m[512..1023] r
 mprotect p10 m[512..1023] rw
@@ -204,24 +202,28 @@ expect pte p10 m[1023] present write !same c10 m[1023]
 exit c10
 exit p10
 
-# selftest: cow Basic COW after fork() with mprotect() optimization ... with single PTE of THP (2048 kB)
+# selftest: cow Basic COW after fork() with mprotect() optimization ... with swapped-out, PTE-mapped THP (2048 kB)
 process p11
 mmap p11 anon at 0x7e000b000000 pages 1024 private rw as m
 madvise p11 m[512..1023] hugepage
 write p11 m[512]                     # mem[0] = 1
 expect pte p11 m[1023] present        # a THP was populated
 write p11 m[512..1023]             # memset(mem, 1, thpsize)
-madvise p11 m[513..1023] dontneed   # keep a single PTE
+mprotect p11 m[513..513] r          # PTE-map the THP
+mprotect p11 m[513..513] rw
+madvise p11 m[512..1023] pageout
+expect pte p11 m[512..1023] swap          # range_is_swapped()
 fork p11 as c11
-mprotect p11 m[512..512] r
-mprotect p11 m[512..512] rw
-write p11 m[512..512]               # memset(mem, 0xff, size)
-read c11 m[512..512]                # the child's memcmp()
+mprotect p11 m[512..1023] r
+mprotect p11 m[512..1023] rw
+write p11 m[512..1023]               # memset(mem, 0xff, size)
+read c11 m[512..1023]                # the child's memcmp()
 expect pte p11 m[512] present write !same c11 m[512]
+expect pte p11 m[1023] present write !same c11 m[1023]
 exit c11
 exit p11
 
-# selftest: cow Basic COW after fork() with mprotect() optimization ... with single PTE of swapped-out THP (2048 kB)
+# selftest: cow Basic COW after fork() with mprotect() optimization ... with single PTE of THP (2048 kB)
 process p12
 mmap p12 anon at 0x7e000c000000 pages 1024 private rw as m
 madvise p12 m[512..1023] hugepage
@@ -229,8 +231,6 @@ write p12 m[512]                     # mem[0] = 1
 expect pte p12 m[1023] present        # a THP was populated
 write p12 m[512..1023]             # memset(mem, 1, thpsize)
 madvise p12 m[513..1023] dontneed   # keep a single PTE
-madvise p12 m[512..512] pageout
-expect pte p12 m[512..512] swap          # range_is_swapped()
 fork p12 as c12
 mprotect p12 m[512..512] r
 mprotect p12 m[512..512] rw
@@ -240,20 +240,60 @@ expect pte p12 m[512] present write !same c12 m[512]
 exit c12
 exit p12
 
-# selftest: cow Basic COW after fork() with mprotect() optimization ... with partially mremap()'ed THP (2048 kB)
+# selftest: cow Basic COW after fork() with mprotect() optimization ... with single PTE of swapped-out THP (2048 kB)
 process p13
 mmap p13 anon at 0x7e000d000000 pages 1024 private rw as m
 madvise p13 m[512..1023] hugepage
 write p13 m[512]                     # mem[0] = 1
 expect pte p13 m[1023] present        # a THP was populated
 write p13 m[512..1023]             # memset(mem, 1, thpsize)
-mremap p13 m[768..1023] to 0x7e000d800000   # remap the upper half
+madvise p13 m[513..1023] dontneed   # keep a single PTE
+madvise p13 m[512..512] pageout
+expect pte p13 m[512..512] swap          # range_is_swapped()
 fork p13 as c13
-mprotect p13 m[512..767] r
-mprotect p13 m[512..767] rw
-write p13 m[512..767]               # memset(mem, 0xff, size)
-read c13 m[512..767]                # the child's memcmp()
+mprotect p13 m[512..512] r
+mprotect p13 m[512..512] rw
+write p13 m[512..512]               # memset(mem, 0xff, size)
+read c13 m[512..512]                # the child's memcmp()
 expect pte p13 m[512] present write !same c13 m[512]
-expect pte p13 m[767] present write !same c13 m[767]
 exit c13
 exit p13
+
+# selftest: cow Basic COW after fork() with mprotect() optimization ... with partially mremap()'ed THP (2048 kB)
+process p14
+mmap p14 anon at 0x7e000e000000 pages 1024 private rw as m
+madvise p14 m[512..1023] hugepage
+write p14 m[512]                     # mem[0] = 1
+expect pte p14 m[1023] present        # a THP was populated
+write p14 m[512..1023]             # memset(mem, 1, thpsize)
+mremap p14 m[768..1023] to 0x7e000e800000   # remap the upper half
+fork p14 as c14
+mprotect p14 m[512..767] r
+mprotect p14 m[512..767] rw
+write p14 m[512..767]               # memset(mem, 0xff, size)
+read c14 m[512..767]                # the child's memcmp()
+expect pte p14 m[512] present write !same c14 m[512]
+expect pte p14 m[767] present write !same c14 m[767]
+exit c14
+exit p14
+
+# selftest: cow Basic COW after fork() with mprotect() optimization ... with partially shared THP (2048 kB)
+process p15
+mmap p15 anon at 0x7e000f000000 pages 1024 private rw as m
+madvise p15 m[512..1023] hugepage
+write p15 m[512]                     # mem[0] = 1
+expect pte p15 m[1023] present        # a THP was populated
+write p15 m[512..1023]             # memset(mem, 1, thpsize)
+madvise p15 m[513..1023] dontfork   # share only the first page with a child
+fork p15 as s15
+exit s15                        # the child quits; the parent wait()s
+madvise p15 m[513..1023] dofork     # allow sharing all pages again
+fork p15 as c15
+mprotect p15 m[512..1023] r
+mprotect p15 m[512..1023] rw
+write p15 m[512..1023]               # memset(mem, 0xff, size)
+read c15 m[512..1023]                # the child's memcmp()
+expect pte p15 m[512] present write !same c15 m[512]
+expect pte p15 m[1023] present write !same c15 m[1023]
+exit c15
+exit p15

@@ -19,6 +19,8 @@ export interface MapState {
   m: OracleMapping;
   /** per page: still mapped */
   mapped: boolean[];
+  /** per page: under MADV_DONTFORK (VM_DONTCOPY: a fork does not copy it) */
+  dontcopy?: boolean[];
 }
 
 /** A page an access or `expect pte` names: its address and, when mapped, its mapping. */

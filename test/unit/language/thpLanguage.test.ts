@@ -72,7 +72,7 @@ expect faults p 2 major 0
     assert.match(diags('sysctl thp enabled sometimes')[0], /the value: always, madvise, never/);
     assert.match(diags('sysctl thp anon 64K within_size')[0], /the value: always, madvise, inherit, never/);
     assert.match(diags('shmem s pages 4 huge force')[0], /the huge= option: always, within_size, advise, never/);
-    assert.match(diags(`${SRC}madvise p buf dontfork`)[0], /unknown advice 'dontfork' \(expected one of: .*hugepage, nohugepage, collapse\)/);
+    assert.match(diags(`${SRC}madvise p buf mergeable`)[0], /unknown advice 'mergeable' \(expected one of: .*hugepage, nohugepage, collapse, dontfork, dofork\)/);
   });
 
   it('completion: thp knobs, sizes and values; file folio; shmem huge; madvise advices; expect faults major; the new flags', () => {
@@ -87,7 +87,7 @@ expect faults p 2 major 0
     assert.ok(l('file g pages 4 folio ').includes('2M'));
     assert.deepEqual(l('shmem t pages 4 '), ['huge']);
     assert.deepEqual(l('shmem t pages 4 huge '), ['always', 'within_size', 'advise', 'never']);
-    assert.deepEqual(l('madvise p buf '), ['dontneed', 'free', 'cold', 'pageout', 'willneed', 'populate_read', 'populate_write', 'hugepage', 'nohugepage', 'collapse']);
+    assert.deepEqual(l('madvise p buf '), ['dontneed', 'free', 'cold', 'pageout', 'willneed', 'populate_read', 'populate_write', 'hugepage', 'nohugepage', 'collapse', 'dontfork', 'dofork']);
     assert.deepEqual(l('expect faults p 3 '), ['major']);
     assert.ok(l('expect pte p buf[0] ').includes('huge'));
     const ff = l('expect folio p buf[0] ');

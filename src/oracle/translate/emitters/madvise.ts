@@ -13,6 +13,7 @@ const MADV: Record<MadviseAdvice, string> = {
   dontneed: 'MADV_DONTNEED', free: 'MADV_FREE', cold: 'MADV_COLD', pageout: 'MADV_PAGEOUT', willneed: 'MADV_WILLNEED',
   populate_read: 'MADV_POPULATE_READ', populate_write: 'MADV_POPULATE_WRITE',
   hugepage: 'MADV_HUGEPAGE', nohugepage: 'MADV_NOHUGEPAGE', collapse: 'MADV_COLLAPSE',
+  dontfork: 'MADV_DONTFORK', dofork: 'MADV_DOFORK',
 };
 
 export const madvise: Emitter<'madvise'> = (st, cx) => {
@@ -25,6 +26,12 @@ export const madvise: Emitter<'madvise'> = (st, cx) => {
   const { runs, hit } = spec;
   const code = runs.map(r => `o_madvise(${cx.k}, ${hex(r.addr)}, ${hex(r.pages * PAGE_SIZE)}, ${MADV[advice]});`).join(' ');
   if (!cx.inProc(p.info.name, code)) return undefined;
+  if (advice === 'dontfork' || advice === 'dofork') {
+    for (const h of hit) {
+      h.ms.dontcopy ??= h.ms.mapped.map(() => false);
+      for (let i = h.first; i <= h.last; i++) h.ms.dontcopy[i] = advice === 'dontfork';
+    }
+  }
   cx.step.snapshots.push(...m.snapshotsOf([...new Set(hit.map(h => h.ms))]));
   cx.touch(new Set(hit.map(h => h.ms.m.objKey)));
   return OBSERVE;

@@ -26,7 +26,8 @@ export const fork: Emitter<'fork'> = (st, cx) => {
   m.taint.inheritProc(parent.info.name, info.name);
   for (const ms of parent.maps) {
     const c = m.addMapping(child, { ...ms.m, proc: info.name });
-    c.mapped = [...ms.mapped];
+    // dup_mmap() skips a VM_DONTCOPY VMA (MADV_DONTFORK)
+    c.mapped = ms.mapped.map((v, i) => v && !ms.dontcopy?.[i]);
   }
   cx.step.runsIn = parent.info.name;
   cx.out.stepCases.push(`  case ${k}: ${cx.cmt} o_fork(${k}, ${info.index}); break;`);
