@@ -48,6 +48,9 @@ export function split_folio(k: Kernel, page: number, zeroRemap = true): SplitRes
         else zap_huge_pmd(k, vma, addr - (addr % HPAGE_PMD_SIZE), 'split_folio: try_to_unmap');
         continue;
       }
+      // try_to_migrate_one() (anon) and try_to_unmap_one() (file): "Set the dirty flag on
+      // the folio now the pte is gone" (mm/rmap.c, 6.1 and 6.12)
+      if (anon && m.ptePfn(addr) === p && pte_present(m.pteFlags(addr)) && (m.pteFlags(addr) & _PAGE_DIRTY)) mm.setFlag(head, PG_dirty);
       if (!anon && m.ptePfn(addr) === p && m.pteFlags(addr)) {
         if (m.pteFlags(addr) & _PAGE_DIRTY) mm.setFlag(head, PG_dirty);
         m.setPte(addr, 0, 0, 'split_folio: try_to_unmap');

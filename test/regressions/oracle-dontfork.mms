@@ -1,7 +1,8 @@
-# MADV_DONTFORK / MADV_DOFORK (mm/madvise.c madvise_vma_behavior → madvise_update_vma): the
-# range becomes its own VMA with VM_DONTCOPY, which dup_mmap() does not copy, so the child
-# faults there with SIGSEGV; MADV_DOFORK clears it and the VMAs merge back. Checked on
-# Debian 6.1.192 and 6.12.118 (mmscope kernel --real all).
+# Real-kernel finding (2026-12-05, the oracle on Debian 6.1.192 and
+# 6.12.118, 0 differ): MADV_DONTFORK / MADV_DOFORK (mm/madvise.c madvise_vma_behavior →
+# madvise_update_vma): the range becomes its own VMA with VM_DONTCOPY, which dup_mmap() does
+# not copy, so the child faults there with SIGSEGV; MADV_DOFORK clears it and the VMAs merge
+# back.
 kernel 6.12
 process p
 mmap p anon at 0x10000000 pages 8 private rw as m

@@ -232,6 +232,21 @@ expect folio p v[77] !large mapcount 1 folio_mapcount 1
     assert.ok(errors(`kernel 6.12\nprocess p\nmmap p anon at ${A} pages 1 private rw as v\nwrite p v[0]\nsplit p v[0]`).some((e) => e.includes('EINVAL')));
   });
 
+  it('try_to_migrate_one in a split: a dirty PTE of a PTE-mapped anon folio marks the folio dirty ("now the pte is gone"), so every page of it is PG_dirty after the split (6.12.118: kpageflags D on all pages)', () => {
+    const text = `kernel 6.12
+sysctl thp enabled never
+sysctl thp anon 64K always
+process p
+mmap p anon at ${A} pages 16 private rw as v
+write p v[0..15]
+expect folio p v[0] large !dirty
+split p v[0]
+expect folio p v[0] !large dirty
+expect folio p v[15] !large dirty
+`;
+    ok(text);
+  });
+
   it('unmap_folio + remap_page: an anon split is one try_to_migrate walk over the whole folio (every VMA mapping it, in anon_vma order), then remove_migration_ptes per new folio (6.1.192 and 6.12.118 made these 1 + 512 walks when MADV_PAGEOUT split a THP)', () => {
     const r = ok(`kernel 6.12
 sysctl thp enabled always
