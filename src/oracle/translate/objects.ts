@@ -52,6 +52,10 @@ export function collectObjects(scn: Scenario, opts: TranslateOptions): OracleObj
     } else if (st.kind === 'shmem' && o.pages > ORACLE_LIMITS.shmemPages) {
       o.realisable = false;
       o.reason = `a shmem object of ${o.pages} pages does not fit the guest's memory (at most ${ORACLE_LIMITS.shmemPages})`;
+    } else if (st.kind === 'file' && st.folio && st.folio.bytes > 4096) {
+      // the engine models a filesystem with large page-cache folios (XFS; ext4 only from 6.16)
+      o.realisable = false;
+      o.reason = `a file with folio ${st.folio.text}: the guest's files are on ext4, which has no large page-cache folios before 6.16`;
     } else if (st.kind === 'file') {
       o.realisedAs = `/mnt/mms${sIdx}-${cString(o.name)} (ext4 on virtio-blk)${o.cold ? ', dropped from the page cache' : ', written and fsynced'}`;
     } else if (st.kind === 'shmem' && st.huge && st.huge !== 'never') {

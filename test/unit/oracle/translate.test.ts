@@ -154,6 +154,17 @@ describe('oracle translator (scenario -> C)', () => {
     assert.deepEqual(stepAt(t, 'expect_faults').taintedBy, [4], 'the fault count misses the skipped access');
   });
 
+  it('a file with large page-cache folios (folio SIZE) is not realisable: the guest\'s ext4 has none before 6.16; a file without is', () => {
+    const t = tr(`file f pages 16 cold folio 64K
+      file g pages 16
+      process a
+      mmap a f at 0x7f0000000000 pages 16 shared rw as m
+      read a m[0]`);
+    assert.deepEqual(t.objects.map(o => o.realisable), [false, true]);
+    assert.match(t.objects[0].reason!, /folio 64K: the guest's files are on ext4, which has no large page-cache folios before 6\.16/);
+    assert.equal(stepAt(t, 'read').observable, 'no');
+  });
+
   it('an fbdev with backing vmalloc is /dev/fb0; its delay is the kernel\'s own; flush is fsync on the fb', () => {
     const t = tr(`fbdev fb pages 4 backing vmalloc delay 20ms
       process x
