@@ -85,7 +85,10 @@ function change_protection(k: Kernel, vma: Vma, start: number, end: number): voi
     const flags = mm.pteFlags(addr), pfn = mm.ptePfn(addr);
     if (pte_none(flags, pfn) || !pte_present(flags)) continue;
     let n = pte_modify(flags, vma.pageProt);
-    if (tryWritable && !pte_write(n) && can_change_pte_writable(k, vma, n, pfn)) n = pte_mkwrite(n);
+    // a PMD leaf: change_huge_pmd(), which tries the upgrade (can_change_pmd_writable, the same
+    // tests as for a PTE) only from 6.2
+    const upgrade = tryWritable && (!mm.pt.isLeaf(addr) || k.profile.has('mprotect-pmd-writable'));
+    if (upgrade && !pte_write(n) && can_change_pte_writable(k, vma, n, pfn)) n = pte_mkwrite(n);
     if (n !== flags) mm.setPte(addr, n, pfn, 'mprotect: change_pte_range');
   }
 }

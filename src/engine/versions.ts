@@ -49,6 +49,7 @@ export const RULE_IDS = [
   'fb-defio-folio-api',
   'mapping-wrprotect-range',
   'mprotect-clean-anon-writable',
+  'mprotect-pmd-writable',
   'vma-lock-retry-minor',
   'set-pte-dirty-if-folio-dirty',
   'vma-prepare-complete',
@@ -92,6 +93,14 @@ export const VERSION_RULES: readonly VersionRule[] = mergeBySince([
     file: 'mm/mprotect.c', fn: 'can_change_pte_writable',
     since: '6.2',
     commit: { subject: 'mm/mprotect: allow clean exclusive anon pages to be writable' },
+    backports: [],
+  },
+  {
+    id: 'mprotect-pmd-writable',
+    change: 'mprotect may make a PMD-mapped THP writable at once (can_change_pmd_writable: exclusive anon, or a dirty shared PMD); 6.1 left every PMD read-only until a write fault',
+    file: 'mm/huge_memory.c', fn: 'change_huge_pmd (can_change_pmd_writable)',
+    since: '6.2',
+    commit: { subject: 'mm/huge_memory: try avoiding write faults when changing PMD protection (the "mm/autonuma: replace savedwrite infrastructure" series, merged for 6.2; 6.1 measured on Debian 6.1.192: mprotect r then rw leaves the PMD read-only and the next write faults)' },
     backports: [],
   },
   {

@@ -78,6 +78,11 @@ const PROBES: Record<RuleId, Probe> = {
     },
     old: false, now: true,
   },
+  // change_huge_pmd(): mprotect r then rw of a dirty exclusive PMD THP; 6.1.192 measured read-only
+  'mprotect-pmd-writable': {
+    text: `sysctl thp enabled always\nprocess a\nmmap a anon at ${B} pages 512 private rw as h\nwrite a h[0..511]\nmprotect a h[0..511] r\nmprotect a h[0..511] rw`,
+    see: (r) => [pte(r, 'a', 'h', 0).W, task(r, 'a').mm.isPmdMapped(B)], old: [false, true], now: [true, true],
+  },
   // a fault on the PG_readahead page returns RETRY without MAJOR
   'vma-lock-retry-minor': {
     text: `file f pages 100 cold\nprocess a\nmmap a f at ${A} pages 100 shared r as m\nread a m[40]\nread a m[48]`,
