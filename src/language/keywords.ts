@@ -119,7 +119,7 @@ export const ERRNOS = ['EINVAL', 'ENOMEM', 'EFAULT', 'EEXIST', 'EACCES', 'EBUSY'
 /** The rmap-walk APIs `expect walk API ...` names. */
 export const WALK_APIS = [
   'folio_mkclean', 'mapping_wrprotect_range', 'pfn_mkclean_range', 'unmap_mapping_range', 'rmap_walk_anon',
-  'try_to_unmap', 'try_to_migrate', 'remove_migration_ptes', 'folio_referenced',
+  'try_to_unmap', 'try_to_migrate', 'remove_migration_ptes', 'folio_referenced', 'retract_page_tables',
 ] as const;
 
 export const PROTS = ['r', 'rw', 'none'] as const;
