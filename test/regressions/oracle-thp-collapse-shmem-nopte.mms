@@ -1,9 +1,9 @@
-# MADV_COLLAPSE of shmem by a process that has no page table over the range. The page
-# cache is collapsed either way (the other process's PTEs unmapped). From 6.6
-# collapse_pte_mapped_thp() finds the PMD none (find_pmd_or_thp_or_none: SCAN_PMD_NONE) and
-# installs the PMD; 6.1's retract_page_tables() gives the caller SCAN_PMD_NONE as its result
-# and madvise_collapse() fails with EINVAL. With no PMD page at all (nothing mapped in
-# that 1 GiB: SCAN_PMD_NULL) it fails in every version.
+# Real-kernel finding (2026-12-05, MADV_COLLAPSE of shmem, Debian 6.1.192 and
+# 6.12.118, 0 differ on both), by a process with no page table over the range: the page
+# cache is collapsed either way (the other process's PTEs unmapped). 6.12.118 installs
+# the caller's PMD (collapse_pte_mapped_thp: find_pmd_or_thp_or_none gives SCAN_PMD_NONE);
+# 6.1.192 fails with EINVAL (retract_page_tables gives the caller SCAN_PMD_NONE). With no PMD page at all
+# (nothing mapped in that 1 GiB: SCAN_PMD_NULL) both fail with EINVAL.
 kernel 6.12
 shmem s pages 1024
 process a
