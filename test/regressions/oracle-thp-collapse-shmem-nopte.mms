@@ -2,8 +2,8 @@
 # 6.12.118, 0 differ on both), by a process with no page table over the range: the page
 # cache is collapsed either way (the other process's PTEs unmapped). 6.12.118 installs
 # the caller's PMD (collapse_pte_mapped_thp: find_pmd_or_thp_or_none gives SCAN_PMD_NONE);
-# 6.1.192 fails with EINVAL (retract_page_tables gives the caller SCAN_PMD_NONE). With no PMD page at all
-# (nothing mapped in that 1 GiB: SCAN_PMD_NULL) both fail with EINVAL.
+# 6.1.192 fails with EINVAL (retract_page_tables gives the caller SCAN_PMD_NONE). With no
+# PMD page at all (nothing mapped in that 1 GiB: SCAN_PMD_NULL) both fail with EINVAL.
 kernel 6.12
 shmem s pages 1024
 process a
