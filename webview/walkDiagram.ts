@@ -4,7 +4,7 @@
 // as an ordered list of sentences in the kernel's order (walkReading); the boxes, laid out
 // for the eye, are hidden from it.
 
-import type { WalkView, WalkPteView, WalkVisitView } from '../src/shared/inspectorView';
+import { emptyVisitText, type WalkView, type WalkPteView, type WalkVisitView } from '../src/shared/inspectorView';
 import { h, icon, replace } from './dom';
 
 function box(cls: string, title: string, ...lines: (string | HTMLElement)[]): HTMLElement {
@@ -29,7 +29,7 @@ export function walkReading(w: WalkView): string[] {
   w.visits.forEach((v, j) => {
     const vma = `VMA ${vmaTitle(v, j)}, ${v.vma}, pgoff ${v.interval}`;
     if (v.skipped) { out.push(`${vma}: skipped: ${v.reason ?? 'no reason given'}`); return; }
-    out.push(`${vma}: visited at vma_address ${v.address ?? '?'}${v.ptes.length ? '' : ', no PTE mapped here'}`);
+    out.push(`${vma}: visited at vma_address ${v.address ?? '?'}${v.ptes.length ? '' : `, ${emptyVisitText(w.api)}`}`);
     for (const p of v.ptes) out.push(`PTE ${p.addr} (${tablePath(p, ', ')}): before ${p.before}, after ${p.after}, ${p.counted ? 'counted' : 'not counted'}`);
   });
   return out;
@@ -43,7 +43,7 @@ function diagram(w: WalkView): HTMLElement[] {
     v.skipped ? null : h('div', { class: 'wptes' }, ...(v.ptes.length ? v.ptes.map((p) => box(p.counted ? 'pte counted' : 'pte', `PTE ${p.addr}`,
       tablePath(p, ' · '),
       h('div', { class: 'wbox-line mono' }, p.before, h('span', { class: 'arrow' }, ' → '), p.after),
-      h('div', { class: 'wbox-line' }, p.counted ? icon('check') : icon('dash'), p.counted ? ' counted' : ' not counted'))) : [h('div', { class: 'dim' }, 'no PTE mapped here')])))));
+      h('div', { class: 'wbox-line' }, p.counted ? icon('check') : icon('dash'), p.counted ? ' counted' : ' not counted'))) : [h('div', { class: 'dim' }, emptyVisitText(w.api))])))));
   return [
     h('div', { class: 'wflow' },
       box('page', 'page', `pfn ${range(w.pfnFirst, w.pfnLast)}`, `index ${range(w.pgoffFirst, w.pgoffLast)}`),

@@ -18,7 +18,7 @@ export interface KernelFunctionInfo {
 
 const MEMORY = 'mm/memory.c', FAULT = 'arch/x86/mm/fault.c', FILEMAP = 'mm/filemap.c', RMAP = 'mm/rmap.c';
 const FB_DEFIO = 'drivers/video/fbdev/core/fb_defio.c';
-const HUGE = 'mm/huge_memory.c';
+const HUGE = 'mm/huge_memory.c', KHUGEPAGED = 'mm/khugepaged.c';
 const MADVISE = 'mm/madvise.c', VMSCAN = 'mm/vmscan.c', SWAPFILE = 'mm/swapfile.c', PAGE_IO = 'mm/page_io.c', MIGRATE = 'mm/migrate.c';
 
 export const KERNEL_FUNCTIONS = {
@@ -75,7 +75,9 @@ export const KERNEL_FUNCTIONS = {
   split_huge_page_to_list_to_order: { file: HUGE }, deferred_split_folio: { file: HUGE }, folio_pte_batch: { file: 'mm/internal.h' },
   copy_present_ptes: { file: MEMORY }, page_vma_mapped_walk: { file: 'mm/page_vma_mapped.c' },
   shmem_allowable_huge_orders: { file: 'mm/shmem.c', since: '6.11' }, shmem_is_huge: { file: 'mm/shmem.c' },
-  hugepage_madvise: { file: HUGE }, madvise_collapse: { file: 'mm/khugepaged.c' }, vma_adjust_trans_huge: { file: HUGE },
+  hugepage_madvise: { file: HUGE }, madvise_collapse: { file: KHUGEPAGED }, hpage_collapse_scan_file: { file: KHUGEPAGED },
+  collapse_file: { file: KHUGEPAGED }, retract_page_tables: { file: KHUGEPAGED }, collapse_pte_mapped_thp: { file: KHUGEPAGED },
+  set_huge_pmd: { file: KHUGEPAGED }, vma_adjust_trans_huge: { file: HUGE },
   // madvise, reclaim, swap, migration (madvise.ts, reclaim.ts, swap.ts, swapin.ts, migrate.ts)
   do_madvise: { file: MADVISE }, madvise_cold: { file: MADVISE }, madvise_pageout: { file: MADVISE },
   madvise_free_single_vma: { file: MADVISE }, madvise_free_pte_range: { file: MADVISE }, madvise_free_huge_pmd: { file: HUGE }, madvise_willneed: { file: MADVISE },

@@ -1,13 +1,14 @@
 // mm/madvise.c + mm/huge_memory.c: madvise(2) with the large-folio advices.
 // MADV_HUGEPAGE / MADV_NOHUGEPAGE: hugepage_madvise() sets VM_HUGEPAGE (clearing
 // VM_NOHUGEPAGE) or the reverse, on the range's VMAs (madviseFlags.ts). MADV_COLLAPSE:
-// madvise_collapse() for anonymous VMAs (mm/khugepaged.c, 6.1+); file and shmem collapse
-// (collapse_file) is not modelled.
+// madvise_collapse() (mm/khugepaged.c, 6.1+) for anonymous VMAs here, for shmem in
+// collapseFile.ts; regular files are refused (no READ_ONLY_THP_FOR_FS).
 
 import type { Kernel, Task } from './kernel';
-import { VM_NOHUGEPAGE, VM_WRITE, type Vma } from './vma';
+import { VM_NOHUGEPAGE, VM_SPECIAL, VM_WRITE, type Vma } from './vma';
 import { madvise_flags } from './madviseFlags';
-import { vmaIsAnonymous } from './thp';
+import { thpVmaSuitableOrder, vmaIsAnonymous } from './thp';
+import { collapse_pte_mapped_thp, hpage_collapse_scan_file, type FileScan } from './collapseFile';
 import { HPAGE_PMD_ORDER, PageKind, ZERO_PFN } from './memmap';
 import { pte_mkdirty, pte_mkwrite, pte_none, pte_present, pte_special, pte_write } from './pte';
 import { anonVmaPrepare } from './anonVma';
@@ -16,7 +17,7 @@ import { vm_normal_page } from './memory';
 
 export type ThpAdvice = 'hugepage' | 'nohugepage' | 'collapse';
 
-export type ThpMadviseResult = { ok: true } | { ok: false; errno: 'ENOMEM' | 'EINVAL'; why: string };
+export type ThpMadviseResult = { ok: true } | { ok: false; errno: 'ENOMEM' | 'EINVAL' | 'EAGAIN'; why: string };
 type CollapseResult = ThpMadviseResult;
 
 export function madvise_thp(k: Kernel, task: Task, start: number, end: number, advice: ThpAdvice): ThpMadviseResult {
@@ -25,41 +26,98 @@ export function madvise_thp(k: Kernel, task: Task, start: number, end: number, a
 }
 
 type Scan = 'succeed' | 'pmd_mapped' | 'pmd_null' | 'page_null' | 'page_ro' | 'page_anon';
+type Result = Scan | FileScan;
 
-// mm/khugepaged.c: madvise_collapse() — every PMD-aligned 2 MiB range inside the VMA is
-// scanned (hpage_collapse_scan_pmd) and collapsed (collapse_huge_page) ignoring the sysfs
-// knobs and khugepaged's limits (max_ptes_none, max_ptes_shared, referenced): an
-// already PMD-mapped range counts as done; no page table (SCAN_PMD_NULL), no writable PTE
-// (SCAN_PAGE_RO) or a PTE without a normal page leave that range and the call ends with
-// EINVAL (madvise_collapse_errno); a non-anon page stops it. A collapse copies every page
-// into a new PMD-size anon folio (none and zero-page PTEs read as zeros), unmaps the old
-// PTEs (other processes keep theirs) and maps the folio by one PMD, dirty and writable
-// (VM_WRITE), exclusive. thp_vma_allowable_order() without TVA_ENFORCE_SYSFS: VM_NOHUGEPAGE
-// refuses the VMA with EINVAL.
+// mm/khugepaged.c: madvise_collapse_errno() — the scan result of the last failed range.
+// (SCAN_EXCEED_NONE_PTE → EBUSY and SCAN_PAGE_FILLED → EAGAIN, added after 6.1, come only
+// from userfaultfd and races, which the model does not have.)
+function madvise_collapse_errno(r: Result | undefined): 'EAGAIN' | 'EINVAL' {
+  return r === 'page_count' || r === 'page_lru' || r === 'del_page_lru' ? 'EAGAIN' : 'EINVAL';
+}
+
+// The results after which madvise_collapse() goes on to the next range ("whitelisted");
+// any other failure ends the call.
+const GO_ON: ReadonlySet<Result> = new Set<Result>(['pmd_null', 'pte_non_present', 'page_ro', 'page_null', 'page_count', 'page_compound', 'page_lru', 'del_page_lru']);
+
+const WHY: Partial<Record<Result, string>> = {
+  pmd_null: 'no page table there (SCAN_PMD_NULL)', pmd_none: 'no page table under the PMD (SCAN_PMD_NONE)',
+  page_ro: 'no writable PTE in the range (SCAN_PAGE_RO)', page_null: 'a PTE without a normal page (SCAN_PAGE_NULL)',
+  page_anon: 'an anonymous page or anon_vma in the way (SCAN_PAGE_ANON)', page_compound: 'a large folio smaller than PMD size in the range (SCAN_PAGE_COMPOUND)',
+  page_lru: 'a folio off the LRU (SCAN_PAGE_LRU)', del_page_lru: 'a folio that could not be isolated (SCAN_DEL_PAGE_LRU)',
+  page_count: 'a folio with an extra reference (SCAN_PAGE_COUNT)', truncated: 'nothing in the page cache over the whole range (SCAN_TRUNCATED)',
+  vma_check: 'the VMA does not allow a PMD mapping there (SCAN_VMA_CHECK)', pte_non_present: 'a non-present PTE in the range (SCAN_PTE_NON_PRESENT)',
+  fail: 'a PTE maps another page, or the PMD could not be installed (SCAN_FAIL)',
+  beyond_object: 'not modelled by mmscope: the 2 MiB range runs past the end of the shmem object',
+};
+
+// mm/huge_memory.c: hugepage_vma_check(vma, vm_flags, false, false, false) (6.12:
+// thp_vma_allowable_order() without TVA_ENFORCE_SYSFS): the sysfs knobs do not count.
+// VM_NOHUGEPAGE and VM_NO_KHUGEPAGED (PFN maps, VM_IO/MIXEDMAP) refuse the VMA; it must hold
+// a PMD-aligned 2 MiB range (transhuge_vma_suitable at vm_end - HPAGE_PMD_SIZE); shmem:
+// shmem_is_huge() / shmem_allowable_huge_orders() with shmem_huge_force, refused only by
+// shmem_enabled deny; a regular file needs CONFIG_READ_ONLY_THP_FOR_FS (file_thp_enabled),
+// not set in Debian's 6.1 and 6.12 configs nor by default; anonymous: an anon_vma.
+function collapseRefusal(k: Kernel, vma: Vma): string | undefined {
+  if (vma.has(VM_NOHUGEPAGE)) return 'VM_NOHUGEPAGE';
+  if (vma.has(VM_SPECIAL)) return 'a PFN or I/O mapping (VM_NO_KHUGEPAGED)';
+  if (!thpVmaSuitableOrder(vma, vma.end - 2 ** 21, HPAGE_PMD_ORDER)) return 'no PMD-aligned 2 MiB range in the VMA (transhuge_vma_suitable)';
+  if (vmaIsAnonymous(vma)) return vma.anonVma ? undefined : 'no anon_vma yet (nothing faulted in)';
+  if (vma.file?.kind === 'shmem') return k.thp.shmemEnabled === 'deny' ? 'shmem_enabled is deny (shmem_is_huge)' : undefined;
+  return 'CONFIG_READ_ONLY_THP_FOR_FS is not set (Debian\'s config and the Kconfig default): only anonymous and shmem memory collapse (file_thp_enabled)';
+}
+
+// mm/khugepaged.c: madvise_collapse(), one call per VMA of the range (madvise_walk_vmas
+// stops at the first error; a hole in the range gives ENOMEM at the end). Every
+// PMD-aligned 2 MiB range inside the VMA is scanned and collapsed ignoring the sysfs knobs
+// and khugepaged's limits (max_ptes_none, max_ptes_shared, referenced).
+// Anonymous (hpage_collapse_scan_pmd, collapse_huge_page): an already PMD-mapped range
+// counts as done; no page table (SCAN_PMD_NULL), no writable PTE (SCAN_PAGE_RO) or a PTE
+// without a normal page leave that range and the call ends with EINVAL; a non-anon page
+// stops it. A collapse copies every page into a new PMD-size anon folio (none and
+// zero-page PTEs read as zeros), unmaps the old PTEs (other processes keep theirs) and
+// maps the folio by one PMD, dirty and writable (VM_WRITE), exclusive.
+// Shmem: hpage_collapse_scan_file → collapse_file (collapseFile.ts); a range whose folio
+// is already PMD-size (SCAN_PTE_MAPPED_HUGEPAGE) goes to collapse_pte_mapped_thp().
 function madvise_collapse(k: Kernel, task: Task, start: number, end: number): CollapseResult {
   const vmas = task.mm.overlapping(start, end);
   if (!vmas.length) return { ok: false, errno: 'ENOMEM', why: 'ENOMEM: range not mapped' };
-  let total = 0, thps = 0;
-  let lastFail: Scan | undefined;
+  let covered = start;
   for (const vma of vmas) {
+    if (vma.start > covered) covered = -1;
+    else if (covered >= 0) covered = vma.end;
     k.tr.call('madvise_collapse');
-    if (!vmaIsAnonymous(vma)) return { ok: false, errno: 'EINVAL', why: 'EINVAL: MADV_COLLAPSE of file or shmem memory (collapse_file) is not modelled by mmscope' };
-    if (vma.has(VM_NOHUGEPAGE)) return { ok: false, errno: 'EINVAL', why: 'EINVAL: VM_NOHUGEPAGE (thp_vma_allowable_order)' };
-    const size = 2 ** 21;
-    const hstart = Math.ceil(Math.max(start, vma.start) / size) * size, hend = Math.floor(Math.min(end, vma.end) / size) * size;
-    for (let addr = hstart; addr < hend; addr += size) {
-      total++;
-      const r = scanPmd(k, vma, addr);
-      if (r === 'pmd_mapped') { thps++; continue; }
-      if (r === 'page_anon') return { ok: false, errno: 'EINVAL', why: 'EINVAL: a page that is not anonymous (SCAN_PAGE_ANON)' };
-      if (r !== 'succeed') { lastFail = r; continue; }
-      collapseHugePage(k, vma, addr);
-      thps++;
+    const refusal = collapseRefusal(k, vma);
+    if (refusal) return { ok: false, errno: 'EINVAL', why: `EINVAL: ${refusal} (hugepage_vma_check)` };
+    const r = collapseVma(k, task, vma, Math.max(start, vma.start), Math.min(end, vma.end));
+    if (!r.ok) return r;
+  }
+  if (covered < end) return { ok: false, errno: 'ENOMEM', why: 'ENOMEM: range not fully mapped' };
+  return { ok: true };
+}
+
+function collapseVma(k: Kernel, task: Task, vma: Vma, start: number, end: number): CollapseResult {
+  const size = 2 ** 21;
+  const hstart = Math.ceil(start / size) * size, hend = Math.floor(end / size) * size;
+  let thps = 0, total = 0;
+  let lastFail: Result | undefined;
+  const allowed = (v: Vma): boolean => !collapseRefusal(k, v);
+  for (let addr = hstart; addr < hend; addr += size) {
+    total++;
+    let r: Result;
+    if (vmaIsAnonymous(vma)) {
+      r = scanPmd(k, vma, addr);
+      if (r === 'succeed') collapseHugePage(k, vma, addr);
+    } else {
+      r = hpage_collapse_scan_file(k, task, vma, addr);
+      if (r === 'pte_mapped_hugepage') r = collapse_pte_mapped_thp(k, task, addr, allowed);
     }
+    if (r === 'succeed' || r === 'pmd_mapped') { thps++; continue; }
+    lastFail = r;
+    if (!GO_ON.has(r)) break;
   }
   if (thps === total) return { ok: true };
-  const why = lastFail === 'pmd_null' ? 'no page table there (SCAN_PMD_NULL)' : lastFail === 'page_ro' ? 'no writable PTE in the range (SCAN_PAGE_RO)' : 'a PTE without a normal page (SCAN_PAGE_NULL)';
-  return { ok: false, errno: 'EINVAL', why: `EINVAL: ${why}` };
+  const errno = madvise_collapse_errno(lastFail);
+  return { ok: false, errno, why: `${errno}: ${WHY[lastFail!] ?? lastFail}` };
 }
 
 // mm/khugepaged.c: hpage_collapse_scan_pmd() with MADV_COLLAPSE's collapse_control.

@@ -8,7 +8,8 @@ export type FaultOutcome = 'minor' | 'major' | 'retry' | 'sigsegv' | 'sigbus' | 
 
 export type WalkApi =
   | 'folio_mkclean' | 'mapping_wrprotect_range' | 'pfn_mkclean_range' | 'unmap_mapping_range'
-  | 'rmap_walk_anon' | 'folio_referenced' | 'try_to_unmap' | 'try_to_migrate' | 'remove_migration_ptes';
+  | 'rmap_walk_anon' | 'folio_referenced' | 'try_to_unmap' | 'try_to_migrate' | 'remove_migration_ptes'
+  | 'retract_page_tables';
 
 export type DefioEvent =
   | 'track'        // page_mkwrite put a pageref on the list

@@ -64,6 +64,8 @@ export const RULE_IDS = [
   'split-remap-zeropage',
   'pageout-ignore-references',
   'swapin-map-writable',
+  'collapse-file-retract-all',
+  'collapse-file-large-folios',
 ] as const;
 export type RuleId = typeof RULE_IDS[number];
 
@@ -280,6 +282,24 @@ function thpRulesTable(): VersionRule[] {
     commit: { id: 'b1f202060afe', subject: 'mm: remap unused subpages to shared zeropage when splitting isolated thp' },
     backports: [],
     note: 'measured on the oracle: 6.12.118 maps the never-written subpages of a split THP to the zero page in every process that mapped them; 6.1.192 remaps them all',
+  },
+  {
+    id: 'collapse-file-retract-all',
+    change: 'MADV_COLLAPSE of shmem: collapse_file() → retract_page_tables(mapping, pgoff) frees the emptied PTE table of every VMA in i_mmap (no anon_vma, PMD-aligned), so other processes refault the new THP by a PMD; the caller gets its PMD from collapse_pte_mapped_thp() (SCAN_PTE_MAPPED_HUGEPAGE), also where it had no PTE table under a present PMD level. Before: retract_page_tables() freed only the caller\'s table and set_huge_pmd() there (mmap_write_trylock); other processes kept their emptied tables (left to khugepaged), and a caller without a PTE table, or with an anon_vma, got EINVAL',
+    file: 'mm/khugepaged.c', fn: 'retract_page_tables, collapse_file, collapse_pte_mapped_thp',
+    since: '6.6',
+    commit: { id: '1d65b771bc08', subject: 'mm/khugepaged: retract_page_tables() without mmap or vma lock' },
+    backports: [],
+    note: '6.1.166 (unifreq), 6.5, 6.8, 6.12.19 and Debian 6.12.118 sources read; no khugepaged change in the 6.1 changelog after 6.1.166',
+  },
+  {
+    id: 'collapse-file-large-folios',
+    change: 'collapse_file() copies large folios smaller than PMD size (shmem mTHP) into the new THP; before, any large folio other than a PMD-size one at the range start failed the range with SCAN_PAGE_COMPOUND',
+    file: 'mm/khugepaged.c', fn: 'hpage_collapse_scan_file, collapse_file',
+    since: '6.12',
+    commit: { subject: 'not established here (6.11.11 source: folio_test_large() → SCAN_PAGE_COMPOUND; 6.12.19 and 6.12.118: index += folio_nr_pages())' },
+    backports: [],
+    note: 'only shared anonymous memory has such folios in the model (shmem mTHP, 6.11), so only 6.11 differs',
   },
   ];
 }

@@ -25,7 +25,7 @@ export const STATEMENTS: readonly KeywordDoc[] = [
   { keyword: 'mmap', syntax: 'mmap PROC OBJ|anon at ADDR pages N [offset K] shared|private r|rw|none [as LABEL]', doc: 'mmap(2) with MAP_FIXED_NOREPLACE semantics at a page-aligned address; LABEL names the mapping inside PROC.' },
   { keyword: 'munmap', syntax: 'munmap PROC LABEL | LABEL[I..J] | ADDR pages N', doc: 'munmap(2); partial unmaps split VMAs.' },
   { keyword: 'mprotect', syntax: 'mprotect PROC LABEL | LABEL[I..J] | ADDR pages N r|rw|none', doc: 'mprotect(2), splitting VMAs as needed.' },
-  { keyword: 'madvise', syntax: 'madvise PROC LABEL | LABEL[I..J] | ADDR pages N dontneed|free|cold|pageout|willneed|populate_read|populate_write|hugepage|nohugepage|collapse|dontfork|dofork', doc: 'madvise(2) as `mm/madvise.c` does it at that version; `pageout` reclaims what it isolates (`shrink_folio_list`: `folio_referenced`, `try_to_unmap`, swap-out); `hugepage`/`nohugepage` set VM_HUGEPAGE/VM_NOHUGEPAGE on the range (splitting VMAs and merging them with neighbours that then match); `collapse` (MADV_COLLAPSE) collapses each 2 MiB range of anonymous memory into a PMD-mapped THP (file and shmem collapse are not modelled); `dontfork`/`dofork` set/clear VM_DONTCOPY, which fork skips. A refusal is an error diagnostic naming the errno.' },
+  { keyword: 'madvise', syntax: 'madvise PROC LABEL | LABEL[I..J] | ADDR pages N dontneed|free|cold|pageout|willneed|populate_read|populate_write|hugepage|nohugepage|collapse|dontfork|dofork', doc: 'madvise(2) as `mm/madvise.c` does it at that version; `pageout` reclaims what it isolates (`shrink_folio_list`: `folio_referenced`, `try_to_unmap`, swap-out); `hugepage`/`nohugepage` set VM_HUGEPAGE/VM_NOHUGEPAGE on the range (splitting VMAs and merging them with neighbours that then match); `collapse` (MADV_COLLAPSE) collapses each 2 MiB range of anonymous or shmem memory into a PMD-mapped THP (`collapse_huge_page`, `collapse_file`; regular files fail with EINVAL: no CONFIG_READ_ONLY_THP_FOR_FS); `dontfork`/`dofork` set/clear VM_DONTCOPY, which fork skips. A refusal is an error diagnostic naming the errno.' },
   { keyword: 'migrate', syntax: 'migrate OBJ[I] | migrate PROC LABEL[I]', doc: '`migrate_pages()` (MIGRATE_SYNC) of that folio to a new one: `try_to_migrate`, copy, `remove_migration_ptes`; result 0 or the errno.' },
   { keyword: 'read', syntax: 'read PROC LABEL[I] | LABEL[I..J] | ADDR', doc: 'A CPU read by PROC, one page at a time; faults as the kernel does.' },
   { keyword: 'write', syntax: 'write PROC LABEL[I] | LABEL[I..J] | ADDR', doc: 'A CPU write by PROC, one page at a time; faults as the kernel does.' },
@@ -105,7 +105,7 @@ export const MADVISE_ADVICE_DOCS: Readonly<Record<(typeof MADVISE_ADVICES)[numbe
   populate_write: 'MADV_POPULATE_WRITE: fault the range in writable (as get_user_pages with FOLL_WRITE)',
   hugepage: 'MADV_HUGEPAGE: VM_HUGEPAGE on the range (`hugepage_madvise`; VMAs split and merge as after mprotect)',
   nohugepage: 'MADV_NOHUGEPAGE: VM_NOHUGEPAGE on the range (`hugepage_madvise`)',
-  collapse: 'MADV_COLLAPSE: collapse each 2 MiB range of anonymous memory into a PMD-mapped THP (`madvise_collapse`)',
+  collapse: 'MADV_COLLAPSE: collapse each 2 MiB range of anonymous or shmem memory into a PMD-mapped THP (`madvise_collapse`: `collapse_huge_page`, `collapse_file` with `retract_page_tables`)',
   dontfork: 'MADV_DONTFORK: VM_DONTCOPY on the range (VMAs split and merge as after mprotect); a later fork does not copy it (`dup_mmap`)',
   dofork: 'MADV_DOFORK: clears VM_DONTCOPY; EINVAL on a VM_IO mapping (a device)',
 };
@@ -121,7 +121,7 @@ export const ERRNOS = ['EINVAL', 'ENOMEM', 'EFAULT', 'EEXIST', 'EACCES', 'EBUSY'
 /** The rmap-walk APIs `expect walk API ...` names. */
 export const WALK_APIS = [
   'folio_mkclean', 'mapping_wrprotect_range', 'pfn_mkclean_range', 'unmap_mapping_range', 'rmap_walk_anon',
-  'try_to_unmap', 'try_to_migrate', 'remove_migration_ptes', 'folio_referenced',
+  'try_to_unmap', 'try_to_migrate', 'remove_migration_ptes', 'folio_referenced', 'retract_page_tables',
 ] as const;
 
 export const PROTS = ['r', 'rw', 'none'] as const;

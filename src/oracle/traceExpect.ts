@@ -10,7 +10,7 @@ import type { OracleCheck, OracleScenarioResult, OracleStepResult } from './resu
 import type { OracleTranslation } from './translate';
 
 /** Statements whose value `expect result` reads (spec: the last kernel operation above). */
-export const RESULT_KINDS = new Set(['mkclean', 'wrprotect', 'pfn_mkclean', 'writeback', 'msync', 'unmap_range', 'flush', 'migrate']);
+export const RESULT_KINDS = new Set(['mkclean', 'wrprotect', 'pfn_mkclean', 'writeback', 'msync', 'unmap_range', 'flush', 'migrate', 'madvise', 'split']);
 /** Statements whose result the kprobe trace gives (mkclean: where writeback stands in for it). */
 export const TRACED_RESULT_KINDS = new Set(['mkclean', 'writeback', 'msync', 'flush']);
 /** Statements that make an rmap walk in the engine. */
@@ -114,10 +114,12 @@ export function traceChecks(e: Expectation, sr: OracleStepResult, c: TraceExpect
       if (j < 0) return [na('result', flag, 'no kernel operation before this line')];
       const op = scn.statements[j];
       if (t.steps[j].observable === 'no') return [na('result', flag, `L${op.range.start.line + 1} ${op.kind} has no user-space trigger`)];
-      if (op.kind === 'migrate') {
-        // MADV_SOFT_OFFLINE's own return: 0, or the errno migrate_pages() gave (no kprobe needed)
+      if (op.kind === 'split') return [na('result', flag, `L${op.range.start.line + 1}'s split: the debugfs write's result is not recorded`)];
+      if (op.kind === 'migrate' || op.kind === 'madvise') {
+        // MADV_SOFT_OFFLINE's own return: 0, or the errno migrate_pages() gave; madvise(2)'s
+        // (e.g. madvise_collapse_errno()): 0 or its errno (no kprobe needed)
         const v = migrateResult(res.steps[j]);
-        if (v === null) return [na('result', flag, `L${op.range.start.line + 1}: no MADV_SOFT_OFFLINE recorded`)];
+        if (v === null) return [na('result', flag, `L${op.range.start.line + 1}: no ${op.kind === 'migrate' ? 'MADV_SOFT_OFFLINE' : 'madvise'} recorded`)];
         return [{ subject: 'result', flag, verdict: v === e.value.value ? 'pass' : 'fail', observed: String(v) }];
       }
       const o = stepObject(op, t);

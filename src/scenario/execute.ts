@@ -278,7 +278,7 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
 }
 
 /** include/uapi/asm-generic/errno-base.h: the errnos madvise, migrate and split return */
-const ERRNO = { ENOENT: 2, ENOMEM: 12, EFAULT: 14, EBUSY: 16, EINVAL: 22 } as const;
+const ERRNO = { ENOENT: 2, EAGAIN: 11, ENOMEM: 12, EFAULT: 14, EBUSY: 16, EINVAL: 22 } as const;
 
 // /sys/kernel/mm/transparent_hugepage: the knob as the kernel's sysfs store sets it.
 function sysctlThp(k: Kernel, s: Extract<Statement, { kind: 'sysctl_thp' }>): void {

@@ -77,6 +77,14 @@ export interface WalkView {
   path: string[]; visits: WalkVisitView[]; result: number | null;
 }
 
+/**
+ * What a visited VMA with no PTE record means for the walk's API: retract_page_tables
+ * (MADV_COLLAPSE of shmem) frees the VMA's emptied PTE table; other walks found no PTE.
+ */
+export function emptyVisitText(api: string): string {
+  return api === 'retract_page_tables' ? 'its emptied page table freed (pmdp_collapse_flush)' : 'no PTE mapped here';
+}
+
 export interface StepDetail {
   step: number; line: number; time: number; source: string; text: string[];
   procs: ProcView[]; objects: ObjectView[]; walks: WalkView[]; pteCount: number; pteChanged: number;

@@ -7,7 +7,7 @@
 import { formatPteFlags } from '../engine/pte';
 import type { RunResult } from '../scenario/run';
 import { hex, namesOf } from './names';
-import type { StepDetail, WalkView } from '../shared/inspectorView';
+import { emptyVisitText, type StepDetail, type WalkView } from '../shared/inspectorView';
 import { InspectorSession } from './inspectorService';
 
 export const EXPLAIN_WIDTH = 72;
@@ -56,7 +56,7 @@ function walkLines(w: WalkView, n: number, width: number): string[] {
     const who = `${v.proc}:${v.label ?? v.vma}`;
     if (v.skipped) { out.push(...wrap(`${i + 1}. ~${who} skipped: ${v.reason ?? 'no reason given'}`, width, '    ', '       ')); return; }
     out.push(...wrap(`${i + 1}. ${who} ${v.vma} pgoff ${v.interval} at ${v.address}`, width, '    ', '       '));
-    if (!v.ptes.length) out.push('       no PTE mapped here');
+    if (!v.ptes.length) out.push(`       ${emptyVisitText(w.api)}`);
     for (const p of v.ptes) {
       const change = p.before === p.after ? `${p.before} (unchanged)` : `${p.before} -> ${p.after}`;
       out.push(...wrap(`PTE ${p.addr}: ${change}, ${p.counted ? 'counted' : 'not counted'}`, width, '       ', '         '));

@@ -15,7 +15,7 @@ function diags(text: string): string[] {
 }
 
 const PM = 'process p\nmmap p anon at 0x1000000 pages 4 private rw as m\n';
-const APIS = 'folio_mkclean, mapping_wrprotect_range, pfn_mkclean_range, unmap_mapping_range, rmap_walk_anon, try_to_unmap, try_to_migrate, remove_migration_ptes, folio_referenced';
+const APIS = 'folio_mkclean, mapping_wrprotect_range, pfn_mkclean_range, unmap_mapping_range, rmap_walk_anon, try_to_unmap, try_to_migrate, remove_migration_ptes, folio_referenced, retract_page_tables';
 
 const CASES: [string, string[]][] = [
   // mm/swapfile.c sys_swapon(): the header page plus at least one slot
