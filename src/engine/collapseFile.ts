@@ -128,12 +128,8 @@ function collapse_file(k: Kernel, task: Task, as: AddressSpace, start: number, a
     const o = as.iPages[start + i];
     m.written[head + i] = o ? m.written[o] : 0;
     if (o) k.tr.folioSet(o, 'cached', as.id, 0);
-    m.mapping[head + i] = as.id;
-    m.index[head + i] = start + i;
-    as.iPages[start + i] = head + i;
-    k.tr.folioSet(head + i, 'cached', 0, as.id);
   }
-  m.refcount[head] = NR;
+  k.setPageCacheFolio(as, start, head, NR);
   as.nrpages += nrNone;
   m.setFlag(head, PG_dirty);
   // the old folios lose the page cache's references: freed

@@ -133,6 +133,14 @@ export class Kernel {
     const mm = this.memmap, nr = 1 << order;
     const head = mm.allocFolio(order, PageKind.PageCache);
     mm.flags[head] |= flags | PG_lru;
+    this.setPageCacheFolio(as, index, head, nr);
+    as.nrpages += nr;
+    return nr;
+  }
+
+  /** The page cache's slots index..index+nr-1 hold the large folio `head` (one reference per page). */
+  setPageCacheFolio(as: AddressSpace, index: number, head: number, nr: number): void {
+    const mm = this.memmap;
     for (let i = 0; i < nr; i++) {
       mm.mapping[head + i] = as.id;
       mm.index[head + i] = index + i;
@@ -140,8 +148,6 @@ export class Kernel {
       this.tr.folioSet(head + i, 'cached', 0, as.id);
     }
     mm.refcount[head] = nr;
-    as.nrpages += nr;
-    return nr;
   }
 
   /** The physical PFN behind page `index` of an object (page cache folio or device page); 0 if none. */
