@@ -2,11 +2,13 @@
 // FREE, COLD, PAGEOUT, WILLNEED, POPULATE_READ, POPULATE_WRITE. Each walks the PTEs of
 // the range as its madvise_* function does at the scenario's version and skips what it
 // skips: non-present and special PTEs, non-LRU folios, folios mapped more than once
-// (COLD/PAGEOUT), VM_PFNMAP (and VM_LOCKED, which no statement sets) with EINVAL.
+// (COLD/PAGEOUT; a large folio by the release's test, madviseShared.ts), VM_PFNMAP (and
+// VM_LOCKED, which no statement sets) with EINVAL.
 
 import type { Kernel, Task } from './kernel';
 import { PG_active, PG_dirty, PG_referenced, PG_swapbacked, PG_swapcache, PG_uptodate, isHugeZeroPfn } from './memmap';
-import { kpagecount } from './folio';
+import { folio_mapcount, folio_nr_pages, kpagecount } from './folio';
+import { coldPageoutSkipsShared, madvise_folio_pte_batch } from './madviseShared';
 import { split_folio } from './split';
 import { PMD_SIZE } from './pageTable';
 import { MM_SWAPENTS } from './mm';
@@ -43,31 +45,57 @@ function forEachPmd(start: number, end: number, fn: (from: number, to: number) =
 /**
  * The PMD level of madvise_cold_or_pageout_pte_range() / madvise_free_huge_pmd() for the
  * PMD that holds [start, end): nothing to do for no PMD leaf (false: walk the PTEs). The huge
- * zero page and a THP mapped elsewhere too (page_mapcount != 1) are left alone (true). A
- * range covering the whole PMD gets `whole` when given (true); otherwise the THP is split
- * (split_huge_page) and, if that worked, the walk goes on with its PTEs (false).
+ * zero page and a THP mapped elsewhere too (`shared`: the caller's test at this release) are
+ * left alone (true). A range covering the whole PMD gets `whole` when given (true);
+ * otherwise the THP is split (split_huge_page) and, if that worked, the walk goes on with its
+ * PTEs (false).
  */
-function thpPmd(k: Kernel, vma: Vma, start: number, end: number, why: 'madvise_cold' | 'madvise_pageout' | 'madvise_free_huge_pmd', whole?: (head: number, flags: number, haddr: number) => void): boolean {
+function thpPmd(k: Kernel, vma: Vma, start: number, end: number, why: 'madvise_cold' | 'madvise_pageout' | 'madvise_free_huge_pmd', shared: (head: number) => boolean, whole?: (head: number, flags: number, haddr: number) => void): boolean {
   const mm = vma.mm;
   if (!mm.pt.isLeaf(start)) return false;
   const haddr = start - (start % PMD_SIZE), flags = mm.pteFlags(haddr), head = mm.ptePfn(haddr);
-  if (isHugeZeroPfn(head) || kpagecount(k.memmap, head) !== 1) return true;
+  if (isHugeZeroPfn(head) || shared(head)) return true;
   if (whole && start === haddr && end - start === PMD_SIZE) { whole(head, flags, haddr); return true; }
   k.tr.call(`${why}: split_huge_page`);
   return split_folio(k, head) !== 0;
 }
 
 /**
- * A PTE-mapped large folio met by the cold/pageout/free PTE walk: 6.1-6.9 split it when this
- * page is mapped only here (page_mapcount 1; then the PTE is read again: 'again'), and end the
- * walk of this PTE table otherwise ('stop'). (6.10+ keep a large folio the range covers
- * whole — "mm: madvise: avoid split during MADV_PAGEOUT and MADV_COLD" — not modelled: the
- * engine splits in every version.)
+ * A PTE-mapped large folio met by MADV_FREE's PTE walk (madvise_free_pte_range, 6.1): split
+ * it when this page is mapped only here (page_mapcount 1; then the PTE is read again:
+ * 'again'), and end the walk of this PTE table otherwise ('stop'). (MADV_FREE's own later
+ * tests are not modelled: the engine keeps 6.1's at every release.)
  */
-function splitLargeFolio(k: Kernel, page: number, why: 'madvise_cold' | 'madvise_pageout' | 'madvise_free_pte_range'): 'again' | 'stop' {
+function splitLargeFolio(k: Kernel, page: number, why: 'madvise_free_pte_range'): 'again' | 'stop' {
   if (kpagecount(k.memmap, page) !== 1) return 'stop';
   k.tr.call(`${why}: split_folio`);
   return split_folio(k, page) === 0 ? 'again' : 'stop';
+}
+
+/**
+ * A PTE-mapped large folio met by the cold/pageout PTE walk at `addr`. Up to 6.9: a shared
+ * folio (coldPageoutSkipsShared) or a failed split ends the walk of this PTE table ('stop');
+ * otherwise the folio is split and the PTE read again ('again'). From 6.10 ("mm: madvise:
+ * avoid split during MADV_PAGEOUT and MADV_COLD") the walk batches the folio's PTEs
+ * (madvise_folio_pte_batch) and a shared folio or a failed split skips the batch (a number
+ * of PTEs) and the walk goes on; a folio the range covers whole is tested with
+ * `folio_mapcount != folio_nr_pages` and kept whole by the kernel — the engine splits it
+ * (not modelled: for MADV_PAGEOUT reclaim splits it anyway, see shrink_folio_list).
+ */
+function coldLargeFolio(k: Kernel, vma: Vma, addr: number, end: number, page: number, why: 'madvise_cold' | 'madvise_pageout'): 'again' | 'stop' | number {
+  const mem = k.memmap;
+  if (!k.profile.has('madv-cold-avoid-split')) {
+    if (coldPageoutSkipsShared(k, vma.mm, page, false)) return 'stop';
+    k.tr.call(`${why}: split_folio`);
+    return split_folio(k, page) === 0 ? 'again' : 'stop';
+  }
+  const nr = madvise_folio_pte_batch(k, vma.mm, addr, end, page);
+  const shared = nr < folio_nr_pages(mem, page)
+    ? coldPageoutSkipsShared(k, vma.mm, page, false)
+    : folio_mapcount(mem, page) !== folio_nr_pages(mem, page);
+  if (shared) return nr;
+  k.tr.call(`${why}: split_folio`);
+  return split_folio(k, page) === 0 ? 'again' : nr;
 }
 
 // mm/madvise.c: madvise_cold_or_pageout_pte_range() for one PTE table, then reclaim_pages().
@@ -87,7 +115,7 @@ function cold_or_pageout_pte_range(k: Kernel, vma: Vma, start: number, end: numb
     k.tr.call('folio_deactivate');
     mem.clearFlag(head, PG_active);
   };
-  if (thpPmd(k, vma, start, end, pageout ? 'madvise_pageout' : 'madvise_cold', whole)) {
+  if (thpPmd(k, vma, start, end, pageout ? 'madvise_pageout' : 'madvise_cold', (head) => coldPageoutSkipsShared(k, mm, head, true), whole)) {
     if (list.length) { k.tr.call('reclaim_pages'); shrink_folio_list(k, list, k.profile.has('pageout-ignore-references')); }
     return;
   }
@@ -97,8 +125,9 @@ function cold_or_pageout_pte_range(k: Kernel, vma: Vma, start: number, end: numb
     const page = vm_normal_page(k, vma, flags, pfn);
     if (!page) continue;
     if (mem.order[page]) {
-      if (splitLargeFolio(k, page, pageout ? 'madvise_pageout' : 'madvise_cold') === 'stop') break;
-      addr -= 4096;
+      const next = coldLargeFolio(k, vma, addr, end, page, pageout ? 'madvise_pageout' : 'madvise_cold');
+      if (next === 'stop') break;
+      addr += next === 'again' ? -4096 : (next - 1) * 4096;
       continue;
     }
     // "Do not interfere with other mappings of this folio and non-LRU folio"
@@ -128,7 +157,7 @@ function free_pte_range(k: Kernel, vma: Vma, start: number, end: number): void {
     if (pte_young(flags) || pte_dirty(flags)) mm.setPmd(haddr, pte_mkclean(pte_mkold(flags)), head, 'madvise_free_huge_pmd: old + clean');
     markLazyfree(k, head);
   };
-  if (thpPmd(k, vma, start, end, 'madvise_free_huge_pmd', wholeThp)) return;
+  if (thpPmd(k, vma, start, end, 'madvise_free_huge_pmd', (head) => kpagecount(mem, head) !== 1, wholeThp)) return;
   for (let addr = start; addr < end; addr += 4096) {
     const flags = mm.pteFlags(addr), pfn = mm.ptePfn(addr);
     if (pte_none(flags, pfn)) continue;

@@ -106,6 +106,19 @@ export function kpfFolioFlag(k: Kernel, pfn: number, bit: number): boolean {
   return mm.test(pfn, bit);
 }
 
+/**
+ * pagemap's PM_MMAP_EXCLUSIVE of a mapped page (pagemap_pmd_range): page_mapcount() == 1 of
+ * that page; but before 6.11 ("fs/proc/task_mmu: properly detect PM_MMAP_EXCLUSIVE per page
+ * of PMD-mapped THPs"; 6.10 source tests pmd_page() once before the loop, 6.11.11 each page)
+ * a PMD mapping reports its head page's answer for all 512 pages — measured on 6.1.192: a
+ * THP another process maps by PTEs except the first page is "exclusive" in every page.
+ */
+export function pagemapExclusive(k: Kernel, pmdMapped: boolean, pfn: number): boolean {
+  const mm = k.memmap, v = k.profile.version;
+  const old = v.major < 6 || (v.major === 6 && v.minor < 11);
+  return kpagecount(mm, pmdMapped && old ? mm.head(pfn) : pfn) === 1;
+}
+
 /** kpageflags COMPOUND_HEAD (15) / COMPOUND_TAIL (16) of a page: its place in a large folio */
 export function compoundOf(mm: Kernel['memmap'], pfn: number): 'head' | 'tail' | null {
   return mm.order[pfn] ? (mm.head(pfn) === pfn ? 'head' : 'tail') : null;
@@ -131,7 +144,7 @@ function enginePage(k: Kernel, t: Task | undefined, proc: string, label: string 
   return {
     proc, label, page, addr, present, zeroPage: present && (pfn === ZERO_PFN || isHugeZeroPfn(pfn)),
     file: normal && !mm.folioTestAnon(pfn),
-    exclusive: normal && mapcount === 1,
+    exclusive: normal && pagemapExclusive(k, t.mm.isPmdMapped(addr), pfn),
     // pagemap reports VM_SOFTDIRTY of the VMA for every page, holes included; a present
     // PTE's soft-dirty bit, and a swap or migration entry's (pte_swp_soft_dirty; a none
     // PTE has no bits)

@@ -25,6 +25,8 @@ const rel = (t: string) => parseRelease(t)!;
 interface Probe { text: string; see: (r: RunResult) => unknown; old: unknown; now: unknown }
 
 const fb = (body: string) => `fbdev fb pages 4 delay 50ms\nprocess a\nmmap a fb at ${A} pages 4 shared rw as p\n${body}`;
+// a PMD-mapped THP at A (madvise_cold_or_pageout_pte_range's sharing test, madviseShared.ts)
+const thp = (body: string) => `sysctl thp enabled always\nprocess a\nmmap a anon at ${A} pages 512 private rw as h\nwrite a h[0]\n${body}`;
 const folioMapping = (r: RunResult, i: number): number => r.engine.memmap.mapping[r.engine.pfnOf(r.objects.get('fb')!, i)];
 const fbState = (r: RunResult) => fbDefioOf(r.objects.get('fb'))!;
 const calls = (r: RunResult): string[] => allEvents(r).flatMap((e) => (e.t === 'call' ? [e.fn] : []));
@@ -184,6 +186,37 @@ const PROBES: Record<RuleId, Probe> = {
   'swapin-map-writable': {
     text: `sysctl swap pages 8\nprocess a\nmmap a anon at ${A} pages 1 private rw as h\nwrite a h[0]\nmadvise a h[0] pageout\nread a h[0]`,
     see: (r) => [pte(r, 'a', 'h', 0).W, pte(r, 'a', 'h', 0).D], old: [false, false], now: [true, false],
+  },
+  // a PTE-mapped THP (511 pages mapped here): page_mapcount(page) 1 splits it, folio_mapcount 511 does not
+  'madv-cold-folio-mapcount': {
+    text: thp('munmap a h[511]\nmadvise a h[3] cold'),
+    see: (r) => folioOrderAt(r, 'a', A + 3 * 4096), old: 0, now: 9,
+  },
+  // the same: folio_estimated_sharers() = page_mapcount(first page) = 1 splits it again
+  'madv-cold-estimated-sharers': {
+    text: thp('munmap a h[511]\nmadvise a h[3] cold'),
+    see: (r) => folioOrderAt(r, 'a', A + 3 * 4096), old: 9, now: 0,
+  },
+  // the first page unmapped: estimated sharers 0; != 1 keeps the THP, > 1 splits it
+  'madv-cold-pte-sharers-gt1': {
+    text: thp('munmap a h[0]\nmadvise a h[3] cold'),
+    see: (r) => folioOrderAt(r, 'a', A + 3 * 4096), old: 9, now: 0,
+  },
+  // the PMD branch: a's PMD and c's PTEs (not the head): page_mapcount(head) 1 splits, likely-mapped-shared does not
+  'madv-cold-likely-mapped-shared': {
+    text: thp('fork a as c\nmunmap c h[0]\nmadvise a h[5] cold'),
+    see: (r) => [folioOrderAt(r, 'a', A + 5 * 4096), task(r, 'a').mm.isPmdMapped(A)], old: [0, false], now: [9, true],
+  },
+  // a's PTEs: THP pages, a COW copy at h[300], THP pages; the THP is shared (c's PMD): the
+  // walk ended at it (h[300] stays young) or skips its batch and makes h[300] old
+  'madv-cold-avoid-split': {
+    text: thp('fork a as c\nmunmap a h[511]\nwrite a h[300]\nmadvise a h[0..510] cold'),
+    see: (r) => [pte(r, 'a', 'h', 300).A, folioOrderAt(r, 'a', A)], old: [true, 9], now: [false, 9],
+  },
+  // a maps pages 0..255, c 256..511, by PTEs: likely-mapped-shared guesses from the first page (exclusive: split); two mms map it
+  'madv-cold-maybe-mapped-shared': {
+    text: thp('fork a as c\nmunmap c h[0..255]\nmunmap a h[256..511]\nmadvise a h[3] cold'),
+    see: (r) => folioOrderAt(r, 'a', A + 3 * 4096), old: 0, now: 9,
   },
 };
 

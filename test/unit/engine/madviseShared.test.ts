@@ -1,0 +1,50 @@
+// mm/madvise.c madvise_cold_or_pageout_pte_range(): the test that leaves a large folio alone
+// as shared, release by release (src/engine/madviseShared.ts; versions.ts `madv-cold-*`;
+// docs/kernel-findings.md §19, each definition read in that release's source). Each case is
+// one THP and one MADV_COLD; the table says, per release, whether the THP was split.
+
+import { strict as assert } from 'assert';
+import { run, task, pte, BASE } from './helpers';
+import type { RunResult } from '../../../src/scenario/run';
+
+const A = BASE;
+const thp = (body: string) => `sysctl thp enabled always\nprocess a\nmmap a anon at ${A} pages 512 private rw as h\nwrite a h[0]\n${body}`;
+const orderAt = (r: RunResult, proc: string, page: number): number => r.engine.memmap.order[task(r, proc).mm.ptePfn(A + page * 4096)];
+const splitAt = (version: string, body: string, page: number): boolean => orderAt(run(`kernel ${version}\n${thp(body)}`), 'a', page) === 0;
+
+const RELEASES = ['6.1', '6.2', '6.3', '6.4', '6.5', '6.8', '6.9', '6.10', '6.12', '6.14', '6.15', '6.16'];
+
+/** Which releases split the THP (the rest leave it alone as shared). */
+function check(body: string, page: number, splits: readonly string[]): void {
+  for (const v of RELEASES) assert.equal(splitAt(v, body, page), splits.includes(v), `at ${v}`);
+}
+
+describe('madvise_cold_or_pageout_pte_range(): the sharing test of a large folio, by release', () => {
+  it('PTE branch, a PTE-mapped THP only this process maps (511 pages): page_mapcount(page) 1 splits (6.1, 6.2); folio_mapcount(folio) != 1 keeps it (6.3, 6.4, 07e8c82b5eff); folio_estimated_sharers 1 splits (6.5-6.9, 2f406263e3e9); not folio_likely_mapped_shared / folio_maybe_mapped_shared splits (6.10+)', () => {
+    check('munmap a h[511]\nmadvise a h[3] cold', 3, ['6.1', '6.2', '6.5', '6.8', '6.9', '6.10', '6.12', '6.14', '6.15', '6.16']);
+  });
+
+  it('PTE branch, the first page unmapped: folio_estimated_sharers() is 0 — != 1 keeps the THP (6.5-6.8), > 1 splits it (6.9, "allow split while folio_estimated_sharers = 0"); folio_mapcount 511 keeps it (6.3, 6.4)', () => {
+    check('munmap a h[0]\nmadvise a h[3] cold', 3, ['6.1', '6.2', '6.9', '6.10', '6.12', '6.14', '6.15', '6.16']);
+  });
+
+  it('PMD branch, the THP also PTE-mapped by a fork child except its head: page_mapcount(head) = folio_estimated_sharers = 1 splits (6.1, 6.2, 6.5-6.9); folio_mapcount 512 (6.3, 6.4) and folio_likely_mapped_shared (a PMD mapping with others, 6.10+) keep it — the case measured on 6.1.192 and 6.12.118', () => {
+    check('fork a as c\nmunmap c h[0]\nmadvise a h[5] pageout', 5, ['6.1', '6.2', '6.5', '6.8', '6.9']);
+  });
+
+  it('PTE branch, two processes map disjoint halves by PTEs: folio_likely_mapped_shared guesses exclusive from the first page and splits (6.10-6.14); folio_maybe_mapped_shared sees a second mm and keeps it (6.15+)', () => {
+    check('fork a as c\nmunmap c h[0..255]\nmunmap a h[256..511]\nmadvise a h[3] cold', 3, ['6.1', '6.2', '6.5', '6.8', '6.9', '6.10', '6.12', '6.14']);
+  });
+
+  it('a shared PTE-mapped THP ends the walk of its PTE table up to 6.9 (break); from 6.10 its PTE batch is skipped and the walk goes on (continue)', () => {
+    const body = 'fork a as c\nmunmap a h[511]\nwrite a h[300]\nmadvise a h[0..510] cold';
+    for (const v of RELEASES) {
+      const r = run(`kernel ${v}\n${thp(body)}`);
+      const after = ['6.10', '6.12', '6.14', '6.15', '6.16'].includes(v);
+      // h[300] is a COW copy (order 0) between two runs of the shared THP's PTEs
+      assert.equal(orderAt(r, 'a', 300), 0, `at ${v}`);
+      assert.equal(pte(r, 'a', 'h', 300).A, !after, `at ${v}: young after MADV_COLD`);
+      assert.equal(orderAt(r, 'a', 301), 9, `at ${v}: the shared THP is not split`);
+    }
+  });
+});
