@@ -77,12 +77,12 @@ function splitLargeFolio(k: Kernel, page: number, why: 'madvise_free_pte_range')
  * folio (coldPageoutSkipsShared) or a failed split ends the walk of this PTE table ('stop');
  * otherwise the folio is split and the PTE read again ('again'). From 6.10 ("mm: madvise:
  * avoid split during MADV_PAGEOUT and MADV_COLD") the walk batches the folio's PTEs
- * (madvise_folio_pte_batch) and a shared folio or a failed split skips the batch (a number
- * of PTEs) and the walk goes on; a folio the range covers whole is tested with
- * `folio_mapcount != folio_nr_pages` and kept whole by the kernel — the engine splits it
- * (not modelled: for MADV_PAGEOUT reclaim splits it anyway, see shrink_folio_list).
+ * (madvise_folio_pte_batch): a folio the batch does not cover whole is split unless shared,
+ * and a shared one or a failed split skips the batch (`skip`); a folio covered whole is
+ * left whole (`whole`: deactivated or isolated as one folio) unless `folio_mapcount !=
+ * folio_nr_pages` (mapped elsewhere too: `skip`).
  */
-function coldLargeFolio(k: Kernel, vma: Vma, addr: number, end: number, page: number, why: 'madvise_cold' | 'madvise_pageout'): 'again' | 'stop' | number {
+function coldLargeFolio(k: Kernel, vma: Vma, addr: number, end: number, page: number, why: 'madvise_cold' | 'madvise_pageout'): 'again' | 'stop' | { skip: number } | { whole: number } {
   const mem = k.memmap;
   if (!k.profile.has('madv-cold-avoid-split')) {
     if (coldPageoutSkipsShared(k, vma.mm, page, false)) return 'stop';
@@ -90,12 +90,10 @@ function coldLargeFolio(k: Kernel, vma: Vma, addr: number, end: number, page: nu
     return split_folio(k, page) === 0 ? 'again' : 'stop';
   }
   const nr = madvise_folio_pte_batch(k, vma.mm, addr, end, page);
-  const shared = nr < folio_nr_pages(mem, page)
-    ? coldPageoutSkipsShared(k, vma.mm, page, false)
-    : folio_mapcount(mem, page) !== folio_nr_pages(mem, page);
-  if (shared) return nr;
+  if (nr === folio_nr_pages(mem, page)) return folio_mapcount(mem, page) !== nr ? { skip: nr } : { whole: nr };
+  if (coldPageoutSkipsShared(k, vma.mm, page, false)) return { skip: nr };
   k.tr.call(`${why}: split_folio`);
-  return split_folio(k, page) === 0 ? 'again' : nr;
+  return split_folio(k, page) === 0 ? 'again' : { skip: nr };
 }
 
 // mm/madvise.c: madvise_cold_or_pageout_pte_range() for one PTE table, then reclaim_pages().
@@ -124,22 +122,31 @@ function cold_or_pageout_pte_range(k: Kernel, vma: Vma, start: number, end: numb
     if (pte_none(flags, pfn) || !pte_present(flags)) continue;
     const page = vm_normal_page(k, vma, flags, pfn);
     if (!page) continue;
+    let nr = 1;
     if (mem.order[page]) {
       const next = coldLargeFolio(k, vma, addr, end, page, pageout ? 'madvise_pageout' : 'madvise_cold');
       if (next === 'stop') break;
-      addr += next === 'again' ? -4096 : (next - 1) * 4096;
-      continue;
+      if (next === 'again') { addr -= 4096; continue; }
+      if ('skip' in next) { addr += (next.skip - 1) * 4096; continue; }
+      nr = next.whole;
     }
-    // "Do not interfere with other mappings of this folio and non-LRU folio"
-    if (!folio_test_lru(k, page) || mem.mapcount[page] !== 1) continue;
-    if (clearYoung && pte_young(flags)) mm.setPte(addr, pte_mkold(flags), pfn, pageout ? 'madvise_pageout: pte_mkold' : 'madvise_cold: pte_mkold');
-    mem.clearFlag(page, PG_referenced);
-    if (pageout) list.push(page);
+    // "Do not interfere with other mappings of this folio and non-LRU folio" (a large folio
+    // here is mapped whole by this batch: folio_mapcount == folio_nr_pages was checked)
+    if (!folio_test_lru(k, page) || (nr === 1 && mem.mapcount[page] !== 1)) { addr += (nr - 1) * 4096; continue; }
+    // the batch's PTEs old (clear_young_dirty_ptes) when any was young
+    for (let a = addr; a < addr + nr * 4096; a += 4096) {
+      const f = mm.pteFlags(a);
+      if (clearYoung && pte_young(f)) mm.setPte(a, pte_mkold(f), mm.ptePfn(a), pageout ? 'madvise_pageout: pte_mkold' : 'madvise_cold: pte_mkold');
+    }
+    const folio = mem.head(page);
+    mem.clearFlag(folio, PG_referenced);
+    if (pageout) list.push(folio);
     else {
       // folio_deactivate(): to the inactive list
       k.tr.call('folio_deactivate');
-      mem.clearFlag(page, PG_active);
+      mem.clearFlag(folio, PG_active);
     }
+    addr += (nr - 1) * 4096;
   }
   if (pageout && list.length) {
     k.tr.call('reclaim_pages');

@@ -332,7 +332,7 @@ function madviseColdSharingRows(): VersionRule[] {
     since: '6.10',
     commit: { subject: 'mm: madvise: avoid split during MADV_PAGEOUT and MADV_COLD (Ryan Roberts)' },
     backports: [],
-    note: '6.9 source: break; 6.10 source: madvise_folio_pte_batch() and continue. The engine still splits a folio the range covers whole (the kernel keeps it; MADV_PAGEOUT\'s reclaim splits it anyway)',
+    note: '6.9 source: break; 6.10 source: madvise_folio_pte_batch() and continue. Measured: MADV_COLD over a PTE-mapped THP its VMA covers whole keeps it large on 6.12.118, splits it on 6.1.192 (MADV_PAGEOUT\'s reclaim splits it anyway: add_to_swap() fails for a large folio)',
   },
   {
     id: 'madv-cold-maybe-mapped-shared',

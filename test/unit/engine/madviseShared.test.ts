@@ -47,4 +47,21 @@ describe('madvise_cold_or_pageout_pte_range(): the sharing test of a large folio
       assert.equal(orderAt(r, 'a', 301), 9, `at ${v}: the shared THP is not split`);
     }
   });
+
+  it('from 6.10 a PTE-mapped THP the range (and its VMA) covers whole is not split by MADV_COLD: its PTEs made old, the folio deactivated whole; up to 6.9 it is split (measured: 6.1.192 splits, 6.12.118 keeps it)', () => {
+    // mprotect splits the PMD into PTEs and the VMA, the second mprotect merges the VMA back
+    check('mprotect a h[500] r\nmprotect a h[500] rw\nmadvise a h[0..511] cold', 3, ['6.1', '6.2', '6.5', '6.8', '6.9']);
+    const r = run(`kernel 6.10\n${thp('mprotect a h[500] r\nmprotect a h[500] rw\nmadvise a h[0..511] cold')}`);
+    assert.deepEqual([0, 3, 511].map((i) => pte(r, 'a', 'h', i).A), [false, false, false]);
+  });
+});
+
+describe('shrink_folio_list(): a large anon folio MADV_PAGEOUT isolated, with no swap device', () => {
+  it('add_to_swap() fails and the folio falls back to split_folio_to_list(): split at 6.1 and 6.12 (measured on both), each page then activated, still mapped', () => {
+    for (const v of ['6.1', '6.12']) {
+      const r = run(`kernel ${v}\n${thp('madvise a h[0..511] pageout')}`);
+      assert.equal(orderAt(r, 'a', 3), 0, `at ${v}`);
+      assert.equal(pte(r, 'a', 'h', 3).P, true, `at ${v}`);
+    }
+  });
 });
