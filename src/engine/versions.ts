@@ -340,7 +340,7 @@ function madviseColdSharingRows(): VersionRule[] {
     file, fn, since: '6.15',
     commit: { subject: 'mm: convert folio_likely_mapped_shared() to folio_maybe_mapped_shared() (series "mm: MM owner tracking for large folios (!hugetlb) + CONFIG_NO_MAPCOUNT", with 1da190f4d0a6)' },
     backports: [],
-    note: '6.14 source: folio_likely_mapped_shared; a later tree (stored mm/madvise.c) tests folio_maybe_mapped_shared in both branches. The 6.15 boundary is the series\' (posted 3 Mar 2025), as for cow-reuse-pte-mapped-thp: no 6.15 tree was read',
+    note: '6.14 source: folio_likely_mapped_shared; a later tree (stored mm/madvise.c) tests folio_maybe_mapped_shared in both branches. The 6.15 boundary is the series\' (v3 posted 3 Mar 2025 into mm-unstable ahead of the 6.15 merge window, per its thread), as for cow-reuse-pte-mapped-thp: no 6.15 tree was read',
   },
   ];
 }
