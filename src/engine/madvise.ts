@@ -7,8 +7,8 @@
 
 import type { Kernel, Task } from './kernel';
 import { PG_active, PG_dirty, PG_referenced, PG_swapbacked, PG_swapcache, PG_uptodate, isHugeZeroPfn } from './memmap';
-import { folio_mapcount, folio_nr_pages, kpagecount } from './folio';
-import { coldPageoutSkipsShared, madvise_folio_pte_batch } from './madviseShared';
+import { folio_mapcount, folio_nr_pages } from './folio';
+import { coldPageoutSkipsShared, freeSkipsShared, madvise_folio_pte_batch } from './madviseShared';
 import { split_folio } from './split';
 import { PMD_SIZE } from './pageTable';
 import { MM_SWAPENTS } from './mm';
@@ -61,15 +61,23 @@ function thpPmd(k: Kernel, vma: Vma, start: number, end: number, why: 'madvise_c
 }
 
 /**
- * A PTE-mapped large folio met by MADV_FREE's PTE walk (madvise_free_pte_range, 6.1): split
- * it when this page is mapped only here (page_mapcount 1; then the PTE is read again:
- * 'again'), and end the walk of this PTE table otherwise ('stop'). (MADV_FREE's own later
- * tests are not modelled: the engine keeps 6.1's at every release.)
+ * A PTE-mapped large folio met by MADV_FREE's PTE walk (madvise_free_pte_range). Up to 6.9:
+ * a shared folio (freeSkipsShared) or a failed split ends the walk of this PTE table
+ * ('stop'); otherwise it is split and the PTE read again ('again'). From 6.10 (`madv-free-batch`)
+ * its PTEs are batched: a folio the batch covers whole is handled whole (`whole`), with no
+ * sharing test; one it does not cover is skipped when shared or when the split fails.
  */
-function splitLargeFolio(k: Kernel, page: number, why: 'madvise_free_pte_range'): 'again' | 'stop' {
-  if (kpagecount(k.memmap, page) !== 1) return 'stop';
-  k.tr.call(`${why}: split_folio`);
-  return split_folio(k, page) === 0 ? 'again' : 'stop';
+function freeLargeFolio(k: Kernel, vma: Vma, addr: number, end: number, page: number): 'again' | 'stop' | { skip: number } | { whole: number } {
+  if (!k.profile.has('madv-free-batch')) {
+    if (freeSkipsShared(k, vma.mm, page, false)) return 'stop';
+    k.tr.call('madvise_free_pte_range: split_folio');
+    return split_folio(k, page) === 0 ? 'again' : 'stop';
+  }
+  const nr = madvise_folio_pte_batch(k, vma.mm, addr, end, page);
+  if (nr === folio_nr_pages(k.memmap, page)) return { whole: nr };
+  if (freeSkipsShared(k, vma.mm, page, false)) return { skip: nr };
+  k.tr.call('madvise_free_pte_range: split_folio');
+  return split_folio(k, page) === 0 ? 'again' : { skip: nr };
 }
 
 /**
@@ -164,7 +172,7 @@ function free_pte_range(k: Kernel, vma: Vma, start: number, end: number): void {
     if (pte_young(flags) || pte_dirty(flags)) mm.setPmd(haddr, pte_mkclean(pte_mkold(flags)), head, 'madvise_free_huge_pmd: old + clean');
     markLazyfree(k, head);
   };
-  if (thpPmd(k, vma, start, end, 'madvise_free_huge_pmd', (head) => kpagecount(mem, head) !== 1, wholeThp)) return;
+  if (thpPmd(k, vma, start, end, 'madvise_free_huge_pmd', (head) => freeSkipsShared(k, mm, head, true), wholeThp)) return;
   for (let addr = start; addr < end; addr += 4096) {
     const flags = mm.pteFlags(addr), pfn = mm.ptePfn(addr);
     if (pte_none(flags, pfn)) continue;
@@ -179,19 +187,28 @@ function free_pte_range(k: Kernel, vma: Vma, start: number, end: number): void {
     }
     const page = vm_normal_page(k, vma, flags, pfn);
     if (!page) continue;
+    let nr = 1;
     if (mem.order[page]) {
-      if (splitLargeFolio(k, page, 'madvise_free_pte_range') === 'stop') break;
-      addr -= 4096;
-      continue;
+      const next = freeLargeFolio(k, vma, addr, end, page);
+      if (next === 'stop') break;
+      if (next === 'again') { addr -= 4096; continue; }
+      if ('skip' in next) { addr += (next.skip - 1) * 4096; continue; }
+      nr = next.whole;
     }
-    if (mem.test(page, PG_swapcache) || mem.test(page, PG_dirty)) {
-      // "If folio is shared with others, we mustn't clear the folio's dirty flag."
-      if (mem.mapcount[page] !== 1) continue;
-      if (mem.test(page, PG_swapcache) && !folio_free_swap(k, page)) continue;
-      mem.clearFlag(page, PG_dirty);
+    const folio = mem.head(page), last = addr + (nr - 1) * 4096;
+    if (mem.test(folio, PG_swapcache) || mem.test(folio, PG_dirty)) {
+      // "If folio is shared with others, we mustn't clear the folio's dirty flag." (a large
+      // folio here is mapped whole by the batch: exclusive when mapcount == nr_pages)
+      if (nr === 1 ? mem.mapcount[page] !== 1 : folio_mapcount(mem, folio) !== nr) { addr = last; continue; }
+      if (mem.test(folio, PG_swapcache) && !folio_free_swap(k, folio)) { addr = last; continue; }
+      mem.clearFlag(folio, PG_dirty);
     }
-    if (pte_young(flags) || pte_dirty(flags)) mm.setPte(addr, pte_mkclean(pte_mkold(flags)), pfn, 'madvise_free_pte_range: old + clean');
-    markLazyfree(k, page);
+    for (let a = addr; a <= last; a += 4096) {
+      const f = mm.pteFlags(a);
+      if (pte_young(f) || pte_dirty(f)) mm.setPte(a, pte_mkclean(pte_mkold(f)), mm.ptePfn(a), 'madvise_free_pte_range: old + clean');
+    }
+    markLazyfree(k, folio);
+    addr = last;
   }
 }
 

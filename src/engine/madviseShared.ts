@@ -9,6 +9,8 @@
 //              (2f406263e3e9); 6.9's PTE branch: ... > 1 (a first page no one maps splits)
 //   6.10-6.14  folio_likely_mapped_shared(folio) (6af8cb80d3a9's definition)
 //   6.15+      folio_maybe_mapped_shared(folio) (MM-owner tracking, CONFIG_MM_ID)
+// MADV_FREE (madvise_free_pte_range, madvise_free_huge_pmd) has its own history before 6.10:
+// folio_mapcount != 1, then folio_estimated_sharers != 1 from 6.5 (freeSkipsShared).
 
 import type { Kernel } from './kernel';
 import type { Mm } from './mm';
@@ -63,14 +65,28 @@ function mappingsIn(k: Kernel, mm: Mm, head: number): number {
  */
 export function coldPageoutSkipsShared(k: Kernel, mm: Mm, page: number, pmd: boolean): boolean {
   const p = k.profile, mem = k.memmap, head = mem.head(page);
-  if (p.has('madv-cold-maybe-mapped-shared')) return folio_maybe_mapped_shared(k, mm, head);
-  if (p.has('madv-cold-likely-mapped-shared')) return folio_likely_mapped_shared(k, head);
+  if (p.has('maybe-mapped-shared')) return folio_maybe_mapped_shared(k, mm, head);
+  if (p.has('likely-mapped-shared')) return folio_likely_mapped_shared(k, head);
   if (p.has('madv-cold-estimated-sharers')) {
     const sharers = kpagecount(mem, head); // folio_estimated_sharers(): page_mapcount(folio_page(folio, 0))
     return !pmd && p.has('madv-cold-pte-sharers-gt1') ? sharers > 1 : sharers !== 1;
   }
   if (p.has('madv-cold-folio-mapcount')) return folio_mapcount(mem, head) !== 1;
   return kpagecount(mem, page) !== 1; // page_mapcount(page)
+}
+
+/**
+ * Does MADV_FREE leave this large folio alone as shared? madvise_free_huge_pmd (`pmd`) and
+ * madvise_free_pte_range: folio_mapcount (6.1: total_mapcount) != 1, then
+ * folio_estimated_sharers != 1 (6.5; the PTE branch's backported to 6.1.50), then the
+ * helpers cold/pageout also use (6.10, 6.15).
+ */
+export function freeSkipsShared(k: Kernel, mm: Mm, page: number, pmd: boolean): boolean {
+  const p = k.profile, mem = k.memmap, head = mem.head(page);
+  if (p.has('maybe-mapped-shared')) return folio_maybe_mapped_shared(k, mm, head);
+  if (p.has('likely-mapped-shared')) return folio_likely_mapped_shared(k, head);
+  if (p.has(pmd ? 'madv-free-pmd-estimated-sharers' : 'madv-free-pte-estimated-sharers')) return kpagecount(mem, head) !== 1;
+  return folio_mapcount(mem, head) !== 1;
 }
 
 /**

@@ -65,3 +65,29 @@ describe('shrink_folio_list(): a large anon folio MADV_PAGEOUT isolated, with no
     }
   });
 });
+
+describe('MADV_FREE: madvise_free_pte_range() / madvise_free_huge_pmd() sharing test of a large folio, by release', () => {
+  const FREE_RELEASES = ['6.1', '6.1.49', '6.1.50', '6.1.192', '6.4', '6.5', '6.9', '6.10', '6.14', '6.15'];
+  const freeCheck = (body: string, page: number, splits: readonly string[]): void => {
+    for (const v of FREE_RELEASES) assert.equal(splitAt(v, body, page), splits.includes(v), `at ${v}`);
+  };
+
+  it('PTE branch, the first page unmapped: folio_mapcount 511 != 1 keeps the THP (6.1.0-6.1.49, 6.4); folio_estimated_sharers 0 != 1 keeps it too (6.1.50+ backport, 6.5-6.9); folio_likely_mapped_shared (first page unmapped: exclusive) splits it (6.10+) — measured: 6.1.192 keeps, 6.12.118 splits', () => {
+    freeCheck('munmap a h[0]\nmadvise a h[1..511] free', 5, ['6.10', '6.14', '6.15']);
+  });
+
+  it('PTE branch, the last page unmapped: folio_estimated_sharers (first page mapped once) splits (6.1.50+, 6.5+), folio_mapcount 511 does not (6.1.0-6.1.49, 6.4)', () => {
+    freeCheck('munmap a h[511]\nmadvise a h[3] free', 3, ['6.1.50', '6.1.192', '6.5', '6.9', '6.10', '6.14', '6.15']);
+  });
+
+  it('PMD branch, a fork child maps all but the head by PTEs: total_mapcount / folio_mapcount 512 skips (6.1, 6.4; no 6.1.y backport), folio_estimated_sharers 1 splits (6.5-6.9), folio_likely_mapped_shared skips (6.10+) — measured: skipped on 6.1.192 and 6.12.118', () => {
+    freeCheck('fork a as c\nmunmap c h[0]\nmadvise a h[5] free', 5, ['6.5', '6.9']);
+  });
+
+  it('a PTE-mapped THP one VMA covers whole: split up to 6.9 (the first page mapped once), marked lazyfree whole from 6.10 (madv-free-batch), PTEs clean and old', () => {
+    freeCheck('mprotect a h[500] r\nmprotect a h[500] rw\nmadvise a h[0..511] free', 3, ['6.1.50', '6.1.192', '6.5', '6.9']);
+    const r = run(`kernel 6.10\n${thp('mprotect a h[500] r\nmprotect a h[500] rw\nmadvise a h[0..511] free')}`);
+    assert.deepEqual([pte(r, 'a', 'h', 0).D, pte(r, 'a', 'h', 0).A, pte(r, 'a', 'h', 300).A], [false, false, false]);
+  });
+});
+

@@ -203,7 +203,7 @@ const PROBES: Record<RuleId, Probe> = {
     see: (r) => folioOrderAt(r, 'a', A + 3 * 4096), old: 9, now: 0,
   },
   // the PMD branch: a's PMD and c's PTEs (not the head): page_mapcount(head) 1 splits, likely-mapped-shared does not
-  'madv-cold-likely-mapped-shared': {
+  'likely-mapped-shared': {
     text: thp('fork a as c\nmunmap c h[0]\nmadvise a h[5] cold'),
     see: (r) => [folioOrderAt(r, 'a', A + 5 * 4096), task(r, 'a').mm.isPmdMapped(A)], old: [0, false], now: [9, true],
   },
@@ -213,8 +213,23 @@ const PROBES: Record<RuleId, Probe> = {
     text: thp('fork a as c\nmunmap a h[511]\nwrite a h[300]\nmadvise a h[0..510] cold'),
     see: (r) => [pte(r, 'a', 'h', 300).A, folioOrderAt(r, 'a', A)], old: [true, 9], now: [false, 9],
   },
+  // MADV_FREE's PTE branch, 511 pages mapped here: folio_mapcount 511 keeps the THP, the first page's mapcount 1 splits it
+  'madv-free-pte-estimated-sharers': {
+    text: thp('munmap a h[511]\nmadvise a h[3] free'),
+    see: (r) => folioOrderAt(r, 'a', A + 3 * 4096), old: 9, now: 0,
+  },
+  // madvise_free_huge_pmd: a's PMD, c's PTEs but the head: folio_mapcount 512 skips, page_mapcount(head) 1 splits (a partial range)
+  'madv-free-pmd-estimated-sharers': {
+    text: thp('fork a as c\nmunmap c h[0]\nmadvise a h[5] free'),
+    see: (r) => folioOrderAt(r, 'a', A + 5 * 4096), old: 9, now: 0,
+  },
+  // a PTE-mapped THP one VMA covers whole (mprotect splits the PMD, the second one merges the VMA): split, or lazyfree whole
+  'madv-free-batch': {
+    text: thp('mprotect a h[500] r\nmprotect a h[500] rw\nmadvise a h[0..511] free'),
+    see: (r) => [folioOrderAt(r, 'a', A + 3 * 4096), pte(r, 'a', 'h', 0).D], old: [0, false], now: [9, false],
+  },
   // a maps pages 0..255, c 256..511, by PTEs: likely-mapped-shared guesses from the first page (exclusive: split); two mms map it
-  'madv-cold-maybe-mapped-shared': {
+  'maybe-mapped-shared': {
     text: thp('fork a as c\nmunmap c h[0..255]\nmunmap a h[256..511]\nmadvise a h[3] cold'),
     see: (r) => folioOrderAt(r, 'a', A + 3 * 4096), old: 0, now: 9,
   },
@@ -274,10 +289,11 @@ describe('engine/versions.ts: one row per version-dependent rule', () => {
     assert.equal(new KernelProfile({ major: 6, minor: 1, patch: 192 }).toString(), '6.1.192');
   });
 
-  it('the releases the oracle boots: 6.1.192 has every fb_defio backport and none of the later mainline rules; 6.12.118 is mainline 6.12', () => {
+  it('the releases the oracle boots: 6.1.192 has every fb_defio backport and MADV_FREE\'s folio_estimated_sharers (6.1.50), none of the later mainline rules; 6.12.118 is mainline 6.12', () => {
     const at = (v: string) => RULE_IDS.filter((id) => hasRule(rel(v), id));
     assert.deepEqual(at('6.1.192'), [
       'fb-defio-release-hook', 'fb-defio-lastclose-only', 'fb-defio-flush-on-lastclose', 'fb-defio-fsync-flush', 'fb-defio-mkwrite-pgoff',
+      'madv-free-pte-estimated-sharers',
     ]);
     assert.deepEqual(at('6.12.118'), at('6.12'));
     assert.deepEqual(rulesDiffering(rel('6.1.192'), rel('6.1')).map((r) => r.id).sort(), at('6.1.192').sort());
