@@ -4,7 +4,7 @@
 # the parent's anon_vma). MADV_PAGEOUT skips a folio mapped twice; the one the child's
 # COW left to the parent alone is reclaimed: try_to_unmap() reaches p, and is done there
 # (folio_not_mapped), before the child's VMA. (The real-kernel oracle realises
-# `migrate PROC LABEL[I]` with MADV_SOFT_OFFLINE and sees the walks through kprobes.)
+# `migrate PROC LABEL[I]` with move_pages(2) to the other NUMA node and sees the walks through kprobes.)
 sysctl swap pages 16
 process p
 mmap p anon at 0x7f0000000000 pages 2 private rw as h

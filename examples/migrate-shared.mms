@@ -3,7 +3,7 @@
 # the folio moves to a new PFN in the page cache, remove_migration_ptes() maps the
 # new folio where the entries were. Every process sees the new PFN: `same`.
 # (`migrate OBJ[I]` names the folio by its page-cache index; the real-kernel oracle
-# realises `migrate PROC LABEL[I]`, with MADV_SOFT_OFFLINE on that page.)
+# realises `migrate PROC LABEL[I]`, with move_pages(2) of that page to the other NUMA node.)
 file f pages 4
 process a
 process b

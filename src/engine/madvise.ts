@@ -2,11 +2,13 @@
 // FREE, COLD, PAGEOUT, WILLNEED, POPULATE_READ, POPULATE_WRITE. Each walks the PTEs of
 // the range as its madvise_* function does at the scenario's version and skips what it
 // skips: non-present and special PTEs, non-LRU folios, folios mapped more than once
-// (COLD/PAGEOUT), VM_PFNMAP (and VM_LOCKED, which no statement sets) with EINVAL.
+// (COLD/PAGEOUT; a large folio by the release's test, madviseShared.ts), VM_PFNMAP (and
+// VM_LOCKED, which no statement sets) with EINVAL.
 
 import type { Kernel, Task } from './kernel';
 import { PG_active, PG_dirty, PG_referenced, PG_swapbacked, PG_swapcache, PG_uptodate, isHugeZeroPfn } from './memmap';
-import { kpagecount } from './folio';
+import { folio_mapcount, folio_nr_pages } from './folio';
+import { coldPageoutSkipsShared, freeSkipsShared, madvise_folio_pte_batch } from './madviseShared';
 import { split_folio } from './split';
 import { PMD_SIZE } from './pageTable';
 import { MM_SWAPENTS } from './mm';
@@ -43,31 +45,63 @@ function forEachPmd(start: number, end: number, fn: (from: number, to: number) =
 /**
  * The PMD level of madvise_cold_or_pageout_pte_range() / madvise_free_huge_pmd() for the
  * PMD that holds [start, end): nothing to do for no PMD leaf (false: walk the PTEs). The huge
- * zero page and a THP mapped elsewhere too (page_mapcount != 1) are left alone (true). A
- * range covering the whole PMD gets `whole` when given (true); otherwise the THP is split
- * (split_huge_page) and, if that worked, the walk goes on with its PTEs (false).
+ * zero page and a THP mapped elsewhere too (`shared`: the caller's test at this release) are
+ * left alone (true). A range covering the whole PMD gets `whole` when given (true);
+ * otherwise the THP is split (split_huge_page) and, if that worked, the walk goes on with its
+ * PTEs (false).
  */
-function thpPmd(k: Kernel, vma: Vma, start: number, end: number, why: 'madvise_cold' | 'madvise_pageout' | 'madvise_free_huge_pmd', whole?: (head: number, flags: number, haddr: number) => void): boolean {
+function thpPmd(k: Kernel, vma: Vma, start: number, end: number, why: 'madvise_cold' | 'madvise_pageout' | 'madvise_free_huge_pmd', shared: (head: number) => boolean, whole?: (head: number, flags: number, haddr: number) => void): boolean {
   const mm = vma.mm;
   if (!mm.pt.isLeaf(start)) return false;
   const haddr = start - (start % PMD_SIZE), flags = mm.pteFlags(haddr), head = mm.ptePfn(haddr);
-  if (isHugeZeroPfn(head) || kpagecount(k.memmap, head) !== 1) return true;
+  if (isHugeZeroPfn(head) || shared(head)) return true;
   if (whole && start === haddr && end - start === PMD_SIZE) { whole(head, flags, haddr); return true; }
   k.tr.call(`${why}: split_huge_page`);
   return split_folio(k, head) !== 0;
 }
 
 /**
- * A PTE-mapped large folio met by the cold/pageout/free PTE walk: 6.1-6.9 split it when this
- * page is mapped only here (page_mapcount 1; then the PTE is read again: 'again'), and end the
- * walk of this PTE table otherwise ('stop'). (6.10+ keep a large folio the range covers
- * whole — "mm: madvise: avoid split during MADV_PAGEOUT and MADV_COLD" — not modelled: the
- * engine splits in every version.)
+ * A PTE-mapped large folio met by MADV_FREE's PTE walk (madvise_free_pte_range). Up to 6.9:
+ * a shared folio (freeSkipsShared) or a failed split ends the walk of this PTE table
+ * ('stop'); otherwise it is split and the PTE read again ('again'). From 6.10 (`madv-free-batch`)
+ * its PTEs are batched: a folio the batch covers whole is handled whole (`whole`), with no
+ * sharing test; one it does not cover is skipped when shared or when the split fails.
  */
-function splitLargeFolio(k: Kernel, page: number, why: 'madvise_cold' | 'madvise_pageout' | 'madvise_free_pte_range'): 'again' | 'stop' {
-  if (kpagecount(k.memmap, page) !== 1) return 'stop';
+function freeLargeFolio(k: Kernel, vma: Vma, addr: number, end: number, page: number): 'again' | 'stop' | { skip: number } | { whole: number } {
+  if (!k.profile.has('madv-free-batch')) {
+    if (freeSkipsShared(k, vma.mm, page, false)) return 'stop';
+    k.tr.call('madvise_free_pte_range: split_folio');
+    return split_folio(k, page) === 0 ? 'again' : 'stop';
+  }
+  const nr = madvise_folio_pte_batch(k, vma.mm, addr, end, page);
+  if (nr === folio_nr_pages(k.memmap, page)) return { whole: nr };
+  if (freeSkipsShared(k, vma.mm, page, false)) return { skip: nr };
+  k.tr.call('madvise_free_pte_range: split_folio');
+  return split_folio(k, page) === 0 ? 'again' : { skip: nr };
+}
+
+/**
+ * A PTE-mapped large folio met by the cold/pageout PTE walk at `addr`. Up to 6.9: a shared
+ * folio (coldPageoutSkipsShared) or a failed split ends the walk of this PTE table ('stop');
+ * otherwise the folio is split and the PTE read again ('again'). From 6.10 ("mm: madvise:
+ * avoid split during MADV_PAGEOUT and MADV_COLD") the walk batches the folio's PTEs
+ * (madvise_folio_pte_batch): a folio the batch does not cover whole is split unless shared,
+ * and a shared one or a failed split skips the batch (`skip`); a folio covered whole is
+ * left whole (`whole`: deactivated or isolated as one folio) unless `folio_mapcount !=
+ * folio_nr_pages` (mapped elsewhere too: `skip`).
+ */
+function coldLargeFolio(k: Kernel, vma: Vma, addr: number, end: number, page: number, why: 'madvise_cold' | 'madvise_pageout'): 'again' | 'stop' | { skip: number } | { whole: number } {
+  const mem = k.memmap;
+  if (!k.profile.has('madv-cold-avoid-split')) {
+    if (coldPageoutSkipsShared(k, vma.mm, page, false)) return 'stop';
+    k.tr.call(`${why}: split_folio`);
+    return split_folio(k, page) === 0 ? 'again' : 'stop';
+  }
+  const nr = madvise_folio_pte_batch(k, vma.mm, addr, end, page);
+  if (nr === folio_nr_pages(mem, page)) return folio_mapcount(mem, page) !== nr ? { skip: nr } : { whole: nr };
+  if (coldPageoutSkipsShared(k, vma.mm, page, false)) return { skip: nr };
   k.tr.call(`${why}: split_folio`);
-  return split_folio(k, page) === 0 ? 'again' : 'stop';
+  return split_folio(k, page) === 0 ? 'again' : { skip: nr };
 }
 
 // mm/madvise.c: madvise_cold_or_pageout_pte_range() for one PTE table, then reclaim_pages().
@@ -87,7 +121,7 @@ function cold_or_pageout_pte_range(k: Kernel, vma: Vma, start: number, end: numb
     k.tr.call('folio_deactivate');
     mem.clearFlag(head, PG_active);
   };
-  if (thpPmd(k, vma, start, end, pageout ? 'madvise_pageout' : 'madvise_cold', whole)) {
+  if (thpPmd(k, vma, start, end, pageout ? 'madvise_pageout' : 'madvise_cold', (head) => coldPageoutSkipsShared(k, mm, head, true), whole)) {
     if (list.length) { k.tr.call('reclaim_pages'); shrink_folio_list(k, list, k.profile.has('pageout-ignore-references')); }
     return;
   }
@@ -96,21 +130,31 @@ function cold_or_pageout_pte_range(k: Kernel, vma: Vma, start: number, end: numb
     if (pte_none(flags, pfn) || !pte_present(flags)) continue;
     const page = vm_normal_page(k, vma, flags, pfn);
     if (!page) continue;
+    let nr = 1;
     if (mem.order[page]) {
-      if (splitLargeFolio(k, page, pageout ? 'madvise_pageout' : 'madvise_cold') === 'stop') break;
-      addr -= 4096;
-      continue;
+      const next = coldLargeFolio(k, vma, addr, end, page, pageout ? 'madvise_pageout' : 'madvise_cold');
+      if (next === 'stop') break;
+      if (next === 'again') { addr -= 4096; continue; }
+      if ('skip' in next) { addr += (next.skip - 1) * 4096; continue; }
+      nr = next.whole;
     }
-    // "Do not interfere with other mappings of this folio and non-LRU folio"
-    if (!folio_test_lru(k, page) || mem.mapcount[page] !== 1) continue;
-    if (clearYoung && pte_young(flags)) mm.setPte(addr, pte_mkold(flags), pfn, pageout ? 'madvise_pageout: pte_mkold' : 'madvise_cold: pte_mkold');
-    mem.clearFlag(page, PG_referenced);
-    if (pageout) list.push(page);
+    // "Do not interfere with other mappings of this folio and non-LRU folio" (a large folio
+    // here is mapped whole by this batch: folio_mapcount == folio_nr_pages was checked)
+    if (!folio_test_lru(k, page) || (nr === 1 && mem.mapcount[page] !== 1)) { addr += (nr - 1) * 4096; continue; }
+    // the batch's PTEs old (clear_young_dirty_ptes) when any was young
+    for (let a = addr; a < addr + nr * 4096; a += 4096) {
+      const f = mm.pteFlags(a);
+      if (clearYoung && pte_young(f)) mm.setPte(a, pte_mkold(f), mm.ptePfn(a), pageout ? 'madvise_pageout: pte_mkold' : 'madvise_cold: pte_mkold');
+    }
+    const folio = mem.head(page);
+    mem.clearFlag(folio, PG_referenced);
+    if (pageout) list.push(folio);
     else {
       // folio_deactivate(): to the inactive list
       k.tr.call('folio_deactivate');
-      mem.clearFlag(page, PG_active);
+      mem.clearFlag(folio, PG_active);
     }
+    addr += (nr - 1) * 4096;
   }
   if (pageout && list.length) {
     k.tr.call('reclaim_pages');
@@ -128,7 +172,7 @@ function free_pte_range(k: Kernel, vma: Vma, start: number, end: number): void {
     if (pte_young(flags) || pte_dirty(flags)) mm.setPmd(haddr, pte_mkclean(pte_mkold(flags)), head, 'madvise_free_huge_pmd: old + clean');
     markLazyfree(k, head);
   };
-  if (thpPmd(k, vma, start, end, 'madvise_free_huge_pmd', wholeThp)) return;
+  if (thpPmd(k, vma, start, end, 'madvise_free_huge_pmd', (head) => freeSkipsShared(k, mm, head, true), wholeThp)) return;
   for (let addr = start; addr < end; addr += 4096) {
     const flags = mm.pteFlags(addr), pfn = mm.ptePfn(addr);
     if (pte_none(flags, pfn)) continue;
@@ -143,19 +187,28 @@ function free_pte_range(k: Kernel, vma: Vma, start: number, end: number): void {
     }
     const page = vm_normal_page(k, vma, flags, pfn);
     if (!page) continue;
+    let nr = 1;
     if (mem.order[page]) {
-      if (splitLargeFolio(k, page, 'madvise_free_pte_range') === 'stop') break;
-      addr -= 4096;
-      continue;
+      const next = freeLargeFolio(k, vma, addr, end, page);
+      if (next === 'stop') break;
+      if (next === 'again') { addr -= 4096; continue; }
+      if ('skip' in next) { addr += (next.skip - 1) * 4096; continue; }
+      nr = next.whole;
     }
-    if (mem.test(page, PG_swapcache) || mem.test(page, PG_dirty)) {
-      // "If folio is shared with others, we mustn't clear the folio's dirty flag."
-      if (mem.mapcount[page] !== 1) continue;
-      if (mem.test(page, PG_swapcache) && !folio_free_swap(k, page)) continue;
-      mem.clearFlag(page, PG_dirty);
+    const folio = mem.head(page), last = addr + (nr - 1) * 4096;
+    if (mem.test(folio, PG_swapcache) || mem.test(folio, PG_dirty)) {
+      // "If folio is shared with others, we mustn't clear the folio's dirty flag." (a large
+      // folio here is mapped whole by the batch: exclusive when mapcount == nr_pages)
+      if (nr === 1 ? mem.mapcount[page] !== 1 : folio_mapcount(mem, folio) !== nr) { addr = last; continue; }
+      if (mem.test(folio, PG_swapcache) && !folio_free_swap(k, folio)) { addr = last; continue; }
+      mem.clearFlag(folio, PG_dirty);
     }
-    if (pte_young(flags) || pte_dirty(flags)) mm.setPte(addr, pte_mkclean(pte_mkold(flags)), pfn, 'madvise_free_pte_range: old + clean');
-    markLazyfree(k, page);
+    for (let a = addr; a <= last; a += 4096) {
+      const f = mm.pteFlags(a);
+      if (pte_young(f) || pte_dirty(f)) mm.setPte(a, pte_mkclean(pte_mkold(f)), mm.ptePfn(a), 'madvise_free_pte_range: old + clean');
+    }
+    markLazyfree(k, folio);
+    addr = last;
   }
 }
 

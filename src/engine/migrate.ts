@@ -1,5 +1,5 @@
-// mm/migrate.c: migrate_pages() of one order-0 folio (a large one is split first) in MIGRATE_SYNC mode (as
-// MADV_SOFT_OFFLINE or move_pages() start it): isolate it from the LRU, wait for writeback
+// mm/migrate.c: migrate_pages() of one folio (a large one whole: migrateLarge.ts) in MIGRATE_SYNC mode (as
+// move_pages() starts it; the real-kernel oracle realises `migrate` so): isolate it from the LRU, wait for writeback
 // (MIGRATE_SYNC waits), try_to_migrate() (mm/rmap.c: an rmap walk that replaces every PTE
 // mapping it with a migration entry), move the mapping (page cache or swap cache slot,
 // flags, dirty) to a new folio, and remove_migration_ptes() (an rmap walk over the new
@@ -13,7 +13,7 @@ import {
   PG_active, PG_anon_exclusive, PG_dirty, PG_lru, PG_referenced, PG_swapbacked, PG_swapcache, PG_uptodate, PG_writeback,
   isHugeZeroPfn,
 } from './memmap';
-import { split_folio } from './split';
+import { migrateLargeFolio } from './migrateLarge';
 import { pte_dirty, pte_mkdirty, pte_mkold, pte_mksoft_dirty, pte_mkwrite, pte_present, pte_soft_dirty, pte_write, pte_wrprotect, pte_young } from './pte';
 import { folio_mark_dirty } from './memory';
 import { folio_test_lru } from './reclaim';
@@ -92,25 +92,11 @@ export function migrate_folio_sync(k: Kernel, pfn: number): { errno: MigrateErrn
   return migrate_one(k, pfn);
 }
 
-/**
- * A page of a large folio: the model migrates order-0 folios only, so the folio is split
- * first (split_folio; as migrate_pages_batch does where it cannot migrate the large folio)
- * and every page it had is migrated. (x86-64 migrates a THP or an mTHP whole: the PTEs end
- * the same — every page at a new PFN — but the new folios are order 0 here; so this split
- * does not map zero-filled pages to the zero page as a real split does from 6.12.) The named
- * page's new PFN is returned; the first refusal is the result.
- */
+/** A page of a large folio: the whole folio moves (migrateLarge.ts); the named page's new PFN. */
 function migrateLarge(k: Kernel, pfn: number): { errno: MigrateErrno; newPfn: number } {
-  const mm = k.memmap, head = mm.head(pfn), nr = 1 << mm.order[pfn];
-  k.tr.call('migrate_pages: split_folio (large folio)');
-  if (split_folio(k, head, false) !== 0) return { errno: 'EBUSY', newPfn: 0 };
-  let errno: MigrateErrno = 0, newPfn = 0;
-  for (let p = head; p < head + nr; p++) {
-    const r = migrate_one(k, p);
-    if (p === pfn) newPfn = r.newPfn;
-    if (r.errno && !errno) errno = r.errno;
-  }
-  return { errno, newPfn };
+  const head = k.memmap.head(pfn);
+  const r = migrateLargeFolio(k, head);
+  return { errno: r.errno, newPfn: r.dst ? r.dst + (pfn - head) : 0 };
 }
 
 function migrate_one(k: Kernel, pfn: number): { errno: MigrateErrno; newPfn: number } {

@@ -178,17 +178,19 @@ export function shrink_folio_list(k: Kernel, pfns: number[], ignoreReferences: b
     if (refs === 'activate') { activate(k, pfn); continue; }
     if (refs === 'keep') continue;
     if (mm.folioTestAnon(pfn) && mm.test(pfn, PG_swapbacked) && !mm.test(pfn, PG_swapcache)) {
-      if (!k.swap) { activate(k, pfn); continue; }
       if (mm.order[pfn]) {
-        // add_to_swap() of a large folio fails (no THP swap-out in the model): "Fallback to
-        // swap normal pages" — split_folio_to_list(folio, folio_list); the head goes on, the
-        // other pages join the list (those the split freed, zero-filled at 6.12, are gone)
+        // add_to_swap() of a large folio fails (no THP swap-out in the model; with no swap
+        // device at all too): "Fallback to swap normal pages" — split_folio_to_list(folio,
+        // folio_list) (6.1 splits a folio without a PMD mapping even before trying); the head
+        // goes on, the other pages join the list (those the split freed, zero-filled at 6.12,
+        // are gone), and each order-0 page fails add_to_swap() without a device: activated
         const head = mm.head(pfn), nr = 1 << mm.order[pfn];
         k.tr.call('shrink_folio_list: split_folio_to_list');
         if (split_folio(k, head) !== 0) { activate(k, pfn); continue; }
         for (let p = head + 1; p < head + nr; p++) if (mm.pfnValid(p)) pfns.push(p);
         if (!mm.pfnValid(pfn)) continue;
       }
+      if (!k.swap) { activate(k, pfn); continue; }
       if (!add_to_swap(k, pfn)) { activate(k, pfn); continue; }
     }
     if (mm.mapcount[pfn] > 0) {

@@ -102,7 +102,7 @@ function remapUnusedToZeropage(k: Kernel, head: number, nr: number): void {
 }
 
 /** The VMAs rmap_walk() meets for pgoffs [first, last] of mapId: anon_vma or i_mmap interval tree order. */
-function treeOrder(k: Kernel, mapId: number, first: number, last: number): Vma[] {
+export function treeOrder(k: Kernel, mapId: number, first: number, last: number): Vma[] {
   const out: Vma[] = [];
   if (mapId < 0) anonVmaById(k, -mapId)?.rbRoot.forEachOverlap(first, last, (avc) => { out.push(avc.vma); });
   else k.objects.get(mapId)?.iMmap.forEachOverlap(first, last, (v) => { out.push(v); });
@@ -110,7 +110,7 @@ function treeOrder(k: Kernel, mapId: number, first: number, last: number): Vma[]
 }
 
 /** The addresses in vma where a PTE or a PMD maps a page of the folio [head, head + nr). */
-function mappedIn(k: Kernel, vma: Vma, head: number, nr: number): number[] {
+export function mappedIn(k: Kernel, vma: Vma, head: number, nr: number): number[] {
   const mm = k.memmap, m = vma.mm, out: number[] = [];
   for (let p = head; p < head + nr; p++) {
     const addr = vma.start + (mm.index[p] - vma.pgoff) * 4096;

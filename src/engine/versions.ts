@@ -66,6 +66,15 @@ export const RULE_IDS = [
   'swapin-map-writable',
   'collapse-file-retract-all',
   'collapse-file-large-folios',
+  'madv-cold-folio-mapcount',
+  'madv-cold-estimated-sharers',
+  'madv-cold-pte-sharers-gt1',
+  'likely-mapped-shared',
+  'madv-cold-avoid-split',
+  'maybe-mapped-shared',
+  'madv-free-pte-estimated-sharers',
+  'madv-free-pmd-estimated-sharers',
+  'madv-free-batch',
 ] as const;
 export type RuleId = typeof RULE_IDS[number];
 
@@ -300,6 +309,97 @@ function thpRulesTable(): VersionRule[] {
     commit: { subject: 'not established here (6.11.11 source: folio_test_large() → SCAN_PAGE_COMPOUND; 6.12.19 and 6.12.118: index += folio_nr_pages())' },
     backports: [],
     note: 'only shared anonymous memory has such folios in the model (shmem mTHP, 6.11), so only 6.11 differs',
+  },
+  ...madviseColdSharingRows(),
+  ];
+}
+
+/**
+ * The sharing test of MADV_COLD / MADV_PAGEOUT for a large folio (madviseShared.ts), one
+ * row per definition: each mainline release read in source (docs/kernel-findings.md §20:
+ * 6.2.1, 6.3.8, 6.4.6, 6.5, 6.8, 6.9, 6.10, 6.11.11, 6.12, 6.13.7, 6.14 trees; Debian
+ * 6.1.192). Before 6.3: page_mapcount(page) != 1. No row was backported to 6.1.y (the
+ * 6.1.192 changelog has only MADV_FREE's sibling fix, 6.1.50; its madvise.c keeps
+ * page_mapcount).
+ */
+function madviseColdSharingRows(): VersionRule[] {
+  const file = 'mm/madvise.c, include/linux/mm.h', fn = 'madvise_cold_or_pageout_pte_range';
+  return [
+  {
+    id: 'madv-cold-folio-mapcount',
+    change: 'a large folio (PMD or PTE branch) is left alone unless folio_mapcount(folio) == 1 (all its mappings); before, page_mapcount() of the page the PMD/PTE maps — so a PTE-mapped THP with more than one page mapped is never split',
+    file, fn, since: '6.3', until: '6.5',
+    commit: { id: '07e8c82b5eff', subject: 'madvise: convert madvise_cold_or_pageout_pte_range() to use folios' },
+    backports: [],
+    note: '6.2.1 source: page_mapcount(page) != 1; 6.3.8 and 6.4.6: folio_mapcount(folio) != 1',
+  },
+  {
+    id: 'madv-cold-estimated-sharers',
+    change: 'the test is folio_estimated_sharers(folio) != 1: page_mapcount() of the folio\'s first page (its PTE mappings plus the PMD mappings)',
+    file, fn, since: '6.5', until: '6.10',
+    commit: { id: '2f406263e3e9', subject: 'madvise:madvise_cold_or_pageout_pte_range(): don\'t use mapcount() against large folio for sharing check' },
+    backports: [],
+    note: '6.5 and 6.8 sources; 6.4.6 still folio_mapcount. Not in the 6.1.192 changelog (only madvise_free_pte_range\'s sibling fix, 6.1.50)',
+  },
+  {
+    id: 'madv-cold-pte-sharers-gt1',
+    change: 'the PTE branch tests folio_estimated_sharers(folio) > 1: a PTE-mapped folio whose first page no one maps is split; the PMD branch keeps != 1',
+    file, fn, since: '6.9', until: '6.10',
+    commit: { subject: 'madvise:madvise_cold_or_pageout_pte_range(): allow split while folio_estimated_sharers = 0 (Barry Song, Fixes 2f406263e3e9)' },
+    backports: [],
+    note: '6.8 source: != 1 in both branches; 6.9 source: > 1 in the PTE branch',
+  },
+  {
+    id: 'likely-mapped-shared',
+    change: 'the test (MADV_COLD/PAGEOUT and MADV_FREE, PMD and PTE branches) is folio_likely_mapped_shared(folio): one mapping is exclusive; a PMD mapping with any other, or more mappings than pages, is shared; else the first page\'s own PTE mappings > 1',
+    file, fn: `${fn}, madvise_free_pte_range, madvise_free_huge_pmd`, since: '6.10', until: '6.15',
+    commit: { id: '6af8cb80d3a9', subject: 'mm/rmap: improve folio_likely_mapped_shared() using the mapcount of large folios (with "mm: convert folio_estimated_sharers() to folio_likely_mapped_shared()")' },
+    backports: [],
+    note: '6.9 source: folio_estimated_sharers; 6.10, 6.11.11, 6.12, 6.13.7, 6.14 sources: this definition. The rename\'s own definition (page_mapcount(first page) > 1) is in no mainline release',
+  },
+  {
+    id: 'madv-cold-avoid-split',
+    change: 'the PTE walk batches a large folio\'s PTEs: a shared folio (or a failed split) is skipped and the walk goes on; before, it ended the walk of that PTE table. A folio the range covers whole is tested with folio_mapcount != folio_nr_pages and not split',
+    file: 'mm/madvise.c', fn,
+    since: '6.10',
+    commit: { subject: 'mm: madvise: avoid split during MADV_PAGEOUT and MADV_COLD (Ryan Roberts)' },
+    backports: [],
+    note: '6.9 source: break; 6.10 source: madvise_folio_pte_batch() and continue. Measured: MADV_COLD over a PTE-mapped THP its VMA covers whole keeps it large on 6.12.118, splits it on 6.1.192 (MADV_PAGEOUT\'s reclaim splits it anyway: add_to_swap() fails for a large folio)',
+  },
+  {
+    id: 'maybe-mapped-shared',
+    change: 'the test (MADV_COLD/PAGEOUT and MADV_FREE) is folio_maybe_mapped_shared(folio): shared when more than one mm maps the folio (MM-owner tracking, CONFIG_MM_ID); one mapping is exclusive',
+    file, fn: `${fn}, madvise_free_pte_range, madvise_free_huge_pmd`, since: '6.15',
+    commit: { subject: 'mm: convert folio_likely_mapped_shared() to folio_maybe_mapped_shared() (series "mm: MM owner tracking for large folios (!hugetlb) + CONFIG_NO_MAPCOUNT", with 1da190f4d0a6)' },
+    backports: [],
+    note: '6.14 source: folio_likely_mapped_shared; a later tree (stored mm/madvise.c) tests folio_maybe_mapped_shared in both branches. The 6.15 boundary is the series\' (v3 posted 3 Mar 2025 into mm-unstable ahead of the 6.15 merge window, per its thread), as for cow-reuse-pte-mapped-thp: no 6.15 tree was read',
+  },
+  {
+    id: 'madv-free-pte-estimated-sharers',
+    change: 'MADV_FREE\'s PTE walk leaves a large folio alone when folio_estimated_sharers(folio) != 1 (the first page\'s page_mapcount); before, folio_mapcount(folio) != 1 (every mapping: a PTE-mapped THP with two pages mapped is never split)',
+    file: 'mm/madvise.c', fn: 'madvise_free_pte_range',
+    since: '6.5', until: '6.10',
+    commit: { subject: 'madvise:madvise_free_pte_range(): don\'t use mapcount() against large folio for sharing check (Yin Fengwei, the sibling of 2f406263e3e9)' },
+    backports: [{ series: '6.1', release: '6.1.50' }],
+    note: '6.1-rc7 and 6.2.1-6.4.6 sources: folio_mapcount; 6.5-6.9: folio_estimated_sharers; Debian 6.1.192\'s source and changelog (ChangeLog-6.1.50) have the backport',
+  },
+  {
+    id: 'madv-free-pmd-estimated-sharers',
+    change: 'madvise_free_huge_pmd leaves a PMD-mapped THP alone when folio_estimated_sharers(folio) != 1; before, total_mapcount()/folio_mapcount() != 1 (any other mapping)',
+    file: 'mm/huge_memory.c', fn: 'madvise_free_huge_pmd',
+    since: '6.5', until: '6.10',
+    commit: { subject: 'madvise:madvise_free_huge_pmd(): don\'t use mapcount() against large folio for sharing check (Yin Fengwei)' },
+    backports: [],
+    note: 'Debian 6.1.192 and 6.2.1: total_mapcount(page) != 1; 6.3.8, 6.4.6: folio_mapcount; 6.5-6.9: folio_estimated_sharers; 6.10+: folio_likely_mapped_shared',
+  },
+  {
+    id: 'madv-free-batch',
+    change: 'MADV_FREE\'s PTE walk batches a large folio\'s PTEs: a folio the batch covers whole is marked lazyfree whole (its dirty bit cleared only when folio_mapcount == folio_nr_pages), with no sharing test; one it does not cover is split unless shared, and a shared one is skipped (the walk goes on); before, the first test ended the PTE table\'s walk',
+    file: 'mm/madvise.c', fn: 'madvise_free_pte_range',
+    since: '6.10',
+    commit: { subject: 'mm/madvise: optimize lazyfreeing with mTHP in madvise_free (Lance Yang)' },
+    backports: [],
+    note: '6.9 source: split or break; 6.10, 6.11.11, 6.12, 6.14 sources: madvise_folio_pte_batch()',
   },
   ];
 }

@@ -15,7 +15,7 @@ import { runScenario, type RunResult } from '../scenario/run';
 import { check } from '../language/checker';
 import type { Kernel, Task } from '../engine/kernel';
 import { PG_dirty, PG_writeback, ZERO_PFN, isHugeZeroPfn } from '../engine/memmap';
-import { pmd_trans_huge, pte_dirty, pte_present, pte_soft_dirty, pte_special, pte_write, pte_young } from '../engine/pte';
+import { pte_dirty, pte_present, pte_soft_dirty, pte_special, pte_write, pte_young } from '../engine/pte';
 import { VM_SOFTDIRTY } from '../engine/vma';
 import { is_swap_pte, pte_swp_soft_dirty } from '../engine/swapEntry';
 import type { RuleId } from '../engine/versions';
@@ -101,24 +101,24 @@ export function kpagecount(mm: Kernel['memmap'], pfn: number): number {
  * stable_page_flags()") the folio's flags, so every page of a large folio shows them;
  * before (6.1 measured), page->flags of the page itself, where a tail never has them.
  */
-/**
- * pagemap's PM_MMAP_EXCLUSIVE of a page mapped by a PMD leaf: before 6.11,
- * pagemap_pmd_range() computes it once from page_mapcount(pmd_page()) — the head page's
- * mappings — for all 512 pages (6.1.192 measured; 6.1 and 6.8 sources read); 6.11.11 and
- * 6.12.118 read folio_precise_page_mapcount() of each page. The release between is not
- * established here, only the oracle's releases use this.
- */
-export function pmdPageExclusive(k: Kernel, pfn: number): boolean {
-  const mm = k.memmap, v = k.profile.version;
-  const perPage = v.major > 6 || (v.major === 6 && v.minor >= 11);
-  return kpagecount(mm, perPage ? pfn : mm.head(pfn)) === 1;
-}
-
 export function kpfFolioFlag(k: Kernel, pfn: number, bit: number): boolean {
   const mm = k.memmap;
   const v = k.profile.version;
   if (v.major < 6 || (v.major === 6 && v.minor < 9)) return mm.head(pfn) === pfn && mm.test(pfn, bit);
   return mm.test(pfn, bit);
+}
+
+/**
+ * pagemap's PM_MMAP_EXCLUSIVE of a mapped page (pagemap_pmd_range): page_mapcount() == 1 of
+ * that page; but before 6.11 ("fs/proc/task_mmu: properly detect PM_MMAP_EXCLUSIVE per page
+ * of PMD-mapped THPs"; 6.10 source tests pmd_page() once before the loop, 6.11.11 each page)
+ * a PMD mapping reports its head page's answer for all 512 pages — measured on 6.1.192: a
+ * THP another process maps by PTEs except the first page is "exclusive" in every page.
+ */
+export function pagemapExclusive(k: Kernel, pmdMapped: boolean, pfn: number): boolean {
+  const mm = k.memmap, v = k.profile.version;
+  const old = v.major < 6 || (v.major === 6 && v.minor < 11);
+  return kpagecount(mm, pmdMapped && old ? mm.head(pfn) : pfn) === 1;
 }
 
 /** kpageflags COMPOUND_HEAD (15) / COMPOUND_TAIL (16) of a page: its place in a large folio */
@@ -148,7 +148,7 @@ function enginePage(k: Kernel, t: Task | undefined, proc: string, label: string 
     // migration entry included
     proc, label, page, addr, present, swapped: !present && is_swap_pte(flags), zeroPage: present && (pfn === ZERO_PFN || isHugeZeroPfn(pfn)),
     file: normal && !mm.folioTestAnon(pfn),
-    exclusive: normal && (pmd_trans_huge(flags) ? pmdPageExclusive(k, pfn) : mapcount === 1),
+    exclusive: normal && pagemapExclusive(k, t.mm.isPmdMapped(addr), pfn),
     // pagemap reports VM_SOFTDIRTY of the VMA for every page, holes included; a present
     // PTE's soft-dirty bit, and a swap or migration entry's (pte_swp_soft_dirty; a none
     // PTE has no bits)

@@ -164,10 +164,10 @@ export function compareTraceStep(os: OracleStepResult, es: EngineTraceStep | und
     vals.push({ subject: 'op', field: 'result', engine: String(es.result), kernel: String(kr ?? '-'), verdict, reason });
   }
   if (es.result !== undefined && os.kind === 'migrate') {
-    // MADV_SOFT_OFFLINE's return (0 or the errno) against migrate_pages()'s in the engine
+    // move_pages' answer for the page (0 or the errno) against migrate_pages()'s in the engine
     const kr = migrateResult(os);
     vals.push({ subject: 'op', field: 'result', engine: String(es.result), kernel: String(kr ?? '-'),
-      verdict: kr === null ? 'not-observable' : kr === es.result ? 'agree' : 'differ', reason: kr === null ? 'no MADV_SOFT_OFFLINE recorded' : undefined });
+      verdict: kr === null ? 'not-observable' : kr === es.result ? 'agree' : 'differ', reason: kr === null ? 'no move_pages recorded' : undefined });
   }
   vals.push(...compareRmWalks(os, es, ctx));
   return vals;

@@ -202,6 +202,10 @@ export async function bootOracle(bin: string, workDir: string, env: OracleEnv, o
   const append = ['console=ttyS0', 'quiet', 'panic=-1', 'no_timer_check', 'transparent_hugepage=never', ...(opts.kernelArgs ?? [])].join(' ');
   const args = [
     '-machine', 'q35', '-accel', 'tcg', '-cpu', 'max', '-smp', '1', '-m', '512M',
+    // two NUMA nodes of 256M (the CPU on node 0): `migrate` moves a folio to the other node
+    // with move_pages(2), as migrate_pages() of the whole folio (guest/oracle.h o_migrate)
+    '-object', 'memory-backend-ram,id=m0,size=256M', '-numa', 'node,nodeid=0,cpus=0,memdev=m0',
+    '-object', 'memory-backend-ram,id=m1,size=256M', '-numa', 'node,nodeid=1,memdev=m1',
     '-nographic', '-no-reboot', '-nic', 'none', '-vga', 'std',
     '-kernel', env.kernel, '-initrd', initrd, '-append', append,
     '-drive', `file=${disk},if=virtio,format=raw,cache=unsafe`,

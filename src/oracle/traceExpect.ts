@@ -60,9 +60,13 @@ export function kernelResult(sr: OracleStepResult, st: Statement, t: OracleTrans
   return sr.kernel.written;   // tmpfs: shmem's fsync writes nothing back, so 0
 }
 
-/** A `migrate` step's result on the kernel: its madvise(MADV_SOFT_OFFLINE)'s errno, 0 when it succeeded. */
+/**
+ * A `migrate` step's result on the kernel: its move_pages(2)'s errno (guest o_migrate, op
+ * `migrate`), 0 when it succeeded. Recordings made before 2026-12-05 realised the statement
+ * with madvise(MADV_SOFT_OFFLINE) (op `madvise`); their errno is read the same way.
+ */
 export function migrateResult(sr: OracleStepResult): number | null {
-  const op = sr.ops.find((o) => o.op === 'madvise');
+  const op = sr.ops.find((o) => o.op === 'migrate') ?? sr.ops.find((o) => o.op === 'madvise');
   return op ? op.errno : null;
 }
 
@@ -116,10 +120,10 @@ export function traceChecks(e: Expectation, sr: OracleStepResult, c: TraceExpect
       if (t.steps[j].observable === 'no') return [na('result', flag, `L${op.range.start.line + 1} ${op.kind} has no user-space trigger`)];
       if (op.kind === 'split') return [na('result', flag, `L${op.range.start.line + 1}'s split: the debugfs write's result is not recorded`)];
       if (op.kind === 'migrate' || op.kind === 'madvise') {
-        // MADV_SOFT_OFFLINE's own return: 0, or the errno migrate_pages() gave; madvise(2)'s
-        // (e.g. madvise_collapse_errno()): 0 or its errno (no kprobe needed)
+        // move_pages' own answer for the page (migrate), madvise(2)'s (e.g.
+        // madvise_collapse_errno()): 0, or the errno (no kprobe needed)
         const v = migrateResult(res.steps[j]);
-        if (v === null) return [na('result', flag, `L${op.range.start.line + 1}: no ${op.kind === 'migrate' ? 'MADV_SOFT_OFFLINE' : 'madvise'} recorded`)];
+        if (v === null) return [na('result', flag, `L${op.range.start.line + 1}: no ${op.kind === 'migrate' ? 'move_pages' : 'madvise'} recorded`)];
         return [{ subject: 'result', flag, verdict: v === e.value.value ? 'pass' : 'fail', observed: String(v) }];
       }
       const o = stepObject(op, t);

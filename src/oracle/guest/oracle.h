@@ -352,6 +352,27 @@ static void o_madvise(int step, unsigned long addr, unsigned long len, int advic
   o_faults += (r1.ru_minflt - r0.ru_minflt) + (r1.ru_majflt - r0.ru_majflt);
   o_op(step, "madvise", r, e, us);
 }
+/* `migrate PROC LABEL[I]`: migrate_pages() of the folio that maps addr, started as
+ * move_pages(2) does (mm/migrate.c do_pages_move → add_page_for_migration → migrate_pages(
+ * MIGRATE_SYNC, MR_SYSCALL)): the whole folio, to the guest's other NUMA node (the guest has
+ * two, run.ts), MPOL_MF_MOVE_ALL so a folio other processes map moves too (root). The page's
+ * node is asked first (nodes NULL). op "migrate": 0, or -1 with the page's status errno
+ * (-EBUSY: not isolated from the LRU, -ENOENT: no page, -EFAULT: the zero page or no
+ * migratable VMA), EBUSY when migrate_pages() left it (move_pages returns a count > 0). */
+#ifndef MPOL_MF_MOVE_ALL
+#define MPOL_MF_MOVE_ALL (1 << 2)
+#endif
+static void o_migrate(int step, unsigned long addr)
+{
+  long r; int e; double us;
+  void *pages[1] = { (void *)addr };
+  int status[1] = { -1 }, node[1] = { 1 };
+  if (syscall(SYS_move_pages, 0, 1L, pages, NULL, status, 0) == 0 && status[0] >= 0) node[0] = status[0] == 0 ? 1 : 0;
+  O_TIMED(syscall(SYS_move_pages, 0, 1L, pages, node, status, MPOL_MF_MOVE_ALL), r, e, us);
+  if (r == 0 && status[0] < 0) { r = -1; e = -status[0]; }
+  else if (r > 0) { r = -1; e = EBUSY; }
+  o_op(step, "migrate", r, e, us);
+}
 /* `split PROC LABEL[I]`: split_folio() of the folio that maps addr, through debugfs
  * (mm/huge_memory.c split_huge_pages_pid(): every THP the range [addr, addr + PAGE)
  * reaches is split with split_huge_page() / split_folio_to_order(folio, 0)); the process

@@ -22,7 +22,7 @@ describe('completion', () => {
     const at = (v: string) => l.find((c) => c.label === v)!.detail;
     assert.equal(at('6.1.90'), 'kernel stable: fb-defio-mkwrite-pgoff');
     assert.equal(at('6.1.192'), 'kernel stable; the real-kernel oracle boots it');
-    assert.match(at('6.15')!, /^kernel mainline: mapping-wrprotect-range, cow-reuse-pte-mapped-thp; the default$/);
+    assert.match(at('6.15')!, /^kernel mainline: mapping-wrprotect-range, cow-reuse-pte-mapped-thp, maybe-mapped-shared; the default$/);
   });
 
   it('offers the statement keywords at the start of a line', () => {

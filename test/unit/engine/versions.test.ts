@@ -25,6 +25,8 @@ const rel = (t: string) => parseRelease(t)!;
 interface Probe { text: string; see: (r: RunResult) => unknown; old: unknown; now: unknown; refusedAtOld?: true }
 
 const fb = (body: string) => `fbdev fb pages 4 delay 50ms\nprocess a\nmmap a fb at ${A} pages 4 shared rw as p\n${body}`;
+// a PMD-mapped THP at A (madvise_cold_or_pageout_pte_range's sharing test, madviseShared.ts)
+const thp = (body: string) => `sysctl thp enabled always\nprocess a\nmmap a anon at ${A} pages 512 private rw as h\nwrite a h[0]\n${body}`;
 const folioMapping = (r: RunResult, i: number): number => r.engine.memmap.mapping[r.engine.pfnOf(r.objects.get('fb')!, i)];
 const fbState = (r: RunResult) => fbDefioOf(r.objects.get('fb'))!;
 const calls = (r: RunResult): string[] => allEvents(r).flatMap((e) => (e.t === 'call' ? [e.fn] : []));
@@ -203,6 +205,52 @@ const PROBES: Record<RuleId, Probe> = {
     see: (r) => [folioOrderAt(r, 'a', A + 0x1000), r.steps[r.steps.length - 1].result, task(r, 'a').mm.isPmdMapped(A)], old: [4, 22, false], now: [9, 0, true],
     refusedAtOld: true,
   },
+  // a PTE-mapped THP (511 pages mapped here): page_mapcount(page) 1 splits it, folio_mapcount 511 does not
+  'madv-cold-folio-mapcount': {
+    text: thp('munmap a h[511]\nmadvise a h[3] cold'),
+    see: (r) => folioOrderAt(r, 'a', A + 3 * 4096), old: 0, now: 9,
+  },
+  // the same: folio_estimated_sharers() = page_mapcount(first page) = 1 splits it again
+  'madv-cold-estimated-sharers': {
+    text: thp('munmap a h[511]\nmadvise a h[3] cold'),
+    see: (r) => folioOrderAt(r, 'a', A + 3 * 4096), old: 9, now: 0,
+  },
+  // the first page unmapped: estimated sharers 0; != 1 keeps the THP, > 1 splits it
+  'madv-cold-pte-sharers-gt1': {
+    text: thp('munmap a h[0]\nmadvise a h[3] cold'),
+    see: (r) => folioOrderAt(r, 'a', A + 3 * 4096), old: 9, now: 0,
+  },
+  // the PMD branch: a's PMD and c's PTEs (not the head): page_mapcount(head) 1 splits, likely-mapped-shared does not
+  'likely-mapped-shared': {
+    text: thp('fork a as c\nmunmap c h[0]\nmadvise a h[5] cold'),
+    see: (r) => [folioOrderAt(r, 'a', A + 5 * 4096), task(r, 'a').mm.isPmdMapped(A)], old: [0, false], now: [9, true],
+  },
+  // a's PTEs: THP pages, a COW copy at h[300], THP pages; the THP is shared (c's PMD): the
+  // walk ended at it (h[300] stays young) or skips its batch and makes h[300] old
+  'madv-cold-avoid-split': {
+    text: thp('fork a as c\nmunmap a h[511]\nwrite a h[300]\nmadvise a h[0..510] cold'),
+    see: (r) => [pte(r, 'a', 'h', 300).A, folioOrderAt(r, 'a', A)], old: [true, 9], now: [false, 9],
+  },
+  // MADV_FREE's PTE branch, 511 pages mapped here: folio_mapcount 511 keeps the THP, the first page's mapcount 1 splits it
+  'madv-free-pte-estimated-sharers': {
+    text: thp('munmap a h[511]\nmadvise a h[3] free'),
+    see: (r) => folioOrderAt(r, 'a', A + 3 * 4096), old: 9, now: 0,
+  },
+  // madvise_free_huge_pmd: a's PMD, c's PTEs but the head: folio_mapcount 512 skips, page_mapcount(head) 1 splits (a partial range)
+  'madv-free-pmd-estimated-sharers': {
+    text: thp('fork a as c\nmunmap c h[0]\nmadvise a h[5] free'),
+    see: (r) => folioOrderAt(r, 'a', A + 5 * 4096), old: 9, now: 0,
+  },
+  // a PTE-mapped THP one VMA covers whole (mprotect splits the PMD, the second one merges the VMA): split, or lazyfree whole
+  'madv-free-batch': {
+    text: thp('mprotect a h[500] r\nmprotect a h[500] rw\nmadvise a h[0..511] free'),
+    see: (r) => [folioOrderAt(r, 'a', A + 3 * 4096), pte(r, 'a', 'h', 0).D], old: [0, false], now: [9, false],
+  },
+  // a maps pages 0..255, c 256..511, by PTEs: likely-mapped-shared guesses from the first page (exclusive: split); two mms map it
+  'maybe-mapped-shared': {
+    text: thp('fork a as c\nmunmap c h[0..255]\nmunmap a h[256..511]\nmadvise a h[3] cold'),
+    see: (r) => folioOrderAt(r, 'a', A + 3 * 4096), old: 0, now: 9,
+  },
 };
 
 const folioOrderAt = (r: RunResult, proc: string, addr: number): number => r.engine.memmap.order[task(r, proc).mm.ptePfn(addr)];
@@ -261,10 +309,11 @@ describe('engine/versions.ts: one row per version-dependent rule', () => {
     assert.equal(new KernelProfile({ major: 6, minor: 1, patch: 192 }).toString(), '6.1.192');
   });
 
-  it('the releases the oracle boots: 6.1.192 has every fb_defio backport and none of the later mainline rules; 6.12.118 is mainline 6.12', () => {
+  it('the releases the oracle boots: 6.1.192 has every fb_defio backport and MADV_FREE\'s folio_estimated_sharers (6.1.50), none of the later mainline rules; 6.12.118 is mainline 6.12', () => {
     const at = (v: string) => RULE_IDS.filter((id) => hasRule(rel(v), id));
     assert.deepEqual(at('6.1.192'), [
       'fb-defio-release-hook', 'fb-defio-lastclose-only', 'fb-defio-flush-on-lastclose', 'fb-defio-fsync-flush', 'fb-defio-mkwrite-pgoff',
+      'madv-free-pte-estimated-sharers',
     ]);
     assert.deepEqual(at('6.12.118'), at('6.12'));
     assert.deepEqual(rulesDiffering(rel('6.1.192'), rel('6.1')).map((r) => r.id).sort(), at('6.1.192').sort());

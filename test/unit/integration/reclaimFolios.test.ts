@@ -84,14 +84,17 @@ expect pte c buf[3] same p buf[3]`);
     assert.equal(r.failed, 0);
   });
 
-  it('migrate a page of a PMD-mapped THP: split, every page moves to a new folio, mapped by PTEs; expect walk API sees both walks', () => {
+  it('migrate a page of a PMD-mapped THP: migrate_pages moves the whole folio (x86-64 THP migration): still PMD-mapped by both, one new large folio; expect walk API sees both walks', () => {
     const r = run(`${THP}write p buf[0]\nfork p as c\nmigrate p buf[3]
 expect result 0
 expect walk try_to_migrate p:buf, c:buf
 expect walk remove_migration_ptes p:buf, c:buf
-expect pte p buf[3] present !huge !migration same c buf[3]
-expect folio p buf[3] !large mapcount 2`);
+expect pte p buf[3] present huge !migration same c buf[3]
+expect folio p buf[3] large mapcount 2`);
     assert.equal(r.failed, 0);
+    // fork's and the fault's walks aside: one walk each over the whole folio (512 pages), no split's
+    assert.deepEqual(walksOf(r).filter((w) => w.api === 'try_to_migrate' || w.api === 'remove_migration_ptes').map((w) => [w.api, w.nr]),
+      [['try_to_migrate', 512], ['remove_migration_ptes', 512]]);
   });
 
   it('expect error covers madvise and migrate refusals (step.errno); without it they are MMS508 / MMS510', () => {

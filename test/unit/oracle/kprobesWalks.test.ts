@@ -174,13 +174,15 @@ describe('oracle: reclaim and migration walks against the engine', () => {
     assert.equal(d.kernel, 'try_to_migrate: p:h, ~c:h; remove_migration_ptes: p:h, c:h');
   });
 
-  it('the result of migrate: MADV_SOFT_OFFLINE\'s errno (0 on success) against the engine\'s', () => {
+  it('the result of migrate: move_pages\' errno for the page (0 on success; a recording\'s MADV_SOFT_OFFLINE alike) against the engine\'s', () => {
     const o = oracleOf(parentThenChild);
-    const at = (errno: number) => ({ ...o.steps[5], ops: [{ proc: 'p', op: 'madvise', ret: errno ? -1 : 0, errno, us: 1 }] });
+    const at = (errno: number, op = 'migrate') => ({ ...o.steps[5], ops: [{ proc: 'p', op, ret: errno ? -1 : 0, errno, us: 1 }] });
     const res = (errno: number, engine: number) => compareTraceStep(at(errno), { ...engineMigrate(['p:h', 'c:h']), result: engine }, ctxOf(o), 0)
       .filter((v) => v.field === 'result').map((v) => [v.engine, v.kernel, v.verdict]);
     assert.deepEqual(res(0, 0), [['0', '0', 'agree']]);
     assert.deepEqual(res(16, 0), [['0', '16', 'differ']]);
+    assert.deepEqual(compareTraceStep(at(16, 'madvise'), { ...engineMigrate(['p:h', 'c:h']), result: 16 }, ctxOf(o), 0)
+      .filter((v) => v.field === 'result').map((v) => [v.kernel, v.verdict]), [['16', 'agree']], 'a recording made with MADV_SOFT_OFFLINE');
     assert.deepEqual(compareTraceStep(o.steps[5], { ...engineMigrate(['p:h', 'c:h']), result: 0 }, ctxOf(o), 0)
       .filter((v) => v.field === 'result').map((v) => v.verdict), ['not-observable'], 'no madvise recorded');
   });
@@ -280,7 +282,7 @@ for (const kernel of ['6.1', '6.12'] as const) {
       assert.deepEqual(mig.kernel!.walks.map((w) => `${w.api}: ${kernelVisitNames(w, procOf, s.mappings).join(', ')}`),
         ['try_to_migrate: p:h, c:h', 'remove_migration_ptes: p:h, c:h']);
       assert.deepEqual(s.steps.filter((x) => x.kind === 'expect_result').map((x) => [x.line + 1, x.expectation?.verdict]), [[15, 'pass']],
-        'MADV_SOFT_OFFLINE returned 0');
+        'MADV_SOFT_OFFLINE returned 0 (the recording predates move_pages)');
       const walks = s.steps.filter((x) => x.kind === 'expect_walk');
       assert.deepEqual(walks.map((w) => [w.line + 1, w.expectation?.verdict]), [[16, 'pass'], [17, 'pass'], [24, 'pass'], [25, 'pass'], [26, 'pass']]);
       const c = cmp(0);

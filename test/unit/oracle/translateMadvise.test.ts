@@ -31,9 +31,10 @@ describe('oracle translator: madvise, swap, migrate', () => {
     assert.equal(stepAt(t, 'madvise').observable, 'yes');
     assert.match(t.c, /o_madvise\(\d+, 0x7f0000000000UL, 0x1000UL, MADV_PAGEOUT\);/);
   });
-  it('migrate PROC LABEL[I] is MADV_SOFT_OFFLINE on that page; migrate OBJ[I] has no address to name it by', () => {
+  it('migrate PROC LABEL[I] is move_pages of that page to the other NUMA node (o_migrate: the whole folio); migrate OBJ[I] has no address to name it by', () => {
     const t = tr(ANON + 'migrate p h[1]');
-    assert.match(t.c, /o_madvise\(\d+, 0x7f0000001000UL, 0x1000UL, MADV_SOFT_OFFLINE\);/);
+    assert.match(t.c, /o_migrate\(\d+, 0x7f0000001000UL\);/);
+    assert.equal(stepAt(t, 'migrate').observable, 'yes');
     const o = tr('file f pages 1\nprocess p\nmmap p f at 0x7f0000000000 pages 1 shared r as m\nread p m[0]\nmigrate f[0]');
     assert.equal(stepAt(o, 'migrate').observable, 'no');
   });

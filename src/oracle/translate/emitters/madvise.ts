@@ -48,16 +48,18 @@ export function swapon(pages: number, sync: boolean, cx: Parameters<Emitter<'sys
 }
 
 /**
- * `migrate PROC LABEL[I]`: MADV_SOFT_OFFLINE on that page in the process — soft_offline_page()
- * migrates an in-use LRU page with migrate_pages(MIGRATE_SYNC) and poisons the old one.
- * `migrate OBJ[I]` has no process to name the page from (soft offline of an address faults
- * it in first), so it is not realised.
+ * `migrate PROC LABEL[I]`: move_pages(2) of that page, by the process, to the guest's other
+ * NUMA node (MPOL_MF_MOVE_ALL) — add_page_for_migration() isolates the page's whole folio and
+ * migrate_pages(MIGRATE_SYNC) moves it, as the statement says (a THP stays one folio, a PMD
+ * stays a PMD). (MADV_SOFT_OFFLINE would split a large folio and move only that page, and
+ * poison the old page.) `migrate OBJ[I]` has no process to name the page from (move_pages
+ * takes addresses), so it is not realised.
  */
 export const migrate: Emitter<'migrate'> = (st, cx) => {
   const m = cx.model;
   if (!st.proc) {
     if (st.page.kind === 'named') m.taintObject(st.page.target.name, cx.line);
-    return cx.no('migrate OBJ[I]: MADV_SOFT_OFFLINE needs an address of a process that maps the page');
+    return cx.no('migrate OBJ[I]: move_pages needs an address of a process that maps the page');
   }
-  return inProcAtPage(st.proc, st.page, cx, (addr) => `o_madvise(${cx.k}, ${addr}, ${hex(PAGE_SIZE)}, MADV_SOFT_OFFLINE);`);
+  return inProcAtPage(st.proc, st.page, cx, (addr) => `o_migrate(${cx.k}, ${addr});`);
 };

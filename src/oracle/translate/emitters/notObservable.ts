@@ -11,7 +11,7 @@ export const NOT_OBSERVABLE_KINDS: Partial<Record<StatementKind, string>> = {
   pfn_mkclean: 'pfn_mkclean_range() is only reached from fs/dax; no user-space trigger',
   unmap_range: 'unmap_mapping_range() on a chosen range has no user-space trigger',
   expect_oops: 'an oops is only reachable through statements that are not realisable',
-  migrate: 'migrate_pages() of one chosen folio: MADV_SOFT_OFFLINE would also poison the old page; not realised yet',
+  migrate: 'migrate_pages() of one chosen folio (realised by move_pages where a process maps it: emitters/madvise.ts)',
 };
 
 /** the translation of a statement kind without an emitter */
