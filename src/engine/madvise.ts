@@ -8,6 +8,7 @@ import type { Kernel, Task } from './kernel';
 import { PG_active, PG_dirty, PG_referenced, PG_swapbacked, PG_swapcache, PG_uptodate, isHugeZeroPfn } from './memmap';
 import { kpagecount } from './folio';
 import { split_folio } from './split';
+import { coldPageoutLargeFolio } from './madviseLarge';
 import { PMD_SIZE } from './pageTable';
 import { MM_SWAPENTS } from './mm';
 import { pte_dirty, pte_mkclean, pte_mkold, pte_none, pte_present, pte_write, pte_young } from './pte';
@@ -60,9 +61,8 @@ function thpPmd(k: Kernel, vma: Vma, start: number, end: number, why: 'madvise_c
 /**
  * A PTE-mapped large folio met by the cold/pageout/free PTE walk: 6.1-6.9 split it when this
  * page is mapped only here (page_mapcount 1; then the PTE is read again: 'again'), and end the
- * walk of this PTE table otherwise ('stop'). (6.10+ keep a large folio the range covers
- * whole — "mm: madvise: avoid split during MADV_PAGEOUT and MADV_COLD" — not modelled: the
- * engine splits in every version.)
+ * walk of this PTE table otherwise ('stop'). 6.10+ cold/pageout keep a large folio the range
+ * covers whole (madviseLarge.ts, row `madvise-pageout-no-split`); MADV_FREE still splits here.
  */
 function splitLargeFolio(k: Kernel, page: number, why: 'madvise_cold' | 'madvise_pageout' | 'madvise_free_pte_range'): 'again' | 'stop' {
   if (kpagecount(k.memmap, page) !== 1) return 'stop';
@@ -73,9 +73,9 @@ function splitLargeFolio(k: Kernel, page: number, why: 'madvise_cold' | 'madvise
 // mm/madvise.c: madvise_cold_or_pageout_pte_range() for one PTE table, then reclaim_pages().
 // A PMD-mapped THP the range covers whole is made old (pmd_mkold, ClearPageReferenced) and
 // deactivated by MADV_COLD, or isolated whole for reclaim by MADV_PAGEOUT: shrink_folio_list()
-// checks its references as one folio, then splits it (the model has no THP swap-out, so
-// add_to_swap() of a large folio fails and split_folio_to_list() follows, as measured on
-// Debian 6.1.192 and 6.12.118) and reclaims the pages.
+// checks its references as one folio and swaps it out whole where add_to_swap() gets it a
+// cluster (the zram device), else splits it (split_folio_to_list(), as measured on Debian
+// 6.1.192 and 6.12.118 with a swap file) and reclaims the pages (reclaim.ts).
 function cold_or_pageout_pte_range(k: Kernel, vma: Vma, start: number, end: number, pageout: boolean): void {
   const mm = vma.mm, mem = k.memmap;
   const list: number[] = [];
@@ -96,6 +96,11 @@ function cold_or_pageout_pte_range(k: Kernel, vma: Vma, start: number, end: numb
     if (pte_none(flags, pfn) || !pte_present(flags)) continue;
     const page = vm_normal_page(k, vma, flags, pfn);
     if (!page) continue;
+    if (mem.order[page] && k.profile.has('madvise-pageout-no-split')) {
+      const nr = coldPageoutLargeFolio(k, vma, addr, end, page, pageout, clearYoung, list);
+      addr += (nr - 1) * 4096;
+      continue;
+    }
     if (mem.order[page]) {
       if (splitLargeFolio(k, page, pageout ? 'madvise_pageout' : 'madvise_cold') === 'stop') break;
       addr -= 4096;
