@@ -145,7 +145,9 @@ export function folio_free_swap(k: Kernel, pfn: number): boolean {
   const mm = k.memmap;
   if (!mm.test(pfn, PG_swapcache)) return false;
   if (mm.test(pfn, PG_writeback)) return false;
-  if (swap_count(k, folio_swap_slot(k, pfn)) > 0) return false;
+  // folio_swapped(): a PTE still holds one of the folio's slots
+  const base = folio_swap_slot(k, pfn);
+  for (let i = 0; i < 1 << mm.order[pfn]; i++) if (swap_count(k, base + i) > 0) return false;
   k.tr.call('folio_free_swap');
   delete_from_swap_cache(k, pfn);
   if (mm.pfnValid(pfn)) mm.setFlag(pfn, PG_dirty);
@@ -163,8 +165,11 @@ export function free_swap_and_cache(k: Kernel, off: number): void {
   const pfn = si.cache.get(off);
   if (!pfn) return;
   const mm = k.memmap;
-  const needReclaim = mm.mapcount[pfn] <= 0 || vm_swap_full(k);
-  if (needReclaim && !mm.test(pfn, PG_writeback)) {
+  const needReclaim = folio_mapcount(mm, pfn) <= 0 || vm_swap_full(k);
+  const base = si.slotOf.get(pfn) ?? off;
+  let swapped = false; // a large folio: another of its slots still has a PTE
+  for (let i = 0; i < 1 << mm.order[pfn]; i++) if (si.count[base + i] > 0) swapped = true;
+  if (needReclaim && !swapped && !mm.test(pfn, PG_writeback)) {
     k.tr.call('free_swap_and_cache → __try_to_reclaim_swap');
     delete_from_swap_cache(k, pfn);
     if (mm.pfnValid(pfn)) mm.setFlag(pfn, PG_dirty);

@@ -35,6 +35,10 @@ export function do_swap_page(k: Kernel, vmf: VmFault): number {
   let ret = 0;
   let pfn = swap_cache_lookup(k, off);
   let fresh = false;
+  // a large folio stays in the swap cache only if try_to_unmap() left it mapped, which the
+  // model's reclaim cannot (zram completes the write and frees it): mapping one of its pages
+  // here (6.1) or all of them (6.11, "entirely map large folios found in swapcache") is not modelled
+  if (pfn && mm.order[pfn]) k.tr.warn('swap-in found a large folio in the swap cache: not modelled (mmscope maps its head page)');
   if (pfn) { k.tr.call('do_swap_page: swap_cache_get_folio → hit (minor)'); mm.refcount[pfn]++; }
   else {
     if (si.sync && swap_count(k, off) === 1) {
