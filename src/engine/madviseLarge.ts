@@ -12,7 +12,7 @@
 import type { Kernel } from './kernel';
 import type { Vma } from './vma';
 import { PG_active, PG_referenced } from './memmap';
-import { folio_mapcount, kpagecount } from './folio';
+import { folio_entire_mapcount, folio_mapcount } from './folio';
 import { _PAGE_DIRTY, _PAGE_SOFT_DIRTY, _PAGE_ACCESSED, pte_mkold, pte_present, pte_young } from './pte';
 import { folio_test_lru } from './reclaim';
 import { split_folio } from './split';
@@ -30,6 +30,14 @@ function ptebatch(vma: Vma, addr: number, end: number, page: number, head: numbe
   return n;
 }
 
+// include/linux/mm.h (6.10): folio_likely_mapped_shared() — more than one mapping, and a PMD
+// mapping or the first page mapped more than once.
+function folio_likely_mapped_shared(k: Kernel, head: number): boolean {
+  const mem = k.memmap;
+  if (folio_mapcount(mem, head) <= 1) return false;
+  return folio_entire_mapcount(mem, head) > 0 || mem.mapcount[head] > 1;
+}
+
 /**
  * The 6.10+ branch for the large folio `page` belongs to, met at addr: the number of PTEs the
  * walk goes past (0: read this PTE again, the folio was split).
@@ -40,7 +48,7 @@ export function coldPageoutLargeFolio(k: Kernel, vma: Vma, addr: number, end: nu
   const nr = ptebatch(vma, addr, end, page, head, nrFolio);
   const why = pageout ? 'madvise_pageout' : 'madvise_cold';
   if (nr < nrFolio) {
-    if (kpagecount(mem, head) > 1) return nr; // folio_likely_mapped_shared
+    if (folio_likely_mapped_shared(k, head)) return nr;
     k.tr.call(`${why}: split_folio`);
     return split_folio(k, page) === 0 ? 0 : nr;
   }
