@@ -107,9 +107,9 @@ function coldLargeFolio(k: Kernel, vma: Vma, addr: number, end: number, page: nu
 // mm/madvise.c: madvise_cold_or_pageout_pte_range() for one PTE table, then reclaim_pages().
 // A PMD-mapped THP the range covers whole is made old (pmd_mkold, ClearPageReferenced) and
 // deactivated by MADV_COLD, or isolated whole for reclaim by MADV_PAGEOUT: shrink_folio_list()
-// checks its references as one folio, then splits it (the model has no THP swap-out, so
-// add_to_swap() of a large folio fails and split_folio_to_list() follows, as measured on
-// Debian 6.1.192 and 6.12.118) and reclaims the pages.
+// checks its references as one folio and swaps it out whole where add_to_swap() gets it a
+// cluster (the zram device), else splits it (split_folio_to_list(), as measured on Debian
+// 6.1.192 and 6.12.118 with a swap file) and reclaims the pages (reclaim.ts).
 function cold_or_pageout_pte_range(k: Kernel, vma: Vma, start: number, end: number, pageout: boolean): void {
   const mm = vma.mm, mem = k.memmap;
   const list: number[] = [];

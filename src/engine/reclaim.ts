@@ -17,7 +17,8 @@ import { folio_mark_dirty } from './memory';
 import { mm_counter_file } from './rmapCounts';
 import { rmap_walk } from './rmapWalk';
 import { split_folio } from './split';
-import { folio_mapcount } from './folio';
+import { folio_entire_mapcount, folio_mapcount, folio_mapped } from './folio';
+import { try_to_unmap_large } from './unmapLarge';
 import { haddrOf } from './hugeMemory';
 import { pte_swp_mkexclusive, pte_swp_mksoft_dirty, swp_entry_flags, SwpType } from './swapEntry';
 import {
@@ -68,6 +69,27 @@ export function folio_referenced(k: Kernel, pfn: number): { referenced: number; 
 }
 
 type FolioRef = 'activate' | 'keep' | 'reclaim' | 'reclaim_clean';
+
+// shrink_folio_list(), a large anon folio not yet in the swap cache: is it split before
+// add_to_swap()? 6.1–6.9: "Split folios without a PMD map right away" (!folio_entire_mapcount);
+// from 6.10 (`shrink-split-partially-mapped`): "Split partially mapped folios right away" —
+// only a folio on the deferred split list (6.12: and folio_test_partially_mapped), which the
+// model keeps for exactly the partially mapped ones.
+function splitRightAway(k: Kernel, pfn: number): boolean {
+  const head = k.memmap.head(pfn);
+  if (k.profile.has('shrink-split-partially-mapped')) return k.deferredSplit.has(head);
+  return folio_entire_mapcount(k.memmap, head) === 0;
+}
+
+// split_folio_to_list(folio, folio_list): the head goes on as an order-0 folio, the other
+// pages join the list; those the split freed (zero-filled at 6.12) are gone.
+function splitToList(k: Kernel, pfn: number, pfns: number[]): 'ok' | 'failed' | 'gone' {
+  const mm = k.memmap;
+  const head = mm.head(pfn), nr = 1 << mm.order[pfn];
+  if (split_folio(k, head) !== 0) return 'failed';
+  for (let p = head + 1; p < head + nr; p++) if (mm.pfnValid(p)) pfns.push(p);
+  return mm.pfnValid(pfn) ? 'ok' : 'gone';
+}
 
 // mm/vmscan.c: folio_check_references()
 function folio_check_references(k: Kernel, pfn: number): FolioRef {
@@ -178,25 +200,29 @@ export function shrink_folio_list(k: Kernel, pfns: number[], ignoreReferences: b
     if (refs === 'activate') { activate(k, pfn); continue; }
     if (refs === 'keep') continue;
     if (mm.folioTestAnon(pfn) && mm.test(pfn, PG_swapbacked) && !mm.test(pfn, PG_swapcache)) {
-      if (mm.order[pfn]) {
-        // add_to_swap() of a large folio fails (no THP swap-out in the model; with no swap
-        // device at all too): "Fallback to swap normal pages" — split_folio_to_list(folio,
-        // folio_list) (6.1 splits a folio without a PMD mapping even before trying); the head
-        // goes on, the other pages join the list (those the split freed, zero-filled at 6.12,
-        // are gone), and each order-0 page fails add_to_swap() without a device: activated
-        const head = mm.head(pfn), nr = 1 << mm.order[pfn];
+      // no `!k.swap` shortcut: add_to_swap() fails without a device, and a large folio is
+      // then split all the same (shared16's measurement on 6.1.192 and 6.12.118)
+      if (mm.order[pfn] && splitRightAway(k, pfn)) {
         k.tr.call('shrink_folio_list: split_folio_to_list');
-        if (split_folio(k, head) !== 0) { activate(k, pfn); continue; }
-        for (let p = head + 1; p < head + nr; p++) if (mm.pfnValid(p)) pfns.push(p);
-        if (!mm.pfnValid(pfn)) continue;
+        const r = splitToList(k, pfn, pfns);
+        if (r === 'failed') { activate(k, pfn); continue; }
+        if (r === 'gone') continue;
       }
-      if (!k.swap) { activate(k, pfn); continue; }
-      if (!add_to_swap(k, pfn)) { activate(k, pfn); continue; }
+      if (!add_to_swap(k, pfn)) {
+        if (!mm.order[pfn]) { activate(k, pfn); continue; }
+        // "Fallback to swap normal pages" (THP_SWPOUT_FALLBACK): split_folio_to_list(), the
+        // head goes on, the other pages join the list
+        k.tr.call('shrink_folio_list: add_to_swap failed → split_folio_to_list');
+        const r = splitToList(k, pfn, pfns);
+        if (r === 'failed') { activate(k, pfn); continue; }
+        if (r === 'gone') continue;
+        if (!add_to_swap(k, pfn)) { activate(k, pfn); continue; }
+      }
     }
-    if (mm.mapcount[pfn] > 0) {
+    if (folio_mapped(mm, pfn)) {
       k.tr.call('try_to_unmap');
-      try_to_unmap(k, pfn);
-      if (mm.mapcount[pfn] > 0) { activate(k, pfn); continue; }
+      if (mm.order[pfn]) try_to_unmap_large(k, pfn); else try_to_unmap(k, pfn);
+      if (folio_mapped(mm, pfn)) { activate(k, pfn); continue; }
     }
     if (mm.test(pfn, PG_dirty)) {
       if (fileLru && !mm.folioTestAnon(pfn)) {
@@ -235,8 +261,10 @@ export function shrink_folio_list(k: Kernel, pfns: number[], ignoreReferences: b
     }
     if (mm.test(pfn, PG_swapcache)) {
       k.tr.call('__remove_mapping: __delete_from_swap_cache');
+      const nr = 1 << mm.order[pfn];
+      k.deferredSplit.delete(pfn); // a large folio freed leaves the deferred split queue
       delete_from_swap_cache(k, pfn);
-      reclaimed++;
+      reclaimed += nr;
       continue;
     }
     if (mm.mapping[pfn] > 0) {

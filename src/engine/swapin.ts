@@ -14,6 +14,7 @@ import {
   folio_free_swap, folio_swap_slot, read_swap_cache_async, swap_cache_lookup, swap_count, swap_free, vm_swap_full,
 } from './swap';
 import { PageKind, PG_lru, PG_swapbacked, PG_uptodate } from './memmap';
+import { alloc_swap_folio_order, do_swap_page_large } from './swapinLarge';
 import { FAULT_FLAG_WRITE, VM_FAULT_MAJOR, VM_FAULT_SIGBUS, type VmFault } from './vmOps';
 import { VM_SOFTDIRTY, VM_WRITE, linear_page_index } from './vma';
 
@@ -34,10 +35,17 @@ export function do_swap_page(k: Kernel, vmf: VmFault): number {
   let ret = 0;
   let pfn = swap_cache_lookup(k, off);
   let fresh = false;
+  // a large folio stays in the swap cache only if try_to_unmap() left it mapped, which the
+  // model's reclaim cannot (zram completes the write and frees it): mapping one of its pages
+  // here (6.1) or all of them (6.11, "entirely map large folios found in swapcache") is not modelled
+  if (pfn && mm.order[pfn]) k.tr.warn('swap-in found a large folio in the swap cache: not modelled (mmscope maps its head page)');
   if (pfn) { k.tr.call('do_swap_page: swap_cache_get_folio → hit (minor)'); mm.refcount[pfn]++; }
   else {
     if (si.sync && swap_count(k, off) === 1) {
-      // skip the swap cache: a new folio read synchronously, never in the cache
+      // skip the swap cache: a new folio read synchronously, never in the cache; from 6.12 a
+      // large one where alloc_swap_folio() finds an order for it (swapinLarge.ts)
+      const order = k.profile.has('swapin-large-folio') ? alloc_swap_folio_order(k, vmf) : 0;
+      if (order) return do_swap_page_large(k, vmf, order);
       k.tr.call('do_swap_page: SWP_SYNCHRONOUS_IO, skip swapcache');
       pfn = mm.allocPage(PageKind.Anon);
       mm.flags[pfn] |= PG_swapbacked | PG_lru;

@@ -75,6 +75,9 @@ export const RULE_IDS = [
   'madv-free-pte-estimated-sharers',
   'madv-free-pmd-estimated-sharers',
   'madv-free-batch',
+  'swapout-mthp',
+  'shrink-split-partially-mapped',
+  'swapin-large-folio',
 ] as const;
 export type RuleId = typeof RULE_IDS[number];
 
@@ -284,6 +287,15 @@ function thpRulesTable(): VersionRule[] {
     note: 'measured on the oracle: 6.1.192 leaves the 512 PTEs clean, 6.12.118 dirty (a folio split freezes the PMD into migration entries, which keep dirty at every release)',
   },
   {
+    id: 'swapin-large-folio',
+    change: 'a swap-in fault on a SWP_SYNCHRONOUS_IO device (zram) that skips the swap cache reads a large folio (alloc_swap_folio: the highest enabled order below the PMD order whose aligned range holds contiguous swap entries with the same bits and zeromap state, none in the swap cache) and maps all its PTEs; before, one order-0 page',
+    file: 'mm/memory.c', fn: 'do_swap_page → alloc_swap_folio',
+    since: '6.12',
+    commit: { subject: 'mm: support large folios swap-in for sync io devices' },
+    backports: [],
+    note: '6.11.11 source has no alloc_swap_folio, 6.12.0 has it; zswap never enabled (Debian: CONFIG_ZSWAP_DEFAULT_ON not set), else order 0. A PMD-size THP swapped out whole comes back as order-0 pages at every release',
+  },
+  {
     id: 'split-remap-zeropage',
     change: 'splitting an anon folio maps each subpage that holds only zeroes to the shared zero page (special PTE, soft-dirty kept) instead of remapping it, and frees it',
     file: 'mm/migrate.c', fn: 'remove_migration_pte → try_to_map_unused_to_zeropage (remap_page(RMP_USE_SHARED_ZEROPAGE) from __split_huge_page)',
@@ -400,6 +412,24 @@ function madviseColdSharingRows(): VersionRule[] {
     commit: { subject: 'mm/madvise: optimize lazyfreeing with mTHP in madvise_free (Lance Yang)' },
     backports: [],
     note: '6.9 source: split or break; 6.10, 6.11.11, 6.12, 6.14 sources: madvise_folio_pte_batch()',
+  },
+  {
+    id: 'swapout-mthp',
+    change: 'add_to_swap of a large folio of any order gets 2^order contiguous, naturally aligned slots (the per-CPU cluster of that order, else a free cluster) on a SWP_BLKDEV device with clusters; before, only a PMD-size folio, which gets a whole free cluster (swap_alloc_cluster), and any other size fails',
+    file: 'mm/swapfile.c', fn: 'get_swap_pages → scan_swap_map_slots → scan_swap_map_try_ssd_cluster (6.1–6.9: swap_alloc_cluster)',
+    since: '6.10',
+    commit: { subject: 'mm: swap: allow storage of all mTHP orders' },
+    backports: [],
+    note: '6.1, 6.8, 6.9, 6.10, 6.12 sources read (6.9: "if (size == SWAPFILE_CLUSTER) { if (si->flags & SWP_BLKDEV) swap_alloc_cluster }"; 6.10: "if (!(si->flags & SWP_BLKDEV) || !si->cluster_info) return 0" for order > 0). The engine: the zram (`sync`) device has clusters, the swap file does not; the cluster chosen is the lowest free one (slot numbers are not compared with the kernel)',
+  },
+  {
+    id: 'shrink-split-partially-mapped',
+    change: 'shrink_folio_list splits a large anon folio before add_to_swap only when it is partially mapped (on the deferred split list); before, every large folio without a PMD mapping (folio_entire_mapcount 0) was split first, so only a PMD-mapped THP could be swapped out whole',
+    file: 'mm/vmscan.c', fn: 'shrink_folio_list',
+    since: '6.10',
+    commit: { subject: 'mm: vmscan: avoid split during shrink_folio_list()' },
+    backports: [],
+    note: '6.9 and 6.10 sources read; 6.12 adds folio_test_partially_mapped() because fully mapped THPs join the deferred list too (the model queues only partially mapped ones, so one test serves both)',
   },
   ];
 }

@@ -2,7 +2,7 @@
 # at 6.12.118, 0 differ on both): MADV_PAGEOUT of one page of p's PMD-mapped THP asks
 # page_mapcount(head) != 1 at 6.1 (mm/madvise.c madvise_cold_or_pageout_pte_range); c does not
 # map the head, so it is 1 and the THP is split. From 6.10 folio_likely_mapped_shared() leaves it
-# alone. docs/kernel-findings.md §19.
+# alone. docs/kernel-findings.md §20.
 kernel 6.1
 sysctl thp enabled always
 process p

@@ -2,7 +2,7 @@
 # 6.12.118, 0 differ): `migrate` of a page of a shmem THP two processes map by PMDs (tmpfs huge=always) moves
 # the whole folio on both kernels (move_pages → migrate_pages; try_to_migrate and
 # remove_migration_ptes walk i_mmap once each, a: then b:), the PMDs stay PMDs at the new PFN.
-# The engine used to split it and move every page. docs/kernel-findings.md §19.
+# The engine used to split it and move every page. docs/kernel-findings.md §20.
 kernel 6.12
 shmem s pages 512 huge always
 process a

@@ -4,7 +4,7 @@
 # (total_mapcount 512 != 1) and 6.12.118 (folio_likely_mapped_shared); the engine tested
 # page_mapcount(head) (1) and split it at 6.1. (2) q's PTE-mapped THP without its first page:
 # 6.1.192 (6.1.50's backport: folio_estimated_sharers, 0 != 1) ends the walk, 6.12.118
-# (folio_likely_mapped_shared: exclusive) splits it. docs/kernel-findings.md §19.
+# (folio_likely_mapped_shared: exclusive) splits it. docs/kernel-findings.md §20.
 kernel 6.12
 sysctl thp enabled always
 process p

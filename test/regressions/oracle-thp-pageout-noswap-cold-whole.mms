@@ -4,7 +4,7 @@
 # back to split_folio_to_list() before the order-0 pages are activated (the engine kept it whole).
 # (2) MADV_COLD over a PTE-mapped THP its VMA covers whole keeps it whole from 6.10 ("mm:
 # madvise: avoid split during MADV_PAGEOUT and MADV_COLD"): the batch's PTEs old, the folio
-# deactivated; 6.1.192 splits it (page_mapcount(page) is 1). docs/kernel-findings.md §19.
+# deactivated; 6.1.192 splits it (page_mapcount(page) is 1). docs/kernel-findings.md §20.
 kernel 6.12
 sysctl thp enabled always
 process p

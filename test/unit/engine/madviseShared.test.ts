@@ -1,6 +1,6 @@
 // mm/madvise.c madvise_cold_or_pageout_pte_range(): the test that leaves a large folio alone
 // as shared, release by release (src/engine/madviseShared.ts; versions.ts `madv-cold-*`;
-// docs/kernel-findings.md §19, each definition read in that release's source). Each case is
+// docs/kernel-findings.md §20, each definition read in that release's source). Each case is
 // one THP and one MADV_COLD; the table says, per release, whether the THP was split.
 
 import { strict as assert } from 'assert';

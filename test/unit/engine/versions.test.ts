@@ -17,6 +17,8 @@ import { allEvents, pte, pteAt, run, task, walksOf, BASE } from './helpers';
 import { userAccess } from '../../../src/engine/memory';
 import { do_fork } from '../../../src/engine/fork';
 import { exit_mmap } from '../../../src/engine/mmap';
+import { shrink_folio_list } from '../../../src/engine/reclaim';
+import { get_swap_pages } from '../../../src/engine/swapCluster';
 
 const A = BASE, B = 0x7e0000000000;
 const rel = (t: string) => parseRelease(t)!;
@@ -250,6 +252,27 @@ const PROBES: Record<RuleId, Probe> = {
   'maybe-mapped-shared': {
     text: thp('fork a as c\nmunmap c h[0..255]\nmunmap a h[256..511]\nmadvise a h[3] cold'),
     see: (r) => folioOrderAt(r, 'a', A + 3 * 4096), old: 0, now: 9,
+  },
+  // get_swap_pages() of a 64K folio on zram: no slots before (only a PMD-size folio gets a
+  // cluster), 16 aligned slots in a free cluster from 6.10
+  'swapout-mthp': {
+    text: 'sysctl swap pages 1024 sync\nprocess a',
+    see: (r) => get_swap_pages(r.engine, 4), old: 0, now: 512,
+  },
+  // shrink_folio_list() on a PMD-size folio mapped by PTEs only (mprotect split the PMD):
+  // split before add_to_swap (try_to_migrate), or swapped out whole from 6.10
+  'shrink-split-partially-mapped': {
+    text: `sysctl swap pages 1024 sync\nsysctl thp enabled always\nprocess a\nmmap a anon at ${A} pages 512 private rw as h\nwrite a h[0..511]\nmprotect a h[0..255] r`,
+    see: (r) => {
+      shrink_folio_list(r.engine, [r.engine.memmap.head(task(r, 'a').mm.ptePfn(A))], true);
+      return [r.recorder.lastWalkOf.has('try_to_migrate'), pte(r, 'a', 'h', 0).P];
+    },
+    old: [true, false], now: [false, false],
+  },
+  // a 64K folio swapped out whole on zram, then read: order 0 before, the whole folio from 6.12
+  'swapin-large-folio': {
+    text: `sysctl swap pages 1024 sync\nsysctl thp anon 64K always\nprocess a\nmmap a anon at ${A} pages 16 private rw as h\nwrite a h[0..15]\nmadvise a h[0..15] pageout\nread a h[3]`,
+    see: (r) => [folioOrderAt(r, 'a', A + 3 * 4096), pte(r, 'a', 'h', 0).P], old: [0, false], now: [4, true],
   },
 };
 
