@@ -239,6 +239,27 @@ export class Memmap {
     this.tr.folioSet(pfn, 'flags', b, b & ~bit);
     return true;
   }
+  /**
+   * A per-page flag (SetPageAnonExclusive(), not a folio flag) set on each of the pages
+   * pfn..pfn+nr-1: the same changes and records as setFlag() of each, runs of pages with
+   * the same flags before as one record.
+   */
+  setPageFlags(pfn: number, nr: number, bit: number): void {
+    if (bit & FOLIO_FLAG_BITS) throw new Error('engine BUG: setPageFlags of a folio flag');
+    const F = this.flags, end = pfn + nr;
+    let rs = -1, rb = 0;
+    for (let p = pfn; p < end; p++) {
+      const b = F[p];
+      if (b & bit) {
+        if (rs >= 0) { this.tr.folioFlagsRun(rs, p - rs, rb, rb | bit); rs = -1; }
+        continue;
+      }
+      F[p] = b | bit;
+      if (rs >= 0 && b !== rb) { this.tr.folioFlagsRun(rs, p - rs, rb, rb | bit); rs = -1; }
+      if (rs < 0) { rs = p; rb = b; }
+    }
+    if (rs >= 0) this.tr.folioFlagsRun(rs, end - rs, rb, rb | bit);
+  }
   test(pfn: number, bit: number): boolean { return (this.flags[this.at(pfn, bit)] & bit) !== 0; }
   setMapping(pfn: number, mapping: number): void {
     const b = this.mapping[pfn];

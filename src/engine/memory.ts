@@ -41,25 +41,69 @@ const MAX_FAULTS_PER_ACCESS = 8;
  * re-executed.
  */
 export function userAccess(k: Kernel, task: Task, addr: number, write: boolean): AccessResult {
-  const mm = task.mm;
-  for (let n = 0; n < MAX_FAULTS_PER_ACCESS; n++) {
-    const flags = mm.pteFlags(addr);
+  return userAccessRange(k, task, addr, 1, write);
+}
+
+/**
+ * userAccess() to each of `count` pages from addr, in order (a range statement), stopping
+ * after an oops or when the task is gone; returns the last page's result.
+ *
+ * A page whose present PTE already allows the access and has ACCESSED (and DIRTY on a
+ * write) needs no fault and no PTE change: the access only stores to the page (a TLB hit
+ * for the real CPU). Such pages are taken a PTE table (or PMD leaf) at a time and their
+ * accesses traced as one run (Tracer.hwAccessRun): the same records, in the same order,
+ * as userAccess() of each page.
+ */
+export function userAccessRange(k: Kernel, task: Task, addr: number, count: number, write: boolean): AccessResult {
+  const mm = task.mm, memmap = k.memmap;
+  const need = _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | (write ? _PAGE_RW | _PAGE_DIRTY : 0);
+  let last: AccessResult = 'ok';
+  let faults = 0; // #PFs the access to page i has raised so far
+  for (let i = 0; i < count;) {
+    const a = addr + i * 4096;
+    if (faults === MAX_FAULTS_PER_ACCESS) {
+      k.tr.warn(`access at 0x${a.toString(16)} faulted ${MAX_FAULTS_PER_ACCESS} times without making progress (the kernel would keep faulting)`);
+      last = 'ok'; i++; faults = 0;
+      continue;
+    }
+    const t = mm.pt.lookup(a);
+    const j0 = (a / 4096) % 512;
+    if (t) {
+      // the run of pages from here that need nothing but the store
+      const F = t.flags, P = t.pfn, end = Math.min(512, j0 + (count - i));
+      let j = j0;
+      for (; j < end && (F[j] & need) === need; j++) {
+        if (write) { const pfn = P[j]; if (memmap.pfnValid(pfn)) memmap.written[pfn] = 1; }
+      }
+      if (j > j0) {
+        k.tr.hwAccessRun(task.pid, a, j - j0, write);
+        task.lastSignal = 'none';
+        last = 'ok'; i += j - j0; faults = 0;
+        continue;
+      }
+    }
+    const flags = t ? t.flags[j0] : 0;
     const ok = (flags & _PAGE_PRESENT) !== 0 && (flags & _PAGE_USER) !== 0 && (!write || (flags & _PAGE_RW) !== 0);
     if (ok) {
-      const want = flags | _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0);
-      const pfn = mm.ptePfn(addr);
-      if (want >>> 0 !== flags) mm.setPte(addr, want, pfn, write ? 'hardware write (A, D)' : 'hardware access (A)');
-      k.tr.hwAccess(task.pid, addr, write);
-      if (write && k.memmap.pfnValid(pfn)) k.memmap.written[pfn] = 1;
+      // the hardware sets ACCESSED (and DIRTY) in the PTE
+      const pfn = t!.pfn[j0];
+      mm.setPte(a, flags | _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0), pfn, write ? 'hardware write (A, D)' : 'hardware access (A)');
+      k.tr.hwAccess(task.pid, a, write);
+      if (write && memmap.pfnValid(pfn)) memmap.written[pfn] = 1;
       task.lastSignal = 'none';
-      return 'ok';
+      last = 'ok'; i++; faults = 0;
+      continue;
     }
     const errorCode = ((flags & _PAGE_PRESENT) ? X86_PF_PROT : 0) | (write ? X86_PF_WRITE : 0) | X86_PF_USER;
-    const r = do_user_addr_fault(k, task, addr, errorCode);
-    if (r !== 'ok') return r;
+    const r = do_user_addr_fault(k, task, a, errorCode);
+    faults++;
+    if (r !== 'ok') {
+      last = r; i++; faults = 0;
+      if (r === 'oops' || !task.alive) return r;
+    }
+    // else the access is re-executed
   }
-  k.tr.warn(`access at 0x${addr.toString(16)} faulted ${MAX_FAULTS_PER_ACCESS} times without making progress (the kernel would keep faulting)`);
-  return 'ok';
+  return last;
 }
 
 // arch/x86/mm/fault.c: do_user_addr_fault() — find the VMA, access_error(), then
@@ -230,7 +274,7 @@ function do_anonymous_page(k: Kernel, vmf: VmFault): number {
     const nr = 2 ** order, addr = Math.floor(address / (nr * 4096)) * nr * 4096;
     const head = k.memmap.allocFolio(order, PageKind.Anon);
     folio_add_new_anon_rmap_large(k, head, vma, addr, false);
-    for (let i = 0; i < nr; i++) vma.mm.setPte(addr + i * 4096, entry, head + i, `do_anonymous_page: new anon folio, order ${order}`);
+    vma.mm.setPtes(addr, nr, entry, head, ANON_FOLIO_WHY[order] ??= `do_anonymous_page: new anon folio, order ${order}`);
     return 0;
   }
   const pfn = k.memmap.allocPage(PageKind.Anon);
@@ -238,6 +282,9 @@ function do_anonymous_page(k: Kernel, vmf: VmFault): number {
   vma.mm.setPte(address, entry, pfn, 'do_anonymous_page: new anon folio');
   return 0;
 }
+
+/** the reasons of do_anonymous_page's set_ptes() by order (one string each, interned once) */
+const ANON_FOLIO_WHY: string[] = [];
 
 // mm/memory.c: alloc_anon_folio() (6.8+) — the large orders below PMD_ORDER enabled for
 // the VMA (thp_vma_allowable_orders) whose naturally aligned range lies inside it

@@ -98,6 +98,24 @@ export class Mm {
   }
 
   /**
+   * set_ptes(): nr consecutive PTEs from addr, all in one PTE table, the PFN advancing by
+   * one a page (pfn, pfn + 1, ...), or all cleared when flags and pfn are 0. The same
+   * changes and records as setPte() of each page, in order; on a PMD leaf, setPte() of
+   * each.
+   */
+  setPtes(addr: number, nr: number, flags: number, pfn: number, why: string): void {
+    const clear = flags === 0 && pfn === 0;
+    const t: PteTable | undefined = clear ? this.pt.lookup(addr) : this.pt.alloc(addr);
+    if (!t) return;
+    const i0 = (addr / 4096) % 512;
+    if (t.leaf || i0 + nr > 512) {
+      for (let j = 0; j < nr; j++) this.setPte(addr + j * 4096, flags, clear ? 0 : pfn + j, why);
+      return;
+    }
+    this.fill(t, i0, i0 + nr, flags, flags >>> 0, clear ? 0 : pfn - i0, clear, why);
+  }
+
+  /**
    * set_pmd_at() of a PMD leaf at haddr (2 MiB aligned) mapping head..head+511, or
    * pmd_clear() when flags and head are 0. The PTE table slot must be empty (pmd_none) or
    * already a leaf. Traced as the 512 per-page entries it changes.
@@ -108,16 +126,41 @@ export class Mm {
     if (!t) return;
     if (!clear && !t.leaf && t.used) throw new Error('engine BUG: set_pmd_at over a PTE table that maps pages');
     t.leaf = !clear;
-    for (let i = 0; i < 512; i++) {
-      const bf = t.flags[i], bp = t.pfn[i];
-      const nf = clear ? 0 : (flags | _PAGE_PSE) >>> 0, np = clear ? 0 : head + i;
-      if (bf === nf && bp === np) continue;
-      const wasNone = pte_none(bf, bp);
-      t.flags[i] = nf; t.pfn[i] = np;
-      if (wasNone && !clear) t.used++; else if (!wasNone && clear) t.used--;
-      this.tr.pteSet(this.pid, haddr + i * 4096, bf, bp, nf, np, why);
-    }
+    const nf = clear ? 0 : (flags | _PAGE_PSE) >>> 0;
+    this.fill(t, 0, 512, nf, nf, head, clear, why);
     if (clear) this.pt.freeIfEmpty(haddr);
+  }
+
+  /**
+   * Entries [from, to) of table t become (flags, pfn0 + i) — none when `clear` — each
+   * traced as setPte() would (`tflags` is the flags word as the caller passed it, which
+   * the trace keeps; `flags` the table's uint32), unchanged entries skipped. Consecutive
+   * changes with like before values (all none, or the same flags with the PFN advancing)
+   * are one pteSetRun() record.
+   */
+  private fill(t: PteTable, from: number, to: number, tflags: number, flags: number, pfn0: number, clear: boolean, why: string): void {
+    const F = t.flags, P = t.pfn, base = t.base, tr = this.tr, pid = this.pid;
+    // a run's after values are (tflags, pfn0 + i) or all none: a PFN that reaches 0 under
+    // flags 0 (never made by a caller) is traced entry by entry
+    const runs = clear || flags !== 0;
+    let rs = -1, rbf = 0, rbp = 0, rnone = false;
+    for (let i = from; i < to; i++) {
+      const bf = F[i], bp = P[i], np = clear ? 0 : pfn0 + i;
+      if (bf === flags && bp === np) {
+        if (rs >= 0) { tr.pteSetRun(pid, base + rs * 4096, i - rs, rbf, rbp, tflags, clear ? 0 : pfn0 + rs, why); rs = -1; }
+        continue;
+      }
+      const wasNone = bf === 0 && bp === 0, isNone = flags === 0 && np === 0;
+      F[i] = flags; P[i] = np;
+      if (wasNone && !isNone) t.used++; else if (!wasNone && isNone) t.used--;
+      if (!runs) { tr.pteSet(pid, base + i * 4096, bf, bp, tflags, np, why); continue; }
+      if (rs >= 0 && (bf !== rbf || bp !== (rnone ? 0 : rbp + (i - rs)))) {
+        tr.pteSetRun(pid, base + rs * 4096, i - rs, rbf, rbp, tflags, clear ? 0 : pfn0 + rs, why);
+        rs = -1;
+      }
+      if (rs < 0) { rs = i; rbf = bf; rbp = bp; rnone = wasNone; }
+    }
+    if (rs >= 0) tr.pteSetRun(pid, base + rs * 4096, to - rs, rbf, rbp, tflags, clear ? 0 : pfn0 + rs, why);
   }
 
   /** pmd_trans_huge() at addr: a PMD leaf maps it */

@@ -64,13 +64,16 @@ export function folio_add_new_anon_rmap_large(k: Kernel, head: number, vma: Vma,
   // trace record: the kernel has no such fields on a tail page
   mm.setMapping(head, -vma.anonVma!.id);
   mm.setIndex(head, index);
+  const anon = -vma.anonVma!.id, mapcount = pmd ? 0 : 1;
   for (let i = 0; i < nr; i++) {
     const p = head + i;
-    if (i) { mm.mapping[p] = -vma.anonVma!.id; mm.index[p] = index + i; }
+    if (i) { mm.mapping[p] = anon; mm.index[p] = index + i; }
     mm.flags[p] |= PG_swapbacked;
-    mm.setFlag(p, PG_anon_exclusive);
-    mm.mapcount[p] = pmd ? 0 : 1;
+    mm.mapcount[p] = mapcount;
   }
+  // SetPageAnonExclusive() of every page (each page's PG_swapbacked is set above first,
+  // as in a loop doing both a page at a time: the same flags before, the same records)
+  mm.setPageFlags(head, nr, PG_anon_exclusive);
   if (pmd) mm.entire.set(head, 1); else mm.entire.delete(head);
   mm.refcount[head] = pmd ? 1 : nr;
   vma.mm.rss[MM_ANONPAGES] += nr;
