@@ -164,9 +164,11 @@ export class Memmap {
     if (head + nr > MAX_MEMMAP_PFN) { this.nextPfn = MAX_MEMMAP_PFN; throw new OutOfSimulatedRam(); }
     this.grow(head + nr);
     this.nextPfn = head + nr;
+    const flags = this.flags, kinds = this.kind, mapcount = this.mapcount, refcount = this.refcount;
+    const mapping = this.mapping, index = this.index, orders = this.order;
     for (let pfn = head; pfn < head + nr; pfn++) {
-      this.flags[pfn] = PG_allocated; this.kind[pfn] = kind; this.mapcount[pfn] = 0;
-      this.refcount[pfn] = 0; this.mapping[pfn] = 0; this.index[pfn] = 0; this.order[pfn] = order;
+      flags[pfn] = PG_allocated; kinds[pfn] = kind; mapcount[pfn] = 0;
+      refcount[pfn] = 0; mapping[pfn] = 0; index[pfn] = 0; orders[pfn] = order;
     }
     this.refcount[head] = 1;
     this.entire.delete(head);

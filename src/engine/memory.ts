@@ -7,7 +7,7 @@ import {
   pte_mkdirty, pte_mkspecial, pte_mkwrite, pte_mkyoung, pte_none, pte_present, pte_special, pte_write,
   pte_protnone,
 } from './pte';
-import { HPAGE_PMD_ORDER, PageKind, PG_anon_exclusive, PG_dirty, PG_locked, PG_readahead, PG_swapcache, PG_uptodate, ZERO_PFN } from './memmap';
+import { HPAGE_PMD_ORDER, MAX_MEMMAP_PFN, type Memmap, PG_allocated, PageKind, PG_anon_exclusive, PG_dirty, PG_locked, PG_readahead, PG_swapcache, PG_uptodate, ZERO_PFN } from './memmap';
 import {
   FAULT_FLAG_MKWRITE, FAULT_FLAG_TRIED, FAULT_FLAG_USER, FAULT_FLAG_WRITE, VM_FAULT_DONE_COW, VM_FAULT_ERROR,
   VM_FAULT_LOCKED, VM_FAULT_MAJOR, VM_FAULT_NOPAGE, VM_FAULT_OOPS, VM_FAULT_RETRY, VM_FAULT_SIGBUS,
@@ -20,12 +20,12 @@ import {
   __split_huge_pmd, do_huge_pmd_anonymous_page, do_huge_pmd_wp_page, do_set_pmd, huge_pmd_set_accessed,
   pmdHugeFaultAllowed, zap_huge_pmd,
 } from './hugeMemory';
-import { PMD_ORDER, ordersHighFirst, thpAnonAllowableOrders, thpVmaSuitableOrders, vmaIsAnonymous } from './thp';
+import { PMD_ORDER, highest_order, next_order, thpAnonAllowableOrders, thpVmaSuitableOrders, vmaIsAnonymous } from './thp';
 import { folio_mapcount } from './folio';
 import { is_migration_pte, is_swap_slot_pte } from './swapEntry';
 import { do_swap_page } from './swapin';
 import { folio_free_swap, free_swap_and_cache } from './swap';
-import { MM_SWAPENTS } from './mm';
+import { MM_SWAPENTS, type Mm } from './mm';
 
 export type AccessResult = 'ok' | 'SIGSEGV' | 'SIGBUS' | 'oops';
 
@@ -70,11 +70,11 @@ export function userAccessRange(k: Kernel, task: Task, addr: number, count: numb
     const j0 = (a / 4096) % 512;
     if (t) {
       // the run of pages from here that need nothing but the store
-      const F = t.flags, P = t.pfn, end = Math.min(512, j0 + (count - i));
+      const F = t.flags, end = Math.min(512, j0 + (count - i));
       let j = j0;
-      for (; j < end && (F[j] & need) === need; j++) {
-        if (write) { const pfn = P[j]; if (memmap.pfnValid(pfn)) memmap.written[pfn] = 1; }
-      }
+      while (j < end && (F[j] & need) === need) j++;
+      // the stores: written[] of each page with a struct page (pfn_valid)
+      if (write && j > j0) markWritten(memmap, t.pfn, j0, j);
       if (j > j0) {
         k.tr.hwAccessRun(task.pid, a, j - j0, write);
         task.lastSignal = 'none';
@@ -104,6 +104,15 @@ export function userAccessRange(k: Kernel, task: Task, addr: number, count: numb
     // else the access is re-executed
   }
   return last;
+}
+
+/** memmap.written of the pages P[from..to) that have a struct page (pfn_valid()). */
+function markWritten(memmap: Memmap, P: Uint32Array, from: number, to: number): void {
+  const written = memmap.written, flags = memmap.flags, lim = Math.min(MAX_MEMMAP_PFN, flags.length);
+  for (let j = from; j < to; j++) {
+    const pfn = P[j];
+    if (pfn < lim && (flags[pfn] & PG_allocated) !== 0) written[pfn] = 1;
+  }
 }
 
 // arch/x86/mm/fault.c: do_user_addr_fault() — find the VMA, access_error(), then
@@ -193,18 +202,19 @@ function mm_account_fault(k: Kernel, task: Task, flags: number, ret: number): vo
 // mm/memory.c: handle_mm_fault() → __handle_mm_fault() → handle_pte_fault()
 function handle_mm_fault(k: Kernel, task: Task, vma: Vma, addr: number, flags: number): number {
   const mm = task.mm;
+  const t = mm.pt.lookup(addr), ti = (addr / 4096) % 512;
   const vmf: VmFault = {
     vma, address: addr, pgoff: linear_page_index(vma, addr), flags, task,
-    origFlags: mm.pteFlags(addr), origPfn: mm.ptePfn(addr), page: 0, cowPage: 0,
+    origFlags: t ? t.flags[ti] : 0, origPfn: t ? t.pfn[ti] : 0, page: 0, cowPage: 0,
   };
   k.tr.call('handle_mm_fault');
   // __handle_mm_fault(): the PMD level first. pmd_none (no PTE table): an anonymous VMA
   // that may have a PMD THP tries create_huge_pmd(); a PMD leaf takes the huge paths.
-  if (!mm.pt.lookup(addr) && pmdHugeFaultAllowed(k, vma)) {
+  if (!t && pmdHugeFaultAllowed(k, vma)) {
     k.tr.call('create_huge_pmd');
     const ret = do_huge_pmd_anonymous_page(k, vmf);
     if (!(ret & VM_FAULT_FALLBACK)) return ret;
-  } else if (mm.isPmdMapped(addr)) {
+  } else if (t?.leaf) {
     if ((flags & FAULT_FLAG_WRITE) && !pte_write(vmf.origFlags)) {
       // wp_huge_pmd(): anonymous → do_huge_pmd_wp_page(); a file/shmem PMD (no
       // ->huge_fault in the model's filesystems) is split — zapped — and the PTE level
@@ -271,7 +281,7 @@ function do_anonymous_page(k: Kernel, vmf: VmFault): number {
   if (vma.has(VM_WRITE)) entry = pte_mkwrite(pte_mkdirty(entry));
   if (order) {
     // folio_add_new_anon_rmap() + set_ptes() over the aligned range, nr_pages PTEs
-    const nr = 2 ** order, addr = Math.floor(address / (nr * 4096)) * nr * 4096;
+    const nr = 1 << order, addr = Math.floor(address / (nr * 4096)) * nr * 4096;
     const head = k.memmap.allocFolio(order, PageKind.Anon);
     folio_add_new_anon_rmap_large(k, head, vma, addr, false);
     vma.mm.setPtes(addr, nr, entry, head, ANON_FOLIO_WHY[order] ??= `do_anonymous_page: new anon folio, order ${order}`);
@@ -297,13 +307,20 @@ function alloc_anon_folio(k: Kernel, vmf: VmFault): number {
   orders = thpVmaSuitableOrders(vma, vmf.address, orders);
   if (!orders) return 0;
   k.tr.call('alloc_anon_folio');
-  for (const o of ordersHighFirst(orders)) {
-    const nr = 2 ** o, addr = Math.floor(vmf.address / (nr * 4096)) * nr * 4096;
-    let none = true;
-    for (let i = 0; i < nr && none; i++) none = pte_none(mm.pteFlags(addr + i * 4096), mm.ptePfn(addr + i * 4096));
-    if (none) return o;
+  for (let o = highest_order(orders); o; o = next_order(orders, o)) {
+    const nr = 1 << o, addr = Math.floor(vmf.address / (nr * 4096)) * nr * 4096;
+    if (pte_range_none(mm, addr, nr)) return o;
   }
   return 0;
+}
+
+// mm/memory.c: pte_range_none() — nr PTEs from addr (inside one PTE table) all pte_none.
+function pte_range_none(mm: Mm, addr: number, nr: number): boolean {
+  const t = mm.pt.lookup(addr);
+  if (!t) return true;
+  const F = t.flags, P = t.pfn, i0 = (addr / 4096) % 512;
+  for (let i = i0; i < i0 + nr; i++) if (F[i] !== 0 || P[i] !== 0) return false;
+  return true;
 }
 
 // mm/memory.c: do_fault() — branches on VM_SHARED (not VM_MAYSHARE).
