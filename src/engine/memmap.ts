@@ -121,7 +121,9 @@ export class Memmap {
 
   private grow(min: number): void {
     if (min <= this.cap) return;
-    let cap = Math.max(this.cap * 2, 0x4000);
+    // the first size is the one asked for (the constructor's estimate of the run); later
+    // growth doubles (a frame past the estimate is rare: the estimate is an upper bound)
+    let cap = this.cap ? this.cap * 2 : Math.max(min, 0x4000);
     while (cap < min) cap *= 2;
     const g = <A extends Uint16Array | Uint8Array | Int32Array | Float64Array>(a: A, n: A): A => { n.set(a); return n; };
     this.flags = g(this.flags, new Uint16Array(cap));

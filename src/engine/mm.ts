@@ -139,28 +139,41 @@ export class Mm {
    * are one pteSetRun() record.
    */
   private fill(t: PteTable, from: number, to: number, tflags: number, flags: number, pfn0: number, clear: boolean, why: string): void {
-    const F = t.flags, P = t.pfn, base = t.base, tr = this.tr, pid = this.pid;
-    // a run's after values are (tflags, pfn0 + i) or all none: a PFN that reaches 0 under
-    // flags 0 (never made by a caller) is traced entry by entry
-    const runs = clear || flags !== 0;
-    let rs = -1, rbf = 0, rbp = 0, rnone = false;
+    if (!clear && flags === 0) { this.fillOneByOne(t, from, to, tflags, flags, pfn0, why); return; }
+    // every new entry is none (clear) or none of them is (flags !== 0)
+    const F = t.flags, P = t.pfn, tr = this.tr;
+    const step = clear ? 0 : 1, np0 = clear ? 0 : pfn0;
+    let rs = -1, rbf = 0, rbp = 0, rnone = false, du = 0;
     for (let i = from; i < to; i++) {
-      const bf = F[i], bp = P[i], np = clear ? 0 : pfn0 + i;
+      const bf = F[i], bp = P[i], np = np0 + step * i;
       if (bf === flags && bp === np) {
-        if (rs >= 0) { tr.pteSetRun(pid, base + rs * 4096, i - rs, rbf, rbp, tflags, clear ? 0 : pfn0 + rs, why); rs = -1; }
+        if (rs >= 0) { t.used += du; du = 0; tr.pteSetRun(this.pid, t.base + rs * 4096, i - rs, rbf, rbp, tflags, np0 + step * rs, why); rs = -1; }
         continue;
       }
-      const wasNone = bf === 0 && bp === 0, isNone = flags === 0 && np === 0;
+      const wasNone = bf === 0 && bp === 0;
       F[i] = flags; P[i] = np;
-      if (wasNone && !isNone) t.used++; else if (!wasNone && isNone) t.used--;
-      if (!runs) { tr.pteSet(pid, base + i * 4096, bf, bp, tflags, np, why); continue; }
+      if (wasNone !== clear) du += clear ? -1 : 1;
       if (rs >= 0 && (bf !== rbf || bp !== (rnone ? 0 : rbp + (i - rs)))) {
-        tr.pteSetRun(pid, base + rs * 4096, i - rs, rbf, rbp, tflags, clear ? 0 : pfn0 + rs, why);
+        t.used += du; du = 0;
+        tr.pteSetRun(this.pid, t.base + rs * 4096, i - rs, rbf, rbp, tflags, np0 + step * rs, why);
         rs = -1;
       }
       if (rs < 0) { rs = i; rbf = bf; rbp = bp; rnone = wasNone; }
     }
-    if (rs >= 0) tr.pteSetRun(pid, base + rs * 4096, to - rs, rbf, rbp, tflags, clear ? 0 : pfn0 + rs, why);
+    t.used += du;
+    if (rs >= 0) tr.pteSetRun(this.pid, t.base + rs * 4096, to - rs, rbf, rbp, tflags, np0 + step * rs, why);
+  }
+
+  /** fill() where a new entry may be none without `clear` (flags 0, PFN reaching 0): each traced alone. */
+  private fillOneByOne(t: PteTable, from: number, to: number, tflags: number, flags: number, pfn0: number, why: string): void {
+    for (let i = from; i < to; i++) {
+      const bf = t.flags[i], bp = t.pfn[i], np = pfn0 + i;
+      if (bf === flags && bp === np) continue;
+      const wasNone = bf === 0 && bp === 0, isNone = flags === 0 && np === 0;
+      t.flags[i] = flags; t.pfn[i] = np;
+      if (wasNone && !isNone) t.used++; else if (!wasNone && isNone) t.used--;
+      this.tr.pteSet(this.pid, t.base + i * 4096, bf, bp, tflags, np, why);
+    }
   }
 
   /** pmd_trans_huge() at addr: a PMD leaf maps it */

@@ -240,7 +240,7 @@ export class TraceRecorder implements Tracer {
     if (!this.current) this.beginStep(-1, 'setup');
     const before = this.eventCount;
     this.eventCount += n;
-    if (this.budget && Math.floor(before / 0x10000) !== Math.floor(this.eventCount / 0x10000)) {
+    if (this.budget && (before >>> 16) !== (this.eventCount >>> 16)) {
       const why = this.budget();
       if (why) throw new TraceBudgetExceeded(why);
     }
