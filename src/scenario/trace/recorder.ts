@@ -249,9 +249,13 @@ export class TraceRecorder implements Tracer {
   private u(v: number): void {
     const b = this.buf;
     let p = this.pos;
-    while (v >= 0x80) {
+    while (v >= 0x80000000) { // above 31 bits: no bit operations
       b[p++] = (v % 0x80) | 0x80;
       v = Math.floor(v / 0x80);
+    }
+    while (v >= 0x80) {
+      b[p++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
     }
     b[p++] = v;
     this.pos = p;
@@ -275,9 +279,13 @@ export class TraceRecorder implements Tracer {
     this.lastAddr = addr;
   }
 
+  private lastInterned = '';
+  private lastInternedId = -1;
   private intern(s: string): number {
+    if (s === this.lastInterned && this.lastInternedId >= 0) return this.lastInternedId;
     let id = this.stringIds.get(s);
     if (id === undefined) { id = this.strings.length; this.strings.push(s); this.stringIds.set(s, id); }
+    this.lastInterned = s; this.lastInternedId = id;
     return id;
   }
   /** The string with id (call names, PTE reasons). */
