@@ -65,11 +65,12 @@ export function folio_add_new_anon_rmap_large(k: Kernel, head: number, vma: Vma,
   mm.setMapping(head, -vma.anonVma!.id);
   mm.setIndex(head, index);
   const anon = -vma.anonVma!.id, mapcount = pmd ? 0 : 1;
+  const mappings = mm.mapping, indexes = mm.index, flags = mm.flags, mapcounts = mm.mapcount;
   for (let i = 0; i < nr; i++) {
     const p = head + i;
-    if (i) { mm.mapping[p] = anon; mm.index[p] = index + i; }
-    mm.flags[p] |= PG_swapbacked;
-    mm.mapcount[p] = mapcount;
+    if (i) { mappings[p] = anon; indexes[p] = index + i; }
+    flags[p] |= PG_swapbacked;
+    mapcounts[p] = mapcount;
   }
   // SetPageAnonExclusive() of every page (each page's PG_swapbacked is set above first,
   // as in a loop doing both a page at a time: the same flags before, the same records)
