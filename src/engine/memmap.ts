@@ -167,10 +167,16 @@ export class Memmap {
     this.grow(head + nr);
     this.nextPfn = head + nr;
     const flags = this.flags, kinds = this.kind, mapcount = this.mapcount, refcount = this.refcount;
-    const mapping = this.mapping, index = this.index, orders = this.order;
-    for (let pfn = head; pfn < head + nr; pfn++) {
-      flags[pfn] = PG_allocated; kinds[pfn] = kind; mapcount[pfn] = 0;
-      refcount[pfn] = 0; mapping[pfn] = 0; index[pfn] = 0; orders[pfn] = order;
+    const mapping = this.mapping, index = this.index, orders = this.order, end = head + nr;
+    if (nr >= 64) {
+      // the same stores as the loop below, a whole array at a time
+      flags.fill(PG_allocated, head, end); kinds.fill(kind, head, end); mapcount.fill(0, head, end);
+      refcount.fill(0, head, end); mapping.fill(0, head, end); index.fill(0, head, end); orders.fill(order, head, end);
+    } else {
+      for (let pfn = head; pfn < end; pfn++) {
+        flags[pfn] = PG_allocated; kinds[pfn] = kind; mapcount[pfn] = 0;
+        refcount[pfn] = 0; mapping[pfn] = 0; index[pfn] = 0; orders[pfn] = order;
+      }
     }
     this.refcount[head] = 1;
     this.entire.delete(head);

@@ -140,6 +140,16 @@ export class Mm {
    */
   private fill(t: PteTable, from: number, to: number, tflags: number, flags: number, pfn0: number, clear: boolean, why: string): void {
     if (!clear && flags === 0) { this.fillOneByOne(t, from, to, tflags, flags, pfn0, why); return; }
+    if (!clear && t.used === 0) {
+      // an empty table (used counts the entries that are not none): every entry changes
+      // from none, one run (a new PMD leaf, set_ptes into a new table)
+      t.flags.fill(flags, from, to);
+      const P = t.pfn;
+      for (let i = from; i < to; i++) P[i] = pfn0 + i;
+      t.used = to - from;
+      this.tr.pteSetRun(this.pid, t.base + from * 4096, to - from, 0, 0, tflags, pfn0 + from, why);
+      return;
+    }
     // every new entry is none (clear) or none of them is (flags !== 0)
     const F = t.flags, P = t.pfn, tr = this.tr;
     const step = clear ? 0 : 1, np0 = clear ? 0 : pfn0;

@@ -66,11 +66,19 @@ export function folio_add_new_anon_rmap_large(k: Kernel, head: number, vma: Vma,
   mm.setIndex(head, index);
   const anon = -vma.anonVma!.id, mapcount = pmd ? 0 : 1;
   const mappings = mm.mapping, indexes = mm.index, flags = mm.flags, mapcounts = mm.mapcount;
-  for (let i = 0; i < nr; i++) {
-    const p = head + i;
-    if (i) { mappings[p] = anon; indexes[p] = index + i; }
-    flags[p] |= PG_swapbacked;
-    mapcounts[p] = mapcount;
+  if (nr >= 64) {
+    // the same stores as the loop below, the constant ones an array at a time
+    mappings.fill(anon, head + 1, head + nr);
+    mapcounts.fill(mapcount, head, head + nr);
+    for (let i = 1; i < nr; i++) indexes[head + i] = index + i;
+    for (let p = head; p < head + nr; p++) flags[p] |= PG_swapbacked;
+  } else {
+    for (let i = 0; i < nr; i++) {
+      const p = head + i;
+      if (i) { mappings[p] = anon; indexes[p] = index + i; }
+      flags[p] |= PG_swapbacked;
+      mapcounts[p] = mapcount;
+    }
   }
   // SetPageAnonExclusive() of every page (each page's PG_swapbacked is set above first,
   // as in a loop doing both a page at a time: the same flags before, the same records)
