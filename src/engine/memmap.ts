@@ -121,7 +121,9 @@ export class Memmap {
 
   private grow(min: number): void {
     if (min <= this.cap) return;
-    let cap = Math.max(this.cap * 2, 0x4000);
+    // the first size is the one asked for (the constructor's estimate of the run); later
+    // growth doubles (a frame past the estimate is rare: the estimate is an upper bound)
+    let cap = this.cap ? this.cap * 2 : Math.max(min, 0x4000);
     while (cap < min) cap *= 2;
     const g = <A extends Uint16Array | Uint8Array | Int32Array | Float64Array>(a: A, n: A): A => { n.set(a); return n; };
     this.flags = g(this.flags, new Uint16Array(cap));
@@ -164,9 +166,17 @@ export class Memmap {
     if (head + nr > MAX_MEMMAP_PFN) { this.nextPfn = MAX_MEMMAP_PFN; throw new OutOfSimulatedRam(); }
     this.grow(head + nr);
     this.nextPfn = head + nr;
-    for (let pfn = head; pfn < head + nr; pfn++) {
-      this.flags[pfn] = PG_allocated; this.kind[pfn] = kind; this.mapcount[pfn] = 0;
-      this.refcount[pfn] = 0; this.mapping[pfn] = 0; this.index[pfn] = 0; this.order[pfn] = order;
+    const flags = this.flags, kinds = this.kind, mapcount = this.mapcount, refcount = this.refcount;
+    const mapping = this.mapping, index = this.index, orders = this.order, end = head + nr;
+    if (nr >= 64) {
+      // the same stores as the loop below, a whole array at a time
+      flags.fill(PG_allocated, head, end); kinds.fill(kind, head, end); mapcount.fill(0, head, end);
+      refcount.fill(0, head, end); mapping.fill(0, head, end); index.fill(0, head, end); orders.fill(order, head, end);
+    } else {
+      for (let pfn = head; pfn < end; pfn++) {
+        flags[pfn] = PG_allocated; kinds[pfn] = kind; mapcount[pfn] = 0;
+        refcount[pfn] = 0; mapping[pfn] = 0; index[pfn] = 0; orders[pfn] = order;
+      }
     }
     this.refcount[head] = 1;
     this.entire.delete(head);
@@ -238,6 +248,27 @@ export class Memmap {
     this.flags[pfn] = b & ~bit;
     this.tr.folioSet(pfn, 'flags', b, b & ~bit);
     return true;
+  }
+  /**
+   * A per-page flag (SetPageAnonExclusive(), not a folio flag) set on each of the pages
+   * pfn..pfn+nr-1: the same changes and records as setFlag() of each, runs of pages with
+   * the same flags before as one record.
+   */
+  setPageFlags(pfn: number, nr: number, bit: number): void {
+    if (bit & FOLIO_FLAG_BITS) throw new Error('engine BUG: setPageFlags of a folio flag');
+    const F = this.flags, end = pfn + nr;
+    let rs = -1, rb = 0;
+    for (let p = pfn; p < end; p++) {
+      const b = F[p];
+      if (b & bit) {
+        if (rs >= 0) { this.tr.folioFlagsRun(rs, p - rs, rb, rb | bit); rs = -1; }
+        continue;
+      }
+      F[p] = b | bit;
+      if (rs >= 0 && b !== rb) { this.tr.folioFlagsRun(rs, p - rs, rb, rb | bit); rs = -1; }
+      if (rs < 0) { rs = p; rb = b; }
+    }
+    if (rs >= 0) this.tr.folioFlagsRun(rs, end - rs, rb, rb | bit);
   }
   test(pfn: number, bit: number): boolean { return (this.flags[this.at(pfn, bit)] & bit) !== 0; }
   setMapping(pfn: number, mapping: number): void {

@@ -7,7 +7,7 @@ import {
   pte_mkdirty, pte_mkspecial, pte_mkwrite, pte_mkyoung, pte_none, pte_present, pte_special, pte_write,
   pte_protnone,
 } from './pte';
-import { HPAGE_PMD_ORDER, PageKind, PG_anon_exclusive, PG_dirty, PG_locked, PG_readahead, PG_swapcache, PG_uptodate, ZERO_PFN } from './memmap';
+import { HPAGE_PMD_ORDER, MAX_MEMMAP_PFN, type Memmap, PG_allocated, PageKind, PG_anon_exclusive, PG_dirty, PG_locked, PG_readahead, PG_swapcache, PG_uptodate, ZERO_PFN } from './memmap';
 import {
   FAULT_FLAG_MKWRITE, FAULT_FLAG_TRIED, FAULT_FLAG_USER, FAULT_FLAG_WRITE, VM_FAULT_DONE_COW, VM_FAULT_ERROR,
   VM_FAULT_LOCKED, VM_FAULT_MAJOR, VM_FAULT_NOPAGE, VM_FAULT_OOPS, VM_FAULT_RETRY, VM_FAULT_SIGBUS,
@@ -20,12 +20,12 @@ import {
   __split_huge_pmd, do_huge_pmd_anonymous_page, do_huge_pmd_wp_page, do_set_pmd, huge_pmd_set_accessed,
   pmdHugeFaultAllowed, zap_huge_pmd,
 } from './hugeMemory';
-import { PMD_ORDER, ordersHighFirst, thpAnonAllowableOrders, thpVmaSuitableOrders, vmaIsAnonymous } from './thp';
+import { PMD_ORDER, highest_order, next_order, thpAnonAllowableOrders, thpVmaSuitableOrders, vmaIsAnonymous } from './thp';
 import { folio_mapcount } from './folio';
 import { is_migration_pte, is_swap_slot_pte } from './swapEntry';
 import { do_swap_page } from './swapin';
 import { folio_free_swap, free_swap_and_cache } from './swap';
-import { MM_SWAPENTS } from './mm';
+import { MM_SWAPENTS, type Mm } from './mm';
 
 export type AccessResult = 'ok' | 'SIGSEGV' | 'SIGBUS' | 'oops';
 
@@ -41,25 +41,78 @@ const MAX_FAULTS_PER_ACCESS = 8;
  * re-executed.
  */
 export function userAccess(k: Kernel, task: Task, addr: number, write: boolean): AccessResult {
-  const mm = task.mm;
-  for (let n = 0; n < MAX_FAULTS_PER_ACCESS; n++) {
-    const flags = mm.pteFlags(addr);
+  return userAccessRange(k, task, addr, 1, write);
+}
+
+/**
+ * userAccess() to each of `count` pages from addr, in order (a range statement), stopping
+ * after an oops or when the task is gone; returns the last page's result.
+ *
+ * A page whose present PTE already allows the access and has ACCESSED (and DIRTY on a
+ * write) needs no fault and no PTE change: the access only stores to the page (a TLB hit
+ * for the real CPU). Such pages are taken a PTE table (or PMD leaf) at a time and their
+ * accesses traced as one run (Tracer.hwAccessRun): the same records, in the same order,
+ * as userAccess() of each page.
+ */
+export function userAccessRange(k: Kernel, task: Task, addr: number, count: number, write: boolean): AccessResult {
+  const mm = task.mm, memmap = k.memmap;
+  const need = _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | (write ? _PAGE_RW | _PAGE_DIRTY : 0);
+  let last: AccessResult = 'ok';
+  let faults = 0; // #PFs the access to page i has raised so far
+  for (let i = 0; i < count;) {
+    const a = addr + i * 4096;
+    if (faults === MAX_FAULTS_PER_ACCESS) {
+      k.tr.warn(`access at 0x${a.toString(16)} faulted ${MAX_FAULTS_PER_ACCESS} times without making progress (the kernel would keep faulting)`);
+      last = 'ok'; i++; faults = 0;
+      continue;
+    }
+    const t = mm.pt.lookup(a);
+    const j0 = (a / 4096) % 512;
+    if (t) {
+      // the run of pages from here that need nothing but the store
+      const F = t.flags, end = Math.min(512, j0 + (count - i));
+      let j = j0;
+      while (j < end && (F[j] & need) === need) j++;
+      // the stores: written[] of each page with a struct page (pfn_valid)
+      if (write && j > j0) markWritten(memmap, t.pfn, j0, j);
+      if (j > j0) {
+        k.tr.hwAccessRun(task.pid, a, j - j0, write);
+        task.lastSignal = 'none';
+        last = 'ok'; i += j - j0; faults = 0;
+        continue;
+      }
+    }
+    const flags = t ? t.flags[j0] : 0;
     const ok = (flags & _PAGE_PRESENT) !== 0 && (flags & _PAGE_USER) !== 0 && (!write || (flags & _PAGE_RW) !== 0);
     if (ok) {
-      const want = flags | _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0);
-      const pfn = mm.ptePfn(addr);
-      if (want >>> 0 !== flags) mm.setPte(addr, want, pfn, write ? 'hardware write (A, D)' : 'hardware access (A)');
-      k.tr.hwAccess(task.pid, addr, write);
-      if (write && k.memmap.pfnValid(pfn)) k.memmap.written[pfn] = 1;
+      // the hardware sets ACCESSED (and DIRTY) in the PTE
+      const pfn = t!.pfn[j0];
+      mm.setPte(a, flags | _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0), pfn, write ? 'hardware write (A, D)' : 'hardware access (A)');
+      k.tr.hwAccess(task.pid, a, write);
+      if (write && memmap.pfnValid(pfn)) memmap.written[pfn] = 1;
       task.lastSignal = 'none';
-      return 'ok';
+      last = 'ok'; i++; faults = 0;
+      continue;
     }
     const errorCode = ((flags & _PAGE_PRESENT) ? X86_PF_PROT : 0) | (write ? X86_PF_WRITE : 0) | X86_PF_USER;
-    const r = do_user_addr_fault(k, task, addr, errorCode);
-    if (r !== 'ok') return r;
+    const r = do_user_addr_fault(k, task, a, errorCode);
+    faults++;
+    if (r !== 'ok') {
+      last = r; i++; faults = 0;
+      if (r === 'oops' || !task.alive) return r;
+    }
+    // else the access is re-executed
   }
-  k.tr.warn(`access at 0x${addr.toString(16)} faulted ${MAX_FAULTS_PER_ACCESS} times without making progress (the kernel would keep faulting)`);
-  return 'ok';
+  return last;
+}
+
+/** memmap.written of the pages P[from..to) that have a struct page (pfn_valid()). */
+function markWritten(memmap: Memmap, P: Uint32Array, from: number, to: number): void {
+  const written = memmap.written, flags = memmap.flags, lim = Math.min(MAX_MEMMAP_PFN, flags.length);
+  for (let j = from; j < to; j++) {
+    const pfn = P[j];
+    if (pfn < lim && (flags[pfn] & PG_allocated) !== 0) written[pfn] = 1;
+  }
 }
 
 // arch/x86/mm/fault.c: do_user_addr_fault() — find the VMA, access_error(), then
@@ -149,18 +202,19 @@ function mm_account_fault(k: Kernel, task: Task, flags: number, ret: number): vo
 // mm/memory.c: handle_mm_fault() → __handle_mm_fault() → handle_pte_fault()
 function handle_mm_fault(k: Kernel, task: Task, vma: Vma, addr: number, flags: number): number {
   const mm = task.mm;
+  const t = mm.pt.lookup(addr), ti = (addr / 4096) % 512;
   const vmf: VmFault = {
     vma, address: addr, pgoff: linear_page_index(vma, addr), flags, task,
-    origFlags: mm.pteFlags(addr), origPfn: mm.ptePfn(addr), page: 0, cowPage: 0,
+    origFlags: t ? t.flags[ti] : 0, origPfn: t ? t.pfn[ti] : 0, page: 0, cowPage: 0,
   };
   k.tr.call('handle_mm_fault');
   // __handle_mm_fault(): the PMD level first. pmd_none (no PTE table): an anonymous VMA
   // that may have a PMD THP tries create_huge_pmd(); a PMD leaf takes the huge paths.
-  if (!mm.pt.lookup(addr) && pmdHugeFaultAllowed(k, vma)) {
+  if (!t && pmdHugeFaultAllowed(k, vma)) {
     k.tr.call('create_huge_pmd');
     const ret = do_huge_pmd_anonymous_page(k, vmf);
     if (!(ret & VM_FAULT_FALLBACK)) return ret;
-  } else if (mm.isPmdMapped(addr)) {
+  } else if (t?.leaf) {
     if ((flags & FAULT_FLAG_WRITE) && !pte_write(vmf.origFlags)) {
       // wp_huge_pmd(): anonymous → do_huge_pmd_wp_page(); a file/shmem PMD (no
       // ->huge_fault in the model's filesystems) is split — zapped — and the PTE level
@@ -227,10 +281,10 @@ function do_anonymous_page(k: Kernel, vmf: VmFault): number {
   if (vma.has(VM_WRITE)) entry = pte_mkwrite(pte_mkdirty(entry));
   if (order) {
     // folio_add_new_anon_rmap() + set_ptes() over the aligned range, nr_pages PTEs
-    const nr = 2 ** order, addr = Math.floor(address / (nr * 4096)) * nr * 4096;
+    const nr = 1 << order, addr = Math.floor(address / (nr * 4096)) * nr * 4096;
     const head = k.memmap.allocFolio(order, PageKind.Anon);
     folio_add_new_anon_rmap_large(k, head, vma, addr, false);
-    for (let i = 0; i < nr; i++) vma.mm.setPte(addr + i * 4096, entry, head + i, `do_anonymous_page: new anon folio, order ${order}`);
+    vma.mm.setPtes(addr, nr, entry, head, ANON_FOLIO_WHY[order] ??= `do_anonymous_page: new anon folio, order ${order}`);
     return 0;
   }
   const pfn = k.memmap.allocPage(PageKind.Anon);
@@ -238,6 +292,9 @@ function do_anonymous_page(k: Kernel, vmf: VmFault): number {
   vma.mm.setPte(address, entry, pfn, 'do_anonymous_page: new anon folio');
   return 0;
 }
+
+/** the reasons of do_anonymous_page's set_ptes() by order (one string each, interned once) */
+const ANON_FOLIO_WHY: string[] = [];
 
 // mm/memory.c: alloc_anon_folio() (6.8+) — the large orders below PMD_ORDER enabled for
 // the VMA (thp_vma_allowable_orders) whose naturally aligned range lies inside it
@@ -250,13 +307,20 @@ function alloc_anon_folio(k: Kernel, vmf: VmFault): number {
   orders = thpVmaSuitableOrders(vma, vmf.address, orders);
   if (!orders) return 0;
   k.tr.call('alloc_anon_folio');
-  for (const o of ordersHighFirst(orders)) {
-    const nr = 2 ** o, addr = Math.floor(vmf.address / (nr * 4096)) * nr * 4096;
-    let none = true;
-    for (let i = 0; i < nr && none; i++) none = pte_none(mm.pteFlags(addr + i * 4096), mm.ptePfn(addr + i * 4096));
-    if (none) return o;
+  for (let o = highest_order(orders); o; o = next_order(orders, o)) {
+    const nr = 1 << o, addr = Math.floor(vmf.address / (nr * 4096)) * nr * 4096;
+    if (pte_range_none(mm, addr, nr)) return o;
   }
   return 0;
+}
+
+// mm/memory.c: pte_range_none() — nr PTEs from addr (inside one PTE table) all pte_none.
+function pte_range_none(mm: Mm, addr: number, nr: number): boolean {
+  const t = mm.pt.lookup(addr);
+  if (!t) return true;
+  const F = t.flags, P = t.pfn, i0 = (addr / 4096) % 512;
+  for (let i = i0; i < i0 + nr; i++) if (F[i] !== 0 || P[i] !== 0) return false;
+  return true;
 }
 
 // mm/memory.c: do_fault() — branches on VM_SHARED (not VM_MAYSHARE).

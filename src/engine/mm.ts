@@ -98,6 +98,24 @@ export class Mm {
   }
 
   /**
+   * set_ptes(): nr consecutive PTEs from addr, all in one PTE table, the PFN advancing by
+   * one a page (pfn, pfn + 1, ...), or all cleared when flags and pfn are 0. The same
+   * changes and records as setPte() of each page, in order; on a PMD leaf, setPte() of
+   * each.
+   */
+  setPtes(addr: number, nr: number, flags: number, pfn: number, why: string): void {
+    const clear = flags === 0 && pfn === 0;
+    const t: PteTable | undefined = clear ? this.pt.lookup(addr) : this.pt.alloc(addr);
+    if (!t) return;
+    const i0 = (addr / 4096) % 512;
+    if (t.leaf || i0 + nr > 512) {
+      for (let j = 0; j < nr; j++) this.setPte(addr + j * 4096, flags, clear ? 0 : pfn + j, why);
+      return;
+    }
+    this.fill(t, i0, i0 + nr, flags, flags >>> 0, clear ? 0 : pfn - i0, clear, why);
+  }
+
+  /**
    * set_pmd_at() of a PMD leaf at haddr (2 MiB aligned) mapping head..head+511, or
    * pmd_clear() when flags and head are 0. The PTE table slot must be empty (pmd_none) or
    * already a leaf. Traced as the 512 per-page entries it changes.
@@ -108,16 +126,64 @@ export class Mm {
     if (!t) return;
     if (!clear && !t.leaf && t.used) throw new Error('engine BUG: set_pmd_at over a PTE table that maps pages');
     t.leaf = !clear;
-    for (let i = 0; i < 512; i++) {
-      const bf = t.flags[i], bp = t.pfn[i];
-      const nf = clear ? 0 : (flags | _PAGE_PSE) >>> 0, np = clear ? 0 : head + i;
-      if (bf === nf && bp === np) continue;
-      const wasNone = pte_none(bf, bp);
-      t.flags[i] = nf; t.pfn[i] = np;
-      if (wasNone && !clear) t.used++; else if (!wasNone && clear) t.used--;
-      this.tr.pteSet(this.pid, haddr + i * 4096, bf, bp, nf, np, why);
-    }
+    const nf = clear ? 0 : (flags | _PAGE_PSE) >>> 0;
+    this.fill(t, 0, 512, nf, nf, head, clear, why);
     if (clear) this.pt.freeIfEmpty(haddr);
+  }
+
+  /**
+   * Entries [from, to) of table t become (flags, pfn0 + i) — none when `clear` — each
+   * traced as setPte() would (`tflags` is the flags word as the caller passed it, which
+   * the trace keeps; `flags` the table's uint32), unchanged entries skipped. Consecutive
+   * changes with like before values (all none, or the same flags with the PFN advancing)
+   * are one pteSetRun() record.
+   */
+  private fill(t: PteTable, from: number, to: number, tflags: number, flags: number, pfn0: number, clear: boolean, why: string): void {
+    if (!clear && flags === 0) { this.fillOneByOne(t, from, to, tflags, flags, pfn0, why); return; }
+    if (!clear && t.used === 0) {
+      // an empty table (used counts the entries that are not none): every entry changes
+      // from none, one run (a new PMD leaf, set_ptes into a new table)
+      t.flags.fill(flags, from, to);
+      const P = t.pfn;
+      for (let i = from; i < to; i++) P[i] = pfn0 + i;
+      t.used = to - from;
+      this.tr.pteSetRun(this.pid, t.base + from * 4096, to - from, 0, 0, tflags, pfn0 + from, why);
+      return;
+    }
+    // every new entry is none (clear) or none of them is (flags !== 0)
+    const F = t.flags, P = t.pfn, tr = this.tr;
+    const step = clear ? 0 : 1, np0 = clear ? 0 : pfn0;
+    let rs = -1, rbf = 0, rbp = 0, rnone = false, du = 0;
+    for (let i = from; i < to; i++) {
+      const bf = F[i], bp = P[i], np = np0 + step * i;
+      if (bf === flags && bp === np) {
+        if (rs >= 0) { t.used += du; du = 0; tr.pteSetRun(this.pid, t.base + rs * 4096, i - rs, rbf, rbp, tflags, np0 + step * rs, why); rs = -1; }
+        continue;
+      }
+      const wasNone = bf === 0 && bp === 0;
+      F[i] = flags; P[i] = np;
+      if (wasNone !== clear) du += clear ? -1 : 1;
+      if (rs >= 0 && (bf !== rbf || bp !== (rnone ? 0 : rbp + (i - rs)))) {
+        t.used += du; du = 0;
+        tr.pteSetRun(this.pid, t.base + rs * 4096, i - rs, rbf, rbp, tflags, np0 + step * rs, why);
+        rs = -1;
+      }
+      if (rs < 0) { rs = i; rbf = bf; rbp = bp; rnone = wasNone; }
+    }
+    t.used += du;
+    if (rs >= 0) tr.pteSetRun(this.pid, t.base + rs * 4096, to - rs, rbf, rbp, tflags, np0 + step * rs, why);
+  }
+
+  /** fill() where a new entry may be none without `clear` (flags 0, PFN reaching 0): each traced alone. */
+  private fillOneByOne(t: PteTable, from: number, to: number, tflags: number, flags: number, pfn0: number, why: string): void {
+    for (let i = from; i < to; i++) {
+      const bf = t.flags[i], bp = t.pfn[i], np = pfn0 + i;
+      if (bf === flags && bp === np) continue;
+      const wasNone = bf === 0 && bp === 0, isNone = flags === 0 && np === 0;
+      t.flags[i] = flags; t.pfn[i] = np;
+      if (wasNone && !isNone) t.used++; else if (!wasNone && isNone) t.used--;
+      this.tr.pteSet(this.pid, t.base + i * 4096, bf, bp, tflags, np, why);
+    }
   }
 
   /** pmd_trans_huge() at addr: a PMD leaf maps it */

@@ -4,9 +4,21 @@
 
 export const PTRS_PER_TABLE = 512;
 
+/** Tables per slab: the tables' arrays are views of one ArrayBuffer per 32 tables (one
+ *  backing store, allocated and swept once, instead of two per table). Never reused: a
+ *  slab is freed by the GC when none of its tables is referenced any more. */
+const SLAB_TABLES = 32;
+const TABLE_BYTES = PTRS_PER_TABLE * 8;
+let slab: ArrayBuffer | undefined;
+let slabNext = SLAB_TABLES;
+function slabSlot(): [ArrayBuffer, number] {
+  if (slabNext === SLAB_TABLES) { slab = new ArrayBuffer(SLAB_TABLES * TABLE_BYTES); slabNext = 0; }
+  return [slab!, TABLE_BYTES * slabNext++];
+}
+
 export class PteTable {
-  readonly flags = new Uint32Array(PTRS_PER_TABLE);
-  readonly pfn = new Uint32Array(PTRS_PER_TABLE);
+  readonly flags: Uint32Array;
+  readonly pfn: Uint32Array;
   /** number of non-none entries, so empty tables can be freed (free_pte_range) */
   used = 0;
   /**
@@ -16,7 +28,11 @@ export class PteTable {
    * a leaf rewrites the PMD entry (all 512 slots) and Mm.setPmd installs or clears it.
    */
   leaf = false;
-  constructor(readonly base: number) {}
+  constructor(readonly base: number) {
+    const [buf, off] = slabSlot();
+    this.flags = new Uint32Array(buf, off, PTRS_PER_TABLE);
+    this.pfn = new Uint32Array(buf, off + PTRS_PER_TABLE * 4, PTRS_PER_TABLE);
+  }
 }
 
 type Pmd = (PteTable | undefined)[];

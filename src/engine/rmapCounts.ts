@@ -64,13 +64,25 @@ export function folio_add_new_anon_rmap_large(k: Kernel, head: number, vma: Vma,
   // trace record: the kernel has no such fields on a tail page
   mm.setMapping(head, -vma.anonVma!.id);
   mm.setIndex(head, index);
-  for (let i = 0; i < nr; i++) {
-    const p = head + i;
-    if (i) { mm.mapping[p] = -vma.anonVma!.id; mm.index[p] = index + i; }
-    mm.flags[p] |= PG_swapbacked;
-    mm.setFlag(p, PG_anon_exclusive);
-    mm.mapcount[p] = pmd ? 0 : 1;
+  const anon = -vma.anonVma!.id, mapcount = pmd ? 0 : 1;
+  const mappings = mm.mapping, indexes = mm.index, flags = mm.flags, mapcounts = mm.mapcount;
+  if (nr >= 64) {
+    // the same stores as the loop below, the constant ones an array at a time
+    mappings.fill(anon, head + 1, head + nr);
+    mapcounts.fill(mapcount, head, head + nr);
+    for (let i = 1; i < nr; i++) indexes[head + i] = index + i;
+    for (let p = head; p < head + nr; p++) flags[p] |= PG_swapbacked;
+  } else {
+    for (let i = 0; i < nr; i++) {
+      const p = head + i;
+      if (i) { mappings[p] = anon; indexes[p] = index + i; }
+      flags[p] |= PG_swapbacked;
+      mapcounts[p] = mapcount;
+    }
   }
+  // SetPageAnonExclusive() of every page (each page's PG_swapbacked is set above first,
+  // as in a loop doing both a page at a time: the same flags before, the same records)
+  mm.setPageFlags(head, nr, PG_anon_exclusive);
   if (pmd) mm.entire.set(head, 1); else mm.entire.delete(head);
   mm.refcount[head] = pmd ? 1 : nr;
   vma.mm.rss[MM_ANONPAGES] += nr;

@@ -20,10 +20,32 @@ export type TmpfsHuge = 'always' | 'within_size' | 'advise' | 'never';
 
 export const PMD_ORDER = HPAGE_PMD_ORDER;
 
+/**
+ * hugepages-<size>/enabled by order (absent = never), with the kernel's bitmaps of it
+ * (mm/huge_memory.c: huge_anon_orders_always / _madvise / _inherit, which
+ * thpsize_enabled_store() updates) kept current on every change.
+ */
+export class AnonOrders extends Map<number, ThpSizeEnabled> {
+  private masks: Record<ThpSizeEnabled, number> | undefined;
+  override set(order: number, v: ThpSizeEnabled): this { super.set(order, v); this.masks = undefined; return this; }
+  override delete(order: number): boolean { this.masks = undefined; return super.delete(order); }
+  override clear(): void { this.masks = undefined; super.clear(); }
+  /** the orders set to `v` */
+  orders(v: ThpSizeEnabled): number {
+    let m = this.masks;
+    if (!m) {
+      m = { always: 0, madvise: 0, inherit: 0, never: 0 };
+      for (const [o, e] of this) m[e] |= 1 << o;
+      this.masks = m;
+    }
+    return m[v];
+  }
+}
+
 export class ThpSettings {
   enabled: ThpEnabled = 'never';
   /** hugepages-<size>/enabled by order (2..9); absent = never */
-  readonly anon = new Map<number, ThpSizeEnabled>([[PMD_ORDER, 'inherit']]);
+  readonly anon = new AnonOrders([[PMD_ORDER, 'inherit']]);
   shmemEnabled: ShmemEnabled = 'never';
   /** hugepages-<size>/shmem_enabled by order; absent = never */
   readonly shmem = new Map<number, ShmemSizeEnabled>([[PMD_ORDER, 'inherit']]);
@@ -37,6 +59,11 @@ export function sizeToOrder(bytes: number): number | undefined {
   return Math.log2(pages);
 }
 
+/** highest_order(): the highest order in a bitmask (0 when none; order 0 is never in one). */
+export function highest_order(mask: number): number { return mask ? 31 - Math.clz32(mask) : 0; }
+/** next_order(): the highest order of the mask below `order`, removed from it. */
+export function next_order(mask: number, order: number): number { return highest_order(mask & ((1 << order) - 1)); }
+
 /** The orders in a bitmask, highest first (highest_order / next_order). */
 export function ordersHighFirst(mask: number): number[] {
   const out: number[] = [];
@@ -44,11 +71,7 @@ export function ordersHighFirst(mask: number): number[] {
   return out;
 }
 
-function anonOrdersWith(s: ThpSettings, v: ThpSizeEnabled): number {
-  let m = 0;
-  for (const [o, e] of s.anon) if (e === v) m |= 1 << o;
-  return m;
-}
+function anonOrdersWith(s: ThpSettings, v: ThpSizeEnabled): number { return s.anon.orders(v); }
 
 /** vma_is_anonymous(): private anonymous memory (no vm_ops). */
 export function vmaIsAnonymous(vma: Vma): boolean { return !vma.ops; }
@@ -72,7 +95,7 @@ export function thpAnonAllowableOrders(k: Kernel, vma: Vma, orders: number): num
 // order around addr lies inside the VMA; for a file VMA also the file offset is aligned
 // the same way ((vm_start >> PAGE_SHIFT) - vm_pgoff).
 export function thpVmaSuitableOrder(vma: Vma, addr: number, order: number): boolean {
-  const nr = 2 ** order, size = nr * 4096;
+  const nr = 1 << order, size = nr * 4096;
   if (!vmaIsAnonymous(vma) && ((vma.start / 4096 - vma.pgoff) % nr + nr) % nr !== 0) return false;
   const haddr = Math.floor(addr / size) * size;
   return haddr >= vma.start && haddr + size <= vma.end;
@@ -80,7 +103,8 @@ export function thpVmaSuitableOrder(vma: Vma, addr: number, order: number): bool
 
 export function thpVmaSuitableOrders(vma: Vma, addr: number, orders: number): number {
   let out = 0;
-  for (const o of ordersHighFirst(orders)) if (thpVmaSuitableOrder(vma, addr, o)) out |= 1 << o;
+  orders &= 0x3fe; // orders 1..9
+  for (let o = highest_order(orders); o; o = next_order(orders, o)) if (thpVmaSuitableOrder(vma, addr, o)) out |= 1 << o;
   return out;
 }
 

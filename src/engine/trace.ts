@@ -32,6 +32,15 @@ export interface Tracer {
     afterFlags: number, afterPfn: number, why: string): void;
   /** struct page field change; for 'flags' the values are PG_* bit masks. */
   folioSet(pfn: number, field: FolioField, before: number, after: number): void;
+  /**
+   * Runs of the records above on consecutive pages, each the same as n single calls (the
+   * sink may store them compactly): n PTE changes at addr + i pages from (bf, bp + i) — none
+   * when bf and bp are 0 — to (af, ap + i) — none when af and ap are 0 —; n hardware
+   * accesses at addr + i pages; PG_* flags of pfn + i each from before to after.
+   */
+  pteSetRun(pid: number, addr: number, n: number, bf: number, bp: number, af: number, ap: number, why: string): void;
+  hwAccessRun(pid: number, addr: number, n: number, write: boolean): void;
+  folioFlagsRun(pfn: number, n: number, before: number, after: number): void;
   walkBegin(api: WalkApi, mappingId: number, pgoff: number, nrPages: number, pfn: number): void;
   walkVisit(pid: number, vmaId: number, label: string | undefined, address: number): void;
   walkSkip(pid: number, vmaId: number, label: string | undefined, reason: string): void;

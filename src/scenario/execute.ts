@@ -3,7 +3,7 @@
 
 import type { Range, Statement } from '../language/ast';
 import type { Severity } from '../language/diagnostics';
-import { fault_around_bytes_set, userAccess } from '../engine/memory';
+import { fault_around_bytes_set, userAccess, userAccessRange } from '../engine/memory';
 
 import { clear_refs_soft_dirty } from '../engine/clearRefs';
 import { do_fork } from '../engine/fork';
@@ -173,6 +173,11 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
       const range = resolveAddrRange(st, s.proc.name, s.pages);
       if (typeof range === 'string') { if (range) out(s.range, 'error', RUN_CODES.munmap, range); return; }
       const write = s.kind === 'write';
+      if (!range.at) {
+        // contiguous pages: userAccessRange() is userAccess() of each, in order
+        if (userAccessRange(k, t, range.first, range.count, write) === 'oops') { t.killedByOops = true; exit_mmap(k, t); }
+        return;
+      }
       for (let i = 0; i < range.count; i++) {
         const r = userAccess(k, t, addrAt(range, i), write);
         if (r === 'oops') { t.killedByOops = true; exit_mmap(k, t); break; }

@@ -18,6 +18,21 @@ export const M_APSAME = 1 << 6;    // pte: after pfn equals before pfn
 export const M_APLAST = 1 << 7;    // pte: after pfn equals the previous record's pfn
 export const M_ERRSAME = 1 << 5;   // fault: error code equals the previous fault's
 export const M_B0 = 1 << 6;        // folio: before is 0
+// Run records: OP_CALL with a run kind in bits 3-4 (a plain call record has them 0). A run
+// stands for n records of one kind on consecutive pages, decoded one by one (the readers
+// see exactly the records the engine would have made page by page):
+/** n pte records at addr + i pages: before (BF, BP + i) or none, after (AF, AP + i) or none, one reason */
+export const RUN_PTE = 1;
+/** n hw records at addr + i pages */
+export const RUN_HW = 2;
+/** n folio 'flags' records on pfn + i, each with the same before and change */
+export const RUN_FLAGS = 3;
+export const RUN_SHIFT = 3;
+export const MR_BNONE = 1 << 5;    // pte run: before is none
+export const MR_SAMEPID = 1 << 6;  // pte and hw run: pid equals the previous record's
+export const MR_ANONE = 1 << 7;    // pte run: after is none
+export const MR_WRITE = 1 << 5;    // hw run: write accesses
+// (flags run: M_B0, before is 0)
 // folio: field in bits 4-5
 export const FIELDS: FolioField[] = ['flags', 'mapping', 'index', 'cached'];
 export const OUTCOMES: (FaultOutcome | undefined)[] = [undefined, 'minor', 'major', 'retry', 'sigsegv', 'sigbus', 'oops', 'nopage-loop'];

@@ -10,7 +10,10 @@
 // sequence of call() names is a node of a trie, and the record holds the node id. Rarer
 // events (rmap walks with their visits, defio, signals, oopses, VMA changes, warnings)
 // stay objects in a side table the log refers to by index. A written page (fault + PTE +
-// page-cache insertion + dirty) costs about 25 bytes of trace.
+// page-cache insertion + dirty) costs about 25 bytes of trace. Runs of like records on
+// consecutive pages (the PTEs of set_ptes() or of a PMD leaf, a large folio's per-page
+// flags, the accesses the MMU makes without a fault) are one run record (codec.ts), which
+// the decoder hands out as the records it stands for, one by one.
 //
 // `Step.events` is a view materialised from the log on each access; hot consumers
 // (time travel) use `TraceRecorder.decode()` with a reusable cursor instead.
@@ -18,6 +21,7 @@
 import type { DefioEvent, FaultOutcome, FolioField, Tracer, WalkApi } from '../../engine/trace';
 import {
   CHUNK, CHUNK_SLACK, FIELDS, M_APLAST, M_APSAME, M_B0, M_BNONE, M_ERRSAME, M_SAMEADDR, M_SAMEPID, M_WRITE,
+  MR_ANONE, MR_BNONE, MR_SAMEPID, MR_WRITE, RUN_FLAGS, RUN_HW, RUN_PTE, RUN_SHIFT,
   OP_CALL, OP_FAULT, OP_FLAGS_REP, OP_FOLIO, OP_HW, OP_PTE, OP_PTE_REP, OP_RARE, OUTCOME_CODE, OUTCOMES,
   decFlags, decPg, encFlags, encPg, unzig, zig,
 } from './codec';
@@ -231,12 +235,27 @@ export class TraceRecorder implements Tracer {
     }
   }
 
+  /** count() for n events at once: the budget is asked when a multiple of 65,536 is crossed, as count() would. */
+  private countN(n: number): void {
+    if (!this.current) this.beginStep(-1, 'setup');
+    const before = this.eventCount;
+    this.eventCount += n;
+    if (this.budget && (before >>> 16) !== (this.eventCount >>> 16)) {
+      const why = this.budget();
+      if (why) throw new TraceBudgetExceeded(why);
+    }
+  }
+
   private u(v: number): void {
     const b = this.buf;
     let p = this.pos;
-    while (v >= 0x80) {
+    while (v >= 0x80000000) { // above 31 bits: no bit operations
       b[p++] = (v % 0x80) | 0x80;
       v = Math.floor(v / 0x80);
+    }
+    while (v >= 0x80) {
+      b[p++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
     }
     b[p++] = v;
     this.pos = p;
@@ -251,15 +270,22 @@ export class TraceRecorder implements Tracer {
   private addrRest(op: number, pid: number, addr: number): void {
     if (!(op & M_SAMEPID)) { this.u(pid); this.lastPid = pid; }
     if (op & M_SAMEADDR) return;
+    this.addrDelta(addr);
+  }
+  private addrDelta(addr: number): void {
     const d = addr - this.lastAddr;
     if (addr % 4096 === 0 && this.lastAddr % 4096 === 0) this.u(zig(d / 4096) * 2);
     else this.u(zig(d) * 2 + 1);
     this.lastAddr = addr;
   }
 
+  private lastInterned = '';
+  private lastInternedId = -1;
   private intern(s: string): number {
+    if (s === this.lastInterned && this.lastInternedId >= 0) return this.lastInternedId;
     let id = this.stringIds.get(s);
     if (id === undefined) { id = this.strings.length; this.strings.push(s); this.stringIds.set(s, id); }
+    this.lastInterned = s; this.lastInternedId = id;
     return id;
   }
   /** The string with id (call names, PTE reasons). */
@@ -361,6 +387,52 @@ export class TraceRecorder implements Tracer {
     this.u(eaf);
     if (!(op & (M_APSAME | M_APLAST))) { this.u(zig(ap - this.lastPfn)); this.lastPfn = ap; }
     this.u(whyId);
+  }
+  /**
+   * n PTE changes at addr, addr + 4096, ...: entry i from (bf, bp + i) — or none when bf
+   * and bp are 0 — to (af, ap + i) — or none when af and ap are 0 — for one reason. The
+   * same records as n pteSet() calls, stored as one run record.
+   */
+  pteSetRun(pid: number, addr: number, n: number, bf: number, bp: number, af: number, ap: number, why: string): void {
+    if (n <= 1) { if (n === 1) this.pteSet(pid, addr, bf, bp, af, ap, why); return; }
+    this.countN(n);
+    this.room();
+    const bnone = bf === 0 && bp === 0, anone = af === 0 && ap === 0;
+    const op = OP_CALL | (RUN_PTE << RUN_SHIFT) | (bnone ? MR_BNONE : 0) | (anone ? MR_ANONE : 0) | (pid === this.lastPid ? MR_SAMEPID : 0);
+    this.buf[this.pos++] = op;
+    if (!(op & MR_SAMEPID)) { this.u(pid); this.lastPid = pid; }
+    this.addrDelta(addr);
+    this.u(n - 2);
+    if (!bnone) { this.u(encFlags(bf)); this.u(zig(bp - this.lastPfn)); this.lastPfn = bp; }
+    if (!anone) { this.u(encFlags(af)); this.u(zig(ap - this.lastPfn)); this.lastPfn = ap; }
+    this.u(this.intern(why));
+    this.lastAddr = addr + (n - 1) * 4096;
+    this.lastWhy = this.lastAf = -1;
+  }
+  /** n hardware accesses at addr, addr + 4096, ...: the records of n hwAccess() calls, as one run record. */
+  hwAccessRun(pid: number, addr: number, n: number, write: boolean): void {
+    if (n <= 1) { if (n === 1) this.hwAccess(pid, addr, write); return; }
+    this.countN(n);
+    this.room();
+    const op = OP_CALL | (RUN_HW << RUN_SHIFT) | (write ? MR_WRITE : 0) | (pid === this.lastPid ? MR_SAMEPID : 0);
+    this.buf[this.pos++] = op;
+    if (!(op & MR_SAMEPID)) { this.u(pid); this.lastPid = pid; }
+    this.addrDelta(addr);
+    this.u(n - 2);
+    this.lastAddr = addr + (n - 1) * 4096;
+  }
+  /** PG_* flags of pfn, pfn + 1, ... (n pages) each from before to after: n folioSet(…, 'flags', …) records as one run record. */
+  folioFlagsRun(pfn: number, n: number, before: number, after: number): void {
+    if (n <= 1) { if (n === 1) this.folioSet(pfn, 'flags', before, after); return; }
+    this.countN(n);
+    this.room();
+    const b0 = before === 0, x = (before ^ after) >>> 0;
+    this.buf[this.pos++] = OP_CALL | (RUN_FLAGS << RUN_SHIFT) | (b0 ? M_B0 : 0);
+    this.u(zig(pfn - this.lastPfn));
+    this.u(n - 2);
+    if (!b0) this.u(encPg(before));
+    this.u(encPg(x));
+    this.lastPfn = pfn + n - 1; this.lastFB = before; this.lastFX = x;
   }
   folioSet(pfn: number, field: FolioField, before: number, after: number): void {
     this.count();
@@ -499,7 +571,42 @@ export class TraceRecorder implements Tracer {
           break;
         }
         case OP_RARE: c.t = 'rare'; c.ref = u(); break;
-        case OP_CALL: c.t = 'call'; c.ref = u(); break;
+        case OP_CALL: {
+          const run = (op >> RUN_SHIFT) & 3;
+          if (run === 0) { c.t = 'call'; c.ref = u(); break; }
+          // a run record: the records it stands for, one visit each
+          if (run === RUN_FLAGS) {
+            lastPfn += unzig(u());
+            const n = u() + 2, first = lastPfn;
+            lastFB = op & M_B0 ? 0 : decPg(u()); lastFX = decPg(u());
+            c.t = 'folio'; c.field = 'flags'; c.before = lastFB; c.after = (lastFB ^ lastFX) >>> 0;
+            lastPfn = first + n - 1;
+            for (let i = 0; i < n; i++) { c.pfn = first + i; visit(c); }
+            continue;
+          }
+          if (!(op & MR_SAMEPID)) lastPid = u();
+          const v = u();
+          lastAddr += v % 2 ? unzig((v - 1) / 2) : unzig(v / 2) * 4096;
+          const n = u() + 2, a0 = lastAddr;
+          lastAddr = a0 + (n - 1) * 4096;
+          c.pid = lastPid;
+          if (run === RUN_HW) {
+            c.t = 'hw'; c.write = (op & MR_WRITE) !== 0;
+            for (let i = 0; i < n; i++) { c.addr = a0 + i * 4096; visit(c); }
+            continue;
+          }
+          let bf = 0, bp = 0, af = 0, ap = 0;
+          if (!(op & MR_BNONE)) { bf = decFlags(u()); lastPfn += unzig(u()); bp = lastPfn; }
+          if (!(op & MR_ANONE)) { af = decFlags(u()); lastPfn += unzig(u()); ap = lastPfn; }
+          c.t = 'pte'; c.whyId = u(); c.bf = bf; c.af = af;
+          for (let i = 0; i < n; i++) {
+            c.addr = a0 + i * 4096;
+            c.bp = op & MR_BNONE ? 0 : bp + i;
+            c.ap = op & MR_ANONE ? 0 : ap + i;
+            visit(c);
+          }
+          continue;
+        }
       }
       visit(c);
     }
