@@ -115,7 +115,8 @@ function cold_or_pageout_pte_range(k: Kernel, vma: Vma, start: number, end: numb
   const list: number[] = [];
   const clearYoung = !pageout || !k.profile.has('pageout-ignore-references');
   const whole = (head: number, flags: number, haddr: number) => {
-    if (pte_young(flags)) mm.setPmd(haddr, pte_mkold(flags), head, `${pageout ? 'madvise_pageout' : 'madvise_cold'}: pmd_mkold`);
+    // from 6.9 MADV_PAGEOUT leaves the PMD young too (`!pageout && pmd_young(orig_pmd)`)
+    if (clearYoung && pte_young(flags)) mm.setPmd(haddr, pte_mkold(flags), head, `${pageout ? 'madvise_pageout' : 'madvise_cold'}: pmd_mkold`);
     mem.clearFlag(head, PG_referenced);
     if (pageout) { if (folio_test_lru(k, head)) list.push(head); return; }
     k.tr.call('folio_deactivate');

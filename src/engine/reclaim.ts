@@ -221,7 +221,9 @@ export function shrink_folio_list(k: Kernel, pfns: number[], ignoreReferences: b
     }
     if (folio_mapped(mm, pfn)) {
       k.tr.call('try_to_unmap');
-      if (mm.order[pfn]) try_to_unmap_large(k, pfn); else try_to_unmap(k, pfn);
+      if (mm.order[pfn] && mm.folioTestAnon(pfn)) try_to_unmap_large(k, pfn); else try_to_unmap(k, pfn);
+      // a lazyfree large folio whose every PTE was discarded is freed by its last unmap
+      if (!mm.pfnValid(pfn)) { k.tr.call('shrink_folio_list: lazyfree folio freed (PGLAZYFREED)'); reclaimed++; continue; }
       if (folio_mapped(mm, pfn)) { activate(k, pfn); continue; }
     }
     if (mm.test(pfn, PG_dirty)) {

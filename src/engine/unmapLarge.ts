@@ -8,10 +8,15 @@
 // exclusive if the page was PageAnonExclusive, soft-dirty kept, swap_duplicate() on it; the
 // PTE's dirty bit moves into the folio, the page's mapping and the folio's reference go
 // (folio_remove_rmap_pte, folio_put). The walk stops once the folio is not mapped.
+// A lazyfree folio (MADV_FREE: anon, not swap-backed) takes try_to_unmap_one()'s "MADV_FREE
+// page check" instead, per PTE: with no reference but the rmaps (and reclaim's isolation) and
+// the folio not dirty (a dirty PTE dirties it first), the PTE is discarded (none; the
+// folio is freed with its last one); otherwise the PTE is put back, the folio is swap-backed
+// again and the walk ends (6.1 and 6.12; 6.12 still splits the PMD first).
 
 import type { Kernel } from './kernel';
 import type { Vma } from './vma';
-import { PG_anon_exclusive } from './memmap';
+import { PG_anon_exclusive, PG_dirty, PG_swapbacked } from './memmap';
 import { MM_SWAPENTS } from './mm';
 import { pte_dirty, pte_present, pte_soft_dirty } from './pte';
 import { folio_mark_dirty } from './memory';
@@ -39,7 +44,9 @@ export function try_to_unmap_large(k: Kernel, head: number): boolean {
     k.tr.call('rmap_walk_anon');
     for (const vma of anonVmasOf(k, mapId, first, first + nr - 1)) {
       k.tr.walkVisit(vma.mm.pid, vma.id, vma.label, Math.max(vma.start, vma.start + (first - vma.pgoff) * 4096));
-      unmapInVma(k, vma, head, nr, slot);
+      const r = unmapInVma(k, vma, head, nr, slot);
+      if (r === 'done') { k.tr.walkEnd(0); return true; }
+      if (r === 'abort') break;
       if (folio_mapcount(mm, head) <= 0) break; // folio_not_mapped
     }
   }
@@ -48,7 +55,7 @@ export function try_to_unmap_large(k: Kernel, head: number): boolean {
   return left <= 0;
 }
 
-function unmapInVma(k: Kernel, vma: Vma, head: number, nr: number, slot: number): void {
+function unmapInVma(k: Kernel, vma: Vma, head: number, nr: number, slot: number): 'done' | 'abort' | void {
   const mm = k.memmap, m = vma.mm;
   for (let p = head; p < head + nr; p++) {
     const addr = vma.start + (mm.index[p] - vma.pgoff) * 4096;
@@ -62,6 +69,19 @@ function unmapInVma(k: Kernel, vma: Vma, head: number, nr: number, slot: number)
     const anonExclusive = mm.test(p, PG_anon_exclusive);
     m.setPte(addr, 0, 0, 'try_to_unmap_one: ptep_clear_flush');
     if (pte_dirty(pteval)) folio_mark_dirty(k, head);
+    if (!mm.test(head, PG_swapbacked)) {
+      // MADV_FREE page check: "The only page refs must be one from isolation plus the rmap(s)"
+      if (mm.refcount[head] === folio_mapcount(mm, head) && !mm.test(head, PG_dirty)) {
+        k.tr.walkPte(m.pid, addr, true);
+        folio_remove_rmap_pte(k, p, vma); // discard: MM_ANONPAGES--, the mapping and the reference
+        if (!mm.pfnValid(head)) return 'done';
+        continue;
+      }
+      m.setPte(addr, pteval, p, 'try_to_unmap_one: lazyfree folio redirtied, PTE restored');
+      mm.setFlag(head, PG_swapbacked);
+      k.tr.walkPte(m.pid, addr, false);
+      return 'abort';
+    }
     const entry = slot + (p - head);
     swap_duplicate(k, entry);
     if (anonExclusive) mm.clearFlag(p, PG_anon_exclusive); // folio_try_share_anon_rmap_pte()

@@ -232,6 +232,43 @@ expect folio p v[77] !large mapcount 1 folio_mapcount 1
     assert.ok(errors(`kernel 6.12\nprocess p\nmmap p anon at ${A} pages 1 private rw as v\nwrite p v[0]\nsplit p v[0]`).some((e) => e.includes('EINVAL')));
   });
 
+  it('try_to_unmap_one of a PMD-mapped lazyfree THP (MADV_FREE, then MADV_PAGEOUT): TTU_SPLIT_HUGE_PMD, then the MADV_FREE page check discards every PTE and the folio is freed; a read maps the zero page (6.1.192 and 6.12.118 measured)', () => {
+    for (const v of ['6.1', '6.12']) {
+      ok(`kernel ${v}
+sysctl swap pages 2048
+sysctl thp enabled always
+process p
+mmap p anon at ${A} pages 512 private rw as buf
+write p buf[0..511]
+madvise p buf[0..511] free
+expect pte p buf[0] present huge !dirty
+madvise p buf[0..511] pageout
+expect walk try_to_unmap p:buf
+expect pte p buf[0..511] !present !swap
+read p buf[3]
+expect pte p buf[3] present maps zero
+`);
+    }
+  });
+
+  it('try_to_unmap_one: a lazyfree THP written again (the PMD dirty) keeps every page: the first PTE is put back, the folio swap-backed again, the walk ends; from 6.9 MADV_PAGEOUT leaves the PMD young (madvise_cold_or_pageout_pte_range: !pageout && pmd_young)', () => {
+    const text = (v: string) => `kernel ${v}
+sysctl swap pages 2048
+sysctl thp enabled always
+process p
+mmap p anon at ${A} pages 512 private rw as buf
+write p buf[0..511]
+madvise p buf[0..511] free
+write p buf[100]
+madvise p buf[0..511] pageout
+expect pte p buf[0..511] present !huge
+expect folio p buf[0] dirty
+`;
+    // the PTEs of the split PMD: dirty from 6.2 (split-pmd-pte-dirty), young as the PMD was left
+    ok(text('6.12') + 'expect pte p buf[0] young dirty\nexpect pte p buf[300] young dirty\n');
+    ok(text('6.1') + 'expect pte p buf[0] !young !dirty\nexpect pte p buf[300] !young !dirty\n');
+  });
+
   it('try_to_migrate_one in a split: a dirty PTE of a PTE-mapped anon folio marks the folio dirty ("now the pte is gone"), so every page of it is PG_dirty after the split (6.12.118: kpageflags D on all pages)', () => {
     const text = `kernel 6.12
 sysctl thp enabled never
