@@ -103,7 +103,7 @@ export function serve(connection: Connection, backend: Backend): void {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
-        completionProvider: { triggerCharacters: [' ', '!', ':'] },
+        completionProvider: { triggerCharacters: [' ', '!', ':'], resolveProvider: true },
         definitionProvider: true, referencesProvider: true, documentHighlightProvider: true,
         renameProvider: { prepareProvider: true },
         documentFormattingProvider: true, documentSymbolProvider: true, codeLensProvider: { resolveProvider: false },
@@ -149,15 +149,26 @@ export function serve(connection: Connection, backend: Backend): void {
     return md && md !== 'stale' ? { contents: { kind: MarkupKind.Markdown, value: md } } : undefined;
   });
 
+  // The documentation of the last completion list, sent only for the item the editor shows
+  // (completionItem/resolve): a keystroke's list then carries labels, not every keyword's doc.
+  let completionList = 0;
+  let completionDocs: (string | undefined)[] = [];
   connection.onCompletion((p): CompletionItem[] => {
     const doc = documents.get(p.textDocument.uri);
     if (!doc) return [];
     const lineText = doc.getText({ start: { line: p.position.line, character: 0 }, end: { line: p.position.line, character: Number.MAX_SAFE_INTEGER } }).replace(/\r?\n$/, '');
-    return completionsAt(lineText, p.position.character, checked(doc)).map((e, i) => ({
+    const entries = completionsAt(lineText, p.position.character, checked(doc));
+    const list = ++completionList;
+    completionDocs = entries.map((e) => e.documentation);
+    return entries.map((e, i) => ({
       label: e.label, kind: COMPLETION_KIND[e.kind], detail: e.detail, insertText: e.insertText,
-      documentation: e.documentation ? { kind: MarkupKind.Markdown, value: e.documentation } : undefined,
-      sortText: String(i).padStart(4, '0'),
+      sortText: String(i).padStart(4, '0'), data: [list, i],
     }));
+  });
+  connection.onCompletionResolve((item): CompletionItem => {
+    const [list, i] = Array.isArray(item.data) ? item.data as [unknown, unknown] : [];
+    const md = list === completionList && typeof i === 'number' ? completionDocs[i] : undefined;
+    return md ? { ...item, documentation: { kind: MarkupKind.Markdown, value: md } } : item;
   });
 
   const symbolAt = (uri: string, line: number, character: number) => {

@@ -52,6 +52,14 @@ describe('the language server (mmscope lsp --stdio) an editor talks to', functio
     const items = await c.request<{ label: string }[]>('textDocument/completion', { textDocument: { uri: URI }, position: { line: 6, character: 18 } });
     const labels = items.map((i) => i.label);
     assert.ok(labels.includes('present') && labels.includes('!write'), labels.join(', '));
+    // the list carries no documentation; completionItem/resolve adds it to the item shown
+    const present = items.find((i) => i.label === 'present') as { label: string; documentation?: unknown; data?: unknown };
+    assert.equal(present.documentation, undefined);
+    const resolved = await c.request<{ label: string; documentation?: { kind: string; value: string } }>('completionItem/resolve', present);
+    assert.equal(resolved.documentation?.kind, 'markdown');
+    assert.match(resolved.documentation!.value, /_PAGE_PRESENT|present/i);
+    const stale = await c.request<{ documentation?: unknown }>('completionItem/resolve', { ...present, data: [0, 0] });
+    assert.equal(stale.documentation, undefined, 'an item of an older list gets no documentation');
     c.notify('textDocument/didChange', { textDocument: { uri: URI, version: 3 }, contentChanges: [{ range: { start: { line: 6, character: 0 }, end: { line: 6, character: 18 } }, text: '' }] });
   });
 
