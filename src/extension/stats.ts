@@ -55,9 +55,11 @@ export function startStats(client: BaseLanguageClient): vscode.Disposable {
     writing = true;
     // written whole, then renamed over the file, so a reader never sees half of it
     const tmp = vscode.Uri.file(`${file}.tmp`);
+    // `asked`: when the server was asked (its numbers include everything before), `at`: written
+    const asked = Date.now();
     void client.sendRequest<StatsResult>(StatsRequest, {} satisfies StatsParams)
       .then((server) => vscode.workspace.fs.writeFile(tmp, new TextEncoder().encode(JSON.stringify({
-        ...server, maxBlockMs: hostStats.maxBlockMs, stalls: hostStats.stalls, panelEdits: hostStats.panelEdits, hostEdits: hostStats.hostEdits, at: Date.now(),
+        ...server, maxBlockMs: hostStats.maxBlockMs, stalls: hostStats.stalls, panelEdits: hostStats.panelEdits, hostEdits: hostStats.hostEdits, asked, at: Date.now(),
       }))))
       .then(() => vscode.workspace.fs.rename(tmp, vscode.Uri.file(file), { overwrite: true }))
       .then(() => { writing = false; }, () => { writing = false; /* best effort */ });

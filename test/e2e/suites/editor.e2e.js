@@ -75,6 +75,20 @@ function armShown([cond, rootId]) {
  * write and a rename over the old file, which is not atomic for every file system provider),
  * so a read can fall between the two: read again, for up to 2 s, until it parses.
  */
+/**
+ * The stats as the extension wrote them from numbers asked for after wall-clock time `t`: it
+ * asks every 250 ms, but a host stalled by a loaded machine asks late, so a fixed sleep may
+ * read numbers from before the last keystroke's run.
+ */
+async function statsAfter(t) {
+  for (let i = 0; i < 400; i++) {
+    const s = readStats();
+    if (s && s.asked >= t) return s;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return readStats();
+}
+
 function readStats() {
   for (let i = 0; i < 40; i++) {
     let text;
@@ -288,8 +302,8 @@ describe('editor: language features in code-server', function () {
     await e2e.sleep(1500); // its first run is published; other files keep their problems
     const baseline = await s.page.evaluate(problemsInPage);
     await keystrokeLoop(s.page, undefined, 2);
-    await e2e.sleep(600); // a stats write after the warm-up runs
-    const before = readStats();
+    await e2e.sleep(600); // the warm-up runs are over
+    const before = await statsAfter(Date.now());
     const t0 = Date.now();
     const blocks = { null: [], mms: [] };
     for (const n of BLOCKS) {
@@ -302,8 +316,7 @@ describe('editor: language features in code-server', function () {
     const nullLoop = concat(blocks.null), alone = concat(blocks.mms);
     await e2e.waitForProblems(s.page, { errors: baseline });
     assert.equal(nullBaseline <= baseline, true, 'the null file adds no problem when its line 100 has no x');
-    await e2e.sleep(600); // a stats write
-    const afterAlone = readStats();
+    const afterAlone = await statsAfter(Date.now());
 
     // again with the inspector open beside the editor: its runs go to the same worker
     await e2e.runCommand(s.page, 'MM Scope: Open Inspector to the Side');
@@ -314,20 +327,17 @@ describe('editor: language features in code-server', function () {
     assert.ok(panel, 'the inspector webview frame');
     await s.page.locator('.tabs-container .tab', { hasText: 'latency200.mms' }).first().click();
     await e2e.gotoLine(s.page, 100, 1);
-    await e2e.sleep(600); // a stats write
-    const beforePanel = readStats();
+    const beforePanel = await statsAfter(Date.now());
     const t2 = Date.now();
     const withPanel = await keystrokeLoop(s.page, panel);
     const t3 = Date.now();
-    await e2e.sleep(600); // a stats write
-    const afterPanel = readStats();
+    const afterPanel = await statsAfter(Date.now());
     await e2e.waitForProblems(s.page, { errors: baseline });
     await e2e.screenshot(s.page, 'editor-latency-with-inspector');
     await s.page.locator('.editor-group-container').nth(1).locator('.tabs-container .tab', { hasText: 'Inspector' }).first().click();
     await e2e.runCommand(s.page, 'View: Close Editor');
 
-    await e2e.sleep(600); // one more stats write
-    const st = readStats();
+    const st = await statsAfter(Date.now()); // the pipeline marks of the last keystrokes too
     const stallsIn = (a, b) => (st ? st.stalls.filter(([at]) => at >= a && at <= b + 300).map(([, ms]) => ms) : []);
     const edits = st ? st.edits || [] : [];
     const hostEdits = st ? st.hostEdits || [] : [];
