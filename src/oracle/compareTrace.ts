@@ -20,6 +20,7 @@ import type { OracleScenarioResult, OracleStepResult } from './results';
 import type { ValueComparison, Verdict } from './compare';
 import type { OracleMapping } from './translate';
 import { migrateResult } from './traceExpect';
+import { SOFT_OFFLINE_SKIPPED } from './translate/emitters/madvise';
 
 export interface EngineWalk { api: string; idx: number; visits: string[]; result: number; fb: boolean }
 export interface EngineFb { runs: number; pending: number[]; lastWritten: number[] | null }
@@ -167,7 +168,10 @@ export function compareTraceStep(os: OracleStepResult, es: EngineTraceStep | und
     // MADV_SOFT_OFFLINE's return (0 or the errno) against migrate_pages()'s in the engine
     const kr = migrateResult(os);
     vals.push({ subject: 'op', field: 'result', engine: String(es.result), kernel: String(kr ?? '-'),
-      verdict: kr === null ? 'not-observable' : kr === es.result ? 'agree' : 'differ', reason: kr === null ? 'no MADV_SOFT_OFFLINE recorded' : undefined });
+      verdict: kr === null ? 'not-observable' : kr === es.result ? 'agree' : 'differ',
+      reason: kr !== null ? undefined : os.ops.some((o) => o.op === SOFT_OFFLINE_SKIPPED)
+        ? 'no folio mapped at the page on the kernel (none, swap entry or zero page): MADV_SOFT_OFFLINE would fault one in first, so the oracle did not call it'
+        : 'no MADV_SOFT_OFFLINE recorded' });
   }
   vals.push(...compareRmWalks(os, es, ctx));
   return vals;

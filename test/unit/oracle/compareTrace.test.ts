@@ -42,6 +42,23 @@ mmap c f at 0x7d0000000000 pages 1 private rw as m
 writeback f`;
 
 describe('oracle: walks, results and deferred-work runs against the engine', () => {
+  it('migrate: MADV_SOFT_OFFLINE\'s errno against the engine\'s; not observable where the guest found no folio to offline', () => {
+    // the v2 fuzz (seed 11): `migrate` of a page never touched was EIO on the kernel (its
+    // madvise_inject_error() read-faulted the zero page, which get_any_page() refuses) and
+    // ENOENT in the engine (no folio); the guest now skips MADV_SOFT_OFFLINE there
+    const text = 'process a\nmmap a anon at 0x7f0000000000 pages 2 private rw as m\nmigrate a m[1]';
+    const es: EngineTraceStep = { walks: [], fb: null, result: 2 };
+    const skipped = scenario(text, []);
+    skipped.steps[2].ops.push({ proc: 'a', op: 'soft_offline_skipped', ret: 0, errno: 0, us: 0 });
+    const v = compareTraceStep(skipped.steps[2], es, ctxOf(skipped), 0).find((x) => x.field === 'result')!;
+    assert.deepEqual([v.engine, v.kernel, v.verdict], ['2', '-', 'not-observable']);
+    assert.match(v.reason!, /no folio mapped at the page on the kernel/);
+    const ran = scenario(text, []);
+    ran.steps[2].ops.push({ proc: 'a', op: 'madvise', ret: -1, errno: 16, us: 5 });
+    assert.equal(compareTraceStep(ran.steps[2], es, ctxOf(ran), 0).find((x) => x.field === 'result')!.verdict, 'differ');
+    assert.equal(compareTraceStep(ran.steps[2], { ...es, result: 16 }, ctxOf(ran), 0).find((x) => x.field === 'result')!.verdict, 'agree');
+  });
+
   it('a statement\'s walks agree when the same VMAs are visited in the same order, skipped and cleaned alike, with the same result', () => {
     const w = walk(0, [[11, 0x7f0000000000, false, 1], [12, 0x7e0000000000, false, 1], [13, 0x7d0000000000, true, 0]], 2);
     const o = scenario(THREE, [undefined, undefined, undefined, undefined, undefined, undefined, undefined, kstep({ walks: [w], written: 1 })]);

@@ -59,5 +59,23 @@ export const migrate: Emitter<'migrate'> = (st, cx) => {
     if (st.page.kind === 'named') m.taintObject(st.page.target.name, cx.line);
     return cx.no('migrate OBJ[I]: MADV_SOFT_OFFLINE needs an address of a process that maps the page');
   }
-  return inProcAtPage(st.proc, st.page, cx, (addr) => `o_madvise(${cx.k}, ${addr}, ${hex(PAGE_SIZE)}, MADV_SOFT_OFFLINE);`);
+  return inProcAtPage(st.proc, st.page, cx, (addr) => softOffline(cx.k, addr));
 };
+
+/** the op the guest records instead of MADV_SOFT_OFFLINE where no folio is mapped at the page */
+export const SOFT_OFFLINE_SKIPPED = 'soft_offline_skipped';
+
+/**
+ * MADV_SOFT_OFFLINE where a folio is mapped at `addr`. madvise_inject_error() takes the page
+ * with get_user_pages_fast() (mm/madvise.c), which faults it in where it is not present (the
+ * zero page on a read, a swap-in) and then soft_offline_page() refuses the zero page as
+ * "unhandlable" (EIO, mm/memory-failure.c get_any_page()): a PTE that is none, a swap entry
+ * or the (huge) zero page (/proc/kpageflags ZERO_PAGE, bit 24) has no folio for
+ * migrate_pages(), where the engine answers ENOENT without a fault. There the guest records
+ * SOFT_OFFLINE_SKIPPED and leaves the page alone: the result is not observable.
+ */
+function softOffline(k: number, addr: string): string {
+  return `{ uint64_t e_ = pagemap_self(${addr}); uint64_t f_ = (e_ >> 63) ? e_ & ((1ULL << 55) - 1) : 0; ` +
+    `if (f_ && !((kpageflags(f_) >> 24) & 1)) o_madvise(${k}, ${addr}, ${hex(PAGE_SIZE)}, MADV_SOFT_OFFLINE); ` +
+    `else o_op(${k}, "${SOFT_OFFLINE_SKIPPED}", 0, 0, 0.0); }`;
+}
