@@ -143,7 +143,7 @@ async function main(): Promise<number> {
         .map((v) => `#   L${st.line} ${st.text}: ${v.subject} ${v.field}: kernel ${v.kernel} (engine ${v.engine})${v.reason ? `: ${v.reason}` : ''}`));
       fs.mkdirSync(outDir, { recursive: true });
       const file = path.join(outDir, `fuzz-${lang === 'v2' ? 'v2-' : ''}${k.replace(/\./g, '_')}-${seed}-${d.c.name.replace(/^fuzz-(v2-)?\d+-|\.mms$/g, '')}.mms`);
-      fs.writeFileSync(file, `# Differential fuzz (npm run fuzz:kernel -- --seed ${seed} --real ${k}${lang === 'v2' ? ' --lang v2' : ''}), shrunk.\n` +
+      fs.writeFileSync(file, `# Differential fuzz (npm run fuzz:kernel -- --seed ${seed} --real ${k}), shrunk${lang === 'v2' ? ' (--lang v2)' : ''}.\n` +
         `# The kernel's answer on ${release} (the engine ran as ${engine}) (Ln: line n of the scenario below these comments):\n${answer.join('\n')}\n${text}`);
       console.log(`  wrote ${path.relative(process.cwd(), file)}`);
     }

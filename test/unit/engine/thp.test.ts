@@ -157,6 +157,22 @@ expect folio p v[100] order 9 folio_mapcount 512 mapcount 1`);
     assert.equal(task(r, 'p').mm.vmas.length, 2);
   });
 
+  it('__split_huge_pmd_locked: a dirty PMD splits into soft-dirty PTEs from 6.2 (x86 pte_mkdirty sets _PAGE_SOFT_DIRTY), not at 6.1 (no pte_mkdirty there)', () => {
+    // the v2 differential fuzz (seed 11, scenario 91): after clear_refs softdirty, mprotect of
+    // part of the THP; 6.12.118 showed every PTE soft-dirty, 6.1.192 none
+    const text = (kv: string) => `kernel ${kv}
+sysctl thp enabled always
+process p
+mmap p anon at ${A} pages 512 private rw as v
+write p v[1]
+clear_refs p softdirty
+expect pte p v[0] huge !softdirty
+mprotect p v[16..511] r
+expect pte p v[0..511] !huge dirty softdirty`;
+    ok(text('6.12'));
+    ok(text('6.1').replace('dirty softdirty', '!dirty !softdirty'));
+  });
+
   it('deferred_split_folio: munmap of part of a PTE-mapped anon THP queues it; zap_huge_pmd of a whole PMD frees it', () => {
     const r = ok(`kernel 6.12
 sysctl thp enabled always
