@@ -1,6 +1,6 @@
-# Real-kernel finding (2026-12-05, the v2 differential fuzz, seed 11 scenario 91, shrunk by
-# hand; the oracle on Debian 6.1.192 agreed, 6.12.118 differed): clear_refs softdirty
-# clears the PMD's soft-dirty bit; mprotect of part of the THP then splits the PMD, and
+# Real-kernel finding (2026-12-05, v2 differential fuzz seed 11 #91; Debian 6.1.192 agreed,
+# 6.12.118 differed, 0 differ after the fix): clear_refs softdirty clears the PMD's
+# soft-dirty bit; mprotect of part of the THP then splits the PMD, and
 # __split_huge_pmd_locked() (mm/huge_memory.c) does pte_mkdirty() for a dirty PMD from 6.2
 # ("NOTE: this may set soft-dirty too on some archs": x86 sets _PAGE_SOFT_DIRTY with it),
 # so on 6.12 every PTE is soft-dirty again; 6.1 does no pte_mkdirty (clean, not soft-dirty).
