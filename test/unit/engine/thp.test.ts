@@ -157,6 +157,16 @@ expect folio p v[100] order 9 folio_mapcount 512 mapcount 1`);
     assert.equal(task(r, 'p').mm.vmas.length, 2);
   });
 
+  it('sysctl thp anon|shmem SIZE before hugepages-<size>/ exists (anon 6.8, shmem 6.11): the write fails, no knob changes (6.1.192: 512 PTE faults on the zero page, no PMD)', () => {
+    // the v2 differential fuzz (seed 11, scenario 9): run at 6.1.192 without a kernel line (as
+    // the oracle runs it), `sysctl thp anon 2M always` had turned PMD THP on in the engine
+    const text = `sysctl thp anon 2M always\nsysctl thp shmem 2M always\nprocess p\nmmap p anon at ${A} pages 512 private rw as v\nread p v[0..511]\nexpect faults p 512\nexpect pte p v[0] !huge maps zero`;
+    const r61 = runText(text, { kernelOverride: '6.1.192' });
+    assert.equal(r61.passed, 2, JSON.stringify(r61.diagnostics.map((d) => d.message)));
+    assert.equal(r61.failed, 0);
+    assert.equal(runText(text, { kernelOverride: '6.12.118' }).failed, 2, 'from 6.8 the knob turns PMD THP on: one fault, a huge zero PMD');
+  });
+
   it('__split_huge_pmd_locked: a dirty PMD splits into soft-dirty PTEs from 6.2 (x86 pte_mkdirty sets _PAGE_SOFT_DIRTY), not at 6.1 (no pte_mkdirty there)', () => {
     // the v2 differential fuzz (seed 11, scenario 91): after clear_refs softdirty, mprotect of
     // part of the THP; 6.12.118 showed every PTE soft-dirty, 6.1.192 none
