@@ -181,6 +181,23 @@ expect pte p v[16] maps zero !softdirty
 expect pte p v[0..282] maps zero !softdirty`);
   });
 
+  it('shmem_suitable_orders (6.11+): a tmpfs huge=always mapping too small for a PMD gets order-0 folios (thp_vma_suitable_orders for every VMA, not only shared anonymous memory)', () => {
+    // the v2 differential fuzz (seed 12, scenario 77, 6.12.118): after munmap of most of the
+    // mapping, the 61 pages left faulted in order-0 folios on the kernel
+    ok(`kernel 6.12
+shmem s pages 512 huge always
+process p
+mmap p s at ${A} pages 512 shared rw as m
+munmap p m[0..450]
+write p m[451..481]
+expect folio s[451] !large
+expect folio s[481] !large
+shmem t pages 512 huge always
+mmap p t at 0x7e0000000000 pages 512 shared rw as n
+write p n[0]
+expect folio t[0] large order 9`);
+  });
+
   it('__split_huge_pmd_locked: a dirty PMD splits into soft-dirty PTEs from 6.2 (x86 pte_mkdirty sets _PAGE_SOFT_DIRTY), not at 6.1 (no pte_mkdirty there)', () => {
     // the v2 differential fuzz (seed 11, scenario 91): after clear_refs softdirty, mprotect of
     // part of the THP; 6.12.118 showed every PTE soft-dirty, 6.1.192 none
