@@ -80,7 +80,7 @@ export function split_folio(k: Kernel, page: number, zeroRemap = true): SplitRes
 // mm/migrate.c (6.12): remap_page(folio, nr, RMP_USE_SHARED_ZEROPAGE) → remove_migration_pte()
 // → try_to_map_unused_to_zeropage(): a subpage whose data is all zeroes (pages_identical()
 // with the zero page: never stored to) is mapped as the shared zero page, a special PTE
-// from vm_page_prot alone (not soft-dirty), unless the VMA is VM_LOCKED;
+// from vm_page_prot keeping only the entry's soft-dirty bit, unless the VMA is VM_LOCKED;
 // the subpage is then unmapped everywhere and freed with the split.
 function remapUnusedToZeropage(k: Kernel, head: number, nr: number): void {
   const mm = k.memmap;
@@ -93,10 +93,7 @@ function remapUnusedToZeropage(k: Kernel, head: number, nr: number): void {
       if (addr < vma.start || addr >= vma.end) continue;
       const old = m.pteFlags(addr);
       if (m.ptePfn(addr) !== p || !pte_present(old) || m.isPmdMapped(addr)) continue;
-      // newpte = pte_mkspecial(pfn_pte(my_zero_pfn(addr), vma->vm_page_prot)): nothing of the
-      // migration entry is kept, soft-dirty neither (6.12.118: the zero pages of a split of a
-      // THP written after clear_refs are not soft-dirty, its other pages are)
-      const e = pte_mkspecial(vma.pageProt) & ~_PAGE_SOFT_DIRTY;
+      const e = pte_soft_dirty(old) ? pte_mkspecial(vma.pageProt) | _PAGE_SOFT_DIRTY : pte_mkspecial(vma.pageProt) & ~_PAGE_SOFT_DIRTY;
       m.setPte(addr, e, ZERO_PFN, 'split_folio: remove_migration_pte → try_to_map_unused_to_zeropage');
       mm.mapcount[p]--;
       m.rss[MM_ANONPAGES]--;

@@ -167,7 +167,7 @@ expect folio p v[100] order 9 folio_mapcount 512 mapcount 1`);
     assert.equal(runText(text, { kernelOverride: '6.12.118' }).failed, 2, 'from 6.8 the knob turns PMD THP on: one fault, a huge zero PMD');
   });
 
-  it('split_folio of a THP written after clear_refs (6.12): remove_migration_pte gives the written page the entry\'s soft-dirty exactly (none); try_to_map_unused_to_zeropage maps the others from vm_page_prot, not soft-dirty', () => {
+  it('split_folio of a THP written after clear_refs (6.12): the freeze keeps the PMD\'s soft-dirty (none) in the entries; remove_migration_pte gives it to the written page exactly, try_to_map_unused_to_zeropage to the zero PTEs', () => {
     // the v2 differential fuzz (seed 12, scenario 18, 6.12.118)
     ok(`kernel 6.12
 sysctl thp enabled always
