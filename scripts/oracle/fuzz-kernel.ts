@@ -1,6 +1,8 @@
 // Differential fuzzing against real kernels (docs/real-kernel.md, "Differential fuzzing").
-//   npm run fuzz:kernel -- --count N --seed S [--real 6.1,6.12] [--batch B] [--shrink K] [--out DIR] [--from I] [--dry]
-// Generates N realisable scenarios (test/unit/fuzz/realisable.ts, fast-check, seeded),
+//   npm run fuzz:kernel -- --count N --seed S [--real 6.1,6.12] [--batch B] [--shrink K] [--out DIR] [--from I] [--lang v1|v2] [--dry]
+// Generates N realisable scenarios (fast-check, seeded: test/unit/fuzz/realisable.ts for
+// --lang v1, the default; test/unit/fuzz/realisableV2.ts for v2: THP, swap, madvise, mremap,
+// split, migrate),
 // keeps the lines the checker accepts, runs them in batches of B per guest boot on each
 // kernel and compares every statement with the engine run at the booted release
 // (compareOracleRun, the same comparison as `mmscope kernel`). A scenario with a row that
@@ -17,6 +19,7 @@ import { runOracle } from '../../src/oracle';
 import { compareOracleRun } from '../../src/oracle/kernelCommand';
 import type { ScenarioComparison } from '../../src/oracle/compare';
 import { keepValid, realisableScenario } from '../../test/unit/fuzz/realisable';
+import { realisableV2Scenario } from '../../test/unit/fuzz/realisableV2';
 
 const argv = process.argv.slice(2);
 const arg = (name: string, def: string): string => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] ?? def : def; };
@@ -27,6 +30,8 @@ const batch = Number(arg('--batch', '50'));
 const maxShrinks = Number(arg('--shrink', '3'));
 const outDir = arg('--out', path.join(process.cwd(), 'test', 'regressions'));
 const dry = argv.includes('--dry');
+const lang = arg('--lang', 'v1');
+if (lang !== 'v1' && lang !== 'v2') throw new Error(`--lang wants v1 or v2, not ${lang}`);
 /** skip the first N scenarios of the seed (resume an interrupted run: the same seed gives the same scenarios) */
 const from = Number(arg('--from', '0'));
 
@@ -88,7 +93,7 @@ async function shrink(kernel: string, c: Case, log: (s: string) => void): Promis
 }
 
 async function main(): Promise<number> {
-  const raw = fc.sample(realisableScenario(), { seed, numRuns: count });
+  const raw = fc.sample(lang === 'v2' ? realisableV2Scenario() : realisableScenario(), { seed, numRuns: count });
   const cases: Case[] = [];
   let dropped = 0, linesIn = 0;
   const refused = new Map<string, number>();
@@ -99,10 +104,10 @@ async function main(): Promise<number> {
       const kept = new Set(v.trimEnd().split('\n'));
       for (const l of t.trimEnd().split('\n')) if (!kept.has(l)) { const k = l.split(' ')[0]; refused.set(k, (refused.get(k) ?? 0) + 1); }
     }
-    if (v) cases.push({ name: `fuzz-${seed}-${i}.mms`, text: v }); else dropped++;
+    if (v) cases.push({ name: `fuzz-${lang === 'v2' ? 'v2-' : ''}${seed}-${i}.mms`, text: v }); else dropped++;
   });
   const lines = cases.reduce((n, c) => n + c.text.trimEnd().split('\n').length, 0);
-  console.log(`fuzz:kernel seed ${seed}: ${cases.length} scenarios (${dropped} unusable), ${(lines / Math.max(1, cases.length)).toFixed(1)} lines on average; kernels ${kernels.join(', ')}; ${batch} per boot`);
+  console.log(`fuzz:kernel ${lang} seed ${seed}: ${cases.length} scenarios (${dropped} unusable), ${(lines / Math.max(1, cases.length)).toFixed(1)} lines on average; kernels ${kernels.join(', ')}; ${batch} per boot`);
   if (dry) console.log(`generated ${linesIn} lines; the checker refused: ${[...refused].map(([k, n]) => `${k} ${n}`).join(', ')}`);
   if (dry) { for (const c of cases.slice(0, 3)) console.log(`--- ${c.name}\n${c.text}`); return 0; }
   let status = 0;
@@ -137,8 +142,8 @@ async function main(): Promise<number> {
       const answer = differRows(cmp).flatMap((st) => st.values.filter((v) => v.verdict === 'differ')
         .map((v) => `#   L${st.line} ${st.text}: ${v.subject} ${v.field}: kernel ${v.kernel} (engine ${v.engine})${v.reason ? `: ${v.reason}` : ''}`));
       fs.mkdirSync(outDir, { recursive: true });
-      const file = path.join(outDir, `fuzz-${k.replace(/\./g, '_')}-${seed}-${d.c.name.replace(/^fuzz-\d+-|\.mms$/g, '')}.mms`);
-      fs.writeFileSync(file, `# Differential fuzz (npm run fuzz:kernel -- --seed ${seed} --real ${k}), shrunk.\n` +
+      const file = path.join(outDir, `fuzz-${lang === 'v2' ? 'v2-' : ''}${k.replace(/\./g, '_')}-${seed}-${d.c.name.replace(/^fuzz-(v2-)?\d+-|\.mms$/g, '')}.mms`);
+      fs.writeFileSync(file, `# Differential fuzz (npm run fuzz:kernel -- --seed ${seed} --real ${k}), shrunk${lang === 'v2' ? ' (--lang v2)' : ''}.\n` +
         `# The kernel's answer on ${release} (the engine ran as ${engine}) (Ln: line n of the scenario below these comments):\n${answer.join('\n')}\n${text}`);
       console.log(`  wrote ${path.relative(process.cwd(), file)}`);
     }

@@ -118,14 +118,17 @@ function shmem_fault(k: Kernel, vmf: VmFault): number {
 }
 
 // mm/shmem.c: shmem_alloc_and_add_folio() with the orders shmem_allowable_huge_orders()
-// gives (thp.ts): for shared anonymous memory from 6.11 shmem_suitable_orders() keeps the
-// orders that fit the VMA around the address (thp_vma_suitable_orders); otherwise the PMD
-// order. The highest whose aligned index range holds no folio yet (xa_find) and lies
-// inside the file is allocated; else order 0.
+// gives (thp.ts): from 6.11 shmem_suitable_orders() keeps the orders that fit the VMA
+// around the address (thp_vma_suitable_orders, `if (vma)`: a named tmpfs file's mapping as
+// well as shared anonymous memory; 6.12.118: a 61-page VMA of a huge=always file gets
+// order-0 folios); otherwise the PMD order. The highest whose aligned index range holds no
+// folio yet (xa_find) and lies inside the file is allocated; else order 0. (Before 6.11
+// shmem_is_huge() looks at neither the VMA's size nor i_size for huge=always: 6.1.192
+// allocates a PMD folio in a 64-page file; the engine keeps folios inside the file.)
 function shmemFolioOrder(k: Kernel, as: AddressSpace, vmf: VmFault, index: number): number {
   let orders = shmemAllowableOrders(k, as, vmf.vma, index);
   if (!orders) return 0;
-  if (as.anonShmem && k.profile.has('shmem-mthp')) orders = thpVmaSuitableOrders(vmf.vma, vmf.address, orders);
+  if (k.profile.has('shmem-mthp')) orders = thpVmaSuitableOrders(vmf.vma, vmf.address, orders);
   for (const o of ordersHighFirst(orders)) {
     const nr = 1 << o, start = index - (index % nr);
     if (start + nr > as.sizePages) continue;

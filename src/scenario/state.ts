@@ -97,6 +97,31 @@ export function mapSpecRange(st: RunState, proc: string, spec: MapSpec): [number
   return [lab.start + first * 4096, lab.start + (last + 1) * 4096];
 }
 
+/**
+ * The address ranges of a `madvise`, `munmap`, `mprotect` or `msync` of SPEC: the span of
+ * mapSpecRange, or, once mremap moved some of the label's pages elsewhere, one range per run
+ * of its named pages that lie next to each other ("a label keeps naming the pages it named,
+ * whatever VMA now holds them"), in the label's page order; pages it no longer names are
+ * left out. (The real-kernel oracle makes one call per run the same way.)
+ */
+export function mapSpecRuns(st: RunState, proc: string, spec: MapSpec): [number, number][] | string {
+  const r = mapSpecRange(st, proc, spec);
+  if (typeof r === 'string') return r;
+  if (spec.kind === 'addr') return [r];
+  const lab = st.labels.get(proc)?.get(spec.label.name);
+  const mm = st.tasksByName.get(proc)?.mm;
+  if (!lab?.moved || !mm) return [r];
+  const first = spec.first?.value ?? 0, last = spec.last?.value ?? (spec.first ? first : lab.pages - 1);
+  const runs: [number, number][] = [];
+  for (let i = first; i <= last; i++) {
+    const a = mm.labels.addrOf(spec.label.name, i);
+    if (a === undefined) continue;
+    const cur = runs[runs.length - 1];
+    if (cur && cur[1] === a) cur[1] = a + 4096; else runs.push([a, a + 4096]);
+  }
+  return runs.length ? runs : [r];
+}
+
 /** The message for a label that does not exist in proc — or '' when its `mmap` already
  *  failed with a reported error (no cascade of errors on every later use). */
 export function missingLabel(st: RunState, proc: string, label: string): string {

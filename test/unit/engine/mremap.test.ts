@@ -84,4 +84,26 @@ describe('engine/mremap: mremap(2) as the kernel does it', () => {
     assert.equal(r.failed, 0);
     assert.equal(r.passed, 3);
   });
+
+  it('a label whose middle pages mremap moved: madvise, mprotect and munmap of LABEL[A..B] act on every page it names, one range per run (not the span between its first and last page)', () => {
+    // the v2 differential fuzz (seed 11, scenario 16): madvise dontneed of t[0..511] after
+    // t[31..455] moved; the kernel (one madvise per run) dropped the moved pages too
+    const r = runText(`process a
+mmap a anon at ${hx(A)} pages 8 private rw as t
+write a t[0..7]
+mremap a t[2..5] to ${hx(B)}
+madvise a t[0..7] dontneed
+expect pte a t[0] none
+expect pte a t[3] none
+expect pte a t[7] none
+write a t[0..7]
+mprotect a t[1..6] r
+expect pte a t[0] write
+expect pte a t[1..6] !write
+expect pte a t[7] write
+munmap a t[1..6]
+expect vmas a 2`);
+    assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
+    assert.equal(r.passed, 7);
+  });
 });

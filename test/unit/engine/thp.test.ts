@@ -157,6 +157,63 @@ expect folio p v[100] order 9 folio_mapcount 512 mapcount 1`);
     assert.equal(task(r, 'p').mm.vmas.length, 2);
   });
 
+  it('sysctl thp anon|shmem SIZE before hugepages-<size>/ exists (anon 6.8, shmem 6.11): the write fails, no knob changes (6.1.192: 512 PTE faults on the zero page, no PMD)', () => {
+    // the v2 differential fuzz (seed 11, scenario 9): run at 6.1.192 without a kernel line (as
+    // the oracle runs it), `sysctl thp anon 2M always` had turned PMD THP on in the engine
+    const text = `sysctl thp anon 2M always\nsysctl thp shmem 2M always\nprocess p\nmmap p anon at ${A} pages 512 private rw as v\nread p v[0..511]\nexpect faults p 512\nexpect pte p v[0] !huge maps zero`;
+    const r61 = runText(text, { kernelOverride: '6.1.192' });
+    assert.equal(r61.passed, 2, JSON.stringify(r61.diagnostics.map((d) => d.message)));
+    assert.equal(r61.failed, 0);
+    assert.equal(runText(text, { kernelOverride: '6.12.118' }).failed, 2, 'from 6.8 the knob turns PMD THP on: one fault, a huge zero PMD');
+  });
+
+  it('split_folio of a THP written after clear_refs (6.12): the freeze keeps the PMD\'s soft-dirty (none) in the entries; remove_migration_pte gives it to the written page exactly, try_to_map_unused_to_zeropage to the zero PTEs', () => {
+    // the v2 differential fuzz (seed 12, scenario 18, 6.12.118)
+    ok(`kernel 6.12
+sysctl thp enabled always
+process p
+mmap p anon at ${A} pages 512 private rw as v
+write p v[283]
+clear_refs p softdirty
+split p v[16]
+expect pte p v[283] !huge dirty !softdirty maps anon
+expect pte p v[16] maps zero !softdirty
+expect pte p v[0..282] maps zero !softdirty`);
+  });
+
+  it('shmem_suitable_orders (6.11+): a tmpfs huge=always mapping too small for a PMD gets order-0 folios (thp_vma_suitable_orders for every VMA, not only shared anonymous memory)', () => {
+    // the v2 differential fuzz (seed 12, scenario 77, 6.12.118): after munmap of most of the
+    // mapping, the 61 pages left faulted in order-0 folios on the kernel
+    ok(`kernel 6.12
+shmem s pages 512 huge always
+process p
+mmap p s at ${A} pages 512 shared rw as m
+munmap p m[0..450]
+write p m[451..481]
+expect folio s[451] !large
+expect folio s[481] !large
+shmem t pages 512 huge always
+mmap p t at 0x7e0000000000 pages 512 shared rw as n
+write p n[0]
+expect folio t[0] large order 9`);
+  });
+
+  it('__split_huge_pmd_locked: a dirty PMD splits into soft-dirty PTEs from 6.2 (x86 pte_mkdirty sets _PAGE_SOFT_DIRTY), not at 6.1 (no pte_mkdirty there)', () => {
+    // the v2 differential fuzz (seed 11, scenario 91): after clear_refs softdirty, mprotect of
+    // part of the THP; 6.12.118 showed every PTE soft-dirty, 6.1.192 none
+    const text = (kv: string) => `kernel ${kv}
+sysctl thp enabled always
+process p
+mmap p anon at ${A} pages 512 private rw as v
+write p v[1]
+clear_refs p softdirty
+expect pte p v[0] huge !softdirty
+mprotect p v[16..511] r
+expect pte p v[0..511] !huge dirty softdirty`;
+    ok(text('6.12'));
+    ok(text('6.1').replace('dirty softdirty', '!dirty !softdirty'));
+  });
+
   it('deferred_split_folio: munmap of part of a PTE-mapped anon THP queues it; zap_huge_pmd of a whole PMD frees it', () => {
     const r = ok(`kernel 6.12
 sysctl thp enabled always

@@ -63,3 +63,4 @@ export const migrate: Emitter<'migrate'> = (st, cx) => {
   }
   return inProcAtPage(st.proc, st.page, cx, (addr) => `o_migrate(${cx.k}, ${addr});`);
 };
+
