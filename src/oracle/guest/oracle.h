@@ -955,6 +955,11 @@ static void o_thp(int step, const char *knob, const char *v)
   char path[320];
   snprintf(path, sizeof path, O_THP "%s", knob);
   int r = o_write_str(path, v);
+  /* An `enabled` knob that turns THP on starts the khugepaged thread (start_stop_khugepaged),
+   * which scans once at once (khugepaged(): khugepaged_do_scan before its first sleep) at
+   * nice 19. Let that pass run now, while the scenario's next statement waits, so that it
+   * cannot collapse a range later in the scenario (khugepaged is not modelled). */
+  if (r >= 0 && strstr(knob, "enabled")) usleep(100000);
   out("{\"t\":\"op\",\"s\":%d,\"p\":-1,\"op\":\"thp\",\"ret\":%d,\"errno\":%d,\"us\":0}", step, r, r < 0 ? -r : 0);
 }
 
