@@ -954,12 +954,28 @@ static void o_thp(int step, const char *knob, const char *v)
 {
   char path[320];
   snprintf(path, sizeof path, O_THP "%s", knob);
+  long scans = o_read_long(O_THP "khugepaged/full_scans");
   int r = o_write_str(path, v);
-  /* An `enabled` knob that turns THP on starts the khugepaged thread (start_stop_khugepaged),
-   * which scans once at once (khugepaged(): khugepaged_do_scan before its first sleep) at
-   * nice 19. Let that pass run now, while the scenario's next statement waits, so that it
-   * cannot collapse a range later in the scenario (khugepaged is not modelled). */
-  if (r >= 0 && strstr(knob, "enabled")) usleep(100000);
+  /* khugepaged is not modelled, so it must not scan during a scenario. An `enabled` knob that
+   * turns THP on starts its thread, which scans at once; with no mm on its list it then waits
+   * for one without a timeout (khugepaged_wait_work), and the first process to map THP-able
+   * memory would wake it for a pass at some later moment. So the driver keeps one mm on the
+   * list for the whole boot (a MADV_HUGEPAGE mapping of its own: khugepaged_enter_vma), and
+   * after the first pass khugepaged sleeps scan_sleep_millisecs (an hour, o_thp_defaults);
+   * Wait until that first pass has gone round the list (full_scans grows; at most 2 s: a
+   * thread already running makes no new pass): at nice 19 under TCG it can otherwise run
+   * in the middle of the scenario. */
+  if (r >= 0 && strstr(knob, "enabled") && strcmp(v, "never")) {
+    static void *anchor;
+    if (!anchor) {
+      char *m = mmap(NULL, 4UL << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (m != MAP_FAILED) {
+        char *a = (char *)(((unsigned long)m + (2UL << 20) - 1) & ~((2UL << 20) - 1));
+        if (madvise(a, 2UL << 20, MADV_HUGEPAGE) == 0) anchor = a;
+      }
+    }
+    for (int i = 0; i < 200 && o_read_long(O_THP "khugepaged/full_scans") == scans; i++) usleep(10000);
+  }
   out("{\"t\":\"op\",\"s\":%d,\"p\":-1,\"op\":\"thp\",\"ret\":%d,\"errno\":%d,\"us\":0}", step, r, r < 0 ? -r : 0);
 }
 
