@@ -8,23 +8,13 @@ import { parse } from '../../../src/language/parser';
 import { check } from '../../../src/language/checker';
 import { translateScenario, DEFAULT_FB_PAGES } from '../../../src/oracle/translate';
 import { keepValid, realisableScenario } from './realisable';
+import { assertKeptWhole } from './keptWhole';
 
 describe('fuzz: realisable scenarios for the real-kernel oracle', () => {
   const sample = fc.sample(realisableScenario(), { seed: 2026, numRuns: 60 });
 
   it('keepValid leaves scenarios the checker accepts whole, keeping most lines', () => {
-    let kept = 0, total = 0;
-    for (const t of sample) {
-      const v = keepValid(t);
-      assert.ok(v !== null, t);
-      const { scenario, diagnostics } = parse(v);
-      const chk = check(scenario);
-      assert.deepEqual([...diagnostics, ...chk.diagnostics].filter((d) => d.severity === 'error').map((d) => d.message), [], v);
-      assert.equal(chk.invalid.size, 0, v);
-      kept += v.trimEnd().split('\n').length;
-      total += t.trimEnd().split('\n').length;
-    }
-    assert.ok(kept / total > 0.6, `kept ${kept} of ${total} lines`);
+    assertKeptWhole(sample);
   });
 
   it('every statement has a user-space trigger on the oracle; forks, several processes, files and the fbdev all occur', () => {

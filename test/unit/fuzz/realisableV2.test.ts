@@ -10,24 +10,14 @@ import { check } from '../../../src/language/checker';
 import { translateScenario, DEFAULT_FB_PAGES } from '../../../src/oracle/translate';
 import { keepValid } from './realisable';
 import { realisableV2Scenario } from './realisableV2';
+import { assertKeptWhole } from './keptWhole';
 
 describe('fuzz: realisable language v2 scenarios for the real-kernel oracle', () => {
   const sample = fc.sample(realisableV2Scenario(), { seed: 2026, numRuns: 60 });
   const valid = sample.map((t) => keepValid(t));
 
   it('keepValid leaves scenarios the checker accepts whole, keeping most lines', () => {
-    let kept = 0, total = 0;
-    sample.forEach((t, i) => {
-      const v = valid[i];
-      assert.ok(v !== null, t);
-      const { scenario, diagnostics } = parse(v);
-      const chk = check(scenario);
-      assert.deepEqual([...diagnostics, ...chk.diagnostics].filter((d) => d.severity === 'error').map((d) => d.message), [], v);
-      assert.equal(chk.invalid.size, 0, v);
-      kept += v.trimEnd().split('\n').length;
-      total += t.trimEnd().split('\n').length;
-    });
-    assert.ok(kept / total > 0.6, `kept ${kept} of ${total} lines`);
+    assertKeptWhole(sample);
   });
 
   it('every statement has a user-space trigger on the oracle, and every v2 construct occurs', () => {
