@@ -1,7 +1,8 @@
-// The language server's runs, as the VS Code-only parts see them (the Testing view, the
+// The language server's runs, as VS Code sees them (diagnostics, the Testing view, the
 // inspector panel, the Check commands): the server runs each open document once per version
-// (src/lsp/documentRuns.ts, the one policy) and says so with mmscope/didRun; this class
-// re-fires that as onDidRun and asks the server the custom requests of src/lsp/protocol.ts.
+// (src/lsp/documentRuns.ts, the one policy) and says so with mmscope/didRun; this class sets
+// that run's diagnostics, re-fires it as onDidRun and asks the server the custom requests of
+// src/lsp/protocol.ts.
 
 import * as vscode from 'vscode';
 import type { BaseLanguageClient } from 'vscode-languageclient';
@@ -12,7 +13,7 @@ import {
 } from '../lsp/protocol';
 import type { InspectorAnswer, InspectorQuery } from '../views/inspectorService';
 import type { EditorRunOptions, RunSummary, StaticInfo } from '../views/summary';
-import { isScenario } from './convert';
+import { isScenario, toDiagnostic } from './convert';
 import { hostMarks } from './stats';
 
 export interface DocumentRun {
@@ -34,19 +35,26 @@ export class ServerRuns implements vscode.Disposable {
   readonly onDidStart = this.didStart.event;
   readonly onDidClose = this.didClose.event;
   private readonly subs: vscode.Disposable[] = [];
+  /** every open document's diagnostics, from its published run */
+  private readonly diagnostics = vscode.languages.createDiagnosticCollection('mmscope');
 
   constructor(readonly client: BaseLanguageClient) {
     const toRun = (p: DidRunParams): DocumentRun => ({ uri: vscode.Uri.parse(p.uri, true), version: p.version, runId: p.runId, opts: p.opts, summary: p.summary });
-    this.subs.push(this.didRun, this.didStart, this.didClose,
+    this.subs.push(this.didRun, this.didStart, this.didClose, this.diagnostics,
       client.onNotification(DidRun, (p: DidRunParams) => {
         hostMarks.mark(1);
         const r = toRun(p);
         this.latestRuns.set(p.uri, r);
+        // the run's diagnostics first, set at once (the server sends VS Code no publishDiagnostics)
+        this.diagnostics.set(r.uri, p.summary.diagnostics.map((d) => toDiagnostic(d, r.uri)));
         this.didRun.fire(r);
       }),
       client.onNotification(DidStart, (p: DidStartParams) => this.didStart.fire({ uri: vscode.Uri.parse(p.uri, true), big: p.big })),
+      // a restarting server runs every open document again; until then its diagnostics are gone
+      client.onDidChangeState(() => { if (!client.isRunning()) { this.diagnostics.clear(); this.latestRuns.clear(); } }),
       vscode.workspace.onDidCloseTextDocument((d) => {
         if (!isScenario(d)) return;
+        this.diagnostics.delete(d.uri);
         this.latestRuns.delete(d.uri.toString());
         this.didClose.fire(d.uri);
       }),

@@ -13,13 +13,16 @@ import { RoutedBackend } from '../service/routedBackend';
 import { WorkerBackend } from '../service/workerBackend';
 import { serve } from './server';
 
+/** a turn of the event loop without a timer's minimum delay */
+const yieldNow = () => new Promise<void>((r) => setImmediate(r));
+
 function backend(): Backend {
   const worker = path.join(__dirname, 'worker.js');
-  const inline = new InlineBackend(() => new Promise((r) => setImmediate(r)));
+  const inline = new InlineBackend(yieldNow);
   return fs.existsSync(worker) ? new RoutedBackend(new WorkerBackend(worker), inline) : inline;
 }
 
-export function startServer(connection: Connection): void { serve(connection, backend()); }
+export function startServer(connection: Connection): void { serve(connection, backend(), yieldNow); }
 
 /** `mmscope lsp --stdio` */
 export function startStdioServer(): void {

@@ -25,6 +25,7 @@ import { stats } from '../service/stats';
 import type { EditorRunOptions, RunSummary } from '../views/summary';
 import { registerCustom } from './custom';
 import { DocumentRuns } from './documentRuns';
+import { warmUp } from './warmUp';
 import { DidRun, DidStart, type DidRunParams, type DidStartParams, type InitOptions, type Settings } from './protocol';
 
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information };
@@ -64,8 +65,14 @@ function optionsFrom(init: InitOptions, s: Settings | undefined): { opts: Editor
   return { opts: { defaultKernel: typeof kernel === 'string' ? kernel : undefined, ...(limits ? { limits } : {}) }, updateDelay: Math.max(0, typeof delay === 'number' ? delay : 300) };
 }
 
-/** Serves one connection until the client exits; runs happen on `backend`. */
-export function serve(connection: Connection, backend: Backend): void {
+/** A new run's counts reach the lens this long after the last run (ms), when the client has not asked for lenses by then. */
+export const LENS_REFRESH_QUIET_MS = 300;
+
+/**
+ * Serves one connection until the client exits; runs happen on `backend`. `yieldNow` lets
+ * pending messages in (the warm-up runs one scenario per turn).
+ */
+export function serve(connection: Connection, backend: Backend, yieldNow: () => Promise<void> = () => new Promise((r) => setTimeout(r, 0))): void {
   const documents = new TextDocuments(TextDocument);
   let init: InitOptions = {};
   let settings = optionsFrom({}, undefined);
@@ -73,12 +80,32 @@ export function serve(connection: Connection, backend: Backend): void {
   /** the lens title each document showed last (a new run refreshes the lenses only when it changes) */
   const shown = new Map<string, string>();
 
+  /** when each document last changed (Date.now()), and its pending lens refresh (see didRun) */
+  const lastChange = new Map<string, number>();
+  const lensTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  const refreshLensLater = (uri: string) => {
+    clearTimeout(lensTimers.get(uri));
+    lensTimers.set(uri, setTimeout(() => {
+      lensTimers.delete(uri);
+      const r = runs.latest(uri);
+      if (r && documents.get(uri) && shown.get(uri) !== checkTitle(r.summary, !!init.vscode)) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+    }, LENS_REFRESH_QUIET_MS));
+  };
+
   const runs = new DocumentRuns(backend, (uri) => documents.get(uri), () => settings, {
     didRun(r) {
-      void connection.sendDiagnostics({ uri: r.uri, version: r.version, diagnostics: r.summary.diagnostics.map((d) => toLspDiagnostic(d, r.uri)) });
-      stats.diagnosticsPublished++;
+      // VS Code's client takes the diagnostics from mmscope/didRun, with the rest of the run
+      // (one message, set at once); any other client gets them the standard way
       if (init.vscode) void connection.sendNotification(DidRun, { uri: r.uri, version: r.version, runId: r.runId, opts: r.opts, summary: r.summary } satisfies DidRunParams);
-      if (shown.get(r.uri) !== checkTitle(r.summary, !!init.vscode)) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+      else void connection.sendDiagnostics({ uri: r.uri, version: r.version, diagnostics: r.summary.diagnostics.map((d) => toLspDiagnostic(d, r.uri)) });
+      stats.diagnosticsPublished++;
+      // The lens shows the run's counts. The client asks for lenses again by itself a while
+      // after an edit (VS Code: at least 250 ms after typing pauses), and then gets this run's;
+      // a refresh is needed only when no such request comes, so it waits for typing to pause:
+      // a refresh per keystroke had the client ask for lenses and re-lay the editor on each.
+      if (shown.get(r.uri) === checkTitle(r.summary, !!init.vscode)) return;
+      if (Date.now() - (lastChange.get(r.uri) ?? 0) >= LENS_REFRESH_QUIET_MS) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+      else refreshLensLater(r.uri);
     },
     didStart(uri, big) { if (init.vscode && big) void connection.sendNotification(DidStart, { uri, big } satisfies DidStartParams); },
   });
@@ -125,12 +152,19 @@ export function serve(connection: Connection, backend: Backend): void {
   // TextDocuments fires onDidChangeContent right after onDidOpen for the opened text: that one is not a change
   let opening: string | undefined;
   documents.onDidOpen((e) => { opening = e.document.uri; runs.opened(e.document.uri); });
-  documents.onDidChangeContent((e) => { if (opening === e.document.uri) opening = undefined; else runs.changed(e.document.uri); });
+  documents.onDidChangeContent((e) => {
+    if (opening === e.document.uri) { opening = undefined; return; }
+    lastChange.set(e.document.uri, Date.now());
+    runs.changed(e.document.uri);
+  });
   documents.onDidClose((e) => {
     runs.closed(e.document.uri);
     checks.delete(e.document.uri);
     shown.delete(e.document.uri);
-    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    clearTimeout(lensTimers.get(e.document.uri));
+    lensTimers.delete(e.document.uri);
+    lastChange.delete(e.document.uri);
+    if (!init.vscode) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
   connection.onHover(async (p): Promise<Hover | undefined> => {
@@ -230,7 +264,14 @@ export function serve(connection: Connection, backend: Backend): void {
   });
 
   registerCustom(connection, runs, backend, () => settings.opts);
-  connection.onShutdown(() => runs.dispose());
+  let down = false;
+  connection.onInitialized(() => { void warmUp(yieldNow, () => down); });
+  connection.onShutdown(() => {
+    down = true;
+    lensTimers.forEach((t) => clearTimeout(t));
+    lensTimers.clear();
+    runs.dispose();
+  });
   documents.listen(connection);
   connection.listen();
 }

@@ -48,7 +48,7 @@ function pipeline(spans, edits, hostEdits = []) {
   }
   const median = {}, p95 = {};
   for (const [k, v] of Object.entries({ ...parts, ...hops })) { median[k] = v.length ? pct(v, 50) : null; p95[k] = v.length ? pct(v, 95) : null; }
-  return { matched, median, p95 };
+  return { matched, median, p95, perSample: { ...parts, ...hops } };
 }
 
 /**

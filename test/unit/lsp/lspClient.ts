@@ -30,9 +30,9 @@ export class LspClient {
         const p = this.pending.get(msg.id);
         this.pending.delete(msg.id);
         if (msg.error) p?.reject(new Error(msg.error.message)); else p?.resolve(msg.result);
-      } else if (msg.id !== undefined) {
-        this.send({ jsonrpc: '2.0', id: msg.id, result: null }); // a request from the server (e.g. codeLens/refresh)
       } else {
+        // a request from the server (e.g. workspace/codeLens/refresh) is answered, and kept like a notification
+        if (msg.id !== undefined) this.send({ jsonrpc: '2.0', id: msg.id, result: null });
         const n = { method: msg.method, params: msg.params };
         this.notifications.push(n);
         this.waiters = this.waiters.filter((w) => { if (w.test(n)) { w.resolve(n.params); return false; } return true; });
@@ -61,6 +61,13 @@ export class LspClient {
     const hit = this.notifications.find((n) => n.method === method && test(n.params as T));
     if (hit) return Promise.resolve(hit.params as T);
     return new Promise((resolve) => this.waiters.push({ test: (n) => n.method === method && test(n.params as T), resolve: resolve as (p: unknown) => void }));
+  }
+
+  /** Resolves once `count` messages of `method` (notifications or server requests) have come. */
+  waitForCount(method: string, count: number): Promise<void> {
+    let seen = this.notifications.filter((n) => n.method === method).length;
+    if (seen >= count) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ test: (n) => n.method === method && ++seen >= count, resolve: () => resolve() }));
   }
 
   async close(): Promise<void> {

@@ -11,6 +11,7 @@ import { LspClient } from './lspClient';
 
 const SERVER = path.resolve(__dirname, '../../../src/lsp/node.js');
 const URI = 'file:///tmp/lsp-vscode-test.mms';
+const URI2 = 'file:///tmp/lsp-vscode-test-lens.mms';
 const TEXT = ['file f pages 4', 'process p', 'mmap p f at 0x7f0000000000 pages 4 shared rw as m', 'write p m[0]', 'expect faults p 5', ''].join('\n');
 
 describe('the language server\'s custom requests for VS Code (mmscope/*)', function () {
@@ -30,6 +31,30 @@ describe('the language server\'s custom requests for VS Code (mmscope/*)', funct
     assert.equal(run.summary.passed, 0);
     const cur = await c.request<DidRunParams>('mmscope/currentRun', { uri: URI, version: 1 });
     assert.equal(cur.runId, run.runId, 'no second run of the same version');
+  });
+
+  it('gives VS Code the diagnostics in mmscope/didRun, and no textDocument/publishDiagnostics', async () => {
+    const run = await c.waitFor<DidRunParams>('mmscope/didRun', (p) => p.uri === URI && p.version === 1);
+    assert.deepEqual(run.summary.diagnostics.map((d) => [d.code, d.range.start.line]), [['MMS701', 4]], 'the failing expectation, at its line');
+    // a publishDiagnostics would have been sent before the run's notification
+    assert.deepEqual(c.notifications.filter((n) => n.method === 'textDocument/publishDiagnostics'), []);
+  });
+
+  it('asks for the lenses again when a run changes their counts: at once after the open, once typing pauses after an edit', async () => {
+    await c.waitFor('workspace/codeLens/refresh');
+    const before = c.notifications.filter((n) => n.method === 'workspace/codeLens/refresh').length;
+    // the lens shows what the client last asked for; the edit then changes the counts (1 passed, 0 failed)
+    await c.request('textDocument/codeLens', { textDocument: { uri: URI2 } });
+    c.notify('textDocument/didOpen', { textDocument: { uri: URI2, languageId: 'mmscope', version: 1, text: TEXT } });
+    await c.waitFor<DidRunParams>('mmscope/didRun', (p) => p.uri === URI2 && p.version === 1);
+    await c.request('textDocument/codeLens', { textDocument: { uri: URI2 } });
+    c.notify('textDocument/didChange', { textDocument: { uri: URI2, version: 2 }, contentChanges: [{ text: TEXT.replace('expect faults p 5', 'expect faults p 1') }] });
+    const run = await c.waitFor<DidRunParams>('mmscope/didRun', (p) => p.uri === URI2 && p.version === 2);
+    assert.equal(run.summary.passed, 1);
+    await c.waitForCount('workspace/codeLens/refresh', before + 1);
+    const lenses = await c.request<{ command: { title: string } }[]>('textDocument/codeLens', { textDocument: { uri: URI2 } });
+    assert.match(lenses[0].command.title, /Check: 1 passed, 0 failed/);
+    c.notify('textDocument/didClose', { textDocument: { uri: URI2 } });
   });
 
   it('answers the inspector about a run by its id, and null once a newer version replaced it', async () => {
