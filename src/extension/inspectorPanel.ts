@@ -77,7 +77,7 @@ class InspectorPanel implements vscode.Disposable {
         if (msg) this.onMessage(msg);
       })),
       vscode.workspace.onDidChangeTextDocument((e) => { if (mine(e.document.uri) && e.contentChanges.length) panelMarks.mark(0); }),
-      runs.onDidStart((e) => { if (mine(e.uri) && e.big) this.post({ type: Msg.Status, text: 'Running the scenario…', busy: true }); }),
+      runs.onDidStart((e) => { if (mine(e.uri) && e.big) this.status('Running the scenario…', true); }),
       runs.onDidRun((r) => timed('run published', () => { if (mine(r.uri)) this.show(r); })),
       vscode.window.onDidChangeTextEditorSelection((e) => timed('cursor', () => {
         if (mine(e.textEditor.document.uri)) this.onCursor(e.selections[0].active.line);
@@ -106,6 +106,13 @@ class InspectorPanel implements vscode.Disposable {
   }
 
   private post(m: ToWebview): void { void this.panel.webview.postMessage(m); }
+  /** the status line the webview shows (posted only when it changes: a keystroke's run leaves it empty) */
+  private statusShown: { text: string; busy: boolean } | undefined;
+  private status(text: string, busy: boolean): void {
+    if (this.statusShown?.text === text && this.statusShown.busy === busy) return;
+    this.statusShown = { text, busy };
+    this.post({ type: Msg.Status, text, busy });
+  }
   private kernelVerdicts: KernelVerdictsMessage | undefined;
   /** show real-kernel verdicts in the timeline (kept, and sent again when the webview reloads) */
   postKernelVerdicts(m: KernelVerdictsMessage): void { this.kernelVerdicts = m; this.post(m); }
@@ -129,7 +136,7 @@ class InspectorPanel implements vscode.Disposable {
     let doc = this.document();
     if (!doc) {
       try { doc = await vscode.workspace.openTextDocument(this.uri); } catch {
-        this.post({ type: Msg.Status, text: `Cannot open ${this.uri.fsPath}`, busy: false });
+        this.status(`Cannot open ${this.uri.fsPath}`, false);
         return;
       }
     }
@@ -142,14 +149,18 @@ class InspectorPanel implements vscode.Disposable {
     if (this.view) this.post({ type: Msg.Run, run: this.view, selected: this.selected, uri: this.uri.toString(), file: this.uri.path.split('/').pop() ?? '', kernels: offeredVersions() });
   }
 
-  /** A run of the document was published: ask for its timeline and show it. */
+  /**
+   * A run of the document was published: ask for its timeline and the selected step's detail
+   * (one question to the server) and show both (two messages posted together, one frame).
+   */
   private show(r: DocumentRun): void {
     panelMarks.mark(1);
     this.shown = r;
-    void this.ask({ q: 'run' }, r).then((a) => timed('run answer', () => {
+    const token = ++this.stepToken; // a step asked of the run on screen is superseded
+    void this.ask({ q: 'run', step: this.selected }, r).then((a) => timed('run answer', () => {
       if (this.shown !== r || !a) return; // a newer run replaced it
       if (a.q !== 'run') {
-        this.post({ type: Msg.Status, text: `The scenario could not run: ${a.q === 'none' ? a.reason : a.q}`, busy: false });
+        this.status(`The scenario could not run: ${a.q === 'none' ? a.reason : a.q}`, false);
         return;
       }
       this.view = { ...a.run, runId: r.runId };
@@ -157,8 +168,12 @@ class InspectorPanel implements vscode.Disposable {
       this.selected = Math.min(this.selected, Math.max(0, this.view.rows.length - 1));
       this.postRun();
       panelMarks.mark(2);
-      this.post({ type: Msg.Status, text: '', busy: false });
-      this.sendStep();
+      this.status('', false);
+      // the detail came with the timeline unless the user chose another step meanwhile
+      if (a.detail && a.detail.step === this.selected && token === this.stepToken) {
+        this.post({ type: Msg.Step, runId: r.runId, detail: a.detail });
+        panelMarks.mark(3);
+      } else this.sendStep();
       if (this.compareKernel) this.sendCompare();
       this.decorate();
     }));
@@ -178,6 +193,7 @@ class InspectorPanel implements vscode.Disposable {
   private onMessage(m: FromWebview): void {
     switch (m.type) {
       case Msg.Ready:
+        this.statusShown = undefined; // a new webview shows no status yet
         if (m.selected !== undefined) this.selected = m.selected;
         void this.refresh().then(() => { if (this.kernelVerdicts) this.post(this.kernelVerdicts); });
         return;

@@ -25,13 +25,14 @@ export const MAX_PTE_ROWS = 500;
 export const REPLAY_EVENT_LIMIT = 200_000;
 
 export type InspectorQuery =
-  | { q: 'run' }
+  /** the run's timeline; with `step`, also that step's detail (clamped to the run's steps): the panel's one question per run */
+  | { q: 'run'; step?: number }
   | { q: 'step'; step: number }
   | { q: 'ptes'; step: number; filter: PteFilter; offset: number; count: number }
   | { q: 'compare'; kernel: string };
 
 export type InspectorAnswer =
-  | { q: 'run'; run: InspectorRun }
+  | { q: 'run'; run: InspectorRun; detail?: StepDetail }
   | { q: 'step'; detail: StepDetail; source: 'replay' | 'trace' }
   | { q: 'ptes'; step: number; offset: number; total: number; rows: PteRow[] }
   | { q: 'compare'; kernel: string; base: string; rows: CompareRow[] }
@@ -52,8 +53,12 @@ export class InspectorSession {
 
   answer(query: InspectorQuery): InspectorAnswer {
     switch (query.q) {
-      case 'run':
-        return { q: 'run', run: (this.view ??= buildRun(this.run, this.text)) };
+      case 'run': {
+        const run = (this.view ??= buildRun(this.run, this.text));
+        if (query.step === undefined || !Number.isFinite(query.step) || !run.rows.length) return { q: 'run', run };
+        const step = this.answer({ q: 'step', step: Math.max(0, Math.min(run.rows.length - 1, Math.trunc(query.step))) });
+        return step.q === 'step' ? { q: 'run', run, detail: step.detail } : { q: 'run', run };
+      }
       case 'step': {
         if (!Number.isInteger(query.step) || query.step < 0 || query.step >= this.rowCount()) return { q: 'none', reason: 'no such step' };
         if (this.replays) {

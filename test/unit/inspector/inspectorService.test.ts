@@ -56,6 +56,21 @@ describe('inspector queries answered next to the run (worker side)', () => {
     for (const r of [sum, run, step, ptes, cmp, hover]) assert.doesNotThrow(() => structuredClone(r));
   });
 
+  it('answers the timeline with the selected step\'s detail in one question, the step clamped to the run, equal to asking both apart', () => {
+    const svc = new ScenarioService();
+    svc.handle({ type: 'run', id: 1, runId: 3, text: MKCLEAN, opts: {} });
+    const apart = svc.handle({ type: 'inspect', id: 2, runId: 3, query: { q: 'step', step: 9 } });
+    const both = svc.handle({ type: 'inspect', id: 3, runId: 3, query: { q: 'run', step: 9 } });
+    assert.ok(apart.type === 'inspect' && apart.answer.q === 'step' && both.type === 'inspect' && both.answer.q === 'run');
+    assert.deepEqual(both.answer.detail, apart.answer.detail);
+    const last = MKCLEAN.trim().split('\n').length - 1;
+    const past = svc.handle({ type: 'inspect', id: 4, runId: 3, query: { q: 'run', step: 999 } });
+    assert.ok(past.type === 'inspect' && past.answer.q === 'run');
+    assert.equal(past.answer.detail?.step, last, 'a step past the end is the last step');
+    const plain = svc.handle({ type: 'inspect', id: 5, runId: 3, query: { q: 'run' } });
+    assert.ok(plain.type === 'inspect' && plain.answer.q === 'run' && plain.answer.detail === undefined, 'no step asked, no detail');
+  });
+
   it('PTE pages from the TraceIndex equal the replayed PteIndex at every step, for every filter and sort', () => {
     const r = runText(MKCLEAN);
     const st = new StateAtStep(r, {}, 1);
