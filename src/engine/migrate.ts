@@ -11,11 +11,12 @@
 import type { Kernel } from './kernel';
 import {
   PG_active, PG_anon_exclusive, PG_dirty, PG_lru, PG_referenced, PG_swapbacked, PG_swapcache, PG_uptodate, PG_writeback,
-  isHugeZeroPfn,
+  isHugeZeroPfn, ZERO_PFN,
 } from './memmap';
 import { migrateLargeFolio } from './migrateLarge';
-import { pte_dirty, pte_mkdirty, pte_mkold, pte_mksoft_dirty, pte_mkwrite, pte_present, pte_soft_dirty, pte_write, pte_wrprotect, pte_young } from './pte';
-import { folio_mark_dirty } from './memory';
+import { pte_dirty, pte_mkdirty, pte_mkold, pte_mksoft_dirty, pte_mkwrite, pte_none, pte_present, pte_soft_dirty, pte_write, pte_wrprotect, pte_young } from './pte';
+import { folio_mark_dirty, vm_normal_page } from './memory';
+import type { Mm } from './mm';
 import { folio_test_lru } from './reclaim';
 import { rmap_walk } from './rmapWalk';
 import {
@@ -23,9 +24,35 @@ import {
   is_writable_migration_entry, make_migration_entry_dirty, make_migration_entry_young, pte_swp_mksoft_dirty,
   pte_swp_soft_dirty, swp_entry_flags, SwpType,
 } from './swapEntry';
-import { VM_WRITE, type Vma } from './vma';
+import { VM_IO, VM_PFNMAP, VM_WRITE, type Vma } from './vma';
 
-export type MigrateErrno = 0 | 'ENOENT' | 'EBUSY';
+export type MigrateErrno = 0 | 'ENOENT' | 'EBUSY' | 'EFAULT';
+
+/**
+ * The folio move_pages(2) would queue for the page at `addr` of `mm` (mm/migrate.c
+ * add_page_for_migration / add_folio_for_migration, which `migrate PROC LABEL[I]` follows;
+ * the real-kernel oracle realises it with move_pages): { pfn } of the folio to migrate, or the
+ * page's status errno.
+ * - no VMA, or a VMA that is not `vma_migratable()` (VM_IO, VM_PFNMAP): EFAULT;
+ * - the zero page or the huge zero page: EFAULT (`FOLL_DUMP` "to ignore special (like zero)
+ *   pages"; from 6.12 `is_zero_folio() || is_huge_zero_folio()`);
+ * - nothing mapped there: before 6.12 `follow_page(FOLL_GET | FOLL_DUMP)` ends in
+ *   `no_page_table()`, which is EFAULT for an anonymous VMA (or one without ->fault) and NULL
+ *   (ENOENT) otherwise; from 6.12 `folio_walk_start()` finds no folio: ENOENT
+ *   (`move-pages-folio-walk`);
+ * - a swap entry: no folio is mapped, ENOENT (the swap cache's folio is not looked up).
+ */
+export function move_pages_folio(k: Kernel, mm: Mm, addr: number): { pfn: number } | { errno: 'ENOENT' | 'EFAULT' } {
+  const vma = mm.vma_lookup(addr);
+  if (!vma || vma.flags & (VM_IO | VM_PFNMAP)) return { errno: 'EFAULT' };
+  const f = mm.pteFlags(addr), p = mm.ptePfn(addr);
+  if (pte_none(f, p)) return { errno: !k.profile.has('move-pages-folio-walk') && !vma.ops ? 'EFAULT' : 'ENOENT' };
+  if (!pte_present(f)) return { errno: 'ENOENT' };
+  if (p === ZERO_PFN || isHugeZeroPfn(p)) return { errno: 'EFAULT' };
+  const pfn = vm_normal_page(k, vma, f, p);
+  // another special PTE (a VM_MIXEDMAP page without struct page): FOLL_DUMP's EFAULT before 6.12, no folio from 6.12
+  return pfn ? { pfn } : { errno: k.profile.has('move-pages-folio-walk') ? 'ENOENT' : 'EFAULT' };
+}
 
 /** The flags migrate_folio() carries to the new folio (folio_migrate_flags, folio_migrate_mapping). */
 const MIGRATED_FLAGS = PG_uptodate | PG_dirty | PG_referenced | PG_active | PG_swapbacked | PG_swapcache | PG_lru;

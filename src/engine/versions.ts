@@ -78,6 +78,7 @@ export const RULE_IDS = [
   'swapout-mthp',
   'shrink-split-partially-mapped',
   'swapin-large-folio',
+  'move-pages-folio-walk',
 ] as const;
 export type RuleId = typeof RULE_IDS[number];
 
@@ -294,6 +295,15 @@ function thpRulesTable(): VersionRule[] {
     commit: { subject: 'mm: support large folios swap-in for sync io devices' },
     backports: [],
     note: '6.11.11 source has no alloc_swap_folio, 6.12.0 has it; zswap never enabled (Debian: CONFIG_ZSWAP_DEFAULT_ON not set), else order 0. A PMD-size THP swapped out whole comes back as order-0 pages at every release',
+  },
+  {
+    id: 'move-pages-folio-walk',
+    change: 'move_pages() finds the folio with folio_walk_start(FW_ZEROPAGE) instead of follow_page(FOLL_GET | FOLL_DUMP): nothing mapped in an anonymous VMA is ENOENT (was EFAULT from no_page_table())',
+    file: 'mm/migrate.c', fn: 'add_page_for_migration → add_folio_for_migration (do_pages_move)',
+    since: '6.12',
+    commit: { subject: 'mm/migrate: convert add_page_for_migration() from follow_page() to folio_walk (id not established here: 6.11.11 reads follow_page(), 6.12 folio_walk_start())' },
+    backports: [],
+    note: 'the zero page stays EFAULT (FOLL_DUMP before, is_zero_folio() after); a swap entry stays ENOENT',
   },
   {
     id: 'split-remap-zeropage',

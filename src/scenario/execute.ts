@@ -21,11 +21,9 @@ import { sizeToOrder, type ShmemSizeEnabled, type ThpSettings, type ThpSizeEnabl
 import { isHugeZeroPfn } from '../engine/memmap';
 import { vm_normal_page } from '../engine/memory';
 import { do_madvise } from '../engine/madvise';
-import { migrate_folio_sync } from '../engine/migrate';
+import { migrate_folio_sync, move_pages_folio } from '../engine/migrate';
 import { swapon } from '../engine/swap';
-import { is_swap_slot_pte } from '../engine/swapEntry';
-import { swap_cache_lookup } from '../engine/swap';
-import { pte_present, pte_special } from '../engine/pte';
+import { pte_present } from '../engine/pte';
 import type { Step } from './trace';
 import { addrAt, mapSpecRange, mapSpecRuns, missingLabel, pageRange, resolveAddrRange, RUN_CODES, task, type LabelInfo, type RunState } from './state';
 import { do_mremap } from '../engine/mremap';
@@ -69,8 +67,14 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
         if (!t) return deadProc(st, s.proc.name, s.range, out);
         const range = resolveAddrRange(st, s.proc.name, s.page);
         if (typeof range === 'string') { if (range) out(s.range, 'error', RUN_CODES.munmap, range); return; }
-        const f = t.mm.pteFlags(range.first), p = t.mm.ptePfn(range.first);
-        pfn = is_swap_slot_pte(f) ? swap_cache_lookup(k, p) : pte_present(f) && !pte_special(f) ? p : 0;
+        const found = move_pages_folio(k, t.mm, range.first);
+        if ('errno' in found) {
+          st.lastResult = step.result = ERRNO[found.errno];
+          step.errno = found.errno;
+          out(s.range, 'error', RUN_CODES.migrate, `migrate fails with ${found.errno}: ${found.errno === 'ENOENT' ? 'no folio mapped there' : 'no migratable page there (the zero page, nothing in an anonymous VMA before 6.12, or a VM_IO/VM_PFNMAP mapping)'}`);
+          return;
+        }
+        pfn = found.pfn;
       } else {
         const obj = st.objects.get(s.page.kind === 'named' ? s.page.target.name : '');
         if (!obj) return;

@@ -93,11 +93,23 @@ describe('migrate_pages (MIGRATE_SYNC)', () => {
     assert.ok(r.diagnostics.some((d) => d.code === 'MMS510' && /EBUSY/.test(d.message)), JSON.stringify(r.diagnostics.map((d) => d.message)));
     assert.equal(r.failed, 0);
   });
-  it('has nothing to migrate (ENOENT) where no folio is: an uncached page, the zero page (vm_normal_page: none)', () => {
+  it('has nothing to migrate (ENOENT) where no folio is: an uncached page; move_pages() of the zero page is EFAULT at every release (FOLL_DUMP, then is_zero_folio())', () => {
     const n = runText('file f pages 2 cold\nmigrate f[1]\nexpect result 2');
     assert.ok(n.diagnostics.some((d) => d.code === 'MMS510' && /ENOENT/.test(d.message)));
     assert.equal(n.failed, 0);
-    const z = runText(`process a\nmmap a anon at ${BASE} pages 1 private rw as h\nread a h[0]\nmigrate a h[0]\nexpect result 2`);
-    assert.equal(z.failed, 0);
+    for (const v of ['6.1', '6.12']) {
+      const z = runText(`kernel ${v}\nprocess a\nmmap a anon at ${BASE} pages 1 private rw as h\nread a h[0]\nmigrate a h[0]\nexpect result 14`);
+      assert.equal(z.failed, 0, v);
+      assert.equal(z.passed, 1, v);
+    }
+  });
+
+  it('move_pages() of a swapped-out page: no folio is mapped there, ENOENT, and the swap cache\'s folio stays where it is', () => {
+    for (const v of ['6.1', '6.12']) {
+      const r = runText(`kernel ${v}\nsysctl swap pages 64\nprocess a\nmmap a anon at ${BASE} pages 1 private rw as h\nwrite a h[0]\nmadvise a h[0] pageout\nexpect pte a h[0] swap\nmigrate a h[0]\nexpect error ENOENT\nexpect pte a h[0] swap`);
+      assert.deepEqual(r.diagnostics.map((d) => d.message), [], v);
+      assert.equal(r.passed, 3, v);
+      assert.equal(r.steps.filter((st) => st.kind === 'migrate').flatMap((st) => st.events).filter((e) => e.t === 'walk').length, 0, `${v}: no try_to_migrate walk`);
+    }
   });
 });

@@ -274,6 +274,12 @@ const PROBES: Record<RuleId, Probe> = {
     text: `sysctl swap pages 1024 sync\nsysctl thp anon 64K always\nprocess a\nmmap a anon at ${A} pages 16 private rw as h\nwrite a h[0..15]\nmadvise a h[0..15] pageout\nread a h[3]`,
     see: (r) => [folioOrderAt(r, 'a', A + 3 * 4096), pte(r, 'a', 'h', 0).P], old: [0, false], now: [4, true],
   },
+  'move-pages-folio-walk': {
+    // an untouched page of private anonymous memory, of a shared file mapping, and the zero page
+    text: `file f pages 2\nprocess a\nmmap a anon at ${A} pages 2 private rw as h\nmmap a f at ${B} pages 2 shared rw as m\nread a h[1]\nmigrate a h[0]\nmigrate a m[0]\nmigrate a h[1]`,
+    see: (r) => r.steps.filter((st) => st.kind === 'migrate').map((st) => st.errno), old: ['EFAULT', 'ENOENT', 'EFAULT'], now: ['ENOENT', 'ENOENT', 'EFAULT'],
+    refusedAtOld: true, // each migrate is refused, at both releases (the errno is what the rule changes)
+  },
 };
 
 const folioOrderAt = (r: RunResult, proc: string, addr: number): number => r.engine.memmap.order[task(r, proc).mm.ptePfn(addr)];
