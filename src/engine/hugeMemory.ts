@@ -136,15 +136,15 @@ export function __split_huge_pmd(k: Kernel, vma: Vma, haddr: number, why: string
     if (!pte_young(flags)) e = pte_mkold(e);
     // freeze (a folio split): migration entries carry young and dirty (make_migration_entry_dirty,
     // 6.1: "mm: remember young/dirty bit for page migrations") back into the PTEs at every release,
-    // and remove_migration_pte() gives the PTE the entry's soft-dirty exactly (6.12: `else
-    // pte = pte_clear_soft_dirty(pte)` after its pte_mkdirty; 6.1.192 has no such else and
-    // showed the written page soft-dirty: not modelled, v2 fuzz seed 12 #18).
+    // and remove_migration_pte() gives the PTE the entry's soft-dirty exactly from 6.9 (`else
+    // pte = pte_clear_soft_dirty(pte)` after its pte_mkdirty); before, pte_mkdirty() of a dirty
+    // entry leaves soft-dirty set (remove-migration-pte-soft-dirty; 6.1.192 measured).
     // No freeze: "NOTE: this may set soft-dirty too on some archs": x86's pte_mkdirty() sets
     // _PAGE_SOFT_DIRTY with _PAGE_DIRTY, so a dirty PMD splits into soft-dirty PTEs even
     // after clear_refs cleared the PMD's soft-dirty bit; `if (soft_dirty) entry =
     // pte_mksoft_dirty(entry)` only ever adds it
     if (pte_dirty(flags) && (freeze || k.profile.has('split-pmd-pte-dirty'))) e = pte_mkdirty(e);
-    if (freeze) e &= ~_PAGE_SOFT_DIRTY;
+    if (freeze && k.profile.has('remove-migration-pte-soft-dirty')) e &= ~_PAGE_SOFT_DIRTY;
     if (pte_soft_dirty(flags)) e |= _PAGE_SOFT_DIRTY;
     mm.setPte(haddr + i * 4096, e, head + i, why);
   }

@@ -14,7 +14,7 @@ import {
   isHugeZeroPfn, ZERO_PFN,
 } from './memmap';
 import { migrateLargeFolio } from './migrateLarge';
-import { pte_dirty, pte_mkdirty, pte_mkold, pte_mksoft_dirty, pte_mkwrite, pte_none, pte_present, pte_soft_dirty, pte_write, pte_wrprotect, pte_young } from './pte';
+import { pte_clear_soft_dirty, pte_dirty, pte_mkdirty, pte_mkold, pte_mksoft_dirty, pte_mkwrite, pte_none, pte_present, pte_soft_dirty, pte_write, pte_wrprotect, pte_young } from './pte';
 import { folio_mark_dirty, vm_normal_page } from './memory';
 import type { Mm } from './mm';
 import { folio_test_lru } from './reclaim';
@@ -99,6 +99,7 @@ function remove_migration_ptes(k: Kernel, src: number, dst: number): number {
       if (pte_swp_soft_dirty(swp)) pte = pte_mksoft_dirty(pte);
       if (!is_migration_entry_young(swp)) pte = pte_mkold(pte);
       if (mm.test(dst, PG_dirty) && is_migration_entry_dirty(swp)) pte = pte_mkdirty(pte);
+      if (k.profile.has('remove-migration-pte-soft-dirty') && !pte_swp_soft_dirty(swp)) pte = pte_clear_soft_dirty(pte);
       if (is_writable_migration_entry(swp)) { if (vma.has(VM_WRITE)) pte = pte_mkwrite(pte); } else pte = pte_wrprotect(pte);
       if (mm.folioTestAnon(dst) && !is_readable_migration_entry(swp)) mm.setFlag(dst, PG_anon_exclusive); // RMAP_EXCLUSIVE
       mm.mapcount[dst]++;

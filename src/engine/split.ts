@@ -50,7 +50,12 @@ export function split_folio(k: Kernel, page: number, zeroRemap = true): SplitRes
       }
       // try_to_migrate_one() (anon) and try_to_unmap_one() (file): "Set the dirty flag on
       // the folio now the pte is gone" (mm/rmap.c, 6.1 and 6.12)
-      if (anon && m.ptePfn(addr) === p && pte_present(m.pteFlags(addr)) && (m.pteFlags(addr) & _PAGE_DIRTY)) mm.setFlag(head, PG_dirty);
+      if (anon && m.ptePfn(addr) === p && pte_present(m.pteFlags(addr)) && (m.pteFlags(addr) & _PAGE_DIRTY)) {
+        mm.setFlag(head, PG_dirty);
+        // remap_page() → remove_migration_pte() before 6.9: pte_mkdirty() of the dirty entry
+        // (the folio is dirty now) sets soft-dirty again; from 6.9 the entry's bit is kept
+        if (!k.profile.has('remove-migration-pte-soft-dirty')) m.setPte(addr, m.pteFlags(addr) | _PAGE_SOFT_DIRTY, p, 'split_folio: remove_migration_pte');
+      }
       if (!anon && m.ptePfn(addr) === p && m.pteFlags(addr)) {
         if (m.pteFlags(addr) & _PAGE_DIRTY) mm.setFlag(head, PG_dirty);
         m.setPte(addr, 0, 0, 'split_folio: try_to_unmap');

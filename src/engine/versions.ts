@@ -79,6 +79,7 @@ export const RULE_IDS = [
   'shrink-split-partially-mapped',
   'swapin-large-folio',
   'move-pages-folio-walk',
+  'remove-migration-pte-soft-dirty',
 ] as const;
 export type RuleId = typeof RULE_IDS[number];
 
@@ -378,6 +379,15 @@ function madviseColdSharingRows(): VersionRule[] {
     commit: { id: '6af8cb80d3a9', subject: 'mm/rmap: improve folio_likely_mapped_shared() using the mapcount of large folios (with "mm: convert folio_estimated_sharers() to folio_likely_mapped_shared()")' },
     backports: [],
     note: '6.9 source: folio_estimated_sharers; 6.10, 6.11.11, 6.12, 6.13.7, 6.14 sources: this definition. The rename\'s own definition (page_mapcount(first page) > 1) is in no mainline release',
+  },
+  {
+    id: 'remove-migration-pte-soft-dirty',
+    change: 'remove_migration_pte() gives the PTE exactly the migration entry\'s soft-dirty bit (`else pte = pte_clear_soft_dirty(pte)` after pte_mkdirty()); before, x86\'s pte_mkdirty() of a dirty entry of a dirty folio set soft-dirty again after clear_refs. The PMD (remove_migration_pmd: pmd_mkdirty) is unchanged',
+    file: 'mm/migrate.c', fn: 'remove_migration_pte (migrate_pages, and a split\'s remap_page)',
+    since: '6.9',
+    commit: { subject: 'not established here (6.8 and 6.9.0 sources read: 6.8 has no else, 6.9.0 has it)' },
+    backports: [],
+    note: 'measured on the oracle: after clear_refs, a dirty page migrated, or a dirty THP split, is soft-dirty on 6.1.192 and not on 6.12.118',
   },
   {
     id: 'madv-cold-avoid-split',

@@ -280,6 +280,12 @@ const PROBES: Record<RuleId, Probe> = {
     see: (r) => r.steps.filter((st) => st.kind === 'migrate').map((st) => st.errno), old: ['EFAULT', 'ENOENT', 'EFAULT'], now: ['ENOENT', 'ENOENT', 'EFAULT'],
     refusedAtOld: true, // each migrate is refused, at both releases (the errno is what the rule changes)
   },
+  'remove-migration-pte-soft-dirty': {
+    // after clear_refs: a dirty page migrated, the PTEs of a dirty PTE-mapped 64K folio split, and
+    // a dirty PMD THP split (freeze) all come back soft-dirty before 6.9 and keep the entry's bit from 6.9
+    text: `sysctl thp anon 64K always\nprocess a\nmmap a anon at ${A} pages 16 private rw as h\nmmap a anon at ${B} pages 16 private rw as s\nwrite a h[0..15]\nwrite a s[0..15]\nclear_refs a softdirty\nmigrate a h[0]\nsplit a s[0]`,
+    see: (r) => [pte(r, 'a', 'h', 0).SD, pte(r, 'a', 's', 3).SD, pte(r, 'a', 'h', 0).D], old: [true, true, true], now: [false, false, true],
+  },
 };
 
 const folioOrderAt = (r: RunResult, proc: string, addr: number): number => r.engine.memmap.order[task(r, proc).mm.ptePfn(addr)];
