@@ -19,3 +19,13 @@ expect pte p a[0] present dirty softdirty
 expect pte p a[1] present dirty !softdirty
 split p t[0]
 expect pte p t[0..3] !huge dirty softdirty
+# a PTE-mapped THP (mprotect split its PMD; 6.1's split leaves the PTEs clean, the folio
+# dirty): the page written since is put back soft-dirty by the folio's split, the others not
+mmap p anon at 0x7e0000000000 pages 512 private rw as u
+write p u[0..3]
+mprotect p u[16..31] r
+write p u[0]
+clear_refs p softdirty
+split p u[0]
+expect pte p u[0] dirty softdirty
+expect pte p u[1] !softdirty
