@@ -1,7 +1,8 @@
 // Wiring only, for both entry points (extension.node.ts, extension.browser.ts). The language
-// features (diagnostics, hover, completion, definition, references, rename, formatting,
-// symbols, the Check lens) and the one run per document version come from the language
-// server (src/lsp/), through vscode-languageclient; the entry point says where the server
+// features (hover, completion, definition, references, rename, formatting, symbols, the
+// Check lens) and the one run per document version come from the language server (src/lsp/),
+// through vscode-languageclient; the diagnostics come with each run's mmscope/didRun and
+// ServerRuns sets them (serverRuns.ts); the entry point says where the server
 // runs (a node child process, a web worker). What only VS Code has (the Testing view, the
 // inspector panel, the commands) asks the server the custom requests of src/lsp/protocol.ts.
 import * as vscode from 'vscode';
@@ -25,7 +26,6 @@ export function clientOptions(): LanguageClientOptions {
     documentSelector: [{ language: 'mmscope' }],
     synchronize: { configurationSection: 'mmscope' },
     initializationOptions: init,
-    diagnosticCollectionName: 'mmscope',
     middleware: {
       // the server's lens commands name their document by its URI string; the commands take a Uri
       async provideCodeLenses(doc, token, next) {

@@ -156,7 +156,7 @@ class InspectorPanel implements vscode.Disposable {
   private show(r: DocumentRun): void {
     panelMarks.mark(1);
     this.shown = r;
-    const token = ++this.stepToken; // a step asked of the run on screen is superseded
+    const token = this.stepToken; // a step asked meanwhile (the user chose one) wins over the detail this brings
     void this.ask({ q: 'run', step: this.selected }, r).then((a) => timed('run answer', () => {
       if (this.shown !== r || !a) return; // a newer run replaced it
       if (a.q !== 'run') {

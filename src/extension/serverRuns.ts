@@ -42,6 +42,8 @@ export class ServerRuns implements vscode.Disposable {
     const toRun = (p: DidRunParams): DocumentRun => ({ uri: vscode.Uri.parse(p.uri, true), version: p.version, runId: p.runId, opts: p.opts, summary: p.summary });
     this.subs.push(this.didRun, this.didStart, this.didClose, this.diagnostics,
       client.onNotification(DidRun, (p: DidRunParams) => {
+        // a run already on its way when the document closed: its diagnostics would outlive it
+        if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === p.uri)) return;
         hostMarks.mark(1);
         const r = toRun(p);
         this.latestRuns.set(p.uri, r);

@@ -104,8 +104,11 @@ export function serve(connection: Connection, backend: Backend, yieldNow: () => 
       // a refresh is needed only when no such request comes, so it waits for typing to pause:
       // a refresh per keystroke had the client ask for lenses and re-lay the editor on each.
       if (shown.get(r.uri) === checkTitle(r.summary, !!init.vscode)) return;
-      if (Date.now() - (lastChange.get(r.uri) ?? 0) >= LENS_REFRESH_QUIET_MS) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
-      else refreshLensLater(r.uri);
+      if (Date.now() - (lastChange.get(r.uri) ?? 0) >= LENS_REFRESH_QUIET_MS) {
+        clearTimeout(lensTimers.get(r.uri));
+        lensTimers.delete(r.uri);
+        void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+      } else refreshLensLater(r.uri);
     },
     didStart(uri, big) { if (init.vscode && big) void connection.sendNotification(DidStart, { uri, big } satisfies DidStartParams); },
   });

@@ -16,7 +16,7 @@ export const RUN_CODES = {
   madvise: 'MMS508',
   /** split_folio() refused (EBUSY, EINVAL) */
   split: 'MMS509',
-  /** migrate_pages() refused (ENOENT, EBUSY) */
+  /** migrate_pages() refused (ENOENT, EFAULT, EBUSY) */
   migrate: 'MMS510',
 } as const;
 

@@ -56,8 +56,10 @@ export class InspectorSession {
       case 'run': {
         const run = (this.view ??= buildRun(this.run, this.text));
         if (query.step === undefined || !Number.isFinite(query.step) || !run.rows.length) return { q: 'run', run };
-        const step = this.answer({ q: 'step', step: Math.max(0, Math.min(run.rows.length - 1, Math.trunc(query.step))) });
-        return step.q === 'step' ? { q: 'run', run, detail: step.detail } : { q: 'run', run };
+        // the detail is extra: if it cannot be built, the timeline still goes (the panel asks for the step again)
+        let step: InspectorAnswer | undefined;
+        try { step = this.answer({ q: 'step', step: Math.max(0, Math.min(run.rows.length - 1, Math.trunc(query.step))) }); } catch { step = undefined; }
+        return step?.q === 'step' ? { q: 'run', run, detail: step.detail } : { q: 'run', run };
       }
       case 'step': {
         if (!Number.isInteger(query.step) || query.step < 0 || query.step >= this.rowCount()) return { q: 'none', reason: 'no such step' };

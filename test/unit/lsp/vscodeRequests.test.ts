@@ -41,13 +41,16 @@ describe('the language server\'s custom requests for VS Code (mmscope/*)', funct
   });
 
   it('asks for the lenses again when a run changes their counts: at once after the open, once typing pauses after an edit', async () => {
-    await c.waitFor('workspace/codeLens/refresh');
-    const before = c.notifications.filter((n) => n.method === 'workspace/codeLens/refresh').length;
-    // the lens shows what the client last asked for; the edit then changes the counts (1 passed, 0 failed)
-    await c.request('textDocument/codeLens', { textDocument: { uri: URI2 } });
+    const refreshes = () => c.notifications.filter((n) => n.method === 'workspace/codeLens/refresh').length;
+    // the open: the run's counts differ from the lens the client has (none yet), and no edit came: a refresh
+    const atOpen = refreshes();
     c.notify('textDocument/didOpen', { textDocument: { uri: URI2, languageId: 'mmscope', version: 1, text: TEXT } });
     await c.waitFor<DidRunParams>('mmscope/didRun', (p) => p.uri === URI2 && p.version === 1);
+    await c.waitForCount('workspace/codeLens/refresh', atOpen + 1);
+    // the client asks for the lenses (it shows 0 passed, 1 failed); the refresh it was sent came before this answer
     await c.request('textDocument/codeLens', { textDocument: { uri: URI2 } });
+    const before = refreshes();
+    // the edit changes the counts (1 passed, 0 failed): a refresh comes once typing pauses
     c.notify('textDocument/didChange', { textDocument: { uri: URI2, version: 2 }, contentChanges: [{ text: TEXT.replace('expect faults p 5', 'expect faults p 1') }] });
     const run = await c.waitFor<DidRunParams>('mmscope/didRun', (p) => p.uri === URI2 && p.version === 2);
     assert.equal(run.summary.passed, 1);
