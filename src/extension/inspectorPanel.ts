@@ -170,9 +170,13 @@ class InspectorPanel implements vscode.Disposable {
       panelMarks.mark(2);
       this.status('', false);
       // the detail came with the timeline unless the user chose another step meanwhile
-      if (a.detail && a.detail.step === this.selected && token === this.stepToken) {
-        this.post({ type: Msg.Step, runId: r.runId, detail: a.detail });
-        panelMarks.mark(3);
+      // (counted as a step answer, as a detail asked apart is: the host-block test and the stats read it so)
+      const detail = a.detail;
+      if (detail && detail.step === this.selected && token === this.stepToken) {
+        timed('step answer', () => {
+          this.post({ type: Msg.Step, runId: r.runId, detail });
+          panelMarks.mark(3);
+        });
       } else this.sendStep();
       if (this.compareKernel) this.sendCompare();
       this.decorate();
