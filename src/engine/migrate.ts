@@ -14,17 +14,14 @@ import {
   isHugeZeroPfn, ZERO_PFN,
 } from './memmap';
 import { migrateLargeFolio } from './migrateLarge';
-import { pte_clear_soft_dirty, pte_dirty, pte_mkdirty, pte_mkold, pte_mksoft_dirty, pte_mkwrite, pte_none, pte_present, pte_soft_dirty, pte_write, pte_wrprotect, pte_young } from './pte';
+import { pte_dirty, pte_none, pte_present, pte_soft_dirty, pte_write, pte_young } from './pte';
 import { folio_mark_dirty, vm_normal_page } from './memory';
 import type { Mm } from './mm';
+import { remove_migration_pte } from './migrationPte';
 import { folio_test_lru } from './reclaim';
 import { rmap_walk } from './rmapWalk';
-import {
-  is_migration_entry_dirty, is_migration_entry_young, is_migration_pte, is_readable_migration_entry,
-  is_writable_migration_entry, make_migration_entry_dirty, make_migration_entry_young, pte_swp_mksoft_dirty,
-  pte_swp_soft_dirty, swp_entry_flags, SwpType,
-} from './swapEntry';
-import { VM_IO, VM_PFNMAP, VM_WRITE, type Vma } from './vma';
+import { is_migration_pte, make_migration_entry_dirty, make_migration_entry_young, pte_swp_mksoft_dirty, swp_entry_flags, SwpType } from './swapEntry';
+import { VM_IO, VM_PFNMAP, type Vma } from './vma';
 
 export type MigrateErrno = 0 | 'ENOENT' | 'EBUSY' | 'EFAULT';
 
@@ -95,13 +92,7 @@ function remove_migration_ptes(k: Kernel, src: number, dst: number): number {
       const vmm = vma.mm;
       const swp = vmm.pteFlags(address);
       if (!is_migration_pte(swp) || vmm.ptePfn(address) !== src) return true;
-      let pte = vma.pageProt;
-      if (pte_swp_soft_dirty(swp)) pte = pte_mksoft_dirty(pte);
-      if (!is_migration_entry_young(swp)) pte = pte_mkold(pte);
-      if (mm.test(dst, PG_dirty) && is_migration_entry_dirty(swp)) pte = pte_mkdirty(pte);
-      if (k.profile.has('remove-migration-pte-soft-dirty') && !pte_swp_soft_dirty(swp)) pte = pte_clear_soft_dirty(pte);
-      if (is_writable_migration_entry(swp)) { if (vma.has(VM_WRITE)) pte = pte_mkwrite(pte); } else pte = pte_wrprotect(pte);
-      if (mm.folioTestAnon(dst) && !is_readable_migration_entry(swp)) mm.setFlag(dst, PG_anon_exclusive); // RMAP_EXCLUSIVE
+      const pte = remove_migration_pte(k, vma, swp, dst);
       mm.mapcount[dst]++;
       mm.refcount[dst]++;
       vmm.setPte(address, pte, dst, 'remove_migration_pte');

@@ -10,17 +10,14 @@
 
 import type { Kernel } from './kernel';
 import type { Vma } from './vma';
-import { FOLIO_FLAG_BITS, PG_anon_exclusive, PG_dirty, PG_writeback } from './memmap';
+import { FOLIO_FLAG_BITS, PG_anon_exclusive, PG_writeback } from './memmap';
 import { folio_test_lru } from './reclaim';
-import { pte_clear_soft_dirty, pte_dirty, pte_mkdirty, pte_mkold, pte_mksoft_dirty, pte_mkwrite, pte_soft_dirty, pte_write, pte_wrprotect, pte_young } from './pte';
+import { pte_dirty, pte_soft_dirty, pte_write, pte_young } from './pte';
 import { folio_mark_dirty } from './memory';
+import { remove_migration_pte } from './migrationPte';
 import { folio_mapcount } from './folio';
 import { mappedIn, treeOrder } from './split';
-import {
-  is_migration_entry_dirty, is_migration_entry_young, is_readable_migration_entry, is_writable_migration_entry,
-  make_migration_entry_dirty, make_migration_entry_young, pte_swp_mksoft_dirty, pte_swp_soft_dirty, swp_entry_flags, SwpType,
-} from './swapEntry';
-import { VM_WRITE } from './vma';
+import { make_migration_entry_dirty, make_migration_entry_young, pte_swp_mksoft_dirty, swp_entry_flags, SwpType } from './swapEntry';
 import type { MigrateErrno } from './migrate';
 
 /** A mapping try_to_migrate() replaced: where, whether by a PMD, and its migration entry's bits. */
@@ -42,20 +39,10 @@ function toEntry(k: Kernel, vma: Vma, addr: number, pmd: boolean, page: number):
   return { vma, addr, pmd, page, entry: entry >>> 0 };
 }
 
-// remove_migration_pte() / remove_migration_pmd(): the new page mapped with the VMA's
-// protection, soft-dirty from the entry (and, before 6.9 or for a PMD, from pte_mkdirty() of a
-// dirty entry: x86 sets soft-dirty with dirty), old unless the entry was young, dirty when the
-// entry and the folio are, writable only from a writable entry, exclusive unless readable
+// remove_migration_pte() / remove_migration_pmd() (migrationPte.ts)
 function restore(k: Kernel, e: Entry, dst: number): void {
-  const mem = k.memmap, m = e.vma.mm;
-  let pte = e.vma.pageProt;
-  if (pte_swp_soft_dirty(e.entry)) pte = pte_mksoft_dirty(pte);
-  if (!is_migration_entry_young(e.entry)) pte = pte_mkold(pte);
-  if (mem.test(dst, PG_dirty) && is_migration_entry_dirty(e.entry)) pte = pte_mkdirty(pte);
-  // remove_migration_pte() from 6.9: exactly the entry's bit; remove_migration_pmd(): pmd_mkdirty's stays
-  if (!e.pmd && k.profile.has('remove-migration-pte-soft-dirty') && !pte_swp_soft_dirty(e.entry)) pte = pte_clear_soft_dirty(pte);
-  if (is_writable_migration_entry(e.entry)) { if (e.vma.has(VM_WRITE)) pte = pte_mkwrite(pte); } else pte = pte_wrprotect(pte);
-  if (mem.folioTestAnon(dst) && !is_readable_migration_entry(e.entry)) mem.setFlag(dst, PG_anon_exclusive);
+  const m = e.vma.mm;
+  const pte = remove_migration_pte(k, e.vma, e.entry, dst, e.pmd);
   if (e.pmd) m.setPmd(e.addr, pte, dst, 'remove_migration_pmd');
   else m.setPte(e.addr, pte, dst, 'remove_migration_pte');
   k.tr.walkPte(m.pid, e.addr, true);

@@ -9,7 +9,7 @@
 
 import * as vscode from 'vscode';
 import { panelMarks } from './stats';
-import type { InspectorRun } from '../shared/inspectorView';
+import type { InspectorRun, StepDetail } from '../shared/inspectorView';
 import { offeredVersions } from '../engine/versions';
 import type { InspectorAnswer, InspectorQuery } from '../views/inspectorService';
 import { Msg, MAX_PTE_PAGE, validateFromWebview, type FromWebview, type KernelVerdictsMessage, type ToWebview } from '../shared/protocol';
@@ -173,10 +173,7 @@ class InspectorPanel implements vscode.Disposable {
       // (counted as a step answer, as a detail asked apart is: the host-block test and the stats read it so)
       const detail = a.detail;
       if (detail && detail.step === this.selected && token === this.stepToken) {
-        timed('step answer', () => {
-          this.post({ type: Msg.Step, runId: r.runId, detail });
-          panelMarks.mark(3);
-        });
+        timed('step answer', () => this.postStep(r.runId, detail));
       } else this.sendStep();
       if (this.compareKernel) this.sendCompare();
       this.decorate();
@@ -189,9 +186,13 @@ class InspectorPanel implements vscode.Disposable {
     const step = this.selected, token = ++this.stepToken;
     void this.ask({ q: 'step', step }).then((a) => timed('step answer', () => {
       if (this.view !== view || token !== this.stepToken || a?.q !== 'step') return;
-      this.post({ type: Msg.Step, runId: view.runId, detail: a.detail });
-      panelMarks.mark(3);
+      this.postStep(view.runId, a.detail);
     }));
+  }
+
+  private postStep(runId: number, detail: StepDetail): void {
+    this.post({ type: Msg.Step, runId, detail });
+    panelMarks.mark(3);
   }
 
   private onMessage(m: FromWebview): void {

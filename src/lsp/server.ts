@@ -83,13 +83,16 @@ export function serve(connection: Connection, backend: Backend, yieldNow: () => 
   /** when each document last changed (Date.now()), and its pending lens refresh (see didRun) */
   const lastChange = new Map<string, number>();
   const lensTimers = new Map<string, ReturnType<typeof setTimeout>>();
-  const refreshLensLater = (uri: string) => {
+  /** Asks the client for the lenses again after `delay` ms (0: now; a pending refresh is replaced), if they still show other counts than the latest run's. */
+  const refreshLens = (uri: string, delay: number) => {
     clearTimeout(lensTimers.get(uri));
-    lensTimers.set(uri, setTimeout(() => {
+    lensTimers.delete(uri);
+    const send = () => {
       lensTimers.delete(uri);
       const r = runs.latest(uri);
       if (r && documents.get(uri) && shown.get(uri) !== checkTitle(r.summary, !!init.vscode)) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
-    }, LENS_REFRESH_QUIET_MS));
+    };
+    if (delay > 0) lensTimers.set(uri, setTimeout(send, delay)); else send();
   };
 
   const runs = new DocumentRuns(backend, (uri) => documents.get(uri), () => settings, {
@@ -104,11 +107,7 @@ export function serve(connection: Connection, backend: Backend, yieldNow: () => 
       // a refresh is needed only when no such request comes, so it waits for typing to pause:
       // a refresh per keystroke had the client ask for lenses and re-lay the editor on each.
       if (shown.get(r.uri) === checkTitle(r.summary, !!init.vscode)) return;
-      if (Date.now() - (lastChange.get(r.uri) ?? 0) >= LENS_REFRESH_QUIET_MS) {
-        clearTimeout(lensTimers.get(r.uri));
-        lensTimers.delete(r.uri);
-        void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
-      } else refreshLensLater(r.uri);
+      refreshLens(r.uri, Date.now() - (lastChange.get(r.uri) ?? 0) >= LENS_REFRESH_QUIET_MS ? 0 : LENS_REFRESH_QUIET_MS);
     },
     didStart(uri, big) { if (init.vscode && big) void connection.sendNotification(DidStart, { uri, big } satisfies DidStartParams); },
   });

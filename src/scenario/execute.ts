@@ -21,7 +21,7 @@ import { sizeToOrder, type ShmemSizeEnabled, type ThpSettings, type ThpSizeEnabl
 import { isHugeZeroPfn } from '../engine/memmap';
 import { vm_normal_page } from '../engine/memory';
 import { do_madvise } from '../engine/madvise';
-import { migrate_folio_sync, move_pages_folio } from '../engine/migrate';
+import { migrate_folio_sync, move_pages_folio, type MigrateErrno } from '../engine/migrate';
 import { swapon } from '../engine/swap';
 import { pte_present } from '../engine/pte';
 import type { Step } from './trace';
@@ -61,29 +61,28 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
       return;
     }
     case 'migrate': {
-      let pfn = 0;
+      // move_pages' status where no folio can be queued (migrate PROC LABEL[I]), else migrate_pages' result
+      const migrated = (pfn: number): [MigrateErrno, string] => {
+        const e = migrate_folio_sync(k, pfn).errno;
+        return [e, e === 'ENOENT' ? 'no folio there' : 'the folio cannot be isolated or unmapped'];
+      };
+      let r: [MigrateErrno, string];
       if (s.proc) {
         const t = task(st, s.proc.name);
         if (!t) return deadProc(st, s.proc.name, s.range, out);
         const range = resolveAddrRange(st, s.proc.name, s.page);
         if (typeof range === 'string') { if (range) out(s.range, 'error', RUN_CODES.munmap, range); return; }
         const found = move_pages_folio(k, t.mm, range.first);
-        if ('errno' in found) {
-          st.lastResult = step.result = ERRNO[found.errno];
-          step.errno = found.errno;
-          out(s.range, 'error', RUN_CODES.migrate, `migrate fails with ${found.errno}: ${found.errno === 'ENOENT' ? 'no folio mapped there' : 'no migratable page there (the zero page, nothing in an anonymous VMA before 6.12, or a VM_IO/VM_PFNMAP mapping)'}`);
-          return;
-        }
-        pfn = found.pfn;
+        r = !('errno' in found) ? migrated(found.pfn)
+          : [found.errno, found.errno === 'ENOENT' ? 'no folio mapped there' : 'no migratable page there (the zero page, nothing in an anonymous VMA before 6.12, or a VM_IO/VM_PFNMAP mapping)'];
       } else {
         const obj = st.objects.get(s.page.kind === 'named' ? s.page.target.name : '');
         if (!obj) return;
-        pfn = k.pfnOf(obj, pageRange(s.page)[0]);
+        r = migrated(k.pfnOf(obj, pageRange(s.page)[0]));
       }
-      const r = migrate_folio_sync(k, pfn);
-      st.lastResult = step.result = r.errno ? ERRNO[r.errno] : 0;
-      if (r.errno) step.errno = r.errno;
-      if (r.errno) out(s.range, 'error', RUN_CODES.migrate, `migrate fails with ${r.errno}${r.errno === 'ENOENT' ? ': no folio there' : ': the folio cannot be isolated or unmapped'}`);
+      const [errno, why] = r;
+      st.lastResult = step.result = errno ? ERRNO[errno] : 0;
+      if (errno) { step.errno = errno; out(s.range, 'error', RUN_CODES.migrate, `migrate fails with ${errno}: ${why}`); }
       return;
     }
     case 'file': st.objects.set(s.name.name, k.createFile(s.name.name, s.pages.value, s.cold, s.folio ? Math.log2(s.folio.bytes / 4096) : 0)); return;
