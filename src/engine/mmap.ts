@@ -15,11 +15,11 @@ import { split_huge_pmd_address } from './hugeMemory';
 import { deviceMmapRefusals, mmapArgRefusals } from './uapi';
 import { neighbours, vma_merge_existing_range, vma_merge_new_range } from './vmaMerge';
 
-export type Prot = 'r' | 'rw' | 'none';
+export type Prot = 'r' | 'rw' | 'w' | 'none';
 export type MmapResult = { ok: true; vma: Vma } | { ok: false; errno: 'EINVAL' | 'ENOMEM' | 'EEXIST'; why: string };
 
 export function protFlags(prot: Prot): number {
-  return prot === 'rw' ? VM_READ | VM_WRITE : prot === 'r' ? VM_READ : 0;
+  return prot === 'rw' ? VM_READ | VM_WRITE : prot === 'r' ? VM_READ : prot === 'w' ? VM_WRITE : 0;
 }
 
 // mm/mmap.c: vm_get_page_prot() — x86 protection_map[]: the shared half gives PAGE_SHARED

@@ -10,7 +10,7 @@ export interface Ident { name: string; range: Range }
 export interface Num { value: number; range: Range; text: string }
 export interface Duration { ms: number; range: Range }
 
-export type Prot = 'r' | 'rw' | 'none';
+export type Prot = 'r' | 'rw' | 'w' | 'none';
 
 /**
  * A page spec: `X[I]`, `X[I..J]` (X an object name or a mapping label) or an absolute

@@ -124,7 +124,7 @@ export const WALK_APIS = [
   'try_to_unmap', 'try_to_migrate', 'remove_migration_ptes', 'folio_referenced', 'retract_page_tables',
 ] as const;
 
-export const PROTS = ['r', 'rw', 'none'] as const;
+export const PROTS = ['r', 'rw', 'w', 'none'] as const;
 export const FB_BACKINGS = ['vmalloc', 'contig', 'carveout'] as const;
 export const SIGNALS = ['SIGSEGV', 'SIGBUS', 'none'] as const;
 /** Object names that are not objects: `anon` (anonymous memory) and `zero` (the zero page). */

@@ -11,7 +11,7 @@ import type {
 } from './ast';
 import { type Diagnostic, rangeOf } from './diagnostics';
 import {
-  CLEAR_REFS_MODES, ERRNOS, EXPECT_KEYWORDS, FB_BACKINGS, FOLIO_FLAGS, PTE_FLAGS, STATEMENT_KEYWORDS, VMA_FLAGS, closest,
+  CLEAR_REFS_MODES, ERRNOS, EXPECT_KEYWORDS, FB_BACKINGS, FOLIO_FLAGS, PROTS, PTE_FLAGS, STATEMENT_KEYWORDS, VMA_FLAGS, closest,
   MADVISE_ADVICES, THP_KNOBS, THP_KNOB_VALUES, TMPFS_HUGE,
 } from './keywords';
 import { type Token, forEachLine, lexSpan, quote, tokenRange, tokenSpan } from './lexer';
@@ -163,15 +163,15 @@ class LineParser {
 
   private prot(): { prot: Prot; protRange: Range } {
     const t = this.peek();
-    if (t && t.kind === 'word' && (t.text === 'r' || t.text === 'rw' || t.text === 'none')) {
+    if (t && t.kind === 'word' && (PROTS as readonly string[]).includes(t.text)) {
       this.i++;
-      return { prot: t.text, protRange: tokenRange(t) };
+      return { prot: t.text as Prot, protRange: tokenRange(t) };
     }
     if (t && t.kind === 'word' && /^[rwx]+$/.test(t.text)) {
       throw new Fail(tokenRange(t), PARSE_CODES.syntax,
-        `${this.prefix()}protection ${quote(t.text)} is not modelled (expected r, rw or none)`);
+        `${this.prefix()}protection ${quote(t.text)} is not modelled (expected r, rw, w or none)`);
     }
-    return this.fail('the protection r, rw or none');
+    return this.fail('the protection r, rw, w or none');
   }
 
   /** `[I]` or `[I..J]` */

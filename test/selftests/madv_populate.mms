@@ -19,10 +19,18 @@ expect error EINVAL
 # selftest-end
 munmap p ro
 
-# --- test_prot_write(): PROT_WRITE (no PROT_READ); `rw` is the nearest the language has:
-# on x86 PROT_WRITE alone is readable too, but MADV_POPULATE_READ checks VM_READ, which a
-# PROT_WRITE-only VMA lacks. The language has no write-only PROT, so these two wait for it.
-# (not stated: "MADV_POPULATE_READ with PROT_WRITE", "MADV_POPULATE_WRITE with PROT_WRITE")
+# --- test_prot_write(): PROT_WRITE (no PROT_READ). On x86 the PTEs of such a VMA are readable
+# too (PAGE_COPY), but GUP's check_vma_flags() wants VM_READ for a read, so
+# faultin_page_range() refuses MADV_POPULATE_READ (EINVAL); a write needs only VM_WRITE.
+mmap p anon at 0x7f0000200000 pages 512 private w as pw
+# selftest: madv_populate test_prot_write
+madvise p pw populate_read
+expect error EINVAL
+# selftest: madv_populate test_prot_write #2
+madvise p pw populate_write
+expect pte p pw[0] present write # madvise() returned 0 (a refusal would be an error here)
+# selftest-end
+munmap p pw
 
 # --- test_holes(): a hole at page 1
 mmap p anon at 0x7f0000400000 pages 512 private rw as h

@@ -64,11 +64,11 @@ describe('completion', () => {
     for (const f of ['data', 'anon', 'zero']) assert.ok(l.includes(f), f);
   });
 
-  it('offers objects and anon after `mmap PROC`, then shared|private, then r|rw|none', () => {
+  it('offers objects and anon after `mmap PROC`, then shared|private, then r|rw|w|none', () => {
     assert.deepEqual(labels('mmap p '), ['data', 'fb0', 'anon']);
     const sp = labels('mmap p data at 0x1000 pages 4 ');
     assert.ok(sp.includes('shared') && sp.includes('private') && sp.includes('offset'));
-    assert.deepEqual(labels('mmap p data at 0x1000 pages 4 shared '), ['r', 'rw', 'none']);
+    assert.deepEqual(labels('mmap p data at 0x1000 pages 4 shared '), ['r', 'rw', 'w', 'none']);
     assert.deepEqual(labels('mmap p data at 0x1000 pages 4 shared rw '), ['as']);
   });
 

@@ -193,6 +193,15 @@ describe('fault paths (mm/memory.c, arch/x86/mm/fault.c)', () => {
     assert.equal(faultCount(r, 'a'), 0);
   });
 
+  it('access_error: a read of a write-only (PROT_WRITE) VMA is allowed (vma_is_accessible), and maps the zero page read-only', () => {
+    const r = run(`process a
+      mmap a anon at 0x1000000 pages 1 private w as m
+      read a m[0]`);
+    assert.equal(task(r, 'a').lastSignal, 'none');
+    assert.equal(faultCount(r, 'a'), 1);
+    assertPte(pte(r, 'a', 'm', 0), { P: true, W: false });
+  });
+
   it('bad_area: an access to an unmapped address is SIGSEGV, and a later good access resets the signal', () => {
     const r = run(`process a
       mmap a anon at 0x1000000 pages 1 private rw as m

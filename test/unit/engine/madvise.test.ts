@@ -115,6 +115,13 @@ describe('mm/madvise.c', () => {
       const r = runText(`process a\nmmap a anon at ${BASE} pages 1 private r as h\nmadvise a h[0] populate_write`);
       assert.ok(r.diagnostics.some((d) => d.code === 'MMS508' && /EINVAL/.test(d.message)));
     });
+    it('a write-only (PROT_WRITE) mapping: populate_read is EINVAL (no VM_READ), populate_write faults in writable PTEs', () => {
+      const src = `process a\nmmap a anon at ${BASE} pages 2 private w as h\n`;
+      const r1 = runText(src + 'madvise a h[0..1] populate_read');
+      assert.ok(r1.diagnostics.some((d) => d.code === 'MMS508' && /EINVAL/.test(d.message)), JSON.stringify(r1.diagnostics));
+      const r2 = run(src + 'madvise a h[0..1] populate_write');
+      assertPte(pte(r2, 'a', 'h', 1), { P: true, W: true, D: true });
+    });
     it('a SIGBUS fault (past end of file) is EFAULT', () => {
       const r = runText(`file f pages 1\nprocess a\nmmap a f at ${BASE} pages 2 shared r as m\nmadvise a m[0..1] populate_read`);
       assert.ok(r.diagnostics.some((d) => d.code === 'MMS508' && /EFAULT/.test(d.message)), JSON.stringify(r.diagnostics.map((d) => d.message)));

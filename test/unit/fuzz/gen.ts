@@ -9,7 +9,7 @@ export const PROCS = ['p0', 'p1', 'p2', 'c0', 'c1'];
 export const LABELS = ['m0', 'm1', 'm2', 'm3'];
 export const OBJECTS = ['f0', 'f1', 's0', 'fb0', 'fb1', 'pm0'];
 export const FBDEVS = ['fb0', 'fb1'];
-const PROTS = ['r', 'rw', 'none'];
+const PROTS = ['r', 'rw', 'w', 'none'];
 
 /** 6.1 .. 6.16 */
 export const kernelVersion = fc.integer({ min: 1, max: 16 }).map((m) => `6.${m}`);
@@ -114,7 +114,7 @@ const TOKEN_POOL = [
   'kernel', 'file', 'shmem', 'fbdev', 'pfnmap', 'process', 'fork', 'exit', 'mmap', 'munmap', 'mprotect', 'read',
   'write', 'mkclean', 'wrprotect', 'pfn_mkclean', 'writeback', 'msync', 'unmap_range', 'flush', 'clear_refs', 'wait',
   'expect', 'pte', 'folio', 'result', 'walk', 'faults', 'signal', 'defio', 'oops', 'pending', 'written', 'as', 'at',
-  'pages', 'offset', 'shared', 'private', 'r', 'rw', 'none', 'rwx', 'anon', 'zero', 'cold', 'backing', 'delay', 'sorted',
+  'pages', 'offset', 'shared', 'private', 'r', 'rw', 'w', 'none', 'rwx', 'anon', 'zero', 'cold', 'backing', 'delay', 'sorted',
   'softdirty', 'maps', 'pfn', 'mapcount', 'mapping', 'index', 'SIGSEGV', 'sigbus', 'vmalloc', 'carveout', 'contig',
   ...PROCS, ...LABELS, ...OBJECTS, 'fault_around_bytes',
   '0', '1', '7', '4096', '0x1000', '0x7f0000000000', '0x7fffffffe000', '0x7ffffffff000', '0x800000000000',

@@ -70,7 +70,7 @@ function body(sh: RealisableShape, maxBody: number): fc.Arbitrary<string[]> {
     // page ranges only: after a whole label is unmapped the oracle has no address for it
     // (translate.ts: "no mapping labelled"), and an access there would not be compared
     { weight: 1, arbitrary: fc.tuple(proc, spec).map(([p, s]) => `munmap ${p} ${s}`) },
-    { weight: 2, arbitrary: fc.tuple(proc, fc.oneof(label, spec), fc.constantFrom('r', 'rw', 'none')).map(([p, s, pr]) => `mprotect ${p} ${s} ${pr}`) },
+    { weight: 2, arbitrary: fc.tuple(proc, fc.oneof(label, spec), fc.constantFrom('r', 'rw', 'w', 'none')).map(([p, s, pr]) => `mprotect ${p} ${s} ${pr}`) },
     { weight: 2, arbitrary: fc.tuple(fc.constantFrom('f0', 'f1'), page).map(([o, i]) => `mkclean ${o}[${Math.min(i, size[o] - 1)}]`) },
     { weight: 2, arbitrary: fc.constantFrom('f0', 'f1', 's0', 'fb0').map((o) => `writeback ${o}`) },
     { weight: 1, arbitrary: fc.tuple(proc, label).map(([p, l]) => `msync ${p} ${l}`) },

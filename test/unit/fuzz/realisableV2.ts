@@ -121,7 +121,7 @@ function body(sh: V2Shape, maxBody: number): fc.Arbitrary<string[]> {
     { weight: 1, arbitrary: proc.map((p) => `exit ${p}`) },
     // page ranges only: after a whole label is unmapped the oracle has no address for it
     { weight: 2, arbitrary: fc.tuple(proc, spec(false)).map(([p, s]) => `munmap ${p} ${s}`) },
-    { weight: 3, arbitrary: fc.tuple(proc, spec(true), fc.constantFrom('r', 'r', 'rw', 'none')).map(([p, s, pr]) => `mprotect ${p} ${s} ${pr}`) },
+    { weight: 3, arbitrary: fc.tuple(proc, spec(true), fc.constantFrom('r', 'r', 'rw', 'w', 'none')).map(([p, s, pr]) => `mprotect ${p} ${s} ${pr}`) },
     { weight: 2, arbitrary: mremapMove },
     { weight: 1, arbitrary: mremapInPlace },
     { weight: 3, arbitrary: fc.tuple(proc, label).chain(([p, l]) => oneOf(l).map((s) => `split ${p} ${s}`)) },

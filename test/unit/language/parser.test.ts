@@ -379,7 +379,12 @@ describe('language/parser: syntax errors (one per bad line, at the offending tok
     assert.deepEqual(d.range, R(t, 'b'));
   });
 
-  it('a protection other than r, rw, none is refused', () => {
+  it('w is a protection (PROT_WRITE alone)', () => {
+    const m = one('mmap a anon at 0x1000 pages 1 private w as m', 'mmap');
+    assert.equal(m.prot, 'w');
+  });
+
+  it('a protection other than r, rw, w, none is refused', () => {
     assert.match(parseError('mmap a anon at 0x1000 pages 1 private rwx').message, /protection 'rwx' is not modelled/);
   });
 
