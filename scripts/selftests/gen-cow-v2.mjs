@@ -1,10 +1,12 @@
 // Writes test/selftests/cow-thp-<SIZE>k.mms: cow.c's "Basic COW after fork()" tests
-// (test_cow_in_parent, test_cow_in_parent_mprotect) on large folios, one section per
-// do_run_with_thp() variant, as tools/testing/selftests/mm/cow.c of Linux 6.12.118 does
-// them. They need language v2 (THP knobs, madvise, mremap, swap, `same`).
+// (test_cow_in_parent, test_cow_in_parent_mprotect) and its four vmsplice() tests
+// (test_vmsplice_in_child[_mprotect], test_vmsplice_before_fork, test_vmsplice_after_fork) on
+// large folios, one section per do_run_with_thp() variant, and
+// test/selftests/cow-vmsplice-base-page.mms (the vmsplice tests with run_with_base_page[_swap]),
+// as tools/testing/selftests/mm/cow.c of Linux 6.12.118 does them. They need language v2 (THP
+// knobs, madvise, mremap, swap, `same`) and the vmsplice extension (`vmsplice`, `expect pipe`).
 //   node scripts/selftests/gen-cow-v2.mjs
-// Not generated (not expressible): the hugetlb runs, and every vmsplice / io_uring / R/O
-// GUP-pin test.
+// Not generated (not expressible): the hugetlb runs, and every io_uring / R/O GUP-pin test.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +20,40 @@ const SIZES_KB = [16, 32, 64, 128, 256, 512, 1024, 2048];
 const TESTS = [
   { desc: 'Basic COW after fork()', fn: 'test_cow_in_parent', mprotect: false },
   { desc: 'Basic COW after fork() with mprotect() optimization', fn: 'test_cow_in_parent_mprotect', mprotect: true },
+  { desc: 'vmsplice() + unmap in child', fn: 'test_vmsplice_in_child', mprotect: false, vmsplice: 'child' },
+  { desc: 'vmsplice() + unmap in child with mprotect() optimization', fn: 'test_vmsplice_in_child_mprotect', mprotect: true, vmsplice: 'child' },
+  { desc: 'vmsplice() before fork(), unmap in parent after fork()', fn: 'test_vmsplice_before_fork', mprotect: false, vmsplice: 'before' },
+  { desc: 'vmsplice() + unmap in parent after fork()', fn: 'test_vmsplice_after_fork', mprotect: false, vmsplice: 'after' },
 ];
+
+/**
+ * The body of a vmsplice test on pages first..last of label m of process P (cow.c
+ * child_vmsplice_memcmp_fn / do_test_vmsplice_in_parent): memcpy(old, mem, size) reads the
+ * range, vmsplice() takes references to (at most 16 of) its pages, the splicing side
+ * unmaps the range, the other side writes it (memset 0xff), and the pipe must still read
+ * the old data: "No leak from parent into child" / "No leak from child into parent".
+ */
+function vmspliceBody(t, P, C, V, first, last) {
+  const r = `m[${first}..${last}]`;
+  if (t.vmsplice === 'child') {
+    return [`fork ${P} as ${C}`,
+      `read ${C} ${r}                # the child's memcpy(old, mem, size)`,
+      `vmsplice ${C} ${r} as ${V}    # R/O GUP: references to the first 16 pages at most`,
+      `munmap ${C} ${r}`,
+      ...(t.mprotect ? [`mprotect ${P} ${r} r`, `mprotect ${P} ${r} rw`] : []),
+      `write ${P} ${r}               # memset(mem, 0xff, size)`,
+      `expect pipe ${V} unchanged    # the child reads the pipe: no leak from parent into child`,
+      `exit ${C}`, `exit ${P}`, ''];
+  }
+  const splice = `vmsplice ${P} ${r} as ${V}`;
+  return [`read ${P} ${r}                # memcpy(old, mem, size)`,
+    ...(t.vmsplice === 'before' ? [splice, `fork ${P} as ${C}`] : [`fork ${P} as ${C}`, splice]),
+    `munmap ${P} ${r}`,
+    `write ${C} ${r}               # the child's memset(mem, 0xff, size)`,
+    `exit ${C}`,
+    `expect pipe ${V} unchanged    # the parent reads the pipe: no leak from child into parent`,
+    `exit ${P}`, ''];
+}
 // [RUN] title, cow.c function, kind
 const VARIANTS = [
   { title: (kb) => `THP (${kb} kB)`, run: 'THP_RUN_PMD', pmdOnly: true, swap: false, kind: 'pmd' },
@@ -55,7 +90,7 @@ for (const kb of SIZES_KB) {
   for (const t of TESTS) {
     for (const v of VARIANTS) {
       if (v.pmdOnly && kb !== PMD_KB) continue;
-      const P = `p${sec}`, C = `c${sec}`;
+      const P = `p${sec}`, C = `c${sec}`, V = `v${sec}`;
       const base = 0x7e0000000000 + sec * 0x1000000;
       sec++;
       const first = n;
@@ -88,6 +123,7 @@ for (const kb of SIZES_KB) {
         lines.push(`madvise ${P} m[${first}..${last}] pageout`);
         lines.push(`expect pte ${P} m[${first}..${last}] swap          # range_is_swapped()`);
       }
+      if (t.vmsplice) { lines.push(...vmspliceBody(t, P, C, V, first, last)); continue; }
       lines.push(`fork ${P} as ${C}`);
       if (t.mprotect) {
         lines.push(`mprotect ${P} m[${first}..${last}] r`);
@@ -102,4 +138,33 @@ for (const kb of SIZES_KB) {
   }
   writeFileSync(join(out, `cow-thp-${kb}k.mms`), lines.join('\n'));
 }
-console.log(`gen-cow-v2: ${SIZES_KB.length} files in ${out}`);
+
+// run_with_base_page() / run_with_base_page_swap(): one private anonymous page, MADV_NOHUGEPAGE,
+// memset 1, (MADV_PAGEOUT, and it must be swapped), then the test.
+const base = [
+  '# tools/testing/selftests/mm/cow.c, Linux 6.12.118 (Debian linux-source-6.12; not in 6.1\'s tree,',
+  '# its 6.12 file was run on the 6.1 kernel too): run_with_base_page() and run_with_base_page_swap()',
+  '# with the four vmsplice() tests (child_vmsplice_memcmp_fn, do_test_vmsplice_in_parent).',
+  '# Generated by scripts/selftests/gen-cow-v2.mjs. The pipe\'s references keep the write on the',
+  '# other side from reusing the page (wp_can_reuse_anon_folio counts them), so the pipe still',
+  '# reads the old data.',
+  '',
+  'sysctl swap pages 12288                  # the guest\'s 48 MiB swap file',
+  '',
+];
+let bsec = 0;
+for (const t of TESTS.filter((x) => x.vmsplice)) {
+  for (const swap of [false, true]) {
+    const P = `p${bsec}`, C = `c${bsec}`, V = `v${bsec}`;
+    base.push(`# selftest: cow ${t.desc} ... with ${swap ? 'swapped out base page' : 'base page'}`,
+      `process ${P}`,
+      `mmap ${P} anon at ${hex(0x7e0000000000 + bsec * 0x100000)} pages 1 private rw as m`,
+      `madvise ${P} m nohugepage`,
+      `write ${P} m[0]                     # memset(mem, 1, pagesize)`);
+    if (swap) base.push(`madvise ${P} m pageout`, `expect pte ${P} m[0] swap          # pagemap_is_swapped()`);
+    base.push(...vmspliceBody(t, P, C, V, 0, 0));
+    bsec++;
+  }
+}
+writeFileSync(join(out, 'cow-vmsplice-base-page.mms'), base.join('\n'));
+console.log(`gen-cow-v2: ${SIZES_KB.length + 1} files in ${out}`);

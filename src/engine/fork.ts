@@ -1,5 +1,6 @@
 // kernel/fork.c (mm/mmap.c from 6.16): dup_mmap; mm/memory.c: copy_page_range.
 
+import { pipesFork } from './pipe';
 import type { Kernel, Task } from './kernel';
 import { pte_mkclean, pte_mkold, pte_none, pte_write, pte_wrprotect } from './pte';
 import {
@@ -110,5 +111,6 @@ export function do_fork(k: Kernel, parent: Task, name: string): Task {
   const child = k.createTask(name);
   k.tr.call('dup_mmap');
   dup_mmap(k, parent, child);
+  pipesFork(k, parent, child);
   return child;
 }

@@ -91,6 +91,8 @@ export const KERNEL_FUNCTIONS = {
   swap_writepage: { file: PAGE_IO }, end_swap_bio_write: { file: PAGE_IO }, swap_read_folio: { file: PAGE_IO },
   folio_end_writeback: { file: FILEMAP }, do_swap_page: { file: MEMORY },
   migrate_pages: { file: MIGRATE }, move_to_new_folio: { file: MIGRATE }, remove_migration_ptes: { file: MIGRATE },
+  // vmsplice and pipes (vmsplice.ts, pipe.ts)
+  vmsplice_to_pipe: { file: 'fs/splice.c' }, iter_to_pipe: { file: 'fs/splice.c' }, free_pipe_info: { file: 'fs/pipe.c' },
 } as const satisfies Record<string, KernelFunctionInfo>;
 
 export type KernelFn = keyof typeof KERNEL_FUNCTIONS;

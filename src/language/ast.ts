@@ -74,6 +74,8 @@ export interface FlushStmt extends Base { kind: 'flush'; obj: Ident }
 export interface ClearRefsStmt extends Base { kind: 'clear_refs'; proc: Ident; mode: Ident }
 export interface WaitStmt extends Base { kind: 'wait'; duration: Duration }
 /** v2: `mremap PROC SPEC to ADDR [pages N]` (MREMAP_MAYMOVE|MREMAP_FIXED) or `mremap PROC SPEC pages N` (in place). */
+/** `vmsplice PROC SPEC as PIPE` (extension): a new pipe holding references to the pages */
+export interface VmspliceStmt extends Base { kind: 'vmsplice'; proc: Ident; spec: MapSpec; pipe: Ident }
 export interface MremapStmt extends Base { kind: 'mremap'; proc: Ident; spec: MapSpec; to?: Num; newPages?: Num }
 
 export type PteFlagName = 'none' | 'present' | 'write' | 'dirty' | 'young' | 'softdirty' | 'special' | 'huge' | 'swap' | 'migration';
@@ -117,17 +119,19 @@ export interface ExpectSignal extends Base { kind: 'expect_signal'; proc: Ident;
 export interface ExpectDefioPending extends Base { kind: 'expect_defio_pending'; obj: Ident; value: Num }
 export interface ExpectDefioWritten extends Base { kind: 'expect_defio_written'; obj: Ident; indexes: Num[] }
 export interface ExpectOops extends Base { kind: 'expect_oops' }
+/** `expect pipe PIPE unchanged|changed` (extension) */
+export interface ExpectPipe extends Base { kind: 'expect_pipe'; pipe: Ident; changed: boolean; stateRange: Range }
 
 export type Expectation =
   | ExpectPte | ExpectFolio | ExpectResult | ExpectWalk | ExpectFaults | ExpectSignal
   | ExpectDefioPending | ExpectDefioWritten | ExpectOops
-  | ExpectVma | ExpectVmas | ExpectIMmap | ExpectError;
+  | ExpectVma | ExpectVmas | ExpectIMmap | ExpectError | ExpectPipe;
 
 export type Statement =
   | KernelStmt | SysctlStmt | FileStmt | ShmemStmt | FbdevStmt | PfnmapStmt
   | ProcessStmt | ForkStmt | ExitStmt | MmapStmt | MunmapStmt | MprotectStmt | AccessStmt
   | MadviseStmt | MigrateStmt | MkcleanStmt | WrprotectStmt | PfnMkcleanStmt | WritebackStmt | MsyncStmt | UnmapRangeStmt
-  | FlushStmt | ClearRefsStmt | WaitStmt | MremapStmt | SysctlThpStmt | SplitStmt | Expectation;
+  | FlushStmt | ClearRefsStmt | WaitStmt | MremapStmt | SysctlThpStmt | SplitStmt | VmspliceStmt | Expectation;
 
 export type StatementKind = Statement['kind'];
 
@@ -141,7 +145,7 @@ export function isExpectation(s: Statement): s is Expectation {
  * use of the name as unknown. It is not a statement and is never executed.
  */
 export interface RecoveredDecl {
-  kind: 'process' | 'object' | 'label';
+  kind: 'process' | 'object' | 'label' | 'pipe';
   name: Ident;
   objKind?: 'file' | 'shmem' | 'fbdev' | 'pfnmap';
   /** for a label: the process that owns it */

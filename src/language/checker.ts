@@ -26,7 +26,7 @@ export { TASK_SIZE };
 export type ObjKind = 'file' | 'shmem' | 'fbdev' | 'pfnmap';
 
 export interface SymbolInfo {
-  kind: 'process' | 'object' | 'label';
+  kind: 'process' | 'object' | 'label' | 'pipe';
   name: string;
   /** the name in its declaring statement */
   decl: Range;
@@ -121,6 +121,7 @@ function span(a: Range, b: Range): Range { return { start: a.start, end: b.end }
 /** What a declared name is (the names in `globals`: processes and objects, which always have a kind). */
 function kindName(s: SymbolInfo): string {
   if (s.kind === 'object') return s.objKind === 'fbdev' ? 'an fbdev' : `a ${s.objKind}`;
+  if (s.kind === 'pipe') return 'a pipe';
   return 'a process';
 }
 
@@ -349,6 +350,7 @@ class Checker {
     }
     if (this.globals.has(name)) return;
     if (r.kind === 'process') this.declareProcess(r.name, undefined, true);
+    else if (r.kind === 'pipe') this.globals.set(name, { sym: this.newSymbol({ kind: 'pipe', name, decl: r.name.range, refs: [], declInvalid: true }) });
     else if (name !== 'anon' && name !== 'zero') this.declareObject(r.name, r.objKind ?? 'file', undefined, true);
   }
 
@@ -610,6 +612,22 @@ class Checker {
       case 'clear_refs': return this.clearRefs(s);
       case 'wait':
         return;
+      case 'vmsplice': {
+        const p = this.useProc(s.proc);
+        this.labelSpec(p, s.spec);
+        if (s.spec.kind === 'addr') this.pagesAtLeastOne(s.spec.pages, 'vmsplice');
+        if (this.nameOk(s.pipe, 'a pipe')) {
+          this.globals.set(s.pipe.name, { sym: this.newSymbol({ kind: 'pipe', name: s.pipe.name, decl: s.pipe.range, refs: [], ...(this.bad ? { declInvalid: true } : {}) }) });
+        }
+        return;
+      }
+      case 'expect_pipe': {
+        const g = this.globals.get(s.pipe.name);
+        if (!g) this.err(s.pipe.range, C.unknownObject, `unknown pipe '${s.pipe.name}' (a pipe is named by 'vmsplice PROC SPEC as PIPE')`);
+        else if (g.sym.kind !== 'pipe') this.err(s.pipe.range, C.wrongKind, `'${s.pipe.name}' is ${kindName(g.sym)}, not a pipe`, [{ range: g.sym.decl, message: 'declared here' }]);
+        else this.use(g.sym, s.pipe.range);
+        return;
+      }
       case 'sysctl_thp': return this.sysctlThp(s);
       case 'split': {
         if (s.proc) { const p = this.useProc(s.proc); this.procPages(p, s.page); }

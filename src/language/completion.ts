@@ -5,7 +5,7 @@ import type { CheckResult, SymbolInfo } from './checker';
 import { lexLine, type Token } from './lexer';
 import { changesAt, offeredVersions } from '../engine/versions';
 import {
-  CLEAR_REFS_MODES, ERRNOS, EXPECTATIONS, FB_BACKINGS, FOLIO_FLAGS, FOLIO_FLAG_DOCS, MADVISE_ADVICES, MADVISE_ADVICE_DOCS, PROTS, PTE_FLAGS, PTE_FLAG_DOCS,
+  CLEAR_REFS_MODES, ERRNOS, EXPECTATIONS, FB_BACKINGS, FOLIO_FLAGS, FOLIO_FLAG_DOCS, MADVISE_ADVICES, MADVISE_ADVICE_DOCS, PIPE_STATES, PROTS, PTE_FLAGS, PTE_FLAG_DOCS,
   SIGNALS, STATEMENTS, SYSCTL_KNOBS, THP_KNOBS, THP_KNOB_VALUES, TMPFS_HUGE, VMA_FLAGS, VMA_FLAG_DOCS, WALK_APIS,
 } from './keywords';
 
@@ -37,9 +37,10 @@ function names(check: CheckResult | undefined, kind: SymbolInfo['kind'], pred: (
     if (s.kind !== kind || !pred(s) || seen.has(s.name)) continue;
     seen.add(s.name);
     const detail = kind === 'object' ? `${s.objKind ?? 'object'}${s.pages !== undefined ? `, ${s.pages} pages` : ''}`
+      : kind === 'pipe' ? 'pipe (vmsplice)'
       : kind === 'label' ? `mapping of ${s.mapsObject ?? '?'} in ${s.proc ?? '?'}${s.pages !== undefined ? `, ${s.pages} pages` : ''}`
         : s.parent ? `process (forked from ${s.parent})` : 'process';
-    out.push({ label: s.name, kind, detail });
+    out.push({ label: s.name, kind: kind === 'pipe' ? 'object' : kind, detail });
   }
   return out;
 }
@@ -201,6 +202,11 @@ export function completionsAt(lineText: string, character: number, check?: Check
       return [];
     }
     case 'wait': return n === 1 ? ['50ms', '100ms', '1s'].map((d) => val(d, 'duration')) : [];
+    case 'vmsplice':
+      if (n === 1) return processes(check);
+      if (n === 2) return labelsOf(check, w(1));
+      if (prev !== 'pages' && prev !== 'as' && (pageSpecEnd(ts, 2) === n - 1 || (n === 3 && ts[2].kind === 'word'))) return [kw('as', 'the new pipe\'s name')];
+      return [];
     case 'mremap': {
       if (n === 1) return processes(check);
       if (n === 2) return labelsOf(check, w(1));
@@ -265,6 +271,7 @@ function expectCompletions(ts: Token[], check?: CheckResult): CompletionEntry[] 
       return vmaFlags();
     }
     case 'vmas': return n === 2 ? processes(check) : [];
+    case 'pipe': return n === 2 ? names(check, 'pipe') : n === 3 ? PIPE_STATES.map((x) => val(x, x === 'unchanged' ? 'no later write reached its pages' : 'a later write reached one of its pages')) : [];
     case 'error': return n === 2 ? ERRNOS.map((e) => val(e, 'errno')) : [];
     case 'i_mmap':
       if (n === 2) return objects(check);

@@ -22,9 +22,9 @@ export const STATEMENTS: readonly KeywordDoc[] = [
   { keyword: 'process', syntax: 'process NAME', doc: 'A new process with an empty address space.' },
   { keyword: 'fork', syntax: 'fork PARENT as CHILD', doc: 'fork(2): `dup_mmap`/`copy_page_range`; the child inherits the parent\'s mappings and their labels.' },
   { keyword: 'exit', syntax: 'exit NAME', doc: 'The process unmaps everything and ends; it cannot be used afterwards.' },
-  { keyword: 'mmap', syntax: 'mmap PROC OBJ|anon at ADDR pages N [offset K] shared|private r|rw|none [as LABEL]', doc: 'mmap(2) with MAP_FIXED_NOREPLACE semantics at a page-aligned address; LABEL names the mapping inside PROC.' },
+  { keyword: 'mmap', syntax: 'mmap PROC OBJ|anon at ADDR pages N [offset K] shared|private r|rw|w|none [as LABEL]', doc: 'mmap(2) with MAP_FIXED_NOREPLACE semantics at a page-aligned address; LABEL names the mapping inside PROC.' },
   { keyword: 'munmap', syntax: 'munmap PROC LABEL | LABEL[I..J] | ADDR pages N', doc: 'munmap(2); partial unmaps split VMAs.' },
-  { keyword: 'mprotect', syntax: 'mprotect PROC LABEL | LABEL[I..J] | ADDR pages N r|rw|none', doc: 'mprotect(2), splitting VMAs as needed.' },
+  { keyword: 'mprotect', syntax: 'mprotect PROC LABEL | LABEL[I..J] | ADDR pages N r|rw|w|none', doc: 'mprotect(2), splitting VMAs as needed.' },
   { keyword: 'madvise', syntax: 'madvise PROC LABEL | LABEL[I..J] | ADDR pages N dontneed|free|cold|pageout|willneed|populate_read|populate_write|hugepage|nohugepage|collapse|dontfork|dofork', doc: 'madvise(2) as `mm/madvise.c` does it at that version; `pageout` reclaims what it isolates (`shrink_folio_list`: `folio_referenced`, `try_to_unmap`, swap-out); `hugepage`/`nohugepage` set VM_HUGEPAGE/VM_NOHUGEPAGE on the range (splitting VMAs and merging them with neighbours that then match); `collapse` (MADV_COLLAPSE) collapses each 2 MiB range of anonymous or shmem memory into a PMD-mapped THP (`collapse_huge_page`, `collapse_file`; regular files fail with EINVAL: no CONFIG_READ_ONLY_THP_FOR_FS); `dontfork`/`dofork` set/clear VM_DONTCOPY, which fork skips. A refusal is an error diagnostic naming the errno.' },
   { keyword: 'migrate', syntax: 'migrate OBJ[I] | migrate PROC LABEL[I]', doc: '`migrate_pages()` (MIGRATE_SYNC) of that folio to a new one: `try_to_migrate`, copy, `remove_migration_ptes`; result 0 or the errno.' },
   { keyword: 'read', syntax: 'read PROC LABEL[I] | LABEL[I..J] | ADDR', doc: 'A CPU read by PROC, one page at a time; faults as the kernel does.' },
@@ -40,7 +40,8 @@ export const STATEMENTS: readonly KeywordDoc[] = [
   { keyword: 'mremap', syntax: 'mremap PROC LABEL | LABEL[I..J] | ADDR pages N  (to ADDR [pages N] | pages N)', doc: 'mremap(2) (v2): `to ADDR` moves with MREMAP_MAYMOVE|MREMAP_FIXED (`move_vma`: `copy_vma`, `move_page_tables`, the old range unmapped), `pages N` alone grows or shrinks in place (growing fails with ENOMEM where the next range is taken). The label moves with its pages.' },
   { keyword: 'wait', syntax: 'wait D', doc: 'Advance simulated time by D (`50ms`, `1s`); due deferred work runs in order.' },
   { keyword: 'split', syntax: 'split OBJ[I] | split PROC LABEL[I]', doc: '`split_folio()` on the large folio that holds the page: order-0 folios after it; refused with EBUSY for the huge zero page or a folio under writeback.' },
-  { keyword: 'expect', syntax: 'expect pte|folio|result|walk|faults|signal|defio|oops|vma|vmas|i_mmap|error ...', doc: 'An expectation, checked at its place in the scenario.' },
+  { keyword: 'vmsplice', syntax: 'vmsplice PROC LABEL | LABEL[I..J] | ADDR pages N as PIPE', doc: 'vmsplice(2) of the range into a new pipe PIPE (language extension): `iter_to_pipe` takes a reference to each page as a read GUP does (faulting in what is not mapped) until the pipe\'s 16 buffers are full; result = the bytes spliced; EFAULT when not even the first page could be had (VM_IO/VM_PFNMAP, no VM_READ, a hole). PROC holds the pipe, a child forked later holds it too; its references go when the last holder exits.' },
+  { keyword: 'expect', syntax: 'expect pte|folio|result|walk|faults|signal|defio|oops|vma|vmas|i_mmap|error|pipe ...', doc: 'An expectation, checked at its place in the scenario.' },
 ];
 
 /** The word after `expect`, in the order of the spec. */
@@ -57,6 +58,7 @@ export const EXPECTATIONS: readonly KeywordDoc[] = [
   { keyword: 'vmas', syntax: 'expect vmas PROC N', doc: 'PROC has N VMAs (v2).' },
   { keyword: 'i_mmap', syntax: 'expect i_mmap OBJ PROC:LABEL, ... | none', doc: 'The object\'s i_mmap interval tree in in-order walk order, every VMA listed (v2); two VMAs of one label are written `PROC:LABEL[I]`, I the first page each holds.' },
   { keyword: 'error', syntax: 'expect error ERRNO', doc: 'The statement before it was refused with ERRNO (v2): the refusal is expected, so the file does not exit 2 for it.' },
+  { keyword: 'pipe', syntax: 'expect pipe PIPE unchanged|changed', doc: 'Whether the data in the pipe is still what the pages held when they were spliced (`unchanged`), or a later write reached a page the pipe references (`changed`): what reading the pipe would show (cow.c\'s vmsplice tests).' },
 ];
 
 export const STATEMENT_KEYWORDS: readonly string[] = STATEMENTS.map(s => s.keyword);
@@ -125,6 +127,8 @@ export const WALK_APIS = [
 ] as const;
 
 export const PROTS = ['r', 'rw', 'w', 'none'] as const;
+/** `expect pipe PIPE STATE` */
+export const PIPE_STATES = ['unchanged', 'changed'] as const;
 export const FB_BACKINGS = ['vmalloc', 'contig', 'carveout'] as const;
 export const SIGNALS = ['SIGSEGV', 'SIGBUS', 'none'] as const;
 /** Object names that are not objects: `anon` (anonymous memory) and `zero` (the zero page). */

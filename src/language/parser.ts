@@ -11,7 +11,7 @@ import type {
 } from './ast';
 import { type Diagnostic, rangeOf } from './diagnostics';
 import {
-  CLEAR_REFS_MODES, ERRNOS, EXPECT_KEYWORDS, FB_BACKINGS, FOLIO_FLAGS, PROTS, PTE_FLAGS, STATEMENT_KEYWORDS, VMA_FLAGS, closest,
+  CLEAR_REFS_MODES, ERRNOS, EXPECT_KEYWORDS, FB_BACKINGS, FOLIO_FLAGS, PIPE_STATES, PROTS, PTE_FLAGS, STATEMENT_KEYWORDS, VMA_FLAGS, closest,
   MADVISE_ADVICES, THP_KNOBS, THP_KNOB_VALUES, TMPFS_HUGE,
 } from './keywords';
 import { type Token, forEachLine, lexSpan, quote, tokenRange, tokenSpan } from './lexer';
@@ -488,6 +488,13 @@ class LineParser {
         s.range = whole();
         return s;
       }
+      case 'vmsplice': {
+        const proc = this.ident('the process');
+        const spec = this.mapSpec();
+        this.keyword('as', ' after the range (vmsplice PROC SPEC as PIPE)');
+        const pipe = this.ident('the pipe name');
+        return { kind: 'vmsplice', kwRange, range: whole(), proc, spec, pipe };
+      }
       case 'wait': {
         const duration = this.duration('a duration, e.g. 50ms or 1s');
         return { kind: 'wait', kwRange, range: whole(), duration };
@@ -608,6 +615,14 @@ class LineParser {
       }
       case 'oops':
         return { kind: 'expect_oops', kwRange, range: whole() };
+      case 'pipe': {
+        const pipe = this.ident('the pipe');
+        const t = this.word(`the pipe's state (${PIPE_STATES.join(' or ')})`);
+        if (!(PIPE_STATES as readonly string[]).includes(t.text)) {
+          throw new Fail(tokenRange(t), PARSE_CODES.syntax, `${this.prefix()}expected ${PIPE_STATES.join(' or ')} after the pipe, found ${describe(t)}`);
+        }
+        return { kind: 'expect_pipe', kwRange, range: whole(), pipe, changed: t.text === 'changed', stateRange: tokenRange(t) };
+      }
     }
     /* c8 ignore next */
     throw new Fail(tokenRange(sub), PARSE_CODES.internal, `expectation ${quote(sub.text)} is not implemented`);
@@ -767,6 +782,11 @@ function recover(tokens: Token[], out: RecoveredDecl[]): void {
     case 'fork': {
       const n = w(3);
       if (w(2)?.text === 'as' && n) out.push({ kind: 'process', name: id(n) });
+      return;
+    }
+    case 'vmsplice': {
+      const n = tokens.length >= 4 ? w(tokens.length - 1) : undefined;
+      if (n && w(tokens.length - 2)?.text === 'as') out.push({ kind: 'pipe', name: id(n) });
       return;
     }
     case 'mmap': {

@@ -26,6 +26,7 @@ function detailOf(s: SymbolInfo): string {
     case 'process': return s.parent ? `process, forked from ${s.parent}` : 'process';
     case 'object': return `${s.objKind ?? 'object'}${s.pages !== undefined ? `, ${s.pages} pages` : ''}`;
     case 'label': return `${s.shared ? 'shared' : 'private'} mapping of ${s.mapsObject ?? '?'}${s.pages !== undefined ? `, ${s.pages} pages` : ''}`;
+    case 'pipe': return 'pipe (vmsplice)';
   }
 }
 
@@ -41,7 +42,7 @@ export function documentOutline(check: CheckResult, lineLength?: (line: number) 
   const procs = new Map<string, OutlineNode>();
   const orphans: OutlineNode[] = [];
   for (const s of check.symbols) {
-    if (s.kind === 'object') objects.push(node(s));
+    if (s.kind === 'object' || s.kind === 'pipe') objects.push(node(s));
     else if (s.kind === 'process' && !procs.has(s.name)) procs.set(s.name, node(s));
   }
   for (const s of check.symbols) {

@@ -169,6 +169,13 @@ export function compareTraceStep(os: OracleStepResult, es: EngineTraceStep | und
     vals.push({ subject: 'op', field: 'result', engine: String(es.result), kernel: String(kr ?? '-'),
       verdict: kr === null ? 'not-observable' : kr === es.result ? 'agree' : 'differ', reason: kr === null ? 'no move_pages recorded' : undefined });
   }
+  if (es.result !== undefined && os.kind === 'vmsplice') {
+    // vmsplice(2)'s answer: the bytes spliced, or the errno
+    const op = os.ops.find((o) => o.op === 'vmsplice');
+    const kr = op ? (op.ret < 0 ? op.errno : op.ret) : null;
+    vals.push({ subject: 'op', field: 'result', engine: String(es.result), kernel: String(kr ?? '-'),
+      verdict: kr === null ? 'not-observable' : kr === es.result ? 'agree' : 'differ', reason: kr === null ? 'no vmsplice recorded' : undefined });
+  }
   vals.push(...compareRmWalks(os, es, ctx));
   return vals;
 }

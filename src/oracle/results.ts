@@ -400,6 +400,14 @@ export function evaluateExpectations(res: OracleScenarioResult, t: OracleTransla
       case 'expect_folio': checks = foliochecks(st, sr, t, res, run); break;
       case 'expect_vma': case 'expect_vmas': checks = vmaChecks(st, sr, t.steps[sr.index]); break;
       case 'expect_error': checks = errorCheck(st, sr, res.steps); break;
+      case 'expect_pipe': {
+        // the guest's o_pipe_check: 1 = the pipe's data changed since the splice, 0 = not
+        const op = sr.ops.find(o => o.op === 'pipe');
+        const flag = st.changed ? 'changed' : 'unchanged';
+        checks = [!op || op.ret < 0 ? na(st.pipe.name, flag, op ? `the pipe could not be read (errno ${op.errno})` : 'not checked on the kernel')
+          : { subject: st.pipe.name, flag, verdict: (op.ret === 1) === st.changed ? 'pass' : 'fail', observed: op.ret === 1 ? 'changed' : 'unchanged' }];
+        break;
+      }
       case 'expect_walk': case 'expect_result': case 'expect_defio_pending': case 'expect_defio_written':
         checks = traceChecks(st, sr, { res, t, scn, probes: run?.probes ?? null });
         break;

@@ -10,7 +10,7 @@ import type { OracleCheck, OracleScenarioResult, OracleStepResult } from './resu
 import type { OracleTranslation } from './translate';
 
 /** Statements whose value `expect result` reads (spec: the last kernel operation above). */
-export const RESULT_KINDS = new Set(['mkclean', 'wrprotect', 'pfn_mkclean', 'writeback', 'msync', 'unmap_range', 'flush', 'migrate', 'madvise', 'split']);
+export const RESULT_KINDS = new Set(['mkclean', 'wrprotect', 'pfn_mkclean', 'writeback', 'msync', 'unmap_range', 'flush', 'migrate', 'madvise', 'split', 'vmsplice']);
 /** Statements whose result the kprobe trace gives (mkclean: where writeback stands in for it). */
 export const TRACED_RESULT_KINDS = new Set(['mkclean', 'writeback', 'msync', 'flush']);
 /** Statements that make an rmap walk in the engine. */
@@ -119,6 +119,13 @@ export function traceChecks(e: Expectation, sr: OracleStepResult, c: TraceExpect
       const op = scn.statements[j];
       if (t.steps[j].observable === 'no') return [na('result', flag, `L${op.range.start.line + 1} ${op.kind} has no user-space trigger`)];
       if (op.kind === 'split') return [na('result', flag, `L${op.range.start.line + 1}'s split: the debugfs write's result is not recorded`)];
+      if (op.kind === 'vmsplice') {
+        // vmsplice(2)'s own answer: the bytes spliced, or the errno
+        const o = res.steps[j].ops.find((x) => x.op === 'vmsplice');
+        if (!o) return [na('result', flag, `L${op.range.start.line + 1}: no vmsplice recorded`)];
+        const v = o.ret < 0 ? o.errno : o.ret;
+        return [{ subject: 'result', flag, verdict: v === e.value.value ? 'pass' : 'fail', observed: String(v) }];
+      }
       if (op.kind === 'migrate' || op.kind === 'madvise') {
         // move_pages' own answer for the page (migrate), madvise(2)'s (e.g.
         // madvise_collapse_errno()): 0, or the errno (no kprobe needed)

@@ -13,7 +13,7 @@ import { folioMkcleanAt, mappingWrprotectRange, pfnMkcleanRange, unmapMappingRan
 import { filemap_write_and_wait_range, msyncRange } from '../engine/writeback';
 import { fbdev_create, fbDefioOf, flush_delayed_work } from '../engine/drivers/fbDefio';
 import { pfnmap_create } from '../engine/drivers/pfnmap';
-import type { Kernel } from '../engine/kernel';
+import type { Kernel, Task } from '../engine/kernel';
 import { split_folio } from '../engine/split';
 import { madvise_thp } from '../engine/thpMadvise';
 import { madvise_flags } from '../engine/madviseFlags';
@@ -27,6 +27,8 @@ import { pte_present } from '../engine/pte';
 import type { Step } from './trace';
 import { addrAt, mapSpecRange, mapSpecRuns, missingLabel, pageRange, resolveAddrRange, RUN_CODES, task, type LabelInfo, type RunState } from './state';
 import { do_mremap } from '../engine/mremap';
+import { vmsplice } from '../engine/vmsplice';
+import { pipeHolding } from '../engine/pipe';
 
 export type Out = (range: Range, severity: Severity, code: string, message: string) => void;
 
@@ -44,6 +46,9 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
       if (!t) return deadProc(st, s.proc.name, s.range, out);
       const runs = mapSpecRuns(st, s.proc.name, s.spec);
       if (typeof runs === 'string') { if (runs) out(s.range, 'error', RUN_CODES.munmap, runs); return; }
+      if (s.advice === 'collapse' || s.advice === 'pageout') {
+        for (const r of runs) if (pipeRefused(st, s.range, `madvise ${s.advice}`, pipeHeldIn(k, t, r[0], r[1]), out)) return;
+      }
       // the THP advices (madvise_thp: hugepage_madvise, madvise_collapse), the fork ones
       // (madvise_flags: VM_DONTCOPY) or the others; one madvise(2) per run, the first error kept
       let err: keyof typeof ERRNO | 0 = 0, why = '';
@@ -73,12 +78,15 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
         const range = resolveAddrRange(st, s.proc.name, s.page);
         if (typeof range === 'string') { if (range) out(s.range, 'error', RUN_CODES.munmap, range); return; }
         const found = move_pages_folio(k, t.mm, range.first);
+        if (!('errno' in found) && pipeRefused(st, s.range, 'migrate', pipeHolding(k, k.memmap.head(found.pfn))?.name, out)) return;
         r = !('errno' in found) ? migrated(found.pfn)
           : [found.errno, found.errno === 'ENOENT' ? 'no folio mapped there' : 'no migratable page there (the zero page, nothing in an anonymous VMA before 6.12, or a VM_IO/VM_PFNMAP mapping)'];
       } else {
         const obj = st.objects.get(s.page.kind === 'named' ? s.page.target.name : '');
         if (!obj) return;
-        r = migrated(k.pfnOf(obj, pageRange(s.page)[0]));
+        const pfn = k.pfnOf(obj, pageRange(s.page)[0]);
+        if (pfn && pipeRefused(st, s.range, 'migrate', pipeHolding(k, k.memmap.head(pfn))?.name, out)) return;
+        r = migrated(pfn);
       }
       const [errno, why] = r;
       st.lastResult = step.result = errno ? ERRNO[errno] : 0;
@@ -105,10 +113,23 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
         pfn = obj.folioAt(pageRange(s.page)[0]);
       }
       if (!pfn) { out(s.range, 'warning', RUN_CODES.noFolio, 'no folio there: split_folio() not called'); st.lastResult = step.result = 0; return; }
+      if (!isHugeZeroPfn(pfn) && pipeRefused(st, s.range, 'split', pipeHolding(k, k.memmap.head(pfn))?.name, out)) return;
       const r = split_folio(k, pfn);
       st.lastResult = step.result = r === 0 ? 0 : ERRNO[r];
       if (r !== 0) step.errno = r;
       if (r !== 0) out(s.range, 'error', RUN_CODES.split, `split fails with ${r}: ${r === 'EINVAL' ? 'not a large folio' : isHugeZeroPfn(pfn) ? 'the huge zero page cannot be split' : 'the folio is under writeback'}`);
+      return;
+    }
+    case 'vmsplice': {
+      const t = task(st, s.proc.name);
+      if (!t) return deadProc(st, s.proc.name, s.range, out);
+      const runs = mapSpecRuns(st, s.proc.name, s.spec);
+      if (typeof runs === 'string') { if (runs) out(s.range, 'error', RUN_CODES.munmap, runs); return; }
+      const [a, b] = runs[0];
+      if (runs.length > 1) out(s.range, 'warning', RUN_CODES.warn, `the label's pages are not contiguous (mremap moved some): only 0x${a.toString(16)}..0x${b.toString(16)} is spliced`);
+      const r = vmsplice(k, t, s.pipe.name, a, (b - a) / 4096);
+      st.lastResult = step.result = r.errno ? ERRNO[r.errno] : r.bytes;
+      if (r.errno) { step.errno = r.errno; out(s.range, 'error', RUN_CODES.vmsplice, 'vmsplice fails with EFAULT: no page to take at the start of the range (a hole, VM_IO/VM_PFNMAP, no VM_READ, or no struct page)'); }
       return;
     }
     case 'fbdev':
@@ -313,6 +334,29 @@ function sysctlThp(k: Kernel, s: Extract<Statement, { kind: 'sysctl_thp' }>): vo
       return;
     }
   }
+}
+
+/** A page of [start, end) of t whose folio a pipe holds a reference to: the pipe's name. */
+function pipeHeldIn(k: Kernel, t: Task, start: number, end: number): string | undefined {
+  if (!k.pipedPfns.size) return undefined;
+  for (let a = start; a < end; a += 4096) {
+    if (!pte_present(t.mm.pteFlags(a))) continue;
+    const pfn = t.mm.ptePfn(a);
+    if (!k.memmap.pfnValid(pfn)) continue;
+    const p = pipeHolding(k, k.memmap.head(pfn));
+    if (p) return p.name;
+  }
+  return undefined;
+}
+
+// Split (can_split_folio), migration (folio_migrate_mapping's expected count), anonymous
+// collapse (is_refcount_suitable) and reclaim (__remove_mapping's folio_ref_freeze) compare a
+// folio's references with the ones they expect; with a pipe's references among them the
+// engine does not model them, and says so instead of guessing.
+function pipeRefused(st: RunState, range: Range, what: string, pipe: string | undefined, out: Out): boolean {
+  if (!pipe) return false;
+  out(range, 'error', RUN_CODES.pipeRefs, `${what} of a folio that pipe ${pipe} holds a reference to is not modelled (the kernel's reference counts include the pipe's); the statement is not run`);
+  return true;
 }
 
 function deadProc(st: RunState, name: string, range: Range, out: Out): void {

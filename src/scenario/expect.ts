@@ -39,6 +39,15 @@ export function evaluateExpectation(st: RunState, e: Expectation): ExpectOutcome
       }
       return pass(`${e.proc.name} took ${n} faults${detail}`);
     }
+    case 'expect_pipe': {
+      const p = st.k.pipes.get(e.pipe.name);
+      if (!p) return fail(`no pipe ${e.pipe.name} at this point`);
+      if (p.released) return fail(`pipe ${e.pipe.name} was released when the last process holding it exited`);
+      const what = p.pfns.length ? `its ${p.pfns.length} page${p.pfns.length === 1 ? '' : 's'}` : 'nothing (an empty pipe)';
+      if (p.changed === e.changed) return pass(p.changed ? `a write reached a page of pipe ${e.pipe.name} after the splice` : `pipe ${e.pipe.name} holds ${what} as spliced`);
+      return fail(e.changed ? `expected pipe ${e.pipe.name} to have changed, but no write reached ${what} after the splice`
+        : `expected pipe ${e.pipe.name} unchanged, but a write reached one of its pages after the splice (the data leaked)`);
+    }
     case 'expect_signal': {
       const t = st.tasksByName.get(e.proc.name);
       const sig = t?.lastSignal ?? 'none';

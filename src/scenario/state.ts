@@ -18,6 +18,10 @@ export const RUN_CODES = {
   split: 'MMS509',
   /** migrate_pages() refused (ENOENT, EFAULT, EBUSY) */
   migrate: 'MMS510',
+  /** vmsplice(2) refused (EFAULT) */
+  vmsplice: 'MMS511',
+  /** an operation on a folio a pipe holds references to: not modelled (execute.ts pipeRefused) */
+  pipeRefs: 'MMS512',
 } as const;
 
 export interface LabelInfo {

@@ -84,6 +84,7 @@ export function declarationHover(sym: SymbolInfo): string {
     case 'object': return `**${sym.objKind ?? 'object'} ${sym.name}**${sym.pages !== undefined ? `, ${sym.pages} pages` : ''}, declared on line ${declLine}`;
     case 'label': return `**mapping ${sym.name}** of ${sym.proc ?? '?'}: ${sym.shared ? 'shared' : 'private'} ${sym.mapsObject ?? '?'}`
       + `${sym.pages !== undefined ? `, ${sym.pages} pages` : ''}, declared on line ${declLine}`;
+    case 'pipe': return `**pipe ${sym.name}** (vmsplice), declared on line ${declLine}`;
   }
 }
 

@@ -231,3 +231,459 @@ expect pte p11 m[256] present write !same c11 m[256]
 expect pte p11 m[511] present write !same c11 m[511]
 exit c11
 exit p11
+
+# selftest: cow vmsplice() + unmap in child ... with PTE-mapped THP (1024 kB)
+process p12
+mmap p12 anon at 0x7e000c000000 pages 512 private rw as m
+madvise p12 m[256..511] hugepage
+write p12 m[256]                     # mem[0] = 1
+expect pte p12 m[511] present        # a THP was populated
+write p12 m[256..511]             # memset(mem, 1, thpsize)
+mprotect p12 m[257..257] r          # PTE-map the THP
+mprotect p12 m[257..257] rw
+fork p12 as c12
+read c12 m[256..511]                # the child's memcpy(old, mem, size)
+vmsplice c12 m[256..511] as v12    # R/O GUP: references to the first 16 pages at most
+munmap c12 m[256..511]
+write p12 m[256..511]               # memset(mem, 0xff, size)
+expect pipe v12 unchanged    # the child reads the pipe: no leak from parent into child
+exit c12
+exit p12
+
+# selftest: cow vmsplice() + unmap in child ... with swapped-out, PTE-mapped THP (1024 kB)
+process p13
+mmap p13 anon at 0x7e000d000000 pages 512 private rw as m
+madvise p13 m[256..511] hugepage
+write p13 m[256]                     # mem[0] = 1
+expect pte p13 m[511] present        # a THP was populated
+write p13 m[256..511]             # memset(mem, 1, thpsize)
+mprotect p13 m[257..257] r          # PTE-map the THP
+mprotect p13 m[257..257] rw
+madvise p13 m[256..511] pageout
+expect pte p13 m[256..511] swap          # range_is_swapped()
+fork p13 as c13
+read c13 m[256..511]                # the child's memcpy(old, mem, size)
+vmsplice c13 m[256..511] as v13    # R/O GUP: references to the first 16 pages at most
+munmap c13 m[256..511]
+write p13 m[256..511]               # memset(mem, 0xff, size)
+expect pipe v13 unchanged    # the child reads the pipe: no leak from parent into child
+exit c13
+exit p13
+
+# selftest: cow vmsplice() + unmap in child ... with single PTE of THP (1024 kB)
+process p14
+mmap p14 anon at 0x7e000e000000 pages 512 private rw as m
+madvise p14 m[256..511] hugepage
+write p14 m[256]                     # mem[0] = 1
+expect pte p14 m[511] present        # a THP was populated
+write p14 m[256..511]             # memset(mem, 1, thpsize)
+madvise p14 m[257..511] dontneed   # keep a single PTE
+fork p14 as c14
+read c14 m[256..256]                # the child's memcpy(old, mem, size)
+vmsplice c14 m[256..256] as v14    # R/O GUP: references to the first 16 pages at most
+munmap c14 m[256..256]
+write p14 m[256..256]               # memset(mem, 0xff, size)
+expect pipe v14 unchanged    # the child reads the pipe: no leak from parent into child
+exit c14
+exit p14
+
+# selftest: cow vmsplice() + unmap in child ... with single PTE of swapped-out THP (1024 kB)
+process p15
+mmap p15 anon at 0x7e000f000000 pages 512 private rw as m
+madvise p15 m[256..511] hugepage
+write p15 m[256]                     # mem[0] = 1
+expect pte p15 m[511] present        # a THP was populated
+write p15 m[256..511]             # memset(mem, 1, thpsize)
+madvise p15 m[257..511] dontneed   # keep a single PTE
+madvise p15 m[256..256] pageout
+expect pte p15 m[256..256] swap          # range_is_swapped()
+fork p15 as c15
+read c15 m[256..256]                # the child's memcpy(old, mem, size)
+vmsplice c15 m[256..256] as v15    # R/O GUP: references to the first 16 pages at most
+munmap c15 m[256..256]
+write p15 m[256..256]               # memset(mem, 0xff, size)
+expect pipe v15 unchanged    # the child reads the pipe: no leak from parent into child
+exit c15
+exit p15
+
+# selftest: cow vmsplice() + unmap in child ... with partially mremap()'ed THP (1024 kB)
+process p16
+mmap p16 anon at 0x7e0010000000 pages 512 private rw as m
+madvise p16 m[256..511] hugepage
+write p16 m[256]                     # mem[0] = 1
+expect pte p16 m[511] present        # a THP was populated
+write p16 m[256..511]             # memset(mem, 1, thpsize)
+mremap p16 m[384..511] to 0x7e0010800000   # remap the upper half
+fork p16 as c16
+read c16 m[256..383]                # the child's memcpy(old, mem, size)
+vmsplice c16 m[256..383] as v16    # R/O GUP: references to the first 16 pages at most
+munmap c16 m[256..383]
+write p16 m[256..383]               # memset(mem, 0xff, size)
+expect pipe v16 unchanged    # the child reads the pipe: no leak from parent into child
+exit c16
+exit p16
+
+# selftest: cow vmsplice() + unmap in child ... with partially shared THP (1024 kB)
+process p17
+mmap p17 anon at 0x7e0011000000 pages 512 private rw as m
+madvise p17 m[256..511] hugepage
+write p17 m[256]                     # mem[0] = 1
+expect pte p17 m[511] present        # a THP was populated
+write p17 m[256..511]             # memset(mem, 1, thpsize)
+madvise p17 m[257..511] dontfork   # share only the first page with a child
+fork p17 as s17
+exit s17                        # the child quits; the parent wait()s
+madvise p17 m[257..511] dofork     # allow sharing all pages again
+fork p17 as c17
+read c17 m[256..511]                # the child's memcpy(old, mem, size)
+vmsplice c17 m[256..511] as v17    # R/O GUP: references to the first 16 pages at most
+munmap c17 m[256..511]
+write p17 m[256..511]               # memset(mem, 0xff, size)
+expect pipe v17 unchanged    # the child reads the pipe: no leak from parent into child
+exit c17
+exit p17
+
+# selftest: cow vmsplice() + unmap in child with mprotect() optimization ... with PTE-mapped THP (1024 kB)
+process p18
+mmap p18 anon at 0x7e0012000000 pages 512 private rw as m
+madvise p18 m[256..511] hugepage
+write p18 m[256]                     # mem[0] = 1
+expect pte p18 m[511] present        # a THP was populated
+write p18 m[256..511]             # memset(mem, 1, thpsize)
+mprotect p18 m[257..257] r          # PTE-map the THP
+mprotect p18 m[257..257] rw
+fork p18 as c18
+read c18 m[256..511]                # the child's memcpy(old, mem, size)
+vmsplice c18 m[256..511] as v18    # R/O GUP: references to the first 16 pages at most
+munmap c18 m[256..511]
+mprotect p18 m[256..511] r
+mprotect p18 m[256..511] rw
+write p18 m[256..511]               # memset(mem, 0xff, size)
+expect pipe v18 unchanged    # the child reads the pipe: no leak from parent into child
+exit c18
+exit p18
+
+# selftest: cow vmsplice() + unmap in child with mprotect() optimization ... with swapped-out, PTE-mapped THP (1024 kB)
+process p19
+mmap p19 anon at 0x7e0013000000 pages 512 private rw as m
+madvise p19 m[256..511] hugepage
+write p19 m[256]                     # mem[0] = 1
+expect pte p19 m[511] present        # a THP was populated
+write p19 m[256..511]             # memset(mem, 1, thpsize)
+mprotect p19 m[257..257] r          # PTE-map the THP
+mprotect p19 m[257..257] rw
+madvise p19 m[256..511] pageout
+expect pte p19 m[256..511] swap          # range_is_swapped()
+fork p19 as c19
+read c19 m[256..511]                # the child's memcpy(old, mem, size)
+vmsplice c19 m[256..511] as v19    # R/O GUP: references to the first 16 pages at most
+munmap c19 m[256..511]
+mprotect p19 m[256..511] r
+mprotect p19 m[256..511] rw
+write p19 m[256..511]               # memset(mem, 0xff, size)
+expect pipe v19 unchanged    # the child reads the pipe: no leak from parent into child
+exit c19
+exit p19
+
+# selftest: cow vmsplice() + unmap in child with mprotect() optimization ... with single PTE of THP (1024 kB)
+process p20
+mmap p20 anon at 0x7e0014000000 pages 512 private rw as m
+madvise p20 m[256..511] hugepage
+write p20 m[256]                     # mem[0] = 1
+expect pte p20 m[511] present        # a THP was populated
+write p20 m[256..511]             # memset(mem, 1, thpsize)
+madvise p20 m[257..511] dontneed   # keep a single PTE
+fork p20 as c20
+read c20 m[256..256]                # the child's memcpy(old, mem, size)
+vmsplice c20 m[256..256] as v20    # R/O GUP: references to the first 16 pages at most
+munmap c20 m[256..256]
+mprotect p20 m[256..256] r
+mprotect p20 m[256..256] rw
+write p20 m[256..256]               # memset(mem, 0xff, size)
+expect pipe v20 unchanged    # the child reads the pipe: no leak from parent into child
+exit c20
+exit p20
+
+# selftest: cow vmsplice() + unmap in child with mprotect() optimization ... with single PTE of swapped-out THP (1024 kB)
+process p21
+mmap p21 anon at 0x7e0015000000 pages 512 private rw as m
+madvise p21 m[256..511] hugepage
+write p21 m[256]                     # mem[0] = 1
+expect pte p21 m[511] present        # a THP was populated
+write p21 m[256..511]             # memset(mem, 1, thpsize)
+madvise p21 m[257..511] dontneed   # keep a single PTE
+madvise p21 m[256..256] pageout
+expect pte p21 m[256..256] swap          # range_is_swapped()
+fork p21 as c21
+read c21 m[256..256]                # the child's memcpy(old, mem, size)
+vmsplice c21 m[256..256] as v21    # R/O GUP: references to the first 16 pages at most
+munmap c21 m[256..256]
+mprotect p21 m[256..256] r
+mprotect p21 m[256..256] rw
+write p21 m[256..256]               # memset(mem, 0xff, size)
+expect pipe v21 unchanged    # the child reads the pipe: no leak from parent into child
+exit c21
+exit p21
+
+# selftest: cow vmsplice() + unmap in child with mprotect() optimization ... with partially mremap()'ed THP (1024 kB)
+process p22
+mmap p22 anon at 0x7e0016000000 pages 512 private rw as m
+madvise p22 m[256..511] hugepage
+write p22 m[256]                     # mem[0] = 1
+expect pte p22 m[511] present        # a THP was populated
+write p22 m[256..511]             # memset(mem, 1, thpsize)
+mremap p22 m[384..511] to 0x7e0016800000   # remap the upper half
+fork p22 as c22
+read c22 m[256..383]                # the child's memcpy(old, mem, size)
+vmsplice c22 m[256..383] as v22    # R/O GUP: references to the first 16 pages at most
+munmap c22 m[256..383]
+mprotect p22 m[256..383] r
+mprotect p22 m[256..383] rw
+write p22 m[256..383]               # memset(mem, 0xff, size)
+expect pipe v22 unchanged    # the child reads the pipe: no leak from parent into child
+exit c22
+exit p22
+
+# selftest: cow vmsplice() + unmap in child with mprotect() optimization ... with partially shared THP (1024 kB)
+process p23
+mmap p23 anon at 0x7e0017000000 pages 512 private rw as m
+madvise p23 m[256..511] hugepage
+write p23 m[256]                     # mem[0] = 1
+expect pte p23 m[511] present        # a THP was populated
+write p23 m[256..511]             # memset(mem, 1, thpsize)
+madvise p23 m[257..511] dontfork   # share only the first page with a child
+fork p23 as s23
+exit s23                        # the child quits; the parent wait()s
+madvise p23 m[257..511] dofork     # allow sharing all pages again
+fork p23 as c23
+read c23 m[256..511]                # the child's memcpy(old, mem, size)
+vmsplice c23 m[256..511] as v23    # R/O GUP: references to the first 16 pages at most
+munmap c23 m[256..511]
+mprotect p23 m[256..511] r
+mprotect p23 m[256..511] rw
+write p23 m[256..511]               # memset(mem, 0xff, size)
+expect pipe v23 unchanged    # the child reads the pipe: no leak from parent into child
+exit c23
+exit p23
+
+# selftest: cow vmsplice() before fork(), unmap in parent after fork() ... with PTE-mapped THP (1024 kB)
+process p24
+mmap p24 anon at 0x7e0018000000 pages 512 private rw as m
+madvise p24 m[256..511] hugepage
+write p24 m[256]                     # mem[0] = 1
+expect pte p24 m[511] present        # a THP was populated
+write p24 m[256..511]             # memset(mem, 1, thpsize)
+mprotect p24 m[257..257] r          # PTE-map the THP
+mprotect p24 m[257..257] rw
+read p24 m[256..511]                # memcpy(old, mem, size)
+vmsplice p24 m[256..511] as v24
+fork p24 as c24
+munmap p24 m[256..511]
+write c24 m[256..511]               # the child's memset(mem, 0xff, size)
+exit c24
+expect pipe v24 unchanged    # the parent reads the pipe: no leak from child into parent
+exit p24
+
+# selftest: cow vmsplice() before fork(), unmap in parent after fork() ... with swapped-out, PTE-mapped THP (1024 kB)
+process p25
+mmap p25 anon at 0x7e0019000000 pages 512 private rw as m
+madvise p25 m[256..511] hugepage
+write p25 m[256]                     # mem[0] = 1
+expect pte p25 m[511] present        # a THP was populated
+write p25 m[256..511]             # memset(mem, 1, thpsize)
+mprotect p25 m[257..257] r          # PTE-map the THP
+mprotect p25 m[257..257] rw
+madvise p25 m[256..511] pageout
+expect pte p25 m[256..511] swap          # range_is_swapped()
+read p25 m[256..511]                # memcpy(old, mem, size)
+vmsplice p25 m[256..511] as v25
+fork p25 as c25
+munmap p25 m[256..511]
+write c25 m[256..511]               # the child's memset(mem, 0xff, size)
+exit c25
+expect pipe v25 unchanged    # the parent reads the pipe: no leak from child into parent
+exit p25
+
+# selftest: cow vmsplice() before fork(), unmap in parent after fork() ... with single PTE of THP (1024 kB)
+process p26
+mmap p26 anon at 0x7e001a000000 pages 512 private rw as m
+madvise p26 m[256..511] hugepage
+write p26 m[256]                     # mem[0] = 1
+expect pte p26 m[511] present        # a THP was populated
+write p26 m[256..511]             # memset(mem, 1, thpsize)
+madvise p26 m[257..511] dontneed   # keep a single PTE
+read p26 m[256..256]                # memcpy(old, mem, size)
+vmsplice p26 m[256..256] as v26
+fork p26 as c26
+munmap p26 m[256..256]
+write c26 m[256..256]               # the child's memset(mem, 0xff, size)
+exit c26
+expect pipe v26 unchanged    # the parent reads the pipe: no leak from child into parent
+exit p26
+
+# selftest: cow vmsplice() before fork(), unmap in parent after fork() ... with single PTE of swapped-out THP (1024 kB)
+process p27
+mmap p27 anon at 0x7e001b000000 pages 512 private rw as m
+madvise p27 m[256..511] hugepage
+write p27 m[256]                     # mem[0] = 1
+expect pte p27 m[511] present        # a THP was populated
+write p27 m[256..511]             # memset(mem, 1, thpsize)
+madvise p27 m[257..511] dontneed   # keep a single PTE
+madvise p27 m[256..256] pageout
+expect pte p27 m[256..256] swap          # range_is_swapped()
+read p27 m[256..256]                # memcpy(old, mem, size)
+vmsplice p27 m[256..256] as v27
+fork p27 as c27
+munmap p27 m[256..256]
+write c27 m[256..256]               # the child's memset(mem, 0xff, size)
+exit c27
+expect pipe v27 unchanged    # the parent reads the pipe: no leak from child into parent
+exit p27
+
+# selftest: cow vmsplice() before fork(), unmap in parent after fork() ... with partially mremap()'ed THP (1024 kB)
+process p28
+mmap p28 anon at 0x7e001c000000 pages 512 private rw as m
+madvise p28 m[256..511] hugepage
+write p28 m[256]                     # mem[0] = 1
+expect pte p28 m[511] present        # a THP was populated
+write p28 m[256..511]             # memset(mem, 1, thpsize)
+mremap p28 m[384..511] to 0x7e001c800000   # remap the upper half
+read p28 m[256..383]                # memcpy(old, mem, size)
+vmsplice p28 m[256..383] as v28
+fork p28 as c28
+munmap p28 m[256..383]
+write c28 m[256..383]               # the child's memset(mem, 0xff, size)
+exit c28
+expect pipe v28 unchanged    # the parent reads the pipe: no leak from child into parent
+exit p28
+
+# selftest: cow vmsplice() before fork(), unmap in parent after fork() ... with partially shared THP (1024 kB)
+process p29
+mmap p29 anon at 0x7e001d000000 pages 512 private rw as m
+madvise p29 m[256..511] hugepage
+write p29 m[256]                     # mem[0] = 1
+expect pte p29 m[511] present        # a THP was populated
+write p29 m[256..511]             # memset(mem, 1, thpsize)
+madvise p29 m[257..511] dontfork   # share only the first page with a child
+fork p29 as s29
+exit s29                        # the child quits; the parent wait()s
+madvise p29 m[257..511] dofork     # allow sharing all pages again
+read p29 m[256..511]                # memcpy(old, mem, size)
+vmsplice p29 m[256..511] as v29
+fork p29 as c29
+munmap p29 m[256..511]
+write c29 m[256..511]               # the child's memset(mem, 0xff, size)
+exit c29
+expect pipe v29 unchanged    # the parent reads the pipe: no leak from child into parent
+exit p29
+
+# selftest: cow vmsplice() + unmap in parent after fork() ... with PTE-mapped THP (1024 kB)
+process p30
+mmap p30 anon at 0x7e001e000000 pages 512 private rw as m
+madvise p30 m[256..511] hugepage
+write p30 m[256]                     # mem[0] = 1
+expect pte p30 m[511] present        # a THP was populated
+write p30 m[256..511]             # memset(mem, 1, thpsize)
+mprotect p30 m[257..257] r          # PTE-map the THP
+mprotect p30 m[257..257] rw
+read p30 m[256..511]                # memcpy(old, mem, size)
+fork p30 as c30
+vmsplice p30 m[256..511] as v30
+munmap p30 m[256..511]
+write c30 m[256..511]               # the child's memset(mem, 0xff, size)
+exit c30
+expect pipe v30 unchanged    # the parent reads the pipe: no leak from child into parent
+exit p30
+
+# selftest: cow vmsplice() + unmap in parent after fork() ... with swapped-out, PTE-mapped THP (1024 kB)
+process p31
+mmap p31 anon at 0x7e001f000000 pages 512 private rw as m
+madvise p31 m[256..511] hugepage
+write p31 m[256]                     # mem[0] = 1
+expect pte p31 m[511] present        # a THP was populated
+write p31 m[256..511]             # memset(mem, 1, thpsize)
+mprotect p31 m[257..257] r          # PTE-map the THP
+mprotect p31 m[257..257] rw
+madvise p31 m[256..511] pageout
+expect pte p31 m[256..511] swap          # range_is_swapped()
+read p31 m[256..511]                # memcpy(old, mem, size)
+fork p31 as c31
+vmsplice p31 m[256..511] as v31
+munmap p31 m[256..511]
+write c31 m[256..511]               # the child's memset(mem, 0xff, size)
+exit c31
+expect pipe v31 unchanged    # the parent reads the pipe: no leak from child into parent
+exit p31
+
+# selftest: cow vmsplice() + unmap in parent after fork() ... with single PTE of THP (1024 kB)
+process p32
+mmap p32 anon at 0x7e0020000000 pages 512 private rw as m
+madvise p32 m[256..511] hugepage
+write p32 m[256]                     # mem[0] = 1
+expect pte p32 m[511] present        # a THP was populated
+write p32 m[256..511]             # memset(mem, 1, thpsize)
+madvise p32 m[257..511] dontneed   # keep a single PTE
+read p32 m[256..256]                # memcpy(old, mem, size)
+fork p32 as c32
+vmsplice p32 m[256..256] as v32
+munmap p32 m[256..256]
+write c32 m[256..256]               # the child's memset(mem, 0xff, size)
+exit c32
+expect pipe v32 unchanged    # the parent reads the pipe: no leak from child into parent
+exit p32
+
+# selftest: cow vmsplice() + unmap in parent after fork() ... with single PTE of swapped-out THP (1024 kB)
+process p33
+mmap p33 anon at 0x7e0021000000 pages 512 private rw as m
+madvise p33 m[256..511] hugepage
+write p33 m[256]                     # mem[0] = 1
+expect pte p33 m[511] present        # a THP was populated
+write p33 m[256..511]             # memset(mem, 1, thpsize)
+madvise p33 m[257..511] dontneed   # keep a single PTE
+madvise p33 m[256..256] pageout
+expect pte p33 m[256..256] swap          # range_is_swapped()
+read p33 m[256..256]                # memcpy(old, mem, size)
+fork p33 as c33
+vmsplice p33 m[256..256] as v33
+munmap p33 m[256..256]
+write c33 m[256..256]               # the child's memset(mem, 0xff, size)
+exit c33
+expect pipe v33 unchanged    # the parent reads the pipe: no leak from child into parent
+exit p33
+
+# selftest: cow vmsplice() + unmap in parent after fork() ... with partially mremap()'ed THP (1024 kB)
+process p34
+mmap p34 anon at 0x7e0022000000 pages 512 private rw as m
+madvise p34 m[256..511] hugepage
+write p34 m[256]                     # mem[0] = 1
+expect pte p34 m[511] present        # a THP was populated
+write p34 m[256..511]             # memset(mem, 1, thpsize)
+mremap p34 m[384..511] to 0x7e0022800000   # remap the upper half
+read p34 m[256..383]                # memcpy(old, mem, size)
+fork p34 as c34
+vmsplice p34 m[256..383] as v34
+munmap p34 m[256..383]
+write c34 m[256..383]               # the child's memset(mem, 0xff, size)
+exit c34
+expect pipe v34 unchanged    # the parent reads the pipe: no leak from child into parent
+exit p34
+
+# selftest: cow vmsplice() + unmap in parent after fork() ... with partially shared THP (1024 kB)
+process p35
+mmap p35 anon at 0x7e0023000000 pages 512 private rw as m
+madvise p35 m[256..511] hugepage
+write p35 m[256]                     # mem[0] = 1
+expect pte p35 m[511] present        # a THP was populated
+write p35 m[256..511]             # memset(mem, 1, thpsize)
+madvise p35 m[257..511] dontfork   # share only the first page with a child
+fork p35 as s35
+exit s35                        # the child quits; the parent wait()s
+madvise p35 m[257..511] dofork     # allow sharing all pages again
+read p35 m[256..511]                # memcpy(old, mem, size)
+fork p35 as c35
+vmsplice p35 m[256..511] as v35
+munmap p35 m[256..511]
+write c35 m[256..511]               # the child's memset(mem, 0xff, size)
+exit c35
+expect pipe v35 unchanged    # the parent reads the pipe: no leak from child into parent
+exit p35

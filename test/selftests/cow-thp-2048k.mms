@@ -297,3 +297,599 @@ expect pte p15 m[512] present write !same c15 m[512]
 expect pte p15 m[1023] present write !same c15 m[1023]
 exit c15
 exit p15
+
+# selftest: cow vmsplice() + unmap in child ... with THP (2048 kB)
+process p16
+mmap p16 anon at 0x7e0010000000 pages 1024 private rw as m
+madvise p16 m[512..1023] hugepage
+write p16 m[512]                     # mem[0] = 1
+expect pte p16 m[1023] present        # a THP was populated
+write p16 m[512..1023]             # memset(mem, 1, thpsize)
+fork p16 as c16
+read c16 m[512..1023]                # the child's memcpy(old, mem, size)
+vmsplice c16 m[512..1023] as v16    # R/O GUP: references to the first 16 pages at most
+munmap c16 m[512..1023]
+write p16 m[512..1023]               # memset(mem, 0xff, size)
+expect pipe v16 unchanged    # the child reads the pipe: no leak from parent into child
+exit c16
+exit p16
+
+# selftest: cow vmsplice() + unmap in child ... with swapped-out THP (2048 kB)
+process p17
+mmap p17 anon at 0x7e0011000000 pages 1024 private rw as m
+madvise p17 m[512..1023] hugepage
+write p17 m[512]                     # mem[0] = 1
+expect pte p17 m[1023] present        # a THP was populated
+write p17 m[512..1023]             # memset(mem, 1, thpsize)
+madvise p17 m[512..1023] pageout
+expect pte p17 m[512..1023] swap          # range_is_swapped()
+fork p17 as c17
+read c17 m[512..1023]                # the child's memcpy(old, mem, size)
+vmsplice c17 m[512..1023] as v17    # R/O GUP: references to the first 16 pages at most
+munmap c17 m[512..1023]
+write p17 m[512..1023]               # memset(mem, 0xff, size)
+expect pipe v17 unchanged    # the child reads the pipe: no leak from parent into child
+exit c17
+exit p17
+
+# selftest: cow vmsplice() + unmap in child ... with PTE-mapped THP (2048 kB)
+process p18
+mmap p18 anon at 0x7e0012000000 pages 1024 private rw as m
+madvise p18 m[512..1023] hugepage
+write p18 m[512]                     # mem[0] = 1
+expect pte p18 m[1023] present        # a THP was populated
+write p18 m[512..1023]             # memset(mem, 1, thpsize)
+mprotect p18 m[513..513] r          # PTE-map the THP
+mprotect p18 m[513..513] rw
+fork p18 as c18
+read c18 m[512..1023]                # the child's memcpy(old, mem, size)
+vmsplice c18 m[512..1023] as v18    # R/O GUP: references to the first 16 pages at most
+munmap c18 m[512..1023]
+write p18 m[512..1023]               # memset(mem, 0xff, size)
+expect pipe v18 unchanged    # the child reads the pipe: no leak from parent into child
+exit c18
+exit p18
+
+# selftest: cow vmsplice() + unmap in child ... with swapped-out, PTE-mapped THP (2048 kB)
+process p19
+mmap p19 anon at 0x7e0013000000 pages 1024 private rw as m
+madvise p19 m[512..1023] hugepage
+write p19 m[512]                     # mem[0] = 1
+expect pte p19 m[1023] present        # a THP was populated
+write p19 m[512..1023]             # memset(mem, 1, thpsize)
+mprotect p19 m[513..513] r          # PTE-map the THP
+mprotect p19 m[513..513] rw
+madvise p19 m[512..1023] pageout
+expect pte p19 m[512..1023] swap          # range_is_swapped()
+fork p19 as c19
+read c19 m[512..1023]                # the child's memcpy(old, mem, size)
+vmsplice c19 m[512..1023] as v19    # R/O GUP: references to the first 16 pages at most
+munmap c19 m[512..1023]
+write p19 m[512..1023]               # memset(mem, 0xff, size)
+expect pipe v19 unchanged    # the child reads the pipe: no leak from parent into child
+exit c19
+exit p19
+
+# selftest: cow vmsplice() + unmap in child ... with single PTE of THP (2048 kB)
+process p20
+mmap p20 anon at 0x7e0014000000 pages 1024 private rw as m
+madvise p20 m[512..1023] hugepage
+write p20 m[512]                     # mem[0] = 1
+expect pte p20 m[1023] present        # a THP was populated
+write p20 m[512..1023]             # memset(mem, 1, thpsize)
+madvise p20 m[513..1023] dontneed   # keep a single PTE
+fork p20 as c20
+read c20 m[512..512]                # the child's memcpy(old, mem, size)
+vmsplice c20 m[512..512] as v20    # R/O GUP: references to the first 16 pages at most
+munmap c20 m[512..512]
+write p20 m[512..512]               # memset(mem, 0xff, size)
+expect pipe v20 unchanged    # the child reads the pipe: no leak from parent into child
+exit c20
+exit p20
+
+# selftest: cow vmsplice() + unmap in child ... with single PTE of swapped-out THP (2048 kB)
+process p21
+mmap p21 anon at 0x7e0015000000 pages 1024 private rw as m
+madvise p21 m[512..1023] hugepage
+write p21 m[512]                     # mem[0] = 1
+expect pte p21 m[1023] present        # a THP was populated
+write p21 m[512..1023]             # memset(mem, 1, thpsize)
+madvise p21 m[513..1023] dontneed   # keep a single PTE
+madvise p21 m[512..512] pageout
+expect pte p21 m[512..512] swap          # range_is_swapped()
+fork p21 as c21
+read c21 m[512..512]                # the child's memcpy(old, mem, size)
+vmsplice c21 m[512..512] as v21    # R/O GUP: references to the first 16 pages at most
+munmap c21 m[512..512]
+write p21 m[512..512]               # memset(mem, 0xff, size)
+expect pipe v21 unchanged    # the child reads the pipe: no leak from parent into child
+exit c21
+exit p21
+
+# selftest: cow vmsplice() + unmap in child ... with partially mremap()'ed THP (2048 kB)
+process p22
+mmap p22 anon at 0x7e0016000000 pages 1024 private rw as m
+madvise p22 m[512..1023] hugepage
+write p22 m[512]                     # mem[0] = 1
+expect pte p22 m[1023] present        # a THP was populated
+write p22 m[512..1023]             # memset(mem, 1, thpsize)
+mremap p22 m[768..1023] to 0x7e0016800000   # remap the upper half
+fork p22 as c22
+read c22 m[512..767]                # the child's memcpy(old, mem, size)
+vmsplice c22 m[512..767] as v22    # R/O GUP: references to the first 16 pages at most
+munmap c22 m[512..767]
+write p22 m[512..767]               # memset(mem, 0xff, size)
+expect pipe v22 unchanged    # the child reads the pipe: no leak from parent into child
+exit c22
+exit p22
+
+# selftest: cow vmsplice() + unmap in child ... with partially shared THP (2048 kB)
+process p23
+mmap p23 anon at 0x7e0017000000 pages 1024 private rw as m
+madvise p23 m[512..1023] hugepage
+write p23 m[512]                     # mem[0] = 1
+expect pte p23 m[1023] present        # a THP was populated
+write p23 m[512..1023]             # memset(mem, 1, thpsize)
+madvise p23 m[513..1023] dontfork   # share only the first page with a child
+fork p23 as s23
+exit s23                        # the child quits; the parent wait()s
+madvise p23 m[513..1023] dofork     # allow sharing all pages again
+fork p23 as c23
+read c23 m[512..1023]                # the child's memcpy(old, mem, size)
+vmsplice c23 m[512..1023] as v23    # R/O GUP: references to the first 16 pages at most
+munmap c23 m[512..1023]
+write p23 m[512..1023]               # memset(mem, 0xff, size)
+expect pipe v23 unchanged    # the child reads the pipe: no leak from parent into child
+exit c23
+exit p23
+
+# selftest: cow vmsplice() + unmap in child with mprotect() optimization ... with THP (2048 kB)
+process p24
+mmap p24 anon at 0x7e0018000000 pages 1024 private rw as m
+madvise p24 m[512..1023] hugepage
+write p24 m[512]                     # mem[0] = 1
+expect pte p24 m[1023] present        # a THP was populated
+write p24 m[512..1023]             # memset(mem, 1, thpsize)
+fork p24 as c24
+read c24 m[512..1023]                # the child's memcpy(old, mem, size)
+vmsplice c24 m[512..1023] as v24    # R/O GUP: references to the first 16 pages at most
+munmap c24 m[512..1023]
+mprotect p24 m[512..1023] r
+mprotect p24 m[512..1023] rw
+write p24 m[512..1023]               # memset(mem, 0xff, size)
+expect pipe v24 unchanged    # the child reads the pipe: no leak from parent into child
+exit c24
+exit p24
+
+# selftest: cow vmsplice() + unmap in child with mprotect() optimization ... with swapped-out THP (2048 kB)
+process p25
+mmap p25 anon at 0x7e0019000000 pages 1024 private rw as m
+madvise p25 m[512..1023] hugepage
+write p25 m[512]                     # mem[0] = 1
+expect pte p25 m[1023] present        # a THP was populated
+write p25 m[512..1023]             # memset(mem, 1, thpsize)
+madvise p25 m[512..1023] pageout
+expect pte p25 m[512..1023] swap          # range_is_swapped()
+fork p25 as c25
+read c25 m[512..1023]                # the child's memcpy(old, mem, size)
+vmsplice c25 m[512..1023] as v25    # R/O GUP: references to the first 16 pages at most
+munmap c25 m[512..1023]
+mprotect p25 m[512..1023] r
+mprotect p25 m[512..1023] rw
+write p25 m[512..1023]               # memset(mem, 0xff, size)
+expect pipe v25 unchanged    # the child reads the pipe: no leak from parent into child
+exit c25
+exit p25
+
+# selftest: cow vmsplice() + unmap in child with mprotect() optimization ... with PTE-mapped THP (2048 kB)
+process p26
+mmap p26 anon at 0x7e001a000000 pages 1024 private rw as m
+madvise p26 m[512..1023] hugepage
+write p26 m[512]                     # mem[0] = 1
+expect pte p26 m[1023] present        # a THP was populated
+write p26 m[512..1023]             # memset(mem, 1, thpsize)
+mprotect p26 m[513..513] r          # PTE-map the THP
+mprotect p26 m[513..513] rw
+fork p26 as c26
+read c26 m[512..1023]                # the child's memcpy(old, mem, size)
+vmsplice c26 m[512..1023] as v26    # R/O GUP: references to the first 16 pages at most
+munmap c26 m[512..1023]
+mprotect p26 m[512..1023] r
+mprotect p26 m[512..1023] rw
+write p26 m[512..1023]               # memset(mem, 0xff, size)
+expect pipe v26 unchanged    # the child reads the pipe: no leak from parent into child
+exit c26
+exit p26
+
+# selftest: cow vmsplice() + unmap in child with mprotect() optimization ... with swapped-out, PTE-mapped THP (2048 kB)
+process p27
+mmap p27 anon at 0x7e001b000000 pages 1024 private rw as m
+madvise p27 m[512..1023] hugepage
+write p27 m[512]                     # mem[0] = 1
+expect pte p27 m[1023] present        # a THP was populated
+write p27 m[512..1023]             # memset(mem, 1, thpsize)
+mprotect p27 m[513..513] r          # PTE-map the THP
+mprotect p27 m[513..513] rw
+madvise p27 m[512..1023] pageout
+expect pte p27 m[512..1023] swap          # range_is_swapped()
+fork p27 as c27
+read c27 m[512..1023]                # the child's memcpy(old, mem, size)
+vmsplice c27 m[512..1023] as v27    # R/O GUP: references to the first 16 pages at most
+munmap c27 m[512..1023]
+mprotect p27 m[512..1023] r
+mprotect p27 m[512..1023] rw
+write p27 m[512..1023]               # memset(mem, 0xff, size)
+expect pipe v27 unchanged    # the child reads the pipe: no leak from parent into child
+exit c27
+exit p27
+
+# selftest: cow vmsplice() + unmap in child with mprotect() optimization ... with single PTE of THP (2048 kB)
+process p28
+mmap p28 anon at 0x7e001c000000 pages 1024 private rw as m
+madvise p28 m[512..1023] hugepage
+write p28 m[512]                     # mem[0] = 1
+expect pte p28 m[1023] present        # a THP was populated
+write p28 m[512..1023]             # memset(mem, 1, thpsize)
+madvise p28 m[513..1023] dontneed   # keep a single PTE
+fork p28 as c28
+read c28 m[512..512]                # the child's memcpy(old, mem, size)
+vmsplice c28 m[512..512] as v28    # R/O GUP: references to the first 16 pages at most
+munmap c28 m[512..512]
+mprotect p28 m[512..512] r
+mprotect p28 m[512..512] rw
+write p28 m[512..512]               # memset(mem, 0xff, size)
+expect pipe v28 unchanged    # the child reads the pipe: no leak from parent into child
+exit c28
+exit p28
+
+# selftest: cow vmsplice() + unmap in child with mprotect() optimization ... with single PTE of swapped-out THP (2048 kB)
+process p29
+mmap p29 anon at 0x7e001d000000 pages 1024 private rw as m
+madvise p29 m[512..1023] hugepage
+write p29 m[512]                     # mem[0] = 1
+expect pte p29 m[1023] present        # a THP was populated
+write p29 m[512..1023]             # memset(mem, 1, thpsize)
+madvise p29 m[513..1023] dontneed   # keep a single PTE
+madvise p29 m[512..512] pageout
+expect pte p29 m[512..512] swap          # range_is_swapped()
+fork p29 as c29
+read c29 m[512..512]                # the child's memcpy(old, mem, size)
+vmsplice c29 m[512..512] as v29    # R/O GUP: references to the first 16 pages at most
+munmap c29 m[512..512]
+mprotect p29 m[512..512] r
+mprotect p29 m[512..512] rw
+write p29 m[512..512]               # memset(mem, 0xff, size)
+expect pipe v29 unchanged    # the child reads the pipe: no leak from parent into child
+exit c29
+exit p29
+
+# selftest: cow vmsplice() + unmap in child with mprotect() optimization ... with partially mremap()'ed THP (2048 kB)
+process p30
+mmap p30 anon at 0x7e001e000000 pages 1024 private rw as m
+madvise p30 m[512..1023] hugepage
+write p30 m[512]                     # mem[0] = 1
+expect pte p30 m[1023] present        # a THP was populated
+write p30 m[512..1023]             # memset(mem, 1, thpsize)
+mremap p30 m[768..1023] to 0x7e001e800000   # remap the upper half
+fork p30 as c30
+read c30 m[512..767]                # the child's memcpy(old, mem, size)
+vmsplice c30 m[512..767] as v30    # R/O GUP: references to the first 16 pages at most
+munmap c30 m[512..767]
+mprotect p30 m[512..767] r
+mprotect p30 m[512..767] rw
+write p30 m[512..767]               # memset(mem, 0xff, size)
+expect pipe v30 unchanged    # the child reads the pipe: no leak from parent into child
+exit c30
+exit p30
+
+# selftest: cow vmsplice() + unmap in child with mprotect() optimization ... with partially shared THP (2048 kB)
+process p31
+mmap p31 anon at 0x7e001f000000 pages 1024 private rw as m
+madvise p31 m[512..1023] hugepage
+write p31 m[512]                     # mem[0] = 1
+expect pte p31 m[1023] present        # a THP was populated
+write p31 m[512..1023]             # memset(mem, 1, thpsize)
+madvise p31 m[513..1023] dontfork   # share only the first page with a child
+fork p31 as s31
+exit s31                        # the child quits; the parent wait()s
+madvise p31 m[513..1023] dofork     # allow sharing all pages again
+fork p31 as c31
+read c31 m[512..1023]                # the child's memcpy(old, mem, size)
+vmsplice c31 m[512..1023] as v31    # R/O GUP: references to the first 16 pages at most
+munmap c31 m[512..1023]
+mprotect p31 m[512..1023] r
+mprotect p31 m[512..1023] rw
+write p31 m[512..1023]               # memset(mem, 0xff, size)
+expect pipe v31 unchanged    # the child reads the pipe: no leak from parent into child
+exit c31
+exit p31
+
+# selftest: cow vmsplice() before fork(), unmap in parent after fork() ... with THP (2048 kB)
+process p32
+mmap p32 anon at 0x7e0020000000 pages 1024 private rw as m
+madvise p32 m[512..1023] hugepage
+write p32 m[512]                     # mem[0] = 1
+expect pte p32 m[1023] present        # a THP was populated
+write p32 m[512..1023]             # memset(mem, 1, thpsize)
+read p32 m[512..1023]                # memcpy(old, mem, size)
+vmsplice p32 m[512..1023] as v32
+fork p32 as c32
+munmap p32 m[512..1023]
+write c32 m[512..1023]               # the child's memset(mem, 0xff, size)
+exit c32
+expect pipe v32 unchanged    # the parent reads the pipe: no leak from child into parent
+exit p32
+
+# selftest: cow vmsplice() before fork(), unmap in parent after fork() ... with swapped-out THP (2048 kB)
+process p33
+mmap p33 anon at 0x7e0021000000 pages 1024 private rw as m
+madvise p33 m[512..1023] hugepage
+write p33 m[512]                     # mem[0] = 1
+expect pte p33 m[1023] present        # a THP was populated
+write p33 m[512..1023]             # memset(mem, 1, thpsize)
+madvise p33 m[512..1023] pageout
+expect pte p33 m[512..1023] swap          # range_is_swapped()
+read p33 m[512..1023]                # memcpy(old, mem, size)
+vmsplice p33 m[512..1023] as v33
+fork p33 as c33
+munmap p33 m[512..1023]
+write c33 m[512..1023]               # the child's memset(mem, 0xff, size)
+exit c33
+expect pipe v33 unchanged    # the parent reads the pipe: no leak from child into parent
+exit p33
+
+# selftest: cow vmsplice() before fork(), unmap in parent after fork() ... with PTE-mapped THP (2048 kB)
+process p34
+mmap p34 anon at 0x7e0022000000 pages 1024 private rw as m
+madvise p34 m[512..1023] hugepage
+write p34 m[512]                     # mem[0] = 1
+expect pte p34 m[1023] present        # a THP was populated
+write p34 m[512..1023]             # memset(mem, 1, thpsize)
+mprotect p34 m[513..513] r          # PTE-map the THP
+mprotect p34 m[513..513] rw
+read p34 m[512..1023]                # memcpy(old, mem, size)
+vmsplice p34 m[512..1023] as v34
+fork p34 as c34
+munmap p34 m[512..1023]
+write c34 m[512..1023]               # the child's memset(mem, 0xff, size)
+exit c34
+expect pipe v34 unchanged    # the parent reads the pipe: no leak from child into parent
+exit p34
+
+# selftest: cow vmsplice() before fork(), unmap in parent after fork() ... with swapped-out, PTE-mapped THP (2048 kB)
+process p35
+mmap p35 anon at 0x7e0023000000 pages 1024 private rw as m
+madvise p35 m[512..1023] hugepage
+write p35 m[512]                     # mem[0] = 1
+expect pte p35 m[1023] present        # a THP was populated
+write p35 m[512..1023]             # memset(mem, 1, thpsize)
+mprotect p35 m[513..513] r          # PTE-map the THP
+mprotect p35 m[513..513] rw
+madvise p35 m[512..1023] pageout
+expect pte p35 m[512..1023] swap          # range_is_swapped()
+read p35 m[512..1023]                # memcpy(old, mem, size)
+vmsplice p35 m[512..1023] as v35
+fork p35 as c35
+munmap p35 m[512..1023]
+write c35 m[512..1023]               # the child's memset(mem, 0xff, size)
+exit c35
+expect pipe v35 unchanged    # the parent reads the pipe: no leak from child into parent
+exit p35
+
+# selftest: cow vmsplice() before fork(), unmap in parent after fork() ... with single PTE of THP (2048 kB)
+process p36
+mmap p36 anon at 0x7e0024000000 pages 1024 private rw as m
+madvise p36 m[512..1023] hugepage
+write p36 m[512]                     # mem[0] = 1
+expect pte p36 m[1023] present        # a THP was populated
+write p36 m[512..1023]             # memset(mem, 1, thpsize)
+madvise p36 m[513..1023] dontneed   # keep a single PTE
+read p36 m[512..512]                # memcpy(old, mem, size)
+vmsplice p36 m[512..512] as v36
+fork p36 as c36
+munmap p36 m[512..512]
+write c36 m[512..512]               # the child's memset(mem, 0xff, size)
+exit c36
+expect pipe v36 unchanged    # the parent reads the pipe: no leak from child into parent
+exit p36
+
+# selftest: cow vmsplice() before fork(), unmap in parent after fork() ... with single PTE of swapped-out THP (2048 kB)
+process p37
+mmap p37 anon at 0x7e0025000000 pages 1024 private rw as m
+madvise p37 m[512..1023] hugepage
+write p37 m[512]                     # mem[0] = 1
+expect pte p37 m[1023] present        # a THP was populated
+write p37 m[512..1023]             # memset(mem, 1, thpsize)
+madvise p37 m[513..1023] dontneed   # keep a single PTE
+madvise p37 m[512..512] pageout
+expect pte p37 m[512..512] swap          # range_is_swapped()
+read p37 m[512..512]                # memcpy(old, mem, size)
+vmsplice p37 m[512..512] as v37
+fork p37 as c37
+munmap p37 m[512..512]
+write c37 m[512..512]               # the child's memset(mem, 0xff, size)
+exit c37
+expect pipe v37 unchanged    # the parent reads the pipe: no leak from child into parent
+exit p37
+
+# selftest: cow vmsplice() before fork(), unmap in parent after fork() ... with partially mremap()'ed THP (2048 kB)
+process p38
+mmap p38 anon at 0x7e0026000000 pages 1024 private rw as m
+madvise p38 m[512..1023] hugepage
+write p38 m[512]                     # mem[0] = 1
+expect pte p38 m[1023] present        # a THP was populated
+write p38 m[512..1023]             # memset(mem, 1, thpsize)
+mremap p38 m[768..1023] to 0x7e0026800000   # remap the upper half
+read p38 m[512..767]                # memcpy(old, mem, size)
+vmsplice p38 m[512..767] as v38
+fork p38 as c38
+munmap p38 m[512..767]
+write c38 m[512..767]               # the child's memset(mem, 0xff, size)
+exit c38
+expect pipe v38 unchanged    # the parent reads the pipe: no leak from child into parent
+exit p38
+
+# selftest: cow vmsplice() before fork(), unmap in parent after fork() ... with partially shared THP (2048 kB)
+process p39
+mmap p39 anon at 0x7e0027000000 pages 1024 private rw as m
+madvise p39 m[512..1023] hugepage
+write p39 m[512]                     # mem[0] = 1
+expect pte p39 m[1023] present        # a THP was populated
+write p39 m[512..1023]             # memset(mem, 1, thpsize)
+madvise p39 m[513..1023] dontfork   # share only the first page with a child
+fork p39 as s39
+exit s39                        # the child quits; the parent wait()s
+madvise p39 m[513..1023] dofork     # allow sharing all pages again
+read p39 m[512..1023]                # memcpy(old, mem, size)
+vmsplice p39 m[512..1023] as v39
+fork p39 as c39
+munmap p39 m[512..1023]
+write c39 m[512..1023]               # the child's memset(mem, 0xff, size)
+exit c39
+expect pipe v39 unchanged    # the parent reads the pipe: no leak from child into parent
+exit p39
+
+# selftest: cow vmsplice() + unmap in parent after fork() ... with THP (2048 kB)
+process p40
+mmap p40 anon at 0x7e0028000000 pages 1024 private rw as m
+madvise p40 m[512..1023] hugepage
+write p40 m[512]                     # mem[0] = 1
+expect pte p40 m[1023] present        # a THP was populated
+write p40 m[512..1023]             # memset(mem, 1, thpsize)
+read p40 m[512..1023]                # memcpy(old, mem, size)
+fork p40 as c40
+vmsplice p40 m[512..1023] as v40
+munmap p40 m[512..1023]
+write c40 m[512..1023]               # the child's memset(mem, 0xff, size)
+exit c40
+expect pipe v40 unchanged    # the parent reads the pipe: no leak from child into parent
+exit p40
+
+# selftest: cow vmsplice() + unmap in parent after fork() ... with swapped-out THP (2048 kB)
+process p41
+mmap p41 anon at 0x7e0029000000 pages 1024 private rw as m
+madvise p41 m[512..1023] hugepage
+write p41 m[512]                     # mem[0] = 1
+expect pte p41 m[1023] present        # a THP was populated
+write p41 m[512..1023]             # memset(mem, 1, thpsize)
+madvise p41 m[512..1023] pageout
+expect pte p41 m[512..1023] swap          # range_is_swapped()
+read p41 m[512..1023]                # memcpy(old, mem, size)
+fork p41 as c41
+vmsplice p41 m[512..1023] as v41
+munmap p41 m[512..1023]
+write c41 m[512..1023]               # the child's memset(mem, 0xff, size)
+exit c41
+expect pipe v41 unchanged    # the parent reads the pipe: no leak from child into parent
+exit p41
+
+# selftest: cow vmsplice() + unmap in parent after fork() ... with PTE-mapped THP (2048 kB)
+process p42
+mmap p42 anon at 0x7e002a000000 pages 1024 private rw as m
+madvise p42 m[512..1023] hugepage
+write p42 m[512]                     # mem[0] = 1
+expect pte p42 m[1023] present        # a THP was populated
+write p42 m[512..1023]             # memset(mem, 1, thpsize)
+mprotect p42 m[513..513] r          # PTE-map the THP
+mprotect p42 m[513..513] rw
+read p42 m[512..1023]                # memcpy(old, mem, size)
+fork p42 as c42
+vmsplice p42 m[512..1023] as v42
+munmap p42 m[512..1023]
+write c42 m[512..1023]               # the child's memset(mem, 0xff, size)
+exit c42
+expect pipe v42 unchanged    # the parent reads the pipe: no leak from child into parent
+exit p42
+
+# selftest: cow vmsplice() + unmap in parent after fork() ... with swapped-out, PTE-mapped THP (2048 kB)
+process p43
+mmap p43 anon at 0x7e002b000000 pages 1024 private rw as m
+madvise p43 m[512..1023] hugepage
+write p43 m[512]                     # mem[0] = 1
+expect pte p43 m[1023] present        # a THP was populated
+write p43 m[512..1023]             # memset(mem, 1, thpsize)
+mprotect p43 m[513..513] r          # PTE-map the THP
+mprotect p43 m[513..513] rw
+madvise p43 m[512..1023] pageout
+expect pte p43 m[512..1023] swap          # range_is_swapped()
+read p43 m[512..1023]                # memcpy(old, mem, size)
+fork p43 as c43
+vmsplice p43 m[512..1023] as v43
+munmap p43 m[512..1023]
+write c43 m[512..1023]               # the child's memset(mem, 0xff, size)
+exit c43
+expect pipe v43 unchanged    # the parent reads the pipe: no leak from child into parent
+exit p43
+
+# selftest: cow vmsplice() + unmap in parent after fork() ... with single PTE of THP (2048 kB)
+process p44
+mmap p44 anon at 0x7e002c000000 pages 1024 private rw as m
+madvise p44 m[512..1023] hugepage
+write p44 m[512]                     # mem[0] = 1
+expect pte p44 m[1023] present        # a THP was populated
+write p44 m[512..1023]             # memset(mem, 1, thpsize)
+madvise p44 m[513..1023] dontneed   # keep a single PTE
+read p44 m[512..512]                # memcpy(old, mem, size)
+fork p44 as c44
+vmsplice p44 m[512..512] as v44
+munmap p44 m[512..512]
+write c44 m[512..512]               # the child's memset(mem, 0xff, size)
+exit c44
+expect pipe v44 unchanged    # the parent reads the pipe: no leak from child into parent
+exit p44
+
+# selftest: cow vmsplice() + unmap in parent after fork() ... with single PTE of swapped-out THP (2048 kB)
+process p45
+mmap p45 anon at 0x7e002d000000 pages 1024 private rw as m
+madvise p45 m[512..1023] hugepage
+write p45 m[512]                     # mem[0] = 1
+expect pte p45 m[1023] present        # a THP was populated
+write p45 m[512..1023]             # memset(mem, 1, thpsize)
+madvise p45 m[513..1023] dontneed   # keep a single PTE
+madvise p45 m[512..512] pageout
+expect pte p45 m[512..512] swap          # range_is_swapped()
+read p45 m[512..512]                # memcpy(old, mem, size)
+fork p45 as c45
+vmsplice p45 m[512..512] as v45
+munmap p45 m[512..512]
+write c45 m[512..512]               # the child's memset(mem, 0xff, size)
+exit c45
+expect pipe v45 unchanged    # the parent reads the pipe: no leak from child into parent
+exit p45
+
+# selftest: cow vmsplice() + unmap in parent after fork() ... with partially mremap()'ed THP (2048 kB)
+process p46
+mmap p46 anon at 0x7e002e000000 pages 1024 private rw as m
+madvise p46 m[512..1023] hugepage
+write p46 m[512]                     # mem[0] = 1
+expect pte p46 m[1023] present        # a THP was populated
+write p46 m[512..1023]             # memset(mem, 1, thpsize)
+mremap p46 m[768..1023] to 0x7e002e800000   # remap the upper half
+read p46 m[512..767]                # memcpy(old, mem, size)
+fork p46 as c46
+vmsplice p46 m[512..767] as v46
+munmap p46 m[512..767]
+write c46 m[512..767]               # the child's memset(mem, 0xff, size)
+exit c46
+expect pipe v46 unchanged    # the parent reads the pipe: no leak from child into parent
+exit p46
+
+# selftest: cow vmsplice() + unmap in parent after fork() ... with partially shared THP (2048 kB)
+process p47
+mmap p47 anon at 0x7e002f000000 pages 1024 private rw as m
+madvise p47 m[512..1023] hugepage
+write p47 m[512]                     # mem[0] = 1
+expect pte p47 m[1023] present        # a THP was populated
+write p47 m[512..1023]             # memset(mem, 1, thpsize)
+madvise p47 m[513..1023] dontfork   # share only the first page with a child
+fork p47 as s47
+exit s47                        # the child quits; the parent wait()s
+madvise p47 m[513..1023] dofork     # allow sharing all pages again
+read p47 m[512..1023]                # memcpy(old, mem, size)
+fork p47 as c47
+vmsplice p47 m[512..1023] as v47
+munmap p47 m[512..1023]
+write c47 m[512..1023]               # the child's memset(mem, 0xff, size)
+exit c47
+expect pipe v47 unchanged    # the parent reads the pipe: no leak from child into parent
+exit p47

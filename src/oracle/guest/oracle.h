@@ -41,6 +41,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
@@ -265,17 +266,19 @@ static void __attribute__((noinline)) o_access_raw(volatile char *p, int w)
   o_armed = 1;
   o_sig = sigsetjmp(o_jb, 1);
   if (o_sig == 0) {
-    if (w) *p = (char)0x5a; else (void)*p;
+    if (w) *p = (char)w; else (void)*p;
   }
   o_armed = 0;
   getrusage(RUSAGE_SELF, &o_r1);
   clock_gettime(CLOCK_MONOTONIC, &o_a1);
 }
 
-/* read/write one page of the scenario: prints {"t":"acc",...} */
+/* read/write one page of the scenario: prints {"t":"acc",...}. A write stores a byte that
+ * differs from step to step (never 0: a page stays not all-zero), so a pipe that references
+ * the page shows whether a later write reached it (o_pipe_check). */
 static void o_acc(int step, unsigned long addr, int w, int page)
 {
-  o_access_raw((volatile char *)addr, w);
+  o_access_raw((volatile char *)addr, w ? 1 + step % 255 : 0);
   long dmin = o_r1.ru_minflt - o_r0.ru_minflt, dmaj = o_r1.ru_majflt - o_r0.ru_majflt;
   double us = (o_a1.tv_sec - o_a0.tv_sec) * 1e6 + (o_a1.tv_nsec - o_a0.tv_nsec) / 1e3;
   o_faults += dmin + dmaj;
@@ -352,6 +355,52 @@ static void o_madvise(int step, unsigned long addr, unsigned long len, int advic
   o_faults += (r1.ru_minflt - r0.ru_minflt) + (r1.ru_majflt - r0.ru_majflt);
   o_op(step, "madvise", r, e, us);
 }
+/* `vmsplice PROC SPEC as PIPE`: pipe(2), then vmsplice(2) of the range into it (a new pipe
+ * takes at most 16 pages: iter_to_pipe stops when its buffers are full). The process keeps
+ * both ends (a child forked later inherits them) and a copy of what the pipe held then,
+ * read through tee(2) into a scratch pipe so that the pipe itself keeps its buffers. */
+#define O_MAXPIPE 16
+static struct { int fd[2]; long len; unsigned char snap[16 * 4096]; } PIPES[O_MAXPIPE];
+static unsigned char o_peekbuf[16 * 4096];
+static long o_pipe_peek(int slot, unsigned char *buf)
+{
+  int t[2];
+  if (PIPES[slot].len <= 0) return 0;
+  if (pipe(t) < 0) return -1;
+  long n = tee(PIPES[slot].fd[0], t[1], (size_t)PIPES[slot].len, SPLICE_F_NONBLOCK), got = 0;
+  while (n > 0 && got < n) {
+    ssize_t r = read(t[0], buf + got, (size_t)(n - got));
+    if (r <= 0) break;
+    got += r;
+  }
+  close(t[0]); close(t[1]);
+  return n < 0 ? -1 : got;
+}
+static void o_vmsplice(int step, int slot, unsigned long addr, unsigned long len)
+{
+  long r; int e; double us;
+  struct rusage r0, r1;
+  PIPES[slot].len = 0;
+  if (pipe(PIPES[slot].fd) < 0) { o_op(step, "pipe", -1, errno, 0); return; }
+  struct iovec iov = { (void *)addr, len };
+  getrusage(RUSAGE_SELF, &r0);
+  O_TIMED(vmsplice(PIPES[slot].fd[1], &iov, 1, 0), r, e, us);
+  getrusage(RUSAGE_SELF, &r1);
+  o_faults += (r1.ru_minflt - r0.ru_minflt) + (r1.ru_majflt - r0.ru_majflt);   /* the GUP's faults */
+  o_op(step, "vmsplice", r, e, us);
+  PIPES[slot].len = r > 0 ? r : 0;
+  o_pipe_peek(slot, PIPES[slot].snap);
+}
+/* `expect pipe PIPE ...`: does the pipe still hold what it held after the splice? op "pipe",
+ * ret 1 when its data changed, 0 when not, -1 (errno) when it could not be read */
+static void o_pipe_check(int step, int slot)
+{
+  long n = o_pipe_peek(slot, o_peekbuf);
+  int err = n < 0 ? errno : 0;
+  long changed = n < 0 ? -1 : (n != PIPES[slot].len || memcmp(o_peekbuf, PIPES[slot].snap, (size_t)n) != 0);
+  out("{\"t\":\"op\",\"s\":%d,\"p\":%d,\"op\":\"pipe\",\"ret\":%ld,\"errno\":%d,\"us\":0}", step, o_me, changed, err);
+}
+
 /* `migrate PROC LABEL[I]`: migrate_pages() of the folio that maps addr, started as
  * move_pages(2) does (mm/migrate.c do_pages_move → add_page_for_migration → migrate_pages(
  * MIGRATE_SYNC, MR_SYSCALL)): the whole folio, to the guest's other NUMA node (the guest has

@@ -71,6 +71,8 @@ export class OracleModel {
   anonSeq = 0;
   /** the `kernel` statement (default 6.15) */
   scenarioKernel = '6.15';
+  /** pipes made by vmsplice: the guest's PIPES[] slot, and the processes that hold it */
+  readonly pipes = new Map<string, { slot: number; holders: Set<string> }>();
 
   constructor(
     readonly objects: OracleObject[],

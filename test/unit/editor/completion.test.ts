@@ -35,7 +35,7 @@ describe('completion', () => {
   });
 
   it('offers the expectation kinds after `expect`', () => {
-    assert.deepEqual(labels('expect '), ['pte', 'folio', 'result', 'walk', 'faults', 'signal', 'defio', 'oops', 'vma', 'vmas', 'i_mmap', 'error']);
+    assert.deepEqual(labels('expect '), ['pte', 'folio', 'result', 'walk', 'faults', 'signal', 'defio', 'oops', 'vma', 'vmas', 'i_mmap', 'error', 'pipe']);
   });
 
   it('offers declared processes where a process goes', () => {

@@ -407,4 +407,15 @@ describe('language/checker: result', () => {
     const m = result.symbols.find(s => s.name === 'm')!;
     assert.equal(m.declInvalid, true);
   });
+
+  it('vmsplice declares a pipe: its name must be new (MMS204), expect pipe needs a pipe (MMS202 unknown, MMS208 another kind)', () => {
+    const base = ['process a', 'mmap a anon at 0x1000 pages 2 private rw as m'];
+    assert.deepEqual(errs(lines(...base, 'vmsplice a m as p', 'expect pipe p unchanged')), []);
+    assert.deepEqual(errs(lines(...base, 'vmsplice a m as a')), [[3, 'MMS204']]);
+    assert.deepEqual(errs(lines(...base, 'expect pipe q changed')), [[3, 'MMS202']]);
+    assert.deepEqual(errs(lines(...base, 'expect pipe a changed')), [[3, 'MMS208']]);
+    assert.deepEqual(errs(lines(...base, 'vmsplice a m as p', 'read a p[0]')), [[4, 'MMS203']]);
+    const { result } = parseAndCheck(lines(...base, 'vmsplice a m as p'));
+    assert.equal(result.symbols.find(s => s.name === 'p')?.kind, 'pipe');
+  });
 });

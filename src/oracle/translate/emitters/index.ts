@@ -13,6 +13,7 @@ import { kernel, object, sysctl } from './setup';
 import { expectError, expectVmaOrVmas, mremapOrNot, vmaNotObserved } from './vmas';
 import { split } from './largeFolios';
 import { sysctlThp } from './thpKnobs';
+import { expectPipe, vmsplice } from './pipes';
 
 export const EMITTERS: EmitterTable = {
   kernel, sysctl,
@@ -28,4 +29,5 @@ export const EMITTERS: EmitterTable = {
   wrprotect: noCounterpart, pfn_mkclean: noCounterpart, unmap_range: noCounterpart, expect_oops: noCounterpart,
   mremap: mremapOrNot, expect_vma: expectVmaOrVmas, expect_vmas: expectVmaOrVmas, expect_i_mmap: vmaNotObserved, expect_error: expectError,
   sysctl_thp: sysctlThp, split,
+  vmsplice, expect_pipe: expectPipe,
 };
