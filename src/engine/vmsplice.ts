@@ -50,7 +50,7 @@ export function vmsplice(k: Kernel, task: Task, name: string, start: number, pag
     pipe.pfns.push(pfn);
     k.pipedPfns.set(pfn, (k.pipedPfns.get(pfn) ?? 0) + 1);
   }
-  k.tr.call(`iter_to_pipe: ${pipe.pfns.length} page${pipe.pfns.length === 1 ? '' : 's'} (add_to_pipe)`);
+  k.tr.call(`iter_to_pipe: ${pipe.pfns.length} page${pipe.pfns.length === 1 ? '' : 's'} (add_to_pipe)${pipe.pfns.length ? ': pfn ' + pipe.pfns.map((p) => '0x' + p.toString(16)).join(' ') : ''}`);
   if (!pipe.pfns.length) return { pipe, bytes: 0, errno: 'EFAULT' };
   return { pipe, bytes: pipe.pfns.length * 4096 };
 }

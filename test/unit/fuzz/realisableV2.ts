@@ -130,8 +130,23 @@ function body(sh: V2Shape, maxBody: number): fc.Arbitrary<string[]> {
     { weight: 1, arbitrary: knob },
     { weight: 1, arbitrary: fc.constantFrom('f0', 's0').map((o) => `writeback ${o}`) },
     { weight: 1, arbitrary: proc.map((p) => `clear_refs ${p} softdirty`) },
+    // vmsplice (an extension): `@` is numbered into a new pipe name, `expect pipe ?` names the last one
+    { weight: 2, arbitrary: fc.tuple(proc, spec(false)).map(([p, s]) => `vmsplice ${p} ${s} as @`) },
+    { weight: 2, arbitrary: fc.constantFrom('unchanged', 'changed').map((x) => `expect pipe ? ${x}`) },
   );
-  return fc.tuple(prefix, fc.array(stmt, { minLength: 6, maxLength: maxBody })).map(([a, b]) => [...a, ...b]);
+  return fc.tuple(prefix, fc.array(stmt, { minLength: 6, maxLength: maxBody })).map(([a, b]) => [...a, ...namePipes(b)]);
+}
+
+/** Pipe names: `as @` becomes `as vN`, `expect pipe ?` the last pipe made (dropped before the first). */
+function namePipes(lines: string[]): string[] {
+  let n = 0;
+  const out: string[] = [];
+  for (const l of lines) {
+    if (l.endsWith(' as @')) out.push(l.replace(/ as @$/, ` as v${n++}`));
+    else if (l.startsWith('expect pipe ? ')) { if (n) out.push(l.replace(' ? ', ` v${n - 1} `)); }
+    else out.push(l);
+  }
+  return out;
 }
 
 /** One realisable v2 scenario (no `kernel` line: the oracle runs the engine at the booted release). */
