@@ -43,6 +43,16 @@ describe('completion', () => {
     assert.deepEqual(labels('expect pte '), ['p', 'q']);
   });
 
+  it('vmsplice: processes, the process\'s labels, then `as`; expect pipe: the pipes, then unchanged|changed', () => {
+    assert.deepEqual(labels('vmsplice '), ['p', 'q']);
+    assert.deepEqual(labels('vmsplice q '), ['heap']);
+    assert.deepEqual(labels('vmsplice q heap[0..1] '), ['as']);
+    assert.deepEqual(labels('vmsplice q heap[0..1] as '), []);
+    const c = check(parse(SRC + 'vmsplice q heap as pp\n').scenario);
+    assert.deepEqual(completionsAt('expect pipe ', 12, c).map((e) => e.label), ['pp']);
+    assert.deepEqual(completionsAt('expect pipe pp ', 15, c).map((e) => e.label), ['unchanged', 'changed']);
+  });
+
   it('offers only the labels of the named process after `write PROC`', () => {
     assert.deepEqual(labels('write p '), ['m']);
     assert.deepEqual(labels('read q '), ['heap']);

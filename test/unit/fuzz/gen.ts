@@ -64,6 +64,7 @@ const expectation = fc.oneof(
   fc.tuple(fc.constantFrom(...FBDEVS), fc.array(page, { maxLength: 3 }))
     .map(([o, l]) => `expect defio ${o} written ${l.length ? l.join(', ') : 'none'}`),
   fc.constant('expect oops'),
+  fc.tuple(fc.constantFrom('v0', 'v1'), fc.constantFrom('unchanged', 'changed')).map(([v, x]) => `expect pipe ${v} ${x}`),
 );
 
 /** One statement after the declarations (weights: accesses and mappings dominate). */
@@ -95,6 +96,8 @@ export const bodyStatement: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 2, max: 12 }), fc.boolean()).map(([n, sync]) => `sysctl swap pages ${n}${sync ? ' sync' : ''}`) },
   { weight: 1, arbitrary: fc.oneof(fc.tuple(objName, page).map(([o, i]) => `migrate ${o}[${i}]`),
     fc.tuple(procName, label, page).map(([p, l, i]) => `migrate ${p} ${l}[${i}]`)) },
+  // extension: vmsplice into a pipe (names may repeat: the checker refuses the second)
+  { weight: 1, arbitrary: fc.tuple(procName, fc.oneof(label, pagesSpec(label)), fc.constantFrom('v0', 'v1')).map(([p, s, v]) => `vmsplice ${p} ${s} as ${v}`) },
   { weight: 3, arbitrary: expectation },
 );
 
@@ -113,7 +116,8 @@ export const scenarioText = (maxBody = 40): fc.Arbitrary<string> => scenarioLine
 const TOKEN_POOL = [
   'kernel', 'file', 'shmem', 'fbdev', 'pfnmap', 'process', 'fork', 'exit', 'mmap', 'munmap', 'mprotect', 'read',
   'write', 'mkclean', 'wrprotect', 'pfn_mkclean', 'writeback', 'msync', 'unmap_range', 'flush', 'clear_refs', 'wait',
-  'expect', 'pte', 'folio', 'result', 'walk', 'faults', 'signal', 'defio', 'oops', 'pending', 'written', 'as', 'at',
+  'vmsplice', 'unchanged', 'changed',
+  'expect', 'pte', 'folio', 'result', 'walk', 'faults', 'signal', 'defio', 'oops', 'pipe', 'pending', 'written', 'as', 'at',
   'pages', 'offset', 'shared', 'private', 'r', 'rw', 'w', 'none', 'rwx', 'anon', 'zero', 'cold', 'backing', 'delay', 'sorted',
   'softdirty', 'maps', 'pfn', 'mapcount', 'mapping', 'index', 'SIGSEGV', 'sigbus', 'vmalloc', 'carveout', 'contig',
   ...PROCS, ...LABELS, ...OBJECTS, 'fault_around_bytes',
