@@ -2,14 +2,8 @@
 // guest makes for them, and what it does not fake.
 
 import { strict as assert } from 'assert';
-import { parse } from '../../../src/language/parser';
-import { translateScenario, type OracleTranslation } from '../../../src/oracle/translate';
+import { stepAt, tr } from './translateHelpers';
 
-function tr(text: string): OracleTranslation {
-  const { scenario } = parse(text);
-  return translateScenario(scenario, { name: 'test' });
-}
-const stepAt = (t: OracleTranslation, kind: string, nth = 0) => t.steps.filter(s => s.kind === kind)[nth];
 
 const ANON = 'process p\nmmap p anon at 0x7f0000000000 pages 2 private rw as h\nwrite p h[0..1]\n';
 

@@ -2,15 +2,9 @@
 // /sys/kernel/mm/transparent_hugepage by the driver, madvise(2) by the process.
 
 import { strict as assert } from 'assert';
-import { parse } from '../../../src/language/parser';
-import { translateScenario, type OracleTranslation } from '../../../src/oracle/translate';
+import { stepAt, tr } from './translateHelpers';
 import { thpKnobPath } from '../../../src/oracle/translate/emitters/thpKnobs';
 
-function tr(text: string): OracleTranslation {
-  const { scenario } = parse(text);
-  return translateScenario(scenario, { name: 'test' });
-}
-const stepAt = (t: OracleTranslation, kind: string, nth = 0) => t.steps.filter(s => s.kind === kind)[nth];
 const ANON = 'process p\nmmap p anon at 0x7f0000000000 pages 1024 private rw as h\n';
 
 describe('oracle translator: THP knobs and advices', () => {
