@@ -45,6 +45,7 @@ export function evaluateExpectation(st: RunState, e: Expectation): ExpectOutcome
       if (p.released) return fail(`pipe ${e.pipe.name} was released when the last process holding it exited`);
       const what = p.pfns.length ? `its ${p.pfns.length} page${p.pfns.length === 1 ? '' : 's'}` : 'nothing (an empty pipe)';
       if (p.changed === e.changed) return pass(p.changed ? `a write reached a page of pipe ${e.pipe.name} after the splice` : `pipe ${e.pipe.name} holds ${what} as spliced`);
+      if (e.changed && !p.pfns.length) return fail(`expected pipe ${e.pipe.name} to have changed, but it holds nothing (an empty pipe)`);
       return fail(e.changed ? `expected pipe ${e.pipe.name} to have changed, but no write reached ${what} after the splice`
         : `expected pipe ${e.pipe.name} unchanged, but a write reached one of its pages after the splice (the data leaked)`);
     }

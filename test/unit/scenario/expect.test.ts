@@ -494,3 +494,36 @@ describe('expect walk: the VMAs the last rmap walk reached, in order, skipped on
     assert.deepEqual(got, ['7 pass: walk (mapping_wrprotect_range): none', `9 FAIL: expected the last rmap walk (mapping_wrprotect_range) to reach none, found a:vma#${id}`]);
   });
 });
+
+describe('expect pipe: the data a pipe holds, as spliced or changed by a later write', () => {
+  const base = ['process p', 'mmap p anon at 0x10000000 pages 2 private rw as h', 'write p h[0..1]'];
+  it('holds and fails with the pipe, its pages and what happened to them', () => {
+    const { got } = run([...base, 'fork p as c', 'vmsplice c h as two', 'vmsplice c h[0] as one',
+      'expect pipe two unchanged', 'expect pipe one unchanged', 'expect pipe two changed', 'expect pipe one changed',
+      'madvise c h dontneed', 'write p h[0]', 'expect pipe one unchanged',
+      'write c h[1]', 'vmsplice c h[1] as mine', 'write c h[1]', 'expect pipe mine changed', 'expect pipe mine unchanged'], 7);
+    assert.deepEqual(got, [
+      '7 pass: pipe two holds its 2 pages as spliced',
+      '8 pass: pipe one holds its 1 page as spliced',
+      '9 FAIL: expected pipe two to have changed, but no write reached its 2 pages after the splice',
+      '10 FAIL: expected pipe one to have changed, but no write reached its 1 page after the splice',
+      '13 pass: pipe one holds its 1 page as spliced',
+      '17 pass: a write reached a page of pipe mine after the splice',
+      '18 FAIL: expected pipe mine unchanged, but a write reached one of its pages after the splice (the data leaked)',
+    ]);
+  });
+  it('an empty pipe (EFAULT), a pipe whose holders exited, a pipe that was never made', () => {
+    const r = runText(['kernel 6.15', ...base, 'mmap p anon at 0x20000000 pages 1 private none as n', 'vmsplice p n as e', 'expect error EFAULT',
+      'expect pipe e unchanged', 'expect pipe e changed', 'vmsplice p h as gone', 'exit p', 'expect pipe gone unchanged',
+      // a process a kernel oops killed (the carveout fbdev, 6.15) splices nothing: no pipe is made
+      'fbdev fb pages 1 backing carveout', 'process a', 'mmap a fb at 0x30000000 pages 1 shared rw as f',
+      'mmap a anon at 0x40000000 pages 1 private rw as g', 'write a f[0]', 'vmsplice a g as never', 'expect pipe never changed',
+    ].join('\n') + '\n');
+    assert.deepEqual(outcomes(r).filter((o) => +o.split(' ')[0] >= 8), [
+      '8 pass: pipe e holds nothing (an empty pipe) as spliced',
+      '9 FAIL: expected pipe e to have changed, but it holds nothing (an empty pipe)',
+      '12 FAIL: pipe gone was released when the last process holding it exited',
+      '19 FAIL: no pipe never at this point',
+    ]);
+  });
+});
