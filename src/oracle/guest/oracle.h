@@ -359,7 +359,7 @@ static void o_madvise(int step, unsigned long addr, unsigned long len, int advic
  * takes at most 16 pages: iter_to_pipe stops when its buffers are full). The process keeps
  * both ends (a child forked later inherits them) and a copy of what the pipe held then,
  * read through tee(2) into a scratch pipe so that the pipe itself keeps its buffers. */
-#define O_MAXPIPE 16
+#define O_MAXPIPE 64
 static struct { int fd[2]; long len; unsigned char snap[16 * 4096]; } PIPES[O_MAXPIPE];
 static unsigned char o_peekbuf[16 * 4096];
 static long o_pipe_peek(int slot, unsigned char *buf)

@@ -23,4 +23,12 @@ describe('oracle translator: vmsplice and expect pipe', () => {
     assert.doesNotMatch(noHolder.c, /o_pipe_check/);
     assert.equal(stepAt(noHolder, 'expect_pipe').observable, 'no');
   });
+  it('past the guest\'s 64 pipe slots a vmsplice is not made, and what the engine changed taints the pages\' processes', () => {
+    const many = Array.from({ length: 65 }, (_, i) => `vmsplice p h[0] as v${i}`).join('\n');
+    const t = tr(ANON + 'fork p as c\n' + many + '\nwrite c h[0]\nexpect pte c h[0] write');
+    assert.equal(stepAt(t, 'vmsplice', 63).observable, 'yes');
+    assert.equal(stepAt(t, 'vmsplice', 64).observable, 'no');
+    assert.deepEqual(stepAt(t, 'write', 0).taintedBy, [], 'the write before it is not');
+    assert.ok(stepAt(t, 'write', 1).taintedBy.length > 0, 'the child\'s write after it is tainted');
+  });
 });
