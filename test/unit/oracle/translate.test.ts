@@ -296,3 +296,14 @@ describe('oracle translator (scenario -> C)', () => {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 });
+
+describe('oracle translator: a fork past the process limit', () => {
+  it('is not made, and taints the parent and what it maps, so its later steps are not compared', () => {
+    const procs = Array.from({ length: 63 }, (_, i) => `process q${i}`).join('\n');
+    const t = tr('process p\nmmap p anon at 0x7f0000000000 pages 2 private rw as h\nwrite p h[0..1]\n' + procs + '\nfork p as c\nwrite p h[0]\nwrite q0 0x1000');
+    assert.equal(t.steps.filter((x) => x.kind === 'fork')[0].observable, 'no');
+    assert.deepEqual(t.steps.filter((x) => x.kind === 'write')[0].taintedBy, []);
+    assert.ok(t.steps.filter((x) => x.kind === 'write')[1].taintedBy.length > 0, 'the parent\'s write after the fork is tainted');
+    assert.deepEqual(t.steps.filter((x) => x.kind === 'write')[2].taintedBy, [], 'another process is not');
+  });
+});

@@ -20,7 +20,13 @@ export const fork: Emitter<'fork'> = (st, cx) => {
   const parent = m.liveProc(st.parent.name);
   if (!parent) return cx.noProc(st.parent.name);
   const info = m.processes[m.procIndex(st.child.name)];
-  if (!info) return cx.no(tooMany);
+  if (!info) {
+    // the engine's fork shares the parent's pages (COW, mapcounts) where the kernel's did not
+    // happen: what the parent and the objects it maps show later may differ
+    m.taint.proc(parent.info.name, cx.line);
+    for (const ms of parent.maps) m.taintObject(ms.m.objKey, cx.line);
+    return cx.no(tooMany);
+  }
   const child: ProcState = { info, alive: true, labels: new Map(), maps: [] };
   m.procs.set(info.name, child);
   m.taint.inheritProc(parent.info.name, info.name);
