@@ -55,10 +55,20 @@ function pipe_release(k: Kernel, p: Pipe): void {
   }
 }
 
+/** The live pipe whose buffers reference pfn. */
+function pipeOf(k: Kernel, pfn: number): Pipe | undefined {
+  for (const p of k.pipes.values()) if (!p.released && p.pfns.includes(pfn)) return p;
+  return undefined;
+}
+
 /** The pipe that holds a reference to a page of the folio at head, if any. */
 export function pipeHolding(k: Kernel, head: number): Pipe | undefined {
-  if (!k.pipedPfns.size) return undefined;
-  const end = head + (1 << k.memmap.order[head]);
-  for (const p of k.pipes.values()) if (!p.released && p.pfns.some((pfn) => pfn >= head && pfn < end)) return p;
+  for (const pfn of k.pipedPfns.keys()) if (k.memmap.head(pfn) === head) return pipeOf(k, pfn);
   return undefined;
+}
+
+/** A user write landed on pfn (memory.ts): the pipes that reference it now read something else. */
+export function pipeNoteWrite(k: Kernel, pfn: number): void {
+  if (!k.pipedPfns.has(pfn)) return;
+  for (const p of k.pipes.values()) if (!p.released && p.pfns.includes(pfn)) p.changed = true;
 }

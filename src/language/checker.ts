@@ -307,6 +307,12 @@ class Checker {
     return st;
   }
 
+  private declarePipe(id: Ident, invalidDecl: boolean): void {
+    const sym = this.newSymbol({ kind: 'pipe', name: id.name, decl: id.range, refs: [] });
+    if (invalidDecl) sym.declInvalid = true;
+    this.globals.set(id.name, { sym });
+  }
+
   private declareObject(id: Ident, objKind: ObjKind, pages: number | undefined, invalidDecl = false): SymbolInfo {
     const sym = this.newSymbol({ kind: 'object', name: id.name, decl: id.range, objKind, refs: [] });
     if (pages !== undefined) sym.pages = pages;
@@ -350,7 +356,7 @@ class Checker {
     }
     if (this.globals.has(name)) return;
     if (r.kind === 'process') this.declareProcess(r.name, undefined, true);
-    else if (r.kind === 'pipe') this.globals.set(name, { sym: this.newSymbol({ kind: 'pipe', name, decl: r.name.range, refs: [], declInvalid: true }) });
+    else if (r.kind === 'pipe') this.declarePipe(r.name, true);
     else if (name !== 'anon' && name !== 'zero') this.declareObject(r.name, r.objKind ?? 'file', undefined, true);
   }
 
@@ -616,9 +622,7 @@ class Checker {
         const p = this.useProc(s.proc);
         this.labelSpec(p, s.spec);
         if (s.spec.kind === 'addr') this.pagesAtLeastOne(s.spec.pages, 'vmsplice');
-        if (this.nameOk(s.pipe, 'a pipe')) {
-          this.globals.set(s.pipe.name, { sym: this.newSymbol({ kind: 'pipe', name: s.pipe.name, decl: s.pipe.range, refs: [], ...(this.bad ? { declInvalid: true } : {}) }) });
-        }
+        if (this.nameOk(s.pipe, 'a pipe')) this.declarePipe(s.pipe, this.bad);
         return;
       }
       case 'expect_pipe': {

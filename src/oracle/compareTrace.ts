@@ -19,7 +19,7 @@ import { type KFbState, kernelVisitNames } from './kstate';
 import type { OracleScenarioResult, OracleStepResult } from './results';
 import type { ValueComparison, Verdict } from './compare';
 import type { OracleMapping } from './translate';
-import { migrateResult } from './traceExpect';
+import { migrateResult, vmspliceResult } from './traceExpect';
 
 export interface EngineWalk { api: string; idx: number; visits: string[]; result: number; fb: boolean }
 export interface EngineFb { runs: number; pending: number[]; lastWritten: number[] | null }
@@ -171,8 +171,7 @@ export function compareTraceStep(os: OracleStepResult, es: EngineTraceStep | und
   }
   if (es.result !== undefined && os.kind === 'vmsplice') {
     // vmsplice(2)'s answer: the bytes spliced, or the errno
-    const op = os.ops.find((o) => o.op === 'vmsplice');
-    const kr = op ? (op.ret < 0 ? op.errno : op.ret) : null;
+    const kr = vmspliceResult(os);
     vals.push({ subject: 'op', field: 'result', engine: String(es.result), kernel: String(kr ?? '-'),
       verdict: kr === null ? 'not-observable' : kr === es.result ? 'agree' : 'differ', reason: kr === null ? 'no vmsplice recorded' : undefined });
   }

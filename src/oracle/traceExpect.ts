@@ -70,6 +70,12 @@ export function migrateResult(sr: OracleStepResult): number | null {
   return op ? op.errno : null;
 }
 
+/** A `vmsplice` step's result on the kernel: the bytes vmsplice(2) spliced, or its errno. */
+export function vmspliceResult(sr: OracleStepResult): number | null {
+  const op = sr.ops.find((o) => o.op === 'vmsplice');
+  return op ? (op.ret < 0 ? op.errno : op.ret) : null;
+}
+
 /** The scenario-order index of the last statement before `i` whose kind is in `kinds`. */
 function lastBefore(scn: Scenario, i: number, kinds: Set<string>): number {
   for (let j = i - 1; j >= 0; j--) if (kinds.has(scn.statements[j].kind)) return j;
@@ -121,9 +127,8 @@ export function traceChecks(e: Expectation, sr: OracleStepResult, c: TraceExpect
       if (op.kind === 'split') return [na('result', flag, `L${op.range.start.line + 1}'s split: the debugfs write's result is not recorded`)];
       if (op.kind === 'vmsplice') {
         // vmsplice(2)'s own answer: the bytes spliced, or the errno
-        const o = res.steps[j].ops.find((x) => x.op === 'vmsplice');
-        if (!o) return [na('result', flag, `L${op.range.start.line + 1}: no vmsplice recorded`)];
-        const v = o.ret < 0 ? o.errno : o.ret;
+        const v = vmspliceResult(res.steps[j]);
+        if (v === null) return [na('result', flag, `L${op.range.start.line + 1}: no vmsplice recorded`)];
         return [{ subject: 'result', flag, verdict: v === e.value.value ? 'pass' : 'fail', observed: String(v) }];
       }
       if (op.kind === 'migrate' || op.kind === 'madvise') {

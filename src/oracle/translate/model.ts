@@ -187,6 +187,12 @@ export class OracleModel {
   }
 
   /** a statement the engine ran without a real counterpart changed the state of object `o` */
+  /** a statement the kernel did not run changed, in the engine, process p and these mappings' objects */
+  taintProcAndMaps(p: string, maps: readonly MapState[], line: number): void {
+    this.taint.proc(p, line);
+    for (const ms of maps) this.taintObject(ms.m.objKey, line);
+  }
+
   taintObject(o: string, line: number): void {
     this.taint.key(o, line);
     for (const ms of this.live) if (ms.m.objKey === o) this.taint.proc(ms.m.proc, line);

@@ -18,8 +18,7 @@ export const vmsplice: Emitter<'vmsplice'> = (st, cx) => {
   if (m.pipes.size >= MAX_PIPES) {
     // the engine's pipe holds references the kernel's pages do not have: a later COW may
     // differ in every process that maps these pages
-    for (const h of spec.hit) m.taintObject(h.ms.m.objKey, cx.line);
-    m.taint.proc(p.info.name, cx.line);
+    m.taintProcAndMaps(p.info.name, spec.hit.map(h => h.ms), cx.line);
     return cx.no(`more than ${MAX_PIPES} pipes in one scenario`);
   }
   const slot = m.pipes.size;

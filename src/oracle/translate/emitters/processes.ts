@@ -23,8 +23,7 @@ export const fork: Emitter<'fork'> = (st, cx) => {
   if (!info) {
     // the engine's fork shares the parent's pages (COW, mapcounts) where the kernel's did not
     // happen: what the parent and the objects it maps show later may differ
-    m.taint.proc(parent.info.name, cx.line);
-    for (const ms of parent.maps) m.taintObject(ms.m.objKey, cx.line);
+    m.taintProcAndMaps(parent.info.name, parent.maps, cx.line);
     return cx.no(tooMany);
   }
   const child: ProcState = { info, alive: true, labels: new Map(), maps: [] };
