@@ -1,16 +1,17 @@
 // kernel/fork.c (mm/mmap.c from 6.16): dup_mmap; mm/memory.c: copy_page_range.
 
-import { pipesFork } from './pipe';
+import { holdersFork } from './pageHolders';
+import { anonNeedsCopy } from './dmaPinned';
 import type { Kernel, Task } from './kernel';
-import { pte_mkclean, pte_mkold, pte_none, pte_write, pte_wrprotect } from './pte';
+import { _PAGE_UFFD_WP, pte_mkclean, pte_mkdirty, pte_mkold, pte_none, pte_write, pte_wrprotect } from './pte';
 import {
   VM_DONTCOPY, VM_MAYWRITE, VM_MIXEDMAP, VM_PFNMAP, VM_SHARED, VM_UFFD_WP, VM_WIPEONFORK, Vma, is_cow_mapping,
 } from './vma';
 import { anonVmaFork } from './anonVma';
-import { vm_normal_page } from './memory';
-import { PG_anon_exclusive } from './memmap';
+import { maybe_mkwrite, vm_normal_page } from './memory';
+import { PG_anon_exclusive, PageKind } from './memmap';
 import { MM_ANONPAGES } from './mm';
-import { mm_counter_file } from './rmapCounts';
+import { folio_add_new_anon_rmap, mm_counter_file } from './rmapCounts';
 import { copy_huge_pmd } from './hugeMemory';
 import { is_swap_slot_pte, pte_swp_clear_exclusive, pte_swp_exclusive } from './swapEntry';
 import { swap_duplicate } from './swap';
@@ -60,7 +61,8 @@ function copy_page_range(k: Kernel, dst: Vma, src: Vma): void {
   for (let addr = src.start; addr < src.end; addr += 4096) {
     const t = smm.pt.lookup(addr);
     if (!t) { addr = (Math.floor(addr / 2 ** 21) + 1) * 2 ** 21 - 4096; continue; }
-    if (t.leaf) { copy_huge_pmd(k, dst, src, t.base); addr = t.base + 2 ** 21 - 4096; continue; }
+    // copy_huge_pmd() splits a maybe-pinned anonymous PMD and falls through to the PTEs
+    if (t.leaf && copy_huge_pmd(k, dst, src, t.base)) { addr = t.base + 2 ** 21 - 4096; continue; }
     const flags = smm.pteFlags(addr), pfn = smm.ptePfn(addr);
     if (pte_none(flags, pfn)) continue;
     if (!pte_present(flags)) {
@@ -84,7 +86,9 @@ function copy_page_range(k: Kernel, dst: Vma, src: Vma): void {
     }
     if (page) {
       if (mm.folioTestAnon(page)) {
-        // folio_try_dup_anon_rmap_pte()
+        // folio_try_dup_anon_rmap_pte(): fails for an exclusive page of a folio that may be
+        // pinned (folio_needs_cow_for_dma) — the child gets a copy at once
+        if (anonNeedsCopy(k, src, page)) { copy_present_page(k, dst, src, addr, page, flags); continue; }
         mm.clearFlag(page, PG_anon_exclusive);
         mm.mapcount[page]++; mm.refcount[mm.head(page)]++;
         dmm.rss[MM_ANONPAGES]++;
@@ -105,12 +109,26 @@ function copy_page_range(k: Kernel, dst: Vma, src: Vma): void {
   }
 }
 
+// mm/memory.c: copy_present_page() — the child's own copy of a maybe-pinned page: a new
+// exclusive anonymous page, mapped dirty, young and (VM_WRITE) writable; the parent's PTE
+// is left as it is, so the pinned page stays the parent's.
+function copy_present_page(k: Kernel, dst: Vma, src: Vma, addr: number, page: number, srcPte: number): void {
+  const mm = k.memmap;
+  k.tr.call('copy_present_page');
+  const pfn = mm.allocPage(PageKind.Anon);
+  mm.written[pfn] = mm.written[page]; // copy_user_highpage
+  folio_add_new_anon_rmap(k, pfn, dst, addr);
+  let pte = maybe_mkwrite(pte_mkdirty(dst.pageProt), dst);
+  if (srcPte & _PAGE_UFFD_WP && dst.has(VM_UFFD_WP)) pte = pte_wrprotect(pte | _PAGE_UFFD_WP);
+  dst.mm.setPte(addr, pte, pfn, 'fork: copy_present_page (the page may be pinned)');
+}
+
 // kernel/fork.c: copy_process() for fork(2), as far as memory goes: a new task with its own
 // mm (mm_init), then dup_mm() → dup_mmap().
 export function do_fork(k: Kernel, parent: Task, name: string): Task {
   const child = k.createTask(name);
   k.tr.call('dup_mmap');
   dup_mmap(k, parent, child);
-  pipesFork(k, parent, child);
+  holdersFork(k, parent, child);
   return child;
 }

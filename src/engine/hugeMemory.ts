@@ -16,6 +16,7 @@ import {
   pte_mkspecial, pte_mkwrite, pte_mkyoung, pte_soft_dirty, pte_write, pte_wrprotect, pte_young,
 } from './pte';
 import { anonVmaPrepare } from './anonVma';
+import { anonNeedsCopy } from './dmaPinned';
 import { folio_add_new_anon_rmap_large, folio_add_rmap_pmd, folio_remove_rmap_pmd } from './rmapCounts';
 import { FAULT_FLAG_WRITE, VM_FAULT_FALLBACK, type VmFault } from './vmOps';
 import { PMD_ORDER, thpAnonAllowableOrders, thpVmaSuitableOrder } from './thp';
@@ -173,18 +174,22 @@ export function split_huge_pmd_if_needed(k: Kernel, vma: Vma, addr: number): voi
 // shared (folio_try_dup_anon_rmap_pmd clears PageAnonExclusive), write-protected in
 // parent and child, and the child's copy is old; a file PMD is not copied (the child
 // faults it in).
-export function copy_huge_pmd(k: Kernel, dst: Vma, src: Vma, haddr: number): void {
+export function copy_huge_pmd(k: Kernel, dst: Vma, src: Vma, haddr: number): boolean {
   const smm = src.mm, dmm = dst.mm, memmap = k.memmap;
   const flags = smm.pteFlags(haddr), head = smm.ptePfn(haddr);
   k.tr.call('copy_huge_pmd');
-  if (isHugeZeroPfn(head)) { dmm.setPmd(haddr, flags, head, 'fork: copy_huge_pmd (huge zero page)'); return; }
-  if (!memmap.folioTestAnon(head)) return;
+  if (isHugeZeroPfn(head)) { dmm.setPmd(haddr, flags, head, 'fork: copy_huge_pmd (huge zero page)'); return true; }
+  if (!memmap.folioTestAnon(head)) return true;
+  // folio_try_dup_anon_rmap_pmd() fails for a maybe-pinned exclusive folio: "split and
+  // retry the fault on PTEs" (-EAGAIN: copy_pmd_range goes on to copy_pte_range)
+  if (anonNeedsCopy(k, src, head)) { __split_huge_pmd(k, src, haddr, 'fork: copy_huge_pmd: the folio may be pinned: __split_huge_pmd'); return false; }
   for (let p = head; p < head + HPAGE_PMD_NR; p++) memmap.clearFlag(p, PG_anon_exclusive);
   memmap.addEntire(head, 1); memmap.refcount[head]++;
   dmm.rss[MM_ANONPAGES] += HPAGE_PMD_NR;
   const wp = pte_wrprotect(flags);
   if (wp !== flags) smm.setPmd(haddr, wp, head, 'fork: copy_huge_pmd wrprotects the parent (COW)');
   dmm.setPmd(haddr, pte_mkold(wp), head, 'fork: copy_huge_pmd');
+  return true;
 }
 
 // mm/huge_memory.c: zap_huge_pmd() — clear the PMD; a file folio gets the PMD's dirt.

@@ -2,7 +2,7 @@
 // order-0 folios. Holds the memmap, the objects (address_spaces), the tasks, the clock
 // and the timers, and the kernel version profile that versioned rules branch on.
 
-import type { Pipe } from './pipe';
+import type { PageHolder } from './pageHolders';
 import { AddressSpace, ObjKind } from './addressSpace';
 import { Memmap, OutOfSimulatedRam, PageKind, PG_uptodate, PG_lru } from './memmap';
 import { Mm } from './mm';
@@ -68,10 +68,10 @@ export class Kernel {
   readonly deferredSplit = new Set<number>();
   /** the swap device `sysctl swap pages N` turned on (swap.ts); none by default */
   swap: SwapInfo | undefined;
-  /** pipes made by vmsplice (pipe.ts), by name */
-  readonly pipes = new Map<string, Pipe>();
-  /** how many pipe buffers reference each PFN (pipe.ts): a write to one is noted */
-  readonly pipedPfns = new Map<number, number>();
+  /** pipes made by vmsplice and io_uring registered buffers (pageHolders.ts), by name */
+  readonly pageHolders = new Map<string, PageHolder>();
+  /** how many held buffers reference each PFN (pageHolders.ts): a write to one is noted */
+  readonly heldPfns = new Map<number, number>();
   constructor(readonly profile: KernelProfile, readonly tr: Tracer, expectedPages = 0) {
     this.memmap = new Memmap(tr, expectedPages);
   }

@@ -93,6 +93,9 @@ export const KERNEL_FUNCTIONS = {
   migrate_pages: { file: MIGRATE }, move_to_new_folio: { file: MIGRATE }, remove_migration_ptes: { file: MIGRATE },
   // vmsplice and pipes (vmsplice.ts, pipe.ts)
   vmsplice_to_pipe: { file: 'fs/splice.c' }, iter_to_pipe: { file: 'fs/splice.c' }, free_pipe_info: { file: 'fs/pipe.c' },
+  // io_uring registered buffers (pin.ts) and fork's copy of a pinned page (fork.ts)
+  io_sqe_buffer_register: { file: 'io_uring/rsrc.c' }, io_pin_pages: { file: [['6.1', 'io_uring/rsrc.c'], ['6.10', 'io_uring/memmap.c']] },
+  pin_user_pages: { file: 'mm/gup.c' }, unpin_user_pages: { file: 'mm/gup.c' }, copy_present_page: { file: MEMORY },
 } as const satisfies Record<string, KernelFunctionInfo>;
 
 export type KernelFn = keyof typeof KERNEL_FUNCTIONS;

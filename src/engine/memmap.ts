@@ -83,6 +83,8 @@ export class Memmap {
     const n = (this.entire.get(head) ?? 0) + d;
     if (n) this.entire.set(head, n); else this.entire.delete(head);
   }
+  /** at a large folio's head: its FOLL_PIN pins (_pincount; pin.ts); small folios count pins in refcount */
+  readonly pincount = new Map<number, number>();
   private nextPfn = 0x2000;    // first RAM PFN handed out (below: zero page, kernel)
   private carveoutNext = MAX_MEMMAP_PFN + 0x10000;
   /**
@@ -227,6 +229,7 @@ export class Memmap {
       this.refcount[pfn] = 0; this.mapping[pfn] = 0; this.index[pfn] = 0; this.order[pfn] = 0;
     }
     this.entire.delete(head);
+    this.pincount.delete(head);
   }
 
   /** The head PFN of the folio `pfn` belongs to (page_folio()). */

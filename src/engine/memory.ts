@@ -1,7 +1,7 @@
 // mm/memory.c and arch/x86/mm/fault.c: the page-fault paths (≈6.1–6.17; where versions
 // differ the profile says so), the hardware access that needs no fault, zap.
 
-import { pipeNoteWrite } from './pipe';
+import { holdersNoteWrite } from './pageHolders';
 import type { Kernel, Task } from './kernel';
 import {
   _PAGE_PRESENT, _PAGE_RW, _PAGE_USER, _PAGE_ACCESSED, _PAGE_DIRTY, X86_PF_PROT, X86_PF_USER, X86_PF_WRITE,
@@ -75,7 +75,7 @@ export function userAccessRange(k: Kernel, task: Task, addr: number, count: numb
       let j = j0;
       while (j < end && (F[j] & need) === need) j++;
       // the stores: written[] of each page with a struct page (pfn_valid)
-      if (write && j > j0) { markWritten(memmap, t.pfn, j0, j); if (k.pipedPfns.size) for (let x = j0; x < j; x++) pipeNoteWrite(k, t.pfn[x]); }
+      if (write && j > j0) { markWritten(memmap, t.pfn, j0, j); if (k.heldPfns.size) for (let x = j0; x < j; x++) holdersNoteWrite(k, t.pfn[x]); }
       if (j > j0) {
         k.tr.hwAccessRun(task.pid, a, j - j0, write);
         task.lastSignal = 'none';
@@ -91,7 +91,7 @@ export function userAccessRange(k: Kernel, task: Task, addr: number, count: numb
       mm.setPte(a, flags | _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0), pfn, write ? 'hardware write (A, D)' : 'hardware access (A)');
       k.tr.hwAccess(task.pid, a, write);
       if (write && memmap.pfnValid(pfn)) memmap.written[pfn] = 1;
-      if (write && k.pipedPfns.size) pipeNoteWrite(k, pfn);
+      if (write && k.heldPfns.size) holdersNoteWrite(k, pfn);
       task.lastSignal = 'none';
       last = 'ok'; i++; faults = 0;
       continue;
@@ -265,7 +265,7 @@ function handle_mm_fault(k: Kernel, task: Task, vma: Vma, addr: number, flags: n
 }
 
 // include/linux/mm.h: maybe_mkwrite()
-function maybe_mkwrite(flags: number, vma: Vma): number { return vma.has(VM_WRITE) ? pte_mkwrite(flags) : flags; }
+export function maybe_mkwrite(flags: number, vma: Vma): number { return vma.has(VM_WRITE) ? pte_mkwrite(flags) : flags; }
 
 // mm/memory.c: do_anonymous_page() — zero page on read, a new exclusive anon folio on write.
 function do_anonymous_page(k: Kernel, vmf: VmFault): number {

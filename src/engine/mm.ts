@@ -20,6 +20,8 @@ export class Mm {
   readonly rss = [0, 0, 0, 0];
   /** the scenario's names for its pages (not a kernel structure: see pageLabels.ts) */
   readonly labels = new PageLabels();
+  /** MMF_HAS_PINNED: a FOLL_PIN was taken in this mm (pin.ts); fork then checks for pinned pages */
+  hasPinned = false;
 
   constructor(readonly pid: number, private readonly tr: Tracer, readonly ids: Ids) {}
 

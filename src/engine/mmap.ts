@@ -1,7 +1,7 @@
 // mm/mmap.c + mm/vma.c: do_mmap / __mmap_region, munmap and VMA splitting, exit_mmap.
 // (mprotect.ts: mm/mprotect.c; fork.ts: dup_mmap; clearRefs.ts: fs/proc/task_mmu.c.)
 
-import { pipesExit } from './pipe';
+import { holdersExit } from './pageHolders';
 import type { AddressSpace } from './addressSpace';
 import type { Kernel, Task } from './kernel';
 import { Mm } from './mm';
@@ -223,7 +223,7 @@ function holdsFile(f: AddressSpace, filp: number): boolean {
 export function exit_mmap(k: Kernel, task: Task): void {
   for (const vma of task.mm.vmas) removeVma(k, vma, 'exit_mmap: unmap_vmas', false);
   task.mm.removeAllVmas();
-  pipesExit(k, task); // exit_files(), after exit_mm()
+  holdersExit(k, task); // exit_files(), after exit_mm()
   task.alive = false;
   k.tr.vmasChanged(task.pid);
 }

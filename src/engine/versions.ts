@@ -57,6 +57,7 @@ export const RULE_IDS = [
   'vma-merge-new-range-prev-first',
   'anon-mthp',
   'fork-pte-batch',
+  'longterm-pin-file-check-in-gup',
   'shmem-mthp',
   'finish-fault-large-folio',
   'cow-reuse-pte-mapped-thp',
@@ -252,6 +253,15 @@ function thpRulesTable(): VersionRule[] {
     commit: { id: 'f8d937761d65', subject: 'mm/memory: optimize fork() with PTE-mapped THP' },
     backports: [],
     note: 'the batch respects dirty and soft-dirty where they matter (FPB_IGNORE_DIRTY only for VM_SHARED, FPB_IGNORE_SOFT_DIRTY only without soft-dirty tracking) and write-protects the whole batch: the resulting PTEs equal the per-page copy, only the trace differs',
+  },
+  {
+    id: 'longterm-pin-file-check-in-gup',
+    change: 'a long-term write pin of a file mapping whose dirtying the filesystem tracks is refused by GUP (EFAULT, before any fault); io_uring no longer refuses file-backed buffers itself, so a private file mapping may be registered (its pages are COW copies)',
+    file: 'mm/gup.c, io_uring/rsrc.c', fn: 'check_vma_flags, writable_file_mapping_allowed, io_pin_pages',
+    since: '6.5',
+    commit: { subject: 'mm/gup: disallow FOLL_LONGTERM GUP-nonfast writing to file-backed mappings; io_uring: rsrc: delegate VMA file-backed check to GUP' },
+    backports: [],
+    note: 'before: io_pin_pages() pins first (faulting every page for a write) and then refuses any VMA with a file that is not shmem or hugetlbfs with EOPNOTSUPP, unpinning again',
   },
   {
     id: 'shmem-mthp',

@@ -8,7 +8,7 @@
 import type { Kernel, Task } from './kernel';
 import { ZERO_PFN, isHugeZeroPfn } from './memmap';
 import { gup_fault, vm_normal_page } from './memory';
-import { Pipe, counted } from './pipe';
+import { Pipe } from './pipe';
 import { pte_present } from './pte';
 import { PIPE_DEF_BUFFERS } from './uapi';
 import { VM_IO, VM_PFNMAP, VM_READ } from './vma';
@@ -41,14 +41,12 @@ export function vmsplice(k: Kernel, task: Task, name: string, start: number, pag
   k.tr.call('vmsplice_to_pipe');
   const pipe = new Pipe(name);
   pipe.holders.add(task);
-  k.pipes.set(name, pipe);
+  k.pageHolders.set(name, pipe);
   const n = Math.min(pages, PIPE_DEF_BUFFERS);
   for (let i = 0; i < n; i++) {
     const pfn = gup_read_page(k, task, start + i * 4096);
     if (pfn < 0) break;
-    if (counted(k, pfn)) k.memmap.refcount[k.memmap.head(pfn)]++;
-    pipe.pfns.push(pfn);
-    k.pipedPfns.set(pfn, (k.pipedPfns.get(pfn) ?? 0) + 1);
+    pipe.hold(k, pfn);
   }
   k.tr.call(`iter_to_pipe: ${pipe.pfns.length} page${pipe.pfns.length === 1 ? '' : 's'} (add_to_pipe)${pipe.pfns.length ? ': pfn ' + pipe.pfns.map((p) => '0x' + p.toString(16)).join(' ') : ''}`);
   if (!pipe.pfns.length) return { pipe, bytes: 0, errno: 'EFAULT' };

@@ -76,6 +76,8 @@ export interface WaitStmt extends Base { kind: 'wait'; duration: Duration }
 /** v2: `mremap PROC SPEC to ADDR [pages N]` (MREMAP_MAYMOVE|MREMAP_FIXED) or `mremap PROC SPEC pages N` (in place). */
 /** `vmsplice PROC SPEC as PIPE` (extension): a new pipe holding references to the pages */
 export interface VmspliceStmt extends Base { kind: 'vmsplice'; proc: Ident; spec: MapSpec; pipe: Ident }
+/** `pin PROC SPEC as BUF` (extension): io_uring_register_buffers, a long-term R/W pin of the pages */
+export interface PinStmt extends Base { kind: 'pin'; proc: Ident; spec: MapSpec; buf: Ident }
 export interface MremapStmt extends Base { kind: 'mremap'; proc: Ident; spec: MapSpec; to?: Num; newPages?: Num }
 
 export type PteFlagName = 'none' | 'present' | 'write' | 'dirty' | 'young' | 'softdirty' | 'special' | 'huge' | 'swap' | 'migration';
@@ -121,17 +123,19 @@ export interface ExpectDefioWritten extends Base { kind: 'expect_defio_written';
 export interface ExpectOops extends Base { kind: 'expect_oops' }
 /** `expect pipe PIPE unchanged|changed` (extension) */
 export interface ExpectPipe extends Base { kind: 'expect_pipe'; pipe: Ident; changed: boolean; stateRange: Range }
+/** `expect pin BUF unchanged|changed` (extension) */
+export interface ExpectPin extends Base { kind: 'expect_pin'; buf: Ident; changed: boolean; stateRange: Range }
 
 export type Expectation =
   | ExpectPte | ExpectFolio | ExpectResult | ExpectWalk | ExpectFaults | ExpectSignal
   | ExpectDefioPending | ExpectDefioWritten | ExpectOops
-  | ExpectVma | ExpectVmas | ExpectIMmap | ExpectError | ExpectPipe;
+  | ExpectVma | ExpectVmas | ExpectIMmap | ExpectError | ExpectPipe | ExpectPin;
 
 export type Statement =
   | KernelStmt | SysctlStmt | FileStmt | ShmemStmt | FbdevStmt | PfnmapStmt
   | ProcessStmt | ForkStmt | ExitStmt | MmapStmt | MunmapStmt | MprotectStmt | AccessStmt
   | MadviseStmt | MigrateStmt | MkcleanStmt | WrprotectStmt | PfnMkcleanStmt | WritebackStmt | MsyncStmt | UnmapRangeStmt
-  | FlushStmt | ClearRefsStmt | WaitStmt | MremapStmt | SysctlThpStmt | SplitStmt | VmspliceStmt | Expectation;
+  | FlushStmt | ClearRefsStmt | WaitStmt | MremapStmt | SysctlThpStmt | SplitStmt | VmspliceStmt | PinStmt | Expectation;
 
 export type StatementKind = Statement['kind'];
 
@@ -145,7 +149,7 @@ export function isExpectation(s: Statement): s is Expectation {
  * use of the name as unknown. It is not a statement and is never executed.
  */
 export interface RecoveredDecl {
-  kind: 'process' | 'object' | 'label' | 'pipe';
+  kind: 'process' | 'object' | 'label' | 'pipe' | 'buffer';
   name: Ident;
   objKind?: 'file' | 'shmem' | 'fbdev' | 'pfnmap';
   /** for a label: the process that owns it */

@@ -26,7 +26,7 @@ export { TASK_SIZE };
 export type ObjKind = 'file' | 'shmem' | 'fbdev' | 'pfnmap';
 
 export interface SymbolInfo {
-  kind: 'process' | 'object' | 'label' | 'pipe';
+  kind: 'process' | 'object' | 'label' | 'pipe' | 'buffer';
   name: string;
   /** the name in its declaring statement */
   decl: Range;
@@ -122,6 +122,7 @@ function span(a: Range, b: Range): Range { return { start: a.start, end: b.end }
 function kindName(s: SymbolInfo): string {
   if (s.kind === 'object') return s.objKind === 'fbdev' ? 'an fbdev' : `a ${s.objKind}`;
   if (s.kind === 'pipe') return 'a pipe';
+  if (s.kind === 'buffer') return 'a pinned buffer';
   return 'a process';
 }
 
@@ -307,10 +308,19 @@ class Checker {
     return st;
   }
 
-  private declarePipe(id: Ident, invalidDecl: boolean): void {
-    const sym = this.newSymbol({ kind: 'pipe', name: id.name, decl: id.range, refs: [] });
+  /** a pipe (vmsplice) or a pinned buffer (pin) */
+  private declareHolder(kind: 'pipe' | 'buffer', id: Ident, invalidDecl: boolean): void {
+    const sym = this.newSymbol({ kind, name: id.name, decl: id.range, refs: [] });
     if (invalidDecl) sym.declInvalid = true;
     this.globals.set(id.name, { sym });
+  }
+
+  private useHolder(kind: 'pipe' | 'buffer', id: Ident, declaredBy: string): void {
+    const what = kind === 'pipe' ? 'pipe' : 'pinned buffer';
+    const g = this.globals.get(id.name);
+    if (!g) this.err(id.range, C.unknownObject, `unknown ${what} '${id.name}' (a ${what} is named by '${declaredBy}')`);
+    else if (g.sym.kind !== kind) this.err(id.range, C.wrongKind, `'${id.name}' is ${kindName(g.sym)}, not a ${what}`, [{ range: g.sym.decl, message: 'declared here' }]);
+    else this.use(g.sym, id.range);
   }
 
   private declareObject(id: Ident, objKind: ObjKind, pages: number | undefined, invalidDecl = false): SymbolInfo {
@@ -356,7 +366,7 @@ class Checker {
     }
     if (this.globals.has(name)) return;
     if (r.kind === 'process') this.declareProcess(r.name, undefined, true);
-    else if (r.kind === 'pipe') this.declarePipe(r.name, true);
+    else if (r.kind === 'pipe' || r.kind === 'buffer') this.declareHolder(r.kind, r.name, true);
     else if (name !== 'anon' && name !== 'zero') this.declareObject(r.name, r.objKind ?? 'file', undefined, true);
   }
 
@@ -622,16 +632,18 @@ class Checker {
         const p = this.useProc(s.proc);
         this.labelSpec(p, s.spec);
         if (s.spec.kind === 'addr') this.pagesAtLeastOne(s.spec.pages, 'vmsplice');
-        if (this.nameOk(s.pipe, 'a pipe')) this.declarePipe(s.pipe, this.bad);
+        if (this.nameOk(s.pipe, 'a pipe')) this.declareHolder('pipe', s.pipe, this.bad);
         return;
       }
-      case 'expect_pipe': {
-        const g = this.globals.get(s.pipe.name);
-        if (!g) this.err(s.pipe.range, C.unknownObject, `unknown pipe '${s.pipe.name}' (a pipe is named by 'vmsplice PROC SPEC as PIPE')`);
-        else if (g.sym.kind !== 'pipe') this.err(s.pipe.range, C.wrongKind, `'${s.pipe.name}' is ${kindName(g.sym)}, not a pipe`, [{ range: g.sym.decl, message: 'declared here' }]);
-        else this.use(g.sym, s.pipe.range);
+      case 'pin': {
+        const p = this.useProc(s.proc);
+        this.labelSpec(p, s.spec);
+        if (s.spec.kind === 'addr') this.pagesAtLeastOne(s.spec.pages, 'pin');
+        if (this.nameOk(s.buf, 'a pinned buffer')) this.declareHolder('buffer', s.buf, this.bad);
         return;
       }
+      case 'expect_pipe': return this.useHolder('pipe', s.pipe, 'vmsplice PROC SPEC as PIPE');
+      case 'expect_pin': return this.useHolder('buffer', s.buf, 'pin PROC SPEC as BUF');
       case 'sysctl_thp': return this.sysctlThp(s);
       case 'split': {
         if (s.proc) { const p = this.useProc(s.proc); this.procPages(p, s.page); }

@@ -38,9 +38,10 @@ function names(check: CheckResult | undefined, kind: SymbolInfo['kind'], pred: (
     seen.add(s.name);
     const detail = kind === 'object' ? `${s.objKind ?? 'object'}${s.pages !== undefined ? `, ${s.pages} pages` : ''}`
       : kind === 'pipe' ? 'pipe (vmsplice)'
+      : kind === 'buffer' ? 'pinned buffer (pin)'
       : kind === 'label' ? `mapping of ${s.mapsObject ?? '?'} in ${s.proc ?? '?'}${s.pages !== undefined ? `, ${s.pages} pages` : ''}`
         : s.parent ? `process (forked from ${s.parent})` : 'process';
-    out.push({ label: s.name, kind: kind === 'pipe' ? 'object' : kind, detail });
+    out.push({ label: s.name, kind: kind === 'pipe' || kind === 'buffer' ? 'object' : kind, detail });
   }
   return out;
 }
@@ -202,10 +203,10 @@ export function completionsAt(lineText: string, character: number, check?: Check
       return [];
     }
     case 'wait': return n === 1 ? ['50ms', '100ms', '1s'].map((d) => val(d, 'duration')) : [];
-    case 'vmsplice':
+    case 'vmsplice': case 'pin':
       if (n === 1) return processes(check);
       if (n === 2) return labelsOf(check, w(1));
-      if (prev !== 'pages' && prev !== 'as' && (pageSpecEnd(ts, 2) === n - 1 || (n === 3 && ts[2].kind === 'word'))) return [kw('as', 'the new pipe\'s name')];
+      if (prev !== 'pages' && prev !== 'as' && (pageSpecEnd(ts, 2) === n - 1 || (n === 3 && ts[2].kind === 'word'))) return [kw('as', w(0) === 'pin' ? 'the pinned buffer\'s name' : 'the new pipe\'s name')];
       return [];
     case 'mremap': {
       if (n === 1) return processes(check);
@@ -272,6 +273,7 @@ function expectCompletions(ts: Token[], check?: CheckResult): CompletionEntry[] 
     }
     case 'vmas': return n === 2 ? processes(check) : [];
     case 'pipe': return n === 2 ? names(check, 'pipe') : n === 3 ? PIPE_STATES.map((x) => val(x, x === 'unchanged' ? 'no later write reached its pages' : 'a later write reached one of its pages')) : [];
+    case 'pin': return n === 2 ? names(check, 'buffer') : n === 3 ? PIPE_STATES.map((x) => val(x, x === 'unchanged' ? 'no later write reached its pinned pages' : 'a later write reached a pinned page (a reliable pin)')) : [];
     case 'error': return n === 2 ? ERRNOS.map((e) => val(e, 'errno')) : [];
     case 'i_mmap':
       if (n === 2) return objects(check);

@@ -41,7 +41,8 @@ export const STATEMENTS: readonly KeywordDoc[] = [
   { keyword: 'wait', syntax: 'wait D', doc: 'Advance simulated time by D (`50ms`, `1s`); due deferred work runs in order.' },
   { keyword: 'split', syntax: 'split OBJ[I] | split PROC LABEL[I]', doc: '`split_folio()` on the large folio that holds the page: order-0 folios after it; refused with EBUSY for the huge zero page or a folio under writeback.' },
   { keyword: 'vmsplice', syntax: 'vmsplice PROC LABEL | LABEL[I..J] | ADDR pages N as PIPE', doc: 'vmsplice(2) of the range into a new pipe PIPE (language extension): `iter_to_pipe` takes a reference to each page as a read GUP does (faulting in what is not mapped) until the pipe\'s 16 buffers are full; result = the bytes spliced; EFAULT when not even the first page could be had (VM_IO/VM_PFNMAP, no VM_READ, a hole). PROC holds the pipe, a child forked later holds it too; its references go when the last holder exits.' },
-  { keyword: 'expect', syntax: 'expect pte|folio|result|walk|faults|signal|defio|oops|vma|vmas|i_mmap|error|pipe ...', doc: 'An expectation, checked at its place in the scenario.' },
+  { keyword: 'pin', syntax: 'pin PROC LABEL | LABEL[I..J] | ADDR pages N as BUF', doc: 'Register the range as io_uring fixed buffer BUF (language extension): `io_pin_pages` takes a long-term R/W pin of every page (`pin_user_pages(FOLL_WRITE | FOLL_LONGTERM)`), faulting each for a write first (COW broken, the zero page replaced), so the pinned pages are the ones PROC writes to. A later fork gives the child a copy of a pinned exclusive anonymous page at once (`copy_present_page`). All or nothing: EFAULT when a page cannot be pinned (no VM_WRITE, VM_IO/VM_PFNMAP, a hole; from 6.5 a shared file mapping the filesystem tracks), EOPNOTSUPP before 6.5 for any file mapping but shmem. PROC holds the ring, a child forked later holds it too; the pins go when the last holder exits.' },
+  { keyword: 'expect', syntax: 'expect pte|folio|result|walk|faults|signal|defio|oops|vma|vmas|i_mmap|error|pipe|pin ...', doc: 'An expectation, checked at its place in the scenario.' },
 ];
 
 /** The word after `expect`, in the order of the spec. */
@@ -59,6 +60,7 @@ export const EXPECTATIONS: readonly KeywordDoc[] = [
   { keyword: 'i_mmap', syntax: 'expect i_mmap OBJ PROC:LABEL, ... | none', doc: 'The object\'s i_mmap interval tree in in-order walk order, every VMA listed (v2); two VMAs of one label are written `PROC:LABEL[I]`, I the first page each holds.' },
   { keyword: 'error', syntax: 'expect error ERRNO', doc: 'The statement before it was refused with ERRNO (v2): the refusal is expected, so the file does not exit 2 for it.' },
   { keyword: 'pipe', syntax: 'expect pipe PIPE unchanged|changed', doc: 'Whether the data in the pipe is still what the pages held when they were spliced (`unchanged`), or a later write reached a page the pipe references (`changed`): what reading the pipe would show (cow.c\'s vmsplice tests).' },
+  { keyword: 'pin', syntax: 'expect pin BUF unchanged|changed', doc: 'Whether the data in the pinned buffer is still what the pages held when they were pinned (`unchanged`), or a later write reached a pinned page (`changed`): what an io_uring write from the fixed buffer would store (cow.c\'s io_uring tests: a reliable R/W pin sees the process\'s writes).' },
 ];
 
 export const STATEMENT_KEYWORDS: readonly string[] = STATEMENTS.map(s => s.keyword);
@@ -119,7 +121,7 @@ export const VMA_FLAG_DOCS: Readonly<Record<(typeof VMA_FLAGS)[number], string>>
   softdirty: 'VM_SOFTDIRTY', anon_vma: 'vma->anon_vma is set',
 };
 /** The errnos `expect error` names (those a modelled statement can return). */
-export const ERRNOS = ['EINVAL', 'ENOMEM', 'EFAULT', 'EEXIST', 'EACCES', 'EBUSY', 'EAGAIN', 'EPERM', 'ENOENT', 'EIO', 'EHWPOISON'] as const;
+export const ERRNOS = ['EINVAL', 'ENOMEM', 'EFAULT', 'EEXIST', 'EACCES', 'EBUSY', 'EAGAIN', 'EPERM', 'ENOENT', 'EIO', 'EHWPOISON', 'EOPNOTSUPP'] as const;
 /** The rmap-walk APIs `expect walk API ...` names. */
 export const WALK_APIS = [
   'folio_mkclean', 'mapping_wrprotect_range', 'pfn_mkclean_range', 'unmap_mapping_range', 'rmap_walk_anon',
@@ -127,7 +129,7 @@ export const WALK_APIS = [
 ] as const;
 
 export const PROTS = ['r', 'rw', 'w', 'none'] as const;
-/** `expect pipe PIPE STATE` */
+/** `expect pipe PIPE STATE`, `expect pin BUF STATE` */
 export const PIPE_STATES = ['unchanged', 'changed'] as const;
 export const FB_BACKINGS = ['vmalloc', 'contig', 'carveout'] as const;
 export const SIGNALS = ['SIGSEGV', 'SIGBUS', 'none'] as const;

@@ -495,6 +495,13 @@ class LineParser {
         const pipe = this.ident('the pipe name');
         return { kind: 'vmsplice', kwRange, range: whole(), proc, spec, pipe };
       }
+      case 'pin': {
+        const proc = this.ident('the process');
+        const spec = this.mapSpec();
+        this.keyword('as', ' after the range (pin PROC SPEC as BUF)');
+        const buf = this.ident('the buffer name');
+        return { kind: 'pin', kwRange, range: whole(), proc, spec, buf };
+      }
       case 'wait': {
         const duration = this.duration('a duration, e.g. 50ms or 1s');
         return { kind: 'wait', kwRange, range: whole(), duration };
@@ -622,6 +629,14 @@ class LineParser {
           throw new Fail(tokenRange(t), PARSE_CODES.syntax, `${this.prefix()}expected ${PIPE_STATES.join(' or ')} after the pipe, found ${describe(t)}`);
         }
         return { kind: 'expect_pipe', kwRange, range: whole(), pipe, changed: t.text === 'changed', stateRange: tokenRange(t) };
+      }
+      case 'pin': {
+        const buf = this.ident('the pinned buffer');
+        const t = this.word(`the buffer's state (${PIPE_STATES.join(' or ')})`);
+        if (!(PIPE_STATES as readonly string[]).includes(t.text)) {
+          throw new Fail(tokenRange(t), PARSE_CODES.syntax, `${this.prefix()}expected ${PIPE_STATES.join(' or ')} after the buffer, found ${describe(t)}`);
+        }
+        return { kind: 'expect_pin', kwRange, range: whole(), buf, changed: t.text === 'changed', stateRange: tokenRange(t) };
       }
     }
     /* c8 ignore next */
@@ -787,6 +802,11 @@ function recover(tokens: Token[], out: RecoveredDecl[]): void {
     case 'vmsplice': {
       const n = tokens.length >= 4 ? w(tokens.length - 1) : undefined;
       if (n && w(tokens.length - 2)?.text === 'as') out.push({ kind: 'pipe', name: id(n) });
+      return;
+    }
+    case 'pin': {
+      const n = tokens.length >= 4 ? w(tokens.length - 1) : undefined;
+      if (n && w(tokens.length - 2)?.text === 'as') out.push({ kind: 'buffer', name: id(n) });
       return;
     }
     case 'mmap': {

@@ -27,6 +27,7 @@ function detailOf(s: SymbolInfo): string {
     case 'object': return `${s.objKind ?? 'object'}${s.pages !== undefined ? `, ${s.pages} pages` : ''}`;
     case 'label': return `${s.shared ? 'shared' : 'private'} mapping of ${s.mapsObject ?? '?'}${s.pages !== undefined ? `, ${s.pages} pages` : ''}`;
     case 'pipe': return 'pipe (vmsplice)';
+    case 'buffer': return 'pinned buffer (pin)';
   }
 }
 
@@ -42,7 +43,7 @@ export function documentOutline(check: CheckResult, lineLength?: (line: number) 
   const procs = new Map<string, OutlineNode>();
   const orphans: OutlineNode[] = [];
   for (const s of check.symbols) {
-    if (s.kind === 'object' || s.kind === 'pipe') objects.push(node(s));
+    if (s.kind === 'object' || s.kind === 'pipe' || s.kind === 'buffer') objects.push(node(s));
     else if (s.kind === 'process' && !procs.has(s.name)) procs.set(s.name, node(s));
   }
   for (const s of check.symbols) {

@@ -33,7 +33,7 @@ const COMPLETION_KIND: Record<CompletionKind, CompletionItemKind> = {
   keyword: CompletionItemKind.Keyword, process: CompletionItemKind.Class, object: CompletionItemKind.File,
   label: CompletionItemKind.Variable, flag: CompletionItemKind.EnumMember, value: CompletionItemKind.Value,
 };
-const SYMBOL_KIND = { process: SymbolKind.Class, object: SymbolKind.File, label: SymbolKind.Variable, pipe: SymbolKind.Interface };
+const SYMBOL_KIND = { process: SymbolKind.Class, object: SymbolKind.File, label: SymbolKind.Variable, pipe: SymbolKind.Interface, buffer: SymbolKind.Interface };
 
 const toLsp = (r: Range): LspRange => ({ start: { ...r.start }, end: { ...r.end } });
 

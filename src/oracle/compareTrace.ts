@@ -19,7 +19,7 @@ import { type KFbState, kernelVisitNames } from './kstate';
 import type { OracleScenarioResult, OracleStepResult } from './results';
 import type { ValueComparison, Verdict } from './compare';
 import type { OracleMapping } from './translate';
-import { migrateResult, vmspliceResult } from './traceExpect';
+import { migrateResult, syscallResult } from './traceExpect';
 
 export interface EngineWalk { api: string; idx: number; visits: string[]; result: number; fb: boolean }
 export interface EngineFb { runs: number; pending: number[]; lastWritten: number[] | null }
@@ -169,11 +169,11 @@ export function compareTraceStep(os: OracleStepResult, es: EngineTraceStep | und
     vals.push({ subject: 'op', field: 'result', engine: String(es.result), kernel: String(kr ?? '-'),
       verdict: kr === null ? 'not-observable' : kr === es.result ? 'agree' : 'differ', reason: kr === null ? 'no move_pages recorded' : undefined });
   }
-  if (es.result !== undefined && os.kind === 'vmsplice') {
-    // vmsplice(2)'s answer: the bytes spliced, or the errno
-    const kr = vmspliceResult(os);
+  if (es.result !== undefined && (os.kind === 'vmsplice' || os.kind === 'pin')) {
+    // vmsplice(2)'s answer (the bytes spliced) or io_uring_register(2)'s (0), or the errno
+    const kr = syscallResult(os, os.kind);
     vals.push({ subject: 'op', field: 'result', engine: String(es.result), kernel: String(kr ?? '-'),
-      verdict: kr === null ? 'not-observable' : kr === es.result ? 'agree' : 'differ', reason: kr === null ? 'no vmsplice recorded' : undefined });
+      verdict: kr === null ? 'not-observable' : kr === es.result ? 'agree' : 'differ', reason: kr === null ? `no ${os.kind} recorded` : undefined });
   }
   vals.push(...compareRmWalks(os, es, ctx));
   return vals;

@@ -408,6 +408,14 @@ export function evaluateExpectations(res: OracleScenarioResult, t: OracleTransla
           : { subject: st.pipe.name, flag, verdict: (op.ret === 1) === st.changed ? 'pass' : 'fail', observed: op.ret === 1 ? 'changed' : 'unchanged' }];
         break;
       }
+      case 'expect_pin': {
+        // the guest's o_pin_check: 1 = the pinned pages' data changed since registering, 0 = not
+        const op = sr.ops.find(o => o.op === 'pinchk');
+        const flag = st.changed ? 'changed' : 'unchanged';
+        checks = [!op || op.ret < 0 ? na(st.buf.name, flag, op ? `the pinned buffer could not be read (errno ${op.errno})` : 'not checked on the kernel')
+          : { subject: st.buf.name, flag, verdict: (op.ret === 1) === st.changed ? 'pass' : 'fail', observed: op.ret === 1 ? 'changed' : 'unchanged' }];
+        break;
+      }
       case 'expect_walk': case 'expect_result': case 'expect_defio_pending': case 'expect_defio_written':
         checks = traceChecks(st, sr, { res, t, scn, probes: run?.probes ?? null });
         break;

@@ -10,7 +10,7 @@ import type { OracleCheck, OracleScenarioResult, OracleStepResult } from './resu
 import type { OracleTranslation } from './translate';
 
 /** Statements whose value `expect result` reads (spec: the last kernel operation above). */
-export const RESULT_KINDS = new Set(['mkclean', 'wrprotect', 'pfn_mkclean', 'writeback', 'msync', 'unmap_range', 'flush', 'migrate', 'madvise', 'split', 'vmsplice']);
+export const RESULT_KINDS = new Set(['mkclean', 'wrprotect', 'pfn_mkclean', 'writeback', 'msync', 'unmap_range', 'flush', 'migrate', 'madvise', 'split', 'vmsplice', 'pin']);
 /** Statements whose result the kprobe trace gives (mkclean: where writeback stands in for it). */
 export const TRACED_RESULT_KINDS = new Set(['mkclean', 'writeback', 'msync', 'flush']);
 /** Statements that make an rmap walk in the engine. */
@@ -70,9 +70,10 @@ export function migrateResult(sr: OracleStepResult): number | null {
   return op ? op.errno : null;
 }
 
-/** A `vmsplice` step's result on the kernel: the bytes vmsplice(2) spliced, or its errno. */
-export function vmspliceResult(sr: OracleStepResult): number | null {
-  const op = sr.ops.find((o) => o.op === 'vmsplice');
+/** A `vmsplice` or `pin` step's result on the kernel: what vmsplice(2) (the bytes spliced)
+ *  or io_uring_register(2) (0) returned, or its errno. */
+export function syscallResult(sr: OracleStepResult, kind: 'vmsplice' | 'pin'): number | null {
+  const op = sr.ops.find((o) => o.op === kind);
   return op ? (op.ret < 0 ? op.errno : op.ret) : null;
 }
 
@@ -125,10 +126,10 @@ export function traceChecks(e: Expectation, sr: OracleStepResult, c: TraceExpect
       const op = scn.statements[j];
       if (t.steps[j].observable === 'no') return [na('result', flag, `L${op.range.start.line + 1} ${op.kind} has no user-space trigger`)];
       if (op.kind === 'split') return [na('result', flag, `L${op.range.start.line + 1}'s split: the debugfs write's result is not recorded`)];
-      if (op.kind === 'vmsplice') {
-        // vmsplice(2)'s own answer: the bytes spliced, or the errno
-        const v = vmspliceResult(res.steps[j]);
-        if (v === null) return [na('result', flag, `L${op.range.start.line + 1}: no vmsplice recorded`)];
+      if (op.kind === 'vmsplice' || op.kind === 'pin') {
+        // vmsplice(2)'s or io_uring_register(2)'s own answer (the bytes spliced, 0), or the errno
+        const v = syscallResult(res.steps[j], op.kind);
+        if (v === null) return [na('result', flag, `L${op.range.start.line + 1}: no ${op.kind} recorded`)];
         return [{ subject: 'result', flag, verdict: v === e.value.value ? 'pass' : 'fail', observed: String(v) }];
       }
       if (op.kind === 'migrate' || op.kind === 'madvise') {

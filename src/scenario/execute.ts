@@ -28,7 +28,8 @@ import type { Step } from './trace';
 import { addrAt, mapSpecRange, mapSpecRuns, missingLabel, pageRange, resolveAddrRange, RUN_CODES, task, type LabelInfo, type RunState } from './state';
 import { do_mremap } from '../engine/mremap';
 import { vmsplice } from '../engine/vmsplice';
-import { pipeHolding } from '../engine/pipe';
+import { type PageHolder, holderOf } from '../engine/pageHolders';
+import { io_sqe_buffer_register } from '../engine/pin';
 
 export type Out = (range: Range, severity: Severity, code: string, message: string) => void;
 
@@ -47,7 +48,7 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
       const runs = mapSpecRuns(st, s.proc.name, s.spec);
       if (typeof runs === 'string') { if (runs) out(s.range, 'error', RUN_CODES.munmap, runs); return; }
       if (s.advice === 'collapse' || s.advice === 'pageout') {
-        for (const r of runs) if (pipeRefused(st, s.range, `madvise ${s.advice}`, pipeHeldIn(k, t, r[0], r[1]), out)) return;
+        for (const r of runs) if (holderRefused(st, s.range, `madvise ${s.advice}`, heldIn(k, t, r[0], r[1]), out)) return;
       }
       // the THP advices (madvise_thp: hugepage_madvise, madvise_collapse), the fork ones
       // (madvise_flags: VM_DONTCOPY) or the others; one madvise(2) per run, the first error kept
@@ -78,14 +79,14 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
         const range = resolveAddrRange(st, s.proc.name, s.page);
         if (typeof range === 'string') { if (range) out(s.range, 'error', RUN_CODES.munmap, range); return; }
         const found = move_pages_folio(k, t.mm, range.first);
-        if (!('errno' in found) && pipeRefused(st, s.range, 'migrate', pipeHolding(k, k.memmap.head(found.pfn))?.name, out)) return;
+        if (!('errno' in found) && holderRefused(st, s.range, 'migrate', holderOf(k, k.memmap.head(found.pfn)), out)) return;
         r = !('errno' in found) ? migrated(found.pfn)
           : [found.errno, found.errno === 'ENOENT' ? 'no folio mapped there' : 'no migratable page there (the zero page, nothing in an anonymous VMA before 6.12, or a VM_IO/VM_PFNMAP mapping)'];
       } else {
         const obj = st.objects.get(s.page.kind === 'named' ? s.page.target.name : '');
         if (!obj) return;
         const pfn = k.pfnOf(obj, pageRange(s.page)[0]);
-        if (pfn && pipeRefused(st, s.range, 'migrate', pipeHolding(k, k.memmap.head(pfn))?.name, out)) return;
+        if (pfn && holderRefused(st, s.range, 'migrate', holderOf(k, k.memmap.head(pfn)), out)) return;
         r = migrated(pfn);
       }
       const [errno, why] = r;
@@ -113,7 +114,7 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
         pfn = obj.folioAt(pageRange(s.page)[0]);
       }
       if (!pfn) { out(s.range, 'warning', RUN_CODES.noFolio, 'no folio there: split_folio() not called'); st.lastResult = step.result = 0; return; }
-      if (!isHugeZeroPfn(pfn) && pipeRefused(st, s.range, 'split', pipeHolding(k, k.memmap.head(pfn))?.name, out)) return;
+      if (!isHugeZeroPfn(pfn) && holderRefused(st, s.range, 'split', holderOf(k, k.memmap.head(pfn)), out)) return;
       const r = split_folio(k, pfn);
       st.lastResult = step.result = r === 0 ? 0 : ERRNO[r];
       if (r !== 0) step.errno = r;
@@ -130,6 +131,22 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
       const r = vmsplice(k, t, s.pipe.name, a, (b - a) / 4096);
       st.lastResult = step.result = r.errno ? ERRNO[r.errno] : r.bytes;
       if (r.errno) { step.errno = r.errno; out(s.range, 'error', RUN_CODES.vmsplice, 'vmsplice fails with EFAULT: no page to take at the start of the range (a hole, VM_IO/VM_PFNMAP, no VM_READ, or no struct page)'); }
+      return;
+    }
+    case 'pin': {
+      const t = task(st, s.proc.name);
+      if (!t) return deadProc(st, s.proc.name, s.range, out);
+      const runs = mapSpecRuns(st, s.proc.name, s.spec);
+      if (typeof runs === 'string') { if (runs) out(s.range, 'error', RUN_CODES.munmap, runs); return; }
+      const [a, b] = runs[0];
+      if (runs.length > 1) out(s.range, 'warning', RUN_CODES.warn, `the label's pages are not contiguous (mremap moved some): only 0x${a.toString(16)}..0x${b.toString(16)} is pinned`);
+      const r = io_sqe_buffer_register(k, t, s.buf.name, a, (b - a) / 4096);
+      st.lastResult = step.result = r.errno ? ERRNO[r.errno] : 0;
+      if (r.errno) {
+        step.errno = r.errno;
+        out(s.range, 'error', RUN_CODES.pin, r.errno === 'EFAULT' ? 'pin fails with EFAULT: a page could not be pinned for writing (a hole, VM_IO/VM_PFNMAP, no VM_WRITE, no struct page, or from 6.5 a shared file mapping whose dirtying the filesystem tracks); the pins taken were dropped'
+          : 'pin fails with EOPNOTSUPP: before 6.5 io_uring refuses a buffer in a file mapping other than shmem (after pinning it; the pins were dropped)');
+      }
       return;
     }
     case 'fbdev':
@@ -312,7 +329,7 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
 }
 
 /** include/uapi/asm-generic/errno-base.h: the errnos madvise, migrate and split return */
-const ERRNO = { ENOENT: 2, EAGAIN: 11, ENOMEM: 12, EFAULT: 14, EBUSY: 16, EINVAL: 22 } as const;
+const ERRNO = { ENOENT: 2, EAGAIN: 11, ENOMEM: 12, EFAULT: 14, EBUSY: 16, EINVAL: 22, EOPNOTSUPP: 95 } as const;
 
 // /sys/kernel/mm/transparent_hugepage: the knob as the kernel's sysfs store sets it.
 function sysctlThp(k: Kernel, s: Extract<Statement, { kind: 'sysctl_thp' }>): void {
@@ -336,26 +353,28 @@ function sysctlThp(k: Kernel, s: Extract<Statement, { kind: 'sysctl_thp' }>): vo
   }
 }
 
-/** A page of [start, end) of t whose folio a pipe holds a reference to: the pipe's name. */
-function pipeHeldIn(k: Kernel, t: Task, start: number, end: number): string | undefined {
-  if (!k.pipedPfns.size) return undefined;
+/** A page of [start, end) of t whose folio a pipe or pinned buffer holds a reference to. */
+function heldIn(k: Kernel, t: Task, start: number, end: number): PageHolder | undefined {
+  if (!k.heldPfns.size) return undefined;
   for (let a = start; a < end; a += 4096) {
     if (!pte_present(t.mm.pteFlags(a))) continue;
     const pfn = t.mm.ptePfn(a);
     if (!k.memmap.pfnValid(pfn)) continue;
-    const p = pipeHolding(k, k.memmap.head(pfn));
-    if (p) return p.name;
+    const p = holderOf(k, k.memmap.head(pfn));
+    if (p) return p;
   }
   return undefined;
 }
 
 // Split (can_split_folio), migration (folio_migrate_mapping's expected count), anonymous
-// collapse (is_refcount_suitable) and reclaim (__remove_mapping's folio_ref_freeze) compare a
-// folio's references with the ones they expect; with a pipe's references among them the
-// engine does not model them, and says so instead of guessing.
-function pipeRefused(st: RunState, range: Range, what: string, pipe: string | undefined, out: Out): boolean {
-  if (!pipe) return false;
-  out(range, 'error', RUN_CODES.pipeRefs, `${what} of a folio that pipe ${pipe} holds a reference to is not modelled (the kernel's reference counts include the pipe's); the statement is not run`);
+// collapse (is_refcount_suitable) and reclaim (__remove_mapping's folio_ref_freeze, and
+// try_to_unmap's refusal to unmap a maybe-pinned exclusive page) compare a folio's references
+// with the ones they expect; with a pipe's or a pin's references among them the engine does
+// not model them, and says so instead of guessing.
+function holderRefused(st: RunState, range: Range, what: string, h: PageHolder | undefined, out: Out): boolean {
+  if (!h) return false;
+  const who = h.kind === 'pipe' ? `pipe ${h.name} holds a reference to` : `buffer ${h.name} pins`;
+  out(range, 'error', RUN_CODES.pipeRefs, `${what} of a folio that ${who} is not modelled (the kernel's reference counts include the ${h.kind === 'pipe' ? 'pipe' : 'pin'}'s); the statement is not run`);
   return true;
 }
 

@@ -8,6 +8,7 @@ import { folio_mapcount, kpagecount } from '../engine/folio';
 import { vm_normal_page } from '../engine/memory';
 import { is_migration_pte, is_swap_pte, is_swap_slot_pte, pte_swp_soft_dirty } from '../engine/swapEntry';
 import { swap_cache_lookup } from '../engine/swap';
+import { PinnedBuffer } from '../engine/pin';
 import { formatPteFlags, pte_dirty, pte_none, pte_present, pte_soft_dirty, pte_special, pte_write, pte_young } from '../engine/pte';
 import { addrAt, expectedPages, resolveAddrRange, type RunState } from './state';
 import { expectError, expectIMmap, expectVma, expectVmas, expectWalkApi } from './expectVma';
@@ -39,9 +40,19 @@ export function evaluateExpectation(st: RunState, e: Expectation): ExpectOutcome
       }
       return pass(`${e.proc.name} took ${n} faults${detail}`);
     }
+    case 'expect_pin': {
+      const p = st.k.pageHolders.get(e.buf.name);
+      if (!p || !(p instanceof PinnedBuffer)) return fail(`no pinned buffer ${e.buf.name} at this point`);
+      if (p.errno) return fail(`buffer ${e.buf.name} was not registered (${p.errno})`);
+      if (p.released) return fail(`buffer ${e.buf.name} was unpinned when the last process holding its ring exited`);
+      const what = `its ${p.pfns.length} pinned page${p.pfns.length === 1 ? '' : 's'}`;
+      if (p.changed === e.changed) return pass(p.changed ? `a write reached a pinned page of buffer ${e.buf.name} (the pin sees it)` : `buffer ${e.buf.name} holds ${what} as pinned`);
+      return fail(e.changed ? `expected buffer ${e.buf.name} to have changed, but no write reached ${what} (the pin is not reliable: a write went to another page)`
+        : `expected buffer ${e.buf.name} unchanged, but a write reached one of ${what}`);
+    }
     case 'expect_pipe': {
-      const p = st.k.pipes.get(e.pipe.name);
-      if (!p) return fail(`no pipe ${e.pipe.name} at this point`);
+      const p = st.k.pageHolders.get(e.pipe.name);
+      if (!p || p.kind !== 'pipe') return fail(`no pipe ${e.pipe.name} at this point`);
       if (p.released) return fail(`pipe ${e.pipe.name} was released when the last process holding it exited`);
       const what = p.pfns.length ? `its ${p.pfns.length} page${p.pfns.length === 1 ? '' : 's'}` : 'nothing (an empty pipe)';
       if (p.changed === e.changed) return pass(p.changed ? `a write reached a page of pipe ${e.pipe.name} after the splice` : `pipe ${e.pipe.name} holds ${what} as spliced`);

@@ -22,6 +22,8 @@ export const RUN_CODES = {
   vmsplice: 'MMS511',
   /** an operation on a folio a pipe holds references to: not modelled (execute.ts pipeRefused) */
   pipeRefs: 'MMS512',
+  /** io_uring buffer registration refused (EFAULT, EOPNOTSUPP) */
+  pin: 'MMS513',
 } as const;
 
 export interface LabelInfo {

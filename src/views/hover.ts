@@ -85,6 +85,7 @@ export function declarationHover(sym: SymbolInfo): string {
     case 'label': return `**mapping ${sym.name}** of ${sym.proc ?? '?'}: ${sym.shared ? 'shared' : 'private'} ${sym.mapsObject ?? '?'}`
       + `${sym.pages !== undefined ? `, ${sym.pages} pages` : ''}, declared on line ${declLine}`;
     case 'pipe': return `**pipe ${sym.name}** (vmsplice), declared on line ${declLine}`;
+    case 'buffer': return `**pinned buffer ${sym.name}** (pin: an io_uring fixed buffer), declared on line ${declLine}`;
   }
 }
 

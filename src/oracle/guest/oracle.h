@@ -33,6 +33,7 @@
 #include <dirent.h>
 #include <unistd.h>
 #include <linux/fb.h>
+#include <linux/io_uring.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -399,6 +400,95 @@ static void o_pipe_check(int step, int slot)
   int err = n < 0 ? errno : 0;
   long changed = n < 0 ? -1 : (n != PIPES[slot].len || memcmp(o_peekbuf, PIPES[slot].snap, (size_t)n) != 0);
   out("{\"t\":\"op\",\"s\":%d,\"p\":%d,\"op\":\"pipe\",\"ret\":%ld,\"errno\":%d,\"us\":0}", step, o_me, changed, err);
+}
+
+/* `pin PROC SPEC as BUF`: io_uring_setup(2) of a one-entry ring, then
+ * io_uring_register(IORING_REGISTER_BUFFERS) of the range (io_pin_pages: pin_user_pages with
+ * FOLL_WRITE | FOLL_LONGTERM), by raw syscalls. The ring is mapped where the kernel puts it
+ * (6.12's io_uring_get_unmapped_area refuses an address), outside the scenario's ranges; a
+ * child forked later inherits ring and mappings. What the pinned pages hold is read with an
+ * IORING_OP_WRITE_FIXED of the whole buffer into a memfd (the pins' pages, not the process's
+ * page tables), hashed (FNV-1a): once after registering, again at `expect pin`. */
+#ifndef __NR_io_uring_setup
+#define __NR_io_uring_setup 425
+#define __NR_io_uring_enter 426
+#define __NR_io_uring_register 427
+#endif
+#define O_MAXPIN 64
+static struct {
+  int fd, mfd; unsigned long addr, len; uint64_t snap;
+  unsigned *sq_tail, *sq_mask, *sq_array, *cq_head, *cq_tail, *cq_mask;
+  struct io_uring_sqe *sqes; struct io_uring_cqe *cqes;
+} PINS[O_MAXPIN];
+/* the pinned pages' data through WRITE_FIXED: its FNV-1a hash in *h; 0, or -errno */
+static int o_pin_read(int slot, uint64_t *h)
+{
+  __typeof__(PINS[0]) *b = &PINS[slot];
+  unsigned tail = *b->sq_tail, i = tail & *b->sq_mask;
+  struct io_uring_sqe *q = &b->sqes[i];
+  memset(q, 0, sizeof *q);
+  q->opcode = IORING_OP_WRITE_FIXED; q->fd = b->mfd; q->addr = b->addr; q->len = (unsigned)b->len; q->off = 0; q->buf_index = 0;
+  b->sq_array[i] = i;
+  __atomic_store_n(b->sq_tail, tail + 1, __ATOMIC_RELEASE);
+  if (syscall(__NR_io_uring_enter, b->fd, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0) < 0) return -errno;
+  unsigned head = __atomic_load_n(b->cq_head, __ATOMIC_ACQUIRE);
+  if (head == __atomic_load_n(b->cq_tail, __ATOMIC_ACQUIRE)) return -EAGAIN;
+  int res = b->cqes[head & *b->cq_mask].res;
+  __atomic_store_n(b->cq_head, head + 1, __ATOMIC_RELEASE);
+  if (res < 0) return res;
+  if ((unsigned long)res != b->len) return -EIO;
+  uint64_t x = 1469598103934665603ULL;
+  for (unsigned long off = 0; off < b->len; ) {
+    ssize_t r = pread(b->mfd, o_peekbuf, sizeof o_peekbuf < b->len - off ? sizeof o_peekbuf : b->len - off, (off_t)off);
+    if (r <= 0) return r < 0 ? -errno : -EIO;
+    for (ssize_t j = 0; j < r; j++) x = (x ^ o_peekbuf[j]) * 1099511628211ULL;
+    off += (unsigned long)r;
+  }
+  *h = x;
+  return 0;
+}
+static void o_pin(int step, int slot, unsigned long addr, unsigned long len)
+{
+  __typeof__(PINS[0]) *b = &PINS[slot];
+  struct io_uring_params p;
+  memset(&p, 0, sizeof p);
+  b->fd = -1;
+  int fd = (int)syscall(__NR_io_uring_setup, 1, &p);
+  if (fd < 0) { o_op(step, "pin_setup", -1, errno, 0); return; }
+  size_t sqsz = p.sq_off.array + p.sq_entries * sizeof(unsigned), cqsz = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+  if (cqsz > sqsz) sqsz = cqsz;
+  char *ring = mmap(NULL, sqsz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQ_RING);
+  void *sqes = mmap(NULL, p.sq_entries * sizeof(struct io_uring_sqe), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQES);
+  int mfd = memfd_create("mms-pin", 0);
+  if (!(p.features & IORING_FEAT_SINGLE_MMAP) || ring == MAP_FAILED || sqes == MAP_FAILED || mfd < 0 || ftruncate(mfd, (off_t)len) < 0) {
+    o_op(step, "pin_setup", -1, errno ? errno : EINVAL, 0); close(fd); return;
+  }
+  b->sq_tail = (unsigned *)(ring + p.sq_off.tail); b->sq_mask = (unsigned *)(ring + p.sq_off.ring_mask);
+  b->sq_array = (unsigned *)(ring + p.sq_off.array); b->cq_head = (unsigned *)(ring + p.cq_off.head);
+  b->cq_tail = (unsigned *)(ring + p.cq_off.tail); b->cq_mask = (unsigned *)(ring + p.cq_off.ring_mask);
+  b->cqes = (struct io_uring_cqe *)(ring + p.cq_off.cqes); b->sqes = sqes;
+  b->mfd = mfd; b->addr = addr; b->len = len;
+  long r; int e; double us;
+  struct rusage r0, r1;
+  struct iovec iov = { (void *)addr, len };
+  getrusage(RUSAGE_SELF, &r0);
+  O_TIMED(syscall(__NR_io_uring_register, fd, IORING_REGISTER_BUFFERS, &iov, 1), r, e, us);
+  getrusage(RUSAGE_SELF, &r1);
+  o_faults += (r1.ru_minflt - r0.ru_minflt) + (r1.ru_majflt - r0.ru_majflt);   /* the GUP's faults */
+  o_op(step, "pin", r, e, us);
+  if (r < 0) return;
+  b->fd = fd;
+  int rr = o_pin_read(slot, &b->snap);
+  if (rr < 0) { b->fd = -1; o_op(step, "pin_read", -1, -rr, 0); }
+}
+/* `expect pin BUF ...`: do the pinned pages still hold what they held after registering?
+ * op "pinchk", ret 1 when their data changed, 0 when not, -1 (errno) when it could not be read */
+static void o_pin_check(int step, int slot)
+{
+  uint64_t h = 0;
+  int rr = PINS[slot].fd < 0 ? -EBADF : o_pin_read(slot, &h);
+  long changed = rr < 0 ? -1 : h != PINS[slot].snap;
+  out("{\"t\":\"op\",\"s\":%d,\"p\":%d,\"op\":\"pinchk\",\"ret\":%ld,\"errno\":%d,\"us\":0}", step, o_me, changed, rr < 0 ? -rr : 0);
 }
 
 /* `migrate PROC LABEL[I]`: migrate_pages() of the folio that maps addr, started as

@@ -73,6 +73,8 @@ export class OracleModel {
   scenarioKernel = '6.15';
   /** pipes made by vmsplice: the guest's PIPES[] slot, and the processes that hold it */
   readonly pipes = new Map<string, { slot: number; holders: Set<string> }>();
+  /** buffers registered by `pin`: the guest's PINS[] slot, and the processes that hold the ring */
+  readonly pins = new Map<string, { slot: number; holders: Set<string> }>();
 
   constructor(
     readonly objects: OracleObject[],

@@ -35,7 +35,7 @@ describe('completion', () => {
   });
 
   it('offers the expectation kinds after `expect`', () => {
-    assert.deepEqual(labels('expect '), ['pte', 'folio', 'result', 'walk', 'faults', 'signal', 'defio', 'oops', 'vma', 'vmas', 'i_mmap', 'error', 'pipe']);
+    assert.deepEqual(labels('expect '), ['pte', 'folio', 'result', 'walk', 'faults', 'signal', 'defio', 'oops', 'vma', 'vmas', 'i_mmap', 'error', 'pipe', 'pin']);
   });
 
   it('offers declared processes where a process goes', () => {
@@ -51,6 +51,15 @@ describe('completion', () => {
     const c = check(parse(SRC + 'vmsplice q heap as pp\n').scenario);
     assert.deepEqual(completionsAt('expect pipe ', 12, c).map((e) => e.label), ['pp']);
     assert.deepEqual(completionsAt('expect pipe pp ', 15, c).map((e) => e.label), ['unchanged', 'changed']);
+  });
+
+  it('pin: processes, the process\'s labels, then `as`; expect pin: the buffers, then unchanged|changed', () => {
+    assert.deepEqual(labels('pin '), ['p', 'q']);
+    assert.deepEqual(labels('pin q '), ['heap']);
+    assert.deepEqual(labels('pin q heap[0..1] '), ['as']);
+    const c = check(parse(SRC + 'pin q heap as bb\nvmsplice q heap as pp\n').scenario);
+    assert.deepEqual(completionsAt('expect pin ', 11, c).map((e) => e.label), ['bb']);
+    assert.deepEqual(completionsAt('expect pin bb ', 14, c).map((e) => e.label), ['unchanged', 'changed']);
   });
 
   it('offers only the labels of the named process after `write PROC`', () => {

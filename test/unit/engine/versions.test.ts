@@ -19,6 +19,7 @@ import { do_fork } from '../../../src/engine/fork';
 import { exit_mmap } from '../../../src/engine/mmap';
 import { shrink_folio_list } from '../../../src/engine/reclaim';
 import { get_swap_pages } from '../../../src/engine/swapCluster';
+import type { PinnedBuffer } from '../../../src/engine/pin';
 
 const A = BASE, B = 0x7e0000000000;
 const rel = (t: string) => parseRelease(t)!;
@@ -127,6 +128,12 @@ const PROBES: Record<RuleId, Probe> = {
     old: 0, now: 4,
   },
   // fork of a PTE-mapped large folio: the same PTEs, one folio_pte_batch() in the trace
+  'longterm-pin-file-check-in-gup': {
+    // a private file mapping: io_uring refused it itself before 6.5; GUP allows it (COW copies)
+    text: `file f pages 1\nprocess a\nmmap a f at ${A} pages 1 private rw as m\npin a m as b`,
+    see: (r) => (r.engine.pageHolders.get('b') as PinnedBuffer).errno ?? 'registered', old: 'EOPNOTSUPP', now: 'registered',
+    refusedAtOld: true,
+  },
   'fork-pte-batch': {
     text: 'process a\nmmap a anon at 0x1000000 pages 16 private rw as h',
     see: (r) => {

@@ -6,7 +6,7 @@ import { runText } from '../../../src/scenario/run';
 import { BASE, pte, run, task } from './helpers';
 
 const anon = (pages: number, extra = '') => `${extra}process a\nmmap a anon at ${BASE} pages ${pages} private rw as h\n`;
-const pipeOf = (r: ReturnType<typeof run>, name: string) => r.engine.pipes.get(name)!;
+const pipeOf = (r: ReturnType<typeof run>, name: string) => r.engine.pageHolders.get(name)!;
 const refcountAt = (r: ReturnType<typeof run>, proc: string, i: number) => {
   const mm = r.engine.memmap;
   return mm.refcount[mm.head(task(r, proc).mm.ptePfn(BASE + i * 4096))];

@@ -65,6 +65,7 @@ const expectation = fc.oneof(
     .map(([o, l]) => `expect defio ${o} written ${l.length ? l.join(', ') : 'none'}`),
   fc.constant('expect oops'),
   fc.tuple(fc.constantFrom('v0', 'v1'), fc.constantFrom('unchanged', 'changed')).map(([v, x]) => `expect pipe ${v} ${x}`),
+  fc.tuple(fc.constantFrom('b0', 'b1'), fc.constantFrom('unchanged', 'changed')).map(([v, x]) => `expect pin ${v} ${x}`),
 );
 
 /** One statement after the declarations (weights: accesses and mappings dominate). */
@@ -98,6 +99,8 @@ export const bodyStatement: fc.Arbitrary<string> = fc.oneof(
     fc.tuple(procName, label, page).map(([p, l, i]) => `migrate ${p} ${l}[${i}]`)) },
   // extension: vmsplice into a pipe (names may repeat: the checker refuses the second)
   { weight: 1, arbitrary: fc.tuple(procName, fc.oneof(label, pagesSpec(label)), fc.constantFrom('v0', 'v1')).map(([p, s, v]) => `vmsplice ${p} ${s} as ${v}`) },
+  // extension: pin as an io_uring fixed buffer (names may repeat: the checker refuses the second)
+  { weight: 1, arbitrary: fc.tuple(procName, fc.oneof(label, pagesSpec(label)), fc.constantFrom('b0', 'b1')).map(([p, s, v]) => `pin ${p} ${s} as ${v}`) },
   { weight: 3, arbitrary: expectation },
 );
 
@@ -116,7 +119,7 @@ export const scenarioText = (maxBody = 40): fc.Arbitrary<string> => scenarioLine
 const TOKEN_POOL = [
   'kernel', 'file', 'shmem', 'fbdev', 'pfnmap', 'process', 'fork', 'exit', 'mmap', 'munmap', 'mprotect', 'read',
   'write', 'mkclean', 'wrprotect', 'pfn_mkclean', 'writeback', 'msync', 'unmap_range', 'flush', 'clear_refs', 'wait',
-  'vmsplice', 'unchanged', 'changed',
+  'vmsplice', 'pin', 'unchanged', 'changed',
   'expect', 'pte', 'folio', 'result', 'walk', 'faults', 'signal', 'defio', 'oops', 'pipe', 'pending', 'written', 'as', 'at',
   'pages', 'offset', 'shared', 'private', 'r', 'rw', 'w', 'none', 'rwx', 'anon', 'zero', 'cold', 'backing', 'delay', 'sorted',
   'softdirty', 'maps', 'pfn', 'mapcount', 'mapping', 'index', 'SIGSEGV', 'sigbus', 'vmalloc', 'carveout', 'contig',

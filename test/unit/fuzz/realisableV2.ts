@@ -133,17 +133,23 @@ function body(sh: V2Shape, maxBody: number): fc.Arbitrary<string[]> {
     // vmsplice (an extension): `@` is numbered into a new pipe name, `expect pipe ?` names the last one
     { weight: 2, arbitrary: fc.tuple(proc, spec(false)).map(([p, s]) => `vmsplice ${p} ${s} as @`) },
     { weight: 2, arbitrary: fc.constantFrom('unchanged', 'changed').map((x) => `expect pipe ? ${x}`) },
+    // pin (an extension): `%` is numbered into a new buffer name, `expect pin ^` names the last one
+    { weight: 2, arbitrary: fc.tuple(proc, spec(false)).map(([p, s]) => `pin ${p} ${s} as %`) },
+    { weight: 2, arbitrary: fc.constantFrom('unchanged', 'changed').map((x) => `expect pin ^ ${x}`) },
   );
   return fc.tuple(prefix, fc.array(stmt, { minLength: 6, maxLength: maxBody })).map(([a, b]) => [...a, ...namePipes(b)]);
 }
 
-/** Pipe names: `as @` becomes `as vN`, `expect pipe ?` the last pipe made (dropped before the first). */
+/** Pipe and buffer names: `as @` becomes `as vN`, `expect pipe ?` the last pipe made; `as %`
+ *  becomes `as bN`, `expect pin ^` the last buffer (each dropped before the first). */
 function namePipes(lines: string[]): string[] {
-  let n = 0;
+  let n = 0, b = 0;
   const out: string[] = [];
   for (const l of lines) {
     if (l.endsWith(' as @')) out.push(l.replace(/ as @$/, ` as v${n++}`));
+    else if (l.endsWith(' as %')) out.push(l.replace(/ as %$/, ` as b${b++}`));
     else if (l.startsWith('expect pipe ? ')) { if (n) out.push(l.replace(' ? ', ` v${n - 1} `)); }
+    else if (l.startsWith('expect pin ^ ')) { if (b) out.push(l.replace(' ^ ', ` b${b - 1} `)); }
     else out.push(l);
   }
   return out;

@@ -418,4 +418,16 @@ describe('language/checker: result', () => {
     const { result } = parseAndCheck(lines(...base, 'vmsplice a m as p'));
     assert.equal(result.symbols.find(s => s.name === 'p')?.kind, 'pipe');
   });
+
+  it('pin declares a pinned buffer: a new name (MMS204), expect pin needs a buffer (MMS202 unknown, MMS208 a pipe)', () => {
+    const base = ['process a', 'mmap a anon at 0x1000 pages 2 private rw as m'];
+    assert.deepEqual(errs(lines(...base, 'pin a m as b', 'expect pin b changed')), []);
+    assert.deepEqual(errs(lines(...base, 'vmsplice a m as v', 'pin a m as v')), [[4, 'MMS204']]);
+    assert.deepEqual(errs(lines(...base, 'expect pin q changed')), [[3, 'MMS202']]);
+    assert.deepEqual(errs(lines(...base, 'vmsplice a m as v', 'expect pin v changed')), [[4, 'MMS208']]);
+    assert.deepEqual(errs(lines(...base, 'pin a m as b', 'expect pipe b changed')), [[4, 'MMS208']]);
+    assert.deepEqual(errs(lines(...base, 'pin a 0x1000 pages 0 as b')), [[3, 'MMS302']]);
+    const { result } = parseAndCheck(lines(...base, 'pin a m as b'));
+    assert.equal(result.symbols.find(s => s.name === 'b')?.kind, 'buffer');
+  });
 });

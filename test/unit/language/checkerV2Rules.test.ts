@@ -31,7 +31,7 @@ const CASES: [string, string[]][] = [
   [`${PM}expect vmas p 1\nexpect error EINVAL`, ["4:1-13 MMS217 'expect error' goes right after the statement it expects to fail (mmap, mremap, mprotect, ...)"]],
   [`${PM}mprotect p m r\nexpect error EINVAL`, []],
   [`${PM}mprotect p m r\nexpect error EWHAT`, [
-    "4:14-19 MMS216 unknown errno 'EWHAT' (expected EINVAL, ENOMEM, EFAULT, EEXIST, EACCES, EBUSY, EAGAIN, EPERM, ENOENT, EIO, EHWPOISON)",
+    "4:14-19 MMS216 unknown errno 'EWHAT' (expected EINVAL, ENOMEM, EFAULT, EEXIST, EACCES, EBUSY, EAGAIN, EPERM, ENOENT, EIO, EHWPOISON, EOPNOTSUPP)",
   ]],
   // expect walk API: a known API, a near one, an unknown one; the entries' pages
   [`${PM}expect walk folio_mkclean p:m`, []],

@@ -354,7 +354,7 @@ describe('language/parser: syntax errors (one per bad line, at the offending tok
   it('an unknown expectation lists the expectations', () => {
     const d = parseError('expect ptes a m[0] present');
     assert.equal(d.code, 'MMS111');
-    assert.match(d.message, /unknown expectation 'ptes' \(did you mean 'pte'\? expected one of: pte, folio, result, walk, faults, signal, defio, oops, vma, vmas, i_mmap, error, pipe\)/);
+    assert.match(d.message, /unknown expectation 'ptes' \(did you mean 'pte'\? expected one of: pte, folio, result, walk, faults, signal, defio, oops, vma, vmas, i_mmap, error, pipe, pin\)/);
   });
 
   it('a missing clause is reported where it is expected, naming what was found', () => {

@@ -14,6 +14,7 @@ import { expectError, expectVmaOrVmas, mremapOrNot, vmaNotObserved } from './vma
 import { split } from './largeFolios';
 import { sysctlThp } from './thpKnobs';
 import { expectPipe, vmsplice } from './pipes';
+import { expectPin, pin } from './pins';
 
 export const EMITTERS: EmitterTable = {
   kernel, sysctl,
@@ -29,5 +30,5 @@ export const EMITTERS: EmitterTable = {
   wrprotect: noCounterpart, pfn_mkclean: noCounterpart, unmap_range: noCounterpart, expect_oops: noCounterpart,
   mremap: mremapOrNot, expect_vma: expectVmaOrVmas, expect_vmas: expectVmaOrVmas, expect_i_mmap: vmaNotObserved, expect_error: expectError,
   sysctl_thp: sysctlThp, split,
-  vmsplice, expect_pipe: expectPipe,
+  vmsplice, expect_pipe: expectPipe, pin, expect_pin: expectPin,
 };

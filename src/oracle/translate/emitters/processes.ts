@@ -29,7 +29,7 @@ export const fork: Emitter<'fork'> = (st, cx) => {
   const child: ProcState = { info, alive: true, labels: new Map(), maps: [] };
   m.procs.set(info.name, child);
   m.taint.inheritProc(parent.info.name, info.name);
-  for (const pipe of m.pipes.values()) if (pipe.holders.has(parent.info.name)) pipe.holders.add(info.name);
+  for (const h of [...m.pipes.values(), ...m.pins.values()]) if (h.holders.has(parent.info.name)) h.holders.add(info.name);
   for (const ms of parent.maps) {
     const c = m.addMapping(child, { ...ms.m, proc: info.name });
     // dup_mmap() skips a VM_DONTCOPY VMA (MADV_DONTFORK)
