@@ -173,7 +173,8 @@ export function split_huge_pmd_if_needed(k: Kernel, vma: Vma, addr: number): voi
 // mm/huge_memory.c: copy_huge_pmd() — the huge zero PMD is copied as is; an anon THP is
 // shared (folio_try_dup_anon_rmap_pmd clears PageAnonExclusive), write-protected in
 // parent and child, and the child's copy is old; a file PMD is not copied (the child
-// faults it in).
+// faults it in). A maybe-pinned exclusive folio is split instead and false returned: the
+// caller copies its PTEs (dmaPinned.ts).
 export function copy_huge_pmd(k: Kernel, dst: Vma, src: Vma, haddr: number): boolean {
   const smm = src.mm, dmm = dst.mm, memmap = k.memmap;
   const flags = smm.pteFlags(haddr), head = smm.ptePfn(haddr);

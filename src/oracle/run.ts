@@ -15,6 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { Scenario, Statement } from '../language/ast';
+import { ConsoleLog } from './consoleLog';
 import { S_IFREG, writeCpioGz } from './cpio';
 import {
   type OracleRunInfo, type OracleScenarioResult, parseOracleLines, scenarioResult,
@@ -213,12 +214,12 @@ export async function bootOracle(bin: string, workDir: string, env: OracleEnv, o
   const t0 = process.hrtime.bigint();
   return new Promise<BootResult>(resolve => {
     const q = spawn(env.qemu || 'qemu-system-x86_64', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
+    const out = new ConsoleLog();
     let pending = '';
     let timedOut = false;
     const timer = setTimeout(() => { timedOut = true; q.kill('SIGKILL'); }, opts.timeoutMs);
     q.stdout.on('data', (b: Buffer) => {
-      chunks.push(b);
+      out.append(b);
       if (opts.onLine) {
         pending += b.toString('utf8');
         let nl: number;
@@ -229,7 +230,7 @@ export async function bootOracle(bin: string, workDir: string, env: OracleEnv, o
     q.stderr.on('data', (b: Buffer) => errs.push(b));
     const finish = (exit: OracleExit, error?: string): void => {
       clearTimeout(timer);
-      const log = Buffer.concat(chunks).toString('utf8');
+      const log = out.text();
       fs.writeFileSync(path.join(workDir, 'serial.log'), log);
       resolve({ exit, log, wallMs: ms(t0), error });
     };

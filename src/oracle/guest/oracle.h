@@ -476,7 +476,10 @@ static void o_pin(int step, int slot, unsigned long addr, unsigned long len)
   getrusage(RUSAGE_SELF, &r1);
   o_faults += (r1.ru_minflt - r0.ru_minflt) + (r1.ru_majflt - r0.ru_majflt);   /* the GUP's faults */
   o_op(step, "pin", r, e, us);
-  if (r < 0) return;
+  if (r < 0) {   /* nothing stays registered: drop the ring, its mappings and the memfd */
+    munmap(ring, sqsz); munmap(sqes, p.sq_entries * sizeof(struct io_uring_sqe)); close(mfd); close(fd);
+    return;
+  }
   b->fd = fd;
   int rr = o_pin_read(slot, &b->snap);
   if (rr < 0) { b->fd = -1; o_op(step, "pin_read", -1, -rr, 0); }
