@@ -25,6 +25,14 @@ describe('vmsplice (fs/splice.c) and pipe references (fs/pipe.c)', () => {
     assert.equal(refcountAt(r, 'a', 16), 1, 'page 16 was not taken');
   });
 
+  it('iter_to_pipe loops while the range has bytes: the batch after a full pipe is faulted in, refused (-EAGAIN) and put', () => {
+    const r = run(anon(40) + 'vmsplice a h as p\nexpect result 65536\nexpect pte a h[0..31] present maps zero\nexpect pte a h[32..39] none\nexpect faults a 32');
+    assert.equal(pipeOf(r, 'p').pfns.length, 16);
+    const r2 = run(anon(40) + 'write a h[0..39]\nvmsplice a h as p');
+    assert.equal(refcountAt(r2, 'a', 20), 1, 'the second batch\'s references were put again');
+    assert.equal(refcountAt(r2, 'a', 15), 2);
+  });
+
   it('the read GUP faults in what is not mapped: the zero page for untouched anonymous memory', () => {
     const r = run(anon(1) + 'vmsplice a h as p\nexpect pte a h[0] present !write maps zero\nexpect faults a 1');
     assert.equal(pipeOf(r, 'p').pfns[0], task(r, 'a').mm.ptePfn(BASE));
