@@ -227,6 +227,23 @@ class LineParser {
   }
 
   /** `LABEL`, `LABEL[I..J]` or `ADDR pages N` */
+  /** `PROC SPEC as NAME` after `vmsplice` / `pin` */
+  private heldBy(syntax: string, nameWhat: string): { proc: Ident; spec: MapSpec; name: Ident } {
+    const proc = this.ident('the process');
+    const spec = this.mapSpec();
+    this.keyword('as', ` after the range (${syntax})`);
+    return { proc, spec, name: this.ident(nameWhat) };
+  }
+
+  /** `unchanged|changed` after `expect pipe PIPE` / `expect pin BUF` */
+  private heldState(what: 'pipe' | 'buffer'): { changed: boolean; stateRange: Range } {
+    const t = this.word(`the ${what}'s state (${PIPE_STATES.join(' or ')})`);
+    if (!(PIPE_STATES as readonly string[]).includes(t.text)) {
+      throw new Fail(tokenRange(t), PARSE_CODES.syntax, `${this.prefix()}expected ${PIPE_STATES.join(' or ')} after the ${what}, found ${describe(t)}`);
+    }
+    return { changed: t.text === 'changed', stateRange: tokenRange(t) };
+  }
+
   private mapSpec(): MapSpec {
     const t = this.peek();
     if (t && t.kind === 'int') {
@@ -489,18 +506,12 @@ class LineParser {
         return s;
       }
       case 'vmsplice': {
-        const proc = this.ident('the process');
-        const spec = this.mapSpec();
-        this.keyword('as', ' after the range (vmsplice PROC SPEC as PIPE)');
-        const pipe = this.ident('the pipe name');
-        return { kind: 'vmsplice', kwRange, range: whole(), proc, spec, pipe };
+        const { proc, spec, name } = this.heldBy('vmsplice PROC SPEC as PIPE', 'the pipe name');
+        return { kind: 'vmsplice', kwRange, range: whole(), proc, spec, pipe: name };
       }
       case 'pin': {
-        const proc = this.ident('the process');
-        const spec = this.mapSpec();
-        this.keyword('as', ' after the range (pin PROC SPEC as BUF)');
-        const buf = this.ident('the buffer name');
-        return { kind: 'pin', kwRange, range: whole(), proc, spec, buf };
+        const { proc, spec, name } = this.heldBy('pin PROC SPEC as BUF', 'the buffer name');
+        return { kind: 'pin', kwRange, range: whole(), proc, spec, buf: name };
       }
       case 'wait': {
         const duration = this.duration('a duration, e.g. 50ms or 1s');
@@ -624,19 +635,11 @@ class LineParser {
         return { kind: 'expect_oops', kwRange, range: whole() };
       case 'pipe': {
         const pipe = this.ident('the pipe');
-        const t = this.word(`the pipe's state (${PIPE_STATES.join(' or ')})`);
-        if (!(PIPE_STATES as readonly string[]).includes(t.text)) {
-          throw new Fail(tokenRange(t), PARSE_CODES.syntax, `${this.prefix()}expected ${PIPE_STATES.join(' or ')} after the pipe, found ${describe(t)}`);
-        }
-        return { kind: 'expect_pipe', kwRange, range: whole(), pipe, changed: t.text === 'changed', stateRange: tokenRange(t) };
+        return { kind: 'expect_pipe', kwRange, range: whole(), pipe, ...this.heldState('pipe') };
       }
       case 'pin': {
         const buf = this.ident('the pinned buffer');
-        const t = this.word(`the buffer's state (${PIPE_STATES.join(' or ')})`);
-        if (!(PIPE_STATES as readonly string[]).includes(t.text)) {
-          throw new Fail(tokenRange(t), PARSE_CODES.syntax, `${this.prefix()}expected ${PIPE_STATES.join(' or ')} after the buffer, found ${describe(t)}`);
-        }
-        return { kind: 'expect_pin', kwRange, range: whole(), buf, changed: t.text === 'changed', stateRange: tokenRange(t) };
+        return { kind: 'expect_pin', kwRange, range: whole(), buf, ...this.heldState('buffer') };
       }
     }
     /* c8 ignore next */

@@ -1,7 +1,7 @@
 // One statement of a scenario on the engine: objects and processes created, mappings made,
 // pages touched, kernel operations called, with the kernel's refusals reported at the line.
 
-import type { Range, Statement } from '../language/ast';
+import type { PinStmt, Range, Statement, VmspliceStmt } from '../language/ast';
 import type { Severity } from '../language/diagnostics';
 import { fault_around_bytes_set, userAccess, userAccessRange } from '../engine/memory';
 
@@ -122,25 +122,17 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
       return;
     }
     case 'vmsplice': {
-      const t = task(st, s.proc.name);
-      if (!t) return deadProc(st, s.proc.name, s.range, out);
-      const runs = mapSpecRuns(st, s.proc.name, s.spec);
-      if (typeof runs === 'string') { if (runs) out(s.range, 'error', RUN_CODES.munmap, runs); return; }
-      const [a, b] = runs[0];
-      if (runs.length > 1) out(s.range, 'warning', RUN_CODES.warn, `the label's pages are not contiguous (mremap moved some): only 0x${a.toString(16)}..0x${b.toString(16)} is spliced`);
-      const r = vmsplice(k, t, s.pipe.name, a, (b - a) / 4096);
+      const at = heldRange(st, s, 'spliced', out);
+      if (!at) return;
+      const r = vmsplice(k, at.t, s.pipe.name, at.start, at.pages);
       st.lastResult = step.result = r.errno ? ERRNO[r.errno] : r.bytes;
       if (r.errno) { step.errno = r.errno; out(s.range, 'error', RUN_CODES.vmsplice, 'vmsplice fails with EFAULT: no page to take at the start of the range (a hole, VM_IO/VM_PFNMAP, no VM_READ, or no struct page)'); }
       return;
     }
     case 'pin': {
-      const t = task(st, s.proc.name);
-      if (!t) return deadProc(st, s.proc.name, s.range, out);
-      const runs = mapSpecRuns(st, s.proc.name, s.spec);
-      if (typeof runs === 'string') { if (runs) out(s.range, 'error', RUN_CODES.munmap, runs); return; }
-      const [a, b] = runs[0];
-      if (runs.length > 1) out(s.range, 'warning', RUN_CODES.warn, `the label's pages are not contiguous (mremap moved some): only 0x${a.toString(16)}..0x${b.toString(16)} is pinned`);
-      const r = io_sqe_buffer_register(k, t, s.buf.name, a, (b - a) / 4096);
+      const at = heldRange(st, s, 'pinned', out);
+      if (!at) return;
+      const r = io_sqe_buffer_register(k, at.t, s.buf.name, at.start, at.pages);
       st.lastResult = step.result = r.errno ? ERRNO[r.errno] : 0;
       if (r.errno) {
         step.errno = r.errno;
@@ -351,6 +343,18 @@ function sysctlThp(k: Kernel, s: Extract<Statement, { kind: 'sysctl_thp' }>): vo
       return;
     }
   }
+}
+
+/** The process and the first contiguous run of a vmsplice's or pin's range (a warning when
+ *  mremap left the label in pieces); undefined when there is none (reported). */
+function heldRange(st: RunState, s: VmspliceStmt | PinStmt, verb: string, out: Out): { t: Task; start: number; pages: number } | undefined {
+  const t = task(st, s.proc.name);
+  if (!t) { deadProc(st, s.proc.name, s.range, out); return undefined; }
+  const runs = mapSpecRuns(st, s.proc.name, s.spec);
+  if (typeof runs === 'string') { if (runs) out(s.range, 'error', RUN_CODES.munmap, runs); return undefined; }
+  const [a, b] = runs[0];
+  if (runs.length > 1) out(s.range, 'warning', RUN_CODES.warn, `the label's pages are not contiguous (mremap moved some): only 0x${a.toString(16)}..0x${b.toString(16)} is ${verb}`);
+  return { t, start: a, pages: (b - a) / 4096 };
 }
 
 /** A page of [start, end) of t whose folio a pipe or pinned buffer holds a reference to. */

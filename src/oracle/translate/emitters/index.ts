@@ -13,8 +13,7 @@ import { kernel, object, sysctl } from './setup';
 import { expectError, expectVmaOrVmas, mremapOrNot, vmaNotObserved } from './vmas';
 import { split } from './largeFolios';
 import { sysctlThp } from './thpKnobs';
-import { expectPipe, vmsplice } from './pipes';
-import { expectPin, pin } from './pins';
+import { expectPin, expectPipe, pin, vmsplice } from './heldPages';
 
 export const EMITTERS: EmitterTable = {
   kernel, sysctl,
