@@ -527,3 +527,34 @@ describe('expect pipe: the data a pipe holds, as spliced or changed by a later w
     ]);
   });
 });
+
+describe('expect pin: the data a pinned buffer holds, as registered or changed by a later write', () => {
+  const base = ['process p', 'mmap p anon at 0x10000000 pages 2 private rw as h', 'write p h[0..1]'];
+  it('holds and fails with the buffer, its pages and what happened to them', () => {
+    const { got } = run([...base, 'pin p h as two', 'pin p h[0] as one', 'expect pin two unchanged', 'expect pin two changed',
+      'fork p as c', 'write c h[0]', 'expect pin one unchanged', 'write p h[0]', 'expect pin one changed', 'expect pin one unchanged'], 6);
+    assert.deepEqual(got, [
+      '6 pass: buffer two holds its 2 pinned pages as pinned',
+      '7 FAIL: expected buffer two to have changed, but no write reached its 2 pinned pages (the pin is not reliable: a write went to another page)',
+      '10 pass: buffer one holds its 1 pinned page as pinned',
+      '12 pass: a write reached a pinned page of buffer one (the pin sees it)',
+      '13 FAIL: expected buffer one unchanged, but a write reached one of its 1 pinned page',
+    ]);
+  });
+  it('a buffer not registered (EFAULT), one whose holders exited, one never made, and a pipe asked as a buffer', () => {
+    const r = runText(['kernel 6.15', ...base, 'mmap p anon at 0x20000000 pages 1 private r as n', 'pin p n as e', 'expect error EFAULT',
+      'expect pin e changed', 'pin p h as gone', 'exit p', 'expect pin gone changed',
+      // a process a kernel oops killed (the carveout fbdev, 6.15) pins nothing: no buffer is made
+      'fbdev fb pages 1 backing carveout', 'process a', 'mmap a fb at 0x30000000 pages 1 shared rw as f',
+      'mmap a anon at 0x40000000 pages 1 private rw as g', 'write a f[0]', 'pin a g as never', 'expect pin never changed',
+      'vmsplice a g as pp', 'expect pipe pp changed',
+    ].join('\n') + '\n');
+    assert.deepEqual(outcomes(r).filter((o) => +o.split(' ')[0] >= 7), [
+      '7 pass: refused with EFAULT',
+      '8 FAIL: buffer e was not registered (EFAULT)',
+      '11 FAIL: buffer gone was unpinned when the last process holding its ring exited',
+      '18 FAIL: no pinned buffer never at this point',
+      '20 FAIL: no pipe pp at this point',
+    ]);
+  });
+});
