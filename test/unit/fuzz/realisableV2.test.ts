@@ -48,7 +48,7 @@ describe('fuzz: realisable language v2 scenarios for the real-kernel oracle', ()
     const want = ['fork', 'exit', 'mmap', 'read', 'write', 'munmap', 'mprotect', 'split', 'migrate', 'writeback',
       ...['dontneed', 'free', 'cold', 'pageout', 'willneed', 'populate_read', 'populate_write', 'hugepage', 'nohugepage', 'collapse', 'dontfork', 'dofork'].map((a) => `madvise ${a}`),
       'thp enabled', 'thp anon', 'thp shmem', 'thp use_zero_page', 'mremap to', 'mremap in place',
-      'swap', 'swap sync', 'pmd-sized anon', 'huge tmpfs', 'shared anon', 'vmsplice', 'expect_pipe'];
+      'swap', 'swap sync', 'pmd-sized anon', 'huge tmpfs', 'shared anon', 'vmsplice', 'expect_pipe', 'pin', 'expect_pin'];
     assert.deepEqual(want.filter((k) => !kinds.get(k)), [], 'constructs that never occur in the sample');
     const mremaps = (kinds.get('mremap to') ?? 0) + (kinds.get('mremap in place') ?? 0);
     assert.ok((kinds.get('mremap not realised') ?? 0) * 4 < mremaps, `${kinds.get('mremap not realised')} of ${mremaps} mremaps not realised`);
