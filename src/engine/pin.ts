@@ -10,11 +10,11 @@
 //   back, and the mm is marked MMF_HAS_PINNED (mm_set_has_pinned_flag).
 // - All or nothing: if a page cannot be pinned, the pages pinned so far are unpinned and
 //   registration fails with EFAULT (faults already taken stay).
-// - Which mappings may be pinned: rows `longterm-pin-file-check-in-gup` of versions.ts.
+// - Which mappings may be pinned: row `longterm-pin-file-check-in-gup` of versions.ts.
 // The ring is a file: held by the registering process and the children it forks later,
 // unpinned when the last holder exits (io_ring_ctx_free → io_sqe_buffers_unregister →
 // unpin_user_pages). Not modelled: FOLL_LONGTERM's migration of pages out of ZONE_MOVABLE
-// and CMA (check_and_migrate_movable_folios; the oracle's guests have neither), and 6.12's
+// and CMA pageblocks (check_and_migrate_movable_folios; the model has neither), and 6.12's
 // io_coalesce_buffer(), which keeps one pin per fully covered large folio instead of one
 // per page (the folio stays maybe-DMA-pinned either way).
 
