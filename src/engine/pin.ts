@@ -8,6 +8,7 @@
 // - FOLL_PIN: try_grab_folio() adds GUP_PIN_COUNTING_BIAS (1024) to a small folio's refcount;
 //   a large folio gets one reference and one _pincount. folio_maybe_dma_pinned() reads them
 //   back, and the mm is marked MMF_HAS_PINNED (mm_set_has_pinned_flag).
+// - At most 1 GiB (io_buffer_validate: EFAULT before anything is pinned).
 // - All or nothing: if a page cannot be pinned, the pages pinned so far are unpinned and
 //   registration fails with EFAULT (faults already taken stay).
 // - Which mappings may be pinned: row `longterm-pin-file-check-in-gup` of versions.ts.
@@ -24,6 +25,7 @@ import { gup_fault, vm_normal_page } from './memory';
 import { GUP_PIN_COUNTING_BIAS } from './dmaPinned';
 import { PageHolder } from './pageHolders';
 import { pte_present, pte_write } from './pte';
+import { IO_BUFFER_MAX_BYTES } from './uapi';
 import { VM_IO, VM_PFNMAP, VM_SHARED, VM_WRITE, Vma } from './vma';
 import { VM_FAULT_ERROR, vm_ops_needs_writenotify } from './vmOps';
 
@@ -93,6 +95,8 @@ export function io_sqe_buffer_register(k: Kernel, task: Task, name: string, star
   const buf = new PinnedBuffer(name);
   buf.holders.add(task);
   k.pageHolders.set(name, buf);
+  // io_buffer_validate(): "arbitrary limit, but we need something"
+  if (pages * 4096 > IO_BUFFER_MAX_BYTES) { buf.released = true; buf.errno = 'EFAULT'; return { buf, errno: buf.errno }; }
   task.mm.hasPinned = true; // mm_set_has_pinned_flag()
   const vmas: Vma[] = [];
   for (let i = 0; i < pages; i++) {

@@ -7,6 +7,8 @@ export const PAGE_SIZE = 4096;
 /** x86-64 TASK_SIZE_MAX without LA57: 2^47 minus the guard page (arch/x86 page_64_types.h). */
 export const TASK_SIZE = 0x7fff_ffff_f000;
 
+/** io_uring/rsrc.c io_buffer_validate(): a registered buffer may be at most SZ_1G long (EFAULT). */
+export const IO_BUFFER_MAX_BYTES = 1 << 30;
 /** pipe_buffers of a new pipe (include/linux/pipe_fs_i.h PIPE_DEF_BUFFERS): what one vmsplice can fill. */
 export const PIPE_DEF_BUFFERS = 16;
 

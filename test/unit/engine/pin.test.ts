@@ -43,6 +43,14 @@ describe('pin: io_uring registered buffers (io_uring/rsrc.c, mm/gup.c FOLL_PIN)'
     assert.ok(bufOf(r, 'b').released);
   });
 
+  it('io_buffer_validate: a buffer over 1 GiB is EFAULT before anything is faulted or pinned', () => {
+    const r = runText(anon(262145) + 'pin a h as b\nexpect error EFAULT\nexpect faults a 0\nexpect pte a h[0] none');
+    assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code), []);
+    assert.equal(task(r, 'a').mm.hasPinned, false);
+    const ok = runText(anon(262144) + 'pin a h[0..262143] as b\nexpect result 0');
+    assert.deepEqual(ok.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
+  });
+
   it('which file mappings may be pinned (versions.ts longterm-pin-file-check-in-gup)', () => {
     const src = (kind: string, shared: string) => `kernel KV\n${kind} f pages 1\nprocess a\nmmap a f at ${BASE} pages 1 ${shared} rw as m\npin a m as b`;
     const errnoAt = (v: string, kind: string, shared: string) => (runText(src(kind, shared).replace('KV', v)).engine.pageHolders.get('b') as PinnedBuffer).errno ?? 'ok';
