@@ -373,9 +373,10 @@ export function compareScenario(oracle: OracleScenarioResult, engine: EngineCapt
     // sides start afresh.
     if (os.kind === 'exit' || os.kind === 'munmap' || es?.freed) { firstK.clear(); firstE.clear(); }
     if (os.status === 'not-run') { row.reason = 'not run on the real kernel'; continue; }
-    if (os.observable === 'no') { row.reason = `no user-space trigger: ${os.reason ?? 'not observable'}`; continue; }
     if (os.kind === 'kernel') { row.reason = `directive: ${os.reason ?? 'picks the model'}`; row.directive = true; continue; }
+    // the engine stopped before it (a run budget): the first reason, whatever the kernel did
     if (!es || !es.captured) { row.reason = 'the engine did not run this statement'; continue; }
+    if (os.observable === 'no') { row.reason = `no user-space trigger: ${os.reason ?? 'not observable'}`; continue; }
     const taint = os.taintedBy.length ? `tainted: ${os.taintedBy.map((l) => `L${l + 1}`).join(', ')} did not run on the real kernel` : undefined;
     const vals = row.values;
     // fb_defio timing: both sides completed the same number of runs at the statement's start,

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parse } from '../language/parser';
 import { check } from '../language/checker';
+import { fileDiagnostics } from '../scenario/run';
 import { guestDir, loadOracleEnv, oracleCacheDir, ORACLE_KERNELS, OracleSetupError, runOracle, type OracleRunResult } from './run';
 import type { ProbeStatus } from './kprobes';
 import { captureEngine, compareScenario, formatComparison, summaryLine, type ScenarioComparison } from './compare';
@@ -82,7 +83,7 @@ export async function kernelMain(argv: string[], write: W = (s) => process.stdou
     }
     const { scenario, diagnostics } = parse(text);
     const chk = check(scenario);
-    const errs = [...diagnostics, ...chk.diagnostics].filter((d) => d.severity === 'error');
+    const errs = fileDiagnostics(scenario, diagnostics, chk).filter((d) => d.severity === 'error');
     if (errs.length) {
       for (const d of errs) writeErr(`${f}:${d.range.start.line + 1}:${d.range.start.character + 1}: error: ${d.message} [${d.code}]\n`);
       return 2;

@@ -23,6 +23,7 @@ import {
 import { RULE_IDS, type RuleId } from '../engine/versions';
 import { probeStatus } from './kprobes';
 import { DEFAULT_FB_PAGES, type OracleTranslation, buildProgram, translateScenario } from './translate';
+import { GUEST_RAM_MB } from './translate/types';
 
 const execFileP = promisify(execFile);
 
@@ -202,11 +203,11 @@ export async function bootOracle(bin: string, workDir: string, env: OracleEnv, o
   // fuzz runs of 2026-12-05 under load 22). KVM guests skip the check by themselves.
   const append = ['console=ttyS0', 'quiet', 'panic=-1', 'no_timer_check', 'transparent_hugepage=never', ...(opts.kernelArgs ?? [])].join(' ');
   const args = [
-    '-machine', 'q35', '-accel', 'tcg', '-cpu', 'max', '-smp', '1', '-m', '512M',
+    '-machine', 'q35', '-accel', 'tcg', '-cpu', 'max', '-smp', '1', '-m', `${GUEST_RAM_MB}M`,
     // two NUMA nodes of 256M (the CPU on node 0): `migrate` moves a folio to the other node
     // with move_pages(2), as migrate_pages() of the whole folio (guest/oracle.h o_migrate)
-    '-object', 'memory-backend-ram,id=m0,size=256M', '-numa', 'node,nodeid=0,cpus=0,memdev=m0',
-    '-object', 'memory-backend-ram,id=m1,size=256M', '-numa', 'node,nodeid=1,memdev=m1',
+    '-object', `memory-backend-ram,id=m0,size=${GUEST_RAM_MB / 2}M`, '-numa', 'node,nodeid=0,cpus=0,memdev=m0',
+    '-object', `memory-backend-ram,id=m1,size=${GUEST_RAM_MB / 2}M`, '-numa', 'node,nodeid=1,memdev=m1',
     '-nographic', '-no-reboot', '-nic', 'none', '-vga', 'std',
     '-kernel', env.kernel, '-initrd', initrd, '-append', append,
     '-drive', `file=${disk},if=virtio,format=raw,cache=unsafe`,

@@ -91,8 +91,7 @@ export function runScenario(scenario: Scenario, parseDiags: Diagnostic[], opts: 
   };
   // `expect error ERRNO` right after a statement: its refusal is expected, so it is not an
   // error of the file (the errno is recorded in the statement's step for the expectation)
-  const expectsError = new Set<Statement>();
-  scenario.statements.forEach((s, i) => { if (scenario.statements[i + 1]?.kind === 'expect_error') expectsError.add(s); });
+  const expectsError = followedByExpectError(scenario);
   const staticErrno = new Map<Statement, string>();
   const diags: Diagnostic[] = expectsError.size ? expectedRefusals(chk, expectsError, staticErrno, parseDiags) : [...parseDiags, ...chk.diagnostics];
   // Language errors (syntax, names, kinds, values, limits) leave nothing meaningful to check,
@@ -199,6 +198,23 @@ function holdOut(held: Diagnostic[]) {
  * statement whose only errors are the checker's kernel refusals (ENOMEM, EINVAL, an
  * unaligned address: EINVAL) records that errno instead.
  */
+/**
+ * The parse and check diagnostics of a file as a run reports them: a refusal the checker
+ * finds (ENOMEM, EINVAL) for a statement followed by `expect error ERRNO` is expected, not an
+ * error of the file (the kernel command uses this too, so that such a file runs there).
+ */
+export function fileDiagnostics(scenario: Scenario, parseDiags: Diagnostic[], chk: CheckResult): Diagnostic[] {
+  const expects = followedByExpectError(scenario);
+  return expects.size ? expectedRefusals(chk, expects, new Map(), parseDiags) : [...parseDiags, ...chk.diagnostics];
+}
+
+/** The statements an `expect error` follows. */
+function followedByExpectError(scenario: Scenario): Set<Statement> {
+  const out = new Set<Statement>();
+  scenario.statements.forEach((s, i) => { if (scenario.statements[i + 1]?.kind === 'expect_error') out.add(s); });
+  return out;
+}
+
 function expectedRefusals(chk: CheckResult, expects: Set<Statement>, errnoOf: Map<Statement, string>, parseDiags: Diagnostic[]): Diagnostic[] {
   const errnoOfCode: Record<string, string> = { [CHECK_CODES.enomem]: 'ENOMEM', [CHECK_CODES.einval]: 'EINVAL', [CHECK_CODES.unaligned]: 'EINVAL' };
   const dropped = new Set<Diagnostic>();

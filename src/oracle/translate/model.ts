@@ -158,7 +158,7 @@ export class OracleModel {
     const runs = this.resolveMapSpec(p, spec);
     if (runs.length === 0) return spec.kind === 'label' ? `no mapping labelled ${spec.label.name} in ${p.info.name}` : 'nothing to do';
     const hit = runs.flatMap(r => (r.ms ? [{ ms: r.ms, first: r.first, last: r.last }] : this.mapsInRange(p, r.addr, r.pages)));
-    if (hit.some(h => !h.ms.m.realised)) return 'covers a mapping of an object that is not realisable';
+    if (hit.some(h => !h.ms.m.realised)) return 'covers a mapping not made on the real kernel (its object is not realisable, or it is too large for the guest)';
     return { runs, hit };
   }
 

@@ -4,6 +4,8 @@
 import type { Prot, Statement, StatementKind } from '../../language/ast';
 
 export const PAGE_SIZE = 4096;
+/** The oracle guest's RAM (run.ts boots QEMU with it: two NUMA nodes of half each). */
+export const GUEST_RAM_MB = 512;
 
 /** Debian 6.1 (CONFIG_HZ=250): DRM fbdev emulation's deferred-I/O delay is HZ/20 jiffies. */
 export const KERNEL_FB_DELAY_MS = 48;

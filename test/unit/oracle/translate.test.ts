@@ -154,6 +154,21 @@ describe('oracle translator (scenario -> C)', () => {
     assert.deepEqual(stepAt(t, 'expect_faults').taintedBy, [4], 'the fault count misses the skipped access');
   });
 
+  it('an accounted mapping larger than the guest\'s RAM is not made (its overcommit heuristic refuses it): shared anonymous or private writable, not read-only', () => {
+    const t = tr(`process a
+      mmap a anon at 0x7f0040000000 pages 524288 shared rw as big
+      mmap a anon at 0x7f00c0000000 pages 200000 private rw as priv
+      mmap a anon at 0x7f0100000000 pages 200000 private r as ro
+      mmap a anon at 0x7f0000000000 pages 1024 shared rw as small
+      write a big[0]`);
+    assert.equal(stepAt(t, 'mmap', 0).observable, 'no');
+    assert.match(stepAt(t, 'mmap', 0).reason!, /more than the oracle guest's 512 MiB of RAM: its overcommit heuristic refuses the mapping/);
+    assert.equal(stepAt(t, 'mmap', 1).observable, 'no');
+    assert.notEqual(stepAt(t, 'mmap', 2).observable, 'no', 'a read-only private mapping is not accounted');
+    assert.equal(stepAt(t, 'mmap', 3).observable, 'yes');
+    assert.equal(stepAt(t, 'write').observable, 'no');
+  });
+
   it('a file with large page-cache folios (folio SIZE) is not realisable: the guest\'s ext4 has none before 6.16; a file without is', () => {
     const t = tr(`file f pages 16 cold folio 64K
       file g pages 16

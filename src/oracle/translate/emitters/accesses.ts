@@ -12,7 +12,7 @@ export const access: Emitter<'read' | 'write'> = (st, cx) => {
   if (r.error) return cx.no(r.error);
   const unreal = r.pages.filter(pg => pg.ms && !pg.ms.m.realised);
   if (unreal.length === r.pages.length) {
-    cx.no(`the mapping's object ${unreal[0].ms!.m.obj} is not realisable`);
+    cx.no(`the mapping of ${unreal[0].ms!.m.obj} is not made on the real kernel (its object is not realisable, or it is too large for the guest)`);
     m.taint.proc(p.info.name, cx.line);
     return undefined;
   }

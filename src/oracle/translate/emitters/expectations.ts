@@ -15,7 +15,7 @@ export const expectPte: Emitter<'expect_pte'> = (e, cx) => {
   if (!p) return cx.noProc(e.proc.name);
   const r = m.resolvePages(p, e.pages);
   if (r.error) return cx.no(r.error);
-  if (r.pages.some(pg => pg.ms && !pg.ms.m.realised)) return cx.no('the mapping\'s object is not realisable');
+  if (r.pages.some(pg => pg.ms && !pg.ms.m.realised)) return cx.no('the mapping is not made on the real kernel (its object is not realisable, or it is too large for the guest)');
   const unobs = e.flags.filter(f => !pteFlagObservable(f.kind, cx.opts.probes)).map(f => (f.negated ? '!' : '') + f.kind);
   if (unobs.length === e.flags.length) return cx.no(`not visible from user space: ${unobs.join(' ')}`);
   if (unobs.length) cx.partly(`not visible from user space: ${unobs.join(' ')}`);

@@ -14,7 +14,7 @@ export const expectFolioOfProc: Emitter<'expect_folio'> = (e, cx) => {
   if (!e.proc || !p) return cx.noProc(e.proc?.name ?? '?');
   const r = m.resolvePages(p, e.page);
   if (r.error) return cx.no(r.error);
-  if (r.pages.some(pg => pg.ms && !pg.ms.m.realised)) return cx.no('the mapping\'s object is not realisable');
+  if (r.pages.some(pg => pg.ms && !pg.ms.m.realised)) return cx.no('the mapping is not made on the real kernel (its object is not realisable, or it is too large for the guest)');
   const unobs = e.flags.filter(f => !PROC_FOLIO_FLAGS.has(f.kind)).map(f => (f.negated ? '!' : '') + f.kind);
   if (unobs.length === e.flags.length) return cx.no(`not read from kpageflags/kpagecount: ${unobs.join(' ')}`);
   if (unobs.length) cx.partly(`not read from kpageflags/kpagecount: ${unobs.join(' ')}`);

@@ -35,7 +35,7 @@ export const msync: Emitter<'msync'> = (st, cx) => {
   if (!p) return cx.noProc(st.proc.name);
   const ms = p.labels.get(st.label.name);
   if (!ms) return cx.no(`no mapping labelled ${st.label.name} in ${p.info.name}`);
-  if (!ms.m.realised) return cx.no(`the mapping's object ${ms.m.obj} is not realisable`);
+  if (!ms.m.realised) return cx.no(`the mapping of ${ms.m.obj} is not made on the real kernel (its object is not realisable, or it is too large for the guest)`);
   const code = mappedRuns(ms).map(r => `o_msync(${cx.k}, ${hex(ms.m.addr + r.page * PAGE_SIZE)}, ${hex(r.pages * PAGE_SIZE)});`).join(' ');
   if (!cx.inProc(p.info.name, code)) return undefined;
   cx.touch(new Set([ms.m.objKey]));

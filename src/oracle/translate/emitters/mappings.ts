@@ -4,7 +4,7 @@
 import type { Prot } from '../../../language/ast';
 import { cProt, hex } from '../cSyntax';
 import { OBSERVE, type Emitter } from '../context';
-import { PAGE_SIZE } from '../types';
+import { GUEST_RAM_MB, PAGE_SIZE } from '../types';
 
 export const mmap: Emitter<'mmap'> = (st, cx) => {
   const m = cx.model, k = cx.k;
@@ -15,11 +15,15 @@ export const mmap: Emitter<'mmap'> = (st, cx) => {
   if (!isAnon && !o) return cx.no(`no object ${st.obj.name}`);
   const addr = st.addr.value, pages = st.pages.value, off = st.offset?.value ?? 0;
   const objKey = isAnon ? (st.shared ? `shmem#${m.anonSeq++}` : `anon#${m.anonSeq++}`) : o!.name;
-  const realised = isAnon || o!.realisable;
+  // an accounted mapping (private writable, or shared anonymous: shmem_acct_size) larger than
+  // the guest's RAM is refused by the overcommit heuristic (__vm_enough_memory,
+  // OVERCOMMIT_GUESS: more pages than RAM + swap) with ENOMEM; the engine's RAM is 4 GiB
+  const tooBig = (isAnon && st.shared) || (!st.shared && st.prot.includes('w')) ? pages > GUEST_RAM_MB * 256 : false;
+  const realised = (isAnon || o!.realisable) && !tooBig;
   const overlaps = m.mapsInRange(p, addr, pages).length > 0;
   const label = st.label?.name ?? null;
   if (!realised) {
-    cx.no(`${o!.name}: ${o!.reason}`);
+    cx.no(tooBig ? `${pages} pages are more than the oracle guest's ${GUEST_RAM_MB} MiB of RAM: its overcommit heuristic refuses the mapping (ENOMEM)` : `${o!.name}: ${o!.reason}`);
     if (!overlaps) m.addMapping(p, { proc: p.info.name, label, obj: st.obj.name, objKey, addr, pages, pgoff: off, shared: st.shared, prot: st.prot, line: cx.line, realised: false });
     return undefined;
   }

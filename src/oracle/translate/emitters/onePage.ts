@@ -13,7 +13,7 @@ export function inProcAtPage(proc: Ident, page: PageSpec, cx: StepContext, code:
   const r = m.resolvePages(p, page);
   if (r.error) return cx.no(r.error);
   const pg = r.pages[0];
-  if (!pg || (pg.ms && !pg.ms.m.realised)) return cx.no('the mapping\'s object is not realisable');
+  if (!pg || (pg.ms && !pg.ms.m.realised)) return cx.no('the mapping is not made on the real kernel (its object is not realisable, or it is too large for the guest)');
   if (!cx.inProc(p.info.name, code(hex(pg.addr)))) return undefined;
   if (pg.ms) cx.touch(new Set([pg.ms.m.objKey]));
   return OBSERVE;

@@ -68,7 +68,7 @@ export function expectVmaOrVmas(st: ExpectVma | ExpectVmas, cx: StepContext): Em
   const p = m.liveProc(st.proc.name);
   if (!p) return cx.noProc(st.proc.name);
   const mine = m.mappings.filter(x => x.proc === p.info.name);
-  if (mine.some(x => !x.realised)) return cx.no('the process maps an object that is not realisable');
+  if (mine.some(x => !x.realised)) return cx.no('the process has a mapping not made on the real kernel (its object is not realisable, or it is too large for the guest)');
   let at: number | null = null;
   if (st.kind === 'expect_vma') {
     const r = m.resolvePages(p, st.pages);
