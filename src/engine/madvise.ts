@@ -254,12 +254,24 @@ function populate_vma_ok(vma: Vma, write: boolean): boolean {
 
 // mm/madvise.c: madvise_populate() → faultin_page_range() / faultin_vma_page_range():
 // get_user_pages over the range: a page whose PTE does not allow the access faults in
-// (counted as a fault of the task, no signal); SIGBUS/SIGSEGV → EFAULT.
+// (counted as a fault of the task, no signal); SIGBUS/SIGSEGV → EFAULT. A hole: from 6.10
+// madvise_populate() runs over the whole range and stops there with ENOMEM; before, it was
+// called per VMA by madvise_walk_vmas(), which skips the hole, populates the VMAs after it
+// and returns ENOMEM at the end (versions.ts `madvise-populate-stops-at-hole`).
 function populate(k: Kernel, task: Task, start: number, end: number, write: boolean): MadviseErrno {
   const mm = task.mm;
+  const stopAtHole = k.profile.has('madvise-populate-stops-at-hole');
+  let hole = false;
   for (let addr = start; addr < end; addr += 4096) {
     const vma = mm.vma_lookup(addr);
-    if (!vma) return 'ENOMEM';
+    if (!vma) {
+      if (stopAtHole) return 'ENOMEM';
+      hole = true;
+      const next = mm.find_vma(addr);
+      if (!next || next.start >= end) break;
+      addr = next.start - 4096;
+      continue;
+    }
     if (!populate_vma_ok(vma, write)) return 'EINVAL';
     for (let n = 0; n < 4; n++) {
       const f = mm.pteFlags(addr);
@@ -269,7 +281,7 @@ function populate(k: Kernel, task: Task, start: number, end: number, write: bool
       if (ret & VM_FAULT_ERROR) return 'EFAULT';
     }
   }
-  return 0;
+  return hole ? 'ENOMEM' : 0;
 }
 
 /**

@@ -58,6 +58,7 @@ export const RULE_IDS = [
   'anon-mthp',
   'fork-pte-batch',
   'longterm-pin-file-check-in-gup',
+  'madvise-populate-stops-at-hole',
   'shmem-mthp',
   'finish-fault-large-folio',
   'cow-reuse-pte-mapped-thp',
@@ -262,6 +263,15 @@ function thpRulesTable(): VersionRule[] {
     commit: { subject: 'mm/gup: disallow FOLL_LONGTERM GUP-nonfast writing to file-backed mappings; io_uring: rsrc: delegate VMA file-backed check to GUP' },
     backports: [],
     note: 'before: io_pin_pages() pins first (faulting every page for a write) and then refuses any VMA with a file that is not shmem or hugetlbfs with EOPNOTSUPP, unpinning again',
+  },
+  {
+    id: 'madvise-populate-stops-at-hole',
+    change: 'MADV_POPULATE_READ/WRITE over a range with a hole stops at the hole with ENOMEM (madvise_populate() over the whole range); before, madvise_walk_vmas() called it per VMA: the hole was skipped, the VMAs after it populated, and ENOMEM returned at the end',
+    file: 'mm/madvise.c', fn: 'madvise_populate, madvise_walk_vmas',
+    since: '6.10',
+    commit: { subject: 'mm/madvise: make MADV_POPULATE_(READ|WRITE) handle VM_FAULT_RETRY properly' },
+    backports: [],
+    note: 'measured on the oracle: madv_populate.c test_holes on 6.1.192 populates the pages after the hole, on 6.12.118 not; both return ENOMEM',
   },
   {
     id: 'shmem-mthp',

@@ -155,11 +155,19 @@ export class OracleModel {
    * they hit; or why the step is not observable (nothing named, an unrealisable object).
    */
   specHits(p: ProcState, spec: MapSpec): { runs: ReturnType<OracleModel['resolveMapSpec']>; hit: { ms: MapState; first: number; last: number }[] } | string {
-    const runs = this.resolveMapSpec(p, spec);
-    if (runs.length === 0) return spec.kind === 'label' ? `no mapping labelled ${spec.label.name} in ${p.info.name}` : 'nothing to do';
-    const hit = runs.flatMap(r => (r.ms ? [{ ms: r.ms, first: r.first, last: r.last }] : this.mapsInRange(p, r.addr, r.pages)));
+    const pieces = this.resolveMapSpec(p, spec);
+    if (pieces.length === 0) return spec.kind === 'label' ? `no mapping labelled ${spec.label.name} in ${p.info.name}` : 'nothing to do';
+    const hit = pieces.flatMap(r => (r.ms ? [{ ms: r.ms, first: r.first, last: r.last }] : this.mapsInRange(p, r.addr, r.pages)));
     if (hit.some(h => !h.ms.m.realised)) return 'covers a mapping not made on the real kernel (its object is not realisable, or it is too large for the guest)';
-    return { runs, hit };
+    // the call covers the label's whole range, unmapped pages included, as the engine makes it
+    // (state.ts mapSpecRuns: a label mremap did not split is one address range): madvise,
+    // mprotect, vmsplice and pin over a hole meet it (ENOMEM, EFAULT) on the kernel too
+    const parts = spec.kind === 'label' ? this.labelled(p, spec.label.name) : [];
+    if (parts.length === 1 && spec.kind === 'label') {
+      const ms = parts[0], first = spec.first?.value ?? 0, last = spec.last?.value ?? spec.first?.value ?? ms.m.pages - 1;
+      return { runs: [{ ms, first, last, addr: ms.m.addr + first * PAGE_SIZE, pages: last - first + 1 }], hit };
+    }
+    return { runs: pieces, hit };
   }
 
   /** mappings of p hit by [addr, addr+pages) */

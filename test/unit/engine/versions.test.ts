@@ -134,6 +134,11 @@ const PROBES: Record<RuleId, Probe> = {
     see: (r) => (r.engine.pageHolders.get('b') as PinnedBuffer).errno ?? 'registered', old: 'EOPNOTSUPP', now: 'registered',
     refusedAtOld: true,
   },
+  'madvise-populate-stops-at-hole': {
+    // a hole at page 1: the page after it is populated only while the walk goes per VMA
+    text: `process a\nmmap a anon at ${A} pages 3 private rw as h\nmunmap a h[1]\nmadvise a h populate_write\nexpect error ENOMEM`,
+    see: (r) => pte(r, 'a', 'h', 2).P, old: true, now: false,
+  },
   'fork-pte-batch': {
     text: 'process a\nmmap a anon at 0x1000000 pages 16 private rw as h',
     see: (r) => {
