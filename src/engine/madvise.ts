@@ -12,12 +12,11 @@ import { coldPageoutSkipsShared, freeSkipsShared, madvise_folio_pte_batch } from
 import { split_folio } from './split';
 import { PMD_SIZE } from './pageTable';
 import { MM_SWAPENTS } from './mm';
-import { pte_dirty, pte_mkclean, pte_mkold, pte_none, pte_present, pte_write, pte_young } from './pte';
-import { gup_fault, vm_normal_page, zap_pte_range } from './memory';
+import { pte_dirty, pte_mkclean, pte_mkold, pte_none, pte_present, pte_young } from './pte';
+import { gup_follow, vm_normal_page, zap_pte_range } from './memory';
 import { folio_test_lru, shrink_folio_list } from './reclaim';
 import { is_swap_slot_pte } from './swapEntry';
 import { folio_free_swap, free_swap_and_cache, read_swap_cache_async, swap_cache_lookup, swap_io_complete } from './swap';
-import { VM_FAULT_ERROR, VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV } from './vmOps';
 import { VM_IO, VM_LOCKED, VM_PFNMAP, VM_READ, VM_WRITE, type Vma } from './vma';
 
 export const MADVISE_ADVICES = ['dontneed', 'free', 'cold', 'pageout', 'willneed', 'populate_read', 'populate_write'] as const;
@@ -273,13 +272,7 @@ function populate(k: Kernel, task: Task, start: number, end: number, write: bool
       continue;
     }
     if (!populate_vma_ok(vma, write)) return 'EINVAL';
-    for (let n = 0; n < 4; n++) {
-      const f = mm.pteFlags(addr);
-      if (pte_present(f) && (!write || pte_write(f))) break; // follow_page_mask() found it
-      const ret = gup_fault(k, task, vma, addr, write);
-      if (ret & (VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV)) return 'EFAULT';
-      if (ret & VM_FAULT_ERROR) return 'EFAULT';
-    }
+    if (gup_follow(k, task, vma, addr, write) > 0) return 'EFAULT';
   }
   return hole ? 'ENOMEM' : 0;
 }

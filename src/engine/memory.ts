@@ -192,6 +192,23 @@ export function gup_fault(k: Kernel, task: Task, vma: Vma, addr: number, write: 
   }
 }
 
+/**
+ * mm/gup.c: __get_user_pages() for one page: follow_page_mask() finds a present PTE that
+ * allows the access (a write needs a writable one: can_follow_write_pte without FOLL_FORCE),
+ * else faultin_page() and again. Returns 0 once the PTE allows it, the fault's
+ * VM_FAULT_ERROR bits (the caller turns them into its errno), or -1 when four rounds did not
+ * get there.
+ */
+export function gup_follow(k: Kernel, task: Task, vma: Vma, addr: number, write: boolean): number {
+  for (let n = 0; n < 4; n++) {
+    const f = task.mm.pteFlags(addr);
+    if (pte_present(f) && (!write || pte_write(f))) return 0;
+    const ret = gup_fault(k, task, vma, addr, write);
+    if (ret & VM_FAULT_ERROR) return ret & VM_FAULT_ERROR;
+  }
+  return -1;
+}
+
 // mm/memory.c: mm_account_fault() — RETRY is accounted on completion, errors never;
 // major iff VM_FAULT_MAJOR or a FAULT_FLAG_TRIED retry.
 function mm_account_fault(k: Kernel, task: Task, flags: number, ret: number): void {

@@ -21,13 +21,12 @@
 
 import type { Kernel, Task } from './kernel';
 import { ZERO_PFN, isHugeZeroPfn } from './memmap';
-import { gup_fault, vm_normal_page } from './memory';
+import { gup_follow, vm_normal_page } from './memory';
 import { GUP_PIN_COUNTING_BIAS } from './dmaPinned';
 import { PageHolder } from './pageHolders';
-import { pte_present, pte_write } from './pte';
 import { IO_BUFFER_MAX_BYTES } from './uapi';
 import { VM_IO, VM_PFNMAP, VM_SHARED, VM_WRITE, Vma } from './vma';
-import { VM_FAULT_ERROR, vm_ops_needs_writenotify } from './vmOps';
+import { vm_ops_needs_writenotify } from './vmOps';
 
 export class PinnedBuffer extends PageHolder {
   readonly kind = 'pin';
@@ -72,17 +71,10 @@ function check_vma_flags(k: Kernel, vma: Vma): boolean {
 // writable PTE (can_follow_write_pte), else faultin_page() with FAULT_FLAG_WRITE. A special
 // PTE has no struct page to pin.
 function gup_pin_page(k: Kernel, task: Task, vma: Vma, addr: number): number {
-  const mm = task.mm;
-  for (let n = 0; n < 4; n++) {
-    const f = mm.pteFlags(addr);
-    if (pte_present(f) && pte_write(f)) {
-      const pfn = mm.ptePfn(addr);
-      if (pfn === ZERO_PFN || isHugeZeroPfn(pfn)) return -1;
-      return vm_normal_page(k, vma, f, pfn) ? pfn : -1;
-    }
-    if (gup_fault(k, task, vma, addr, true) & VM_FAULT_ERROR) return -1;
-  }
-  return -1;
+  if (gup_follow(k, task, vma, addr, true) !== 0) return -1;
+  const f = task.mm.pteFlags(addr), pfn = task.mm.ptePfn(addr);
+  if (pfn === ZERO_PFN || isHugeZeroPfn(pfn)) return -1;
+  return vm_normal_page(k, vma, f, pfn) ? pfn : -1;
 }
 
 /**

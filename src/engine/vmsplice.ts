@@ -12,12 +12,10 @@
 
 import type { Kernel, Task } from './kernel';
 import { ZERO_PFN, isHugeZeroPfn } from './memmap';
-import { gup_fault, vm_normal_page } from './memory';
+import { gup_follow, vm_normal_page } from './memory';
 import { Pipe } from './pipe';
-import { pte_present } from './pte';
 import { PIPE_DEF_BUFFERS } from './uapi';
 import { VM_IO, VM_PFNMAP, VM_READ } from './vma';
-import { VM_FAULT_ERROR } from './vmOps';
 
 // mm/gup.c: one page of a read GUP (FOLL_GET): check_vma_flags() (no VM_IO/VM_PFNMAP, VM_READ
 // without FOLL_FORCE), follow_page_mask(), faultin_page() until the PTE is present. A special
@@ -26,16 +24,10 @@ function gup_read_page(k: Kernel, task: Task, addr: number): number {
   const mm = task.mm;
   const vma = mm.vma_lookup(addr);
   if (!vma || vma.has(VM_IO | VM_PFNMAP) || !vma.has(VM_READ)) return -1;
-  for (let n = 0; n < 4; n++) {
-    const f = mm.pteFlags(addr);
-    if (pte_present(f)) {
-      const pfn = mm.ptePfn(addr);
-      if (pfn === ZERO_PFN || isHugeZeroPfn(pfn)) return pfn;
-      return vm_normal_page(k, vma, f, pfn) ? pfn : -1;
-    }
-    if (gup_fault(k, task, vma, addr, false) & VM_FAULT_ERROR) return -1;
-  }
-  return -1;
+  if (gup_follow(k, task, vma, addr, false) !== 0) return -1;
+  const f = mm.pteFlags(addr), pfn = mm.ptePfn(addr);
+  if (pfn === ZERO_PFN || isHugeZeroPfn(pfn)) return pfn;
+  return vm_normal_page(k, vma, f, pfn) ? pfn : -1;
 }
 
 /**
