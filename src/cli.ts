@@ -31,7 +31,7 @@ Usage:
                                    under QEMU, one boot per kernel for all files, kprobe events
                                    on) and compare every step with the engine run as that
                                    kernel: agree / differ / not observable; series: 6.12 with
-                                   the 6.15 fb_defio series (scripts/oracle/build-series.sh)
+                                   the 6.15 fb_defio series (scripts/oracle/build-kernel.sh series)
   mmscope --help | --version
 
 Options:

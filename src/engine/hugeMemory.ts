@@ -18,7 +18,7 @@ import {
 import { anonVmaPrepare } from './anonVma';
 import { anonNeedsCopy } from './dmaPinned';
 import { folio_add_new_anon_rmap_large, folio_add_rmap_pmd, folio_remove_rmap_pmd } from './rmapCounts';
-import { FAULT_FLAG_WRITE, VM_FAULT_FALLBACK, type VmFault } from './vmOps';
+import { FAULT_FLAG_UNSHARE, FAULT_FLAG_WRITE, VM_FAULT_FALLBACK, type VmFault } from './vmOps';
 import { PMD_ORDER, thpAnonAllowableOrders, thpVmaSuitableOrder } from './thp';
 import { MM_ANONPAGES } from './mm';
 
@@ -69,8 +69,9 @@ export function huge_pmd_set_accessed(k: Kernel, vmf: VmFault): void {
 
 // mm/huge_memory.c: do_huge_pmd_wp_page() — the huge zero folio always falls back; an
 // exclusive anon THP (PageAnonExclusive, or the only reference: folio_move_anon_rmap) is
-// reused in place (young, dirty, writable); anything else splits the PMD and falls back to
-// the PTE fault (which then copies one page). Returns 0 or VM_FAULT_FALLBACK.
+// reused in place (young, dirty, writable; for FAULT_FLAG_UNSHARE only marked exclusive, the
+// PMD stays read-only); anything else splits the PMD and falls back to the PTE fault (which
+// then copies one page). Returns 0 or VM_FAULT_FALLBACK.
 export function do_huge_pmd_wp_page(k: Kernel, vmf: VmFault): number {
   const vma = vmf.vma, mm = vma.mm, haddr = haddrOf(vmf.address), memmap = k.memmap;
   k.tr.call('do_huge_pmd_wp_page');
@@ -86,6 +87,10 @@ export function do_huge_pmd_wp_page(k: Kernel, vmf: VmFault): number {
       for (let p = head; p < head + HPAGE_PMD_NR; p++) memmap.setMapping(p, -vma.anonVma!.id);
       memmap.setFlag(head, PG_anon_exclusive);
       reuse = true;
+    }
+    if (reuse && (vmf.flags & FAULT_FLAG_UNSHARE)) {
+      k.tr.call('do_huge_pmd_wp_page: unshare: the folio is exclusive, the PMD stays read-only');
+      return 0;
     }
     if (reuse) {
       const entry = maybe_pmd_mkwrite(pte_mkdirty(pte_mkyoung(orig)), vma);

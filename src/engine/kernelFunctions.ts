@@ -95,7 +95,8 @@ export const KERNEL_FUNCTIONS = {
   vmsplice_to_pipe: { file: 'fs/splice.c' }, iter_to_pipe: { file: 'fs/splice.c' }, free_pipe_info: { file: 'fs/pipe.c' },
   // io_uring registered buffers (pin.ts) and fork's copy of a pinned page (fork.ts)
   io_sqe_buffer_register: { file: 'io_uring/rsrc.c' }, io_pin_pages: { file: [['6.1', 'io_uring/rsrc.c'], ['6.10', 'io_uring/memmap.c']] },
-  pin_user_pages: { file: 'mm/gup.c' }, unpin_user_pages: { file: 'mm/gup.c' }, copy_present_page: { file: MEMORY },
+  pin_user_pages: { file: 'mm/gup.c' }, pin_user_pages_fast: { file: 'mm/gup.c' }, gup_fast: { file: 'mm/gup.c' },
+  gup_must_unshare: { file: [['6.1', 'include/linux/mm.h'], ['6.4', 'mm/internal.h']] }, pin_longterm_test_start: { file: 'mm/gup_test.c' }, unpin_user_pages: { file: 'mm/gup.c' }, copy_present_page: { file: MEMORY },
 } as const satisfies Record<string, KernelFunctionInfo>;
 
 export type KernelFn = keyof typeof KERNEL_FUNCTIONS;

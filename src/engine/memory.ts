@@ -6,11 +6,11 @@ import type { Kernel, Task } from './kernel';
 import {
   _PAGE_PRESENT, _PAGE_RW, _PAGE_USER, _PAGE_ACCESSED, _PAGE_DIRTY, X86_PF_PROT, X86_PF_USER, X86_PF_WRITE,
   pte_mkdirty, pte_mkspecial, pte_mkwrite, pte_mkyoung, pte_none, pte_present, pte_special, pte_write,
-  pte_protnone,
+  pte_protnone, _PAGE_SOFT_DIRTY,
 } from './pte';
 import { HPAGE_PMD_ORDER, MAX_MEMMAP_PFN, type Memmap, PG_allocated, PageKind, PG_anon_exclusive, PG_dirty, PG_locked, PG_readahead, PG_swapcache, PG_uptodate, ZERO_PFN } from './memmap';
 import {
-  FAULT_FLAG_MKWRITE, FAULT_FLAG_TRIED, FAULT_FLAG_USER, FAULT_FLAG_WRITE, VM_FAULT_DONE_COW, VM_FAULT_ERROR,
+  FAULT_FLAG_MKWRITE, FAULT_FLAG_TRIED, FAULT_FLAG_UNSHARE, FAULT_FLAG_USER, FAULT_FLAG_WRITE, VM_FAULT_DONE_COW, VM_FAULT_ERROR,
   VM_FAULT_LOCKED, VM_FAULT_MAJOR, VM_FAULT_NOPAGE, VM_FAULT_OOPS, VM_FAULT_RETRY, VM_FAULT_SIGBUS,
   VM_FAULT_SIGSEGV, VM_FAULT_FALLBACK, VmFault,
 } from './vmOps';
@@ -175,13 +175,15 @@ function access_error(errorCode: number, vma: Vma): boolean {
 /**
  * mm/gup.c: faultin_page() → handle_mm_fault() for get_user_pages (MADV_POPULATE_*): no
  * FAULT_FLAG_USER, no signal; counted in the task's fault counters like any fault
- * (mm_account_fault() counts before it looks at regs). Returns the VM_FAULT_* bits.
+ * (mm_account_fault() counts before it looks at regs). `unshare`: follow_page_mask() said
+ * -EMLINK (gup_must_unshare), so the fault is FAULT_FLAG_UNSHARE (never with WRITE).
+ * Returns the VM_FAULT_* bits.
  */
-export function gup_fault(k: Kernel, task: Task, vma: Vma, addr: number, write: boolean): number {
+export function gup_fault(k: Kernel, task: Task, vma: Vma, addr: number, write: boolean, unshare = false): number {
   const tr = k.tr;
   tr.faultBegin(task.pid, addr, write ? X86_PF_WRITE : 0);
   tr.call('faultin_page');
-  let flags = write ? FAULT_FLAG_WRITE : 0;
+  let flags = write ? FAULT_FLAG_WRITE : unshare ? FAULT_FLAG_UNSHARE : 0;
   for (;;) {
     const ret = handle_mm_fault(k, task, vma, addr, flags);
     mm_account_fault(k, task, flags, ret);
@@ -234,7 +236,7 @@ function handle_mm_fault(k: Kernel, task: Task, vma: Vma, addr: number, flags: n
     const ret = do_huge_pmd_anonymous_page(k, vmf);
     if (!(ret & VM_FAULT_FALLBACK)) return ret;
   } else if (t?.leaf) {
-    if ((flags & FAULT_FLAG_WRITE) && !pte_write(vmf.origFlags)) {
+    if ((flags & (FAULT_FLAG_WRITE | FAULT_FLAG_UNSHARE)) && !pte_write(vmf.origFlags)) {
       // wp_huge_pmd(): anonymous → do_huge_pmd_wp_page(); a file/shmem PMD (no
       // ->huge_fault in the model's filesystems) is split — zapped — and the PTE level
       // handles the write (do_shared_fault → finish_fault → do_set_pmd again).
@@ -271,9 +273,9 @@ function handle_mm_fault(k: Kernel, task: Task, vma: Vma, addr: number, flags: n
   }
   if (pte_protnone(vmf.origFlags)) return VM_FAULT_SIGSEGV; // do_numa_page: not modelled
   let entry = vmf.origFlags;
-  if (flags & FAULT_FLAG_WRITE) {
+  if (flags & (FAULT_FLAG_WRITE | FAULT_FLAG_UNSHARE)) {
     if (!pte_write(entry)) return do_wp_page(k, vmf);
-    entry = pte_mkdirty(entry);
+    if (flags & FAULT_FLAG_WRITE) entry = pte_mkdirty(entry);
   }
   entry = pte_mkyoung(entry);
   if (entry !== vmf.origFlags) mm.setPte(addr, entry, vmf.origPfn, 'handle_pte_fault: ptep_set_access_flags');
@@ -552,12 +554,18 @@ export function vm_normal_page(k: Kernel, vma: Vma, flags: number, pfn: number):
   return k.memmap.pfnValid(pfn) ? pfn : 0;
 }
 
-// mm/memory.c: do_wp_page() — write to a present read-only PTE.
+// mm/memory.c: do_wp_page() — write to a present read-only PTE, or (FAULT_FLAG_UNSHARE,
+// 5.19+) GUP's request for an exclusive anonymous page to pin read-only: an anonymous page
+// that can be reused is only marked exclusive (the PTE stays read-only), anything else is
+// copied into a new anonymous page mapped read-only (wp_page_copy). GUP asks to unshare a
+// page in a shared mapping never, and a non-anonymous page only from 6.2
+// (gup_must_unshare); 6.1 returns at once for one ("No anonymous page -> nothing to do").
 function do_wp_page(k: Kernel, vmf: VmFault): number {
   const vma = vmf.vma;
+  const unshare = (vmf.flags & FAULT_FLAG_UNSHARE) !== 0;
   k.tr.call('do_wp_page');
   vmf.page = vm_normal_page(k, vma, vmf.origFlags, vmf.origPfn);
-  if (vma.has(VM_SHARED | VM_MAYSHARE)) {
+  if (vma.has(VM_SHARED | VM_MAYSHARE) && !unshare) {
     if (!vmf.page) return wp_pfn_shared(k, vmf);
     return wp_page_shared(k, vmf);
   }
@@ -565,9 +573,12 @@ function do_wp_page(k: Kernel, vmf: VmFault): number {
   if (pfn && k.memmap.folioTestAnon(pfn)) {
     if (k.memmap.test(pfn, PG_anon_exclusive) || wp_can_reuse_anon_folio(k, pfn, vma)) {
       k.memmap.setFlag(pfn, PG_anon_exclusive);
+      if (unshare) { k.tr.call('do_wp_page: unshare: the page is exclusive, the PTE stays read-only'); return 0; }
       wp_page_reuse(k, vmf, 'wp_page_reuse (exclusive anon folio)');
       return 0;
     }
+  } else if (unshare && !k.profile.has('ro-longterm-pin-unshares-cow-mappings')) {
+    return 0;
   }
   return wp_page_copy(k, vmf);
 }
@@ -576,11 +587,11 @@ function do_wp_page(k: Kernel, vmf: VmFault): number {
 // before): reuse iff this is the only reference; then folio_move_anon_rmap(). An order-0
 // folio in the swap cache may hold that one extra reference, and is dropped from the swap
 // cache (folio_free_swap) before the test.
-// A large folio (a page of a PTE-mapped THP): until 6.14 the same refcount test (a large
+// A large folio (a page of a PTE-mapped THP): until 6.8 the same refcount test (a large
 // folio has a reference per mapping, so it is reused only when this is its last
-// mapping); from 6.15 __wp_can_reuse_large_anon_folio(): more than one mapping, every
-// mapping in this mm, and no reference beyond the mappings (versions.ts
-// `cow-reuse-pte-mapped-thp`). (Large folios never enter the swap cache in the model:
+// mapping); 6.9-6.14 never (versions.ts `cow-no-reuse-large-folio`); from 6.15
+// __wp_can_reuse_large_anon_folio(): more than one mapping, every mapping in this mm, and
+// no reference beyond the mappings (`cow-reuse-pte-mapped-thp`). (Large folios never enter the swap cache in the model:
 // reclaim splits them first.)
 function wp_can_reuse_anon_folio(k: Kernel, pfn: number, vma: Vma): boolean {
   k.tr.call('wp_can_reuse_anon_folio');
@@ -590,6 +601,7 @@ function wp_can_reuse_anon_folio(k: Kernel, pfn: number, vma: Vma): boolean {
     if (total <= 1) return false;
     if (mappingsInMm(k, vma.mm, head) !== total || mm.refcount[head] !== total) return false;
   } else if (mm.order[pfn]) {
+    if (k.profile.has('cow-no-reuse-large-folio')) return false;
     if (mm.refcount[head] !== 1) return false;
   } else {
     const swapcache = mm.test(pfn, PG_swapcache) ? 1 : 0;
@@ -671,8 +683,12 @@ function wp_page_copy(k: Kernel, vmf: VmFault): number {
   k.tr.call(isZero ? 'wp_page_copy: alloc zeroed folio (was the zero page)' : 'copy_user_highpage');
   const pfn = k.memmap.allocPage(PageKind.Anon);
   folio_add_new_anon_rmap(k, pfn, vma, vmf.address);
-  const entry = maybe_mkwrite(pte_mkdirty(vma.pageProt), vma);
-  mm.setPte(vmf.address, entry, pfn, 'wp_page_copy: new anon folio');
+  // FAULT_FLAG_UNSHARE: read-only and clean, the old PTE's soft-dirty kept; else dirty and
+  // writable if VM_WRITE
+  const entry = vmf.flags & FAULT_FLAG_UNSHARE
+    ? (vma.pageProt & ~_PAGE_SOFT_DIRTY) | (vmf.origFlags & _PAGE_SOFT_DIRTY)
+    : maybe_mkwrite(pte_mkdirty(vma.pageProt), vma);
+  mm.setPte(vmf.address, entry, pfn, vmf.flags & FAULT_FLAG_UNSHARE ? 'wp_page_copy: unshare: new anon folio, read-only' : 'wp_page_copy: new anon folio');
   if (old) folio_remove_rmap_pte(k, old, vma);
   return 0;
 }

@@ -20,18 +20,21 @@
 // per page (the folio stays maybe-DMA-pinned either way).
 
 import type { Kernel, Task } from './kernel';
-import { ZERO_PFN, isHugeZeroPfn } from './memmap';
-import { gup_follow, vm_normal_page } from './memory';
+import { PG_anon_exclusive, ZERO_PFN, isHugeZeroPfn } from './memmap';
+import { gup_fault, gup_follow, vm_normal_page } from './memory';
 import { GUP_PIN_COUNTING_BIAS } from './dmaPinned';
 import { PageHolder } from './pageHolders';
+import { pte_present, pte_protnone, pte_special, pte_write } from './pte';
 import { IO_BUFFER_MAX_BYTES } from './uapi';
-import { VM_IO, VM_PFNMAP, VM_SHARED, VM_WRITE, Vma } from './vma';
-import { vm_ops_needs_writenotify } from './vmOps';
+import { VM_IO, VM_PFNMAP, VM_READ, VM_SHARED, VM_WRITE, Vma, is_cow_mapping } from './vma';
+import { VM_FAULT_ERROR, VM_FAULT_OOM, vm_ops_needs_writenotify } from './vmOps';
 
 export class PinnedBuffer extends PageHolder {
   readonly kind = 'pin';
   /** why registration failed (the pins taken were dropped again) */
-  errno?: 'EFAULT' | 'EOPNOTSUPP';
+  errno?: 'EFAULT' | 'EOPNOTSUPP' | 'ENOMEM';
+  /** a long-term R/O pin (FOLL_LONGTERM without FOLL_WRITE), not an io_uring buffer */
+  readonly?: boolean;
   protected readonly releaseFn = 'unpin_user_pages' as const;
   // mm/gup.c: try_grab_folio(FOLL_PIN) / gup_put_folio(FOLL_PIN)
   protected grab(k: Kernel, head: number): void {
@@ -106,5 +109,115 @@ export function io_sqe_buffer_register(k: Kernel, task: Task, name: string, star
     return { buf, errno: buf.errno };
   }
   k.tr.call(`io_pin_pages: ${buf.pfns.length} page${buf.pfns.length === 1 ? '' : 's'} pinned (FOLL_WRITE | FOLL_LONGTERM): pfn ${buf.pfns.map((p) => '0x' + p.toString(16)).join(' ')}`);
+  return { buf };
+}
+
+// ---------------------------------------------------------------------------------------
+// A long-term R/O pin: pin_user_pages(FOLL_LONGTERM) / pin_user_pages_fast() without
+// FOLL_WRITE, as mm/gup_test.c's PIN_LONGTERM_TEST_START takes it (cow.c's R/O pin tests;
+// a device that only reads the memory, as VFIO and RDMA pin it). Such a pin is reliable only
+// if the pinned page is the one the process will write to later: GUP makes sure of it by
+// unsharing (gup_must_unshare → FAULT_FLAG_UNSHARE, memory.ts do_wp_page) — a page that is
+// not exclusively this process's anonymous page is made so (reused, or copied into a new
+// anonymous page mapped read-only) before it is pinned. Anonymous pages since 5.19; the
+// shared zero page and page-cache pages of private writable mappings from 6.2 (versions.ts
+// `ro-longterm-pin-unshares-cow-mappings`): at 6.1 they are pinned as they are, and the
+// write fault that follows replaces them in the page table.
+
+/**
+ * mm/internal.h (include/linux/mm.h in 6.1): gup_must_unshare() for FOLL_PIN without
+ * FOLL_WRITE on a read-only entry, `page` the page it maps (the head for a PMD-mapped THP,
+ * whose PageAnonExclusive lives there). vma undefined: GUP-fast, which cannot look.
+ */
+export function gup_must_unshare(k: Kernel, vma: Vma | undefined, page: number): boolean {
+  const mm = k.memmap;
+  if (page === ZERO_PFN || isHugeZeroPfn(page) || !mm.folioTestAnon(page)) {
+    if (!k.profile.has('ro-longterm-pin-unshares-cow-mappings')) return false;
+    // "We only care about writable private ("COW") mappings where we have to break COW early."
+    return !vma || is_cow_mapping(vma.flags);
+  }
+  return !mm.test(page, PG_anon_exclusive);
+}
+
+/** The struct page a present entry maps: vm_normal_page(), or the zero page (follow_page_pte). */
+function followPage(k: Kernel, vma: Vma, flags: number, pfn: number): number {
+  if (pfn === ZERO_PFN || isHugeZeroPfn(pfn)) return pfn;
+  return vm_normal_page(k, vma, flags, pfn);
+}
+
+/** For gup_must_unshare: the page whose PageAnonExclusive tells (a PMD leaf: its head). */
+function exclusiveFlagPage(k: Kernel, task: Task, addr: number, page: number): number {
+  return task.mm.isPmdMapped(addr) && !isHugeZeroPfn(page) ? k.memmap.head(page) : page;
+}
+
+// mm/gup.c: __get_user_pages() for one page without FOLL_WRITE: follow_page_mask() takes a
+// present entry unless it is read-only and gup_must_unshare() (-EMLINK: faultin_page() with
+// FAULT_FLAG_UNSHARE), else faultin_page() for a read, and again. Returns the page, or the
+// errno: a special entry with no struct page (follow_pfn_pte) and a fault's SIGBUS/SIGSEGV
+// are EFAULT, OOM is ENOMEM.
+function gup_follow_ro(k: Kernel, task: Task, vma: Vma, addr: number): number | 'EFAULT' | 'ENOMEM' {
+  for (let n = 0; n < 4; n++) {
+    const mm = task.mm, f = mm.pteFlags(addr), pfn = mm.ptePfn(addr);
+    let unshare = false;
+    if (pte_present(f) && !pte_protnone(f)) {
+      const page = followPage(k, vma, f, pfn);
+      if (!page) return 'EFAULT';
+      if (pte_write(f) || !gup_must_unshare(k, vma, exclusiveFlagPage(k, task, addr, page))) return page;
+      k.tr.call('gup_must_unshare: read-only and not exclusively anonymous → FAULT_FLAG_UNSHARE');
+      unshare = true;
+    }
+    const ret = gup_fault(k, task, vma, addr, false, unshare);
+    if (ret & VM_FAULT_OOM) return 'ENOMEM';
+    if (ret & VM_FAULT_ERROR) return 'EFAULT';
+  }
+  return 'EFAULT';
+}
+
+// mm/gup.c: gup_fast_pte_range() / gup_fast_pmd_leaf() for one page, lockless: a present,
+// user-accessible entry with a struct page (not special: the zero page falls back), that is
+// writable or need not unshare (asked without the VMA: a non-anonymous page at 6.2+ always
+// falls back). R/O long-term pins of any folio are allowed (gup_fast_folio_allowed refuses
+// only FOLL_WRITE pins of file pages).
+function gup_fast_one(k: Kernel, task: Task, addr: number): number {
+  const mm = task.mm, f = mm.pteFlags(addr), pfn = mm.ptePfn(addr);
+  if (!pte_present(f) || pte_protnone(f)) return 0;
+  if (pte_special(f) || pfn === ZERO_PFN || isHugeZeroPfn(pfn) || !k.memmap.pfnValid(pfn)) return 0;
+  if (!pte_write(f) && gup_must_unshare(k, undefined, exclusiveFlagPage(k, task, addr, pfn))) return 0;
+  return pfn;
+}
+
+/**
+ * mm/gup_test.c: PIN_LONGTERM_TEST_START — a long-term R/O pin of [start, start + pages *
+ * 4096) by task, as buffer `name`; `fast`: pin_user_pages_fast() (lockless first, the rest
+ * through the slow path), else pin_user_pages(). The slow path checks each VMA
+ * (check_vma_flags: VM_IO/VM_PFNMAP and, without FOLL_WRITE, no VM_READ are EFAULT; a hole
+ * too). All or nothing: a page that cannot be pinned ends the test's loop, which unpins
+ * every page (pin_longterm_test_stop) and returns the error.
+ */
+export function pin_longterm_ro(k: Kernel, task: Task, name: string, start: number, pages: number, fast: boolean): { buf: PinnedBuffer; errno?: 'EFAULT' | 'ENOMEM' } {
+  k.tr.call('pin_longterm_test_start');
+  const buf = new PinnedBuffer(name);
+  buf.readonly = true;
+  buf.holders.add(task);
+  k.pageHolders.set(name, buf);
+  task.mm.hasPinned = true; // mm_set_has_pinned_flag()
+  let i = 0;
+  if (fast) {
+    k.tr.call('pin_user_pages_fast');
+    for (; i < pages; i++) {
+      const pfn = gup_fast_one(k, task, start + i * 4096);
+      if (!pfn) break;
+      buf.hold(k, pfn);
+    }
+    k.tr.call(`gup_fast: ${i} of ${pages} page${pages === 1 ? '' : 's'} pinned lockless${i < pages ? '; the rest through the slow path' : ''}`);
+  }
+  if (i < pages) k.tr.call('pin_user_pages');
+  for (; i < pages; i++) {
+    const addr = start + i * 4096;
+    const vma = task.mm.vma_lookup(addr);
+    const r = !vma || vma.has(VM_IO | VM_PFNMAP) || !vma.has(VM_READ) ? 'EFAULT' : gup_follow_ro(k, task, vma, addr);
+    if (typeof r === 'string') { buf.release(k); buf.errno = r; return { buf, errno: r }; }
+    buf.hold(k, r);
+  }
   return { buf };
 }

@@ -23,6 +23,8 @@ export const FAULT_FLAG_WRITE = 0x1;
 export const FAULT_FLAG_MKWRITE = 0x2;
 export const FAULT_FLAG_USER = 0x40;
 export const FAULT_FLAG_TRIED = 0x20;
+/** GUP asks for an exclusive anonymous page without write access (R/O pins; 5.19+) */
+export const FAULT_FLAG_UNSHARE = 0x400;
 
 export interface VmFault {
   vma: Vma;

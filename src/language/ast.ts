@@ -76,8 +76,10 @@ export interface WaitStmt extends Base { kind: 'wait'; duration: Duration }
 /** v2: `mremap PROC SPEC to ADDR [pages N]` (MREMAP_MAYMOVE|MREMAP_FIXED) or `mremap PROC SPEC pages N` (in place). */
 /** `vmsplice PROC SPEC as PIPE` (extension): a new pipe holding references to the pages */
 export interface VmspliceStmt extends Base { kind: 'vmsplice'; proc: Ident; spec: MapSpec; pipe: Ident }
-/** `pin PROC SPEC as BUF` (extension): io_uring_register_buffers, a long-term R/W pin of the pages */
-export interface PinStmt extends Base { kind: 'pin'; proc: Ident; spec: MapSpec; buf: Ident }
+/** `pin PROC SPEC as BUF [readonly [fast]]` (extension): io_uring_register_buffers, a long-term
+ *  R/W pin of the pages; `readonly`: a long-term R/O pin (gup_test's PIN_LONGTERM_TEST_START),
+ *  `fast` through pin_user_pages_fast() */
+export interface PinStmt extends Base { kind: 'pin'; proc: Ident; spec: MapSpec; buf: Ident; readonly?: Range; fast?: Range }
 export interface MremapStmt extends Base { kind: 'mremap'; proc: Ident; spec: MapSpec; to?: Num; newPages?: Num }
 
 export type PteFlagName = 'none' | 'present' | 'write' | 'dirty' | 'young' | 'softdirty' | 'special' | 'huge' | 'swap' | 'migration';

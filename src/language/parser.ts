@@ -510,8 +510,12 @@ class LineParser {
         return { kind: 'vmsplice', kwRange, range: whole(), proc, spec, pipe: name };
       }
       case 'pin': {
-        const { proc, spec, name } = this.heldBy('pin PROC SPEC as BUF', 'the buffer name');
-        return { kind: 'pin', kwRange, range: whole(), proc, spec, buf: name };
+        const { proc, spec, name } = this.heldBy('pin PROC SPEC as BUF [readonly [fast]]', 'the buffer name');
+        const ro = this.optKeyword('readonly'), fast = ro ? this.optKeyword('fast') : undefined;
+        return {
+          kind: 'pin', kwRange, range: whole(), proc, spec, buf: name,
+          ...(ro ? { readonly: tokenRange(ro) } : {}), ...(fast ? { fast: tokenRange(fast) } : {}),
+        };
       }
       case 'wait': {
         const duration = this.duration('a duration, e.g. 50ms or 1s');

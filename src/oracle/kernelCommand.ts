@@ -65,7 +65,7 @@ export async function kernelMain(argv: string[], write: W = (s) => process.stdou
   const kernels: string[] = real === 'all' ? [...ORACLE_KERNELS] : [real];
   if (!kernels.every((k) => (ORACLE_KERNELS as readonly string[]).includes(k) || k === 'user' || k === 'series')) { writeErr(`mmscope kernel: --real wants 6.1, 6.12, all or series, got '${real}'\n`); return 2; }
   if (kernels.includes('series') && !fs.existsSync(path.join(oracleCacheDir(), 'series', 'env.json'))) {
-    writeErr('mmscope kernel: the series kernel is built, not downloaded: run  sh scripts/oracle/build-series.sh  first (minutes on 2 cores)\n');
+    writeErr('mmscope kernel: the series kernel is built, not downloaded: run  sh scripts/oracle/build-kernel.sh series  first (minutes on 2 cores)\n');
     return 2;
   }
   const json = argv.includes('--json');

@@ -34,7 +34,7 @@ export interface OracleEnv {
   debianVersion: string;
   /**
    * engine rules (versions.ts RULE_IDS) the kernel has on top of its release because it was
-   * built with extra patches: the series kernel (build-series.sh) has `mapping-wrprotect-range`
+   * built with extra patches: the series kernel (build-kernel.sh series) has `mapping-wrprotect-range`
    */
   patches: RuleId[];
   kernelVersion: string;

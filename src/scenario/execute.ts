@@ -29,7 +29,7 @@ import { addrAt, mapSpecRange, mapSpecRuns, missingLabel, pageRange, resolveAddr
 import { do_mremap } from '../engine/mremap';
 import { vmsplice } from '../engine/vmsplice';
 import { type PageHolder, holderOf } from '../engine/pageHolders';
-import { io_sqe_buffer_register } from '../engine/pin';
+import { io_sqe_buffer_register, pin_longterm_ro } from '../engine/pin';
 
 export type Out = (range: Range, severity: Severity, code: string, message: string) => void;
 
@@ -132,6 +132,16 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
     case 'pin': {
       const at = heldRange(st, s, 'pinned', out);
       if (!at) return;
+      if (s.readonly) {
+        const r = pin_longterm_ro(k, at.t, s.buf.name, at.start, at.pages, !!s.fast);
+        st.lastResult = step.result = r.errno ? ERRNO[r.errno] : 0;
+        if (r.errno) {
+          step.errno = r.errno;
+          out(s.range, 'error', RUN_CODES.pin, r.errno === 'EFAULT' ? 'pin fails with EFAULT: a page could not be pinned (a hole, VM_IO/VM_PFNMAP, no VM_READ, or no struct page); the pins taken were dropped'
+            : 'pin fails with ENOMEM: a fault ran out of memory; the pins taken were dropped');
+        }
+        return;
+      }
       const r = io_sqe_buffer_register(k, at.t, s.buf.name, at.start, at.pages);
       st.lastResult = step.result = r.errno ? ERRNO[r.errno] : 0;
       if (r.errno) {

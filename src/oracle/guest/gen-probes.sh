@@ -102,7 +102,7 @@ emit rmpone "$VMA" "p:mms/rmpone remove_migration_pte folio=%di:x64 $(wv %si) ad
 emit rwalk "folio.index folio.mapping rmap_walk_control.*rmap_one" "p:mms/rwalk rmap_walk folio=%di:x64 idx=+$FI(%di):u64 mapping=+$FM(%di):x64 one=+$RO(%si):symbol"
 emit rwalkl "folio.index folio.mapping rmap_walk_control.*rmap_one" "p:mms/rwalkl rmap_walk_locked folio=%di:x64 idx=+$FI(%di):u64 mapping=+$FM(%di):x64 one=+$RO(%si):symbol"
 # mapping_wrprotect_range (6.15, "expose mapping wrprotect, fix fb_defio use"; the series
-# kernel of build-series.sh): fb_deferred_io_work write-protects each tracked page with it
+# kernel of build-kernel.sh series): fb_deferred_io_work write-protects each tracked page with it
 # instead of folio_mkclean. Its walk: __rmap_walk_file over i_mmap, invalid_mkclean_vma
 # (above), mapping_wrprotect_range_one(folio=NULL, vma, address, state) per VMA visited.
 # Only kernels whose BTF names the function have it (not 6.1, not 6.12).

@@ -6,7 +6,8 @@
 # second run only checks. `mmscope kernel` runs it (from dist/guest/) when root.
 #
 #   src/oracle/guest/setup.sh [6.1|6.12|all]   # default all
-#   src/oracle/guest/setup.sh series           # after scripts/oracle/build-series.sh (the patched 6.12)
+#   src/oracle/guest/setup.sh series           # after scripts/oracle/build-kernel.sh series (the patched 6.12)
+#   src/oracle/guest/setup.sh gup-6.1|gup-6.12 # after scripts/oracle/build-kernel.sh gup-R (CONFIG_GUP_TEST)
 #   MMSCOPE_KERNEL=/path/to/vmlinuz MMSCOPE_MODULES=/path/to/lib/modules/VERSION \
 #     src/oracle/guest/setup.sh      # one user kernel instead (cache entry "user")
 #   MMSCOPE_ORACLE_CACHE=DIR         # cache directory (default: ${XDG_CACHE_HOME:-~/.cache}/mmscope/oracle)
@@ -89,15 +90,15 @@ setup_kernel() {
   NAME=$1; D=$CACHE/$NAME
   mkdir -p "$D"
   DEBVER=""; PATCHES=""
-  if [ "$NAME" = series ]; then
-    # built by build-series.sh: Debian's linux-source-6.12 + the 6.15 series, all built in
-    [ -f "$D/bzImage" ] && [ -f "$D/kernelrelease" ] || { log "series: no kernel in $D (run scripts/oracle/build-series.sh)"; exit 1; }
+  if [ "$NAME" = series ] || [ "$NAME" = gup-6.1 ] || [ "$NAME" = gup-6.12 ]; then
+    # built by build-kernel.sh from Debian's linux-source (series: + the 6.15 series), all built in
+    [ -f "$D/bzImage" ] && [ -f "$D/kernelrelease" ] || { log "$NAME: no kernel in $D (run scripts/oracle/build-kernel.sh $NAME)"; exit 1; }
     KVER=$(cat "$D/kernelrelease"); KERNEL=$D/bzImage; MODDIR=$D/mods/lib/modules/$KVER
     SOURCE=$(cat "$D/source" 2>/dev/null || echo "series build"); DEBVER=${MMSCOPE_SERIES_DEBVER:-$(cat "$D/debversion" 2>/dev/null || true)}
     [ -n "$DEBVER" ] && echo "$DEBVER" > "$D/debversion"
     # the engine rule the three patches are (src/engine/versions.ts): the engine runs at the
     # release of the source package plus this rule
-    PATCHES='"mapping-wrprotect-range"'
+    [ "$NAME" = series ] && PATCHES='"mapping-wrprotect-range"'
     # CONFIG_HZ for run.ts (it reads config-KVER next to the kernel)
     cp "$D/config" "$D/config-$KVER"
   elif [ "$NAME" = user ]; then
@@ -144,6 +145,7 @@ setup_kernel() {
     if [ -z "$line" ]; then
       if grep -qE "/${pat}\.ko" "$MODDIR/modules.builtin" 2>/dev/null; then continue; fi
       if [ "$m" = zram ]; then log "$NAME: no zram module (a synchronous swap device is not available)"; continue; fi
+      if [ "$m" = bochs ]; then log "$NAME: no bochs driver (framebuffer scenarios cannot run on it)"; continue; fi
       log "module $m not found in $MODDIR (neither modules.dep nor modules.builtin)"; exit 1
     fi
     for dep in $(echo "${line#*:}" | tr ' ' '\n' | grep . | tac); do add_mod "$dep"; done
@@ -207,12 +209,12 @@ else
   esac
   case "$WHICH" in
     6.12|all) setup_kernel 6.12 '^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$' "${MMSCOPE_KPKG_6_12:-}" ;;
-    6.1|series) ;;
-    *) log "unknown kernel $WHICH (6.1, 6.12, all or series)"; exit 2 ;;
+    6.1|series|gup-6.1|gup-6.12) ;;
+    *) log "unknown kernel $WHICH (6.1, 6.12, all, series, gup-6.1 or gup-6.12)"; exit 2 ;;
   esac
-  # the series kernel is built, not downloaded (build-series.sh, minutes of CPU): never part of "all"
+  # the built kernels (build-kernel.sh, minutes of CPU) are never part of "all"
   case "$WHICH" in
-    series) setup_kernel series "" "" ;;
+    series|gup-6.1|gup-6.12) setup_kernel "$WHICH" "" "" ;;
   esac
 fi
 echo "cache: $CACHE"

@@ -16,7 +16,7 @@ import { do_mprotect } from '../../../src/engine/mprotect';
 import { allEvents, pte, pteAt, run, task, walksOf, BASE } from './helpers';
 import { userAccess } from '../../../src/engine/memory';
 import { do_fork } from '../../../src/engine/fork';
-import { exit_mmap } from '../../../src/engine/mmap';
+import { do_munmap, exit_mmap } from '../../../src/engine/mmap';
 import { shrink_folio_list } from '../../../src/engine/reclaim';
 import { get_swap_pages } from '../../../src/engine/swapCluster';
 import type { PinnedBuffer } from '../../../src/engine/pin';
@@ -169,6 +169,27 @@ const PROBES: Record<RuleId, Probe> = {
     old: 1, now: 16,
   },
   // a 64K folio whose child exited: the parent's write reuses the page (6.15) or copies it
+  'ro-longterm-pin-unshares-cow-mappings': {
+    // a R/O long-term pin of the shared zero page in a private mapping: 6.2+ unshares it into
+    // an anonymous copy first, so the write that follows reaches the pinned page
+    text: `process a\nmmap a anon at ${A} pages 1 private rw as m\nread a m[0]\npin a m as b readonly\nwrite a m[0]`,
+    see: (r) => (r.engine.pageHolders.get('b') as PinnedBuffer).changed, old: false, now: true,
+  },
+  'cow-no-reuse-large-folio': {
+    // the last mapped page of a 64 KiB folio, no longer exclusive after fork: reused before 6.9
+    text: 'process a\nmmap a anon at 0x1000000 pages 16 private rw as h',
+    see: (r) => {
+      const k = r.engine, a = task(r, 'a');
+      k.thp.anon.set(4, 'always'); userAccess(k, a, 0x1000000, true);
+      const before = a.mm.ptePfn(0x1001000);
+      exit_mmap(k, do_fork(k, a, 'b'));
+      do_munmap(k, a, 0x1000000, 0x1001000); do_munmap(k, a, 0x1002000, 0x1010000);
+      assert.equal(k.memmap.order[before], 4, 'still a large folio');
+      userAccess(k, a, 0x1001000, true);
+      return a.mm.ptePfn(0x1001000) === before;
+    },
+    old: true, now: false,
+  },
   'cow-reuse-pte-mapped-thp': {
     text: 'process a\nmmap a anon at 0x1000000 pages 16 private rw as h',
     see: (r) => {

@@ -1,4 +1,4 @@
-// The series kernel (scripts/oracle/build-series.sh: Debian's 6.12.118 with the 6.15 series
+// The series kernel (scripts/oracle/build-kernel.sh series: Debian's 6.12.118 with the 6.15 series
 // "expose mapping wrprotect, fix fb_defio use"): its fb_defio walks are
 // mapping_wrprotect_range's (kprobe events mwr / mwrone / mwrret), and the engine runs at
 // 6.12.118 plus the series' rule.
