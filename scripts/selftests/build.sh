@@ -64,6 +64,15 @@ for R in $RELEASES; do
         { echo "selftests-build: $R: $t failed to build:" >&2; cat "$OUT/$t.build.log" >&2; exit 1; }
     fi
   done
+  # mmscope's own probes (scripts/selftests/probes/*.c; not kernel selftests), built the same way
+  # against this release's headers (mm/gup_test.h)
+  for p in "$ROOT"/scripts/selftests/probes/*.c; do
+    t=$(basename "$p" .c)
+    if [ ! -x "$OUT/bin/$t" ] || [ "$p" -nt "$OUT/bin/$t" ]; then
+      nice -n 10 gcc -Wall -O2 -no-pie -static -I "$SRC" -isystem "$SRC/usr/include" -o "$OUT/bin/$t" "$p" 2> "$OUT/$t.build.log" ||
+        { echo "selftests-build: $R: probe $t failed to build:" >&2; cat "$OUT/$t.build.log" >&2; exit 1; }
+    fi
+  done
   printf '{"release":"%s","debianVersion":"%s","dir":"%s","built":[%s],"missing":[%s]}\n' "$R" "$VERSION" \
     "${DIR#"$SRC"/}" "$(ls "$OUT/bin" | sed 's/.*/"&"/' | paste -sd,)" "$(cut -d' ' -f1 "$OUT/missing.txt" | sed 's/.*/"&"/' | paste -sd,)" > "$OUT/build.json"
   echo "selftests-build: $R ($VERSION): built $(ls "$OUT/bin" | paste -sd' '); not in this release: $(cut -d' ' -f1 "$OUT/missing.txt" | paste -sd' ')"

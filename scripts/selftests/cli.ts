@@ -8,6 +8,10 @@
 //   npm run selftests -- --rerun [6.1|6.12|all]  rebuild (scripts/selftests/build.sh), boot
 //                                              the oracle's kernels, run the tests, rewrite
 //                                              test/selftests/kernel-results.json, then print
+//   npm run selftests -- --rerun gup-6.1|gup-6.12|gup
+//                                              the same with the gup kernels (Debian's source,
+//                                              minimal config + CONFIG_GUP_TEST, built by
+//                                              scripts/oracle/build-kernel.sh): cow.c only
 //
 // Kernel results: test/selftests/kernel-results.json (committed). Engine: every
 // test/selftests/*.mms, run at each kernel's upstream release (6.1.192, 6.12.118);
@@ -30,15 +34,23 @@ const BUILD = path.join(ROOT, '.cache/selftests');
 
 function readJson<T>(f: string): T { return JSON.parse(fs.readFileSync(f, 'utf8')) as T; }
 
+/** mmscope's own probes (scripts/selftests/probes/*.c), not kernel selftests: their own table. */
+export const PROBES = ['ropin_unshare'];
+/** The gup kernels: Debian's 6.1 / 6.12 source with CONFIG_GUP_TEST, for cow.c's R/O pin cases. */
+const GUP_TESTS = ['cow', ...PROBES];
+/** The release whose selftests a kernel runs (gup-6.12 → 6.12). */
+export const releaseOf = (k: string): string => k.replace(/^gup-/, '');
+
 async function rerun(which: string): Promise<void> {
-  const kernels = which === 'all' ? ['6.1', '6.12'] : [which];
+  const kernels = which === 'all' ? ['6.1', '6.12'] : which === 'gup' ? ['gup-6.1', 'gup-6.12'] : [which];
   const b = spawnSync('bash', [path.join(ROOT, 'scripts/selftests/build.sh'), 'all'], { stdio: 'inherit' });
   if (b.status !== 0) throw new Error('scripts/selftests/build.sh failed');
-  if (kernels.some((k) => !fs.existsSync(path.join(oracleCacheDir(), k, 'env.json')))) {
-    const s = spawnSync('sh', [path.join(ROOT, 'src/oracle/guest/setup.sh'), which], {
-      stdio: 'inherit', env: { ...process.env, MMSCOPE_ORACLE_CACHE: oracleCacheDir() },
-    });
-    if (s.status !== 0) throw new Error('src/oracle/guest/setup.sh failed');
+  for (const k of kernels.filter((x) => !fs.existsSync(path.join(oracleCacheDir(), x, 'env.json')))) {
+    // the Debian kernels are downloaded by setup.sh; the gup kernels built (minutes of CPU)
+    const s = k.startsWith('gup-')
+      ? spawnSync('sh', [path.join(ROOT, 'scripts/oracle/build-kernel.sh'), k], { stdio: 'inherit', env: { ...process.env, MMSCOPE_ORACLE_CACHE: oracleCacheDir() } })
+      : spawnSync('sh', [path.join(ROOT, 'src/oracle/guest/setup.sh'), k], { stdio: 'inherit', env: { ...process.env, MMSCOPE_ORACLE_CACHE: oracleCacheDir() } });
+    if (s.status !== 0) throw new Error(`${k}: ${k.startsWith('gup-') ? 'scripts/oracle/build-kernel.sh' : 'src/oracle/guest/setup.sh'} failed`);
   }
   const cache: ResultsCache = fs.existsSync(CACHE) ? readJson(CACHE) : { notInRelease: {}, kernels: {} };
   const built: Record<string, { debianVersion: string; built: string[]; missing: string[] }> = {};
@@ -46,8 +58,9 @@ async function rerun(which: string): Promise<void> {
   for (const r of Object.keys(built)) cache.notInRelease[r] = built[r].missing;
   for (const k of kernels) {
     // the kernel's own release's tests; a file its tree lacks, from the other release's tree
-    const plan = TESTS.flatMap((t) => {
-      if (built[k].built.includes(t)) return [{ t, from: k }];
+    const r = releaseOf(k);
+    const plan = (k.startsWith('gup-') ? GUP_TESTS : TESTS).flatMap((t) => {
+      if (built[r].built.includes(t)) return [{ t, from: r }];
       const other = Object.keys(built).find((r) => built[r].built.includes(t));
       return other ? [{ t, from: other }] : [];
     });
@@ -55,7 +68,7 @@ async function rerun(which: string): Promise<void> {
     fs.rmSync(bins, { recursive: true, force: true });
     fs.mkdirSync(bins, { recursive: true });
     for (const p of plan) fs.copyFileSync(path.join(BUILD, p.from, 'bin', p.t), path.join(bins, p.t));
-    process.stderr.write(`selftests: booting ${k}: ${plan.map((p) => p.t + (p.from !== k ? `(${p.from})` : '')).join(' ')}\n`);
+    process.stderr.write(`selftests: booting ${k}: ${plan.map((p) => p.t + (p.from !== r ? `(${p.from})` : '')).join(' ')}\n`);
     const res = await runSelftestsInGuest({
       kernel: k, binDir: bins, tests: plan.map((p) => p.t), workDir: path.join(BUILD, `work-${k}`),
       onLine: (l) => { if (/^SELFTEST-(BEGIN|END)/.test(l)) process.stderr.write(`  ${k}: ${l}\n`); },
@@ -67,7 +80,7 @@ async function rerun(which: string): Promise<void> {
     cache.kernels[k] = {
       release: res.release, debianVersion: res.debianVersion, upstream: res.upstream ?? k,
       measured: new Date().toISOString(), guest: res.info,
-      files: filesFromLog(res.log, from, k),
+      files: filesFromLog(res.log, from, r),
     };
     fs.writeFileSync(CACHE, JSON.stringify(cache, null, 1) + '\n');
   }
@@ -85,7 +98,7 @@ function reparse(): void {
   for (const [k, kr] of Object.entries(cache.kernels)) {
     if (!fs.existsSync(logFile(k))) continue;
     const from = Object.fromEntries(Object.entries(kr.files).map(([t, f]) => [t, f.from]));
-    kr.files = filesFromLog(fs.readFileSync(logFile(k), 'utf8'), from, k);
+    kr.files = filesFromLog(fs.readFileSync(logFile(k), 'utf8'), from, releaseOf(k));
   }
   fs.writeFileSync(CACHE, JSON.stringify(cache, null, 1) + '\n');
 }
@@ -128,6 +141,11 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(JSON.stringify({ summary: sum, rows, notInRelease: cache.notInRelease }, null, 1) + '\n');
   } else {
     process.stdout.write(formatTable(rows, kernels, argv.includes('--markdown')));
+    const probeRows = buildRows(cache, PROBES, engineLookup(cache, runnable, waiting));
+    if (probeRows.length) {
+      process.stdout.write(`\nmmscope's own probes (scripts/selftests/probes/; not kernel selftests, not counted above):\n`);
+      process.stdout.write(formatTable(probeRows, kernels, argv.includes('--markdown')));
+    }
     process.stdout.write(`\n* the test file is not in this release's tree: the other release's file was run\n`);
     for (const [r, m] of Object.entries(cache.notInRelease)) process.stdout.write(`not in ${r}'s tree: ${m.join(', ')}\n`);
     for (const k of kernels) {

@@ -207,6 +207,9 @@ export function completionsAt(lineText: string, character: number, check?: Check
       if (n === 1) return processes(check);
       if (n === 2) return labelsOf(check, w(1));
       if (prev !== 'pages' && prev !== 'as' && (pageSpecEnd(ts, 2) === n - 1 || (n === 3 && ts[2].kind === 'word'))) return [kw('as', w(0) === 'pin' ? 'the pinned buffer\'s name' : 'the new pipe\'s name')];
+      // pin PROC SPEC as BUF [readonly [fast]]
+      if (w(0) === 'pin' && n >= 2 && w(n - 2) === 'as') return [kw('readonly', 'a long-term R/O pin (gup_test\'s PIN_LONGTERM_TEST_START), unsharing what is not exclusively this process\'s anonymous page')];
+      if (w(0) === 'pin' && prev === 'readonly') return [kw('fast', 'through pin_user_pages_fast(): lockless first, the rest through the slow path')];
       return [];
     case 'mremap': {
       if (n === 1) return processes(check);

@@ -53,10 +53,14 @@ describe('completion', () => {
     assert.deepEqual(completionsAt('expect pipe pp ', 15, c).map((e) => e.label), ['unchanged', 'changed']);
   });
 
-  it('pin: processes, the process\'s labels, then `as`; expect pin: the buffers, then unchanged|changed', () => {
+  it('pin: processes, the process\'s labels, then `as`, then readonly, then fast; expect pin: the buffers, then unchanged|changed', () => {
     assert.deepEqual(labels('pin '), ['p', 'q']);
     assert.deepEqual(labels('pin q '), ['heap']);
     assert.deepEqual(labels('pin q heap[0..1] '), ['as']);
+    assert.deepEqual(labels('pin q heap[0..1] as b '), ['readonly']);
+    assert.deepEqual(labels('pin q heap as b readonly '), ['fast']);
+    assert.deepEqual(labels('pin q heap as b readonly fast '), []);
+    assert.deepEqual(labels('vmsplice q heap as v '), []);
     const c = check(parse(SRC + 'pin q heap as bb\nvmsplice q heap as pp\n').scenario);
     assert.deepEqual(completionsAt('expect pin ', 11, c).map((e) => e.label), ['bb']);
     assert.deepEqual(completionsAt('expect pin bb ', 14, c).map((e) => e.label), ['unchanged', 'changed']);

@@ -430,4 +430,17 @@ describe('language/checker: result', () => {
     const { result } = parseAndCheck(lines(...base, 'pin a m as b'));
     assert.equal(result.symbols.find(s => s.name === 'b')?.kind, 'buffer');
   });
+
+  it('pin ... readonly [fast]: a long-term R/O pin, the same buffer; `fast` only after readonly, nothing after it', () => {
+    const base = ['process a', 'mmap a anon at 0x1000 pages 2 private rw as m'];
+    assert.deepEqual(errs(lines(...base, 'pin a m as b readonly', 'pin a m[1] as c readonly fast', 'expect pin c changed')), []);
+    const ro = parseAndCheck(lines(...base, 'pin a m[0..1] as b readonly fast')).scenario.statements.at(-1);
+    assert.ok(ro?.kind === 'pin' && ro.readonly && ro.fast);
+    assert.deepEqual(ro.readonly, { start: { line: 2, character: 19 }, end: { line: 2, character: 27 } });
+    assert.deepEqual(ro.fast, { start: { line: 2, character: 28 }, end: { line: 2, character: 32 } });
+    const rw = parseAndCheck(lines(...base, 'pin a m as b')).scenario.statements.at(-1);
+    assert.ok(rw?.kind === 'pin' && !rw.readonly && !rw.fast);
+    assert.deepEqual(errs(lines(...base, 'pin a m as b fast')).map(([l]) => l), [3]);
+    assert.deepEqual(errs(lines(...base, 'pin a m as b readonly slow')).map(([l]) => l), [3]);
+  });
 });

@@ -6,6 +6,11 @@
 //   (o_pin_check: op `pinchk`).
 // Either check runs in a live holder (the maker, or a child forked after it): 1 when the data
 // changed since it was taken.
+// `pin ... readonly [fast]` is not made: a long-term R/O pin has no user-space trigger but
+// the kernel's test device /sys/kernel/debug/gup_test (CONFIG_GUP_TEST), which Debian's
+// kernels lack; it is reported as not observable and what the engine pinned taints the
+// process and the pages (cow.c's R/O pin cases are compared with the gup kernels through
+// `npm run selftests`, docs/selftests.md).
 
 import type { MapSpec } from '../../../language/ast';
 import { hex } from '../cSyntax';
@@ -53,5 +58,16 @@ function check(kind: Kind, name: string, cx: StepContext): EmitResult {
 
 export const vmsplice: Emitter<'vmsplice'> = (st, cx) => make(PIPE, st.proc.name, st.spec, st.pipe.name, cx);
 export const expectPipe: Emitter<'expect_pipe'> = (e, cx) => check(PIPE, e.pipe.name, cx);
-export const pin: Emitter<'pin'> = (st, cx) => make(PIN, st.proc.name, st.spec, st.buf.name, cx);
+export const pin: Emitter<'pin'> = (st, cx) => (st.readonly ? roPin(st.proc.name, st.spec, cx) : make(PIN, st.proc.name, st.spec, st.buf.name, cx));
+
+function roPin(proc: string, spec: MapSpec, cx: StepContext): EmitResult {
+  const m = cx.model;
+  const p = m.liveProc(proc);
+  if (!p) return cx.noProc(proc);
+  const hits = m.specHits(p, spec);
+  // the engine's unsharing faults and pins change the process's PTEs and later COW
+  m.taint.proc(p.info.name, cx.line);
+  if (typeof hits !== 'string') m.taintProcAndMaps(p.info.name, hits.hit.map(h => h.ms), cx.line);
+  return cx.no('a long-term R/O pin needs the kernel\'s gup_test device (CONFIG_GUP_TEST), which the oracle\'s kernels lack');
+}
 export const expectPin: Emitter<'expect_pin'> = (e, cx) => check(PIN, e.buf.name, cx);
