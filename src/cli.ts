@@ -26,12 +26,14 @@ Usage:
   mmscope lsp --stdio              the language server (Neovim, Emacs eglot, any LSP client):
                                    diagnostics, hover, completion, definition, references,
                                    rename, formatting, symbols; see editors/
-  mmscope kernel [--real 6.1|6.12|all|series] FILE...
+  mmscope kernel [--real 6.1|6.12|all|series|gup-6.1|gup-6.12] FILE...
                                    run the files on real Linux kernels (Debian 6.1 and/or 6.12
                                    under QEMU, one boot per kernel for all files, kprobe events
                                    on) and compare every step with the engine run as that
                                    kernel: agree / differ / not observable; series: 6.12 with
-                                   the 6.15 fb_defio series (scripts/oracle/build-kernel.sh series)
+                                   the 6.15 fb_defio series; gup-6.1, gup-6.12: with gup_test,
+                                   for \`pin ... readonly\`, no kprobes (built by
+                                   scripts/oracle/build-kernel.sh NAME)
   mmscope --help | --version
 
 Options:

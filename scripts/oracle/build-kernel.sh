@@ -7,9 +7,10 @@
 #             scripts/oracle/series/config (virtio, ext4, tmpfs, bochs DRM fbdev emulation,
 #             kprobe events, BTF for the probe offsets);
 #   gup-6.1, gup-6.12
-#             linux-source-6.1 / -6.12 unpatched, config scripts/oracle/gup/config: what the
-#             selftests' guest needs plus CONFIG_GUP_TEST, for cow.c's R/O long-term pin cases
-#             (docs/selftests.md, "The gup kernels").
+#             linux-source-6.1 / -6.12, config scripts/oracle/gup/config: what the selftests'
+#             guest needs plus CONFIG_GUP_TEST, for cow.c's R/O long-term pin cases
+#             (docs/selftests.md, "The gup kernels"); 6.1 with gup_test's 6.2 ioctls backported
+#             (scripts/oracle/gup/6.1/*.patch: the test device only, no mm code).
 # Then runs src/oracle/guest/setup.sh NAME (initramfs; probes from the kernel's BTF if any).
 #
 #   scripts/oracle/build-kernel.sh series  # needs root the first time (apt-get install)
@@ -26,7 +27,7 @@ CACHE=${MMSCOPE_ORACLE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mmscope/oracle}
 NAME=${1:-series}
 case "$NAME" in
   series)   R=6.12; PATCHES="$HERE/series"; CONFIG="$HERE/series/config" ;;
-  gup-6.1)  R=6.1;  PATCHES="";             CONFIG="$HERE/gup/config" ;;
+  gup-6.1)  R=6.1;  PATCHES="$HERE/gup/6.1"; CONFIG="$HERE/gup/config" ;;
   gup-6.12) R=6.12; PATCHES="";             CONFIG="$HERE/gup/config" ;;
   *) echo "build-kernel: unknown kernel $NAME (series, gup-6.1 or gup-6.12)" >&2; exit 2 ;;
 esac

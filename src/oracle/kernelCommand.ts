@@ -1,4 +1,4 @@
-// `mmscope kernel [--real 6.1|6.12|all|series] FILE...`: run every file on each real kernel in
+// `mmscope kernel [--real 6.1|6.12|all|series|gup-6.1|gup-6.12] FILE...`: run every file on each real kernel in
 // ONE boot per kernel, run the engine as that kernel, and print per kernel and file the
 // comparison table and a summary line.
 // Exit status: 0 every observable outcome agrees, 1 some differ, 2 usage/setup errors.
@@ -57,15 +57,22 @@ function ensureSetup(writeErr: W, kernels: readonly string[]): boolean {
   return true;
 }
 
+/** Kernels built from Debian's source by scripts/oracle/build-kernel.sh (never part of `all`). */
+const BUILT_KERNELS = ['series', 'gup-6.1', 'gup-6.12'] as const;
+
 export async function kernelMain(argv: string[], write: W = (s) => process.stdout.write(s),
   writeErr: W = (s) => process.stderr.write(s)): Promise<number> {
   argv = [...argv];
   const ri = argv.indexOf('--real');
   const real = ri >= 0 ? argv.splice(ri, 2)[1] ?? '' : '6.1';
   const kernels: string[] = real === 'all' ? [...ORACLE_KERNELS] : [real];
-  if (!kernels.every((k) => (ORACLE_KERNELS as readonly string[]).includes(k) || k === 'user' || k === 'series')) { writeErr(`mmscope kernel: --real wants 6.1, 6.12, all or series, got '${real}'\n`); return 2; }
-  if (kernels.includes('series') && !fs.existsSync(path.join(oracleCacheDir(), 'series', 'env.json'))) {
-    writeErr('mmscope kernel: the series kernel is built, not downloaded: run  sh scripts/oracle/build-kernel.sh series  first (minutes on 2 cores)\n');
+  if (!kernels.every((k) => (ORACLE_KERNELS as readonly string[]).includes(k) || k === 'user' || (BUILT_KERNELS as readonly string[]).includes(k))) {
+    writeErr(`mmscope kernel: --real wants 6.1, 6.12, all, ${BUILT_KERNELS.join(', ')}, got '${real}'\n`);
+    return 2;
+  }
+  const unbuilt = kernels.find((k) => (BUILT_KERNELS as readonly string[]).includes(k) && !fs.existsSync(path.join(oracleCacheDir(), k, 'env.json')));
+  if (unbuilt) {
+    writeErr(`mmscope kernel: the ${unbuilt} kernel is built, not downloaded: run  sh scripts/oracle/build-kernel.sh ${unbuilt}  first (minutes on 2 cores)\n`);
     return 2;
   }
   const json = argv.includes('--json');

@@ -44,9 +44,15 @@ export interface OracleEnv {
   base: string;
   disk: string;
   qemu: string;
+  /** probes.txt: the kprobe event definitions generated from the kernel's BTF */
+  probes: string;
   cacheDir: string;
   /** CONFIG_HZ of the kernel, when its config file is found */
   hz: number | null;
+  /** CONFIG_GUP_TEST=y: /sys/kernel/debug/gup_test takes long-term R/O pins (the gup kernels) */
+  gupTest: boolean;
+  /** probes.txt defines kprobe events (a kernel without BTF has none: it boots without them) */
+  hasProbes: boolean;
 }
 
 export class OracleSetupError extends Error {}
@@ -91,19 +97,22 @@ export function oracleCacheDir(): string {
 export function loadOracleEnv(cacheDir = oracleCacheDir(), kernel: string = ORACLE_KERNELS[0]): OracleEnv {
   const f = path.join(cacheDir, kernel, 'env.json');
   if (!fs.existsSync(f)) throw new OracleSetupError(`${f} missing: run src/oracle/guest/setup.sh ${kernel} first (or mmscope kernel as root)`);
-  const j = { name: kernel, debianVersion: '', patches: [], ...JSON.parse(fs.readFileSync(f, 'utf8')) } as Omit<OracleEnv, 'cacheDir' | 'hz'>;
+  const j = { name: kernel, debianVersion: '', patches: [], ...JSON.parse(fs.readFileSync(f, 'utf8')) } as Omit<OracleEnv, 'cacheDir' | 'hz' | 'gupTest' | 'hasProbes'>;
   const unknown = j.patches.filter((p) => !(RULE_IDS as readonly string[]).includes(p));
   if (unknown.length) throw new OracleSetupError(`${f}: patches names no engine rule: ${unknown.join(', ')}`);
   for (const k of ['kernel', 'base', 'disk'] as const) {
     if (!fs.existsSync(j[k])) throw new OracleSetupError(`${j[k]} missing: run src/oracle/guest/setup.sh again`);
   }
-  let hz: number | null = null;
+  let hz: number | null = null, gupTest = false;
   const cfg = path.join(path.dirname(j.kernel), `config-${j.kernelVersion}`);
   if (fs.existsSync(cfg)) {
-    const m = /^CONFIG_HZ=(\d+)$/m.exec(fs.readFileSync(cfg, 'utf8'));
+    const text = fs.readFileSync(cfg, 'utf8');
+    const m = /^CONFIG_HZ=(\d+)$/m.exec(text);
     if (m) hz = Number(m[1]);
+    gupTest = /^CONFIG_GUP_TEST=y$/m.test(text);
   }
-  return { ...j, cacheDir, hz };
+  const probesText = fs.existsSync(j.probes) ? fs.readFileSync(j.probes, 'utf8') : '';
+  return { ...j, cacheDir, hz, gupTest, hasProbes: /^[a-z]+ [pr]:/m.test(probesText) };
 }
 
 export interface OracleInput {
@@ -282,14 +291,14 @@ export function resultsFromLog(log: string, translations: readonly OracleTransla
 export async function runOracle(inputs: readonly OracleInput[], opts: OracleRunOptions = {}): Promise<OracleRunResult> {
   const tAll = process.hrtime.bigint();
   const env = loadOracleEnv(opts.cacheDir, opts.kernel);
-  const probes = opts.probes ?? true;
+  const probes = (opts.probes ?? true) && env.hasProbes;
   const workDir = opts.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mmscope-oracle-'));
   fs.mkdirSync(workDir, { recursive: true });
   const fbDelayMs = env.hz ? Math.floor(env.hz / 20) * (1000 / env.hz) : null;
 
   let t0 = process.hrtime.bigint();
   const translations = inputs.map((inp, i) => translateScenario(inp.scenario, {
-    name: inp.name, index: i, invalid: inp.invalid, fbPages: DEFAULT_FB_PAGES, smaps: opts.smaps, probes,
+    name: inp.name, index: i, invalid: inp.invalid, fbPages: DEFAULT_FB_PAGES, smaps: opts.smaps, probes, gupTest: env.gupTest,
   }));
   const translateMs = ms(t0);
   const base: OracleRunResult = {

@@ -132,22 +132,12 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
     case 'pin': {
       const at = heldRange(st, s, 'pinned', out);
       if (!at) return;
-      if (s.readonly) {
-        const r = pin_longterm_ro(k, at.t, s.buf.name, at.start, at.pages, !!s.fast);
-        st.lastResult = step.result = r.errno ? ERRNO[r.errno] : 0;
-        if (r.errno) {
-          step.errno = r.errno;
-          out(s.range, 'error', RUN_CODES.pin, r.errno === 'EFAULT' ? 'pin fails with EFAULT: a page could not be pinned (a hole, VM_IO/VM_PFNMAP, no VM_READ, or no struct page); the pins taken were dropped'
-            : 'pin fails with ENOMEM: a fault ran out of memory; the pins taken were dropped');
-        }
-        return;
-      }
-      const r = io_sqe_buffer_register(k, at.t, s.buf.name, at.start, at.pages);
+      const r = s.readonly ? pin_longterm_ro(k, at.t, s.buf.name, at.start, at.pages, !!s.fast)
+        : io_sqe_buffer_register(k, at.t, s.buf.name, at.start, at.pages);
       st.lastResult = step.result = r.errno ? ERRNO[r.errno] : 0;
       if (r.errno) {
         step.errno = r.errno;
-        out(s.range, 'error', RUN_CODES.pin, r.errno === 'EFAULT' ? 'pin fails with EFAULT: a page could not be pinned for writing (a hole, VM_IO/VM_PFNMAP, no VM_WRITE, no struct page, or from 6.5 a shared file mapping whose dirtying the filesystem tracks); the pins taken were dropped'
-          : 'pin fails with EOPNOTSUPP: before 6.5 io_uring refuses a buffer in a file mapping other than shmem (after pinning it; the pins were dropped)');
+        out(s.range, 'error', RUN_CODES.pin, `pin fails with ${r.errno}: ${PIN_ERRORS[s.readonly ? 'ro' : 'rw'][r.errno]}`);
       }
       return;
     }
@@ -331,6 +321,18 @@ export function execute(st: RunState, s: Statement, step: Step, out: Out): void 
 }
 
 /** include/uapi/asm-generic/errno-base.h: the errnos madvise, migrate and split return */
+/** why a pin fails, for a long-term R/W pin (io_uring) and a R/O one (gup_test) */
+const PIN_ERRORS: Record<'rw' | 'ro', Partial<Record<'EFAULT' | 'EOPNOTSUPP' | 'ENOMEM', string>>> = {
+  rw: {
+    EFAULT: 'a page could not be pinned for writing (a hole, VM_IO/VM_PFNMAP, no VM_WRITE, no struct page, or from 6.5 a shared file mapping whose dirtying the filesystem tracks); the pins taken were dropped',
+    EOPNOTSUPP: 'before 6.5 io_uring refuses a buffer in a file mapping other than shmem (after pinning it; the pins were dropped)',
+  },
+  ro: {
+    EFAULT: 'a page could not be pinned (a hole, VM_IO/VM_PFNMAP, no VM_READ, or no struct page); the pins taken were dropped',
+    ENOMEM: 'a fault ran out of memory; the pins taken were dropped',
+  },
+};
+
 const ERRNO = { ENOENT: 2, EAGAIN: 11, ENOMEM: 12, EFAULT: 14, EBUSY: 16, EINVAL: 22, EOPNOTSUPP: 95 } as const;
 
 // /sys/kernel/mm/transparent_hugepage: the knob as the kernel's sysfs store sets it.

@@ -416,14 +416,59 @@ static void o_pipe_check(int step, int slot)
 #endif
 #define O_MAXPIN 64
 static struct {
-  int fd, mfd; unsigned long addr, len; uint64_t snap;
+  int fd, mfd, ro; unsigned long addr, len; uint64_t snap;
   unsigned *sq_tail, *sq_mask, *sq_array, *cq_head, *cq_tail, *cq_mask;
   struct io_uring_sqe *sqes; struct io_uring_cqe *cqes;
 } PINS[O_MAXPIN];
+static uint64_t o_fnv(const unsigned char *p, unsigned long n, uint64_t x)
+{
+  for (unsigned long j = 0; j < n; j++) x = (x ^ p[j]) * 1099511628211ULL;
+  return x;
+}
+/* mm/gup_test.h (6.2+; the gup-6.1 kernel has them backported) */
+struct o_pin_longterm_test { uint64_t addr; uint64_t size; uint32_t flags; };
+#define O_PIN_LONGTERM_TEST_START _IOW('g', 7, struct o_pin_longterm_test)
+#define O_PIN_LONGTERM_TEST_READ _IOW('g', 9, uint64_t)
+/* a R/O pin's pages through PIN_LONGTERM_TEST_READ (kmap of each pinned page): hash in *h */
+static int o_ropin_read(int slot, uint64_t *h)
+{
+  __typeof__(PINS[0]) *b = &PINS[slot];
+  unsigned char *buf = malloc(b->len);
+  if (!buf) return -ENOMEM;
+  uint64_t to = (uintptr_t)buf;
+  int r = ioctl(b->fd, O_PIN_LONGTERM_TEST_READ, &to) < 0 ? -errno : 0;
+  if (!r) *h = o_fnv(buf, b->len, 1469598103934665603ULL);
+  free(buf);
+  return r;
+}
+/* `pin PROC SPEC as BUF readonly [fast]`: gup_test's PIN_LONGTERM_TEST_START (pin_user_pages
+ * or, with `fast`, pin_user_pages_fast, FOLL_LONGTERM without FOLL_WRITE) through
+ * /sys/kernel/debug/gup_test, which the process keeps open (a child forked later inherits it;
+ * the last close drops the pin, gup_test_release). One such pin at a time (gup_test's). */
+static void o_ropin(int step, int slot, unsigned long addr, unsigned long len, int fast)
+{
+  __typeof__(PINS[0]) *b = &PINS[slot];
+  b->fd = -1; b->ro = 1; b->addr = addr; b->len = len;
+  int fd = open("/sys/kernel/debug/gup_test", O_RDWR);
+  if (fd < 0) { o_op(step, "pin_setup", -1, errno, 0); return; }
+  struct o_pin_longterm_test args = { addr, len, fast ? 2u : 0u };
+  long r; int e; double us;
+  struct rusage r0, r1;
+  getrusage(RUSAGE_SELF, &r0);
+  O_TIMED(ioctl(fd, O_PIN_LONGTERM_TEST_START, &args), r, e, us);
+  getrusage(RUSAGE_SELF, &r1);
+  o_faults += (r1.ru_minflt - r0.ru_minflt) + (r1.ru_majflt - r0.ru_majflt);   /* the GUP's faults */
+  o_op(step, "pin", r, e, us);
+  if (r < 0) { close(fd); return; }
+  b->fd = fd;
+  int rr = o_ropin_read(slot, &b->snap);
+  if (rr < 0) { b->fd = -1; o_op(step, "pin_read", -1, -rr, 0); }
+}
 /* the pinned pages' data through WRITE_FIXED: its FNV-1a hash in *h; 0, or -errno */
 static int o_pin_read(int slot, uint64_t *h)
 {
   __typeof__(PINS[0]) *b = &PINS[slot];
+  if (b->ro) return o_ropin_read(slot, h);
   unsigned tail = *b->sq_tail, i = tail & *b->sq_mask;
   struct io_uring_sqe *q = &b->sqes[i];
   memset(q, 0, sizeof *q);
@@ -441,7 +486,7 @@ static int o_pin_read(int slot, uint64_t *h)
   for (unsigned long off = 0; off < b->len; ) {
     ssize_t r = pread(b->mfd, o_peekbuf, sizeof o_peekbuf < b->len - off ? sizeof o_peekbuf : b->len - off, (off_t)off);
     if (r <= 0) return r < 0 ? -errno : -EIO;
-    for (ssize_t j = 0; j < r; j++) x = (x ^ o_peekbuf[j]) * 1099511628211ULL;
+    x = o_fnv((const unsigned char *)o_peekbuf, (unsigned long)r, x);
     off += (unsigned long)r;
   }
   *h = x;
@@ -452,7 +497,7 @@ static void o_pin(int step, int slot, unsigned long addr, unsigned long len)
   __typeof__(PINS[0]) *b = &PINS[slot];
   struct io_uring_params p;
   memset(&p, 0, sizeof p);
-  b->fd = -1;
+  b->fd = -1; b->ro = 0;
   int fd = (int)syscall(__NR_io_uring_setup, 1, &p);
   if (fd < 0) { o_op(step, "pin_setup", -1, errno, 0); return; }
   size_t sqsz = p.sq_off.array + p.sq_entries * sizeof(unsigned), cqsz = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);

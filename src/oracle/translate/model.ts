@@ -75,6 +75,8 @@ export class OracleModel {
   readonly pipes = new Map<string, { slot: number; holders: Set<string> }>();
   /** buffers registered by `pin`: the guest's PINS[] slot, and the processes that hold the ring */
   readonly pins = new Map<string, { slot: number; holders: Set<string> }>();
+  /** the pins of `pins` that are long-term R/O pins through gup_test (one live at a time) */
+  readonly roPins = new Set<string>();
 
   constructor(
     readonly objects: OracleObject[],

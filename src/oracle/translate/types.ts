@@ -148,6 +148,9 @@ export interface TranslateOptions {
   maxSnapshotPages?: number;
   /** false: the kernel runs without the kprobe events (no PTE values, walks, defio) */
   probes?: boolean;
+  /** the kernel has gup_test's PIN_LONGTERM_TEST_START (CONFIG_GUP_TEST, 6.2+ or the gup-6.1
+   *  kernel's backport): `pin ... readonly` is made with it */
+  gupTest?: boolean;
 }
 
 export interface OracleTranslation {

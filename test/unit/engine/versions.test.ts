@@ -32,6 +32,23 @@ const fb = (body: string) => `fbdev fb pages 4 delay 50ms\nprocess a\nmmap a fb 
 const thp = (body: string) => `sysctl thp enabled always\nprocess a\nmmap a anon at ${A} pages 512 private rw as h\nwrite a h[0]\n${body}`;
 const folioMapping = (r: RunResult, i: number): number => r.engine.memmap.mapping[r.engine.pfnOf(r.objects.get('fb')!, i)];
 const fbState = (r: RunResult) => fbDefioOf(r.objects.get('fb'))!;
+/**
+ * A 64 KiB anon folio at 0x1000000 (mTHP order 4), a child forked and exited, so its pages
+ * are no longer exclusive; `alone`: every page but page 1 unmapped. Does the parent's write
+ * to page 1 reuse the page (wp_can_reuse_anon_folio)?
+ */
+function reusesAfterFork(r: RunResult, alone: boolean): boolean {
+  const k = r.engine, a = task(r, 'a');
+  k.thp.anon.set(4, 'always'); userAccess(k, a, 0x1000000, true);
+  const before = a.mm.ptePfn(0x1001000);
+  exit_mmap(k, do_fork(k, a, 'b'));
+  if (alone) {
+    do_munmap(k, a, 0x1000000, 0x1001000); do_munmap(k, a, 0x1002000, 0x1010000);
+    assert.equal(k.memmap.order[before], 4, 'still a large folio');
+  }
+  userAccess(k, a, 0x1001000, true);
+  return a.mm.ptePfn(0x1001000) === before;
+}
 const calls = (r: RunResult): string[] => allEvents(r).flatMap((e) => (e.t === 'call' ? [e.fn] : []));
 
 const PROBES: Record<RuleId, Probe> = {
@@ -178,28 +195,12 @@ const PROBES: Record<RuleId, Probe> = {
   'cow-no-reuse-large-folio': {
     // the last mapped page of a 64 KiB folio, no longer exclusive after fork: reused before 6.9
     text: 'process a\nmmap a anon at 0x1000000 pages 16 private rw as h',
-    see: (r) => {
-      const k = r.engine, a = task(r, 'a');
-      k.thp.anon.set(4, 'always'); userAccess(k, a, 0x1000000, true);
-      const before = a.mm.ptePfn(0x1001000);
-      exit_mmap(k, do_fork(k, a, 'b'));
-      do_munmap(k, a, 0x1000000, 0x1001000); do_munmap(k, a, 0x1002000, 0x1010000);
-      assert.equal(k.memmap.order[before], 4, 'still a large folio');
-      userAccess(k, a, 0x1001000, true);
-      return a.mm.ptePfn(0x1001000) === before;
-    },
+    see: (r) => reusesAfterFork(r, true),
     old: true, now: false,
   },
   'cow-reuse-pte-mapped-thp': {
     text: 'process a\nmmap a anon at 0x1000000 pages 16 private rw as h',
-    see: (r) => {
-      const k = r.engine, a = task(r, 'a');
-      k.thp.anon.set(4, 'always'); userAccess(k, a, 0x1000000, true);
-      const before = a.mm.ptePfn(0x1001000);
-      exit_mmap(k, do_fork(k, a, 'b'));
-      userAccess(k, a, 0x1001000, true);
-      return a.mm.ptePfn(0x1001000) === before;
-    },
+    see: (r) => reusesAfterFork(r, false),
     old: false, now: true,
   },
   // a dirty anon PMD split by mprotect: the PTEs are dirty from 6.2 (the folio is in both)

@@ -4,6 +4,8 @@
 // Lines are as Debian 6.1.0-57 and 6.12.118 printed them (see kprobes-*.serial.log).
 
 import { strict as assert } from 'assert';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import {
   assembleTrace, missingProbes, parseTraceLine, probeStatus, pteBits, pteText, savedDirtyBit, type KEvent,
 } from '../../../src/oracle/kprobes';
@@ -135,11 +137,20 @@ describe('oracle kprobe trace', () => {
 });
 
 describe('mmscope kernel --real', () => {
-  it('accepts 6.1, 6.12, all or series, and says so otherwise', async () => {
+  it('accepts 6.1, 6.12, all or a built kernel (series, gup-6.1, gup-6.12), and says so otherwise', async () => {
     const { kernelMain } = await import('../../../src/oracle/kernelCommand');
     let err = '';
     assert.equal(await kernelMain(['--real', '7.0', 'x.mms'], () => undefined, (s) => { err += s; }), 2);
-    assert.match(err, /--real wants 6\.1, 6\.12, all or series, got '7\.0'/);
+    assert.match(err, /--real wants 6\.1, 6\.12, all, series, gup-6\.1, gup-6\.12, got '7\.0'/);
+    err = '';
+    const cache = process.env.MMSCOPE_ORACLE_CACHE;
+    process.env.MMSCOPE_ORACLE_CACHE = path.join(os.tmpdir(), `mmscope-no-cache-${process.pid}`);
+    try {
+      assert.equal(await kernelMain(['--real', 'gup-6.1', 'x.mms'], () => undefined, (s) => { err += s; }), 2);
+    } finally {
+      if (cache === undefined) delete process.env.MMSCOPE_ORACLE_CACHE; else process.env.MMSCOPE_ORACLE_CACHE = cache;
+    }
+    assert.match(err, /the gup-6\.1 kernel is built, not downloaded: run {2}sh scripts\/oracle\/build-kernel\.sh gup-6\.1/);
     err = '';
     assert.equal(await kernelMain(['--real', 'all', '--bogus', 'x.mms'], () => undefined, (s) => { err += s; }), 2);
     assert.match(err, /unknown option --bogus/);

@@ -38,3 +38,29 @@ for (const k of [
     });
   });
 }
+
+describe('oracle translator: pin ... readonly (gup_test\'s PIN_LONGTERM_TEST_START)', () => {
+  it('on a kernel with gup_test it is o_ropin in the process (fast: 1), and expect pin reads it back', () => {
+    const t = tr(ANON + 'pin p h as a readonly fast\nexpect pin a changed', { gupTest: true });
+    assert.match(t.c, /o_ropin\(\d+, 0, 0x7f0000000000UL, 0x2000UL, 1\);/);
+    assert.match(t.c, /o_pin_check\(\d+, 0\);/);
+    assert.equal(stepAt(t, 'pin').observable, 'yes');
+    assert.match(tr(ANON + 'pin p h as a readonly', { gupTest: true }).c, /o_ropin\(\d+, 0, 0x7f0000000000UL, 0x2000UL, 0\);/);
+  });
+  it('without gup_test (Debian\'s kernels) it is not made: not observable, and the process is tainted', () => {
+    const t = tr(ANON + 'pin p h as a readonly\nwrite p h[0]\nexpect pin a changed');
+    assert.doesNotMatch(t.c, /o_ropin|o_pin\(/);
+    assert.equal(stepAt(t, 'pin').observable, 'no');
+    assert.ok(stepAt(t, 'write', 1).taintedBy.length > 0);
+    assert.equal(stepAt(t, 'expect_pin').observable, 'no');
+  });
+  it('gup_test holds one R/O pin at a time: a second while a holder of the first lives is not made; after they exit it is', () => {
+    const two = 'process q\nmmap q anon at 0x7f0000100000 pages 1 private rw as g\nwrite q g[0]\n';
+    const t = tr(ANON + two + 'pin p h as a readonly\npin q g as b readonly\nexit p\npin q g as c readonly', { gupTest: true });
+    assert.equal(stepAt(t, 'pin', 0).observable, 'yes');
+    assert.equal(stepAt(t, 'pin', 1).observable, 'no');
+    assert.equal(stepAt(t, 'pin', 2).observable, 'yes');
+    const rw = tr(ANON + 'pin p h as a readonly\npin p h as b', { gupTest: true });
+    assert.equal(stepAt(rw, 'pin', 1).observable, 'yes', 'an io_uring pin is not gup_test\'s');
+  });
+});

@@ -2,10 +2,11 @@
 
 import { parse } from '../../../src/language/parser';
 import { translateScenario, type OracleTranslation } from '../../../src/oracle/translate';
+import type { TranslateOptions } from '../../../src/oracle/translate/types';
 
-export function tr(text: string): OracleTranslation {
+export function tr(text: string, opts: Omit<TranslateOptions, 'name'> = {}): OracleTranslation {
   const { scenario } = parse(text);
-  return translateScenario(scenario, { name: 'test' });
+  return translateScenario(scenario, { name: 'test', ...opts });
 }
 
 /** The nth translated step of that statement kind. */

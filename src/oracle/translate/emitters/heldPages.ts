@@ -6,11 +6,12 @@
 //   (o_pin_check: op `pinchk`).
 // Either check runs in a live holder (the maker, or a child forked after it): 1 when the data
 // changed since it was taken.
-// `pin ... readonly [fast]` is not made: a long-term R/O pin has no user-space trigger but
-// the kernel's test device /sys/kernel/debug/gup_test (CONFIG_GUP_TEST), which Debian's
-// kernels lack; it is reported as not observable and what the engine pinned taints the
-// process and the pages (cow.c's R/O pin cases are compared with the gup kernels through
-// `npm run selftests`, docs/selftests.md).
+// - `pin PROC SPEC as BUF readonly [fast]`: a long-term R/O pin has no user-space trigger but
+//   the kernel's test device /sys/kernel/debug/gup_test (CONFIG_GUP_TEST: the gup kernels,
+//   scripts/oracle/build-kernel.sh), PIN_LONGTERM_TEST_START in the process (o_ropin), read
+//   back with PIN_LONGTERM_TEST_READ at `expect pin`. gup_test holds one such pin at a time: a
+//   second while a holder of the first lives is not made. On a kernel without gup_test (Debian's)
+//   it is not observable, and what the engine pinned taints the process and the pages.
 
 import type { MapSpec } from '../../../language/ast';
 import { hex } from '../cSyntax';
@@ -24,7 +25,7 @@ interface Kind { noun: string; slots: (cx: StepContext) => Map<string, { slot: n
 const PIPE: Kind = { noun: 'pipe', slots: (cx) => cx.model.pipes, make: 'o_vmsplice', check: 'o_pipe_check' };
 const PIN: Kind = { noun: 'pinned buffer', slots: (cx) => cx.model.pins, make: 'o_pin', check: 'o_pin_check' };
 
-function make(kind: Kind, proc: string, spec: MapSpec, name: string, cx: StepContext): EmitResult {
+function make(kind: Kind, proc: string, spec: MapSpec, name: string, cx: StepContext, ro?: { fast: boolean }): EmitResult {
   const m = cx.model;
   const p = m.liveProc(proc);
   if (!p) return cx.noProc(proc);
@@ -38,7 +39,10 @@ function make(kind: Kind, proc: string, spec: MapSpec, name: string, cx: StepCon
   }
   const slot = slots.size;
   const r = hits.runs[0];
-  if (!cx.inProc(p.info.name, `${kind.make}(${cx.k}, ${slot}, ${hex(r.addr)}, ${hex(r.pages * PAGE_SIZE)});`)) return undefined;
+  const call = ro ? `o_ropin(${cx.k}, ${slot}, ${hex(r.addr)}, ${hex(r.pages * PAGE_SIZE)}, ${ro.fast ? 1 : 0});`
+    : `${kind.make}(${cx.k}, ${slot}, ${hex(r.addr)}, ${hex(r.pages * PAGE_SIZE)});`;
+  if (!cx.inProc(p.info.name, call)) return undefined;
+  if (ro) m.roPins.add(name);
   if (hits.runs.length > 1) cx.partly('the range is not contiguous: only its first run is taken');
   slots.set(name, { slot, holders: new Set([p.info.name]) });
   cx.step.snapshots.push(...m.snapshotsOf([...new Set(hits.hit.map(h => h.ms))]));
@@ -58,16 +62,19 @@ function check(kind: Kind, name: string, cx: StepContext): EmitResult {
 
 export const vmsplice: Emitter<'vmsplice'> = (st, cx) => make(PIPE, st.proc.name, st.spec, st.pipe.name, cx);
 export const expectPipe: Emitter<'expect_pipe'> = (e, cx) => check(PIPE, e.pipe.name, cx);
-export const pin: Emitter<'pin'> = (st, cx) => (st.readonly ? roPin(st.proc.name, st.spec, cx) : make(PIN, st.proc.name, st.spec, st.buf.name, cx));
+export const pin: Emitter<'pin'> = (st, cx) => (st.readonly ? roPin(st.proc.name, st.spec, st.buf.name, !!st.fast, cx) : make(PIN, st.proc.name, st.spec, st.buf.name, cx));
 
-function roPin(proc: string, spec: MapSpec, cx: StepContext): EmitResult {
+function roPin(proc: string, spec: MapSpec, name: string, fast: boolean, cx: StepContext): EmitResult {
   const m = cx.model;
   const p = m.liveProc(proc);
   if (!p) return cx.noProc(proc);
-  const hits = m.specHits(p, spec);
+  const live = [...m.roPins].find((b) => [...(m.pins.get(b)?.holders ?? [])].some((h) => m.liveProc(h)));
+  if (cx.opts.gupTest && !live) return make(PIN, proc, spec, name, cx, { fast });
   // the engine's unsharing faults and pins change the process's PTEs and later COW
+  const hits = m.specHits(p, spec);
   m.taint.proc(p.info.name, cx.line);
   if (typeof hits !== 'string') m.taintProcAndMaps(p.info.name, hits.hit.map(h => h.ms), cx.line);
-  return cx.no('a long-term R/O pin needs the kernel\'s gup_test device (CONFIG_GUP_TEST), which the oracle\'s kernels lack');
+  return cx.no(cx.opts.gupTest ? `gup_test holds one long-term R/O pin at a time, and ${live}'s is still held`
+    : 'a long-term R/O pin needs the kernel\'s gup_test device (CONFIG_GUP_TEST), which this kernel lacks (the gup kernels have it: scripts/oracle/build-kernel.sh)');
 }
 export const expectPin: Emitter<'expect_pin'> = (e, cx) => check(PIN, e.buf.name, cx);
