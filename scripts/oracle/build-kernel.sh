@@ -28,7 +28,7 @@ NAME=${1:-series}
 case "$NAME" in
   series)   R=6.12; PATCHES="$HERE/series"; CONFIG="$HERE/series/config" ;;
   gup-6.1)  R=6.1;  PATCHES="$HERE/gup/6.1"; CONFIG="$HERE/gup/config" ;;
-  gup-6.12) R=6.12; PATCHES="";             CONFIG="$HERE/gup/config" ;;
+  gup-6.12) R=6.12; PATCHES="";             CONFIG="$HERE/gup/config $HERE/gup/config-6.12" ;;
   *) echo "build-kernel: unknown kernel $NAME (series, gup-6.1 or gup-6.12)" >&2; exit 2 ;;
 esac
 mkdir -p "$CACHE/$NAME"
@@ -51,7 +51,12 @@ TARBALL=/usr/src/linux-source-$R.tar.xz
 [ -f "$TARBALL" ] || { log "no $TARBALL"; exit 1; }
 
 patches() { [ -z "$PATCHES" ] || ls "$PATCHES"/*.patch; }
-STAMP="$SRCVER|$(cat $(patches) "$CONFIG" | sha256sum | cut -c1-16)"
+# the config fragments, one after the other
+FRAG=$(mktemp)
+trap 'rm -f "$FRAG"' EXIT
+# shellcheck disable=SC2086
+cat $CONFIG > "$FRAG"
+STAMP="$SRCVER|$(cat $(patches) "$FRAG" | sha256sum | cut -c1-16)"
 if [ -f "$D/bzImage" ] && [ "$(cat "$D/build.stamp" 2>/dev/null)" = "$STAMP" ]; then
   log "kernel up to date ($(cat "$D/kernelrelease"), linux-source-$R $SRCVER)"
 else
@@ -75,7 +80,7 @@ else
       *=*) args="$args --set-val ${opt%%=*} ${opt#*=}" ;;
       *) args="$args -e $opt" ;;
     esac
-  done < "$CONFIG"
+  done < "$FRAG"
   # shellcheck disable=SC2086
   ./scripts/config $args
   make -s olddefconfig
@@ -88,7 +93,7 @@ else
     name=${opt%%=*}; want=y; case "$opt" in *=*) want=${opt#*=};; esac
     got=$(./scripts/config --state "$name")
     [ "$got" = "$want" ] || bad="$bad $name($got)"
-  done < "$CONFIG"
+  done < "$FRAG"
   [ -z "$bad" ] || { log "options lost by olddefconfig:$bad"; exit 1; }
   jobs=${MMSCOPE_JOBS:-$(nproc)}
   log "make -j$jobs bzImage (nice -n 10)"

@@ -100,7 +100,8 @@ export const bodyStatement: fc.Arbitrary<string> = fc.oneof(
   // extension: vmsplice into a pipe (names may repeat: the checker refuses the second)
   { weight: 1, arbitrary: fc.tuple(procName, fc.oneof(label, pagesSpec(label)), fc.constantFrom('v0', 'v1')).map(([p, s, v]) => `vmsplice ${p} ${s} as ${v}`) },
   // extension: pin as an io_uring fixed buffer (names may repeat: the checker refuses the second)
-  { weight: 1, arbitrary: fc.tuple(procName, fc.oneof(label, pagesSpec(label)), fc.constantFrom('b0', 'b1')).map(([p, s, v]) => `pin ${p} ${s} as ${v}`) },
+  { weight: 1, arbitrary: fc.tuple(procName, fc.oneof(label, pagesSpec(label)), fc.constantFrom('b0', 'b1'), fc.constantFrom('', ' readonly', ' readonly fast'))
+    .map(([p, s, v, ro]) => `pin ${p} ${s} as ${v}${ro}`) },
   { weight: 3, arbitrary: expectation },
 );
 
@@ -119,7 +120,7 @@ export const scenarioText = (maxBody = 40): fc.Arbitrary<string> => scenarioLine
 const TOKEN_POOL = [
   'kernel', 'file', 'shmem', 'fbdev', 'pfnmap', 'process', 'fork', 'exit', 'mmap', 'munmap', 'mprotect', 'read',
   'write', 'mkclean', 'wrprotect', 'pfn_mkclean', 'writeback', 'msync', 'unmap_range', 'flush', 'clear_refs', 'wait',
-  'vmsplice', 'pin', 'unchanged', 'changed',
+  'vmsplice', 'pin', 'unchanged', 'changed', 'readonly', 'fast',
   'expect', 'pte', 'folio', 'result', 'walk', 'faults', 'signal', 'defio', 'oops', 'pipe', 'pending', 'written', 'as', 'at',
   'pages', 'offset', 'shared', 'private', 'r', 'rw', 'w', 'none', 'rwx', 'anon', 'zero', 'cold', 'backing', 'delay', 'sorted',
   'softdirty', 'maps', 'pfn', 'mapcount', 'mapping', 'index', 'SIGSEGV', 'sigbus', 'vmalloc', 'carveout', 'contig',

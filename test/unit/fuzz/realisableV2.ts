@@ -134,7 +134,7 @@ function body(sh: V2Shape, maxBody: number): fc.Arbitrary<string[]> {
     { weight: 2, arbitrary: fc.tuple(proc, spec(false)).map(([p, s]) => `vmsplice ${p} ${s} as @`) },
     { weight: 2, arbitrary: fc.constantFrom('unchanged', 'changed').map((x) => `expect pipe ? ${x}`) },
     // pin (an extension): `%` is numbered into a new buffer name, `expect pin ^` names the last one
-    { weight: 2, arbitrary: fc.tuple(proc, spec(false)).map(([p, s]) => `pin ${p} ${s} as %`) },
+    { weight: 2, arbitrary: fc.tuple(proc, spec(false), fc.constantFrom('', '', ' readonly', ' readonly fast')).map(([p, s, ro]) => `pin ${p} ${s} as %${ro}`) },
     { weight: 2, arbitrary: fc.constantFrom('unchanged', 'changed').map((x) => `expect pin ^ ${x}`) },
   );
   return fc.tuple(prefix, fc.array(stmt, { minLength: 6, maxLength: maxBody })).map(([a, b]) => [...a, ...namePipes(b)]);
