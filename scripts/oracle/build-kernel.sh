@@ -71,12 +71,13 @@ else
   done
   cd "$S"
   make -s tinyconfig >/dev/null
-  # the config fragment: one option per line, "NAME" (=y) or "NAME=VALUE"; # comments;
+  # the config fragment: one option per line, "NAME" (=y), "NAME=n" or "NAME=VALUE"; # comments;
   # "NAME?": only where the release has the option
   args=""
   while read -r opt; do
     opt=${opt%%#*}; opt=$(echo "$opt" | tr -d ' \t?'); [ -n "$opt" ] || continue
     case "$opt" in
+      *=n) args="$args -d ${opt%%=*}" ;;
       *=*) args="$args --set-val ${opt%%=*} ${opt#*=}" ;;
       *) args="$args -e $opt" ;;
     esac

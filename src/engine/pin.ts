@@ -33,8 +33,6 @@ export class PinnedBuffer extends PageHolder {
   readonly kind = 'pin';
   /** why registration failed (the pins taken were dropped again) */
   errno?: 'EFAULT' | 'EOPNOTSUPP' | 'ENOMEM';
-  /** a long-term R/O pin (FOLL_LONGTERM without FOLL_WRITE), not an io_uring buffer */
-  readonly?: boolean;
   protected readonly releaseFn = 'unpin_user_pages' as const;
   // mm/gup.c: try_grab_folio(FOLL_PIN) / gup_put_folio(FOLL_PIN)
   protected grab(k: Kernel, head: number): void {
@@ -197,7 +195,6 @@ function gup_fast_one(k: Kernel, task: Task, addr: number): number {
 export function pin_longterm_ro(k: Kernel, task: Task, name: string, start: number, pages: number, fast: boolean): { buf: PinnedBuffer; errno?: 'EFAULT' | 'ENOMEM' } {
   k.tr.call('pin_longterm_test_start');
   const buf = new PinnedBuffer(name);
-  buf.readonly = true;
   buf.holders.add(task);
   k.pageHolders.set(name, buf);
   task.mm.hasPinned = true; // mm_set_has_pinned_flag()

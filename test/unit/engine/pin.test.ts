@@ -7,7 +7,7 @@ import { strict as assert } from 'assert';
 import { runText } from '../../../src/scenario/run';
 import { GUP_PIN_COUNTING_BIAS, folio_maybe_dma_pinned } from '../../../src/engine/dmaPinned';
 import type { PinnedBuffer } from '../../../src/engine/pin';
-import { BASE, pte, run, task } from './helpers';
+import { BASE, allEvents, pte, run, task } from './helpers';
 
 const anon = (pages: number, extra = '') => `${extra}process a\nmmap a anon at ${BASE} pages ${pages} private rw as h\n`;
 const bufOf = (r: ReturnType<typeof run>, name: string) => r.engine.pageHolders.get(name) as PinnedBuffer;
@@ -47,6 +47,7 @@ describe('pin: io_uring registered buffers (io_uring/rsrc.c, mm/gup.c FOLL_PIN)'
     const r = runText(anon(262145) + 'pin a h as b\nexpect error EFAULT\nexpect faults a 0\nexpect pte a h[0] none');
     assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code), []);
     assert.equal(task(r, 'a').mm.hasPinned, false);
+    assert.ok(bufOf(r, 'b').released, 'nothing stays registered');
     const ok = runText(anon(262144) + 'pin a h[0..262143] as b\nexpect result 0');
     assert.deepEqual(ok.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
   });
@@ -59,6 +60,45 @@ describe('pin: io_uring registered buffers (io_uring/rsrc.c, mm/gup.c FOLL_PIN)'
     assert.equal(errnoAt('6.4', 'file', 'shared'), 'EOPNOTSUPP');
     assert.equal(errnoAt('6.5', 'file', 'shared'), 'EFAULT', '6.5: writable_file_mapping_allowed');
     for (const v of ['6.4', '6.5']) assert.equal(errnoAt(v, 'shmem', 'shared'), 'ok', `${v}: shmem may be pinned`);
+  });
+
+  it('unpin_user_pages of a large folio: one _pincount and one reference per page go; the folio stays with its mapping', () => {
+    const r = run(anon(512, 'sysctl thp enabled always\n') + 'write a h[0]\npin a h[0..2] as b\nfork a as c\nexit a\nexit c');
+    const r2 = run(anon(512, 'sysctl thp enabled always\n') + 'write a h[0]\npin a h[0..2] as b\nprocess z\nfork a as c\nexit c');
+    assert.ok(bufOf(r, 'b').released);
+    const mm = r2.engine.memmap, head = headAt(r2, 'a', 0);
+    assert.equal(mm.pincount.get(head), 3, 'still held by a');
+    const done = run(anon(512, 'sysctl thp enabled always\n') + 'write a h[0]\npin a h[0..2] as b\nprocess z\nmunmap a h[3..511]');
+    const h = headAt(done, 'a', 0);
+    const k = done.engine, before = k.memmap.refcount[h];
+    bufOf(done, 'b').release(k);
+    assert.equal(k.memmap.pincount.get(h), undefined, 'the last _pincount is deleted');
+    assert.equal(k.memmap.refcount[h], before - 3, 'one reference per pinned page dropped');
+    assert.ok(k.memmap.order[h] > 0, 'not freed: still mapped');
+    assert.match(allEvents(done).flatMap((e) => (e.t === 'call' ? [e.fn] : [])).join('\n'), /io_pin_pages: 3 pages pinned \(FOLL_WRITE \| FOLL_LONGTERM\): pfn 0x/);
+  });
+
+  it('unpin_user_pages of a small folio takes GUP_PIN_COUNTING_BIAS back; the last reference frees it', () => {
+    const r = run(anon(1) + 'write a h[0]\npin a h as b\nmunmap a h');
+    const pfn = bufOf(r, 'b').pfns[0];
+    assert.equal(r.engine.memmap.refcount[pfn], GUP_PIN_COUNTING_BIAS, 'only the pin holds it now');
+    bufOf(r, 'b').release(r.engine);
+    assert.equal(r.engine.memmap.refcount[pfn], 0);
+    const one = run(anon(1) + 'write a h[0]\npin a h as b');
+    assert.match(allEvents(one).flatMap((e) => (e.t === 'call' ? [e.fn] : [])).join('\n'), /io_pin_pages: 1 page pinned/);
+  });
+
+  it('6.1-6.4: io_uring refuses the whole buffer if any of its VMAs is a file other than shmem', () => {
+    const text = `kernel 6.1\nfile f pages 1\nprocess a\nmmap a anon at ${BASE} pages 1 private rw as h\nmmap a f at 0x7f0000001000 pages 1 private rw as m\nwrite a h[0]\npin a 0x7f0000000000 pages 2 as b`;
+    assert.equal((runText(text).engine.pageHolders.get('b') as PinnedBuffer).errno, 'EOPNOTSUPP');
+  });
+
+  it('6.5+: a shared mapping the filesystem dirty-tracks is EFAULT: a regular file, a driver with page_mkwrite; shmem is not', () => {
+    const errnoOf = (decl: string, obj: string) => (runText(`kernel 6.12\n${decl}\nprocess a\nmmap a ${obj} at ${BASE} pages 1 shared rw as m\npin a m as b`).engine.pageHolders.get('b') as PinnedBuffer).errno ?? 'ok';
+    assert.equal(errnoOf('file f pages 1', 'f'), 'EFAULT');
+    assert.equal(errnoOf('fbdev fb pages 1', 'fb'), 'EFAULT', 'fb_defio has page_mkwrite: vm_ops_needs_writenotify');
+    assert.equal(errnoOf('shmem s pages 1', 's'), 'ok');
+    assert.equal(errnoOf('pfnmap d pages 1', 'd'), 'EFAULT', 'VM_PFNMAP');
   });
 
   it('fork: copy_present_page gives the child its own copy of a pinned exclusive page, the parent stays writable', () => {

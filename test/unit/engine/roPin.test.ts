@@ -75,9 +75,28 @@ describe('pin readonly: long-term R/O pins and FAULT_FLAG_UNSHARE (mm/gup.c, mm/
       const file = 'shmem f pages 1\nprocess a\nmmap a f at 0x7f0000000000 pages 1 private rw as m\nmmap a f at 0x7f0000100000 pages 1 shared r as s\nread a m[0]\npin a m as b readonly\n';
       run(file + 'expect pte a m[0] maps f[0]\nwrite a m[0]\nexpect pin b unchanged', V61);
       run(file + 'expect pte a m[0] present !write maps anon\nwrite a m[0]\nexpect pin b changed', V612);
-      const shared = run('shmem f pages 1\nprocess a\nmmap a f at 0x7f0000000000 pages 1 shared rw as m\nread a m[0]\npin a m as b readonly\nexpect pte a m[0] maps f[0]\nexpect faults a 1', V612);
+      // a shared read-only mapping: its PTE is read-only (a shared writable shmem mapping maps
+      // writable at once: no write notify), but it is no COW mapping (is_cow_mapping)
+      const shared = run('shmem f pages 1\nprocess a\nmmap a f at 0x7f0000000000 pages 1 shared r as m\nread a m[0]\nexpect pte a m[0] !write\npin a m as b readonly\nexpect pte a m[0] maps f[0]\nexpect faults a 1', V612);
       assert.ok(!calls(shared).includes('do_wp_page'));
+      assert.equal(bufOf(shared, 'b').pfns[0], shared.engine.pfnOf(shared.objects.get('f')!, 0));
     });
+  });
+
+  it('fast: exclusive pages, even mapped read-only, are all taken lockless; the slow path is not entered', () => {
+    const r = run(anon(3) + 'write a h[0..2]\nmprotect a h r\nclear_refs a softdirty\nmprotect a h rw\npin a h as b readonly fast\nexpect faults a 3');
+    assert.ok(calls(r).includes('gup_fast: 3 of 3 pages pinned lockless'), calls(r).join(', '));
+    assert.ok(!calls(r).includes('pin_user_pages'));
+    assert.deepEqual(bufOf(r, 'b').pfns, [0, 1, 2].map((i) => pfnAt(r, 'a', i)));
+    assert.ok(task(r, 'a').mm.hasPinned, 'MMF_HAS_PINNED');
+  });
+
+  it('fast: a missing PTE, a swap entry and the zero page (special) end the lockless walk; the slow path faults them in', () => {
+    for (const [setup, what] of [['', 'none'], ['write a h[0]\nmadvise a h[0] pageout\n', 'swap'], ['read a h[0]\n', 'zero page']] as const) {
+      const r = run(anon(1, 'sysctl swap pages 16\n') + setup + 'pin a h as b readonly fast\nexpect pte a h[0] present maps anon', V612);
+      assert.ok(calls(r).includes('gup_fast: 0 of 1 page pinned lockless; the rest through the slow path'), `${what}: ${calls(r).join(', ')}`);
+      assert.ok(calls(r).includes('pin_user_pages'), what);
+    }
   });
 
   it('fast: pin_user_pages_fast() takes what needs no fault lockless and the rest through the slow path, with the same result', () => {
@@ -88,6 +107,14 @@ describe('pin readonly: long-term R/O pins and FAULT_FLAG_UNSHARE (mm/gup.c, mm/
     assert.ok(calls(fast).some((f) => /^gup_fast: 1 of 3 pages pinned lockless/.test(f)));
     assert.deepEqual(bufOf(fast, 'b').pfns, bufOf(slow, 'b').pfns);
     assert.equal(faultCount(fast, 'a'), faultCount(slow, 'a'));
+  });
+
+  it('check_vma_flags: a VM_PFNMAP mapping is EFAULT (R/O pin and io_uring alike)', () => {
+    for (const ro of [' readonly', '']) {
+      const r = runText(`pfnmap d pages 2\nprocess a\nmmap a d at ${BASE} pages 2 shared rw as m\nwrite a m[0]\npin a m as b${ro}\nexpect error EFAULT`);
+      assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), [], ro);
+      assert.equal(bufOf(r, 'b').errno, 'EFAULT');
+    }
   });
 
   it('check_vma_flags without FOLL_WRITE: no VM_READ, a hole or VM_PFNMAP is EFAULT, and the pages pinned so far are unpinned', () => {
