@@ -172,14 +172,15 @@ function gup_follow_ro(k: Kernel, task: Task, vma: Vma, addr: number): number | 
 }
 
 // mm/gup.c: gup_fast_pte_range() / gup_fast_pmd_leaf() for one page, lockless: a present,
-// user-accessible entry with a struct page (not special: the zero page falls back), that is
-// writable or need not unshare (asked without the VMA: a non-anonymous page at 6.2+ always
-// falls back). R/O long-term pins of any folio are allowed (gup_fast_folio_allowed refuses
-// only FOLL_WRITE pins of file pages).
+// user-accessible entry with a struct page, that is writable or need not unshare (asked
+// without the VMA: a non-anonymous page at 6.2+ always falls back). gup_fast_pte_range()
+// leaves a special PTE (the zero page, PFNMAP) to the slow path; gup_fast_pmd_leaf() has no
+// such test, so at 6.1 the huge zero folio is taken lockless. R/O long-term pins of any folio
+// are allowed (gup_fast_folio_allowed refuses only FOLL_WRITE pins of file pages).
 function gup_fast_one(k: Kernel, task: Task, addr: number): number {
   const mm = task.mm, f = mm.pteFlags(addr), pfn = mm.ptePfn(addr);
   if (!pte_present(f) || pte_protnone(f)) return 0;
-  if (pte_special(f) || pfn === ZERO_PFN || isHugeZeroPfn(pfn) || !k.memmap.pfnValid(pfn)) return 0;
+  if (pte_special(f) || !(isHugeZeroPfn(pfn) || k.memmap.pfnValid(pfn))) return 0;
   if (!pte_write(f) && gup_must_unshare(k, undefined, exclusiveFlagPage(k, task, addr, pfn))) return 0;
   return pfn;
 }

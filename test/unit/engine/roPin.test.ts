@@ -99,6 +99,14 @@ describe('pin readonly: long-term R/O pins and FAULT_FLAG_UNSHARE (mm/gup.c, mm/
     }
   });
 
+  it('fast, the huge zero page: 6.1 takes it lockless (gup_fast_pmd_leaf has no special test), 6.12 falls back and unshares', () => {
+    const text = anon(1024, 'sysctl thp enabled always\n') + 'madvise a h[512..1023] hugepage\nread a h[512]\nexpect pte a h[513] present huge maps zero\npin a h[512..513] as b readonly fast\n';
+    const r61 = run(text + 'expect pte a h[512] huge maps zero', V61);
+    assert.ok(calls(r61).includes('gup_fast: 2 of 2 pages pinned lockless'), calls(r61).join(', '));
+    const r612 = run(text + 'expect pte a h[512..513] present !huge !write maps anon', V612);
+    assert.ok(calls(r612).includes('gup_fast: 0 of 2 pages pinned lockless; the rest through the slow path'), calls(r612).join(', '));
+  });
+
   it('fast: pin_user_pages_fast() takes what needs no fault lockless and the rest through the slow path, with the same result', () => {
     const text = anon(3) + 'write a h[0..2]\nmprotect a h r\nclear_refs a softdirty\nmprotect a h rw\nfork a as c\nexit c\nwrite a h[0]\n';
     // page 0 is exclusive again (reused on the write), pages 1 and 2 must unshare
