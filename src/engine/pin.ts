@@ -123,7 +123,7 @@ export function io_sqe_buffer_register(k: Kernel, task: Task, name: string, star
 // write fault that follows replaces them in the page table.
 
 /**
- * mm/internal.h (include/linux/mm.h in 6.1): gup_must_unshare() for FOLL_PIN without
+ * include/linux/mm.h (mm/internal.h from 6.4): gup_must_unshare() for FOLL_PIN without
  * FOLL_WRITE on a read-only entry, `page` the page it maps (the head for a PMD-mapped THP,
  * whose PageAnonExclusive lives there). vma undefined: GUP-fast, which cannot look.
  */
