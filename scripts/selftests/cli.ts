@@ -20,7 +20,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type ResultsCache, type EngineCell, buildRows, formatTable, summarize } from '../../src/selftests/compare';
+import { type ResultsCache, type EngineCell, buildRows, formatTable, releaseOf, summarize } from '../../src/selftests/compare';
 import { oracleCacheDir } from '../../src/oracle/run';
 import { runSelftestsInGuest, selftestsDir } from '../../src/selftests/guest';
 import { type SelftestScenario, engineVerdicts, loadScenarios } from '../../src/selftests/scenarios';
@@ -38,8 +38,6 @@ function readJson<T>(f: string): T { return JSON.parse(fs.readFileSync(f, 'utf8'
 export const PROBES = ['ropin_unshare'];
 /** The gup kernels: Debian's 6.1 / 6.12 source with CONFIG_GUP_TEST, for cow.c's R/O pin cases. */
 const GUP_TESTS = ['cow', ...PROBES];
-/** The release whose selftests a kernel runs (gup-6.12 → 6.12). */
-export const releaseOf = (k: string): string => k.replace(/^gup-/, '');
 
 async function rerun(which: string): Promise<void> {
   const kernels = which === 'all' ? ['6.1', '6.12'] : which === 'gup' ? ['gup-6.1', 'gup-6.12'] : [which];

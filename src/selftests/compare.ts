@@ -45,6 +45,9 @@ export interface Row {
  * case tells nothing at that release. cow.c's R/O pin tests need /sys/kernel/debug/gup_test
  * (CONFIG_GUP_TEST, not in Debian's kernels) and its PIN_LONGTERM_TEST_START (6.2+).
  */
+/** The release whose selftests a kernel runs: a gup kernel's is its Debian release's (gup-6.12 → 6.12). */
+export const releaseOf = (kernel: string): string => kernel.replace(/^gup-/, '');
+
 export const INSTRUMENT_SKIPS: readonly string[] = ['gup_test not available', 'PIN_LONGTERM_TEST_START failed'];
 
 /** A kernel result in the engine's terms: did the selftest's assertion hold? (xfail: yes, it expected the refusal). */
@@ -86,7 +89,7 @@ export function buildRows(cache: ResultsCache, tests: readonly string[], engine:
         const f = cache.kernels[k].files[test];
         const c = f?.cases.find((x) => x.name === name);
         row.kernel[k] = c ? c.result : 'absent';
-        if (f && f.from !== k.replace(/^gup-/, '')) row.from[k] = f.from;
+        if (f && f.from !== releaseOf(k)) row.from[k] = f.from;
         if (c?.reason) row.reason[k] = c.reason;
         row.engine[k] = engine.verdict(test, name, k) ?? 'not expressed';
       }
