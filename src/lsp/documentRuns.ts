@@ -7,16 +7,18 @@
 // - a document whose last run was cheap runs at once on each change; a change while its run
 //   is in flight is coalesced: the newest version runs as soon as that run returns (a run of
 //   an older version is not published);
-// - a big document (needsWorker) or one whose last run took SLOW_RUN_MS or more backs off:
+// - a big document (needsWorker) or one whose last two runs took SLOW_RUN_MS or more (the
+//   cheaper of the two: RunCost; one slow run is not a trend) backs off:
 //   it runs `updateDelay` ms after typing pauses, and a run still in flight for an older
 //   version is cancelled (its worker terminated).
 
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Backend } from '../service/backend';
+import { RunCost } from '../service/runCost';
 import { diagnosticsMarks } from '../service/stats';
 import { needsWorker, type EditorRunOptions, type RunSummary } from '../views/summary';
 
-/** A run this long or longer makes its document back off (ms of the run itself). */
+/** Runs this long or longer (ms of the runs themselves, the cheaper of the last two) make the document back off. */
 export const SLOW_RUN_MS = 50;
 
 export interface DocumentRun {
@@ -41,7 +43,7 @@ interface DocState {
   /** a change came while a run was in flight: run the newest version when it returns */
   again: boolean;
   latest?: DocumentRun;
-  lastMs: number;
+  cost: RunCost;
   waiters: { version: number; resolve: (r: DocumentRun | undefined) => void }[];
 }
 
@@ -70,7 +72,7 @@ export class DocumentRuns {
 
   private state(uri: string): DocState {
     let st = this.docs.get(uri);
-    if (!st) { st = { again: false, lastMs: 0, waiters: [] }; this.docs.set(uri, st); }
+    if (!st) { st = { again: false, cost: new RunCost(), waiters: [] }; this.docs.set(uri, st); }
     return st;
   }
 
@@ -85,7 +87,7 @@ export class DocumentRuns {
     const doc = this.doc(uri);
     if (!doc) return;
     const st = this.state(uri);
-    if (st.lastMs >= SLOW_RUN_MS || needsWorker(doc.getText())) {
+    if ((st.cost.ms ?? 0) >= SLOW_RUN_MS || needsWorker(doc.getText())) {
       clearTimeout(st.timer);
       if (st.inFlight) { st.inFlight = undefined; this.backend.cancel(uri); }
       st.timer = setTimeout(() => { st.timer = undefined; this.start(uri); }, this.settings().updateDelay);
@@ -112,7 +114,7 @@ export class DocumentRuns {
     void this.backend.run(uri, runId, text, opts).then((summary) => {
       if (st.inFlight?.runId !== runId) return; // cancelled: a newer run is scheduled
       st.inFlight = undefined;
-      if (summary) st.lastMs = summary.ms;
+      if (summary) st.cost.record(summary.ms);
       diagnosticsMarks.mark(2);
       const now = this.doc(uri);
       if (summary && now && now.version === version) {

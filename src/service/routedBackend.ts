@@ -3,21 +3,23 @@
 // (the server is its own process: a short run there blocks no editor, and it saves the two
 // thread hops and the third thread to schedule that a worker run costs on every keystroke);
 // a big document, or one whose last run was not cheap or is not known yet, runs on its
-// worker thread, where a long run can be cancelled. The document's run, and so its hover
+// worker thread, where a long run can be cancelled. "Cheap" reads the cheaper of the last two
+// runs (RunCost): one slow run moves nothing. The document's run, and so its hover
 // and inspector answers, lives on the side that ran it last; moving drops the other side.
 
 import type { Backend } from './backend';
 import type { InspectorQuery } from '../views/inspectorService';
 import { needsWorker, type EditorRunOptions } from '../views/summary';
+import { RunCost } from './runCost';
 
-/** A run at most this long (ms) lets the document's next run be inline. */
+/** Runs at most this long (ms; the cheaper of the last two) let the document's next run be inline. */
 export const INLINE_RUN_MS = 15;
 
 type Side = 'inline' | 'worker';
 
 export class RoutedBackend implements Backend {
-  /** where each key's last run happened, and how long it took */
-  private readonly last = new Map<string, { side: Side; ms: number }>();
+  /** where each key's last run happened, and what its runs cost */
+  private readonly last = new Map<string, { side: Side; cost: RunCost }>();
 
   constructor(private readonly worker: Backend, private readonly inline: Backend) {}
 
@@ -26,18 +28,20 @@ export class RoutedBackend implements Backend {
   /** Where `key`'s next run of `text` goes. */
   side(key: string, text: string): Side {
     const l = this.last.get(key);
-    return l && l.ms <= INLINE_RUN_MS && !needsWorker(text) ? 'inline' : 'worker';
+    const ms = l?.cost.ms;
+    return ms !== undefined && ms <= INLINE_RUN_MS && !needsWorker(text) ? 'inline' : 'worker';
   }
 
   async run(key: string, runId: number, text: string, opts: EditorRunOptions, o: { oneShot?: boolean } = {}) {
     if (o.oneShot) return this.worker.run(key, runId, text, opts, o);
     const side = this.side(key, text);
-    const was = this.last.get(key)?.side;
-    if (was && was !== side) this.on(was).forget(key);
-    this.last.set(key, { side, ms: this.last.get(key)?.ms ?? Infinity });
+    const l = this.last.get(key) ?? { side, cost: new RunCost() };
+    if (l.side !== side) this.on(l.side).forget(key);
+    l.side = side;
+    this.last.set(key, l);
     const summary = await this.on(side).run(key, runId, text, opts);
     // a run cancelled, or superseded by a run on the other side, says nothing about the cost
-    if (summary && this.last.get(key)?.side === side) this.last.set(key, { side, ms: summary.ms });
+    if (summary && this.last.get(key) === l && l.side === side) l.cost.record(summary.ms);
     return summary;
   }
 

@@ -85,6 +85,23 @@ describe('lsp: when a document runs (DocumentRuns)', () => {
     assert.equal(backend.runs.length, 2);
   });
 
+  it('one slow run between cheap ones does not make it wait; two in a row do', async () => {
+    const { runs, backend, edit } = setup('process p\n');
+    runs.opened(URI);
+    const finishLast = async (ms: number) => { backend.runs[backend.runs.length - 1].finish(summary(ms)); await tick(); };
+    await finishLast(1);
+    edit('process q\n');
+    assert.equal(backend.runs.length, 2, 'a cheap document runs at once');
+    await finishLast(80);
+    edit('process r\n');
+    assert.equal(backend.runs.length, 3, 'one 80 ms run after a cheap one: still at once');
+    await finishLast(80);
+    edit('process s\n');
+    assert.equal(backend.runs.length, 3, 'two 80 ms runs in a row: waits for the pause');
+    await tick(30);
+    assert.equal(backend.runs.length, 4);
+  });
+
   it('current() answers with the run of the current version, running it once for any number of askers', async () => {
     const { runs, backend, version } = setup('process p\n');
     const a = runs.current(URI), b = runs.current(URI);

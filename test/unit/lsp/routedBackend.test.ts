@@ -1,6 +1,6 @@
 // Where the node language server runs a document (src/service/routedBackend.ts): on its
 // worker until a run shows it is cheap, then inline; back to the worker when the text becomes
-// big or a run is no longer cheap; hover and inspector questions go to the side that holds the
+// big or two runs in a row were not cheap; hover and inspector questions go to the side that holds the
 // document's run, and moving drops what the other side held. Recording fakes, no clock.
 import * as assert from 'node:assert/strict';
 import type { Backend } from '../../../src/service/backend';
@@ -42,20 +42,31 @@ describe('RoutedBackend (the node server: a cheap document runs inline, others o
     assert.equal(await b.hover('d', 2, 0, 0), 'inline hover', 'hover asks the side that holds the run');
   });
 
-  it('goes back to the worker when a run is no longer cheap, or the text is big', async () => {
+  it('goes back to the worker when two runs in a row were not cheap, or the text is big', async () => {
     const { worker, inline, b } = setup();
     await b.run('d', 1, SMALL, {});
     inline.ms = INLINE_RUN_MS + 1;
     await b.run('d', 2, SMALL, {});
     assert.deepEqual(inline.calls, ['run d 2']);
     await b.run('d', 3, SMALL, {});
-    assert.deepEqual(inline.calls, ['run d 2', 'forget d'], 'a slow inline run sends the next run to the worker');
-    assert.deepEqual(worker.calls.slice(-1), ['run d 3']);
+    assert.deepEqual(inline.calls, ['run d 2', 'run d 3'], 'one slow inline run is not a trend: the next run stays inline');
     await b.run('d', 4, SMALL, {});
-    assert.deepEqual(inline.calls.slice(-1), ['run d 4'], 'a cheap worker run brings it back inline');
-    await b.run('d', 5, BIG, {});
-    assert.deepEqual(worker.calls.slice(-1), ['run d 5'], 'a big text runs on the worker even after a cheap run');
-    assert.equal(await b.hover('d', 5, 0, 0), 'worker hover');
+    assert.deepEqual(inline.calls, ['run d 2', 'run d 3', 'forget d'], 'two slow inline runs send the next run to the worker');
+    assert.deepEqual(worker.calls.slice(-1), ['run d 4']);
+    await b.run('d', 5, SMALL, {});
+    assert.deepEqual(inline.calls.slice(-1), ['run d 5'], 'a cheap worker run brings it back inline');
+    await b.run('d', 6, BIG, {});
+    assert.deepEqual(worker.calls.slice(-1), ['run d 6'], 'a big text runs on the worker even after a cheap run');
+    assert.equal(await b.hover('d', 6, 0, 0), 'worker hover');
+  });
+
+  it('a slow run between cheap ones moves nothing (a garbage collection, a cold path)', async () => {
+    const { worker, inline, b } = setup();
+    await b.run('d', 1, SMALL, {});
+    for (const [runId, ms] of [[2, 1], [3, 40], [4, 1], [5, 40], [6, 1]]) { inline.ms = ms; await b.run('d', runId, SMALL, {}); }
+    assert.deepEqual(inline.calls, ['run d 2', 'run d 3', 'run d 4', 'run d 5', 'run d 6']);
+    assert.deepEqual(worker.calls, ['run d 1', 'forget d'], 'no worker started again');
+    assert.equal(b.side('d', SMALL), 'inline');
   });
 
   it('a run at exactly the limit is still cheap', async () => {
