@@ -11,6 +11,7 @@ const path = require('node:path');
 const e2e = require('../lib');
 
 const STATS = path.join(e2e.paths.output, 'editor-stats.json');
+const NULL_STATS = path.join(e2e.paths.output, 'null-stats.json'); // the null extension's marks: [change seen, published]
 const UPDATE_DELAY_MS = 300; // mmscope.updateDelay default: only big or slow documents wait for it
 
 /** Errors + warnings in the status bar, read in the page (cheap enough to poll every few ms). */
@@ -52,17 +53,42 @@ function pipeline(spans, edits, hostEdits = []) {
 }
 
 /**
+ * The null extension's split of each keystroke (its marks: change seen, published, on the
+ * extension host): input, keydown → extension host, publish, published → problem count painted.
+ * Beside mmscope's split it shows where the two differ.
+ */
+function nullPipeline(spans, marks) {
+  const parts = { input: [], toHost: [], publish: [], toPage: [] };
+  let matched = 0;
+  for (const [start, end, keydown] of spans) {
+    const m = marks.find(([seen, published]) => seen >= start - 2 && published <= end + 2);
+    if (!m || !keydown) continue;
+    matched++;
+    parts.input.push(Math.round(keydown - start)); parts.toHost.push(Math.round(m[0] - keydown));
+    parts.publish.push(m[1] - m[0]); parts.toPage.push(Math.round(end - m[1]));
+  }
+  const median = {}, p95 = {};
+  for (const [k, v] of Object.entries(parts)) { median[k] = v.length ? pct(v, 50) : null; p95[k] = v.length ? pct(v, 95) : null; }
+  return { matched, median, p95 };
+}
+
+/**
  * Runs in the page or the panel: window.__mmsShown becomes a promise of the wall-clock time of
  * the first frame painted after `cond` (an expression) turned true, watched with a
  * MutationObserver on the element with id `rootId` (or the document): requestAnimationFrame
  * starts the frame that paints the change, and a posted message runs after that paint.
+ * Every time in this test is Date.now(), in the page as in node: the system's wall clock at the
+ * moment, the one clock the test, the extension host and the language server all read.
+ * (performance.timeOrigin + performance.now() is the wall clock at the page's start plus a
+ * monotonic clock: while the host's clock was being slewed, 0.5% fast, it drifted from
+ * Date.now() by up to 11 s within one run and gave negative latencies.)
  */
 function armShown([cond, rootId]) {
   const test = new Function(`return (${cond})`);
   window.__mmsShown = new Promise((resolve) => {
     const painted = () => requestAnimationFrame(() => {
       const ch = new MessageChannel();
-      ch.port1.onmessage = () => resolve(performance.timeOrigin + performance.now());
+      ch.port1.onmessage = () => resolve(Date.now());
       ch.port2.postMessage(0);
     });
     const mo = new MutationObserver(() => { if (test()) { mo.disconnect(); painted(); } });
@@ -89,6 +115,11 @@ async function statsAfter(t) {
   return readStats();
 }
 
+/** A JSON file another process rewrites (a write and a rename): undefined if absent. */
+function readJson(file) {
+  try { return JSON.parse(fs.readFileSync(file, 'utf8')); } catch { return undefined; }
+}
+
 function readStats() {
   for (let i = 0; i < 40; i++) {
     let text;
@@ -111,9 +142,10 @@ const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.
 describe('editor: language features in code-server', function () {
   fs.mkdirSync(e2e.paths.output, { recursive: true });
   fs.rmSync(STATS, { force: true });
+  fs.rmSync(NULL_STATS, { force: true });
   const nullVsix = path.join(e2e.paths.output, 'null-extension.vsix');
   before(() => e2e.packFixtureExtension('null-extension'));
-  const s = e2e.useSession(this, { workspace: 'test/e2e/fixtures/editor', env: { MMSCOPE_STATS_FILE: STATS }, extraVsix: [nullVsix] });
+  const s = e2e.useSession(this, { workspace: 'test/e2e/fixtures/editor', env: { MMSCOPE_STATS_FILE: STATS, NULL_STATS_FILE: NULL_STATS }, extraVsix: [nullVsix] });
 
   it('shows a diagnostic for a broken scenario, and drops it once fixed', async () => {
     await e2e.openFile(s.page, 'broken.mms');
@@ -221,11 +253,11 @@ describe('editor: language features in code-server', function () {
   async function keystrokeLoop(page, panel, n = 50) {
     // wall-clock time of each keydown as the page sees it (splits keystroke → host into input dispatch and transport)
     await page.evaluate(() => {
-      if (!window.__mmsKeys) window.addEventListener('keydown', () => window.__mmsKeys.push(performance.timeOrigin + performance.now()), true);
+      if (!window.__mmsKeys) window.addEventListener('keydown', () => window.__mmsKeys.push(Date.now()), true);
       window.__mmsKeys = [];
     });
     // wall-clock arrival of each message in the panel (Run, Step), to split host → panel
-    if (panel) await panel.evaluate(() => { window.__mmsMsgs = []; window.addEventListener('message', (e) => window.__mmsMsgs.push([e.data && e.data.type, performance.timeOrigin + performance.now()])); });
+    if (panel) await panel.evaluate(() => { window.__mmsMsgs = []; window.addEventListener('message', (e) => window.__mmsMsgs.push([e.data && e.data.type, Date.now()])); });
     const panelRun = () => panel.evaluate(() => document.querySelector('.app')?.dataset.detailRunId ?? '');
     const spans = []; // [keystroke sent, problem count shown, keydown seen]
     const diag = [], inPanel = [], ends = [];
@@ -350,7 +382,7 @@ describe('editor: language features in code-server', function () {
       // diagnostics alone (the inspector closed): keystroke → problem count changed
       ...summary(alone.diag), min: Math.min(...alone.diag),
       // the null extension in the same code-server: keystroke → problem count changed
-      nullExtension: summary(nullLoop.diag),
+      nullExtension: { ...summary(nullLoop.diag), breakdown: nullPipeline(nullLoop.spans, readJson(NULL_STATS) ?? []) },
       ratioP95ToNull: Math.round((pct(alone.diag, 95) / pct(nullLoop.diag, 95)) * 100) / 100,
       // runs of the language server, inline (a cheap document) or on the document's worker
       runsPerKeystroke: { alone: runs(before, afterAlone) / alone.diag.length, withPanel: runs(beforePanel, afterPanel) / withPanel.diag.length, inlineAlone: inline(before, afterAlone), inlineWithPanel: inline(beforePanel, afterPanel) },
@@ -363,13 +395,14 @@ describe('editor: language features in code-server', function () {
       breakdown, samples: alone.diag, nullSamples: nullLoop.diag,
     };
     fs.writeFileSync(path.join(e2e.paths.output, 'latency.json'), JSON.stringify(result, null, 1) + '\n');
-    e2e.log(`latency: p50 ${result.p50} ms, p95 ${result.p95} ms (null extension p95 ${result.nullExtension.p95} ms, ratio ${result.ratioP95ToNull}), max block ${result.maxBlockMs} ms; median split ${JSON.stringify(breakdown.median)}; with the inspector: both p95 ${result.withPanel.both.p95} ms, panel p95 ${result.withPanel.panel.p95} ms`);
+    e2e.log(`latency: p50 ${result.p50} ms, p95 ${result.p95} ms (null extension p95 ${result.nullExtension.p95} ms, ratio ${result.ratioP95ToNull}), max block ${result.maxBlockMs} ms; median split ${JSON.stringify(breakdown.median)}, the null extension's ${JSON.stringify(result.nullExtension.breakdown.median)}; with the inspector: both p95 ${result.withPanel.both.p95} ms, panel p95 ${result.withPanel.panel.p95} ms`);
     // Timings are recorded (npm run bench prints them), never asserted: what is asserted is that
     // the pipeline works: every keystroke reached the host and was run exactly once, that one run
     // fed the diagnostics and the panel (which re-rendered after every keystroke and ran nothing
     // itself), no worker was restarted, and the null extension's loop saw every keystroke too.
     assert.ok(st, 'the extension wrote its stats file (MMSCOPE_STATS_FILE)');
     assert.equal(nullLoop.diag.length, KEYSTROKES, 'the null extension published after every keystroke');
+    assert.equal(result.nullExtension.breakdown.matched, KEYSTROKES, 'every null keystroke has its extension host marks (NULL_STATS_FILE)');
     assert.equal(breakdown.matched, alone.diag.length, `every keystroke has its host pipeline record (${breakdown.matched} of ${alone.diag.length})`);
     assert.equal(runs(before, afterAlone), alone.diag.length, 'one run per keystroke (diagnostics alone)');
     assert.equal(runs(beforePanel, afterPanel), withPanel.diag.length, 'one run per keystroke with the inspector open: the panel shows the diagnostics\' run');
