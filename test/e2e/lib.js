@@ -161,11 +161,11 @@ function codeServerEnv(runDir, extra) {
  * Packages the extension in test/e2e/fixtures/NAME (vsce, offline) into test-output/e2e/NAME.vsix.
  * @returns {Promise<string>} the vsix path
  */
-async function packFixtureExtension(name) {
+async function packFixtureExtension(name, cwd = path.join(ROOT, 'test/e2e/fixtures', name)) {
   const { createVSIX } = require('@vscode/vsce');
   const out = path.join(paths.output, `${name}.vsix`);
   fs.mkdirSync(paths.output, { recursive: true });
-  await createVSIX({ cwd: path.join(ROOT, 'test/e2e/fixtures', name), packagePath: out, allowMissingRepository: true, skipLicense: true, dependencies: false });
+  await createVSIX({ cwd, packagePath: out, allowMissingRepository: true, skipLicense: true, dependencies: false });
   return out;
 }
 
