@@ -69,7 +69,7 @@ function nullPipeline(spans, marks) {
   }
   const median = {}, p95 = {};
   for (const [k, v] of Object.entries(parts)) { median[k] = v.length ? pct(v, 50) : null; p95[k] = v.length ? pct(v, 95) : null; }
-  return { matched, median, p95 };
+  return { matched, median, p95, perSample: parts };
 }
 
 /**
@@ -325,7 +325,7 @@ describe('editor: language features in code-server', function () {
 
   /** the keystroke blocks, taking turns between the null extension's two files and the scenario */
   const BLOCKS = [26, 24, 26, 24], KEYSTROKES = BLOCKS.reduce((a, b) => a + b, 0);
-  const summary = (xs) => xs.length ? { p50: pct(xs, 50), p95: pct(xs, 95), max: Math.max(...xs) } : null;
+  const summary = (xs) => xs.length ? { p50: pct(xs, 50), p95: pct(xs, 95), max: Math.max(...xs), mean: Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10) / 10 } : null;
 
   it('runs a 200-line scenario once per keystroke, feeding diagnostics and the panel, beside a null extension (latency recorded)', async () => {
     // The floor: a null extension that publishes one diagnostic per change, in the same
@@ -425,7 +425,7 @@ describe('editor: language features in code-server', function () {
       edits: alone.diag.length, lines: 200, maxInlineRunMs: st ? st.maxInlineRunMs : null,
       workersStartedWhileTyping: started(before, afterPanel),
       statsAvailable: !!st, loadAverage: os.loadavg()[0], cpus: os.cpus().length,
-      breakdown, samples: alone.diag, nullSamples: nullLoop.diag,
+      breakdown, samples: alone.diag, nullSamples: nullLoop.diag, nullGrammarSamples: nullGrammarLoop.diag,
     };
     fs.writeFileSync(path.join(e2e.paths.output, 'latency.json'), JSON.stringify(result, null, 1) + '\n');
     e2e.log(`latency: p50 ${result.p50} ms, p95 ${result.p95} ms (null extension p95 ${result.nullExtension.p95} ms, ratio ${result.ratioP95ToNull}; with mmscope's grammar p95 ${result.nullGrammarExtension.p95} ms, ratio ${result.ratioP95ToNullGrammar}), max block ${result.maxBlockMs} ms; median split ${JSON.stringify(breakdown.median)}, the null extension's ${JSON.stringify(result.nullExtension.breakdown.median)}; with the inspector: both p95 ${result.withPanel.both.p95} ms, panel p95 ${result.withPanel.panel.p95} ms`);
