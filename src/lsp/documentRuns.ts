@@ -4,7 +4,7 @@
 // inspector then ask about that run by its id. The one place that decides when a scenario runs.
 //
 // When to run (adaptive, not a fixed debounce):
-// - a document whose last run was cheap runs at once on each change; a change while its run
+// - a document whose runs are cheap runs at once on each change; a change while its run
 //   is in flight is coalesced: the newest version runs as soon as that run returns (a run of
 //   an older version is not published);
 // - a big document (needsWorker) or one whose last two runs took SLOW_RUN_MS or more (the

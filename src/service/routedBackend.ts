@@ -1,8 +1,8 @@
 // The language server's node backend: each document runs where it costs least. A document
-// whose last run was cheap and whose text is not big runs inline, on the server's thread
+// whose runs are cheap and whose text is not big runs inline, on the server's thread
 // (the server is its own process: a short run there blocks no editor, and it saves the two
 // thread hops and the third thread to schedule that a worker run costs on every keystroke);
-// a big document, or one whose last run was not cheap or is not known yet, runs on its
+// a big document, or one whose runs are not cheap or not known yet, runs on its
 // worker thread, where a long run can be cancelled. "Cheap" reads the cheaper of the last two
 // runs (RunCost): one slow run moves nothing. The document's run, and so its hover
 // and inspector answers, lives on the side that ran it last; moving drops the other side.

@@ -158,7 +158,8 @@ function codeServerEnv(runDir, extra) {
 }
 
 /**
- * Packages the extension in test/e2e/fixtures/NAME (vsce, offline) into test-output/e2e/NAME.vsix.
+ * Packages the extension in test/e2e/fixtures/NAME, or in `cwd` when it was staged elsewhere
+ * (vsce, offline), into test-output/e2e/NAME.vsix.
  * @returns {Promise<string>} the vsix path
  */
 async function packFixtureExtension(name, cwd = path.join(ROOT, 'test/e2e/fixtures', name)) {
