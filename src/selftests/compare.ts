@@ -40,14 +40,14 @@ export interface Row {
   scenario?: string;
 }
 
+/** The release whose selftests a kernel runs: a gup kernel's is its Debian release's (gup-6.12 → 6.12). */
+export const releaseOf = (kernel: string): string => kernel.replace(/^gup-/, '');
+
 /**
  * Skip reasons that say the kernel lacks the test's instrument, not how its mm behaved: the
  * case tells nothing at that release. cow.c's R/O pin tests need /sys/kernel/debug/gup_test
  * (CONFIG_GUP_TEST, not in Debian's kernels) and its PIN_LONGTERM_TEST_START (6.2+).
  */
-/** The release whose selftests a kernel runs: a gup kernel's is its Debian release's (gup-6.12 → 6.12). */
-export const releaseOf = (kernel: string): string => kernel.replace(/^gup-/, '');
-
 export const INSTRUMENT_SKIPS: readonly string[] = ['gup_test not available', 'PIN_LONGTERM_TEST_START failed'];
 
 /** A kernel result in the engine's terms: did the selftest's assertion hold? (xfail: yes, it expected the refusal). */

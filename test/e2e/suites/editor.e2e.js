@@ -47,9 +47,7 @@ function pipeline(spans, edits, hostEdits = []) {
       hops.serverToExtHost.push(h[1] - e[3]); hops.extHostToPage.push(Math.round(end - h[1]));
     }
   }
-  const median = {}, p95 = {};
-  for (const [k, v] of Object.entries({ ...parts, ...hops })) { median[k] = v.length ? pct(v, 50) : null; p95[k] = v.length ? pct(v, 95) : null; }
-  return { matched, median, p95, perSample: { ...parts, ...hops } };
+  return { matched, ...spread({ ...parts, ...hops }), perSample: { ...parts, ...hops } };
 }
 
 /**
@@ -67,9 +65,7 @@ function nullPipeline(spans, marks) {
     parts.input.push(Math.round(keydown - start)); parts.toHost.push(Math.round(m[0] - keydown));
     parts.publish.push(m[1] - m[0]); parts.toPage.push(Math.round(end - m[1]));
   }
-  const median = {}, p95 = {};
-  for (const [k, v] of Object.entries(parts)) { median[k] = v.length ? pct(v, 50) : null; p95[k] = v.length ? pct(v, 95) : null; }
-  return { matched, median, p95, perSample: parts };
+  return { matched, ...spread(parts), perSample: parts };
 }
 
 /**
@@ -155,6 +151,18 @@ async function restore(page, name) {
 }
 
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]; };
+
+/** The median and p95 of each part's samples (null for a part with none). */
+function spread(parts) {
+  const median = {}, p95 = {};
+  for (const [k, v] of Object.entries(parts)) { median[k] = v.length ? pct(v, 50) : null; p95[k] = v.length ? pct(v, 95) : null; }
+  return { median, p95 };
+}
+
+/** Runs in the page: how many token classes the visible editor lines use (1: plain text). */
+function tokenClassesInPage() {
+  return new Set([...document.querySelectorAll('.editor-instance .view-line span span')].map((e) => e.className)).size;
+}
 
 describe('editor: language features in code-server', function () {
   fs.mkdirSync(e2e.paths.output, { recursive: true });
@@ -318,9 +326,7 @@ describe('editor: language features in code-server', function () {
       parts.toHost.push(e[0] - start); parts.run.push(e[1] - e[0]); parts.timeline.push(e[2] - e[1]); parts.step.push(e[3] - e[2]);
       if (arrived) { parts.toWebview.push(Math.round(arrived[1] - e[3])); parts.render.push(Math.round(end - arrived[1])); }
     });
-    const median = {}, p95 = {};
-    for (const [k, v] of Object.entries(parts)) { median[k] = v.length ? pct(v, 50) : null; p95[k] = v.length ? pct(v, 95) : null; }
-    return { matched, median, p95 };
+    return { matched, ...spread(parts) };
   }
 
   /** the keystroke blocks, taking turns between the null extension's two files and the scenario */
@@ -348,13 +354,13 @@ describe('editor: language features in code-server', function () {
     await focus(nullFile);
     await e2e.sleep(1000);
     const nullBaseline = await s.page.evaluate(problemsInPage);
-    assert.equal(await s.page.evaluate(() => new Set([...document.querySelectorAll('.editor-instance .view-line span span')].map((e) => e.className)).size), 1, 'the .nullmms file is plain text');
+    assert.equal(await s.page.evaluate(tokenClassesInPage), 1, 'the .nullmms file is plain text');
     await keystrokeLoop(s.page, undefined, 2);
     await focus(nullGrammarFile);
     await e2e.sleep(1000);
     assert.equal(await s.page.evaluate(problemsInPage), nullBaseline, 'the highlighted null file adds no problem either');
-    const colours = () => s.page.evaluate(() => new Set([...document.querySelectorAll('.editor-instance .view-line span span')].map((e) => e.className)).size);
-    assert.ok(await colours() >= 4, `the .nullgmms file is highlighted by mmscope's grammar (${await colours()} token classes on screen)`);
+    const colours = await s.page.evaluate(tokenClassesInPage);
+    assert.ok(colours >= 4, `the .nullgmms file is highlighted by mmscope's grammar (${colours} token classes on screen)`);
     await keystrokeLoop(s.page, undefined, 2);
     await focus(mmsFile);
     await e2e.sleep(1500); // its first run is published; other files keep their problems
